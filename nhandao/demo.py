@@ -1,0 +1,42 @@
+"""Builds the demo database: the real map, the demo network and each app's demo data.
+
+Each app that has demo data offers `demo.seed_<app>(actor, network)`; they run in order,
+in one transaction, only on an empty database.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from nhandao.orgs import demo as orgs_demo
+from nhandao.orgs.mapdata import load_admin_units, map_is_loaded
+from nhandao.orgs.models import Organisation
+
+ADMIN_USERNAME = "admin"
+
+
+def is_seeded() -> bool:
+    return Organisation.objects.exists()
+
+
+@transaction.atomic
+def build() -> list[tuple[str, str, str]]:
+    """Seed everything; returns the demo logins (username, role, organisation)."""
+    if not map_is_loaded():
+        load_admin_units()
+    admin = get_user_model().objects.create_superuser(
+        ADMIN_USERNAME, password=orgs_demo.DEMO_PASSWORD, full_name="Quản trị hệ thống"
+    )
+    network = orgs_demo.seed(admin)
+    logins = [(ADMIN_USERNAME, "Quản trị hệ thống (superuser)", "toàn hệ thống")]
+    logins += orgs_demo.demo_users(admin, network)
+    return logins
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """The demo logins of an already seeded database (for printing again)."""
+    rows = [(ADMIN_USERNAME, "Quản trị hệ thống (superuser)", "toàn hệ thống")]
+    User = get_user_model()
+    for user in User.objects.exclude(username=ADMIN_USERNAME).order_by("pk"):
+        for role in user.roles.select_related("organisation"):
+            rows.append((user.username, role.get_role_display(), role.organisation.name))
+    return rows

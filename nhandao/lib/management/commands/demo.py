@@ -1,0 +1,35 @@
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from nhandao import demo
+from nhandao.orgs.demo import DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Dựng cơ sở dữ liệu demo (nếu còn trống) rồi chạy trang web."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="chỉ dựng dữ liệu rồi thoát")
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+
+    def handle(self, *args, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("load_admin_units", stdout=open(os.devnull, "w"))
+        if demo.is_seeded():
+            self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: giữ nguyên.")
+            logins = demo.logins()
+        else:
+            self.stdout.write("Đang dựng dữ liệu demo (bản đồ hành chính, mạng lưới tổ chức)...")
+            logins = demo.build()
+        address = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"nhandao: {address}"))
+        self.stdout.write(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
+        for username, role, org in logins:
+            self.stdout.write(f"  {username:<16} {role:<28} {org}")
+        if options["no_serve"]:
+            return
+        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)

@@ -1,0 +1,145 @@
+"""The one place that decides who may see and do what.
+
+A user holds roles at organisations (orgs.Role). A role reaches the organisation and its
+whole subtree (merged and dissolved predecessors sit under their successor, so they are
+reached too). Each permission below is granted by some roles; every page, endpoint,
+importer and task gets its records through `scope()` / `get_org()` / `require()`.
+
+Anonymous users reach nothing here; public data (the map, the portal) does not come
+through this module.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from nhandao.orgs.models import Organisation, Role, RoleKind
+
+V, O, A, M, ADM = (
+    RoleKind.VIEWER,
+    RoleKind.OFFICER,
+    RoleKind.ACCOUNTANT,
+    RoleKind.MANAGER,
+    RoleKind.ORG_ADMIN,
+)
+
+# permission → roles that grant it (over the subtree of the organisation holding the role)
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view": frozenset({V, O, A, M, ADM}),  # see records of the subtree
+    "edit": frozenset({O, M, ADM}),  # enter and change ordinary records
+    "money": frozenset({A, M}),  # donations, statements, ledgers
+    "approve": frozenset({M}),  # approve what someone else proposed
+    "sensitive": frozenset({O, M}),  # read personal data (IDs, health, poverty); logged
+    "manage_orgs": frozenset({ADM}),  # create, rename, move, merge, dissolve organisations
+    "manage_users": frozenset({ADM}),  # create users, grant and revoke roles
+    "audit": frozenset({ADM}),  # browse the audit events of the subtree
+}
+
+
+def _role_paths(user) -> list[tuple[str, str]]:
+    """(organisation path, role) pairs of the user, read once per user object."""
+    cached = getattr(user, "_nhandao_roles", None)
+    if cached is None:
+        cached = list(
+            Role.objects.filter(user=user).values_list("organisation__path", "role")
+        )
+        user._nhandao_roles = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the cached roles (after granting or revoking within one request)."""
+    if hasattr(user, "_nhandao_roles"):
+        del user._nhandao_roles
+
+
+def is_everywhere(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def reach_paths(user, perm: str = "view") -> list[str]:
+    """The minimal list of subtree roots where `user` has `perm`."""
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    granting = PERMISSIONS[perm]
+    paths = sorted({path for path, role in _role_paths(user) if role in granting})
+    roots: list[str] = []
+    for path in paths:  # sorted, so an ancestor comes before its descendants
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return roots
+
+
+def reach_q(user, perm: str = "view", via: str = "") -> Q:
+    """A filter on `<via>path` selecting the organisations where `user` has `perm`."""
+    if is_everywhere(user):
+        return Q()
+    field = f"{via}__path__startswith" if via else "path__startswith"
+    roots = reach_paths(user, perm)
+    if not roots:
+        return Q(pk__in=[])
+    q = Q()
+    for root in roots:
+        q |= Q(**{field: root})
+    return q
+
+
+def scope_orgs(queryset: QuerySet, user, perm: str = "view") -> QuerySet:
+    return queryset.filter(reach_q(user, perm))
+
+
+def scope(queryset: QuerySet, user, perm: str = "view", via: str = "organisation") -> QuerySet:
+    """Records of `queryset` whose owning organisation (field `via`) is in reach."""
+    return queryset.filter(reach_q(user, perm, via=via))
+
+
+def can(user, perm: str, org: Organisation | None) -> bool:
+    if org is None:
+        return False
+    if is_everywhere(user):
+        return True
+    return any(org.path.startswith(root) for root in reach_paths(user, perm))
+
+
+def can_anywhere(user, perm: str) -> bool:
+    return is_everywhere(user) or bool(reach_paths(user, perm))
+
+
+def require(user, perm: str, org: Organisation | None) -> None:
+    if not can(user, perm, org):
+        raise PermissionDenied("Bạn không có quyền thực hiện việc này ở tổ chức này.")
+
+
+def get_org(user, pk, perm: str = "view") -> Organisation:
+    """The organisation `pk` if `user` reaches it, else 404 (not 403: no leak of existence)."""
+    try:
+        org = Organisation.objects.select_related("parent", "admin_unit", "successor").get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy tổ chức.") from None
+    if not can(user, "view", org):
+        raise Http404("Không tìm thấy tổ chức.")
+    require(user, perm, org)
+    return org
+
+
+def get_for_user(queryset: QuerySet, user, pk, perm: str = "view", via: str = "organisation"):
+    """One record of `queryset` by primary key, within reach, else 404."""
+    try:
+        return scope(queryset, user, perm, via).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy bản ghi.") from None
+
+
+def home_organisation(user) -> Organisation | None:
+    """The highest organisation where the user holds a role (the home page shows it)."""
+    roots = reach_paths(user, "view")
+    if roots:
+        return Organisation.objects.filter(path=roots[0]).first()
+    if is_everywhere(user):
+        return Organisation.objects.filter(parent=None).order_by("pk").first()
+    return None
+
+
+def grantable_roles(user, org: Organisation) -> list[str]:
+    """Roles `user` may grant at `org`: any role, inside the subtree they administer."""
+    return [r.value for r in RoleKind] if can(user, "manage_users", org) else []

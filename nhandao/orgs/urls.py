@@ -1,0 +1,18 @@
+from django.urls import path
+
+from nhandao.orgs import views
+
+urlpatterns = [
+    path("to-chuc/", views.org_list, name="org_list"),
+    path("to-chuc/tao/", views.org_create, name="org_create"),
+    path("to-chuc/<int:pk>/", views.org_detail, name="org_detail"),
+    path("to-chuc/<int:pk>/doi-ten/", views.org_rename, name="org_rename"),
+    path("to-chuc/<int:pk>/chuyen/", views.org_move, name="org_move"),
+    path("to-chuc/<int:pk>/hop-nhat/", views.org_merge, name="org_merge"),
+    path("to-chuc/<int:pk>/giai-the/", views.org_dissolve, name="org_dissolve"),
+    path("to-chuc/<int:pk>/nguoi-dung/", views.org_users, name="org_users"),
+    path("vai-tro/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
+    path("don-vi-hanh-chinh/", views.unit_list, name="unit_list"),
+    path("don-vi-hanh-chinh/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("cum-thi-dua/", views.cluster_list, name="cluster_list"),
+]

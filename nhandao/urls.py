@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from nhandao.api import api
+from nhandao.orgs import views as org_views
+
+admin.site.site_header = "nhandao — quản trị hệ thống"
+admin.site.site_title = "nhandao"
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("", include("nhandao.accounts.urls")),
+    path("", include("nhandao.orgs.urls")),
+    path("", include("nhandao.audit.urls")),
+    path("api/", api.urls),
+    path("quan-tri/", admin.site.urls),
+]

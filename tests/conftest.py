@@ -1,0 +1,117 @@
+"""Shared fixtures: the real administrative map (loaded once per run) and a named cast.
+
+The cast, on a small tree that mirrors the real reform:
+
+    CTD-TW  Trung ương Hội CTĐ                       ← tw_admin (org admin), tw_manager
+    ├── CTD-1  Hội CTĐ Hà Nội                         ← hn_admin, hn_manager, hn_accountant,
+    │   │                                                hn_officer, hn_viewer
+    │   ├── CTD-H1  Hội CTĐ Quận Ba Đình (dissolved 1/7/2025 into CTD-1)
+    │   ├── CTD-X4  Hội CTĐ Phường Ba Đình            ← ba_dinh_officer, ba_dinh_accountant
+    │   │   └── CTD-X13-2024 Hội CTĐ Phường Quán Thánh (merged into CTD-X4)
+    │   └── CTD-X8  Hội CTĐ Phường Ngọc Hà            ← ngoc_ha_officer (a sibling commune)
+    └── CTD-8  Hội CTĐ Tuyên Quang                    ← tq_officer (another province)
+        └── CTD-X2269 Hội CTĐ Xã ...
+    MTTQ-TW Ủy ban TƯ MTTQ (another root)             ← front_manager
+    outsider: no role anywhere; anon: not logged in; root: superuser
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from nhandao.orgs import actions
+from nhandao.orgs.mapdata import load_admin_units
+from nhandao.orgs.models import MERGER_DAY, AdminMap, AdminUnit, OrgKind, OrgLevel, RoleKind
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The whole real map, once per test run (tests roll back around it)."""
+    with django_db_blocker.unblock():
+        load_admin_units()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def unit(code, admin_map=AdminMap.NEW, level="commune"):
+    return AdminUnit.objects.get(map=admin_map, level=level, code=code)
+
+
+def make_org(actor, parent, code, name, level, admin_unit=None, kind=OrgKind.RED_CROSS):
+    return actions.create_organisation(
+        actor, parent=parent, code=code, name=name, kind=kind, level=level,
+        admin_unit=admin_unit, partner_type="",
+    )  # fmt: skip
+
+
+PASSWORD = "Mat-khau-thu-nghiem-1"
+
+
+@pytest.fixture
+def cast(db):
+    User = get_user_model()
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    c = SimpleNamespace(root=root)
+    c.central = make_org(root, None, "CTD-TW", "Trung ương Hội Chữ thập đỏ Việt Nam",
+                         OrgLevel.CENTRAL)  # fmt: skip
+    c.front = make_org(root, None, "MTTQ-TW", "Ủy ban Trung ương MTTQ Việt Nam",
+                       OrgLevel.CENTRAL, kind=OrgKind.FRONT)  # fmt: skip
+    c.hanoi = make_org(root, c.central, "CTD-1", "Hội Chữ thập đỏ Hà Nội", OrgLevel.PROVINCE,
+                       unit("1", level="province"))  # fmt: skip
+    c.tuyen_quang = make_org(root, c.central, "CTD-8", "Hội Chữ thập đỏ Tuyên Quang",
+                             OrgLevel.PROVINCE, unit("8", level="province"))  # fmt: skip
+    c.ba_dinh_district = make_org(root, c.hanoi, "CTD-H1", "Hội Chữ thập đỏ Quận Ba Đình",
+                                  OrgLevel.DISTRICT,
+                                  unit("1", AdminMap.OLD, "district"))  # fmt: skip
+    c.quan_thanh = make_org(root, c.ba_dinh_district, "CTD-X13-2024",
+                            "Hội Chữ thập đỏ Phường Quán Thánh", OrgLevel.COMMUNE,
+                            unit("13", AdminMap.OLD))  # fmt: skip
+    c.ba_dinh = make_org(root, c.hanoi, "CTD-X4", "Hội Chữ thập đỏ Phường Ba Đình",
+                         OrgLevel.COMMUNE, unit("4"))  # fmt: skip
+    c.ngoc_ha = make_org(root, c.hanoi, "CTD-X8", "Hội Chữ thập đỏ Phường Ngọc Hà",
+                         OrgLevel.COMMUNE, unit("8"))  # fmt: skip
+    tq_commune = AdminUnit.objects.filter(map=AdminMap.NEW, level="commune",
+                                          province__code="8").order_by("code").first()  # fmt: skip
+    c.tq_commune = make_org(root, c.tuyen_quang, f"CTD-X{tq_commune.code}",
+                            f"Hội Chữ thập đỏ {tq_commune.name}", OrgLevel.COMMUNE,
+                            tq_commune)  # fmt: skip
+    actions.merge_organisations(root, [c.quan_thanh], c.ba_dinh, MERGER_DAY)
+    actions.dissolve_organisation(root, c.ba_dinh_district, c.hanoi, MERGER_DAY)
+    for org in (c.quan_thanh, c.ba_dinh_district, c.ba_dinh):
+        org.refresh_from_db()
+
+    def person(username, org=None, role=None):
+        user = User.objects.create_user(username, password=PASSWORD, full_name=username)
+        if org is not None:
+            actions.grant_role(root, user, org, role)
+        return user
+
+    c.tw_admin = person("tw_admin", c.central, RoleKind.ORG_ADMIN)
+    c.tw_manager = person("tw_manager", c.central, RoleKind.MANAGER)
+    c.front_manager = person("front_manager", c.front, RoleKind.MANAGER)
+    c.hn_admin = person("hn_admin", c.hanoi, RoleKind.ORG_ADMIN)
+    c.hn_manager = person("hn_manager", c.hanoi, RoleKind.MANAGER)
+    c.hn_accountant = person("hn_accountant", c.hanoi, RoleKind.ACCOUNTANT)
+    c.hn_officer = person("hn_officer", c.hanoi, RoleKind.OFFICER)
+    c.hn_viewer = person("hn_viewer", c.hanoi, RoleKind.VIEWER)
+    c.ba_dinh_officer = person("ba_dinh_officer", c.ba_dinh, RoleKind.OFFICER)
+    c.ba_dinh_accountant = person("ba_dinh_accountant", c.ba_dinh, RoleKind.ACCOUNTANT)
+    c.ngoc_ha_officer = person("ngoc_ha_officer", c.ngoc_ha, RoleKind.OFFICER)
+    c.tq_officer = person("tq_officer", c.tuyen_quang, RoleKind.OFFICER)
+    c.outsider = person("outsider")
+    return c
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client, logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
