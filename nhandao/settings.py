@@ -5,6 +5,7 @@ DATABASE_URL switches every command to PostgreSQL (or another SQLite file).
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,10 +39,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "nhandao.lib",
     "nhandao.accounts",
     "nhandao.orgs",
     "nhandao.audit",
+    "nhandao.campaigns",
+    "nhandao.donations",
+    "nhandao.beneficiaries",
 ]
 
 MIDDLEWARE = [
@@ -96,10 +103,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"nhandao.accounts.validators.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -152,3 +162,16 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background work (django-tasks): a database queue worked by `nhandao db_worker`; tests run
+# tasks immediately, in the caller's process.
+TESTING = "pytest" in sys.modules
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING or env_bool("TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}

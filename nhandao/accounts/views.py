@@ -9,10 +9,12 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from nhandao.accounts import actions
+from nhandao.accounts.forms import LoginForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

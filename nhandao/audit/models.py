@@ -73,3 +73,135 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The hash-chained ledger (money moves only through these entries; actions in audit/ledger.py)
+# ---------------------------------------------------------------------------------------------
+
+
+class LedgerAccountQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        from nhandao.orgs import access
+
+        return access.scope(self, user, perm)
+
+
+class LedgerAccount(models.Model):
+    """A fund: (organisation, campaign, earmark). Its balance is derived from its entries.
+
+    `earmark` is "" for unconditional money, otherwise a stable key such as
+    "unit:2025-07:4", "household:17" or "purpose:<folded text>", so earmarked money sits in
+    its own account and can only leave to its earmark.
+    """
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+        verbose_name="tổ chức",
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+        verbose_name="chiến dịch",
+    )
+    earmark = models.CharField("địa chỉ sử dụng (mã)", max_length=160, blank=True, default="")
+    earmark_label = models.CharField("địa chỉ sử dụng", max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LedgerAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tài khoản sổ quỹ"
+        verbose_name_plural = "tài khoản sổ quỹ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "campaign", "earmark"],
+                condition=models.Q(campaign__isnull=False),
+                name="unique_ledger_account",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "earmark"],
+                condition=models.Q(campaign__isnull=True),
+                name="unique_ledger_account_no_campaign",
+            ),
+        ]
+
+    def __str__(self):
+        parts = [str(self.organisation)]
+        if self.campaign_id:
+            parts.append(str(self.campaign))
+        parts.append(self.earmark_label or "không chỉ định")
+        return " · ".join(parts)
+
+    def head(self):
+        """The last entry of the account (None when it has none)."""
+        return self.entries.order_by("-seq").first()
+
+    def balance(self) -> int:
+        head = self.head()
+        return head.balance_after if head else 0
+
+
+class EntryKind(models.TextChoices):
+    DONATION = "donation", "Tiếp nhận ủng hộ"
+    REVERSAL = "reversal", "Bút toán đảo"
+    TRANSFER_IN = "transfer_in", "Nhận chuyển"
+    TRANSFER_OUT = "transfer_out", "Chuyển đi"
+    SPEND = "spend", "Chi"
+
+
+class LedgerEntry(models.Model):
+    """One append-only line of an account, chained to the previous line of that account.
+
+    `hash` = SHA-256 of the canonical text of the entry (see audit/ledger.py), which includes
+    `prev_hash`; editing any stored entry breaks its hash and every later link.
+    The database refuses UPDATE and DELETE (migration 0003), like audit events.
+    """
+
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="entries", verbose_name="tài khoản"
+    )
+    seq = models.PositiveBigIntegerField("số thứ tự")
+    at = models.DateTimeField("ghi lúc")
+    booked_on = models.DateField("ngày nghiệp vụ")
+    kind = models.CharField("loại", max_length=16, choices=EntryKind.choices)
+    amount = models.BigIntegerField("số tiền (đồng, + vào / − ra)")
+    balance_after = models.BigIntegerField("số dư sau")
+    memo = models.CharField("diễn giải", max_length=255, blank=True, default="")
+    source = models.CharField("chứng từ gốc", max_length=120, blank=True, default="")
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name="đảo bút toán",
+    )
+    transfer = models.CharField("mã chuyển quỹ", max_length=36, blank=True, default="")
+    actor_name = models.CharField("người ghi", max_length=150, blank=True, default="")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "bút toán sổ quỹ"
+        verbose_name_plural = "bút toán sổ quỹ"
+        ordering = ["account", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "seq"], name="unique_ledger_seq"),
+        ]
+
+    def __str__(self):
+        return f"#{self.seq} {self.booked_on:%d/%m/%Y} {self.amount:+,} ({self.account_id})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Không được sửa bút toán sổ quỹ: hãy ghi bút toán đảo.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Không được xóa bút toán sổ quỹ: hãy ghi bút toán đảo.")

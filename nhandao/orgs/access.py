@@ -143,3 +143,28 @@ def home_organisation(user) -> Organisation | None:
 def grantable_roles(user, org: Organisation) -> list[str]:
     """Roles `user` may grant at `org`: any role, inside the subtree they administer."""
     return [r.value for r in RoleKind] if can(user, "manage_users", org) else []
+
+
+def area_q(user, perm: str = "view", via: str = "commune") -> Q:
+    """A filter on the new-map commune field `via` selecting records located in the area of
+    the organisations where `user` has `perm`: a commune chapter's commune, a province
+    chapter's province, everywhere for a central body; old-map units count as their successors.
+    (Added for the beneficiaries registry: organisations see who else is helped in their area.)
+    """
+    if is_everywhere(user):
+        return Q()
+    q = Q(pk__in=[])
+    roots = Organisation.objects.filter(path__in=reach_paths(user, perm)).select_related(
+        "admin_unit"
+    )
+    for org in roots:
+        unit = org.admin_unit
+        if unit is None:
+            if org.level == "central":
+                return Q()
+            continue
+        units = [unit] if unit.map == "2025-07" else list(unit.new_units())
+        for u in units:
+            field = via if u.level == "commune" else f"{via}__province"
+            q |= Q(**{field: u})
+    return q

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.api import FormInvalid
@@ -167,7 +167,7 @@ def _valid(form):
 def create_org(request, payload: OrgIn):
     form = forms.OrganisationCreateForm(payload.dict(), actor=request.auth)
     _valid(form)
-    return 201, actions.create_organisation(request.auth, **form.action_fields())
+    return Status(201, actions.create_organisation(request.auth, **form.action_fields()))
 
 
 @router.post("/orgs/{org_id}/rename", response=OrgOut, tags=["Tổ chức"])
@@ -219,4 +219,4 @@ class RoleOut(Schema):
 def grant_role(request, payload: RoleIn):
     data = _valid(forms.GrantRoleForm(payload.dict(), actor=request.auth))
     role = actions.grant_role(request.auth, data["user"], data["organisation"], data["role"])
-    return 201, role
+    return Status(201, role)

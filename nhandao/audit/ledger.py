@@ -1,0 +1,257 @@
+"""The ledger: every đồng that moves is an append-only entry, hash-chained per account.
+
+- Accounts are (organisation, campaign, earmark); `account_for()` finds or opens one.
+- `post()` appends one entry, `reverse()` corrects an entry by appending its opposite,
+  `transfer()` moves money between two accounts (two entries sharing a transfer id; the
+  relief work moves money between campaign accounts of parent and child organisations this
+  way). `append_many()` is the set-based path used by statement imports.
+- A balance is the `balance_after` of the account's last entry and never goes below zero:
+  the account row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers).
+- `verify()` recomputes every hash and link and names the first altered entry.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
+
+GENESIS = "0" * 64
+
+
+class LedgerError(Exception):
+    """A posting that would break a ledger rule (message in Vietnamese)."""
+
+
+def account_for(organisation, campaign=None, earmark: str = "", earmark_label: str = ""):
+    """The account of (organisation, campaign, earmark), opened on first use."""
+    account, _ = LedgerAccount.objects.get_or_create(
+        organisation=organisation,
+        campaign=campaign,
+        earmark=earmark or "",
+        defaults={"earmark_label": earmark_label or ""},
+    )
+    return account
+
+
+def canonical(
+    *, account_id, seq, at, booked_on, kind, amount, balance_after, memo, source,
+    reverses_id, transfer, actor_name, prev_hash,
+) -> str:  # fmt: skip
+    """The text that is hashed: a JSON array, so no separator inside a memo is ambiguous."""
+    if isinstance(at, datetime):
+        at = at.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(booked_on, date):
+        booked_on = booked_on.isoformat()
+    return json.dumps(
+        [account_id, seq, at, booked_on, kind, amount, balance_after, memo, source,
+         reverses_id, transfer, actor_name, prev_hash],
+        ensure_ascii=False, separators=(",", ":"),
+    )  # fmt: skip
+
+
+def entry_hash(**fields) -> str:
+    return hashlib.sha256(canonical(**fields).encode()).hexdigest()
+
+
+def _actor_name(actor) -> str:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor.get_username()
+    return "hệ thống"
+
+
+def _locked_head(account: LedgerAccount) -> tuple[int, str, int]:
+    """(last seq, last hash, balance) of the account, with the account row locked."""
+    LedgerAccount.objects.select_for_update().filter(pk=account.pk).first()
+    head = (
+        LedgerEntry.objects.filter(account_id=account.pk)
+        .order_by("-seq")
+        .values_list("seq", "hash", "balance_after")
+        .first()
+    )
+    return head if head else (0, GENESIS, 0)
+
+
+@transaction.atomic
+def post(
+    account: LedgerAccount, amount: int, *, booked_on: date, kind: str = EntryKind.DONATION,
+    memo: str = "", source: str = "", actor=None, reverses: LedgerEntry | None = None,
+    transfer: str = "",
+) -> LedgerEntry:  # fmt: skip
+    """Append one entry (+ money in, − money out). Refuses zero and overdrawing."""
+    amount = int(amount)
+    if amount == 0:
+        raise LedgerError("Số tiền bút toán phải khác 0.")
+    seq, prev_hash, balance = _locked_head(account)
+    balance_after = balance + amount
+    if balance_after < 0:
+        raise LedgerError(
+            f"Số dư không đủ: tài khoản “{account}” còn {balance:,} đồng, "
+            f"không thể ghi giảm {-amount:,} đồng.".replace(",", ".")
+        )
+    fields = {
+        "account_id": account.pk, "seq": seq + 1, "at": timezone.now(), "booked_on": booked_on,
+        "kind": str(kind), "amount": amount, "balance_after": balance_after,
+        "memo": (memo or "")[:255], "source": (source or "")[:120],
+        "reverses_id": reverses.pk if reverses else None, "transfer": transfer,
+        "actor_name": _actor_name(actor)[:150], "prev_hash": prev_hash,
+    }  # fmt: skip
+    return LedgerEntry.objects.create(**fields, hash=entry_hash(**fields))
+
+
+@transaction.atomic
+def reverse(entry: LedgerEntry, *, actor=None, memo: str = "", booked_on: date | None = None):
+    """Correct `entry` by appending its opposite to the same account (once only)."""
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise LedgerError(f"Bút toán #{entry.seq} đã được đảo trước đó.")
+    if entry.kind == EntryKind.REVERSAL:
+        raise LedgerError("Không đảo một bút toán đảo; hãy ghi bút toán mới.")
+    return post(
+        entry.account, -entry.amount, booked_on=booked_on or timezone.localdate(),
+        kind=EntryKind.REVERSAL, memo=memo or f"Đảo bút toán #{entry.seq}",
+        source=entry.source, actor=actor, reverses=entry,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def transfer(
+    source: LedgerAccount, target: LedgerAccount, amount: int, *, booked_on: date,
+    memo: str = "", actor=None, reference: str = "",
+) -> tuple[LedgerEntry, LedgerEntry]:  # fmt: skip
+    """Move `amount` from one account to another; earmarked money only to its earmark."""
+    if amount <= 0:
+        raise LedgerError("Số tiền chuyển phải lớn hơn 0.")
+    if source.pk == target.pk:
+        raise LedgerError("Không chuyển quỹ vào chính tài khoản đó.")
+    if source.earmark and source.earmark != target.earmark:
+        raise LedgerError(
+            f"Tiền chỉ định cho “{source.earmark_label or source.earmark}” chỉ được chuyển "
+            "tới đúng địa chỉ đã chỉ định."
+        )
+    link = str(uuid.uuid4())
+    # Lock both accounts in a fixed order so two opposite transfers cannot deadlock.
+    first, second = sorted([source, target], key=lambda a: a.pk)
+    _locked_head(first)
+    _locked_head(second)
+    out = post(source, -amount, booked_on=booked_on, kind=EntryKind.TRANSFER_OUT, memo=memo,
+               source=reference, actor=actor, transfer=link)  # fmt: skip
+    into = post(target, amount, booked_on=booked_on, kind=EntryKind.TRANSFER_IN, memo=memo,
+                source=reference, actor=actor, transfer=link)  # fmt: skip
+    return out, into
+
+
+# --- the set-based path --------------------------------------------------------------------
+
+ENTRY_COLUMNS = [
+    "account_id", "seq", "at", "booked_on", "kind", "amount", "balance_after", "memo",
+    "source", "reverses_id", "transfer", "actor_name", "prev_hash", "hash",
+]  # fmt: skip
+
+
+def chain_rows(account: LedgerAccount, items, *, actor=None) -> list[tuple]:
+    """Entry rows (in ENTRY_COLUMNS order) for `items` = iterable of
+    (booked_on, amount, memo, source), chained after the account's locked head.
+    Call inside a transaction and insert the rows with `insert_rows()` before it ends."""
+    seq, prev_hash, balance = _locked_head(account)
+    at = timezone.now()
+    at_text = at.astimezone(UTC).isoformat(timespec="microseconds")
+    name = _actor_name(actor)[:150]
+    at_db = connection.ops.adapt_datetimefield_value(at)
+    rows = []
+    digest = hashlib.sha256
+    dumps = json.dumps
+    for booked_on, amount, memo, source in items:
+        amount = int(amount)
+        if amount == 0:
+            raise LedgerError("Số tiền bút toán phải khác 0.")
+        seq += 1
+        balance += amount
+        if balance < 0:
+            raise LedgerError("Số dư không đủ cho bút toán ghi giảm.")
+        memo = (memo or "")[:255]
+        source = (source or "")[:120]
+        day = booked_on.isoformat()
+        text = dumps(
+            [account.pk, seq, at_text, day, "donation", amount, balance, memo, source, None,
+             "", name, prev_hash],
+            ensure_ascii=False, separators=(",", ":"),
+        )  # fmt: skip
+        entry_hash_ = digest(text.encode()).hexdigest()
+        rows.append((account.pk, seq, at_db, day, "donation", amount, balance, memo, source,
+                     None, "", name, prev_hash, entry_hash_))  # fmt: skip
+        prev_hash = entry_hash_
+    return rows
+
+
+def insert_rows(table: str, columns: list[str], rows) -> None:
+    """A bare set-based insert: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cols = ", ".join(columns)
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+
+
+def append_many(account: LedgerAccount, items, *, actor=None) -> list[tuple]:
+    """Chain and insert many donation entries at once; returns the inserted rows."""
+    rows = chain_rows(account, items, actor=actor)
+    insert_rows(LedgerEntry._meta.db_table, ENTRY_COLUMNS, rows)
+    return rows
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    ok: bool
+    checked: int
+    first_bad: LedgerEntry | None = None
+    reason: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"Chuỗi băm hợp lệ: đã kiểm {self.checked} bút toán."
+        where = f"bút toán #{self.first_bad.seq} (mã {self.first_bad.pk})" if self.first_bad \
+            else "tài khoản"  # fmt: skip
+        return f"Sổ quỹ bị thay đổi tại {where}: {self.reason}"
+
+
+def verify(account: LedgerAccount) -> Verification:
+    """Walk the account's entries in order; the first entry whose hash, link, sequence or
+    balance does not follow is named."""
+    prev_hash, balance, expected_seq, checked = GENESIS, 0, 1, 0
+    for entry in LedgerEntry.objects.filter(account=account).order_by("seq").iterator(2000):
+        if entry.seq != expected_seq:
+            return Verification(False, checked, entry,
+                                f"thiếu bút toán trước số {entry.seq} (mong đợi #{expected_seq}).")  # fmt: skip
+        if entry.prev_hash != prev_hash:
+            return Verification(False, checked, entry, "không nối tiếp bút toán trước.")
+        recomputed = entry_hash(
+            account_id=entry.account_id, seq=entry.seq, at=entry.at, booked_on=entry.booked_on,
+            kind=entry.kind, amount=entry.amount, balance_after=entry.balance_after,
+            memo=entry.memo, source=entry.source, reverses_id=entry.reverses_id,
+            transfer=entry.transfer, actor_name=entry.actor_name, prev_hash=entry.prev_hash,
+        )  # fmt: skip
+        if recomputed != entry.hash:
+            return Verification(False, checked, entry, "nội dung không khớp mã băm.")
+        balance += entry.amount
+        if entry.balance_after != balance or balance < 0:
+            return Verification(False, checked, entry, "số dư không khớp các bút toán.")
+        prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    return Verification(True, checked)

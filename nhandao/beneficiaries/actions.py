@@ -1,0 +1,218 @@
+"""Every change to the registry. Atomic, audited; callers have checked access and input."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from nhandao.audit.actions import record, snapshot
+from nhandao.beneficiaries.models import (
+    HumanitarianAddress,
+    Household,
+    HouseholdPoverty,
+    MatchCandidate,
+    MatchStatus,
+    MergeRecord,
+    Person,
+    PersonStatus,
+    Relationship,
+    Sponsor,
+    Sponsorship,
+    SupportRecord,
+)
+from nhandao.orgs import access
+
+PERSON_FIELDS = ["organisation", "full_name", "sex", "birth_date", "birth_year", "id_number",
+                 "phone", "commune", "old_commune", "village", "address", "household",
+                 "relationship", "external_id", "status", "merged_into"]  # fmt: skip
+# Filled on the survivor from the merged record when the survivor lacks them.
+FILLABLE = ["sex", "birth_date", "birth_year", "id_number", "phone", "commune", "old_commune",
+            "village", "address", "household", "relationship", "external_id", "consent_by",
+            "consent_at", "consent_purpose"]  # fmt: skip
+
+
+@transaction.atomic
+def create_household(actor, *, organisation, commune, old_commune=None, village="", address=""):
+    household = Household.objects.create(
+        organisation=organisation, commune=commune, old_commune=old_commune, village=village,
+        address=address,
+    )  # fmt: skip
+    record(actor, "beneficiaries.household_created", household,
+           after=snapshot(household, ["commune", "old_commune", "village", "address"]))  # fmt: skip
+    return household
+
+
+@transaction.atomic
+def create_person(actor, *, household=None, relationship="", **fields) -> Person:
+    person = Person(household=household, relationship=relationship, created_by=actor, **fields)
+    if household is not None and person.commune_id is None:
+        person.commune_id, person.old_commune_id = household.commune_id, household.old_commune_id
+        person.village = person.village or household.village
+        person.address = person.address or household.address
+    person.save()
+    if household is not None and relationship == Relationship.HEAD:
+        Household.objects.filter(pk=household.pk).update(head=person)
+    record(actor, "beneficiaries.person_created", person,
+           after=snapshot(person, PERSON_FIELDS))  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def set_poverty(actor, household, *, year, status, certified_by="", certificate_no="",
+                certified_on=None) -> HouseholdPoverty:  # fmt: skip
+    row, _ = HouseholdPoverty.objects.update_or_create(
+        household=household, year=year,
+        defaults={"status": status, "certified_by": certified_by,
+                  "certificate_no": certificate_no, "certified_on": certified_on},
+    )  # fmt: skip
+    record(actor, "beneficiaries.poverty_set", household, organisation=household.organisation,
+           after={"year": year, "status": status, "certified_by": certified_by})  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def record_support(actor, *, organisation, date, kind, value, note="", person=None,
+                   household=None, sponsorship=None) -> SupportRecord:  # fmt: skip
+    support = SupportRecord.objects.create(
+        organisation=organisation, person=person, household=household, date=date, kind=kind,
+        value=value, note=note, sponsorship=sponsorship, created_by=actor,
+    )  # fmt: skip
+    record(actor, "beneficiaries.support_recorded", support,
+           after=snapshot(support, ["person", "household", "date", "kind", "value"]))  # fmt: skip
+    return support
+
+
+# ---- duplicates: decisions ----
+
+
+def _require_edit_both(actor, a: Person, b: Person) -> None:
+    if not (access.can(actor, "edit", a.organisation) and access.can(actor, "edit", b.organisation)):
+        raise PermissionDenied(
+            "Bạn không có quyền gộp hai hồ sơ này: cần quyền nhập liệu ở cả hai tổ chức quản lý "
+            f"(“{a.organisation}” và “{b.organisation}”)."
+        )
+
+
+def _pair(a: Person, b: Person) -> tuple[int, int]:
+    return (a.pk, b.pk) if a.pk < b.pk else (b.pk, a.pk)
+
+
+@transaction.atomic
+def merge_persons(actor, survivor: Person, merged: Person, candidate=None) -> MergeRecord:
+    """`merged` is the same person as `survivor`: its support history and links move to the
+    survivor, missing fields are filled, and it stays (status merged) so the merge can be undone.
+    """
+    _require_edit_both(actor, survivor, merged)
+    if survivor.pk == merged.pk or not (survivor.is_active and merged.is_active):
+        raise ValueError("Chỉ gộp được hai hồ sơ khác nhau, đang được quản lý.")
+    before = {f: getattr(survivor, Person._meta.get_field(f).attname) for f in FILLABLE}
+    for name in FILLABLE:
+        attname = Person._meta.get_field(name).attname
+        if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
+            setattr(survivor, attname, getattr(merged, attname))
+    if not survivor.vulnerabilities and merged.vulnerabilities:
+        before["vulnerabilities"] = survivor.vulnerabilities
+        survivor.vulnerabilities = merged.vulnerabilities
+    survivor.save()
+    supports = list(SupportRecord.objects.filter(person=merged).values_list("pk", flat=True))
+    addresses = list(
+        HumanitarianAddress.objects.filter(person=merged).values_list("pk", flat=True)
+    )
+    SupportRecord.objects.filter(pk__in=supports).update(person=survivor)
+    HumanitarianAddress.objects.filter(pk__in=addresses).update(person=survivor)
+    heads = list(Household.objects.filter(head=merged).values_list("pk", flat=True))
+    Household.objects.filter(pk__in=heads).update(head=survivor)
+    merged.status, merged.merged_into = PersonStatus.MERGED, survivor
+    merged.save(update_fields=["status", "merged_into"])
+    if candidate is None:
+        low, high = _pair(survivor, merged)
+        candidate = MatchCandidate.objects.filter(person_a_id=low, person_b_id=high).first()
+    if candidate is not None:
+        candidate.status, candidate.decided_by = MatchStatus.MERGED, actor
+        candidate.decided_at = timezone.now()
+        candidate.save(update_fields=["status", "decided_by", "decided_at"])
+    merge = MergeRecord.objects.create(
+        candidate=candidate, survivor=survivor, merged=merged, merged_by=actor,
+        survivor_before={k: _json(v) for k, v in before.items()},
+        moved={"supports": supports, "addresses": addresses, "heads": heads},
+    )  # fmt: skip
+    record(actor, "beneficiaries.persons_merged", survivor,
+           after={"merged": merged.pk, "supports_moved": len(supports)})  # fmt: skip
+    return merge
+
+
+def _json(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@transaction.atomic
+def undo_merge(actor, merge: MergeRecord) -> Person:
+    """Put everything back as it was before `merge`."""
+    survivor, merged = merge.survivor, merge.merged
+    _require_edit_both(actor, survivor, merged)
+    if merge.undone_at is not None:
+        raise ValueError("Việc gộp này đã được hoàn tác.")
+    for name, value in merge.survivor_before.items():
+        field = Person._meta.get_field(name)
+        setattr(survivor, field.attname, field.to_python(value) if value is not None else None)
+    survivor.save()
+    SupportRecord.objects.filter(pk__in=merge.moved.get("supports", [])).update(person=merged)
+    HumanitarianAddress.objects.filter(pk__in=merge.moved.get("addresses", [])).update(
+        person=merged
+    )
+    Household.objects.filter(pk__in=merge.moved.get("heads", [])).update(head=merged)
+    merged.status, merged.merged_into = PersonStatus.ACTIVE, None
+    merged.save(update_fields=["status", "merged_into"])
+    if merge.candidate_id:
+        MatchCandidate.objects.filter(pk=merge.candidate_id).update(
+            status=MatchStatus.PENDING, decided_by=None, decided_at=None
+        )
+    merge.undone_by, merge.undone_at = actor, timezone.now()
+    merge.save(update_fields=["undone_by", "undone_at"])
+    record(actor, "beneficiaries.merge_undone", survivor, after={"restored": merged.pk})
+    return merged
+
+
+@transaction.atomic
+def mark_distinct(actor, candidate: MatchCandidate) -> MatchCandidate:
+    """Two different people: remembered, never proposed again."""
+    a, b = candidate.person_a, candidate.person_b
+    if not (access.can(actor, "edit", a.organisation) or access.can(actor, "edit", b.organisation)):
+        raise PermissionDenied("Bạn không có quyền quyết định về cặp hồ sơ này.")
+    candidate.status, candidate.decided_by = MatchStatus.DISTINCT, actor
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["status", "decided_by", "decided_at"])
+    record(actor, "beneficiaries.marked_distinct", a, organisation=a.organisation,
+           after={"other": b.pk})  # fmt: skip
+    return candidate
+
+
+# ---- humanitarian addresses and sponsors ----
+
+
+@transaction.atomic
+def create_address(actor, *, organisation, person=None, household=None, needs="", since):
+    address = HumanitarianAddress.objects.create(
+        organisation=organisation, person=person, household=household, needs=needs, since=since
+    )
+    record(actor, "beneficiaries.address_created", address,
+           after=snapshot(address, ["person", "household", "needs", "since"]))  # fmt: skip
+    return address
+
+
+@transaction.atomic
+def create_sponsor(actor, *, organisation, name, contact="", sponsor_org=None) -> Sponsor:
+    sponsor = Sponsor.objects.create(organisation=organisation, name=name, contact=contact,
+                                     sponsor_org=sponsor_org)  # fmt: skip
+    record(actor, "beneficiaries.sponsor_created", sponsor, after={"name": name})
+    return sponsor
+
+
+@transaction.atomic
+def commit_sponsorship(actor, address, *, sponsor, monthly_amount=0, goods="", start, months):
+    sponsorship = Sponsorship.objects.create(
+        address=address, sponsor=sponsor, monthly_amount=monthly_amount, goods=goods,
+        start=start, months=months,
+    )  # fmt: skip
+    record(actor, "beneficiaries.sponsorship_committed", address,
+           after={"sponsor": sponsor.pk, "monthly_amount": monthly_amount, "months": months})  # fmt: skip
+    return sponsorship

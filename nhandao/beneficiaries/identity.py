@@ -1,0 +1,174 @@
+"""Names, identity numbers and phones of people: parsing and checks, no database writes.
+
+A Vietnamese name is family name first, middle name(s), given name last. We keep the name
+as typed (NFC) and its folded parts (lib.text.fold: no diacritics, lower case, đ→d), which
+is what search and duplicate detection compare.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from nhandao.lib.text import nfc, search_key
+
+# The commonest family names (≈ 95 % of people). Used only to recognise a name typed in
+# Western order ("Hoa Nguyen" → family "nguyen", given "hoa").
+COMMON_FAMILY_NAMES = frozenset(
+    """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao
+    trinh mai truong lam luong ha quach cao doan la kieu chu tang ton thai""".split()
+)
+
+
+@dataclass(frozen=True)
+class NameParts:
+    family: str
+    middle: str
+    given: str
+
+    @property
+    def key(self) -> str:
+        return " ".join(p for p in (self.family, self.middle, self.given) if p)
+
+
+def split_name(full_name: str | None) -> NameParts:
+    """Folded family, middle and given names of a name as typed.
+
+    "NGUYỄN  thị hoa" → (nguyen, thi, hoa); "Hoa Nguyen" (Western order) → (nguyen, "", hoa).
+    """
+    words = search_key(full_name).split()
+    if not words:
+        return NameParts("", "", "")
+    if len(words) == 1:
+        return NameParts("", "", words[0])
+    if words[0] not in COMMON_FAMILY_NAMES and words[-1] in COMMON_FAMILY_NAMES:
+        words = [words[-1], *words[:-1]]
+    return NameParts(words[0], " ".join(words[1:-1]), words[-1])
+
+
+def clean_full_name(full_name: str | None) -> str:
+    """The name as typed, NFC with spaces collapsed; capitals typed in full become Title Case."""
+    text = nfc(full_name)
+    if text and text == text.upper():
+        text = " ".join(w[:1] + w[1:].lower() for w in text.split())
+    return text
+
+
+# ---- CCCD (citizen identity card, 12 digits) and CMND (old identity card, 9 digits) ----
+
+CCCD_RE = re.compile(r"^\d{12}$")
+CMND_RE = re.compile(r"^\d{9}$")
+
+
+@lru_cache(maxsize=1)
+def province_codes() -> frozenset[str]:
+    """Three-digit province codes valid as a CCCD prefix (legacy 63 and 2025 34 provinces)."""
+    from nhandao.orgs.models import AdminLevel, AdminUnit
+
+    codes = AdminUnit.objects.filter(level=AdminLevel.PROVINCE).values_list("code", flat=True)
+    return frozenset(c.zfill(3) for c in codes)
+
+
+def digits_only(value: str | None) -> str:
+    return re.sub(r"[\s.\-]", "", str(value or "")).strip()
+
+
+def century_digit(sex: str, year: int) -> int:
+    """The 4th CCCD digit: 0/1 for men/women born 1900–1999, 2/3 for 2000–2099, and so on."""
+    century = (year // 100) - 19
+    return century * 2 + (1 if sex == "female" else 0)
+
+
+def check_id_number(value: str | None, sex: str = "", birth_year: int | None = None) -> str:
+    """The id number cleaned, or ValueError with a Vietnamese reason."""
+    number = digits_only(value)
+    if not number:
+        return ""
+    if CMND_RE.match(number):
+        return number
+    if not CCCD_RE.match(number):
+        raise ValueError(
+            f"Số định danh “{value}” không hợp lệ: CCCD gồm 12 chữ số, CMND cũ gồm 9 chữ số."
+        )
+    if number[:3] not in province_codes():
+        raise ValueError(
+            f"CCCD “{number}” không hợp lệ: ba số đầu “{number[:3]}” không phải mã tỉnh/thành."
+        )
+    digit = int(number[3])
+    if birth_year is not None:
+        if int(number[4:6]) != birth_year % 100:
+            raise ValueError(
+                f"CCCD “{number}” không khớp năm sinh {birth_year}: "
+                f"số thứ 5–6 phải là “{birth_year % 100:02d}”."
+            )
+        if not 1900 <= birth_year <= 2299 or digit // 2 != (birth_year // 100) - 19:
+            raise ValueError(
+                f"CCCD “{number}” không khớp thế kỷ sinh: số thứ tư “{digit}” "
+                f"không dùng cho người sinh năm {birth_year}."
+            )
+    if sex in ("male", "female") and digit % 2 != (1 if sex == "female" else 0):
+        label = "nữ" if sex == "female" else "nam"
+        raise ValueError(
+            f"CCCD “{number}” không khớp giới tính: số thứ tư “{digit}” không dùng cho {label}."
+        )
+    return number
+
+
+# ---- phones ----
+
+PHONE_RE = re.compile(r"^0\d{9,10}$")
+
+
+def clean_phone(value: str | None) -> str:
+    """A Vietnamese phone in national form (0xxxxxxxxx), or ValueError."""
+    number = re.sub(r"[\s.\-()]", "", str(value or ""))
+    if not number:
+        return ""
+    if number.startswith("+84"):
+        number = "0" + number[3:]
+    elif number.startswith("84") and len(number) == 11:
+        number = "0" + number[2:]
+    if not PHONE_RE.match(number):
+        raise ValueError(f"Số điện thoại “{value}” không hợp lệ (10 chữ số, bắt đầu bằng 0).")
+    return number
+
+
+# ---- birth dates: a full date or only a year ----
+
+_DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_birth(value, today: date | None = None) -> tuple[date | None, int | None]:
+    """(birth date or None, birth year) from "dd/mm/yyyy", "yyyy-mm-dd", "yyyy" or a date."""
+    today = today or date.today()
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, date):
+        born = value if not hasattr(value, "date") else value.date()
+    else:
+        text = str(value).strip()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if not text:
+            return None, None
+        if re.fullmatch(r"\d{4}", text):
+            year = int(text)
+            if not 1900 <= year <= today.year:
+                raise ValueError(f"Năm sinh “{text}” không hợp lệ.")
+            return None, year
+        match = _DATE_RE.match(text)
+        iso = _ISO_RE.match(text[:10])
+        if match:
+            d, m, y = (int(g) for g in match.groups())
+        elif iso:
+            y, m, d = (int(g) for g in iso.groups())
+        else:
+            raise ValueError(f"Ngày sinh “{text}” không đọc được (dùng dd/mm/yyyy hoặc yyyy).")
+        try:
+            born = date(y, m, d)
+        except ValueError:
+            raise ValueError(f"Ngày sinh “{text}” không có thật.") from None
+    if born > today or born.year < 1900:
+        raise ValueError(f"Ngày sinh “{born:%d/%m/%Y}” không hợp lệ.")
+    return born, born.year

@@ -1,0 +1,504 @@
+"""The registry of people in need: households, persons, support received, duplicate reviews,
+imports, humanitarian addresses and their sponsors.
+
+Every record has an owning organisation. Whoever reaches that organisation (orgs/access.py)
+sees it fully; organisations working in the same area see only that a person exists and what
+support they received (see `visibility.py`). Sensitive fields (identity number, phone,
+birth date, vulnerability, poverty, consent) need the "sensitive" permission and every read
+of them is logged.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from nhandao.lib.text import search_key
+from nhandao.orgs.models import AdminUnit, Organisation
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", "Chủ hộ"
+    SPOUSE = "spouse", "Vợ/chồng"
+    CHILD = "child", "Con"
+    PARENT = "parent", "Cha/mẹ"
+    GRANDCHILD = "grandchild", "Cháu"
+    SIBLING = "sibling", "Anh/chị/em"
+    OTHER = "other", "Khác"
+
+
+class Vulnerability(models.TextChoices):
+    DISABILITY = "disability", "Người khuyết tật"
+    ORPHAN = "orphan", "Trẻ mồ côi"
+    LONELY_ELDERLY = "lonely_elderly", "Người cao tuổi cô đơn"
+    AGENT_ORANGE = "agent_orange", "Nạn nhân chất độc da cam"
+    SERIOUS_ILLNESS = "serious_illness", "Bệnh hiểm nghèo"
+    DISASTER_VICTIM = "disaster_victim", "Nạn nhân thiên tai"
+    POOR_FISHERMAN = "poor_fisherman", "Ngư dân nghèo"
+    MALNOURISHED_CHILD = "malnourished_child", "Trẻ suy dinh dưỡng"
+    STUDENT_HARDSHIP = "student_hardship", "Học sinh, sinh viên khó khăn"
+    OTHER = "other", "Khác"
+
+
+class PovertyStatus(models.TextChoices):
+    POOR = "poor", "Hộ nghèo"
+    NEAR_POOR = "near_poor", "Hộ cận nghèo"
+    NONE = "none", "Không thuộc diện nghèo"
+
+
+class SupportKind(models.TextChoices):
+    CASH = "cash", "Tiền mặt"
+    GIFT = "gift", "Quà tặng"
+    HOUSE = "house", "Nhà nhân đạo"
+    COW = "cow", "Bò (ngân hàng bò)"
+    SCHOLARSHIP = "scholarship", "Học bổng"
+    HEALTH_INSURANCE = "health_insurance", "Thẻ bảo hiểm y tế"
+    MEDICAL = "medical", "Hỗ trợ khám chữa bệnh"
+    OTHER = "other", "Khác"
+
+
+class AddressFields(models.Model):
+    """Where someone lives: the commune on the new map (derived from the conversion table
+    when the address was given on the old map), the old commune as given, a village."""
+
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    commune = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="xã/phường (bản đồ mới)",
+    )  # fmt: skip
+    old_commune = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="xã/phường cũ (trước 01/07/2025)",
+    )  # fmt: skip
+    village = models.CharField("thôn/xóm/tổ dân phố", max_length=120, blank=True)
+    village_key = models.CharField(max_length=120, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class RegistryQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        """Records owned by an organisation in the user's reach (full view)."""
+        from nhandao.orgs import access
+
+        return access.scope(self, user, perm)
+
+    def visible_to(self, user):
+        """Records seen fully or, in the user's area, as existing (see visibility.py)."""
+        from nhandao.beneficiaries import visibility
+
+        return visibility.visible(self, user)
+
+
+class Household(AddressFields):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="households",
+        verbose_name="tổ chức quản lý",
+    )  # fmt: skip
+    head = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="chủ hộ",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegistryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "hộ gia đình"
+        verbose_name_plural = "hộ gia đình"
+
+    def __str__(self):
+        head = self.head.full_name if self.head_id else f"#{self.pk}"
+        return f"Hộ {head}"
+
+    def save(self, *args, **kwargs):
+        self.village_key = search_key(self.village)
+        super().save(*args, **kwargs)
+
+    def current_poverty(self):
+        return self.poverty_statuses.order_by("-year").first()
+
+
+class HouseholdPoverty(models.Model):
+    """Poverty status for one year, as certified by the commune (sensitive)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="poverty_statuses"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    status = models.CharField("diện", max_length=10, choices=PovertyStatus.choices)
+    certified_by = models.CharField("cơ quan xác nhận", max_length=200, blank=True)
+    certificate_no = models.CharField("số quyết định/giấy chứng nhận", max_length=60, blank=True)
+    certified_on = models.DateField("ngày xác nhận", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "diện nghèo theo năm"
+        verbose_name_plural = "diện nghèo theo năm"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="one_poverty_per_year")
+        ]
+
+
+class PersonStatus(models.TextChoices):
+    ACTIVE = "active", "Đang quản lý"
+    MERGED = "merged", "Đã gộp vào hồ sơ khác"
+
+
+class Person(AddressFields):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="beneficiaries",
+        verbose_name="tổ chức quản lý",
+    )  # fmt: skip
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        verbose_name="hộ gia đình",
+    )  # fmt: skip
+    relationship = models.CharField(
+        "quan hệ với chủ hộ", max_length=12, choices=Relationship.choices, blank=True
+    )
+    full_name = models.CharField("họ và tên", max_length=150)
+    name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    family_name = models.CharField("họ (chuẩn hóa)", max_length=40, blank=True, editable=False)
+    middle_name = models.CharField("tên đệm (chuẩn hóa)", max_length=60, blank=True,
+                                   editable=False)  # fmt: skip
+    given_name = models.CharField("tên (chuẩn hóa)", max_length=40, blank=True, editable=False)
+    sex = models.CharField("giới tính", max_length=6, choices=Sex.choices, blank=True)
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
+    id_number = models.CharField("số CCCD/CMND", max_length=12, blank=True, db_index=True)
+    phone = models.CharField("điện thoại", max_length=11, blank=True, db_index=True)
+    vulnerabilities = models.JSONField("diện khó khăn", default=list, blank=True)
+    consent_by = models.CharField("người đồng ý", max_length=150, blank=True)
+    consent_at = models.DateField("ngày đồng ý", null=True, blank=True)
+    consent_purpose = models.CharField("mục đích sử dụng dữ liệu", max_length=255, blank=True)
+    external_id = models.CharField("mã ở hệ thống nguồn", max_length=64, blank=True)
+    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    status = models.CharField(max_length=8, choices=PersonStatus.choices,
+                              default=PersonStatus.ACTIVE)  # fmt: skip
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegistryQuerySet.as_manager()
+
+    # Fields that only a user with the "sensitive" permission reads (each read is logged).
+    SENSITIVE = ("id_number", "phone", "birth_date", "vulnerabilities", "consent_by",
+                 "consent_at", "consent_purpose")  # fmt: skip
+
+    class Meta:
+        verbose_name = "đối tượng"
+        verbose_name_plural = "đối tượng"
+        indexes = [
+            models.Index(fields=["commune", "name_key"]),
+            models.Index(fields=["given_name", "birth_year"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "import_key"], condition=~models.Q(import_key=""),
+                name="unique_import_key_per_org",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PersonStatus.ACTIVE
+
+    def normalise(self) -> "Person":
+        """Fill the stored keys (also called by bulk imports, which skip save())."""
+        from nhandao.beneficiaries.identity import clean_full_name, split_name
+
+        self.full_name = clean_full_name(self.full_name)
+        parts = split_name(self.full_name)
+        self.family_name, self.middle_name, self.given_name = parts.family, parts.middle, parts.given
+        self.name_key = parts.key
+        self.village_key = search_key(self.village)
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
+        return self
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
+    def birth_display(self) -> str:
+        if self.birth_date:
+            return self.birth_date.strftime("%d/%m/%Y")
+        return str(self.birth_year or "")
+
+    def vulnerability_labels(self) -> list[str]:
+        labels = dict(Vulnerability.choices)
+        return [labels.get(v, v) for v in self.vulnerabilities or []]
+
+
+class SupportRecord(models.Model):
+    """One support a person or household received, from any organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="support_given",
+        verbose_name="tổ chức hỗ trợ",
+    )  # fmt: skip
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="supports", verbose_name="người nhận")  # fmt: skip
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="supports", verbose_name="hộ nhận")  # fmt: skip
+    date = models.DateField("ngày")
+    kind = models.CharField("hình thức", max_length=20, choices=SupportKind.choices)
+    value = models.BigIntegerField("trị giá (đồng)", default=0)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    sponsorship = models.ForeignKey("Sponsorship", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="supports")  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lần hỗ trợ"
+        verbose_name_plural = "lịch sử hỗ trợ"
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="support_value_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(household__isnull=False),
+                name="support_has_recipient",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class SensitiveRead(models.Model):
+    """Who read whose personal data, when, on which page (append-only)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sensitive_reads")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    fields = models.CharField(max_length=255)
+    channel = models.CharField(max_length=20)  # page, api, export
+
+    class Meta:
+        verbose_name = "lượt đọc dữ liệu nhạy cảm"
+        verbose_name_plural = "nhật ký đọc dữ liệu nhạy cảm"
+        ordering = ["-at", "-pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Không được sửa nhật ký đọc dữ liệu nhạy cảm.")
+        super().save(*args, **kwargs)
+
+
+# ---- duplicate detection ----
+
+
+class DedupRun(models.Model):
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    persons = models.PositiveIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0)
+    new_pairs = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+
+class MatchStatus(models.TextChoices):
+    PENDING = "pending", "Chờ xem xét"
+    MERGED = "merged", "Cùng một người (đã gộp)"
+    DISTINCT = "distinct", "Khác người"
+
+
+class MatchCandidate(models.Model):
+    """A likely duplicate pair (person_a.pk < person_b.pk), its score and reasons.
+
+    The pair is unique: a later run updates a pending pair; a decided pair ("different
+    people" or merged) is never proposed again.
+    """
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField("điểm")
+    method = models.CharField(max_length=10)  # cccd, splink
+    reasons = models.JSONField(default=dict)  # field → agree / differ / missing / close
+    cluster = models.PositiveIntegerField(default=0, db_index=True)
+    status = models.CharField(max_length=10, choices=MatchStatus.choices,
+                              default=MatchStatus.PENDING)  # fmt: skip
+    run = models.ForeignKey(DedupRun, null=True, blank=True, on_delete=models.SET_NULL)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_match_pair"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")),
+                                   name="match_pair_ordered"),  # fmt: skip
+        ]
+
+
+class MergeRecord(models.Model):
+    """A merge of `merged` into `survivor`, with what moved, so that it can be undone."""
+
+    candidate = models.ForeignKey(MatchCandidate, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="merges")  # fmt: skip
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(default=dict)  # {"supports": [...], "sponsorships": [...]}
+    survivor_before = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                  related_name="+")  # fmt: skip
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+
+# ---- imports ----
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Xem trước"
+    INVALID = "invalid", "Có dòng lỗi"
+    REVIEW = "review", "Dừng lại để xem xét trùng lặp"
+    RUNNING = "running", "Đang nhập"
+    DONE = "done", "Đã nhập"
+    FAILED = "failed", "Thất bại"
+
+
+class ImportBatch(models.Model):
+    """An uploaded list: the file, its checksum, status, counts and per-row errors."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    checksum = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices,
+                              default=ImportStatus.PREVIEW)  # fmt: skip
+    rows = models.PositiveIntegerField(default=0)
+    new_rows = models.PositiveIntegerField(default=0)
+    known_rows = models.PositiveIntegerField(default=0)
+    likely_duplicates = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0)  # rows processed
+    errors = models.JSONField(default=list)  # [{"row", "column", "message"}]
+    warnings = models.JSONField(default=list)
+    duplicates_confirmed = models.BooleanField(default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RegistryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.file_name
+
+
+# ---- humanitarian addresses (địa chỉ nhân đạo) and sponsors ----
+
+
+class HumanitarianAddress(models.Model):
+    """A household or person registered for long-term support, with needs and a support
+    book (the SupportRecords linked to its sponsorships)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="humanitarian_addresses")  # fmt: skip
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="humanitarian_addresses")  # fmt: skip
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="humanitarian_addresses")  # fmt: skip
+    needs = models.TextField("nhu cầu", blank=True)
+    since = models.DateField("nhận từ ngày")
+    active = models.BooleanField("đang hỗ trợ", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegistryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "địa chỉ nhân đạo"
+        verbose_name_plural = "địa chỉ nhân đạo"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(household__isnull=False),
+                name="address_has_recipient",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.person or self.household
+        return f"Địa chỉ nhân đạo: {who}"
+
+    def recipient(self):
+        return self.person or self.household
+
+
+class Sponsor(models.Model):
+    """Who sponsors addresses: an organisation or a donor (person or business)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="tổ chức quản lý")  # fmt: skip
+    sponsor_org = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="sponsorships_given",
+                                    verbose_name="tổ chức đỡ đầu")  # fmt: skip
+    name = models.CharField("tên nhà tài trợ", max_length=200)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    contact = models.CharField("liên hệ", max_length=200, blank=True)
+
+    objects = RegistryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nhà đỡ đầu"
+        verbose_name_plural = "nhà đỡ đầu"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = search_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Sponsorship(models.Model):
+    """A sponsor's commitment to an address: money per month or goods, for a duration."""
+
+    address = models.ForeignKey(HumanitarianAddress, on_delete=models.PROTECT,
+                                related_name="sponsorships")  # fmt: skip
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsorships")
+    monthly_amount = models.BigIntegerField("số tiền mỗi tháng (đồng)", default=0)
+    goods = models.CharField("hiện vật", max_length=200, blank=True)
+    start = models.DateField("từ ngày")
+    months = models.PositiveSmallIntegerField("số tháng")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "cam kết đỡ đầu"
+        verbose_name_plural = "cam kết đỡ đầu"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(monthly_amount__gte=0),
+                                   name="sponsorship_amount_gte_0"),  # fmt: skip
+        ]
+
+    @property
+    def total_committed(self) -> int:
+        return self.monthly_amount * self.months

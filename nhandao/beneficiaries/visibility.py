@@ -1,0 +1,71 @@
+"""Who sees which beneficiary, and how much of them. Decisions come from orgs/access.py.
+
+- full: the person's owning organisation is in the user's reach (access.scope / access.can);
+- area: the person is registered by another organisation but lives in the area of one of the
+  user's organisations (access.area_q): the user sees that they exist (name, commune) and the
+  support they received (organisation, date, kind, value), nothing else;
+- sensitive: full, plus the "sensitive" permission on the owner; every read is logged.
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from nhandao.beneficiaries.models import Person, SensitiveRead
+from nhandao.orgs import access
+
+FULL, AREA = "full", "area"
+
+
+def visible(queryset, user):
+    """Records of `queryset` (with `organisation` and `commune`) seen fully or in the area."""
+    if not access.can_anywhere(user, "view"):
+        return queryset.none()
+    return queryset.filter(access.reach_q(user, "view", via="organisation") | access.area_q(user))
+
+
+@dataclass
+class View:
+    person: Person
+    level: str  # FULL or AREA
+    sensitive: bool
+
+    @property
+    def full(self) -> bool:
+        return self.level == FULL
+
+
+def view_of(user, person: Person) -> View | None:
+    if access.can(user, "view", person.organisation):
+        return View(person, FULL, access.can(user, "sensitive", person.organisation))
+    if visible(Person.objects.filter(pk=person.pk), user).exists():
+        return View(person, AREA, False)
+    return None
+
+
+def get_person(user, pk) -> View:
+    """The person `pk` as `user` may see them, else 404 (no leak of existence)."""
+    try:
+        person = Person.objects.select_related(
+            "organisation", "commune__province", "household", "merged_into"
+        ).get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy đối tượng.") from None
+    view = view_of(user, person)
+    if view is None:
+        raise Http404("Không tìm thấy đối tượng.")
+    return view
+
+
+def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE) -> None:
+    """Record that `user` read the sensitive fields of each of `persons`."""
+    SensitiveRead.objects.bulk_create(
+        SensitiveRead(user=user, person=p, organisation_id=p.organisation_id,
+                      fields=",".join(fields), channel=channel)  # fmt: skip
+        for p in persons
+    )
+
+
+def sensitive_persons(user, persons) -> set[int]:
+    """The pks among `persons` whose sensitive fields `user` may read."""
+    return {p.pk for p in persons if access.can(user, "sensitive", p.organisation)}

@@ -1,0 +1,391 @@
+"""Donors, donations (transfer, cash, in kind), bank accounts, statements and their lines,
+receipts and the organisations' signing keys.
+
+Every donation posts one entry to the ledger (audit.LedgerEntry) of its fund account
+(receiving organisation, campaign, earmark); a donation is corrected only by reversing it.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from nhandao.lib.text import search_key
+
+
+def _scope(qs, user, perm, via="organisation"):
+    from nhandao.orgs import access
+
+    return access.scope(qs, user, perm, via=via)
+
+
+class Bank(models.TextChoices):
+    VCB = "VCB", "Vietcombank"
+    AGRIBANK = "AGRIBANK", "Agribank"
+    BIDV = "BIDV", "BIDV"
+    VIETINBANK = "VIETINBANK", "VietinBank"
+    MB = "MB", "MB Bank"
+    TECHCOMBANK = "TECHCOMBANK", "Techcombank"
+    KHOBAC = "KHOBAC", "Kho bạc Nhà nước"
+    OTHER = "OTHER", "Ngân hàng khác"
+
+
+# NAPAS bank identification numbers (BIN) used by VietQR.
+BANK_BINS = {
+    "VCB": "970436", "AGRIBANK": "970405", "BIDV": "970418", "VIETINBANK": "970415",
+    "MB": "970422", "TECHCOMBANK": "970407",
+}  # fmt: skip
+
+
+class BankAccountQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        return _scope(self, user, perm)
+
+
+class BankAccount(models.Model):
+    bank = models.CharField("ngân hàng", max_length=12, choices=Bank.choices)
+    number = models.CharField("số tài khoản", max_length=30)
+    holder = models.CharField("chủ tài khoản", max_length=200)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="bank_accounts",
+        verbose_name="tổ chức chủ tài khoản",
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="bank_accounts", verbose_name="chiến dịch (tài khoản riêng)",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BankAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tài khoản ngân hàng"
+        verbose_name_plural = "tài khoản ngân hàng"
+        constraints = [models.UniqueConstraint(fields=["bank", "number"], name="unique_bank_account")]
+        ordering = ["bank", "number"]
+
+    def __str__(self):
+        return f"{self.get_bank_display()} {self.number}"
+
+    @property
+    def bin(self) -> str:
+        return BANK_BINS.get(self.bank, "")
+
+
+class DonorKind(models.TextChoices):
+    INDIVIDUAL = "individual", "Cá nhân"
+    ORGANISATION = "organisation", "Tổ chức, cơ quan"
+    BUSINESS = "business", "Doanh nghiệp"
+    ANONYMOUS = "anonymous", "Ẩn danh"
+
+
+class DonorQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        return _scope(self, user, perm)
+
+    def search(self, query: str):
+        qs = self
+        for term in search_key(query).split():
+            qs = qs.filter(models.Q(name_key__contains=term) | models.Q(account_no=term)
+                           | models.Q(phone=term))  # fmt: skip
+        return qs
+
+
+def identity_key(name: str, account_no: str = "", phone: str = "", code: str = "") -> str:
+    """Same normalised name with the same account, phone or code = the same donor.
+    Empty when there is nothing but a name (a name alone does not identify a person)."""
+    ident = (account_no or "").strip() or (phone or "").strip() or (code or "").strip()
+    key = search_key(name)
+    if not ident or not key:
+        return ""
+    kind = "a" if account_no else ("p" if phone else "c")
+    return f"{key}|{kind}:{ident}"[:255]
+
+
+class Donor(models.Model):
+    """A donor in one organisation's book (the organisation that received from them)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="donors",
+        verbose_name="tổ chức",
+    )  # fmt: skip
+    kind = models.CharField("loại", max_length=12, choices=DonorKind.choices,
+                            default=DonorKind.INDIVIDUAL)  # fmt: skip
+    name = models.CharField("tên", max_length=200)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    account_no = models.CharField("số tài khoản", max_length=30, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    code = models.CharField("mã số thuế / giấy tờ", max_length=30, blank=True)
+    email = models.EmailField("email", blank=True)
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    consent_publish = models.BooleanField("đồng ý công khai tên", default=False)
+    identity_key = models.CharField(max_length=255, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DonorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nhà hảo tâm"
+        verbose_name_plural = "nhà hảo tâm"
+        ordering = ["name_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "identity_key"],
+                condition=~models.Q(identity_key=""),
+                name="unique_donor_identity",
+            )
+        ]
+
+    def __str__(self):
+        return self.public_name if self.kind == DonorKind.ANONYMOUS else self.name
+
+    @property
+    def public_name(self) -> str:
+        """What may be shown publicly: the name only with consent."""
+        if self.kind == DonorKind.ANONYMOUS or not self.consent_publish:
+            return "Nhà hảo tâm ẩn danh"
+        return self.name
+
+
+class Channel(models.TextChoices):
+    TRANSFER = "transfer", "Chuyển khoản"
+    CASH = "cash", "Tiền mặt"
+    IN_KIND = "in_kind", "Hiện vật"
+    OTHER = "other", "Khác"
+
+
+class EarmarkKind(models.TextChoices):
+    NONE = "", "Không chỉ định"
+    LOCALITY = "unit", "Địa phương"
+    BENEFICIARY = "beneficiary", "Hộ gia đình hoặc người cụ thể"
+    PURPOSE = "purpose", "Mục đích"
+
+
+class DonationQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        return _scope(self, user, perm)
+
+    def active(self):
+        return self.filter(reversed_at__isnull=True)
+
+
+class Donation(models.Model):
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="donations",
+        verbose_name="tổ chức tiếp nhận",
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="donations", verbose_name="chiến dịch",
+    )  # fmt: skip
+    donor = models.ForeignKey(
+        Donor, null=True, blank=True, on_delete=models.PROTECT, related_name="donations",
+        verbose_name="nhà hảo tâm",
+    )  # fmt: skip
+    donor_name = models.CharField("tên người ủng hộ (như ghi nhận)", max_length=200, blank=True)
+    channel = models.CharField("hình thức", max_length=10, choices=Channel.choices)
+    received_on = models.DateField("ngày nhận", db_index=True)
+    amount = models.BigIntegerField("số tiền / giá trị quy đổi (đồng)")
+    goods_item = models.CharField("hiện vật", max_length=200, blank=True)
+    goods_quantity = models.DecimalField("số lượng", max_digits=14, decimal_places=2, null=True,
+                                         blank=True)  # fmt: skip
+    goods_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
+    earmark_kind = models.CharField("chỉ định", max_length=12, choices=EarmarkKind.choices,
+                                    blank=True, default="")  # fmt: skip
+    earmark_ref = models.CharField("đối tượng chỉ định", max_length=200, blank=True)
+    statement_line = models.OneToOneField(
+        "StatementLine", null=True, blank=True, on_delete=models.PROTECT, related_name="donation"
+    )
+    ledger_entry = models.OneToOneField(
+        "audit.LedgerEntry", on_delete=models.PROTECT, related_name="donation"
+    )
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    reversed_at = models.DateTimeField("đã hủy lúc", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "khoản ủng hộ"
+        verbose_name_plural = "khoản ủng hộ"
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["campaign", "received_on"])]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.amount:,} đ ngày {self.received_on:%d/%m/%Y}".replace(",", ".")
+
+    @property
+    def display_donor(self) -> str:
+        if self.donor_id:
+            return str(self.donor)
+        return self.donor_name or "Ẩn danh"
+
+
+class StatementStatus(models.TextChoices):
+    PENDING = "pending", "Chờ xử lý"
+    RUNNING = "running", "Đang nhập"
+    DONE = "done", "Đã nhập"
+    REJECTED = "rejected", "Bị từ chối"
+    FAILED = "failed", "Lỗi hệ thống"
+
+
+class StatementQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        return _scope(self, user, perm, via="bank_account__organisation")
+
+
+class Statement(models.Model):
+    """One uploaded statement file: an import record with counts and per-row errors."""
+
+    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT,
+                                     related_name="statements", verbose_name="tài khoản")  # fmt: skip
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="chiến dịch mặc định",
+    )  # fmt: skip
+    file = models.FileField(upload_to="statements/%Y/%m/", blank=True)
+    filename = models.CharField("tên tệp", max_length=255)
+    checksum = models.CharField("SHA-256", max_length=64, db_index=True)
+    layout = models.CharField("mẫu sao kê", max_length=40, blank=True)
+    mapping = models.JSONField("ánh xạ cột", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=StatementStatus.choices,
+                              default=StatementStatus.PENDING)  # fmt: skip
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_note = models.CharField(max_length=120, blank=True)
+    lines = models.PositiveIntegerField(default=0)
+    credit_lines = models.PositiveIntegerField(default=0)
+    debit_lines = models.PositiveIntegerField(default=0)
+    credits_total = models.BigIntegerField(default=0)
+    debits_total = models.BigIntegerField(default=0)
+    opening_balance = models.BigIntegerField(null=True, blank=True)
+    closing_balance = models.BigIntegerField(null=True, blank=True)
+    added = models.PositiveIntegerField(default=0)
+    already_present = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    balance_breaks = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sao kê"
+        verbose_name_plural = "sao kê"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.bank_account})"
+
+    @property
+    def organisation(self):
+        return self.bank_account.organisation
+
+    def summary(self) -> dict:
+        """The figures printed by `nhandao import_statement` and the API."""
+        return {
+            "lines": self.lines, "credit_lines": self.credit_lines,
+            "credits_total": self.credits_total, "debits_total": self.debits_total,
+            "added": self.added, "already_present": self.already_present,
+            "rejected": self.rejected,
+        }  # fmt: skip
+
+
+class Direction(models.TextChoices):
+    CREDIT = "C", "Ghi có (tiền vào)"
+    DEBIT = "D", "Ghi nợ (tiền ra)"
+
+
+class StatementLine(models.Model):
+    """One bank line, stored once per account whatever file brought it (natural key)."""
+
+    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="lines")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="line_set")
+    natural_key = models.CharField(max_length=40)
+    row_no = models.PositiveIntegerField("dòng")
+    booked_on = models.DateField("ngày")
+    booked_time = models.CharField("giờ", max_length=8, blank=True)
+    reference = models.CharField("số tham chiếu", max_length=60, blank=True)
+    direction = models.CharField(max_length=1, choices=Direction.choices)
+    amount = models.BigIntegerField("số tiền")
+    balance = models.BigIntegerField("số dư", null=True, blank=True)
+    description = models.TextField("nội dung")
+    description_key = models.TextField(editable=False)
+    donor_name = models.CharField("tên người chuyển (tách từ nội dung)", max_length=200,
+                                  blank=True)  # fmt: skip
+    campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = "dòng sao kê"
+        verbose_name_plural = "dòng sao kê"
+        ordering = ["booked_on", "row_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank_account", "natural_key"], name="unique_line_key")
+        ]
+
+    def __str__(self):
+        return f"{self.booked_on:%d/%m/%Y} {self.direction} {self.amount}"
+
+
+class Receipt(models.Model):
+    """A biên nhận: numbered per organisation and year without gaps, signed (Ed25519)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT,
+                                     related_name="receipts")  # fmt: skip
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    donation = models.OneToOneField(Donation, on_delete=models.PROTECT, related_name="receipt")
+    code = models.CharField(max_length=40, unique=True)
+    payload = models.TextField()
+    signature = models.CharField(max_length=120)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = "biên nhận"
+        verbose_name_plural = "biên nhận"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "number"],
+                                    name="unique_receipt_number")  # fmt: skip
+        ]
+        ordering = ["-year", "-number"]
+
+    def __str__(self):
+        return f"Biên nhận số {self.number:05d}/{self.year}"
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number given per organisation and year (locked when incremented)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")  # fmt: skip
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="unique_receipt_counter")
+        ]
+
+
+class SigningKey(models.Model):
+    """An organisation's Ed25519 key: the private half encrypted with a key derived from
+    settings.SECRET_KEY, the public half published."""
+
+    organisation = models.OneToOneField("orgs.Organisation", on_delete=models.PROTECT,
+                                        related_name="signing_key")  # fmt: skip
+    key_id = models.CharField(max_length=16, unique=True)
+    public_key = models.CharField(max_length=64)
+    private_key_encrypted = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "khóa ký"
+        verbose_name_plural = "khóa ký"

@@ -1,0 +1,41 @@
+"""Audit events cannot be changed or deleted, by the application or behind its back."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from nhandao.audit.models import AppendOnlyError, AuditEvent
+
+
+def test_the_application_refuses_to_edit_or_delete_an_event(cast):
+    event = AuditEvent.objects.first()
+    event.action = "forged"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def test_the_database_refuses_updates_and_deletes_too(cast):
+    event = AuditEvent.objects.first()
+    for sql in (
+        f"UPDATE audit_auditevent SET action = 'forged' WHERE id = {event.pk}",
+        f"DELETE FROM audit_auditevent WHERE id = {event.pk}",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert AuditEvent.objects.get(pk=event.pk).action == event.action
+
+
+def test_an_org_admin_browses_only_the_events_of_their_subtree(cast, login):
+    page = login(cast.hn_admin).get("/nhat-ky/")
+    assert page.status_code == 200
+    shown = {e.organisation_id for e in page.context["page"]}
+    assert cast.hanoi.pk in shown
+    assert cast.tuyen_quang.pk not in shown
+    assert cast.central.pk not in shown
+
+
+def test_a_queryset_update_cannot_rewrite_history(cast):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.all().update(action="forged")
