@@ -26,14 +26,14 @@ def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(vendor, [])
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, None)
 
 
 def backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(vendor, [])
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, None)
 
 
 class Migration(migrations.Migration):

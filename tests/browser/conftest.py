@@ -1,0 +1,106 @@
+"""A real browser against a real server: the demo database is built by `nhandao demo
+--no-serve` into its own database (a temporary SQLite file, or a fresh PostgreSQL database
+when the suite runs on PostgreSQL), served by `nhandao runserver` in another process, and
+driven by Playwright with Debian's chromium.
+
+Under CI a missing chromium fails the run; elsewhere the browser tests are skipped.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+NHANDAO = str(Path(sys.executable).with_name("nhandao"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _browser_database(tmp_dir: Path):
+    """(DATABASE_URL for the server, cleanup function)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp_dir / 'browser.sqlite3'}", lambda: None
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    browser_db = f"{name}_browser"
+    admin = psycopg.connect(f"{base}/postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{browser_db}"')
+    admin.execute(f'CREATE DATABASE "{browser_db}"')
+
+    def cleanup():
+        admin.execute(f'DROP DATABASE IF EXISTS "{browser_db}" WITH (FORCE)')
+        admin.close()
+
+    return f"{base}/{browser_db}", cleanup
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: CI must install it (see .ci/run)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    tmp_dir = tmp_path_factory.mktemp("site")
+    database_url, cleanup = _browser_database(tmp_dir)
+    env = {**os.environ, "DATABASE_URL": database_url, "NHANDAO_VAR_DIR": str(tmp_dir),
+           "DJANGO_SETTINGS_MODULE": "nhandao.settings", "TASKS_IMMEDIATE": "1"}  # fmt: skip
+    subprocess.run([NHANDAO, "demo", "--no-serve"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    port = _free_port()
+    server = subprocess.Popen(
+        [NHANDAO, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base_url}/dang-nhap/", timeout=1)  # noqa: S310
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base_url
+    server.terminate()
+    server.wait(timeout=10)
+    cleanup()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, live_site):
+    """A page in a phone-sized window, on the live demo site."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
+                                   base_url=live_site)  # fmt: skip
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page, username, password="nhandao@2026"):
+    page.goto("/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
