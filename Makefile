@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/nhandao demo --no-serve
 
 test: $(STAMP)
+	mkdir -p var
 	$(BIN)/nhandao makemigrations --check --dry-run
 	$(BIN)/pytest
 

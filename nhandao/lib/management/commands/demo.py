@@ -17,7 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("load_admin_units", stdout=open(os.devnull, "w"))
+        call_command("load_admin_units", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("collectstatic", interactive=False, verbosity=0)
         if demo.is_seeded():
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: giữ nguyên.")
             logins = demo.logins()
