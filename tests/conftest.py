@@ -43,9 +43,15 @@ def unit(code, admin_map=AdminMap.NEW, level="commune"):
 
 def make_org(actor, parent, code, name, level, admin_unit=None, kind=OrgKind.RED_CROSS):
     return actions.create_organisation(
-        actor, parent=parent, code=code, name=name, kind=kind, level=level,
-        admin_unit=admin_unit, partner_type="",
-    )  # fmt: skip
+        actor,
+        parent=parent,
+        code=code,
+        name=name,
+        kind=kind,
+        level=level,
+        admin_unit=admin_unit,
+        partner_type="",
+    )
 
 
 PASSWORD = "Mat-khau-thu-nghiem-1"
@@ -56,29 +62,68 @@ def cast(db):
     User = get_user_model()
     root = User.objects.create_superuser("root", password=PASSWORD)
     c = SimpleNamespace(root=root)
-    c.central = make_org(root, None, "CTD-TW", "Trung ương Hội Chữ thập đỏ Việt Nam",
-                         OrgLevel.CENTRAL)  # fmt: skip
-    c.front = make_org(root, None, "MTTQ-TW", "Ủy ban Trung ương MTTQ Việt Nam",
-                       OrgLevel.CENTRAL, kind=OrgKind.FRONT)  # fmt: skip
-    c.hanoi = make_org(root, c.central, "CTD-1", "Hội Chữ thập đỏ Hà Nội", OrgLevel.PROVINCE,
-                       unit("1", level="province"))  # fmt: skip
-    c.tuyen_quang = make_org(root, c.central, "CTD-8", "Hội Chữ thập đỏ Tuyên Quang",
-                             OrgLevel.PROVINCE, unit("8", level="province"))  # fmt: skip
-    c.ba_dinh_district = make_org(root, c.hanoi, "CTD-H1", "Hội Chữ thập đỏ Quận Ba Đình",
-                                  OrgLevel.DISTRICT,
-                                  unit("1", AdminMap.OLD, "district"))  # fmt: skip
-    c.quan_thanh = make_org(root, c.ba_dinh_district, "CTD-X13-2024",
-                            "Hội Chữ thập đỏ Phường Quán Thánh", OrgLevel.COMMUNE,
-                            unit("13", AdminMap.OLD))  # fmt: skip
-    c.ba_dinh = make_org(root, c.hanoi, "CTD-X4", "Hội Chữ thập đỏ Phường Ba Đình",
-                         OrgLevel.COMMUNE, unit("4"))  # fmt: skip
-    c.ngoc_ha = make_org(root, c.hanoi, "CTD-X8", "Hội Chữ thập đỏ Phường Ngọc Hà",
-                         OrgLevel.COMMUNE, unit("8"))  # fmt: skip
-    tq_commune = AdminUnit.objects.filter(map=AdminMap.NEW, level="commune",
-                                          province__code="8").order_by("code").first()  # fmt: skip
-    c.tq_commune = make_org(root, c.tuyen_quang, f"CTD-X{tq_commune.code}",
-                            f"Hội Chữ thập đỏ {tq_commune.name}", OrgLevel.COMMUNE,
-                            tq_commune)  # fmt: skip
+    c.central = make_org(
+        root, None, "CTD-TW", "Trung ương Hội Chữ thập đỏ Việt Nam", OrgLevel.CENTRAL
+    )
+    c.front = make_org(
+        root,
+        None,
+        "MTTQ-TW",
+        "Ủy ban Trung ương MTTQ Việt Nam",
+        OrgLevel.CENTRAL,
+        kind=OrgKind.FRONT,
+    )
+    c.hanoi = make_org(
+        root,
+        c.central,
+        "CTD-1",
+        "Hội Chữ thập đỏ Hà Nội",
+        OrgLevel.PROVINCE,
+        unit("1", level="province"),
+    )
+    c.tuyen_quang = make_org(
+        root,
+        c.central,
+        "CTD-8",
+        "Hội Chữ thập đỏ Tuyên Quang",
+        OrgLevel.PROVINCE,
+        unit("8", level="province"),
+    )
+    c.ba_dinh_district = make_org(
+        root,
+        c.hanoi,
+        "CTD-H1",
+        "Hội Chữ thập đỏ Quận Ba Đình",
+        OrgLevel.DISTRICT,
+        unit("1", AdminMap.OLD, "district"),
+    )
+    c.quan_thanh = make_org(
+        root,
+        c.ba_dinh_district,
+        "CTD-X13-2024",
+        "Hội Chữ thập đỏ Phường Quán Thánh",
+        OrgLevel.COMMUNE,
+        unit("13", AdminMap.OLD),
+    )
+    c.ba_dinh = make_org(
+        root, c.hanoi, "CTD-X4", "Hội Chữ thập đỏ Phường Ba Đình", OrgLevel.COMMUNE, unit("4")
+    )
+    c.ngoc_ha = make_org(
+        root, c.hanoi, "CTD-X8", "Hội Chữ thập đỏ Phường Ngọc Hà", OrgLevel.COMMUNE, unit("8")
+    )
+    tq_commune = (
+        AdminUnit.objects.filter(map=AdminMap.NEW, level="commune", province__code="8")
+        .order_by("code")
+        .first()
+    )
+    c.tq_commune = make_org(
+        root,
+        c.tuyen_quang,
+        f"CTD-X{tq_commune.code}",
+        f"Hội Chữ thập đỏ {tq_commune.name}",
+        OrgLevel.COMMUNE,
+        tq_commune,
+    )
     actions.merge_organisations(root, [c.quan_thanh], c.ba_dinh, MERGER_DAY)
     actions.dissolve_organisation(root, c.ba_dinh_district, c.hanoi, MERGER_DAY)
     for org in (c.quan_thanh, c.ba_dinh_district, c.ba_dinh):

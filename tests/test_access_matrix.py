@@ -10,10 +10,22 @@ import pytest
 from nhandao.orgs.models import Organisation
 
 EVERYONE = [
-    "anon", "outsider", "ba_dinh_officer", "ba_dinh_accountant", "ngoc_ha_officer",
-    "hn_viewer", "hn_officer", "hn_accountant", "hn_manager", "hn_admin", "tq_officer",
-    "tw_admin", "tw_manager", "front_manager", "root",
-]  # fmt: skip
+    "anon",
+    "outsider",
+    "ba_dinh_officer",
+    "ba_dinh_accountant",
+    "ngoc_ha_officer",
+    "hn_viewer",
+    "hn_officer",
+    "hn_accountant",
+    "hn_manager",
+    "hn_admin",
+    "tq_officer",
+    "tw_admin",
+    "tw_manager",
+    "front_manager",
+    "root",
+]
 CENTRAL = {"tw_admin", "tw_manager", "root"}
 HANOI = {"hn_viewer", "hn_officer", "hn_accountant", "hn_manager", "hn_admin"} | CENTRAL
 REACH_BA_DINH = {"ba_dinh_officer", "ba_dinh_accountant"} | HANOI
@@ -67,9 +79,13 @@ PAGES = [
     ("api: organisations", "/api/orgs", expect(LOGGED_IN, 200, anon=401)),
     ("api: own commune", "/api/orgs/{ba_dinh}", expect_scoped(REACH_BA_DINH, anon=401)),
     ("api: sibling commune", "/api/orgs/{ngoc_ha}", expect_scoped(REACH_NGOC_HA, anon=401)),
-    ("api: other province subtree", "/api/orgs/{tuyen_quang}/subtree",
-     expect_scoped(REACH_TQ, anon=401)),
-]  # fmt: skip
+    (
+        "api: other province subtree",
+        "/api/orgs/{tuyen_quang}/subtree",
+        expect_scoped(REACH_TQ, anon=401),
+    ),
+]
+
 
 @pytest.mark.parametrize("page,url,rule", PAGES, ids=[name for name, _, _ in PAGES])
 def test_access_matrix(cast, client, page, url, rule):
@@ -97,11 +113,17 @@ def test_a_commune_officer_lists_only_their_own_subtree(cast, login):
 
 def test_an_api_write_outside_the_admins_reach_is_refused(cast, login):
     client = login(cast.hn_admin)
-    response = client.post(f"/api/orgs/{cast.tq_commune.pk}/rename",
-                           {"name": "Tên mới"}, content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/orgs/{cast.tq_commune.pk}/rename",
+        {"name": "Tên mới"},
+        content_type="application/json",
+    )
     assert response.status_code == 404
-    response = client.post(f"/api/orgs/{cast.ba_dinh.pk}/rename",
-                           {"name": "Hội CTĐ Ba Đình"}, content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/orgs/{cast.ba_dinh.pk}/rename",
+        {"name": "Hội CTĐ Ba Đình"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
 
 

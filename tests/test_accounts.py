@@ -6,8 +6,9 @@ from tests.conftest import PASSWORD
 
 
 def test_a_user_logs_in_and_lands_on_their_organisation(cast, client):
-    response = client.post("/dang-nhap/", {"username": "ba_dinh_officer", "password": PASSWORD},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        "/dang-nhap/", {"username": "ba_dinh_officer", "password": PASSWORD}, follow=True
+    )
     assert response.status_code == 200
     assert "Hội Chữ thập đỏ Phường Ba Đình" in response.content.decode()
 
@@ -35,15 +36,18 @@ def test_logout_ends_the_session(cast, login):
 
 def test_a_password_change_is_audited(cast, login):
     client = login(cast.hn_officer)
-    response = client.post("/doi-mat-khau/", {
-        "old_password": PASSWORD, "new_password1": "Mot-mat-khau-moi-2026",
-        "new_password2": "Mot-mat-khau-moi-2026",
-    })  # fmt: skip
+    response = client.post(
+        "/doi-mat-khau/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Mot-mat-khau-moi-2026",
+            "new_password2": "Mot-mat-khau-moi-2026",
+        },
+    )
     assert response.status_code == 302
     cast.hn_officer.refresh_from_db()
     assert cast.hn_officer.check_password("Mot-mat-khau-moi-2026")
-    assert AuditEvent.objects.filter(action="user.password_change",
-                                     actor=cast.hn_officer).exists()  # fmt: skip
+    assert AuditEvent.objects.filter(action="user.password_change", actor=cast.hn_officer).exists()
 
 
 def test_a_bearer_token_authenticates_api_calls_and_only_its_hash_is_stored(cast, client):
@@ -57,9 +61,16 @@ def test_a_bearer_token_authenticates_api_calls_and_only_its_hash_is_stored(cast
 
 def test_an_org_admin_creates_a_user_with_a_role_in_their_subtree(cast, login):
     client = login(cast.hn_admin)
-    response = client.post(f"/to-chuc/{cast.hanoi.pk}/nguoi-dung/", {
-        "form": "create", "username": "ngoc_ha_ketoan", "full_name": "Trần Thị Lan",
-        "password": "Mat-khau-rat-dai-2026", "organisation": "CTD-X8", "role": "accountant",
-    })  # fmt: skip
+    response = client.post(
+        f"/to-chuc/{cast.hanoi.pk}/nguoi-dung/",
+        {
+            "form": "create",
+            "username": "ngoc_ha_ketoan",
+            "full_name": "Trần Thị Lan",
+            "password": "Mat-khau-rat-dai-2026",
+            "organisation": "CTD-X8",
+            "role": "accountant",
+        },
+    )
     assert response.status_code == 302
     assert cast.ngoc_ha.roles.filter(user__username="ngoc_ha_ketoan").exists()

@@ -18,12 +18,11 @@ def test_the_application_refuses_to_edit_or_delete_an_event(cast):
 def test_the_database_refuses_updates_and_deletes_too(cast):
     event = AuditEvent.objects.first()
     for sql in (
-        f"UPDATE audit_auditevent SET action = 'forged' WHERE id = {event.pk}",
-        f"DELETE FROM audit_auditevent WHERE id = {event.pk}",
+        "UPDATE audit_auditevent SET action = 'forged' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == event.action
 
 

@@ -33,9 +33,11 @@ def test_a_split_old_commune_converts_to_each_of_its_new_communes(db):
     dien_bien = AdminUnit.objects.get(map=AdminMap.OLD, level="commune", code="19")
     assert dien_bien.name == "Phường Điện Biên"
     assert sorted(u.name for u in dien_bien.new_units()) == [
-        "Phường Ba Đình", "Phường Hoàn Kiếm", "Phường Văn Miếu - Quốc Tử Giám",
+        "Phường Ba Đình",
+        "Phường Hoàn Kiếm",
+        "Phường Văn Miếu - Quốc Tử Giám",
         "Phường Ô Chợ Dừa",
-    ]  # fmt: skip
+    ]
     assert all(link.split for link in dien_bien.successor_links.all())
 
 
@@ -48,9 +50,10 @@ def test_a_new_commune_lists_the_old_communes_it_came_from(db):
 def test_search_ignores_diacritics_and_case(db):
     found = AdminUnit.objects.on_map(AdminMap.NEW).search("ba dinh")
     assert "Phường Ba Đình" in {u.name for u in found}
-    assert AdminUnit.objects.on_map(AdminMap.NEW).search("DAK LAK").filter(
-        level="province"
-    ).get().name == "Tỉnh Đắk Lắk"
+    assert (
+        AdminUnit.objects.on_map(AdminMap.NEW).search("DAK LAK").filter(level="province").get().name
+        == "Tỉnh Đắk Lắk"
+    )
 
 
 def test_a_province_lists_its_communes_on_either_map(db):

@@ -26,9 +26,15 @@ def test_a_merge_keeps_the_history_with_the_successor(cast):
 
 def test_merging_several_into_one_moves_their_children_to_the_successor(cast):
     branch = actions.create_organisation(
-        cast.root, parent=cast.ngoc_ha, code="CTD-X8-CH1", name="Chi hội Tổ dân phố 1",
-        kind="red_cross", level="branch", admin_unit=None, partner_type="",
-    )  # fmt: skip
+        cast.root,
+        parent=cast.ngoc_ha,
+        code="CTD-X8-CH1",
+        name="Chi hội Tổ dân phố 1",
+        kind="red_cross",
+        level="branch",
+        admin_unit=None,
+        partner_type="",
+    )
     actions.merge_organisations(cast.root, [cast.ngoc_ha], cast.ba_dinh, date(2026, 1, 1))
     branch.refresh_from_db()
     assert branch.parent == cast.ba_dinh

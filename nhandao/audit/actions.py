@@ -33,10 +33,8 @@ def record(actor, action: str, obj: models.Model, *, before=None, after=None, or
     if organisation is None:
         from nhandao.orgs.models import Organisation
 
-        if isinstance(obj, Organisation):
-            organisation = obj
-        else:
-            organisation = getattr(obj, "organisation", None)
+        is_org = isinstance(obj, Organisation)
+        organisation = obj if is_org else getattr(obj, "organisation", None)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if is_user else None,

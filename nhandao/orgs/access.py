@@ -15,7 +15,7 @@ from django.http import Http404
 
 from nhandao.orgs.models import Organisation, Role, RoleKind
 
-V, O, A, M, ADM = (
+VIEWER, OFFICER, ACCOUNTANT, MANAGER, ORG_ADMIN = (
     RoleKind.VIEWER,
     RoleKind.OFFICER,
     RoleKind.ACCOUNTANT,
@@ -25,14 +25,22 @@ V, O, A, M, ADM = (
 
 # permission → roles that grant it (over the subtree of the organisation holding the role)
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "view": frozenset({V, O, A, M, ADM}),  # see records of the subtree
-    "edit": frozenset({O, M, ADM}),  # enter and change ordinary records
-    "money": frozenset({A, M}),  # donations, statements, ledgers
-    "approve": frozenset({M}),  # approve what someone else proposed
-    "sensitive": frozenset({O, M}),  # read personal data (IDs, health, poverty); logged
-    "manage_orgs": frozenset({ADM}),  # create, rename, move, merge, dissolve organisations
-    "manage_users": frozenset({ADM}),  # create users, grant and revoke roles
-    "audit": frozenset({ADM}),  # browse the audit events of the subtree
+    # see the records of the subtree
+    "view": frozenset({VIEWER, OFFICER, ACCOUNTANT, MANAGER, ORG_ADMIN}),
+    # enter and change ordinary records
+    "edit": frozenset({OFFICER, MANAGER, ORG_ADMIN}),
+    # donations, statements, ledgers
+    "money": frozenset({ACCOUNTANT, MANAGER}),
+    # approve what someone else proposed
+    "approve": frozenset({MANAGER}),
+    # read personal data (IDs, health, poverty); every read is logged
+    "sensitive": frozenset({OFFICER, MANAGER}),
+    # create, rename, move, merge, dissolve organisations
+    "manage_orgs": frozenset({ORG_ADMIN}),
+    # create users, grant and revoke roles
+    "manage_users": frozenset({ORG_ADMIN}),
+    # browse the audit events of the subtree
+    "audit": frozenset({ORG_ADMIN}),
 }
 
 
@@ -40,9 +48,7 @@ def _role_paths(user) -> list[tuple[str, str]]:
     """(organisation path, role) pairs of the user, read once per user object."""
     cached = getattr(user, "_nhandao_roles", None)
     if cached is None:
-        cached = list(
-            Role.objects.filter(user=user).values_list("organisation__path", "role")
-        )
+        cached = list(Role.objects.filter(user=user).values_list("organisation__path", "role"))
         user._nhandao_roles = cached
     return cached
 

@@ -13,9 +13,18 @@ from nhandao.lib.text import nfc, search_key
 from nhandao.orgs.models import EmulationCluster, Organisation, OrgStatus, Role
 
 ORG_FIELDS = [
-    "code", "name", "kind", "partner_type", "level", "parent", "admin_unit",
-    "status", "successor", "valid_from", "valid_to",
-]  # fmt: skip
+    "code",
+    "name",
+    "kind",
+    "partner_type",
+    "level",
+    "parent",
+    "admin_unit",
+    "status",
+    "successor",
+    "valid_from",
+    "valid_to",
+]
 
 
 def _set_path(org: Organisation) -> None:
@@ -131,8 +140,13 @@ def create_user(actor, *, username, full_name, email, password, organisation, ro
     user = get_user_model().objects.create_user(
         username=username, email=email, password=password, full_name=full_name
     )
-    record(actor, "user.create", user, organisation=organisation,
-           after={"username": username, "full_name": full_name})  # fmt: skip
+    record(
+        actor,
+        "user.create",
+        user,
+        organisation=organisation,
+        after={"username": username, "full_name": full_name},
+    )
     grant_role(actor, user, organisation, role)
     return user
 
@@ -141,7 +155,16 @@ def create_user(actor, *, username, full_name, email, password, organisation, ro
 def create_cluster(actor, *, owner, year, number, name, members) -> EmulationCluster:
     cluster = EmulationCluster.objects.create(owner=owner, year=year, number=number, name=name)
     cluster.members.set(members)
-    record(actor, "cluster.create", cluster, organisation=owner,
-           after={"year": year, "number": number, "name": name,
-                  "members": sorted(m.pk for m in members)})  # fmt: skip
+    record(
+        actor,
+        "cluster.create",
+        cluster,
+        organisation=owner,
+        after={
+            "year": year,
+            "number": number,
+            "name": name,
+            "members": sorted(m.pk for m in members),
+        },
+    )
     return cluster

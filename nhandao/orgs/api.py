@@ -38,12 +38,15 @@ def _units():
     return AdminUnit.objects.select_related("province")
 
 
-@router.get("/units", response=list[UnitOut], auth=None, tags=["Bản đồ hành chính"],
-            summary="Tìm đơn vị hành chính (không dấu cũng được)")  # fmt: skip
+@router.get(
+    "/units",
+    response=list[UnitOut],
+    auth=None,
+    tags=["Bản đồ hành chính"],
+    summary="Tìm đơn vị hành chính (không dấu cũng được)",
+)
 @paginate(PageNumberPagination)
-def list_units(
-    request, q: str = "", map: str = "", level: str = "", province_code: str = ""
-):
+def list_units(request, q: str = "", map: str = "", level: str = "", province_code: str = ""):
     units = _units().search(q)
     if map:
         units = units.filter(map=map)
@@ -54,15 +57,25 @@ def list_units(
     return units.order_by("map", "level", "name_key", "pk")
 
 
-@router.get("/units/convert", response=list[UnitOut], auth=None, tags=["Bản đồ hành chính"],
-            summary="Đổi mã xã/tỉnh cũ (trước 01/07/2025) sang đơn vị mới")  # fmt: skip
+@router.get(
+    "/units/convert",
+    response=list[UnitOut],
+    auth=None,
+    tags=["Bản đồ hành chính"],
+    summary="Đổi mã xã/tỉnh cũ (trước 01/07/2025) sang đơn vị mới",
+)
 def convert_old_code(request, old_code: str, level: str = "commune"):
     old = get_object_or_404(AdminUnit, map="2025-01", level=level, code=old_code.lstrip("0"))
     return list(old.new_units())
 
 
-@router.get("/units/{unit_id}", response=UnitConversionOut, auth=None,
-            tags=["Bản đồ hành chính"], summary="Một đơn vị và chuyển đổi cũ ↔ mới")  # fmt: skip
+@router.get(
+    "/units/{unit_id}",
+    response=UnitConversionOut,
+    auth=None,
+    tags=["Bản đồ hành chính"],
+    summary="Một đơn vị và chuyển đổi cũ ↔ mới",
+)
 def unit_detail(request, unit_id: int):
     unit = get_object_or_404(_units(), pk=unit_id)
     new_units = list(unit.new_units())
@@ -95,8 +108,9 @@ class OrgDetailOut(OrgOut):
     predecessors: list[OrgOut]
 
 
-@router.get("/orgs", response=list[OrgOut], tags=["Tổ chức"],
-            summary="Tổ chức trong phạm vi của bạn")  # fmt: skip
+@router.get(
+    "/orgs", response=list[OrgOut], tags=["Tổ chức"], summary="Tổ chức trong phạm vi của bạn"
+)
 @paginate(PageNumberPagination)
 def list_orgs(request, q: str = "", kind: str = "", status: str = ""):
     orgs = Organisation.objects.for_user(request.auth).search(q)
@@ -119,8 +133,12 @@ def org_detail(request, org_id: int):
     }
 
 
-@router.get("/orgs/{org_id}/subtree", response=list[OrgOut], tags=["Tổ chức"],
-            summary="Tổ chức và toàn bộ cấp dưới")  # fmt: skip
+@router.get(
+    "/orgs/{org_id}/subtree",
+    response=list[OrgOut],
+    tags=["Tổ chức"],
+    summary="Tổ chức và toàn bộ cấp dưới",
+)
 @paginate(PageNumberPagination)
 def org_subtree(request, org_id: int):
     org = access.get_org(request.auth, org_id)
@@ -184,8 +202,12 @@ def move_org(request, org_id: int, payload: MoveIn):
     return actions.move_organisation(request.auth, org, data["new_parent"])
 
 
-@router.post("/orgs/{org_id}/merge", response=OrgOut, tags=["Tổ chức"],
-             summary="Hợp nhất các tổ chức khác vào tổ chức này")  # fmt: skip
+@router.post(
+    "/orgs/{org_id}/merge",
+    response=OrgOut,
+    tags=["Tổ chức"],
+    summary="Hợp nhất các tổ chức khác vào tổ chức này",
+)
 def merge_into_org(request, org_id: int, payload: MergeIn):
     org = access.get_org(request.auth, org_id, "manage_orgs")
     form = forms.MergeForm(

@@ -36,15 +36,22 @@ RC, FRONT = OrgKind.RED_CROSS, OrgKind.FRONT
 def _short(unit_name: str) -> str:
     for prefix in ("Thành phố ", "Tỉnh "):
         if unit_name.startswith(prefix):
-            return unit_name[len(prefix):]
+            return unit_name[len(prefix) :]
     return unit_name
 
 
 def _org(actor, parent, code, name, kind, level, unit=None, valid_from=LONG_AGO, **extra):
     return actions.create_organisation(
-        actor, parent=parent, code=code, name=name, kind=kind, level=level,
-        admin_unit=unit, valid_from=valid_from, partner_type=extra.get("partner_type", ""),
-    )  # fmt: skip
+        actor,
+        parent=parent,
+        code=code,
+        name=name,
+        kind=kind,
+        level=level,
+        admin_unit=unit,
+        valid_from=valid_from,
+        partner_type=extra.get("partner_type", ""),
+    )
 
 
 def _units(admin_map, level, **filters):
@@ -54,31 +61,84 @@ def _units(admin_map, level, **filters):
 def seed(actor) -> dict:
     """Build the network; returns the organisations the other demos and logins refer to."""
     new_provinces = list(_units(AdminMap.NEW, AdminLevel.PROVINCE))
-    rc_central = _org(actor, None, "CTD-TW", "Trung ương Hội Chữ thập đỏ Việt Nam", RC,
-                      OrgLevel.CENTRAL)  # fmt: skip
-    front_central = _org(actor, None, "MTTQ-TW", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
-                         FRONT, OrgLevel.CENTRAL)  # fmt: skip
-    relief_central = _org(actor, front_central, "BCT-TW", "Ban Cứu trợ Trung ương",
-                          OrgKind.RELIEF_BOARD, OrgLevel.CENTRAL)  # fmt: skip
+    rc_central = _org(
+        actor, None, "CTD-TW", "Trung ương Hội Chữ thập đỏ Việt Nam", RC, OrgLevel.CENTRAL
+    )
+    front_central = _org(
+        actor,
+        None,
+        "MTTQ-TW",
+        "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
+        FRONT,
+        OrgLevel.CENTRAL,
+    )
+    relief_central = _org(
+        actor,
+        front_central,
+        "BCT-TW",
+        "Ban Cứu trợ Trung ương",
+        OrgKind.RELIEF_BOARD,
+        OrgLevel.CENTRAL,
+    )
     rc_province, front_province = {}, {}
     for unit in new_provinces:
         name = _short(unit.name)
-        rc_province[unit.code] = _org(actor, rc_central, f"CTD-{unit.code}",
-                                      f"Hội Chữ thập đỏ {name}", RC, OrgLevel.PROVINCE,
-                                      unit)  # fmt: skip
-        front_province[unit.code] = _org(actor, front_central, f"MTTQ-{unit.code}",
-                                         f"Ủy ban MTTQ Việt Nam {unit.name}", FRONT,
-                                         OrgLevel.PROVINCE, unit)  # fmt: skip
+        rc_province[unit.code] = _org(
+            actor,
+            rc_central,
+            f"CTD-{unit.code}",
+            f"Hội Chữ thập đỏ {name}",
+            RC,
+            OrgLevel.PROVINCE,
+            unit,
+        )
+        front_province[unit.code] = _org(
+            actor,
+            front_central,
+            f"MTTQ-{unit.code}",
+            f"Ủy ban MTTQ Việt Nam {unit.name}",
+            FRONT,
+            OrgLevel.PROVINCE,
+            unit,
+        )
 
     hanoi_front = front_province["1"]
-    _org(actor, hanoi_front, "BVDCT-1", "Ban Vận động cứu trợ Thành phố Hà Nội",
-         OrgKind.RELIEF_BOARD, OrgLevel.PROVINCE, hanoi_front.admin_unit)  # fmt: skip
-    _org(actor, hanoi_front, "HLHPN-1", "Hội Liên hiệp Phụ nữ Thành phố Hà Nội",
-         OrgKind.MASS_ORG, OrgLevel.PROVINCE, hanoi_front.admin_unit)  # fmt: skip
-    _org(actor, rc_province["1"], "DT-1-VIETTEL", "Tổng Công ty Viễn thông Viettel (đối tác)",
-         OrgKind.PARTNER, OrgLevel.BRANCH, partner_type=PartnerType.BUSINESS)  # fmt: skip
-    _org(actor, rc_province["1"], "DT-1-THPT-CVA", "Trường THPT Chu Văn An (đối tác)",
-         OrgKind.PARTNER, OrgLevel.BRANCH, partner_type=PartnerType.SCHOOL)  # fmt: skip
+    _org(
+        actor,
+        hanoi_front,
+        "BVDCT-1",
+        "Ban Vận động cứu trợ Thành phố Hà Nội",
+        OrgKind.RELIEF_BOARD,
+        OrgLevel.PROVINCE,
+        hanoi_front.admin_unit,
+    )
+    _org(
+        actor,
+        hanoi_front,
+        "HLHPN-1",
+        "Hội Liên hiệp Phụ nữ Thành phố Hà Nội",
+        OrgKind.MASS_ORG,
+        OrgLevel.PROVINCE,
+        hanoi_front.admin_unit,
+    )
+    _org(
+        actor,
+        rc_province["1"],
+        "DT-1-VIETTEL",
+        "Tổng Công ty Viễn thông Viettel (đối tác)",
+        OrgKind.PARTNER,
+        OrgLevel.BRANCH,
+        partner_type=PartnerType.BUSINESS,
+    )
+    _org(
+        actor,
+        rc_province["1"],
+        "DT-1-THPT-CVA",
+        "Trường THPT Chu Văn An (đối tác)",
+        OrgKind.PARTNER,
+        OrgLevel.BRANCH,
+        partner_type=PartnerType.SCHOOL,
+    )
 
     communes = {}
     for code in HISTORY_PROVINCES:
@@ -107,28 +167,49 @@ def _seed_history(actor, new_chapter: Organisation) -> dict[str, Organisation]:
             old_province_chapter[old.pk] = new_chapter
         else:
             old_province_chapter[old.pk] = _org(
-                actor, new_chapter.parent, f"CTD-{old.code}-2024", f"Hội Chữ thập đỏ {_short(old.name)}",
-                RC, OrgLevel.PROVINCE, old,
-            )  # fmt: skip
+                actor,
+                new_chapter.parent,
+                f"CTD-{old.code}-2024",
+                f"Hội Chữ thập đỏ {_short(old.name)}",
+                RC,
+                OrgLevel.PROVINCE,
+                old,
+            )
     district_chapter, commune_chapter = {}, {}
     for district in _units(AdminMap.OLD, AdminLevel.DISTRICT, province__in=old_provinces):
         district_chapter[district.pk] = _org(
-            actor, old_province_chapter[district.province_id], f"CTD-H{district.code}",
-            f"Hội Chữ thập đỏ {district.name}", RC, OrgLevel.DISTRICT, district,
-        )  # fmt: skip
+            actor,
+            old_province_chapter[district.province_id],
+            f"CTD-H{district.code}",
+            f"Hội Chữ thập đỏ {district.name}",
+            RC,
+            OrgLevel.DISTRICT,
+            district,
+        )
     old_communes = _units(AdminMap.OLD, AdminLevel.COMMUNE, province__in=old_provinces)
     for commune in old_communes:
         commune_chapter[commune.pk] = _org(
-            actor, district_chapter[commune.parent_id], f"CTD-X{commune.code}-2024",
-            f"Hội Chữ thập đỏ {commune.name}", RC, OrgLevel.COMMUNE, commune,
-        )  # fmt: skip
+            actor,
+            district_chapter[commune.parent_id],
+            f"CTD-X{commune.code}-2024",
+            f"Hội Chữ thập đỏ {commune.name}",
+            RC,
+            OrgLevel.COMMUNE,
+            commune,
+        )
 
     new_chapters = {}
     for unit in _units(AdminMap.NEW, AdminLevel.COMMUNE, province=new_unit):
         new_chapters[unit.pk] = _org(
-            actor, new_chapter, f"CTD-X{unit.code}", f"Hội Chữ thập đỏ {unit.name}", RC,
-            OrgLevel.COMMUNE, unit, valid_from=MERGER_DAY,
-        )  # fmt: skip
+            actor,
+            new_chapter,
+            f"CTD-X{unit.code}",
+            f"Hội Chữ thập đỏ {unit.name}",
+            RC,
+            OrgLevel.COMMUNE,
+            unit,
+            valid_from=MERGER_DAY,
+        )
 
     # An old commune split over several new ones merges into the first of them.
     merged_into = defaultdict(list)
@@ -156,8 +237,9 @@ def _seed_clusters(actor, owner, rc_province):
         (2, "Cụm thi đua số 2 – các thành phố trực thuộc Trung ương", cities),
     ]:
         members = [rc_province[c] for c in codes if c in rc_province]
-        actions.create_cluster(actor, owner=owner, year=year, number=number, name=name,
-                               members=members)  # fmt: skip
+        actions.create_cluster(
+            actor, owner=owner, year=year, number=number, name=name, members=members
+        )
 
 
 def demo_users(actor, network) -> list[tuple[str, str, str]]:
@@ -176,19 +258,27 @@ def demo_users(actor, network) -> list[tuple[str, str, str]]:
         ("hn.ketoan", "Kế toán Hội CTĐ Hà Nội", RoleKind.ACCOUNTANT, hanoi),
         ("hn.canbo", "Cán bộ Hội CTĐ Hà Nội", RoleKind.OFFICER, hanoi),
         ("hn.xem", "Người xem Hội CTĐ Hà Nội", RoleKind.VIEWER, hanoi),
-        ("hn.mttq.ketoan", "Kế toán MTTQ Hà Nội", RoleKind.ACCOUNTANT,
-         network["front_province"]["1"]),
+        (
+            "hn.mttq.ketoan",
+            "Kế toán MTTQ Hà Nội",
+            RoleKind.ACCOUNTANT,
+            network["front_province"]["1"],
+        ),
         ("xa.canbo", "Cán bộ Hội CTĐ cấp xã", RoleKind.OFFICER, commune),
         ("xa.ketoan", "Kế toán Hội CTĐ cấp xã", RoleKind.ACCOUNTANT, commune),
         ("xa2.canbo", "Cán bộ Hội CTĐ xã bên cạnh", RoleKind.OFFICER, sibling),
-        ("tq.quantri", "Quản trị Hội CTĐ Tuyên Quang", RoleKind.ORG_ADMIN,
-         network["rc_province"]["8"]),
-    ]  # fmt: skip
+        (
+            "tq.quantri",
+            "Quản trị Hội CTĐ Tuyên Quang",
+            RoleKind.ORG_ADMIN,
+            network["rc_province"]["8"],
+        ),
+    ]
     result = []
     for username, full_name, role, org in rows:
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD,
-                                        full_name=full_name)  # fmt: skip
+        user = User.objects.create_user(
+            username=username, password=DEMO_PASSWORD, full_name=full_name
+        )
         actions.grant_role(actor, user, org, role)
         result.append((username, RoleKind(role).label, org.name))
     return result
-

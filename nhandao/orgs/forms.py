@@ -20,7 +20,9 @@ from nhandao.orgs.models import (
     RoleKind,
 )
 
-OUT_OF_REACH = "Tổ chức “%(value)s” không tồn tại, đã ngừng hoạt động hoặc nằm ngoài phạm vi của bạn."
+OUT_OF_REACH = (
+    "Tổ chức “%(value)s” không tồn tại, đã ngừng hoạt động hoặc nằm ngoài phạm vi của bạn."
+)
 
 
 class OrgCodeField(forms.ModelChoiceField):
@@ -99,9 +101,9 @@ class OrganisationCreateForm(ActorForm):
         data = super().clean()
         if data.get("kind") == OrgKind.PARTNER and not data.get("partner_type"):
             self.add_error("partner_type", "Hãy chọn loại đối tác.")
-        if not data.get("parent") and "parent" not in self.errors:
-            if not access.is_everywhere(self.actor):
-                self.add_error("parent", "Hãy nhập mã tổ chức cấp trên trong phạm vi của bạn.")
+        no_parent = not data.get("parent") and "parent" not in self.errors
+        if no_parent and not access.is_everywhere(self.actor):
+            self.add_error("parent", "Hãy nhập mã tổ chức cấp trên trong phạm vi của bạn.")
         code = (data.get("admin_unit_code") or "").strip().lstrip("0")
         data["admin_unit"] = None
         if code:
@@ -244,8 +246,7 @@ class UserCreateForm(ActorForm):
     def clean(self):
         data = super().clean()
         if data.get("password"):
-            user = get_user_model()(username=data.get("username", ""),
-                                    email=data.get("email", ""))  # fmt: skip
+            user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
             try:
                 password_validation.validate_password(data["password"], user)
             except forms.ValidationError as error:

@@ -25,9 +25,7 @@ def _rows(name: str):
 
 
 def _ids(admin_map, level) -> dict[str, int]:
-    return dict(
-        AdminUnit.objects.filter(map=admin_map, level=level).values_list("code", "pk")
-    )
+    return dict(AdminUnit.objects.filter(map=admin_map, level=level).values_list("code", "pk"))
 
 
 def _load_level(admin_map, level, file, code_col, parent=None) -> int:
@@ -57,9 +55,16 @@ def _load_level(admin_map, level, file, code_col, parent=None) -> int:
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["map", "level", "code"],
-        update_fields=["name", "name_key", "division_type", "parent", "province",
-                       "valid_from", "valid_to"],
-    )  # fmt: skip
+        update_fields=[
+            "name",
+            "name_key",
+            "division_type",
+            "parent",
+            "province",
+            "valid_from",
+            "valid_to",
+        ],
+    )
     if level == AdminLevel.PROVINCE:  # a province is its own province (simple filters)
         AdminUnit.objects.filter(map=admin_map, level=level).update(province=F("pk"))
     return len(units)
@@ -78,9 +83,7 @@ def _load_conversion(file, level, old_col, new_col, split_col=None) -> tuple[int
         if old_id is None:
             unknown += 1
             continue
-        links[(old_id, new[str(int(row[new_col]))])] = bool(
-            split_col and row[split_col] == "True"
-        )
+        links[(old_id, new[str(int(row[new_col]))])] = bool(split_col and row[split_col] == "True")
     UnitConversion.objects.bulk_create(
         [UnitConversion(old_unit_id=o, new_unit_id=n, split=s) for (o, n), s in links.items()],
         batch_size=2000,
@@ -102,21 +105,30 @@ def load_admin_units() -> dict[str, int]:
             AdminMap.OLD, P, "vn_legacy_pre2025_provinces_63", "province_code"
         ),
         "old_districts": _load_level(
-            AdminMap.OLD, D, "vn_legacy_pre2025_districts_696", "district_code",
+            AdminMap.OLD,
+            D,
+            "vn_legacy_pre2025_districts_696",
+            "district_code",
             (P, "province_code"),
-        ),  # fmt: skip
+        ),
         "old_communes": _load_level(
-            AdminMap.OLD, C, "vn_legacy_pre2025_wards_10051", "ward_code",
+            AdminMap.OLD,
+            C,
+            "vn_legacy_pre2025_wards_10051",
+            "ward_code",
             (D, "district_code"),
-        ),  # fmt: skip
+        ),
     }
     counts["province_conversions"], _ = _load_conversion(
         "vn_2025_province_conversion_old_to_new", P, "old_province_code", "new_province_code"
     )
     counts["commune_conversions"], counts["conversion_rows_skipped"] = _load_conversion(
-        "vn_2025_ward_conversion_old_to_new", C, "old_ward_code", "new_ward_code",
+        "vn_2025_ward_conversion_old_to_new",
+        C,
+        "old_ward_code",
+        "new_ward_code",
         "old_ward_split",
-    )  # fmt: skip
+    )
     return counts
 
 

@@ -78,9 +78,7 @@ class AdminUnit(models.Model):
 
     def new_units(self):
         """Where this unit went on 1 July 2025 (several units when it was split)."""
-        return AdminUnit.objects.filter(predecessor_links__old_unit=self).select_related(
-            "province"
-        )
+        return AdminUnit.objects.filter(predecessor_links__old_unit=self).select_related("province")
 
     def old_units(self):
         """The pre-2025 units that became (part of) this one."""
@@ -106,6 +104,9 @@ class UnitConversion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["old_unit", "new_unit"], name="unique_conversion")
         ]
+
+    def __str__(self):
+        return f"{self.old_unit} → {self.new_unit}"
 
 
 class OrgKind(models.TextChoices):

@@ -51,8 +51,11 @@ def org_list(request):
         roots = Organisation.objects.filter(path__in=access.reach_paths(request.user))
         if access.is_everywhere(request.user):
             roots = Organisation.objects.filter(parent=None)
-    return render(request, "orgs/org_list.html",
-                  {"query": query, "page": page, "roots": roots, "show_inactive": show_inactive})  # fmt: skip
+    return render(
+        request,
+        "orgs/org_list.html",
+        {"query": query, "page": page, "roots": roots, "show_inactive": show_inactive},
+    )
 
 
 @login_required
@@ -72,8 +75,9 @@ def org_detail(request, pk):
 
 
 def _form_page(request, form, title, org=None, submit="Lưu"):
-    return render(request, "orgs/form.html",
-                  {"form": form, "title": title, "org": org, "submit": submit})  # fmt: skip
+    return render(
+        request, "orgs/form.html", {"form": form, "title": title, "org": org, "submit": submit}
+    )
 
 
 @login_required
@@ -156,8 +160,13 @@ def org_users(request, pk):
         user_form = forms.UserCreateForm(request.POST, actor=request.user)
         if user_form.is_valid():
             data = user_form.cleaned_data
-            actions.create_user(request.user, **{k: data[k] for k in (
-                "username", "full_name", "email", "password", "organisation", "role")})  # fmt: skip
+            actions.create_user(
+                request.user,
+                **{
+                    k: data[k]
+                    for k in ("username", "full_name", "email", "password", "organisation", "role")
+                },
+            )
             messages.success(request, f"Đã tạo người dùng “{data['username']}”.")
             return redirect("org_users", pk=org.pk)
     roles = (
@@ -165,15 +174,19 @@ def org_users(request, pk):
         .select_related("user", "organisation")
         .order_by("organisation__path", "user__username")
     )
-    return render(request, "orgs/org_users.html",
-                  {"org": org, "roles": roles, "grant_form": grant_form, "user_form": user_form})  # fmt: skip
+    return render(
+        request,
+        "orgs/org_users.html",
+        {"org": org, "roles": roles, "grant_form": grant_form, "user_form": user_form},
+    )
 
 
 @login_required
 @require_POST
 def role_revoke(request, pk):
-    role = access.get_for_user(Role.objects.select_related("organisation"), request.user, pk,
-                               "manage_users")  # fmt: skip
+    role = access.get_for_user(
+        Role.objects.select_related("organisation"), request.user, pk, "manage_users"
+    )
     if role.user_id == request.user.pk and not access.is_everywhere(request.user):
         messages.error(request, "Bạn không thể tự thu hồi vai trò của chính mình.")
     else:
@@ -194,10 +207,18 @@ def unit_list(request):
         units = units.filter(level=AdminLevel.PROVINCE)
     units = units.search(query).order_by("level", "name_key", "pk")
     page = Paginator(units, 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/unit_list.html", {
-        "page": page, "query": query, "admin_map": admin_map, "level": level,
-        "maps": AdminMap.choices, "levels": AdminLevel.choices,
-    })  # fmt: skip
+    return render(
+        request,
+        "orgs/unit_list.html",
+        {
+            "page": page,
+            "query": query,
+            "admin_map": admin_map,
+            "level": level,
+            "maps": AdminMap.choices,
+            "levels": AdminLevel.choices,
+        },
+    )
 
 
 def unit_detail(request, pk):
@@ -205,12 +226,16 @@ def unit_detail(request, pk):
     children = unit.children.order_by("name_key")
     if unit.level == AdminLevel.PROVINCE and unit.map == AdminMap.OLD:
         children = AdminUnit.objects.filter(province=unit, level=AdminLevel.DISTRICT)
-    return render(request, "orgs/unit_detail.html", {
-        "unit": unit,
-        "children": children.order_by("name_key"),
-        "new_units": unit.new_units(),
-        "old_units": unit.old_units(),
-    })  # fmt: skip
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "children": children.order_by("name_key"),
+            "new_units": unit.new_units(),
+            "old_units": unit.old_units(),
+        },
+    )
 
 
 @login_required
@@ -218,9 +243,12 @@ def cluster_list(request):
     """Clusters whose owner or one of whose members is within the user's reach."""
     reachable = Organisation.objects.for_user(request.user)
     clusters = (
-        EmulationCluster.objects.filter(owner__in=reachable)
-        | EmulationCluster.objects.filter(members__in=reachable)
-    ).distinct().select_related("owner").prefetch_related("members")
+        (
+            EmulationCluster.objects.filter(owner__in=reachable)
+            | EmulationCluster.objects.filter(members__in=reachable)
+        )
+        .distinct()
+        .select_related("owner")
+        .prefetch_related("members")
+    )
     return render(request, "orgs/cluster_list.html", {"clusters": clusters})
-
-

@@ -18,8 +18,14 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 NHANDAO = str(Path(sys.executable).with_name("nhandao"))
 
 
@@ -57,15 +63,21 @@ def live_site(tmp_path_factory):
         pytest.skip("chromium is not installed (apt-get install chromium)")
     tmp_dir = tmp_path_factory.mktemp("site")
     database_url, cleanup = _browser_database(tmp_dir)
-    env = {**os.environ, "DATABASE_URL": database_url, "NHANDAO_VAR_DIR": str(tmp_dir),
-           "DJANGO_SETTINGS_MODULE": "nhandao.settings", "TASKS_IMMEDIATE": "1"}  # fmt: skip
-    subprocess.run([NHANDAO, "demo", "--no-serve"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "NHANDAO_VAR_DIR": str(tmp_dir),
+        "DJANGO_SETTINGS_MODULE": "nhandao.settings",
+        "TASKS_IMMEDIATE": "1",
+    }
+    subprocess.run([NHANDAO, "demo", "--no-serve"], env=env, check=True, stdout=subprocess.DEVNULL)
     port = _free_port()
     server = subprocess.Popen(
         [NHANDAO, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base_url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -92,8 +104,9 @@ def chromium():
 @pytest.fixture
 def phone(chromium, live_site):
     """A page in a phone-sized window, on the live demo site."""
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
-                                   base_url=live_site)  # fmt: skip
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=live_site
+    )
     page = context.new_page()
     yield page
     context.close()
