@@ -107,10 +107,20 @@ def unauthenticated(request, exc):
 
 def _mount():
     from nhandao.accounts.api import router as accounts_router
+    from nhandao.beneficiaries.api import router as beneficiaries_router
+    from nhandao.campaigns.api import router as campaigns_router
+    from nhandao.donations.api import router as donations_router
     from nhandao.orgs.api import router as orgs_router
+    from nhandao.portal.api import router as portal_router
+    from nhandao.relief.api import router as relief_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/", campaigns_router)
+    api.add_router("/", donations_router)
     api.add_router("/", orgs_router)
+    api.add_router("/", beneficiaries_router)
+    api.add_router("/", portal_router)
+    api.add_router("/", relief_router)
 
 
 _mount()

@@ -7,9 +7,12 @@ in one transaction, only on an empty database.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from nhandao.beneficiaries import demo as beneficiaries_demo
+from nhandao.campaigns import demo as campaigns_demo
 from nhandao.orgs import demo as orgs_demo
 from nhandao.orgs.mapdata import load_admin_units, map_is_loaded
 from nhandao.orgs.models import Organisation
+from nhandao.relief import demo as relief_demo
 
 ADMIN_USERNAME = "admin"
 
@@ -27,8 +30,11 @@ def build() -> list[tuple[str, str, str]]:
         ADMIN_USERNAME, password=orgs_demo.DEMO_PASSWORD, full_name="Quản trị hệ thống"
     )
     network = orgs_demo.seed(admin)
+    campaigns_demo.seed(admin, network)
+    beneficiaries_demo.seed(admin, network)
     logins = [(ADMIN_USERNAME, "Quản trị hệ thống (superuser)", "toàn hệ thống")]
     logins += orgs_demo.demo_users(admin, network)
+    relief_demo.seed(admin, network)  # after the logins: it acts as the demo users
     return logins
 
 

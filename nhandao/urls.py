@@ -9,9 +9,15 @@ admin.site.site_title = "nhandao"
 
 urlpatterns = [
     path("", org_views.home, name="home"),
+    # first: the public pages are the busiest (fewer patterns tried per request)
+    path("", include("nhandao.portal.urls")),
     path("", include("nhandao.accounts.urls")),
     path("", include("nhandao.orgs.urls")),
     path("", include("nhandao.audit.urls")),
+    path("", include("nhandao.beneficiaries.urls")),
+    path("", include("nhandao.relief.urls")),
+    path("", include("nhandao.campaigns.urls")),
+    path("", include("nhandao.donations.urls")),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -97,8 +97,13 @@ def test_impossible_birth_dates_are_refused():
 
 
 def form(actor, **data):
-    base = {"organisation": "CTD-X4", "full_name": "Nguyễn Thị Hoa", "sex": "female",
-            "birth": "1985", "commune_code": "4"}  # fmt: skip
+    base = {
+        "organisation": "CTD-X4",
+        "full_name": "Nguyễn Thị Hoa",
+        "sex": "female",
+        "birth": "1985",
+        "commune_code": "4",
+    }
     base.update(data)
     return PersonForm(base, actor=actor)
 
@@ -137,9 +142,15 @@ def test_an_organisation_outside_the_users_reach_is_refused(cast):
 
 
 def test_a_valid_entry_creates_a_person_with_an_audit_event(cast):
-    f = form(cast.ba_dinh_officer, id_number="001185012345", phone="+84 912 345 678",
-             vulnerabilities=["disability"], consent_by="Nguyễn Thị Hoa",
-             consent_at="01/03/2026", consent_purpose="Nhận hỗ trợ Tết")  # fmt: skip
+    f = form(
+        cast.ba_dinh_officer,
+        id_number="001185012345",
+        phone="+84 912 345 678",
+        vulnerabilities=["disability"],
+        consent_by="Nguyễn Thị Hoa",
+        consent_at="01/03/2026",
+        consent_purpose="Nhận hỗ trợ Tết",
+    )
     assert f.is_valid(), f.errors
     person = actions.create_person(cast.ba_dinh_officer, **f.action_fields())
     assert person.phone == "0912345678"
@@ -153,16 +164,30 @@ def test_a_valid_entry_creates_a_person_with_an_audit_event(cast):
 
 
 def test_a_household_has_a_head_members_and_a_certified_poverty_status(cast):
-    household = actions.create_household(cast.ba_dinh_officer, organisation=cast.ba_dinh,
-                                         commune=commune("4"), village="Tổ 5")  # fmt: skip
-    head = actions.create_person(cast.ba_dinh_officer, organisation=cast.ba_dinh,
-                                 full_name="Lê Văn Nam", household=household,
-                                 relationship="head")  # fmt: skip
-    child = actions.create_person(cast.ba_dinh_officer, organisation=cast.ba_dinh,
-                                  full_name="Lê Thị Mai", household=household,
-                                  relationship="child")  # fmt: skip
-    actions.set_poverty(cast.ba_dinh_officer, household, year=2026, status="poor",
-                        certified_by="UBND Phường Ba Đình")  # fmt: skip
+    household = actions.create_household(
+        cast.ba_dinh_officer, organisation=cast.ba_dinh, commune=commune("4"), village="Tổ 5"
+    )
+    head = actions.create_person(
+        cast.ba_dinh_officer,
+        organisation=cast.ba_dinh,
+        full_name="Lê Văn Nam",
+        household=household,
+        relationship="head",
+    )
+    child = actions.create_person(
+        cast.ba_dinh_officer,
+        organisation=cast.ba_dinh,
+        full_name="Lê Thị Mai",
+        household=household,
+        relationship="child",
+    )
+    actions.set_poverty(
+        cast.ba_dinh_officer,
+        household,
+        year=2026,
+        status="poor",
+        certified_by="UBND Phường Ba Đình",
+    )
     household.refresh_from_db()
     assert household.head == head
     assert child.commune == household.commune and child.village == "Tổ 5"
@@ -175,16 +200,43 @@ def test_a_household_has_a_head_members_and_a_certified_poverty_status(cast):
 @pytest.fixture
 def registry(cast):
     """Hoa is registered by Ba Đình, Lan by Ngọc Hà (a sibling commune), both received help."""
-    hoa = make_person(cast.ba_dinh_officer, cast.ba_dinh, "Nguyễn Thị Hoa", "4",
-                      sex="female", birth_year=1985, id_number="001185012345",
-                      phone="0912345678")  # fmt: skip
-    lan = make_person(cast.ngoc_ha_officer, cast.ngoc_ha, "Trần Thị Lan", "8",
-                      sex="female", birth_year=1970, id_number="001170012345")  # fmt: skip
+    hoa = make_person(
+        cast.ba_dinh_officer,
+        cast.ba_dinh,
+        "Nguyễn Thị Hoa",
+        "4",
+        sex="female",
+        birth_year=1985,
+        id_number="001185012345",
+        phone="0912345678",
+    )
+    lan = make_person(
+        cast.ngoc_ha_officer,
+        cast.ngoc_ha,
+        "Trần Thị Lan",
+        "8",
+        sex="female",
+        birth_year=1970,
+        id_number="001170012345",
+    )
     # Ngọc Hà also helps someone who lives in Ba Đình
-    minh = make_person(cast.ngoc_ha_officer, cast.ngoc_ha, "Phạm Văn Minh", "4",
-                       sex="male", birth_year=1960, id_number="001060012345")  # fmt: skip
-    actions.record_support(cast.ngoc_ha_officer, organisation=cast.ngoc_ha, person=minh,
-                           date=date(2026, 1, 20), kind=SupportKind.GIFT, value=500_000)  # fmt: skip
+    minh = make_person(
+        cast.ngoc_ha_officer,
+        cast.ngoc_ha,
+        "Phạm Văn Minh",
+        "4",
+        sex="male",
+        birth_year=1960,
+        id_number="001060012345",
+    )
+    actions.record_support(
+        cast.ngoc_ha_officer,
+        organisation=cast.ngoc_ha,
+        person=minh,
+        date=date(2026, 1, 20),
+        kind=SupportKind.GIFT,
+        value=500_000,
+    )
     return hoa, lan, minh
 
 
@@ -235,3 +287,12 @@ def test_every_read_of_sensitive_fields_is_logged(cast, registry, login):
     reads = SensitiveRead.objects.filter(person=hoa, user=cast.ba_dinh_officer)
     assert reads.count() == 2
     assert "id_number" in reads.first().fields and reads.first().channel == "page"
+
+
+def test_organisation_admins_see_who_read_the_personal_data(cast, registry, login):
+    hoa, lan, minh = registry
+    login(cast.ba_dinh_officer).get(f"/doi-tuong/{hoa.pk}/")
+    html = login(cast.hn_admin).get(f"/doi-tuong/{hoa.pk}/").content.decode()
+    assert 'id="sensitive-reads"' in html and "ba_dinh_officer" in html
+    html = login(cast.hn_viewer).get(f"/doi-tuong/{hoa.pk}/").content.decode()
+    assert 'id="sensitive-reads"' not in html

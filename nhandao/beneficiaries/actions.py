@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from nhandao.audit.actions import record, snapshot
 from nhandao.beneficiaries.models import (
-    HumanitarianAddress,
     Household,
     HouseholdPoverty,
+    HumanitarianAddress,
     MatchCandidate,
     MatchStatus,
     MergeRecord,
@@ -21,23 +21,59 @@ from nhandao.beneficiaries.models import (
 )
 from nhandao.orgs import access
 
-PERSON_FIELDS = ["organisation", "full_name", "sex", "birth_date", "birth_year", "id_number",
-                 "phone", "commune", "old_commune", "village", "address", "household",
-                 "relationship", "external_id", "status", "merged_into"]  # fmt: skip
+PERSON_FIELDS = [
+    "organisation",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "id_number",
+    "phone",
+    "commune",
+    "old_commune",
+    "village",
+    "address",
+    "household",
+    "relationship",
+    "external_id",
+    "status",
+    "merged_into",
+]
 # Filled on the survivor from the merged record when the survivor lacks them.
-FILLABLE = ["sex", "birth_date", "birth_year", "id_number", "phone", "commune", "old_commune",
-            "village", "address", "household", "relationship", "external_id", "consent_by",
-            "consent_at", "consent_purpose"]  # fmt: skip
+FILLABLE = [
+    "sex",
+    "birth_date",
+    "birth_year",
+    "id_number",
+    "phone",
+    "commune",
+    "old_commune",
+    "village",
+    "address",
+    "household",
+    "relationship",
+    "external_id",
+    "consent_by",
+    "consent_at",
+    "consent_purpose",
+]
 
 
 @transaction.atomic
 def create_household(actor, *, organisation, commune, old_commune=None, village="", address=""):
     household = Household.objects.create(
-        organisation=organisation, commune=commune, old_commune=old_commune, village=village,
+        organisation=organisation,
+        commune=commune,
+        old_commune=old_commune,
+        village=village,
         address=address,
-    )  # fmt: skip
-    record(actor, "beneficiaries.household_created", household,
-           after=snapshot(household, ["commune", "old_commune", "village", "address"]))  # fmt: skip
+    )
+    record(
+        actor,
+        "beneficiaries.household_created",
+        household,
+        after=snapshot(household, ["commune", "old_commune", "village", "address"]),
+    )
     return household
 
 
@@ -51,33 +87,64 @@ def create_person(actor, *, household=None, relationship="", **fields) -> Person
     person.save()
     if household is not None and relationship == Relationship.HEAD:
         Household.objects.filter(pk=household.pk).update(head=person)
-    record(actor, "beneficiaries.person_created", person,
-           after=snapshot(person, PERSON_FIELDS))  # fmt: skip
+    record(actor, "beneficiaries.person_created", person, after=snapshot(person, PERSON_FIELDS))
     return person
 
 
 @transaction.atomic
-def set_poverty(actor, household, *, year, status, certified_by="", certificate_no="",
-                certified_on=None) -> HouseholdPoverty:  # fmt: skip
+def set_poverty(
+    actor, household, *, year, status, certified_by="", certificate_no="", certified_on=None
+) -> HouseholdPoverty:
     row, _ = HouseholdPoverty.objects.update_or_create(
-        household=household, year=year,
-        defaults={"status": status, "certified_by": certified_by,
-                  "certificate_no": certificate_no, "certified_on": certified_on},
-    )  # fmt: skip
-    record(actor, "beneficiaries.poverty_set", household, organisation=household.organisation,
-           after={"year": year, "status": status, "certified_by": certified_by})  # fmt: skip
+        household=household,
+        year=year,
+        defaults={
+            "status": status,
+            "certified_by": certified_by,
+            "certificate_no": certificate_no,
+            "certified_on": certified_on,
+        },
+    )
+    record(
+        actor,
+        "beneficiaries.poverty_set",
+        household,
+        organisation=household.organisation,
+        after={"year": year, "status": status, "certified_by": certified_by},
+    )
     return row
 
 
 @transaction.atomic
-def record_support(actor, *, organisation, date, kind, value, note="", person=None,
-                   household=None, sponsorship=None) -> SupportRecord:  # fmt: skip
+def record_support(
+    actor,
+    *,
+    organisation,
+    date,
+    kind,
+    value,
+    note="",
+    person=None,
+    household=None,
+    sponsorship=None,
+) -> SupportRecord:
     support = SupportRecord.objects.create(
-        organisation=organisation, person=person, household=household, date=date, kind=kind,
-        value=value, note=note, sponsorship=sponsorship, created_by=actor,
-    )  # fmt: skip
-    record(actor, "beneficiaries.support_recorded", support,
-           after=snapshot(support, ["person", "household", "date", "kind", "value"]))  # fmt: skip
+        organisation=organisation,
+        person=person,
+        household=household,
+        date=date,
+        kind=kind,
+        value=value,
+        note=note,
+        sponsorship=sponsorship,
+        created_by=actor,
+    )
+    record(
+        actor,
+        "beneficiaries.support_recorded",
+        support,
+        after=snapshot(support, ["person", "household", "date", "kind", "value"]),
+    )
     return support
 
 
@@ -85,7 +152,9 @@ def record_support(actor, *, organisation, date, kind, value, note="", person=No
 
 
 def _require_edit_both(actor, a: Person, b: Person) -> None:
-    if not (access.can(actor, "edit", a.organisation) and access.can(actor, "edit", b.organisation)):
+    if not (
+        access.can(actor, "edit", a.organisation) and access.can(actor, "edit", b.organisation)
+    ):
         raise PermissionDenied(
             "Bạn không có quyền gộp hai hồ sơ này: cần quyền nhập liệu ở cả hai tổ chức quản lý "
             f"(“{a.organisation}” và “{b.organisation}”)."
@@ -113,14 +182,7 @@ def merge_persons(actor, survivor: Person, merged: Person, candidate=None) -> Me
         before["vulnerabilities"] = survivor.vulnerabilities
         survivor.vulnerabilities = merged.vulnerabilities
     survivor.save()
-    supports = list(SupportRecord.objects.filter(person=merged).values_list("pk", flat=True))
-    addresses = list(
-        HumanitarianAddress.objects.filter(person=merged).values_list("pk", flat=True)
-    )
-    SupportRecord.objects.filter(pk__in=supports).update(person=survivor)
-    HumanitarianAddress.objects.filter(pk__in=addresses).update(person=survivor)
-    heads = list(Household.objects.filter(head=merged).values_list("pk", flat=True))
-    Household.objects.filter(pk__in=heads).update(head=survivor)
+    moved = _move_links(merged, survivor)
     merged.status, merged.merged_into = PersonStatus.MERGED, survivor
     merged.save(update_fields=["status", "merged_into"])
     if candidate is None:
@@ -131,13 +193,53 @@ def merge_persons(actor, survivor: Person, merged: Person, candidate=None) -> Me
         candidate.decided_at = timezone.now()
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
     merge = MergeRecord.objects.create(
-        candidate=candidate, survivor=survivor, merged=merged, merged_by=actor,
+        candidate=candidate,
+        survivor=survivor,
+        merged=merged,
+        merged_by=actor,
         survivor_before={k: _json(v) for k, v in before.items()},
-        moved={"supports": supports, "addresses": addresses, "heads": heads},
-    )  # fmt: skip
-    record(actor, "beneficiaries.persons_merged", survivor,
-           after={"merged": merged.pk, "supports_moved": len(supports)})  # fmt: skip
+        moved=moved,
+    )
+    record(
+        actor,
+        "beneficiaries.persons_merged",
+        survivor,
+        after={"merged": merged.pk, "moved": {k: len(v) for k, v in moved.items()}},
+    )
     return merge
+
+
+# Records that stay with the record they were written about (history, logs, the pair itself).
+NOT_MOVED = {"beneficiaries.sensitiveread", "beneficiaries.matchcandidate",
+             "beneficiaries.mergerecord", "beneficiaries.person"}  # fmt: skip
+
+
+def _person_links():
+    """(model, field name) of every foreign key to Person from other records, any app:
+    support history, humanitarian addresses, household heads, relief lines, …"""
+    for rel in Person._meta.related_objects:
+        if rel.many_to_many or rel.one_to_one:
+            continue
+        if rel.related_model._meta.label_lower in NOT_MOVED:
+            continue
+        yield rel.related_model, rel.field.name
+
+
+def _move_links(merged: Person, survivor: Person) -> dict[str, list]:
+    moved = {}
+    for model, field in _person_links():
+        ids = list(model.objects.filter(**{field: merged}).values_list("pk", flat=True))
+        if ids:
+            model.objects.filter(pk__in=ids).update(**{field: survivor})
+            moved[f"{model._meta.label_lower}.{field}"] = ids
+    return moved
+
+
+def _restore_links(moved: dict, merged: Person) -> None:
+    for model, field in _person_links():
+        ids = moved.get(f"{model._meta.label_lower}.{field}")
+        if ids:
+            model.objects.filter(pk__in=ids).update(**{field: merged})
 
 
 def _json(value):
@@ -155,11 +257,7 @@ def undo_merge(actor, merge: MergeRecord) -> Person:
         field = Person._meta.get_field(name)
         setattr(survivor, field.attname, field.to_python(value) if value is not None else None)
     survivor.save()
-    SupportRecord.objects.filter(pk__in=merge.moved.get("supports", [])).update(person=merged)
-    HumanitarianAddress.objects.filter(pk__in=merge.moved.get("addresses", [])).update(
-        person=merged
-    )
-    Household.objects.filter(pk__in=merge.moved.get("heads", [])).update(head=merged)
+    _restore_links(merge.moved, merged)
     merged.status, merged.merged_into = PersonStatus.ACTIVE, None
     merged.save(update_fields=["status", "merged_into"])
     if merge.candidate_id:
@@ -181,8 +279,13 @@ def mark_distinct(actor, candidate: MatchCandidate) -> MatchCandidate:
     candidate.status, candidate.decided_by = MatchStatus.DISTINCT, actor
     candidate.decided_at = timezone.now()
     candidate.save(update_fields=["status", "decided_by", "decided_at"])
-    record(actor, "beneficiaries.marked_distinct", a, organisation=a.organisation,
-           after={"other": b.pk})  # fmt: skip
+    record(
+        actor,
+        "beneficiaries.marked_distinct",
+        a,
+        organisation=a.organisation,
+        after={"other": b.pk},
+    )
     return candidate
 
 
@@ -194,15 +297,20 @@ def create_address(actor, *, organisation, person=None, household=None, needs=""
     address = HumanitarianAddress.objects.create(
         organisation=organisation, person=person, household=household, needs=needs, since=since
     )
-    record(actor, "beneficiaries.address_created", address,
-           after=snapshot(address, ["person", "household", "needs", "since"]))  # fmt: skip
+    record(
+        actor,
+        "beneficiaries.address_created",
+        address,
+        after=snapshot(address, ["person", "household", "needs", "since"]),
+    )
     return address
 
 
 @transaction.atomic
 def create_sponsor(actor, *, organisation, name, contact="", sponsor_org=None) -> Sponsor:
-    sponsor = Sponsor.objects.create(organisation=organisation, name=name, contact=contact,
-                                     sponsor_org=sponsor_org)  # fmt: skip
+    sponsor = Sponsor.objects.create(
+        organisation=organisation, name=name, contact=contact, sponsor_org=sponsor_org
+    )
     record(actor, "beneficiaries.sponsor_created", sponsor, after={"name": name})
     return sponsor
 
@@ -210,9 +318,17 @@ def create_sponsor(actor, *, organisation, name, contact="", sponsor_org=None) -
 @transaction.atomic
 def commit_sponsorship(actor, address, *, sponsor, monthly_amount=0, goods="", start, months):
     sponsorship = Sponsorship.objects.create(
-        address=address, sponsor=sponsor, monthly_amount=monthly_amount, goods=goods,
-        start=start, months=months,
-    )  # fmt: skip
-    record(actor, "beneficiaries.sponsorship_committed", address,
-           after={"sponsor": sponsor.pk, "monthly_amount": monthly_amount, "months": months})  # fmt: skip
+        address=address,
+        sponsor=sponsor,
+        monthly_amount=monthly_amount,
+        goods=goods,
+        start=start,
+        months=months,
+    )
+    record(
+        actor,
+        "beneficiaries.sponsorship_committed",
+        address,
+        after={"sponsor": sponsor.pk, "monthly_amount": monthly_amount, "months": months},
+    )
     return sponsorship

@@ -45,27 +45,34 @@ class PersonForm(AddressMixin, ActorForm):
     organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     sex = forms.ChoiceField(label="Giới tính", choices=[("", "—"), *Sex.choices], required=False)
-    birth = forms.CharField(label="Ngày sinh (dd/mm/yyyy) hoặc năm sinh", max_length=10,
-                            required=False)  # fmt: skip
-    id_number = forms.CharField(label="Số CCCD (12 số) hoặc CMND (9 số)", max_length=20,
-                                required=False)  # fmt: skip
+    birth = forms.CharField(
+        label="Ngày sinh (dd/mm/yyyy) hoặc năm sinh", max_length=10, required=False
+    )
+    id_number = forms.CharField(
+        label="Số CCCD (12 số) hoặc CMND (9 số)", max_length=20, required=False
+    )
     phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
     commune_code = forms.CharField(label="Mã xã/phường nơi ở", max_length=10, required=False)
     commune_map = forms.ChoiceField(label="Mã theo bản đồ", choices=MAP_CHOICES, required=False)
     village = forms.CharField(label="Thôn/xóm/tổ dân phố", max_length=120, required=False)
     address = forms.CharField(label="Địa chỉ (số nhà, đường)", max_length=255, required=False)
     household = forms.IntegerField(label="Mã hộ gia đình (nếu có)", required=False)
-    relationship = forms.ChoiceField(label="Quan hệ với chủ hộ",
-                                     choices=[("", "—"), *Relationship.choices],
-                                     required=False)  # fmt: skip
-    vulnerabilities = forms.MultipleChoiceField(label="Diện khó khăn", required=False,
-                                                choices=Vulnerability.choices,
-                                                widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    consent_by = forms.CharField(label="Người đồng ý cho dùng dữ liệu", max_length=150,
-                                 required=False)  # fmt: skip
+    relationship = forms.ChoiceField(
+        label="Quan hệ với chủ hộ", choices=[("", "—"), *Relationship.choices], required=False
+    )
+    vulnerabilities = forms.MultipleChoiceField(
+        label="Diện khó khăn",
+        required=False,
+        choices=Vulnerability.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_by = forms.CharField(
+        label="Người đồng ý cho dùng dữ liệu", max_length=150, required=False
+    )
     consent_at = forms.DateField(label="Ngày đồng ý (dd/mm/yyyy)", required=False)
-    consent_purpose = forms.CharField(label="Mục đích sử dụng dữ liệu", max_length=255,
-                                      required=False)  # fmt: skip
+    consent_purpose = forms.CharField(
+        label="Mục đích sử dụng dữ liệu", max_length=255, required=False
+    )
     external_id = forms.CharField(label="Mã ở hệ thống nguồn", max_length=64, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -119,14 +126,38 @@ class PersonForm(AddressMixin, ActorForm):
 
     def action_fields(self) -> dict:
         data = self.cleaned_data
-        names = ["organisation", "full_name", "sex", "birth_date", "birth_year", "id_number",
-                 "phone", "commune", "old_commune", "village", "address", "relationship",
-                 "vulnerabilities", "consent_by", "consent_at", "consent_purpose",
-                 "external_id"]  # fmt: skip
+        names = [
+            "organisation",
+            "full_name",
+            "sex",
+            "birth_date",
+            "birth_year",
+            "id_number",
+            "phone",
+            "commune",
+            "old_commune",
+            "village",
+            "address",
+            "relationship",
+            "vulnerabilities",
+            "consent_by",
+            "consent_at",
+            "consent_purpose",
+            "external_id",
+        ]
         values = {n: data.get(n) for n in names}
         values["household"] = data.get("household_obj")
-        for n in ("sex", "relationship", "village", "address", "consent_by", "consent_purpose",
-                  "external_id", "phone", "id_number"):  # fmt: skip
+        for n in (
+            "sex",
+            "relationship",
+            "village",
+            "address",
+            "consent_by",
+            "consent_purpose",
+            "external_id",
+            "phone",
+            "id_number",
+        ):
             values[n] = values[n] or ""
         values["vulnerabilities"] = list(values["vulnerabilities"] or [])
         return values
@@ -151,8 +182,10 @@ class HouseholdForm(AddressMixin, ActorForm):
 
     def action_fields(self) -> dict:
         data = self.cleaned_data
-        return {n: data.get(n) or ("" if n in ("village", "address") else None)
-                for n in ("organisation", "commune", "old_commune", "village", "address")}  # fmt: skip
+        return {
+            n: data.get(n) or ("" if n in ("village", "address") else None)
+            for n in ("organisation", "commune", "old_commune", "village", "address")
+        }
 
 
 class PovertyForm(forms.Form):
@@ -165,9 +198,7 @@ class PovertyForm(forms.Form):
     def clean(self):
         data = super().clean()
         status = data.get("status")
-        if status in (PovertyStatus.POOR, PovertyStatus.NEAR_POOR) and not data.get(
-            "certified_by"
-        ):
+        if status in (PovertyStatus.POOR, PovertyStatus.NEAR_POOR) and not data.get("certified_by"):
             self.add_error("certified_by", "Hộ nghèo/cận nghèo cần ghi cơ quan xác nhận.")
         return data
 
@@ -176,8 +207,9 @@ class SupportForm(ActorForm):
     organisation = OrgCodeField(None, label="Tổ chức hỗ trợ (mã)")
     date = forms.DateField(label="Ngày (dd/mm/yyyy)")
     kind = forms.ChoiceField(label="Hình thức", choices=SupportKind.choices)
-    value = forms.IntegerField(label="Trị giá (đồng)", min_value=0,
-                               error_messages={"min_value": "Trị giá không được âm."})  # fmt: skip
+    value = forms.IntegerField(
+        label="Trị giá (đồng)", min_value=0, error_messages={"min_value": "Trị giá không được âm."}
+    )
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -238,9 +270,12 @@ class SponsorForm(ActorForm):
 
 class SponsorshipForm(forms.Form):
     sponsor = forms.IntegerField(label="Mã nhà đỡ đầu")
-    monthly_amount = forms.IntegerField(label="Số tiền mỗi tháng (đồng)", min_value=0,
-                                        required=False,
-                                        error_messages={"min_value": "Số tiền không được âm."})  # fmt: skip
+    monthly_amount = forms.IntegerField(
+        label="Số tiền mỗi tháng (đồng)",
+        min_value=0,
+        required=False,
+        error_messages={"min_value": "Số tiền không được âm."},
+    )
     goods = forms.CharField(label="Hiện vật", max_length=200, required=False)
     start = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
     months = forms.IntegerField(label="Số tháng", min_value=1, max_value=600)
@@ -251,3 +286,15 @@ class SponsorshipForm(forms.Form):
             self.add_error("monthly_amount", "Hãy ghi số tiền mỗi tháng hoặc hiện vật.")
         data["monthly_amount"] = data.get("monthly_amount") or 0
         return data
+
+
+class UploadForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
+    file = forms.FileField(
+        label="Tệp danh sách (.xlsx hoặc .csv)",
+        error_messages={"required": "Hãy chọn tệp danh sách."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = reachable(self.actor, "edit")

@@ -15,9 +15,12 @@ from nhandao.lib.text import nfc, search_key
 # The commonest family names (≈ 95 % of people). Used only to recognise a name typed in
 # Western order ("Hoa Nguyen" → family "nguyen", given "hoa").
 COMMON_FAMILY_NAMES = frozenset(
-    """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao
-    trinh mai truong lam luong ha quach cao doan la kieu chu tang ton thai""".split()
-)
+    {
+        "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui",
+        "do", "ho", "ngo", "duong", "ly", "dinh", "dao", "trinh", "mai", "truong", "lam",
+        "luong", "ha", "quach", "cao", "doan", "la", "kieu", "chu", "tang", "ton", "thai",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from nhandao.beneficiaries.identity import split_name
 from nhandao.beneficiaries.models import Person, PersonStatus
 
 
-def likely_matches(user, *, full_name, commune=None, birth_year=None, id_number="", phone="",
-                   limit=10):  # fmt: skip
+def likely_matches(
+    user, *, full_name, commune=None, birth_year=None, id_number="", phone="", limit=10
+):
     """Active persons visible to `user` who may be the person described."""
     parts = split_name(full_name)
     q = Q(pk__in=[])

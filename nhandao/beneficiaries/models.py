@@ -66,13 +66,21 @@ class AddressFields(models.Model):
 
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     commune = models.ForeignKey(
-        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        AdminUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="xã/phường (bản đồ mới)",
-    )  # fmt: skip
+    )
     old_commune = models.ForeignKey(
-        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        AdminUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="xã/phường cũ (trước 01/07/2025)",
-    )  # fmt: skip
+    )
     village = models.CharField("thôn/xóm/tổ dân phố", max_length=120, blank=True)
     village_key = models.CharField(max_length=120, blank=True, editable=False)
 
@@ -96,13 +104,19 @@ class RegistryQuerySet(models.QuerySet):
 
 class Household(AddressFields):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="households",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="households",
         verbose_name="tổ chức quản lý",
-    )  # fmt: skip
+    )
     head = models.ForeignKey(
-        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="chủ hộ",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RegistryQuerySet.as_manager()
@@ -143,6 +157,9 @@ class HouseholdPoverty(models.Model):
             models.UniqueConstraint(fields=["household", "year"], name="one_poverty_per_year")
         ]
 
+    def __str__(self):
+        return f"{self.year}: {self.get_status_display()}"
+
 
 class PersonStatus(models.TextChoices):
     ACTIVE = "active", "Đang quản lý"
@@ -151,21 +168,26 @@ class PersonStatus(models.TextChoices):
 
 class Person(AddressFields):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="beneficiaries",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
         verbose_name="tổ chức quản lý",
-    )  # fmt: skip
+    )
     household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
         verbose_name="hộ gia đình",
-    )  # fmt: skip
+    )
     relationship = models.CharField(
         "quan hệ với chủ hộ", max_length=12, choices=Relationship.choices, blank=True
     )
     full_name = models.CharField("họ và tên", max_length=150)
     name_key = models.CharField(max_length=150, editable=False, db_index=True)
     family_name = models.CharField("họ (chuẩn hóa)", max_length=40, blank=True, editable=False)
-    middle_name = models.CharField("tên đệm (chuẩn hóa)", max_length=60, blank=True,
-                                   editable=False)  # fmt: skip
+    middle_name = models.CharField("tên đệm (chuẩn hóa)", max_length=60, blank=True, editable=False)
     given_name = models.CharField("tên (chuẩn hóa)", max_length=40, blank=True, editable=False)
     sex = models.CharField("giới tính", max_length=6, choices=Sex.choices, blank=True)
     birth_date = models.DateField("ngày sinh", null=True, blank=True)
@@ -178,22 +200,33 @@ class Person(AddressFields):
     consent_purpose = models.CharField("mục đích sử dụng dữ liệu", max_length=255, blank=True)
     external_id = models.CharField("mã ở hệ thống nguồn", max_length=64, blank=True)
     import_key = models.CharField(max_length=64, blank=True, editable=False)
-    status = models.CharField(max_length=8, choices=PersonStatus.choices,
-                              default=PersonStatus.ACTIVE)  # fmt: skip
+    status = models.CharField(
+        max_length=8, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
+    )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RegistryQuerySet.as_manager()
 
     # Fields that only a user with the "sensitive" permission reads (each read is logged).
-    SENSITIVE = ("id_number", "phone", "birth_date", "vulnerabilities", "consent_by",
-                 "consent_at", "consent_purpose")  # fmt: skip
+    SENSITIVE = (
+        "id_number",
+        "phone",
+        "birth_date",
+        "vulnerabilities",
+        "consent_by",
+        "consent_at",
+        "consent_purpose",
+    )
 
     class Meta:
         verbose_name = "đối tượng"
@@ -204,13 +237,18 @@ class Person(AddressFields):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "import_key"], condition=~models.Q(import_key=""),
+                fields=["organisation", "import_key"],
+                condition=~models.Q(import_key=""),
                 name="unique_import_key_per_org",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:
@@ -222,16 +260,16 @@ class Person(AddressFields):
 
         self.full_name = clean_full_name(self.full_name)
         parts = split_name(self.full_name)
-        self.family_name, self.middle_name, self.given_name = parts.family, parts.middle, parts.given
+        self.family_name, self.middle_name, self.given_name = (
+            parts.family,
+            parts.middle,
+            parts.given,
+        )
         self.name_key = parts.key
         self.village_key = search_key(self.village)
         if self.birth_date:
             self.birth_year = self.birth_date.year
         return self
-
-    def save(self, *args, **kwargs):
-        self.normalise()
-        super().save(*args, **kwargs)
 
     def birth_display(self) -> str:
         if self.birth_date:
@@ -247,21 +285,37 @@ class SupportRecord(models.Model):
     """One support a person or household received, from any organisation."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="support_given",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="support_given",
         verbose_name="tổ chức hỗ trợ",
-    )  # fmt: skip
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="supports", verbose_name="người nhận")  # fmt: skip
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="supports", verbose_name="hộ nhận")  # fmt: skip
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supports",
+        verbose_name="người nhận",
+    )
+    household = models.ForeignKey(
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supports",
+        verbose_name="hộ nhận",
+    )
     date = models.DateField("ngày")
     kind = models.CharField("hình thức", max_length=20, choices=SupportKind.choices)
     value = models.BigIntegerField("trị giá (đồng)", default=0)
     note = models.CharField("ghi chú", max_length=255, blank=True)
-    sponsorship = models.ForeignKey("Sponsorship", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="supports")  # fmt: skip
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    sponsorship = models.ForeignKey(
+        "Sponsorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="supports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -295,6 +349,9 @@ class SensitiveRead(models.Model):
         verbose_name_plural = "nhật ký đọc dữ liệu nhạy cảm"
         ordering = ["-at", "-pk"]
 
+    def __str__(self):
+        return f"{self.user} đọc {self.person} ({self.channel})"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Không được sửa nhật ký đọc dữ liệu nhạy cảm.")
@@ -305,10 +362,13 @@ class SensitiveRead(models.Model):
 
 
 class DedupRun(models.Model):
+    """One full duplicate run: when, by whom, how many persons and pairs, how long."""
+
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     persons = models.PositiveIntegerField(default=0)
     pairs = models.PositiveIntegerField(default=0)
     new_pairs = models.PositiveIntegerField(default=0)
@@ -316,6 +376,9 @@ class DedupRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Dò trùng {self.started_at:%d/%m/%Y %H:%M}: {self.pairs} cặp"
 
 
 class MatchStatus(models.TextChoices):
@@ -337,11 +400,13 @@ class MatchCandidate(models.Model):
     method = models.CharField(max_length=10)  # cccd, splink
     reasons = models.JSONField(default=dict)  # field → agree / differ / missing / close
     cluster = models.PositiveIntegerField(default=0, db_index=True)
-    status = models.CharField(max_length=10, choices=MatchStatus.choices,
-                              default=MatchStatus.PENDING)  # fmt: skip
+    status = models.CharField(
+        max_length=10, choices=MatchStatus.choices, default=MatchStatus.PENDING
+    )
     run = models.ForeignKey(DedupRun, null=True, blank=True, on_delete=models.SET_NULL)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -349,26 +414,36 @@ class MatchCandidate(models.Model):
         ordering = ["-score", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_match_pair"),
-            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")),
-                                   name="match_pair_ordered"),  # fmt: skip
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="match_pair_ordered"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.score:.3f})"
 
 
 class MergeRecord(models.Model):
     """A merge of `merged` into `survivor`, with what moved, so that it can be undone."""
 
-    candidate = models.ForeignKey(MatchCandidate, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="merges")  # fmt: skip
+    candidate = models.ForeignKey(
+        MatchCandidate, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     moved = models.JSONField(default=dict)  # {"supports": [...], "sponsorships": [...]}
     survivor_before = models.JSONField(default=dict)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="+")  # fmt: skip
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     merged_at = models.DateTimeField(auto_now_add=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     undone_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Gộp {self.merged_id} vào {self.survivor_id}"
 
 
 # ---- imports ----
@@ -383,18 +458,30 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Thất bại"
 
 
-class ImportBatch(models.Model):
-    """An uploaded list: the file, its checksum, status, counts and per-row errors."""
+class ImportQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "edit"):
+        from nhandao.orgs import access
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+        return access.scope(self, user, perm)
+
+
+class ImportBatch(models.Model):
+    """An uploaded list: the file, its checksum, status, counts and per-row errors.
+    Without an organisation (command line), each row goes to its commune's chapter."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
     checksum = models.CharField(max_length=64, db_index=True)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices,
-                              default=ImportStatus.PREVIEW)  # fmt: skip
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
     rows = models.PositiveIntegerField(default=0)
     new_rows = models.PositiveIntegerField(default=0)
     known_rows = models.PositiveIntegerField(default=0)
@@ -406,7 +493,7 @@ class ImportBatch(models.Model):
     duplicates_confirmed = models.BooleanField(default=False)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = RegistryQuerySet.as_manager()
+    objects = ImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -422,12 +509,23 @@ class HumanitarianAddress(models.Model):
     """A household or person registered for long-term support, with needs and a support
     book (the SupportRecords linked to its sponsorships)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="humanitarian_addresses")  # fmt: skip
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="humanitarian_addresses")  # fmt: skip
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="humanitarian_addresses")  # fmt: skip
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="humanitarian_addresses"
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="humanitarian_addresses",
+    )
+    household = models.ForeignKey(
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="humanitarian_addresses",
+    )
     needs = models.TextField("nhu cầu", blank=True)
     since = models.DateField("nhận từ ngày")
     active = models.BooleanField("đang hỗ trợ", default=True)
@@ -456,11 +554,17 @@ class HumanitarianAddress(models.Model):
 class Sponsor(models.Model):
     """Who sponsors addresses: an organisation or a donor (person or business)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="tổ chức quản lý")  # fmt: skip
-    sponsor_org = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="sponsorships_given",
-                                    verbose_name="tổ chức đỡ đầu")  # fmt: skip
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức quản lý"
+    )
+    sponsor_org = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsorships_given",
+        verbose_name="tổ chức đỡ đầu",
+    )
     name = models.CharField("tên nhà tài trợ", max_length=200)
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
     contact = models.CharField("liên hệ", max_length=200, blank=True)
@@ -482,8 +586,9 @@ class Sponsor(models.Model):
 class Sponsorship(models.Model):
     """A sponsor's commitment to an address: money per month or goods, for a duration."""
 
-    address = models.ForeignKey(HumanitarianAddress, on_delete=models.PROTECT,
-                                related_name="sponsorships")  # fmt: skip
+    address = models.ForeignKey(
+        HumanitarianAddress, on_delete=models.PROTECT, related_name="sponsorships"
+    )
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsorships")
     monthly_amount = models.BigIntegerField("số tiền mỗi tháng (đồng)", default=0)
     goods = models.CharField("hiện vật", max_length=200, blank=True)
@@ -495,9 +600,13 @@ class Sponsorship(models.Model):
         verbose_name = "cam kết đỡ đầu"
         verbose_name_plural = "cam kết đỡ đầu"
         constraints = [
-            models.CheckConstraint(condition=models.Q(monthly_amount__gte=0),
-                                   name="sponsorship_amount_gte_0"),  # fmt: skip
+            models.CheckConstraint(
+                condition=models.Q(monthly_amount__gte=0), name="sponsorship_amount_gte_0"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.sponsor_id} → {self.address_id}"
 
     @property
     def total_committed(self) -> int:

@@ -21,7 +21,10 @@ def visible(queryset, user):
     """Records of `queryset` (with `organisation` and `commune`) seen fully or in the area."""
     if not access.can_anywhere(user, "view"):
         return queryset.none()
-    return queryset.filter(access.reach_q(user, "view", via="organisation") | access.area_q(user))
+    area = access.area_q(user)
+    if not area:  # an empty Q means "everywhere" (a central body); OR-ing it would drop it
+        return queryset
+    return queryset.filter(access.reach_q(user, "view", via="organisation") | area)
 
 
 @dataclass
@@ -60,8 +63,13 @@ def get_person(user, pk) -> View:
 def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE) -> None:
     """Record that `user` read the sensitive fields of each of `persons`."""
     SensitiveRead.objects.bulk_create(
-        SensitiveRead(user=user, person=p, organisation_id=p.organisation_id,
-                      fields=",".join(fields), channel=channel)  # fmt: skip
+        SensitiveRead(
+            user=user,
+            person=p,
+            organisation_id=p.organisation_id,
+            fields=",".join(fields),
+            channel=channel,
+        )
         for p in persons
     )
 
@@ -69,3 +77,11 @@ def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE) -> 
 def sensitive_persons(user, persons) -> set[int]:
     """The pks among `persons` whose sensitive fields `user` may read."""
     return {p.pk for p in persons if access.can(user, "sensitive", p.organisation)}
+
+
+def log_household_read(user, household, channel: str) -> None:
+    """Poverty status is a household's sensitive data: its reads go to the audit log."""
+    from nhandao.audit.actions import record
+
+    record(user, "beneficiaries.sensitive_read", household,
+           after={"fields": ["poverty"], "channel": channel})  # fmt: skip

@@ -14,10 +14,21 @@ from nhandao.campaigns.models import (
 from nhandao.lib.text import nfc, search_key
 
 FIELDS = [
-    "code", "name", "kind", "organisation", "parent", "theme", "launch_date", "receiving_end",
-    "distribution_end", "target_amount", "target_gifts", "target_people", "transfer_memo",
+    "code",
+    "name",
+    "kind",
+    "organisation",
+    "parent",
+    "theme",
+    "launch_date",
+    "receiving_end",
+    "distribution_end",
+    "target_amount",
+    "target_gifts",
+    "target_people",
+    "transfer_memo",
     "status",
-]  # fmt: skip
+]
 
 
 class TransitionError(Exception):
@@ -39,9 +50,12 @@ def create_campaign(actor, *, co_organisers=(), **fields) -> Campaign:
     if co_organisers:
         campaign.co_organisers.set(co_organisers)
     CampaignStatusChange.objects.create(
-        campaign=campaign, from_status="", to_status=campaign.status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None, note="Tạo chiến dịch",
-    )  # fmt: skip
+        campaign=campaign,
+        from_status="",
+        to_status=campaign.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note="Tạo chiến dịch",
+    )
     after = snapshot(campaign, FIELDS)
     after["co_organisers"] = sorted(o.pk for o in co_organisers)
     record(actor, "campaign.create", campaign, after=after)
@@ -70,34 +84,57 @@ def set_status(actor, campaign: Campaign, to_status: str, note: str = "") -> Cam
     """The one way to change a campaign's status: only moves listed in TRANSITIONS."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if to_status not in allowed_moves(campaign):
+        target = (
+            CampaignStatus(to_status).label if to_status in CampaignStatus.values else to_status
+        )
         raise TransitionError(
-            f"Không thể chuyển chiến dịch từ “{campaign.get_status_display()}” sang "
-            f"“{CampaignStatus(to_status).label if to_status in CampaignStatus.values else to_status}”."
+            f"Không thể chuyển chiến dịch từ “{campaign.get_status_display()}” sang “{target}”."
         )
     before = campaign.status
     campaign.status = to_status
     campaign.save(update_fields=["status"])
     CampaignStatusChange.objects.create(
-        campaign=campaign, from_status=before, to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None, note=note[:255],
-    )  # fmt: skip
-    record(actor, "campaign.status", campaign, before={"status": before},
-           after={"status": to_status, "note": note})  # fmt: skip
+        campaign=campaign,
+        from_status=before,
+        to_status=to_status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note[:255],
+    )
+    record(
+        actor,
+        "campaign.status",
+        campaign,
+        before={"status": before},
+        after={"status": to_status, "note": note},
+    )
     return campaign
 
 
 @transaction.atomic
-def extend_receiving(actor, campaign: Campaign, *, new_receiving_end, decided_by, decision_ref,
-                     decided_on) -> CampaignExtension:  # fmt: skip
+def extend_receiving(
+    actor, campaign: Campaign, *, new_receiving_end, decided_by, decision_ref, decided_on
+) -> CampaignExtension:
     extension = CampaignExtension.objects.create(
-        campaign=campaign, new_receiving_end=new_receiving_end, decided_by=decided_by,
-        decision_ref=decision_ref, decided_on=decided_on,
-    )  # fmt: skip
-    before = {"receiving_end": campaign.receiving_end.isoformat() if campaign.receiving_end else None}
+        campaign=campaign,
+        new_receiving_end=new_receiving_end,
+        decided_by=decided_by,
+        decision_ref=decision_ref,
+        decided_on=decided_on,
+    )
+    before = {
+        "receiving_end": campaign.receiving_end.isoformat() if campaign.receiving_end else None
+    }
     campaign.receiving_end = new_receiving_end
     campaign.save(update_fields=["receiving_end"])
-    record(actor, "campaign.extend", campaign, before=before, after={
-        "receiving_end": new_receiving_end.isoformat(), "decided_by": decided_by.pk,
-        "decision_ref": decision_ref,
-    })  # fmt: skip
+    record(
+        actor,
+        "campaign.extend",
+        campaign,
+        before=before,
+        after={
+            "receiving_end": new_receiving_end.isoformat(),
+            "decided_by": decided_by.pk,
+            "decision_ref": decision_ref,
+        },
+    )
     return extension

@@ -37,19 +37,20 @@ class CampaignForm(ActorForm):
     name = forms.CharField(label="Tên chiến dịch", max_length=200)
     kind = forms.ChoiceField(label="Loại", choices=CampaignKind.choices)
     organisation = OrgCodeField(None, label="Đơn vị chủ trì (mã tổ chức)")
-    co_organisers = OrgCodesField(None, label="Đồng tổ chức (mã, cách nhau bởi dấu phẩy)",
-                                  required=False)  # fmt: skip
+    co_organisers = OrgCodesField(
+        None, label="Đồng tổ chức (mã, cách nhau bởi dấu phẩy)", required=False
+    )
     parent = CampaignCodeField(None, label="Thuộc chiến dịch cấp trên (mã)", required=False)
     theme = forms.CharField(label="Chủ đề", max_length=255, required=False)
     launch_date = forms.DateField(label="Ngày phát động (dd/mm/yyyy)")
     receiving_end = forms.DateField(label="Ngày kết thúc tiếp nhận (dd/mm/yyyy)", required=False)
-    distribution_end = forms.DateField(label="Ngày kết thúc phân phối (dd/mm/yyyy)",
-                                       required=False)  # fmt: skip
+    distribution_end = forms.DateField(label="Ngày kết thúc phân phối (dd/mm/yyyy)", required=False)
     target_amount = forms.IntegerField(label="Chỉ tiêu tiền (đồng)", required=False, min_value=0)
     target_gifts = forms.IntegerField(label="Chỉ tiêu suất quà", required=False, min_value=0)
     target_people = forms.IntegerField(label="Chỉ tiêu lượt người", required=False, min_value=0)
-    transfer_memo = forms.CharField(label="Mã nội dung chuyển khoản (chữ và số, 4–25 ký tự)",
-                                    max_length=25, required=False)  # fmt: skip
+    transfer_memo = forms.CharField(
+        label="Mã nội dung chuyển khoản (chữ và số, 4–25 ký tự)", max_length=25, required=False
+    )
 
     def __init__(self, *args, instance: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,29 +87,41 @@ class CampaignForm(ActorForm):
 
     def clean(self):
         data = super().clean()
-        launch, rec_end, dist_end = (data.get("launch_date"), data.get("receiving_end"),
-                                     data.get("distribution_end"))  # fmt: skip
+        launch, rec_end, dist_end = (
+            data.get("launch_date"),
+            data.get("receiving_end"),
+            data.get("distribution_end"),
+        )
         if launch and rec_end and rec_end < launch:
             self.add_error("receiving_end", "Ngày kết thúc tiếp nhận phải sau ngày phát động.")
         if rec_end and dist_end and dist_end < rec_end:
-            self.add_error("distribution_end",
-                           "Ngày kết thúc phân phối phải sau ngày kết thúc tiếp nhận.")  # fmt: skip
+            self.add_error(
+                "distribution_end", "Ngày kết thúc phân phối phải sau ngày kết thúc tiếp nhận."
+            )
         if data.get("kind") in DECREE_93_KINDS and launch:
             limit = launch + timedelta(days=RECEIVING_DAYS)
             extension = self.instance.latest_extension() if self.instance else None
             if extension:
                 limit = max(limit, extension.new_receiving_end)
             if rec_end and rec_end > limit:
-                self.add_error("receiving_end", (
-                    f"Theo Nghị định 93/2021, thời gian tiếp nhận tối đa {RECEIVING_DAYS} ngày "
-                    f"kể từ ngày phát động (đến {limit:%d/%m/%Y}), trừ khi được cơ quan cấp tỉnh "
-                    "trở lên gia hạn."))  # fmt: skip
+                self.add_error(
+                    "receiving_end",
+                    (
+                        f"Theo Nghị định 93/2021, thời gian tiếp nhận tối đa {RECEIVING_DAYS} "
+                        f"ngày kể từ ngày phát động (đến {limit:%d/%m/%Y}), trừ khi được cơ "
+                        "quan cấp tỉnh trở lên gia hạn."
+                    ),
+                )
             closes = min(rec_end, limit) if rec_end else limit
             if dist_end and dist_end > closes + timedelta(days=DISTRIBUTION_DAYS):
-                self.add_error("distribution_end", (
-                    f"Theo Nghị định 93/2021, phải phân phối xong chậm nhất {DISTRIBUTION_DAYS} "
-                    f"ngày sau khi kết thúc tiếp nhận (đến "
-                    f"{closes + timedelta(days=DISTRIBUTION_DAYS):%d/%m/%Y})."))  # fmt: skip
+                self.add_error(
+                    "distribution_end",
+                    (
+                        "Theo Nghị định 93/2021, phải phân phối xong chậm nhất "
+                        f"{DISTRIBUTION_DAYS} ngày sau khi kết thúc tiếp nhận (đến "
+                        f"{closes + timedelta(days=DISTRIBUTION_DAYS):%d/%m/%Y})."
+                    ),
+                )
         parent = data.get("parent")
         if parent and self.instance and parent.pk in self.instance.subtree_ids():
             self.add_error("parent", "Không thể đặt chiến dịch làm phần của chính nó.")
@@ -116,9 +129,21 @@ class CampaignForm(ActorForm):
 
     def action_fields(self) -> dict:
         data = self.cleaned_data
-        names = ["name", "kind", "organisation", "parent", "theme", "launch_date",
-                 "receiving_end", "distribution_end", "target_amount", "target_gifts",
-                 "target_people", "transfer_memo", "co_organisers"]  # fmt: skip
+        names = [
+            "name",
+            "kind",
+            "organisation",
+            "parent",
+            "theme",
+            "launch_date",
+            "receiving_end",
+            "distribution_end",
+            "target_amount",
+            "target_gifts",
+            "target_people",
+            "transfer_memo",
+            "co_organisers",
+        ]
         values = {name: data.get(name) for name in names}
         values["theme"] = values["theme"] or ""
         values["co_organisers"] = list(values["co_organisers"] or [])
@@ -155,7 +180,5 @@ class ExtensionForm(ActorForm):
         day = self.cleaned_data["new_receiving_end"]
         current = self.campaign.receiving_closes_on()
         if current and day <= current:
-            raise forms.ValidationError(
-                f"Ngày gia hạn phải sau hạn hiện tại ({current:%d/%m/%Y})."
-            )
+            raise forms.ValidationError(f"Ngày gia hạn phải sau hạn hiện tại ({current:%d/%m/%Y}).")
         return day

@@ -192,7 +192,9 @@ class Campaign(models.Model):
         """This campaign and all its parts at lower levels (for roll-ups)."""
         ids, frontier = [self.pk], [self.pk]
         while frontier:
-            frontier = list(Campaign.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = list(
+                Campaign.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
             ids += frontier
         return ids
 
@@ -211,6 +213,9 @@ class CampaignStatusChange(models.Model):
         verbose_name = "lịch sử tình trạng chiến dịch"
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.campaign_id}: {self.from_status or '—'} → {self.to_status}"
+
 
 class CampaignExtension(models.Model):
     """An extension of the receiving period, decided by a provincial-or-higher body."""
@@ -218,9 +223,11 @@ class CampaignExtension(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="extensions")
     new_receiving_end = models.DateField("gia hạn tiếp nhận đến")
     decided_by = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="+",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="cơ quan quyết định",
-    )  # fmt: skip
+    )
     decision_ref = models.CharField("số quyết định", max_length=80)
     decided_on = models.DateField("ngày quyết định")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -228,3 +235,6 @@ class CampaignExtension(models.Model):
     class Meta:
         verbose_name = "gia hạn tiếp nhận"
         ordering = ["new_receiving_end"]
+
+    def __str__(self):
+        return f"Gia hạn đến {self.new_receiving_end:%d/%m/%Y} ({self.decision_ref})"

@@ -30,9 +30,13 @@ class Bank(models.TextChoices):
 
 # NAPAS bank identification numbers (BIN) used by VietQR.
 BANK_BINS = {
-    "VCB": "970436", "AGRIBANK": "970405", "BIDV": "970418", "VIETINBANK": "970415",
-    "MB": "970422", "TECHCOMBANK": "970407",
-}  # fmt: skip
+    "VCB": "970436",
+    "AGRIBANK": "970405",
+    "BIDV": "970418",
+    "VIETINBANK": "970415",
+    "MB": "970422",
+    "TECHCOMBANK": "970407",
+}
 
 
 class BankAccountQuerySet(models.QuerySet):
@@ -45,13 +49,19 @@ class BankAccount(models.Model):
     number = models.CharField("số tài khoản", max_length=30)
     holder = models.CharField("chủ tài khoản", max_length=200)
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="bank_accounts",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="bank_accounts",
         verbose_name="tổ chức chủ tài khoản",
-    )  # fmt: skip
+    )
     campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="bank_accounts", verbose_name="chiến dịch (tài khoản riêng)",
-    )  # fmt: skip
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bank_accounts",
+        verbose_name="chiến dịch (tài khoản riêng)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BankAccountQuerySet.as_manager()
@@ -59,7 +69,9 @@ class BankAccount(models.Model):
     class Meta:
         verbose_name = "tài khoản ngân hàng"
         verbose_name_plural = "tài khoản ngân hàng"
-        constraints = [models.UniqueConstraint(fields=["bank", "number"], name="unique_bank_account")]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "number"], name="unique_bank_account")
+        ]
         ordering = ["bank", "number"]
 
     def __str__(self):
@@ -84,8 +96,9 @@ class DonorQuerySet(models.QuerySet):
     def search(self, query: str):
         qs = self
         for term in search_key(query).split():
-            qs = qs.filter(models.Q(name_key__contains=term) | models.Q(account_no=term)
-                           | models.Q(phone=term))  # fmt: skip
+            qs = qs.filter(
+                models.Q(name_key__contains=term) | models.Q(account_no=term) | models.Q(phone=term)
+            )
         return qs
 
 
@@ -104,11 +117,14 @@ class Donor(models.Model):
     """A donor in one organisation's book (the organisation that received from them)."""
 
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="donors",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="donors",
         verbose_name="tổ chức",
-    )  # fmt: skip
-    kind = models.CharField("loại", max_length=12, choices=DonorKind.choices,
-                            default=DonorKind.INDIVIDUAL)  # fmt: skip
+    )
+    kind = models.CharField(
+        "loại", max_length=12, choices=DonorKind.choices, default=DonorKind.INDIVIDUAL
+    )
     name = models.CharField("tên", max_length=200)
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
     account_no = models.CharField("số tài khoản", max_length=30, blank=True)
@@ -169,27 +185,39 @@ class DonationQuerySet(models.QuerySet):
 
 class Donation(models.Model):
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="donations",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="donations",
         verbose_name="tổ chức tiếp nhận",
-    )  # fmt: skip
+    )
     campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="donations", verbose_name="chiến dịch",
-    )  # fmt: skip
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donations",
+        verbose_name="chiến dịch",
+    )
     donor = models.ForeignKey(
-        Donor, null=True, blank=True, on_delete=models.PROTECT, related_name="donations",
+        Donor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donations",
         verbose_name="nhà hảo tâm",
-    )  # fmt: skip
+    )
     donor_name = models.CharField("tên người ủng hộ (như ghi nhận)", max_length=200, blank=True)
     channel = models.CharField("hình thức", max_length=10, choices=Channel.choices)
     received_on = models.DateField("ngày nhận", db_index=True)
     amount = models.BigIntegerField("số tiền / giá trị quy đổi (đồng)")
     goods_item = models.CharField("hiện vật", max_length=200, blank=True)
-    goods_quantity = models.DecimalField("số lượng", max_digits=14, decimal_places=2, null=True,
-                                         blank=True)  # fmt: skip
+    goods_quantity = models.DecimalField(
+        "số lượng", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     goods_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
-    earmark_kind = models.CharField("chỉ định", max_length=12, choices=EarmarkKind.choices,
-                                    blank=True, default="")  # fmt: skip
+    earmark_kind = models.CharField(
+        "chỉ định", max_length=12, choices=EarmarkKind.choices, blank=True, default=""
+    )
     earmark_ref = models.CharField("đối tượng chỉ định", max_length=200, blank=True)
     statement_line = models.OneToOneField(
         "StatementLine", null=True, blank=True, on_delete=models.PROTECT, related_name="donation"
@@ -213,7 +241,8 @@ class Donation(models.Model):
         indexes = [models.Index(fields=["campaign", "received_on"])]
 
     def __str__(self):
-        return f"{self.get_channel_display()} {self.amount:,} đ ngày {self.received_on:%d/%m/%Y}".replace(",", ".")
+        amount = f"{self.amount:,}".replace(",", ".")
+        return f"{self.get_channel_display()} {amount} đ ngày {self.received_on:%d/%m/%Y}"
 
     @property
     def display_donor(self) -> str:
@@ -238,19 +267,25 @@ class StatementQuerySet(models.QuerySet):
 class Statement(models.Model):
     """One uploaded statement file: an import record with counts and per-row errors."""
 
-    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT,
-                                     related_name="statements", verbose_name="tài khoản")  # fmt: skip
+    bank_account = models.ForeignKey(
+        BankAccount, on_delete=models.PROTECT, related_name="statements", verbose_name="tài khoản"
+    )
     campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="chiến dịch mặc định",
-    )  # fmt: skip
+    )
     file = models.FileField(upload_to="statements/%Y/%m/", blank=True)
     filename = models.CharField("tên tệp", max_length=255)
     checksum = models.CharField("SHA-256", max_length=64, db_index=True)
     layout = models.CharField("mẫu sao kê", max_length=40, blank=True)
     mapping = models.JSONField("ánh xạ cột", null=True, blank=True)
-    status = models.CharField(max_length=10, choices=StatementStatus.choices,
-                              default=StatementStatus.PENDING)  # fmt: skip
+    status = models.CharField(
+        max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     progress_note = models.CharField(max_length=120, blank=True)
     lines = models.PositiveIntegerField(default=0)
@@ -267,8 +302,9 @@ class Statement(models.Model):
     unmatched = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     balance_breaks = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -289,11 +325,14 @@ class Statement(models.Model):
     def summary(self) -> dict:
         """The figures printed by `nhandao import_statement` and the API."""
         return {
-            "lines": self.lines, "credit_lines": self.credit_lines,
-            "credits_total": self.credits_total, "debits_total": self.debits_total,
-            "added": self.added, "already_present": self.already_present,
+            "lines": self.lines,
+            "credit_lines": self.credit_lines,
+            "credits_total": self.credits_total,
+            "debits_total": self.debits_total,
+            "added": self.added,
+            "already_present": self.already_present,
             "rejected": self.rejected,
-        }  # fmt: skip
+        }
 
 
 class Direction(models.TextChoices):
@@ -316,10 +355,10 @@ class StatementLine(models.Model):
     balance = models.BigIntegerField("số dư", null=True, blank=True)
     description = models.TextField("nội dung")
     description_key = models.TextField(editable=False)
-    donor_name = models.CharField("tên người chuyển (tách từ nội dung)", max_length=200,
-                                  blank=True)  # fmt: skip
-    campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    donor_name = models.CharField("tên người chuyển (tách từ nội dung)", max_length=200, blank=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "dòng sao kê"
@@ -336,8 +375,9 @@ class StatementLine(models.Model):
 class Receipt(models.Model):
     """A biên nhận: numbered per organisation and year without gaps, signed (Ed25519)."""
 
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT,
-                                     related_name="receipts")  # fmt: skip
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="receipts"
+    )
     year = models.PositiveSmallIntegerField()
     number = models.PositiveIntegerField()
     donation = models.OneToOneField(Donation, on_delete=models.PROTECT, related_name="receipt")
@@ -345,15 +385,17 @@ class Receipt(models.Model):
     payload = models.TextField()
     signature = models.CharField(max_length=120)
     issued_at = models.DateTimeField(auto_now_add=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "biên nhận"
         verbose_name_plural = "biên nhận"
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "year", "number"],
-                                    name="unique_receipt_number")  # fmt: skip
+            models.UniqueConstraint(
+                fields=["organisation", "year", "number"], name="unique_receipt_number"
+            )
         ]
         ordering = ["-year", "-number"]
 
@@ -364,8 +406,9 @@ class Receipt(models.Model):
 class ReceiptCounter(models.Model):
     """The last receipt number given per organisation and year (locked when incremented)."""
 
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
-                                     related_name="+")  # fmt: skip
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
@@ -374,13 +417,17 @@ class ReceiptCounter(models.Model):
             models.UniqueConstraint(fields=["organisation", "year"], name="unique_receipt_counter")
         ]
 
+    def __str__(self):
+        return f"{self.organisation_id}/{self.year}: {self.last}"
+
 
 class SigningKey(models.Model):
     """An organisation's Ed25519 key: the private half encrypted with a key derived from
     settings.SECRET_KEY, the public half published."""
 
-    organisation = models.OneToOneField("orgs.Organisation", on_delete=models.PROTECT,
-                                        related_name="signing_key")  # fmt: skip
+    organisation = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="signing_key"
+    )
     key_id = models.CharField(max_length=16, unique=True)
     public_key = models.CharField(max_length=64)
     private_key_encrypted = models.TextField()
@@ -389,3 +436,6 @@ class SigningKey(models.Model):
     class Meta:
         verbose_name = "khóa ký"
         verbose_name_plural = "khóa ký"
+
+    def __str__(self):
+        return f"{self.key_id} ({self.organisation_id})"

@@ -90,13 +90,13 @@ POSTGRES_REVERSE = [f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};"]
 def append_only_forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for sql in {"sqlite": SQLITE, "postgresql": POSTGRES}.get(vendor, []):
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, None)
 
 
 def append_only_backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for sql in {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(vendor, []):
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, None)
 
 
 Migration.operations.append(migrations.RunPython(append_only_forwards, append_only_backwards))

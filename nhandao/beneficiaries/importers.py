@@ -1,0 +1,616 @@
+"""Import of beneficiary lists from CSV (polars) or Excel (python-calamine).
+
+An import is a record (ImportBatch): the file, its checksum, status, counts, and per-row
+errors. Preview → validate every row → commit all or nothing. Re-importing the same rows adds
+nothing (natural key per organisation: the source id, else name + birth + id number +
+commune). An import that would add ≥ DUPLICATE_STOP likely duplicates stops for review.
+Rows are checked with the same functions as the entry form (identity.py, places.py), with
+dictionaries loaded once instead of one query per row.
+"""
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from nhandao.audit.actions import record
+from nhandao.beneficiaries import identity, linkage
+from nhandao.beneficiaries.models import (
+    ImportBatch,
+    ImportStatus,
+    MatchCandidate,
+    MatchStatus,
+    Person,
+    SupportKind,
+    SupportRecord,
+    Vulnerability,
+)
+from nhandao.lib.text import search_key
+from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit, Organisation, OrgKind, OrgStatus
+
+DUPLICATE_STOP = 1000
+BACKGROUND_FROM = 5000  # rows: bigger files are committed by a background task
+
+# field → (Vietnamese header of the template, accepted header keys)
+COLUMNS = {
+    "external_id": ("Mã nguồn", {"external_id", "ma nguon", "ma"}),
+    "full_name": ("Họ và tên", {"full_name", "ho va ten", "ho ten"}),
+    "sex": ("Giới tính", {"sex", "gioi tinh"}),
+    "birth_date": ("Ngày sinh", {"birth_date", "ngay sinh", "nam sinh", "ngay sinh nam sinh"}),
+    "cccd": ("Số CCCD/CMND", {"cccd", "so cccd cmnd", "so cccd", "cccd cmnd", "cmnd"}),
+    "phone": ("Điện thoại", {"phone", "dien thoai", "so dien thoai"}),
+    "address": ("Địa chỉ", {"address", "dia chi"}),
+    "village": ("Thôn/xóm/tổ dân phố", {"village", "thon xom to dan pho", "thon xom", "thon"}),
+    "commune_code": ("Mã xã/phường", {"commune_code", "ma xa phuong", "ma xa"}),
+    "vulnerabilities": ("Diện khó khăn", {"vulnerabilities", "dien kho khan"}),
+}
+REQUIRED = ("full_name", "commune_code")
+SEX = {
+    "nam": "male",
+    "male": "male",
+    "m": "male",
+    "nu": "female",
+    "female": "female",
+    "f": "female",
+    "": "",
+}
+VULNERABILITY = {search_key(label): code for code, label in Vulnerability.choices} | {
+    code: code for code in Vulnerability.values
+}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (format, missing columns)."""
+
+
+def read_table(content: bytes, file_name: str) -> tuple[list[str], list[list[str]]]:
+    """(headers, rows as strings) of a .csv or .xlsx file."""
+    name = file_name.lower()
+    try:
+        if name.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+            data = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+            if not data:
+                return [], []
+            headers = [str(h or "").strip() for h in data[0]]
+            rows = [[_cell(v) for v in row] for row in data[1:]]
+        elif name.endswith((".csv", ".txt")):
+            frame = pl.read_csv(
+                io.BytesIO(content),
+                infer_schema=False,
+                encoding="utf8-lossy",
+                truncate_ragged_lines=True,
+            )
+            headers = [h.strip().lstrip("\ufeff") for h in frame.columns]
+            rows = [["" if v is None else v for v in row] for row in frame.iter_rows()]
+        else:
+            raise ImportFileError("Chỉ nhận tệp .xlsx hoặc .csv.")
+    except ImportFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 — any parser failure is a bad file for the user
+        raise ImportFileError(f"Không đọc được tệp “{file_name}”: {error}") from None
+    rows = [r for r in rows if any(str(v).strip() for v in r)]
+    return headers, rows
+
+
+def _cell(value) -> str:
+    from datetime import date, datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def map_headers(headers: list[str]) -> dict[str, int]:
+    """field → column index; ImportFileError naming the missing required columns."""
+    found = {}
+    for index, header in enumerate(headers):
+        key = search_key(header)
+        for name, (_label, keys) in COLUMNS.items():
+            if key in keys and name not in found:
+                found[name] = index
+    missing = [COLUMNS[n][0] for n in REQUIRED if n not in found]
+    if missing:
+        raise ImportFileError(
+            "Thiếu cột bắt buộc: " + ", ".join(f"“{m}”" for m in missing) + ". Hãy dùng tệp mẫu."
+        )
+    return found
+
+
+@dataclass
+class Checked:
+    rows: list[dict] = field(default_factory=list)  # valid person fields, one per data row
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    known: int = 0  # rows already in the registry (same natural key)
+    repeated: int = 0  # rows repeated inside the file
+
+
+class Lookups:
+    """Everything a row check needs, loaded once."""
+
+    def __init__(self):
+        units = AdminUnit.objects.filter(level=AdminLevel.COMMUNE).values_list(
+            "pk", "map", "code", "name"
+        )
+        self.new, self.old = {}, {}
+        for pk, admin_map, code, name in units:
+            (self.new if admin_map == AdminMap.NEW else self.old)[code] = (pk, name)
+        from nhandao.beneficiaries.places import converter
+
+        self.convert = converter()
+        self.new_name = {pk: name for pk, name in self.new.values()}
+        chapters = Organisation.objects.filter(
+            status=OrgStatus.ACTIVE,
+            kind=OrgKind.RED_CROSS,
+            admin_unit__level=AdminLevel.COMMUNE,
+            admin_unit__map=AdminMap.NEW,
+        ).values_list("admin_unit_id", "pk")
+        self.chapter = dict(chapters)
+
+
+def natural_key(org_id, row) -> str:
+    if row.get("external_id"):
+        return "ext:" + row["external_id"][:60]
+    parts = [
+        str(org_id),
+        search_key(row["full_name"]),
+        str(row.get("birth_date") or ""),
+        str(row.get("birth_year") or ""),
+        row.get("id_number", ""),
+        str(row.get("commune_id") or ""),
+    ]
+    return "h:" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:40]  # noqa: S324
+
+
+def check_rows(headers, rows, organisation, lookups=None, progress=None) -> Checked:
+    """Validate every row; a row's errors name the spreadsheet row, the column and why."""
+    lookups = lookups or Lookups()
+    columns = map_headers(headers)
+    result = Checked()
+    seen = set()
+    for number, values in enumerate(rows, start=2):  # row 1 holds the headers
+        raw = {n: (values[i] if i < len(values) else "") for n, i in columns.items()}
+        raw = {n: str(v).strip() for n, v in raw.items()}
+        errors = []
+
+        def error(name, message, errors=errors, number=number):
+            errors.append({"row": number, "column": COLUMNS[name][0], "message": message})
+
+        person = {
+            "external_id": raw.get("external_id", ""),
+            "address": raw.get("address", ""),
+            "village": raw.get("village", ""),
+        }
+        person["full_name"] = identity.clean_full_name(raw.get("full_name"))
+        if not identity.split_name(person["full_name"]).given:
+            error("full_name", "Họ và tên không được để trống.")
+        sex = SEX.get(search_key(raw.get("sex", "")))
+        if sex is None:
+            error("sex", f"Giới tính “{raw.get('sex')}” không hợp lệ (Nam hoặc Nữ).")
+        person["sex"] = sex or ""
+        try:
+            person["birth_date"], person["birth_year"] = identity.parse_birth(
+                raw.get("birth_date", "")
+            )
+        except ValueError as e:
+            error("birth_date", str(e))
+            person["birth_date"] = person["birth_year"] = None
+        try:
+            person["id_number"] = identity.check_id_number(
+                raw.get("cccd", ""), person["sex"], person["birth_year"]
+            )
+        except ValueError as e:
+            error("cccd", str(e))
+        try:
+            person["phone"] = identity.clean_phone(raw.get("phone", ""))
+        except ValueError as e:
+            error("phone", str(e))
+        code = raw.get("commune_code", "").removesuffix(".0").lstrip("0")
+        person["commune_id"] = person["old_commune_id"] = None
+        if not code:
+            error("commune_code", "Thiếu mã xã/phường.")
+        elif code in lookups.new:
+            person["commune_id"] = lookups.new[code][0]
+        elif code in lookups.old and code in lookups.convert:
+            person["old_commune_id"] = lookups.old[code][0]
+            person["commune_id"] = lookups.convert[code]
+            result.warnings.append(
+                {
+                    "row": number,
+                    "column": COLUMNS["commune_code"][0],
+                    "message": f"Mã “{code}” là mã cũ ({lookups.old[code][1]}); "
+                    f"đã chuyển sang {lookups.new_name[person['commune_id']]}.",
+                }
+            )
+        else:
+            error("commune_code", f"Mã xã/phường “{code}” không có trên bản đồ cũ lẫn mới.")
+        vulnerabilities = []
+        for item in (raw.get("vulnerabilities") or "").replace(";", ",").split(","):
+            if item.strip():
+                code_v = VULNERABILITY.get(search_key(item))
+                if code_v is None:
+                    error(
+                        "vulnerabilities",
+                        f"Diện khó khăn “{item.strip()}” không có trong danh mục.",
+                    )
+                else:
+                    vulnerabilities.append(code_v)
+        person["vulnerabilities"] = vulnerabilities
+        org_id = organisation.pk if organisation else lookups.chapter.get(person["commune_id"])
+        if org_id is None and person["commune_id"] is not None:
+            error(
+                "commune_code",
+                "Không xác định được tổ chức quản lý cho xã/phường này; hãy chọn tổ chức (--org).",
+            )
+        person["organisation_id"] = org_id
+        if errors:
+            result.errors.extend(errors)
+            person = None
+        else:
+            person["import_key"] = natural_key(org_id, person)
+            if (org_id, person["import_key"]) in seen:
+                result.repeated += 1
+                person = None
+            else:
+                seen.add((org_id, person["import_key"]))
+        result.rows.append(person)
+        if progress and number % 5000 == 0:
+            progress(number - 1)
+    keys = {}
+    for p in result.rows:
+        if p is not None:
+            keys.setdefault(p["organisation_id"], set()).add(p["import_key"])
+    existing = set()
+    for org_id, org_keys in keys.items():
+        key_list = list(org_keys)
+        for start in range(0, len(key_list), 5000):
+            existing |= {
+                (org_id, k)
+                for k in Person.objects.filter(
+                    organisation_id=org_id, import_key__in=key_list[start : start + 5000]
+                ).values_list("import_key", flat=True)
+            }
+    for index, p in enumerate(result.rows):
+        if p is not None and (p["organisation_id"], p["import_key"]) in existing:
+            result.known += 1
+            result.rows[index] = None
+    return result
+
+
+def _frame_rows(rows: list[dict]) -> list[dict]:
+    """New rows as linkage rows, with negative ids (-1 for the first row)."""
+    province_of = dict(
+        AdminUnit.objects.filter(map=AdminMap.NEW, level=AdminLevel.COMMUNE).values_list(
+            "pk", "province_id"
+        )
+    )
+    out = []
+    for index, p in enumerate(rows):
+        parts = identity.split_name(p["full_name"])
+        out.append(
+            {
+                "unique_id": -(index + 1),
+                "family": parts.family,
+                "middle": parts.middle,
+                "given": parts.given,
+                "birth_date": p["birth_date"],
+                "birth_year": p["birth_year"],
+                "commune": p["commune_id"],
+                "village": search_key(p["village"]),
+                "phone": p["phone"],
+                "id_number": p["id_number"],
+                "household": None,
+                "sex": p["sex"],
+                "province": province_of.get(p["commune_id"]),
+                "given_raw": (p["full_name"].lower().split() or [""])[-1],
+            }
+        )
+    return out
+
+
+def find_duplicates(rows: list[dict]) -> pl.DataFrame:
+    """Pairs (id_l, id_r, score, …) involving a new row: within the file and with the registry."""
+    from nhandao.beneficiaries import dedup
+
+    frame = dedup.read_frame()
+    extra = pl.DataFrame(_frame_rows(rows), schema=linkage.COLUMNS)
+    frame = pl.concat([frame.select(list(linkage.COLUMNS)).cast(linkage.COLUMNS), extra])
+    pairs = linkage.link(frame).pairs
+    return pairs.filter((pl.col("id_l") < 0) | (pl.col("id_r") < 0))
+
+
+def preview(batch: ImportBatch, progress=None) -> ImportBatch:
+    """Read and check every row; record counts, errors, warnings and likely duplicates."""
+    try:
+        headers, rows = read_table(bytes(batch.content), batch.file_name)
+        checked = check_rows(headers, rows, batch.organisation, progress=progress)
+    except ImportFileError as error:
+        batch.status, batch.errors = (
+            ImportStatus.INVALID,
+            [{"row": 0, "column": "", "message": str(error)}],
+        )
+        batch.save()
+        return batch
+    new = [p for p in checked.rows if p is not None]
+    batch.rows, batch.new_rows = len(rows), len(new)
+    batch.known_rows = checked.known + checked.repeated
+    batch.errors, batch.warnings = checked.errors[:5000], checked.warnings[:5000]
+    duplicates = find_duplicates(new) if new and not checked.errors else None
+    batch.likely_duplicates = 0
+    if duplicates is not None and duplicates.height:
+        involved = {i for i in duplicates["id_l"].to_list() + duplicates["id_r"].to_list() if i < 0}
+        batch.likely_duplicates = len(involved)
+    if checked.errors:
+        batch.status = ImportStatus.INVALID
+    elif batch.likely_duplicates >= DUPLICATE_STOP and not batch.duplicates_confirmed:
+        batch.status = ImportStatus.REVIEW
+    else:
+        batch.status = ImportStatus.PREVIEW
+    batch.progress = len(rows)
+    batch.save()
+    return batch
+
+
+def commit(actor, batch: ImportBatch) -> ImportBatch:
+    """Write every new row in one transaction, and the likely duplicate pairs for review."""
+    if batch.likely_duplicates >= DUPLICATE_STOP and not batch.duplicates_confirmed:
+        raise ValueError(
+            f"Tệp này sẽ thêm {batch.likely_duplicates} người có thể trùng "
+            f"(từ {DUPLICATE_STOP} trở lên): cần lãnh đạo xác nhận trước khi nhập."
+        )
+    if batch.status not in (ImportStatus.PREVIEW, ImportStatus.REVIEW, ImportStatus.RUNNING):
+        raise ValueError("Chỉ nhập được tệp đã kiểm tra không có dòng lỗi.")
+    headers, rows = read_table(bytes(batch.content), batch.file_name)
+    checked = check_rows(headers, rows, batch.organisation)
+    if checked.errors:
+        raise ValueError("Tệp có dòng lỗi; không nhập dòng nào.")
+    new = [p for p in checked.rows if p is not None]
+    duplicates = find_duplicates(new) if new else None
+    with transaction.atomic():
+        persons = [
+            Person(
+                organisation_id=p["organisation_id"],
+                full_name=p["full_name"],
+                sex=p["sex"],
+                birth_date=p["birth_date"],
+                birth_year=p["birth_year"],
+                id_number=p["id_number"],
+                phone=p["phone"],
+                commune_id=p["commune_id"],
+                old_commune_id=p["old_commune_id"],
+                village=p["village"],
+                address=p["address"],
+                vulnerabilities=p["vulnerabilities"],
+                external_id=p["external_id"],
+                import_key=p["import_key"],
+                created_by=actor,
+            ).normalise()
+            for p in new
+        ]
+        Person.objects.bulk_create(persons, batch_size=2000)
+        if duplicates is not None and duplicates.height:
+            _store_pairs(duplicates, persons)
+        batch.created, batch.status = len(persons), ImportStatus.DONE
+        batch.finished_at, batch.progress = timezone.now(), len(rows)
+        batch.save()
+        record(
+            actor,
+            "beneficiaries.import_committed",
+            batch,
+            organisation=batch.organisation,
+            after={
+                "file": batch.file_name,
+                "created": len(persons),
+                "likely_duplicates": batch.likely_duplicates,
+            },
+        )
+    return batch
+
+
+def _store_pairs(duplicates: pl.DataFrame, persons: list[Person]) -> None:
+    labels = linkage._level_labels()
+
+    def real(i):
+        return persons[-i - 1].pk if i < 0 else i
+
+    decided = set(
+        MatchCandidate.objects.exclude(status=MatchStatus.PENDING).values_list(
+            "person_a_id", "person_b_id"
+        )
+    )
+    candidates = []
+    for row in duplicates.iter_rows(named=True):
+        a, b = sorted((real(row["id_l"]), real(row["id_r"])))
+        if (a, b) in decided:
+            continue
+        candidates.append(
+            MatchCandidate(
+                person_a_id=a,
+                person_b_id=b,
+                score=row["score"],
+                method=row["method"],
+                reasons=linkage.reasons(row, labels),
+                cluster=a,
+            )
+        )
+    MatchCandidate.objects.bulk_create(candidates, batch_size=2000, ignore_conflicts=True)
+
+
+# ---- workbooks: the template and the rejected rows ----
+
+HEADER_FILL = PatternFill("solid", fgColor="C8102E")
+
+
+def template_workbook() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append([label for label, _ in COLUMNS.values()])
+    sheet.append(
+        [
+            "HN-0001",
+            "Nguyễn Thị Hoa",
+            "Nữ",
+            "05/03/1985",
+            "001185012345",
+            "0912345678",
+            "Số 5 ngõ 12 Quán Thánh",
+            "Tổ 5",
+            "4",
+            "Người khuyết tật",
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+    for column, width in zip("ABCDEFGHIJ", (12, 28, 10, 14, 16, 14, 30, 18, 14, 26), strict=True):
+        sheet.column_dimensions[column].width = width
+    notes = book.create_sheet("Hướng dẫn")
+    for line in [
+        "Cột bắt buộc: Họ và tên, Mã xã/phường.",
+        "Mã xã/phường: mã của Tổng cục Thống kê; mã cũ (trước 01/07/2025) được tự chuyển sang "
+        "xã/phường mới.",
+        "Ngày sinh: dd/mm/yyyy, hoặc chỉ năm sinh (yyyy).",
+        "Số CCCD 12 số (3 số đầu là mã tỉnh, số thứ 4 theo giới tính và thế kỷ sinh) hoặc CMND "
+        "9 số.",
+        "Giới tính: Nam hoặc Nữ. Diện khó khăn: cách nhau bởi dấu phẩy, theo danh mục: "
+        + ", ".join(label for _, label in Vulnerability.choices)
+        + ".",
+        "Nhập lại cùng một tệp không thêm người nào (mỗi người nhận biết theo Mã nguồn, hoặc "
+        "theo họ tên, ngày sinh, CCCD và xã).",
+    ]:
+        notes.append([line])
+    notes.column_dimensions["A"].width = 120
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rejected_workbook(batch: ImportBatch) -> bytes:
+    """The rows with errors, as they were, with a column saying what is wrong."""
+    headers, rows = read_table(bytes(batch.content), batch.file_name)
+    by_row: dict[int, list[str]] = {}
+    for e in batch.errors:
+        by_row.setdefault(e["row"], []).append(
+            f"{e['column']}: {e['message']}" if e["column"] else e["message"]
+        )
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dòng bị từ chối"
+    sheet.append(["Dòng", *headers, "Lỗi"])
+    for cell in sheet[1]:
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+    for number in sorted(by_row):
+        values = rows[number - 2] if 2 <= number <= len(rows) + 1 else []
+        sheet.append([number, *values, "; ".join(by_row[number])])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def start(actor, organisation, file_name: str, content: bytes) -> ImportBatch:
+    return ImportBatch.objects.create(
+        organisation=organisation,
+        uploaded_by=actor,
+        file_name=file_name[:255],
+        content=content,
+        checksum=hashlib.sha256(content).hexdigest(),
+    )
+
+
+# ---- support history ----
+
+SUPPORT_COLUMNS = {
+    "person_id": ("Mã đối tượng", {"person_id", "ma doi tuong"}),
+    "external_id": ("Mã nguồn", {"external_id", "ma nguon"}),
+    "date": ("Ngày", {"date", "ngay", "ngay ho tro"}),
+    "kind": ("Hình thức", {"kind", "hinh thuc"}),
+    "value": ("Trị giá (đồng)", {"value", "tri gia", "tri gia dong", "so tien"}),
+    "note": ("Ghi chú", {"note", "ghi chu"}),
+}
+SUPPORT_KIND = {search_key(label): code for code, label in SupportKind.choices} | {
+    code: code for code in SupportKind.values
+}
+
+
+def import_supports(actor, organisation, file_name: str, content: bytes, persons=None) -> dict:
+    """Support records given by `organisation`, all or nothing; a row already recorded
+    (same person, date, kind, value, note) is skipped. `persons`: the queryset rows may name
+    (the user's visible persons); every active person when None (command line)."""
+    headers, rows = read_table(content, file_name)
+    found = {}
+    for index, header in enumerate(headers):
+        for name, (_label, keys) in SUPPORT_COLUMNS.items():
+            if search_key(header) in keys and name not in found:
+                found[name] = index
+    missing = [SUPPORT_COLUMNS[n][0] for n in ("date", "kind", "value") if n not in found]
+    if "person_id" not in found and "external_id" not in found:
+        missing.insert(0, "Mã đối tượng hoặc Mã nguồn")
+    if missing:
+        raise ImportFileError("Thiếu cột bắt buộc: " + ", ".join(f"“{m}”" for m in missing) + ".")
+    persons = persons if persons is not None else Person.objects.all()
+    persons = persons.filter(status="active")
+    errors, records = [], []
+    for number, values in enumerate(rows, start=2):
+        raw = {n: str(values[i]).strip() if i < len(values) else "" for n, i in found.items()}
+
+        def error(name, message, number=number):
+            errors.append({"row": number, "column": SUPPORT_COLUMNS[name][0], "message": message})
+
+        person = None
+        if raw.get("person_id", "").isdigit():
+            person = persons.filter(pk=int(raw["person_id"])).first()
+        elif raw.get("external_id"):
+            person = persons.filter(external_id=raw["external_id"]).order_by("pk").first()
+        if person is None:
+            key = "person_id" if raw.get("person_id") else "external_id"
+            error(key, "Không tìm thấy đối tượng này (hoặc nằm ngoài phạm vi của bạn).")
+        try:
+            day, _ = identity.parse_birth(raw.get("date"))
+            if day is None:
+                raise ValueError(f"Ngày “{raw.get('date')}” phải có ngày, tháng, năm.")
+        except ValueError as e:
+            error("date", str(e).replace("Ngày sinh", "Ngày"))
+            day = None
+        kind = SUPPORT_KIND.get(search_key(raw.get("kind")))
+        if kind is None:
+            error("kind", f"Hình thức “{raw.get('kind')}” không có trong danh mục.")
+        value = raw.get("value", "").replace(".", "").replace(",", "").replace(" ", "")
+        if not value.isdigit():
+            error("value", f"Trị giá “{raw.get('value')}” phải là số đồng không âm.")
+        if person is not None and day is not None and kind and value.isdigit():
+            records.append((person, day, kind, int(value), raw.get("note", "")[:255]))
+    if errors:
+        return {"created": 0, "known": 0, "errors": errors}
+    existing = set(
+        SupportRecord.objects.filter(
+            organisation=organisation, person__in=[r[0] for r in records]
+        ).values_list("person_id", "date", "kind", "value", "note")
+    )
+    new, seen = [], set()
+    for person, day, kind, value, note in records:
+        key = (person.pk, day, kind, value, note)
+        if key not in existing and key not in seen:
+            seen.add(key)
+            new.append(
+                SupportRecord(organisation=organisation, person=person, date=day, kind=kind,
+                              value=value, note=note, created_by=actor)
+            )  # fmt: skip
+    with transaction.atomic():
+        SupportRecord.objects.bulk_create(new, batch_size=2000)
+        record(actor, "beneficiaries.supports_imported", organisation, organisation=organisation,
+               after={"file": file_name, "created": len(new)})  # fmt: skip
+    return {"created": len(new), "known": len(records) - len(new), "errors": []}

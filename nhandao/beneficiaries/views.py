@@ -1,0 +1,611 @@
+"""Pages of the registry: search, persons, households, support, the duplicate review queue.
+
+Each view: parse input → access check (orgs/access.py via visibility.py) → one action → render.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from nhandao.beneficiaries import actions, forms, importers, matching, tasks, visibility
+from nhandao.beneficiaries.identity import digits_only
+from nhandao.beneficiaries.models import (
+    Household,
+    HumanitarianAddress,
+    ImportBatch,
+    ImportStatus,
+    MatchCandidate,
+    MatchStatus,
+    MergeRecord,
+    Person,
+    PersonStatus,
+    Sponsor,
+    SupportRecord,
+)
+from nhandao.lib.text import search_terms
+from nhandao.orgs import access
+
+
+def search_persons(user, query: str):
+    """Visible persons matching `query`: words of the name (any order, no accents needed),
+    or a CCCD/CMND or phone number."""
+    persons = Person.objects.visible_to(user).filter(status=PersonStatus.ACTIVE)
+    number = digits_only(query)
+    if number.isdigit() and len(number) >= 9:
+        return persons.filter(Q(id_number=number) | Q(phone=number))
+    for term in search_terms(query):
+        persons = persons.filter(name_key__contains=term)
+    return persons
+
+
+@login_required
+def person_list(request):
+    if not access.can_anywhere(request.user, "view"):
+        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    query = request.GET.get("q", "").strip()
+    persons = search_persons(request.user, query).select_related("organisation", "commune")
+    page = Paginator(persons.order_by("name_key", "pk"), 50).get_page(request.GET.get("page"))
+    own = {p.pk for p in page if access.can(request.user, "view", p.organisation)}
+    return render(
+        request, "beneficiaries/person_list.html", {"page": page, "query": query, "own": own}
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    view = visibility.get_person(request.user, pk)
+    person = view.person
+    if view.sensitive:
+        visibility.log_sensitive_read(request.user, [person], "page")
+    supports = person.supports.select_related("organisation").order_by("-date", "-pk")
+    members = []
+    if view.full and person.household_id:
+        members = person.household.members.exclude(pk=person.pk).order_by("pk")
+    merges = MergeRecord.objects.filter(survivor=person, undone_at=None).select_related("merged")
+    support_form = forms.SupportForm(None, actor=request.user)
+    reads = []
+    if access.can(request.user, "audit", person.organisation):  # who read the personal data
+        reads = person.sensitive_reads.select_related("user")[:20]
+    return render(
+        request,
+        "beneficiaries/person_detail.html",
+        {
+            "reads": reads,
+            "view": view,
+            "person": person,
+            "supports": supports,
+            "members": members,
+            "merges": merges if view.full else [],
+            "support_form": support_form,
+            "can_support": access.can_anywhere(request.user, "edit"),
+        },
+    )
+
+
+@login_required
+def person_create(request):
+    if not access.can_anywhere(request.user, "edit"):
+        raise PermissionDenied("Bạn không có quyền nhập đối tượng.")
+    initial = {"household": request.GET.get("household", "")}
+    form = forms.PersonForm(request.POST or None, actor=request.user, initial=initial)
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirm") != "1":
+            matches = matching.likely_matches(
+                request.user,
+                full_name=data["full_name"],
+                commune=data.get("commune"),
+                birth_year=data.get("birth_year"),
+                id_number=data.get("id_number"),
+                phone=data.get("phone"),
+            )
+        if not matches:
+            person = actions.create_person(request.user, **form.action_fields())
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, f"Đã thêm “{person}”.")
+            return redirect("person_detail", pk=person.pk)
+    return render(
+        request,
+        "beneficiaries/person_form.html",
+        {"form": form, "matches": matches, "warnings": form.warnings},
+    )
+
+
+@login_required
+@require_POST
+def support_add(request, pk):
+    view = visibility.get_person(request.user, pk)
+    form = forms.SupportForm(request.POST, actor=request.user)
+    if form.is_valid():
+        actions.record_support(request.user, person=view.person, **form.cleaned_data)
+        messages.success(request, "Đã ghi nhận lần hỗ trợ.")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("person_detail", pk=pk)
+
+
+def _get_household(user, pk):
+    qs = Household.objects.visible_to(user).select_related("organisation", "commune", "head")
+    try:
+        household = qs.get(pk=pk)
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy hộ gia đình.") from None
+    return household, access.can(user, "view", household.organisation)
+
+
+@login_required
+def household_detail(request, pk):
+    household, full = _get_household(request.user, pk)
+    sensitive = access.can(request.user, "sensitive", household.organisation)
+    poverty_form = forms.PovertyForm(request.POST or None)
+    if request.method == "POST":
+        access.require(request.user, "edit", household.organisation)
+        if poverty_form.is_valid():
+            actions.set_poverty(request.user, household, **poverty_form.cleaned_data)
+            messages.success(request, "Đã cập nhật diện nghèo.")
+            return redirect("household_detail", pk=pk)
+    if sensitive:
+        visibility.log_household_read(request.user, household, "page")
+    members = household.members.filter(status=PersonStatus.ACTIVE).order_by("pk")
+    supports = SupportRecord.objects.filter(
+        Q(household=household) | Q(person__household=household)
+    ).select_related("organisation", "person")
+    return render(
+        request,
+        "beneficiaries/household_detail.html",
+        {
+            "household": household,
+            "full": full,
+            "sensitive": sensitive,
+            "members": members,
+            "supports": supports,
+            "poverty": household.poverty_statuses.all() if sensitive else [],
+            "poverty_form": poverty_form,
+            "can_edit": access.can(request.user, "edit", household.organisation),
+        },
+    )
+
+
+@login_required
+def household_create(request):
+    if not access.can_anywhere(request.user, "edit"):
+        raise PermissionDenied("Bạn không có quyền nhập hộ gia đình.")
+    form = forms.HouseholdForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        household = actions.create_household(request.user, **form.action_fields())
+        for warning in form.warnings:
+            messages.warning(request, warning)
+        messages.success(request, "Đã tạo hộ gia đình; hãy thêm chủ hộ và thành viên.")
+        return redirect("household_detail", pk=household.pk)
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {"form": form, "title": "Thêm hộ gia đình", "submit": "Tạo"},
+    )
+
+
+# ---- the duplicate review queue ----
+
+
+def candidates_for(user):
+    """Pending pairs where the user fully sees one person and sees the other at least in area."""
+    visible = Person.objects.visible_to(user).values("pk")
+    own = Person.objects.for_user(user).values("pk")
+    return (
+        MatchCandidate.objects.filter(status=MatchStatus.PENDING)
+        .filter(person_a__in=visible, person_b__in=visible)
+        .filter(Q(person_a__in=own) | Q(person_b__in=own))
+        .filter(person_a__status=PersonStatus.ACTIVE, person_b__status=PersonStatus.ACTIVE)
+    )
+
+
+def get_candidate(user, pk) -> MatchCandidate:
+    try:
+        return (
+            candidates_for(user)
+            .select_related(
+                "person_a__organisation",
+                "person_b__organisation",
+                "person_a__commune",
+                "person_b__commune",
+            )
+            .get(pk=pk)
+        )
+    except (MatchCandidate.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy cặp hồ sơ này.") from None
+
+
+@login_required
+def review_queue(request):
+    if not access.can_anywhere(request.user, "view"):
+        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    pairs = (
+        candidates_for(request.user)
+        .select_related(
+            "person_a__organisation",
+            "person_b__organisation",
+            "person_a__commune",
+            "person_b__commune",
+        )
+        .order_by("-score", "pk")
+    )
+    page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "beneficiaries/review_queue.html",
+        {
+            "page": page,
+            "can_run": access.can_anywhere(request.user, "approve"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_decide(request, pk):
+    candidate = get_candidate(request.user, pk)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["decision"][0])
+        return redirect("review_queue")
+    try:
+        if form.cleaned_data["decision"] == "distinct":
+            actions.mark_distinct(request.user, candidate)
+            messages.success(
+                request, "Đã ghi nhận: hai người khác nhau; cặp này sẽ không được đề xuất lại."
+            )
+        else:
+            survivor, merged = candidate.person_a, candidate.person_b
+            if form.cleaned_data.get("survivor") == candidate.person_b_id:
+                survivor, merged = merged, survivor
+            actions.merge_persons(request.user, survivor, merged, candidate)
+            messages.success(request, f"Đã gộp hồ sơ vào “{survivor}”.")
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    return redirect("review_queue")
+
+
+@login_required
+@require_POST
+def merge_undo(request, pk):
+    merge = (
+        MergeRecord.objects.select_related("survivor__organisation", "merged__organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if merge is None or not access.can(request.user, "view", merge.survivor.organisation):
+        raise Http404("Không tìm thấy lần gộp này.")
+    try:
+        actions.undo_merge(request.user, merge)
+        messages.success(request, "Đã hoàn tác việc gộp hồ sơ.")
+    except (PermissionDenied, ValueError) as error:
+        messages.error(request, str(error))
+    return redirect("person_detail", pk=merge.survivor_id)
+
+
+@login_required
+@require_POST
+def dedup_run(request):
+    if not access.can_anywhere(request.user, "approve"):
+        raise PermissionDenied("Chỉ lãnh đạo mới chạy được việc dò trùng toàn bộ.")
+    from nhandao.beneficiaries.tasks import run_dedup_task
+
+    run_dedup_task.enqueue(request.user.pk)
+    messages.success(request, "Đã bắt đầu dò trùng toàn bộ danh sách; kết quả sẽ hiện ở đây.")
+    return redirect("review_queue")
+
+
+# ---- imports ----
+
+
+@login_required
+def import_upload(request):
+    if not access.can_anywhere(request.user, "edit"):
+        raise PermissionDenied("Bạn không có quyền nhập danh sách.")
+    form = forms.UploadForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = importers.start(
+            request.user, form.cleaned_data["organisation"], upload.name, upload.read()
+        )
+        tasks.preview_import_task.enqueue(batch.pk)
+        return redirect("import_detail", pk=batch.pk)
+    batches = ImportBatch.objects.for_user(request.user).defer("content")[:20]
+    return render(request, "beneficiaries/import_upload.html", {"form": form, "batches": batches})
+
+
+def _get_batch(user, pk) -> ImportBatch:
+    return access.get_for_user(ImportBatch.objects.defer("content"), user, pk, "edit")
+
+
+@login_required
+def import_detail(request, pk):
+    batch = _get_batch(request.user, pk)
+    if request.method == "POST":
+        if request.POST.get("confirm_duplicates") == "1":
+            access.require(request.user, "approve", batch.organisation)
+            batch.duplicates_confirmed = True
+            batch.save(update_fields=["duplicates_confirmed"])
+        try:
+            if batch.likely_duplicates >= importers.DUPLICATE_STOP and not (
+                batch.duplicates_confirmed
+            ):
+                raise ValueError(
+                    "Cần lãnh đạo xác nhận trước khi nhập tệp có nhiều người có thể trùng."
+                )
+            if batch.status not in (ImportStatus.PREVIEW, ImportStatus.REVIEW):
+                raise ValueError("Tệp này không ở trạng thái có thể nhập.")
+            if batch.rows >= importers.BACKGROUND_FROM:
+                ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+                tasks.commit_import_task.enqueue(batch.pk, request.user.pk)
+                messages.success(request, "Đang nhập trong nền; trang này cho biết tiến độ.")
+            else:
+                batch = ImportBatch.objects.get(pk=batch.pk)
+                importers.commit(request.user, batch)
+                messages.success(request, f"Đã nhập {batch.created} người mới.")
+        except ValueError as error:
+            messages.error(request, str(error))
+        return redirect("import_detail", pk=pk)
+    return render(
+        request,
+        "beneficiaries/import_detail.html",
+        {
+            "batch": batch,
+            "errors": batch.errors[:200],
+            "warnings": batch.warnings[:50],
+            "can_approve": access.can(request.user, "approve", batch.organisation),
+            "threshold": importers.DUPLICATE_STOP,
+        },
+    )
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def import_rejected(request, pk):
+    batch = access.get_for_user(ImportBatch.objects.all(), request.user, pk, "edit")
+    return _xlsx(importers.rejected_workbook(batch), f"dong-bi-tu-choi-{batch.pk}.xlsx")
+
+
+@login_required
+def import_template(request):
+    return _xlsx(importers.template_workbook(), "mau-danh-sach-doi-tuong.xlsx")
+
+
+# ---- humanitarian addresses and sponsors ----
+
+
+@login_required
+def address_list(request):
+    if not access.can_anywhere(request.user, "view"):
+        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    addresses = (
+        HumanitarianAddress.objects.for_user(request.user)
+        .select_related("organisation", "person", "household__head")
+        .annotate(sponsor_count=Count("sponsorships"))
+        .order_by("-since", "pk")
+    )
+    without = request.GET.get("chua-co") == "1"
+    if without:
+        addresses = addresses.filter(sponsor_count=0, active=True)
+    page = Paginator(addresses, 50).get_page(request.GET.get("page"))
+    sponsors = Sponsor.objects.for_user(request.user).order_by("name_key")[:100]
+    return render(
+        request,
+        "beneficiaries/address_list.html",
+        {"page": page, "without": without, "sponsors": sponsors},
+    )
+
+
+@login_required
+def address_create(request):
+    if not access.can_anywhere(request.user, "edit"):
+        raise PermissionDenied("Bạn không có quyền nhập địa chỉ nhân đạo.")
+    initial = {"person": request.GET.get("person", "")}
+    form = forms.HumanitarianAddressForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        address = actions.create_address(
+            request.user,
+            organisation=data["organisation"],
+            person=data["person_obj"],
+            household=data["household_obj"],
+            needs=data["needs"],
+            since=data["since"],
+        )
+        messages.success(request, "Đã đăng ký địa chỉ nhân đạo.")
+        return redirect("address_detail", pk=address.pk)
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {"form": form, "title": "Đăng ký địa chỉ nhân đạo", "submit": "Đăng ký"},
+    )
+
+
+@login_required
+def address_detail(request, pk):
+    qs = HumanitarianAddress.objects.select_related("organisation", "person", "household__head")
+    address = access.get_for_user(qs, request.user, pk)
+    can_edit = access.can(request.user, "edit", address.organisation)
+    sponsorship_form = forms.SponsorshipForm(None)
+    support_form = forms.SupportForm(None, actor=request.user)
+    if request.method == "POST":
+        access.require(request.user, "edit", address.organisation)
+        if request.POST.get("form") == "sponsorship":
+            sponsorship_form = forms.SponsorshipForm(request.POST)
+            if sponsorship_form.is_valid():
+                data = sponsorship_form.cleaned_data
+                sponsor = Sponsor.objects.for_user(request.user).filter(pk=data["sponsor"]).first()
+                if sponsor is None:
+                    sponsorship_form.add_error(
+                        "sponsor", "Không có nhà đỡ đầu này trong phạm vi của bạn."
+                    )
+                else:
+                    actions.commit_sponsorship(
+                        request.user,
+                        address,
+                        sponsor=sponsor,
+                        monthly_amount=data["monthly_amount"],
+                        goods=data["goods"],
+                        start=data["start"],
+                        months=data["months"],
+                    )
+                    messages.success(request, f"Đã ghi cam kết của “{sponsor}”.")
+                    return redirect("address_detail", pk=pk)
+        else:
+            support_form = forms.SupportForm(request.POST, actor=request.user)
+            if support_form.is_valid():
+                sponsorship = address.sponsorships.filter(
+                    pk=request.POST.get("sponsorship")
+                ).first()
+                actions.record_support(
+                    request.user,
+                    person=address.person,
+                    household=address.household,
+                    sponsorship=sponsorship,
+                    **support_form.cleaned_data,
+                )
+                messages.success(request, "Đã ghi vào sổ theo dõi hỗ trợ.")
+                return redirect("address_detail", pk=pk)
+    recipient = Q(person=address.person) if address.person_id else Q(household=address.household)
+    book = SupportRecord.objects.filter(recipient, date__gte=address.since).select_related(
+        "organisation", "sponsorship__sponsor"
+    )
+    return render(
+        request,
+        "beneficiaries/address_detail.html",
+        {
+            "address": address,
+            "sponsorships": address.sponsorships.select_related("sponsor"),
+            "book": book,
+            "can_edit": can_edit,
+            "sponsorship_form": sponsorship_form,
+            "support_form": support_form,
+            "sponsors": Sponsor.objects.for_user(request.user).order_by("name_key")[:200],
+        },
+    )
+
+
+@login_required
+def sponsor_create(request):
+    if not access.can_anywhere(request.user, "edit"):
+        raise PermissionDenied("Bạn không có quyền thêm nhà đỡ đầu.")
+    form = forms.SponsorForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        sponsor = actions.create_sponsor(request.user, **form.cleaned_data)
+        messages.success(request, f"Đã thêm nhà đỡ đầu “{sponsor}”.")
+        return redirect("sponsor_detail", pk=sponsor.pk)
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {"form": form, "title": "Thêm nhà đỡ đầu", "submit": "Thêm"},
+    )
+
+
+@login_required
+def sponsor_detail(request, pk):
+    sponsor = access.get_for_user(Sponsor.objects.select_related("organisation"), request.user, pk)
+    sponsorships = sponsor.sponsorships.select_related(
+        "address__person", "address__household__head"
+    ).order_by("-start")
+    given = SupportRecord.objects.filter(sponsorship__sponsor=sponsor).aggregate(
+        total=Sum("value"), count=Count("pk")
+    )
+    return render(
+        request,
+        "beneficiaries/sponsor_detail.html",
+        {
+            "sponsor": sponsor,
+            "sponsorships": sponsorships,
+            "given": given,
+        },
+    )
+
+
+@login_required
+def person_export(request):
+    """The search result as CSV: the persons the user sees fully; sensitive columns only
+    where the user has the right, and those reads are logged."""
+    if not access.can_anywhere(request.user, "view"):
+        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    persons = search_persons(request.user, request.GET.get("q", "").strip())
+    persons = persons.filter(access.reach_q(request.user, "view", via="organisation"))
+    persons = list(persons.select_related("organisation", "commune").order_by("name_key", "pk"))
+    sensitive = visibility.sensitive_persons(request.user, persons)
+    visibility.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="doi-tuong.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Mã",
+            "Mã nguồn",
+            "Họ và tên",
+            "Giới tính",
+            "Năm sinh",
+            "Xã/phường",
+            "Thôn/xóm",
+            "Tổ chức quản lý",
+            "Ngày sinh",
+            "Số CCCD/CMND",
+            "Điện thoại",
+        ]
+    )
+    for p in persons:
+        private = [p.birth_display(), p.id_number, p.phone] if p.pk in sensitive else ["", "", ""]
+        writer.writerow(
+            [
+                p.pk,
+                p.external_id,
+                p.full_name,
+                p.get_sex_display(),
+                p.birth_year or "",
+                p.commune.name if p.commune_id else "",
+                p.village,
+                p.organisation.name,
+                *private,
+            ]
+        )
+    return response
+
+
+@login_required
+def support_import(request):
+    """Upload a support history: every row checked, all or nothing, re-imports add nothing."""
+    if not access.can_anywhere(request.user, "edit"):
+        raise PermissionDenied("Bạn không có quyền nhập lịch sử hỗ trợ.")
+    form = forms.UploadForm(request.POST or None, request.FILES or None, actor=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importers.import_supports(
+                request.user, form.cleaned_data["organisation"], upload.name, upload.read(),
+                persons=Person.objects.visible_to(request.user),
+            )  # fmt: skip
+        except importers.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if not result["errors"]:
+                messages.success(request, f"Đã nhập {result['created']} lần hỗ trợ; "
+                                          f"{result['known']} lần đã có.")  # fmt: skip
+                return redirect("support_import")
+    return render(request, "beneficiaries/support_import.html", {"form": form, "result": result})

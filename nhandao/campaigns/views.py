@@ -1,0 +1,216 @@
+"""Campaign pages: list, detail (targets vs received, by channel and by day), create, edit,
+status moves and Decree 93 extensions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from nhandao.campaigns import actions, forms
+from nhandao.campaigns.models import Campaign, CampaignStatus
+from nhandao.orgs import access
+
+
+def get_campaign(user, pk, perm: str = "view") -> Campaign:
+    """A campaign the user reaches (organiser or co-organiser), else 404; then `perm` at the
+    organiser (403 without it)."""
+    try:
+        campaign = (
+            Campaign.objects.for_user(user).select_related("organisation", "parent").get(pk=pk)
+        )
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy chiến dịch.") from None
+    if perm != "view":
+        allowed = access.can(user, perm, campaign.organisation) or any(
+            access.can(user, perm, org) for org in campaign.co_organisers.all()
+        )
+        if not allowed:
+            access.require(user, perm, campaign.organisation)
+    return campaign
+
+
+def totals(campaign: Campaign) -> dict:
+    """Money received by the campaign and its parts: total, by channel, by day."""
+    from nhandao.donations.models import Channel, Donation
+
+    donations = Donation.objects.active().filter(campaign_id__in=campaign.subtree_ids())
+    total = donations.aggregate(amount=Sum("amount"), count=Count("pk"))
+    by_channel = [
+        {
+            "channel": Channel(row["channel"]).label,
+            "code": row["channel"],
+            "amount": row["amount"],
+            "count": row["count"],
+        }
+        for row in donations.values("channel")
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+        .order_by("channel")
+    ]
+    by_day = list(
+        donations.values("received_on")
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+        .order_by("received_on")
+    )
+    amount = total["amount"] or 0
+    target = campaign.target_amount
+    return {
+        "amount": amount,
+        "count": total["count"],
+        "by_channel": by_channel,
+        "by_day": by_day,
+        "percent": round(amount * 100 / target, 1) if target else None,
+    }
+
+
+@login_required
+def campaign_list(request):
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    campaigns = Campaign.objects.for_user(request.user).select_related("organisation")
+    if query:
+        campaigns = campaigns.search(query)
+    if status in CampaignStatus.values:
+        campaigns = campaigns.filter(status=status)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        from nhandao.donations import exports
+
+        header = ["Mã", "Tên", "Loại", "Chủ trì", "Phát động", "Kết thúc tiếp nhận",
+                  "Chỉ tiêu tiền (đồng)", "Tình trạng"]  # fmt: skip
+        rows = ([c.code, c.name, c.get_kind_display(), c.organisation.name, c.launch_date,
+                 c.receiving_closes_on(), c.target_amount, c.get_status_display()]
+                for c in campaigns.order_by("-launch_date", "code")[:10_000])  # fmt: skip
+        return exports.export(request, "chien-dich", header, rows)
+    page = Paginator(campaigns.order_by("-launch_date", "code"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": CampaignStatus.choices,
+            "can_create": access.can_anywhere(request.user, "edit"),
+        },
+    )
+
+
+@login_required
+def campaign_detail(request, pk):
+    from nhandao.donations.models import Donation
+
+    campaign = get_campaign(request.user, pk)
+    can_edit = access.can(request.user, "edit", campaign.organisation)
+    recent = (
+        Donation.objects.for_user(request.user)
+        .filter(campaign=campaign)
+        .select_related("donor")
+        .order_by("-received_on", "-pk")[:20]
+    )
+    accounts = list(campaign.bank_accounts.all())
+    for account in accounts:
+        from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
+
+        account.qr_payload = vietqr_payload(account, campaign)
+        account.qr_svg = qr_svg_data_uri(account.qr_payload)
+    parts = campaign.parts.select_related("organisation").order_by("code")
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "totals": totals(campaign),
+            "parts": [(part, totals(part)) for part in parts],
+            "warnings": campaign.warnings(timezone.localdate()),
+            "history": campaign.history.select_related("actor"),
+            "extensions": campaign.extensions.select_related("decided_by"),
+            "co_organisers": campaign.co_organisers.all(),
+            "moves": [(m, CampaignStatus(m).label) for m in actions.allowed_moves(campaign)],
+            "can_edit": can_edit,
+            "recent": recent,
+            "accounts": accounts,
+        },
+    )
+
+
+def _form_page(request, form, title, campaign=None, submit="Lưu"):
+    return render(
+        request,
+        "campaigns/form.html",
+        {"form": form, "title": title, "campaign": campaign, "submit": submit},
+    )
+
+
+@login_required
+def campaign_create(request):
+    if not access.can_anywhere(request.user, "edit"):
+        raise Http404("Không tìm thấy trang.")
+    form = forms.CampaignForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        campaign = actions.create_campaign(request.user, **form.action_fields())
+        messages.success(request, f"Đã tạo chiến dịch “{campaign}”.")
+        return redirect("campaign_detail", pk=campaign.pk)
+    return _form_page(request, form, "Tạo chiến dịch", submit="Tạo")
+
+
+@login_required
+def campaign_edit(request, pk):
+    campaign = get_campaign(request.user, pk, "edit")
+    initial = {
+        "code": campaign.code,
+        "name": campaign.name,
+        "kind": campaign.kind,
+        "organisation": campaign.organisation.code,
+        "co_organisers": ", ".join(o.code for o in campaign.co_organisers.all()),
+        "parent": campaign.parent.code if campaign.parent else "",
+        "theme": campaign.theme,
+        "launch_date": campaign.launch_date,
+        "receiving_end": campaign.receiving_end,
+        "distribution_end": campaign.distribution_end,
+        "target_amount": campaign.target_amount,
+        "target_gifts": campaign.target_gifts,
+        "target_people": campaign.target_people,
+        "transfer_memo": campaign.transfer_memo,
+    }
+    form = forms.CampaignForm(
+        request.POST or None, actor=request.user, instance=campaign, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.update_campaign(request.user, campaign, **form.action_fields())
+        messages.success(request, "Đã lưu chiến dịch.")
+        return redirect("campaign_detail", pk=campaign.pk)
+    return _form_page(request, form, f"Sửa “{campaign}”", campaign)
+
+
+@login_required
+@require_POST
+def campaign_status(request, pk):
+    campaign = get_campaign(request.user, pk, "edit")
+    form = forms.StatusForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            actions.set_status(
+                request.user, campaign, form.cleaned_data["to_status"], form.cleaned_data["note"]
+            )
+            messages.success(request, "Đã chuyển tình trạng chiến dịch.")
+        except actions.TransitionError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Tình trạng không hợp lệ.")
+    return redirect("campaign_detail", pk=campaign.pk)
+
+
+@login_required
+def campaign_extend(request, pk):
+    campaign = get_campaign(request.user, pk, "edit")
+    form = forms.ExtensionForm(request.POST or None, actor=request.user, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        actions.extend_receiving(request.user, campaign, **form.cleaned_data)
+        messages.success(request, "Đã ghi nhận gia hạn tiếp nhận.")
+        return redirect("campaign_detail", pk=campaign.pk)
+    return _form_page(request, form, f"Gia hạn tiếp nhận “{campaign}”", campaign, "Ghi nhận")

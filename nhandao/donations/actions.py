@@ -1,0 +1,258 @@
+"""Everything that changes donors, donations and bank accounts. Atomic and audited; each
+donation posts its ledger entry in the same transaction. Statement imports live in
+donations/importers.py (set-based), receipts in donations/receipts.py."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from nhandao.audit import ledger
+from nhandao.audit.actions import record, snapshot
+from nhandao.donations.models import (
+    BankAccount,
+    Channel,
+    Donation,
+    Donor,
+    DonorKind,
+    identity_key,
+)
+from nhandao.lib.text import nfc, search_key
+
+DONATION_FIELDS = [
+    "organisation",
+    "campaign",
+    "donor",
+    "donor_name",
+    "channel",
+    "received_on",
+    "amount",
+    "goods_item",
+    "goods_quantity",
+    "goods_unit",
+    "earmark_kind",
+    "earmark_ref",
+    "note",
+]
+
+
+class DonationRefused(Exception):
+    """A donation that a rule forbids (message in Vietnamese)."""
+
+
+def earmark_key(kind: str, ref: str) -> tuple[str, str]:
+    """(ledger earmark key, label) of a donation's earmark."""
+    if not kind:
+        return "", ""
+    ref = nfc(ref)
+    return f"{kind}:{search_key(ref)}"[:160], ref[:255]
+
+
+@transaction.atomic
+def create_bank_account(actor, *, bank, number, holder, organisation, campaign=None):
+    account = BankAccount.objects.create(
+        bank=bank,
+        number=number.strip(),
+        holder=nfc(holder),
+        organisation=organisation,
+        campaign=campaign,
+    )
+    record(
+        actor,
+        "bank_account.create",
+        account,
+        after=snapshot(account, ["bank", "number", "holder", "organisation", "campaign"]),
+    )
+    return account
+
+
+@transaction.atomic
+def find_or_create_donor(
+    actor,
+    organisation,
+    *,
+    name: str,
+    kind: str = DonorKind.INDIVIDUAL,
+    account_no: str = "",
+    phone: str = "",
+    code: str = "",
+    email: str = "",
+    address: str = "",
+    consent_publish: bool = False,
+) -> Donor:
+    """The donor with the same normalised name and the same account, phone or code, or a new
+    one. A donor known by nothing but a name is always new (names are not unique)."""
+    name = nfc(name) or "Nhà hảo tâm ẩn danh"
+    key = identity_key(name, account_no, phone, code) if kind != DonorKind.ANONYMOUS else ""
+    if key:
+        found = Donor.objects.filter(organisation=organisation, identity_key=key).first()
+        if found is not None:
+            if consent_publish and not found.consent_publish:
+                Donor.objects.filter(pk=found.pk).update(consent_publish=True)
+                found.consent_publish = True
+            return found
+    donor = Donor.objects.create(
+        organisation=organisation,
+        kind=kind,
+        name=name,
+        name_key=search_key(name),
+        account_no=account_no.strip(),
+        phone=phone.strip(),
+        code=code.strip(),
+        email=email,
+        address=nfc(address),
+        consent_publish=consent_publish,
+        identity_key=key,
+    )
+    record(actor, "donor.create", donor, after=snapshot(donor, ["kind", "name", "consent_publish"]))
+    return donor
+
+
+@transaction.atomic
+def record_donation(
+    actor,
+    *,
+    organisation,
+    channel,
+    received_on,
+    amount,
+    campaign=None,
+    donor=None,
+    donor_name="",
+    goods_item="",
+    goods_quantity=None,
+    goods_unit="",
+    earmark_kind="",
+    earmark_ref="",
+    note="",
+    statement_line=None,
+) -> Donation:
+    """Record one donation and post it to its fund's ledger account."""
+    amount = int(amount or 0)
+    if amount <= 0:
+        raise DonationRefused("Số tiền (hoặc giá trị quy đổi) phải lớn hơn 0.")
+    if channel == Channel.IN_KIND and not goods_item:
+        raise DonationRefused("Hàng hóa ủng hộ phải ghi rõ tên hiện vật.")
+    if campaign is not None:
+        reason = campaign.refusal_for(received_on)
+        if reason:
+            raise DonationRefused(reason)
+    key, label = earmark_key(earmark_kind, earmark_ref)
+    account = ledger.account_for(organisation, campaign, key, label)
+    donor_label = donor_name or (str(donor) if donor else "")
+    memo = f"{Channel(channel).label}: {donor_label or 'ẩn danh'}"
+    if goods_item:
+        memo += f" — {goods_item}"
+    entry = ledger.post(
+        account, amount, booked_on=received_on, memo=memo[:255], source=f"{channel}", actor=actor
+    )
+    donation = Donation.objects.create(
+        organisation=organisation,
+        campaign=campaign,
+        donor=donor,
+        donor_name=nfc(donor_name or (donor.name if donor else "")),
+        channel=channel,
+        received_on=received_on,
+        amount=amount,
+        goods_item=nfc(goods_item),
+        goods_quantity=goods_quantity,
+        goods_unit=nfc(goods_unit),
+        earmark_kind=earmark_kind,
+        earmark_ref=label,
+        statement_line=statement_line,
+        ledger_entry=entry,
+        note=nfc(note),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(actor, "donation.create", donation, after=snapshot(donation, DONATION_FIELDS))
+    return donation
+
+
+@transaction.atomic
+def reverse_donation(actor, donation: Donation, reason: str) -> Donation:
+    """Cancel a donation recorded by mistake: a reversing ledger entry, never an edit."""
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.reversed_at is not None:
+        raise DonationRefused("Khoản ủng hộ này đã được hủy trước đó.")
+    try:
+        ledger.reverse(donation.ledger_entry, actor=actor, memo=f"Hủy: {reason}"[:255])
+    except ledger.LedgerError as exc:
+        raise DonationRefused(str(exc)) from exc
+    donation.reversed_at = timezone.now()
+    donation.save(update_fields=["reversed_at"])
+    record(actor, "donation.reverse", donation, after={"reason": reason})
+    return donation
+
+
+@transaction.atomic
+def create_statement(
+    actor, bank_account, *, filename: str, data: bytes, campaign=None, options: dict | None = None
+):
+    """The import record of an uploaded file, pending (the import runs in tasks.py).
+    `options`: layout, columns (a column mapping), header_row, number_format."""
+    from django.core.files.base import ContentFile
+
+    from nhandao.donations.importers import checksum
+    from nhandao.donations.models import Statement
+
+    options = {k: v for k, v in (options or {}).items() if v}
+    statement = Statement(
+        bank_account=bank_account,
+        campaign=campaign,
+        filename=filename[:255],
+        checksum=checksum(data),
+        layout=options.get("layout", ""),
+        mapping=options or None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    statement.file.save(filename, ContentFile(data), save=False)
+    statement.save()
+    record(
+        actor,
+        "statement.upload",
+        statement,
+        organisation=bank_account.organisation,
+        after={"filename": filename, "checksum": statement.checksum},
+    )
+    return statement
+
+
+def run_statement(actor, statement):
+    """Queue the import of a pending statement (runs at once under the immediate backend)."""
+    from nhandao.donations import tasks
+
+    options = statement.mapping or {}
+    tasks.import_statement.enqueue(
+        statement.pk,
+        actor.pk if getattr(actor, "is_authenticated", False) else None,
+        options.get("layout") or "auto",
+        options.get("columns"),
+        options.get("header_row"),
+        options.get("number_format") or "auto",
+    )
+    statement.refresh_from_db()
+    return statement
+
+
+def import_statement(
+    actor,
+    bank_account,
+    *,
+    filename: str,
+    data: bytes,
+    campaign=None,
+    layout: str = "auto",
+    mapping: dict | None = None,
+    header_row: int | None = None,
+    number_format: str = "auto",
+):
+    """Record the upload and queue its import; returns the Statement (re-read, so complete
+    when the task ran immediately)."""
+    options = {
+        "layout": layout if layout != "auto" else "",
+        "columns": mapping,
+        "header_row": header_row,
+        "number_format": number_format if number_format != "auto" else "",
+    }
+    statement = create_statement(
+        actor, bank_account, filename=filename, data=data, campaign=campaign, options=options
+    )
+    return run_statement(actor, statement)

@@ -1,0 +1,233 @@
+"""API of donors, donations, bank statements (upload and status) and receipt verification."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from nhandao.api import FormInvalid
+from nhandao.donations import actions, forms, receipts
+from nhandao.donations.models import BankAccount, Donation, Donor, Statement
+from nhandao.donations.views import StatementUploadForm, _record_from_form
+from nhandao.orgs import access
+
+router = Router(tags=["Tiếp nhận ủng hộ"])
+
+
+class DonorOut(Schema):
+    id: int
+    organisation_id: int
+    kind: str
+    name: str
+    account_no: str
+    phone: str
+    consent_publish: bool
+
+
+class DonorIn(Schema):
+    organisation: str
+    kind: str = "individual"
+    name: str
+    account_no: str = ""
+    phone: str = ""
+    code: str = ""
+    email: str = ""
+    address: str = ""
+    consent_publish: bool = False
+
+
+class DonationOut(Schema):
+    id: int
+    organisation_id: int
+    campaign_id: int | None
+    donor_id: int | None
+    donor_name: str
+    channel: str
+    received_on: date
+    amount: int
+    goods_item: str
+    goods_quantity: Decimal | None
+    goods_unit: str
+    earmark_kind: str
+    earmark_ref: str
+    statement_line_id: int | None
+    ledger_entry_id: int
+    reversed_at: datetime | None
+
+
+class DonationIn(Schema):
+    channel: str = "cash"
+    organisation: str
+    campaign: str = ""
+    received_on: date
+    amount: int | None = None
+    goods_item: str = ""
+    goods_quantity: Decimal | None = None
+    goods_unit: str = ""
+    goods_valuation: int | None = None
+    donor_kind: str = "individual"
+    donor_name: str = ""
+    donor_phone: str = ""
+    donor_code: str = ""
+    donor_address: str = ""
+    consent_publish: bool = False
+    earmark_kind: str = ""
+    earmark_ref: str = ""
+    note: str = ""
+
+
+class StatementOut(Schema):
+    id: int
+    bank_account_id: int
+    filename: str
+    checksum: str
+    layout: str
+    status: str
+    progress: int
+    lines: int
+    credit_lines: int
+    debit_lines: int
+    credits_total: int
+    debits_total: int
+    opening_balance: int | None
+    closing_balance: int | None
+    added: int
+    already_present: int
+    rejected: int
+    matched: int
+    unmatched: int
+    errors: list
+    balance_breaks: list
+
+
+class VerifyOut(Schema):
+    genuine: bool
+    message: str
+    number: str | None = None
+    amount: int | None = None
+    date: str | None = None
+    campaign: str | None = None
+    organisation: str | None = None
+
+
+@router.get("/donors", response=list[DonorOut])
+@paginate(PageNumberPagination)
+def list_donors(request, q: str = ""):
+    donors = Donor.objects.for_user(request.auth)
+    return (donors.search(q) if q else donors).order_by("name_key", "pk")
+
+
+@router.post("/donors", response={201: DonorOut}, summary="Thêm (hoặc tìm lại) nhà hảo tâm")
+def create_donor(request, payload: DonorIn):
+    form = forms.DonorForm(payload.dict(), actor=request.auth)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    data = form.cleaned_data
+    return 201, actions.find_or_create_donor(request.auth, data.pop("organisation"), **data)
+
+
+@router.get("/donations", response=list[DonationOut])
+@paginate(PageNumberPagination)
+def list_donations(request, campaign: str = "", channel: str = ""):
+    donations = Donation.objects.for_user(request.auth)
+    if campaign:
+        donations = donations.filter(campaign__code=campaign.upper())
+    if channel:
+        donations = donations.filter(channel=channel)
+    return donations.order_by("-received_on", "-pk")
+
+
+@router.get("/donations/{donation_id}", response=DonationOut)
+def donation_detail(request, donation_id: int):
+    return access.get_for_user(Donation.objects, request.auth, donation_id)
+
+
+@router.post(
+    "/donations",
+    response={201: DonationOut},
+    summary="Ghi nhận ủng hộ tiền mặt (channel=cash) hoặc hiện vật (channel=in_kind)",
+)
+def create_donation(request, payload: DonationIn):
+    data = payload.dict()
+    channel = data.pop("channel")
+    if channel not in ("cash", "in_kind"):
+        data["channel"] = channel
+        form = forms.DonationForm(data, actor=request.auth, channel="cash")
+        form.is_valid()
+        form.add_error(
+            None,
+            "Chỉ ghi nhận trực tiếp tiền mặt (cash) hoặc hiện vật (in_kind); "
+            "chuyển khoản đến từ sao kê.",
+        )
+        raise FormInvalid(form)
+    form = forms.DonationForm(data, actor=request.auth, channel=channel)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    donation = _record_from_form(request.auth, form, channel)
+    if donation is None:
+        raise FormInvalid(form)
+    return 201, donation
+
+
+@router.post(
+    "/bank-accounts/{account_id}/statements",
+    response={201: StatementOut},
+    summary="Tải lên sao kê (CSV/XLSX); nhập ở nền, xem tiến độ ở /statements/{id}",
+)
+def upload_statement(
+    request,
+    account_id: int,
+    file: File[UploadedFile],
+    layout: Form[str] = "auto",
+    campaign: Form[str] = "",
+    number_format: Form[str] = "auto",
+):
+    account = access.get_for_user(
+        BankAccount.objects.select_related("organisation"), request.auth, account_id, "money"
+    )
+    form = StatementUploadForm(
+        {"layout": layout, "campaign": campaign, "number_format": number_format},
+        {"file": file},
+        actor=request.auth,
+    )
+    if not form.is_valid():
+        raise FormInvalid(form)
+    statement = actions.create_statement(
+        request.auth,
+        account,
+        filename=file.name,
+        data=file.read(),
+        campaign=form.cleaned_data.get("campaign"),
+        options=form.options(),
+    )
+    return 201, actions.run_statement(request.auth, statement)
+
+
+@router.get("/statements/{statement_id}", response=StatementOut, summary="Tình trạng, đối soát")
+def statement_status(request, statement_id: int):
+    return access.get_for_user(
+        Statement.objects, request.auth, statement_id, "money", via="bank_account__organisation"
+    )
+
+
+@router.get(
+    "/receipts/verify/{code}",
+    response=VerifyOut,
+    auth=None,
+    summary="Kiểm tra biên nhận (công khai)",
+)
+def verify_receipt(request, code: str, p: str | None = None, s: str | None = None):
+    verdict = receipts.verify(code, p, s)
+    out = {"genuine": verdict.genuine, "message": verdict.message}
+    if verdict.genuine:
+        data = verdict.data
+        out.update(
+            number=data["n"],
+            amount=data["a"],
+            date=data["d"],
+            campaign=data["m"],
+            organisation=verdict.receipt.organisation.name,
+        )
+    return out

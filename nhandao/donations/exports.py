@@ -1,0 +1,66 @@
+"""Lists out as CSV and XLSX (openpyxl writes; calamine/polars read)."""
+
+import csv
+import io
+from datetime import date, datetime
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell(value):
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[str], list]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+        for index, row in enumerate(sheet.iter_rows(min_row=2), start=2):
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = "DD/MM/YYYY"
+                elif isinstance(cell.value, int) and abs(cell.value) >= 1000:
+                    cell.number_format = "#,##0"
+            if index > 5000:
+                break
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_response(filename: str, sheets) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export(request, basename: str, header: list[str], rows):
+    """?format=csv or ?format=xlsx on any list page."""
+    rows = list(rows)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{basename}.xlsx", [(basename, header, rows)])
+    return csv_response(f"{basename}.csv", header, rows)

@@ -1,0 +1,146 @@
+"""Validation of donations, donors and bank accounts (HTML views and API share these)."""
+
+from decimal import Decimal
+
+from django import forms
+
+from nhandao.campaigns.forms import CampaignCodeField
+from nhandao.campaigns.models import Campaign, CampaignStatus
+from nhandao.donations.models import Bank, BankAccount, Channel, DonorKind, EarmarkKind
+from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
+
+POSITIVE = "Số tiền phải lớn hơn 0."
+WHOLE = {"invalid": "Số tiền phải là số nguyên (đồng), ví dụ 1500000."}
+
+
+class DonationForm(ActorForm):
+    """Cash or in-kind donation typed at the counter (transfers come from statements)."""
+
+    organisation = OrgCodeField(None, label="Tổ chức tiếp nhận (mã)")
+    campaign = CampaignCodeField(None, label="Chiến dịch (mã)", required=False)
+    received_on = forms.DateField(label="Ngày nhận (dd/mm/yyyy)")
+    amount = forms.IntegerField(label="Số tiền (đồng)", required=False, error_messages=WHOLE)
+    goods_item = forms.CharField(label="Hiện vật", max_length=200, required=False)
+    goods_quantity = forms.DecimalField(
+        label="Số lượng", required=False, max_digits=14, decimal_places=2
+    )
+    goods_unit = forms.CharField(label="Đơn vị tính", max_length=30, required=False)
+    goods_valuation = forms.IntegerField(
+        label="Giá trị quy đổi (đồng)", required=False, error_messages=WHOLE
+    )
+    donor_kind = forms.ChoiceField(
+        label="Người ủng hộ là", choices=DonorKind.choices, initial=DonorKind.INDIVIDUAL
+    )
+    donor_name = forms.CharField(label="Tên người/đơn vị ủng hộ", max_length=200, required=False)
+    donor_phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    donor_code = forms.CharField(label="Mã số thuế / số giấy tờ", max_length=30, required=False)
+    donor_address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
+    consent_publish = forms.BooleanField(label="Đồng ý công khai tên", required=False)
+    earmark_kind = forms.ChoiceField(
+        label="Chỉ định sử dụng", choices=EarmarkKind.choices, required=False
+    )
+    earmark_ref = forms.CharField(
+        label="Địa phương / người / mục đích được chỉ định", max_length=200, required=False
+    )
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, channel: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel = channel
+        self.fields["organisation"].queryset = reachable(self.actor, "money")
+        self.fields["campaign"].queryset = Campaign.objects.for_user(self.actor)
+        if channel == Channel.IN_KIND:
+            del self.fields["amount"]
+        else:
+            for name in ("goods_item", "goods_quantity", "goods_unit", "goods_valuation"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if self.channel == Channel.IN_KIND:
+            if not data.get("goods_item"):
+                self.add_error("goods_item", "Hãy ghi tên hiện vật.")
+            quantity = data.get("goods_quantity")
+            if quantity is not None and quantity <= Decimal(0):
+                self.add_error("goods_quantity", "Số lượng phải lớn hơn 0.")
+            valuation = data.get("goods_valuation")
+            if valuation is None and "goods_valuation" not in self.errors:
+                self.add_error("goods_valuation", "Hiện vật phải có giá trị quy đổi bằng đồng.")
+            elif valuation is not None and valuation <= 0:
+                self.add_error("goods_valuation", "Giá trị quy đổi phải lớn hơn 0.")
+            data["amount"] = valuation
+        else:
+            amount = data.get("amount")
+            if amount is None and "amount" not in self.errors:
+                self.add_error("amount", "Hãy nhập số tiền.")
+            elif amount is not None and amount <= 0:
+                self.add_error("amount", POSITIVE)
+        kind = data.get("donor_kind")
+        if kind != DonorKind.ANONYMOUS and not (data.get("donor_name") or "").strip():
+            self.add_error("donor_name", "Hãy nhập tên người ủng hộ hoặc chọn “Ẩn danh”.")
+        if data.get("earmark_kind") and not (data.get("earmark_ref") or "").strip():
+            self.add_error("earmark_ref", "Hãy ghi rõ địa phương, người hoặc mục đích chỉ định.")
+        campaign, day = data.get("campaign"), data.get("received_on")
+        if campaign is not None and day is not None:
+            reason = campaign.refusal_for(day)
+            if reason:
+                self.add_error("received_on", reason)
+            elif campaign.status != CampaignStatus.RECEIVING:
+                self.add_error(
+                    "campaign",
+                    (
+                        f"Chiến dịch “{campaign}” không ở giai đoạn tiếp nhận "
+                        f"({campaign.get_status_display().lower()})."
+                    ),
+                )
+            elif day < campaign.launch_date:
+                self.add_error(
+                    "received_on",
+                    (
+                        f"Chiến dịch phát động ngày "
+                        f"{campaign.launch_date:%d/%m/%Y}; ngày nhận không "
+                        "được trước ngày đó."
+                    ),
+                )
+        return data
+
+
+class DonorForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổ chức (mã)")
+    kind = forms.ChoiceField(label="Loại", choices=DonorKind.choices)
+    name = forms.CharField(label="Tên", max_length=200)
+    account_no = forms.CharField(label="Số tài khoản", max_length=30, required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    code = forms.CharField(label="Mã số thuế / số giấy tờ", max_length=30, required=False)
+    email = forms.EmailField(label="Email", required=False)
+    address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
+    consent_publish = forms.BooleanField(label="Đồng ý công khai tên", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = reachable(self.actor, "money")
+
+
+class BankAccountForm(ActorForm):
+    bank = forms.ChoiceField(label="Ngân hàng", choices=Bank.choices)
+    number = forms.RegexField(
+        label="Số tài khoản",
+        regex=r"^\d{6,20}$",
+        max_length=20,
+        error_messages={"invalid": "Số tài khoản chỉ gồm 6–20 chữ số."},
+    )
+    holder = forms.CharField(label="Chủ tài khoản", max_length=200)
+    organisation = OrgCodeField(None, label="Tổ chức chủ tài khoản (mã)")
+    campaign = CampaignCodeField(None, label="Chiến dịch dùng tài khoản này (mã)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = reachable(self.actor, "money")
+        self.fields["campaign"].queryset = Campaign.objects.for_user(self.actor)
+
+    def clean(self):
+        data = super().clean()
+        bank, number = data.get("bank"), data.get("number")
+        if bank and number and BankAccount.objects.filter(bank=bank, number=number).exists():
+            self.add_error("number", "Tài khoản này đã được khai báo.")
+        return data

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from nhandao.donations import views
+
+urlpatterns = [
+    path("ung-ho/", views.donation_list, name="donation_list"),
+    path("ung-ho/them/<str:channel>/", views.donation_create, name="donation_create"),
+    path("ung-ho/<int:pk>/", views.donation_detail, name="donation_detail"),
+    path("ung-ho/<int:pk>/huy/", views.donation_reverse, name="donation_reverse"),
+    path("ung-ho/<int:pk>/bien-nhan/", views.receipt_issue, name="receipt_issue"),
+    path("nha-hao-tam/", views.donor_list, name="donor_list"),
+    path("nha-hao-tam/them/", views.donor_create, name="donor_create"),
+    path("nha-hao-tam/<int:pk>/", views.donor_detail, name="donor_detail"),
+    path("tai-khoan-ngan-hang/", views.bank_account_list, name="bank_account_list"),
+    path("tai-khoan-ngan-hang/<int:pk>/sao-ke/", views.statement_upload, name="statement_upload"),
+    path("tai-khoan-ngan-hang/<int:pk>/vietqr/", views.bank_account_qr, name="bank_account_qr"),
+    path("sao-ke/<int:pk>/", views.statement_detail, name="statement_detail"),
+    path("sao-ke/<int:pk>/nhap/", views.statement_run, name="statement_run"),
+    path("sao-ke/<int:pk>/dong-loi.xlsx", views.statement_rejected, name="statement_rejected"),
+    path("bien-nhan/<int:pk>/", views.receipt_print, name="receipt_print"),
+    path("verify/<str:code>", views.receipt_verify, name="receipt_verify"),
+    path("khoa-cong-khai/", views.public_keys, name="public_keys"),
+    path("chien-dich/<int:pk>/so-chi-tiet.xlsx", views.receipt_book, name="receipt_book"),
+]

@@ -1,0 +1,600 @@
+"""Pages for donations, donors, bank accounts, statements (upload, preview, progress,
+reconciliation, rejected rows) and receipts (issue, print, public verification)."""
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from nhandao.campaigns.forms import CampaignCodeField
+from nhandao.campaigns.models import Campaign
+from nhandao.campaigns.views import get_campaign
+from nhandao.donations import actions, exports, forms, receipts
+from nhandao.donations.importers import FIELD_LABELS, LAYOUTS, StatementError
+from nhandao.donations.models import (
+    BankAccount,
+    Channel,
+    Donation,
+    Donor,
+    Receipt,
+    Statement,
+    StatementStatus,
+)
+from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
+from nhandao.lib.text import search_terms
+from nhandao.orgs import access
+
+
+def _require_somewhere(user, perm):
+    if not access.can_anywhere(user, perm):
+        raise Http404("Không tìm thấy trang.")
+
+
+# --- donations -----------------------------------------------------------------------------
+
+
+@login_required
+def donation_list(request):
+    donations = Donation.objects.for_user(request.user).select_related(
+        "donor", "campaign", "organisation"
+    )
+    code = request.GET.get("campaign", "").strip().upper()
+    channel = request.GET.get("channel", "")
+    if code:
+        donations = donations.filter(campaign__code=code)
+    if channel in Channel.values:
+        donations = donations.filter(channel=channel)
+    query = request.GET.get("q", "").strip()
+    if query:
+        for term in search_terms(query):
+            donations = donations.filter(
+                Q(donor_name__icontains=term) | Q(statement_line__description_key__contains=term)
+            )
+    donations = donations.order_by("-received_on", "-pk")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = [
+            "Ngày",
+            "Người ủng hộ",
+            "Hình thức",
+            "Số tiền (đồng)",
+            "Hiện vật",
+            "Chiến dịch",
+            "Tổ chức tiếp nhận",
+            "Chỉ định",
+            "Nội dung chuyển khoản",
+        ]
+        rows = (
+            [
+                d.received_on,
+                d.display_donor,
+                d.get_channel_display(),
+                d.amount,
+                d.goods_item,
+                d.campaign.code if d.campaign_id else "",
+                d.organisation.name,
+                d.earmark_ref,
+                d.statement_line.description if d.statement_line_id else "",
+            ]
+            for d in donations.select_related("statement_line")[:100_000]
+        )
+        return exports.export(request, "khoan-ung-ho", header, rows)
+    total = donations.aggregate(amount=Sum("amount"), count=Count("pk"))
+    page = Paginator(donations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "donations/donation_list.html",
+        {
+            "page": page,
+            "campaign_code": code,
+            "channel": channel,
+            "channels": Channel.choices,
+            "query": query,
+            "total": total,
+            "can_add": access.can_anywhere(request.user, "money"),
+        },
+    )
+
+
+@login_required
+def donation_create(request, channel):
+    if channel not in (Channel.CASH, Channel.IN_KIND):
+        raise Http404("Không tìm thấy trang.")
+    _require_somewhere(request.user, "money")
+    initial = {"campaign": request.GET.get("campaign", "")}
+    home = access.home_organisation(request.user)
+    if home is not None:
+        initial["organisation"] = home.code
+    form = forms.DonationForm(
+        request.POST or None, actor=request.user, channel=channel, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        donation = _record_from_form(request.user, form, channel)
+        if donation is not None:
+            messages.success(request, f"Đã ghi nhận {donation}.")
+            return redirect("donation_detail", pk=donation.pk)
+    title = (
+        "Ghi nhận ủng hộ bằng tiền mặt"
+        if channel == Channel.CASH
+        else "Ghi nhận ủng hộ bằng hiện vật"
+    )
+    return render(
+        request, "donations/donation_form.html", {"form": form, "title": title, "channel": channel}
+    )
+
+
+def _record_from_form(actor, form, channel):
+    data = form.cleaned_data
+    donor = None
+    if data["donor_kind"] != "anonymous" and (data.get("donor_phone") or data.get("donor_code")):
+        donor = actions.find_or_create_donor(
+            actor,
+            data["organisation"],
+            name=data["donor_name"],
+            kind=data["donor_kind"],
+            phone=data.get("donor_phone") or "",
+            code=data.get("donor_code") or "",
+            address=data.get("donor_address") or "",
+            consent_publish=data["consent_publish"],
+        )
+    try:
+        return actions.record_donation(
+            actor,
+            organisation=data["organisation"],
+            channel=channel,
+            received_on=data["received_on"],
+            amount=data["amount"],
+            campaign=data.get("campaign"),
+            donor=donor,
+            donor_name="" if data["donor_kind"] == "anonymous" else data["donor_name"],
+            goods_item=data.get("goods_item") or "",
+            goods_quantity=data.get("goods_quantity"),
+            goods_unit=data.get("goods_unit") or "",
+            earmark_kind=data.get("earmark_kind") or "",
+            earmark_ref=data.get("earmark_ref") or "",
+            note=data.get("note") or "",
+        )
+    except actions.DonationRefused as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+@login_required
+def donation_detail(request, pk):
+    donation = access.get_for_user(
+        Donation.objects.select_related(
+            "donor", "campaign", "organisation", "ledger_entry", "statement_line"
+        ),
+        request.user,
+        pk,
+    )
+    receipt = Receipt.objects.filter(donation=donation).first()
+    return render(
+        request,
+        "donations/donation_detail.html",
+        {
+            "donation": donation,
+            "receipt": receipt,
+            "can_money": access.can(request.user, "money", donation.organisation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def donation_reverse(request, pk):
+    donation = access.get_for_user(Donation.objects, request.user, pk, "money")
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "Hãy ghi lý do hủy.")
+    else:
+        try:
+            actions.reverse_donation(request.user, donation, reason)
+            messages.success(request, "Đã hủy khoản ủng hộ bằng bút toán đảo.")
+        except actions.DonationRefused as exc:
+            messages.error(request, str(exc))
+    return redirect("donation_detail", pk=donation.pk)
+
+
+# --- donors --------------------------------------------------------------------------------
+
+
+@login_required
+def donor_list(request):
+    donors = Donor.objects.for_user(request.user).annotate(
+        total=Sum("donations__amount"), count=Count("donations")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        donors = donors.search(query)
+    donors = donors.order_by("name_key", "pk")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = [
+            "Tên",
+            "Loại",
+            "Số tài khoản",
+            "Điện thoại",
+            "Đồng ý công khai",
+            "Số khoản",
+            "Tổng (đồng)",
+        ]
+        rows = (
+            [
+                d.name,
+                d.get_kind_display(),
+                d.account_no,
+                d.phone,
+                "có" if d.consent_publish else "không",
+                d.count,
+                d.total or 0,
+            ]
+            for d in donors[:100_000]
+        )
+        return exports.export(request, "nha-hao-tam", header, rows)
+    page = Paginator(donors, 50).get_page(request.GET.get("page"))
+    return render(request, "donations/donor_list.html", {"page": page, "query": query})
+
+
+@login_required
+def donor_detail(request, pk):
+    donor = access.get_for_user(Donor.objects.select_related("organisation"), request.user, pk)
+    donations = donor.donations.select_related("campaign").order_by("-received_on")[:200]
+    return render(request, "donations/donor_detail.html", {"donor": donor, "donations": donations})
+
+
+@login_required
+def donor_create(request):
+    _require_somewhere(request.user, "money")
+    form = forms.DonorForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        donor = actions.find_or_create_donor(request.user, data.pop("organisation"), **data)
+        messages.success(request, f"Đã lưu nhà hảo tâm “{donor.name}”.")
+        return redirect("donor_detail", pk=donor.pk)
+    return render(
+        request,
+        "donations/simple_form.html",
+        {"form": form, "title": "Thêm nhà hảo tâm", "submit": "Lưu"},
+    )
+
+
+# --- bank accounts and statements ----------------------------------------------------------
+
+
+@login_required
+def bank_account_list(request):
+    accounts = BankAccount.objects.for_user(request.user).select_related("organisation", "campaign")
+    form = None
+    if access.can_anywhere(request.user, "money"):
+        form = forms.BankAccountForm(request.POST or None, actor=request.user)
+        if request.method == "POST" and form.is_valid():
+            account = actions.create_bank_account(request.user, **form.cleaned_data)
+            messages.success(request, f"Đã khai báo tài khoản {account}.")
+            return redirect("bank_account_list")
+    statements = Statement.objects.for_user(request.user).select_related("bank_account")[:30]
+    return render(
+        request,
+        "donations/bank_account_list.html",
+        {"accounts": accounts, "form": form, "statements": statements},
+    )
+
+
+NUMBER_FORMATS = [
+    ("auto", "Tự nhận diện"),
+    ("dot", "1.000.000 / 400.000,00"),
+    ("comma", "50,000 / 50,000.00"),
+]
+MAPPED = ["date", "time", "reference", "debit", "credit", "amount", "balance", "description"]
+
+
+class StatementUploadForm(djforms.Form):
+    file = djforms.FileField(label="Tệp sao kê (.csv hoặc .xlsx)")
+    layout = djforms.ChoiceField(
+        label="Mẫu sao kê",
+        choices=[
+            ("auto", "Tự nhận diện"),
+            *[(k, v.label) for k, v in LAYOUTS.items()],
+            ("custom", "Ánh xạ cột (tệp ngân hàng khác)"),
+        ],
+    )
+    campaign = CampaignCodeField(
+        None, label="Chiến dịch mặc định (mã, không bắt buộc)", required=False
+    )
+    number_format = djforms.ChoiceField(label="Định dạng số", choices=NUMBER_FORMATS)
+    header_row = djforms.IntegerField(
+        label="Dòng tiêu đề (số thứ tự, để trống = tự tìm)", required=False, min_value=1
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.for_user(actor)
+        for name in MAPPED:
+            self.fields[f"col_{name}"] = djforms.CharField(
+                label=f"Cột “{FIELD_LABELS[name]}” (tên tiêu đề trong tệp)",
+                required=False,
+                max_length=100,
+            )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
+            raise djforms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
+        if upload.size > 200 * 1024 * 1024:
+            raise djforms.ValidationError("Tệp lớn hơn 200 MB.")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("layout") == "custom":
+            if not data.get("col_date"):
+                self.add_error("col_date", "Hãy nhập tên cột ngày.")
+            if not data.get("col_description"):
+                self.add_error("col_description", "Hãy nhập tên cột nội dung.")
+            if not (data.get("col_amount") or data.get("col_credit") or data.get("col_debit")):
+                self.add_error("col_amount", "Hãy nhập cột số tiền, hoặc cột ghi nợ/ghi có.")
+        return data
+
+    def options(self) -> dict:
+        data = self.cleaned_data
+        custom = data["layout"] == "custom"
+        columns = {name: data[f"col_{name}"] for name in MAPPED if data.get(f"col_{name}")}
+        return {
+            "layout": "" if custom or data["layout"] == "auto" else data["layout"],
+            "columns": columns if custom else None,
+            "header_row": data.get("header_row"),
+            "number_format": "" if data["number_format"] == "auto" else data["number_format"],
+        }
+
+
+@login_required
+def statement_upload(request, pk):
+    account = access.get_for_user(
+        BankAccount.objects.select_related("organisation", "campaign"), request.user, pk, "money"
+    )
+    form = StatementUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        actor=request.user,
+        initial={"campaign": account.campaign.code if account.campaign else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        statement = actions.create_statement(
+            request.user,
+            account,
+            filename=upload.name,
+            data=upload.read(),
+            campaign=form.cleaned_data.get("campaign"),
+            options=form.options(),
+        )
+        if "import" in request.POST:
+            actions.run_statement(request.user, statement)
+        return redirect("statement_detail", pk=statement.pk)
+    return render(request, "donations/statement_upload.html", {"account": account, "form": form})
+
+
+def _preview(statement):
+    """Parse and check without writing: the preview of a pending statement."""
+    from nhandao.donations.importers import campaigns_for, read_statement, validate
+
+    options = statement.mapping or {}
+    try:
+        with statement.file.open("rb") as handle:
+            data = handle.read()
+        parsed = read_statement(
+            data,
+            statement.filename,
+            options.get("layout") or "auto",
+            options.get("columns"),
+            options.get("header_row"),
+            options.get("number_format") or "auto",
+        )
+        checked = validate(
+            parsed,
+            statement.bank_account,
+            campaigns_for(statement.bank_account, statement.campaign),
+        )
+    except StatementError as exc:
+        return {"error": str(exc)}
+    rows = checked.rows.head(20)
+    names = (
+        {
+            c.pk: c.code
+            for c in Campaign.objects.filter(pk__in=[p for p in rows["campaign_id"].to_list() if p])
+        }
+        if "campaign_id" in rows.columns
+        else {}
+    )
+    sample = [
+        {
+            "row": r["row_no"],
+            "date": r["d"],
+            "direction": r["direction"],
+            "amount": r["value"],
+            "description": r["description"],
+            "donor": r.get("donor_name", ""),
+            "campaign": names.get(r.get("campaign_id"), ""),
+        }
+        for r in rows.iter_rows(named=True)
+    ]
+    return {
+        "checked": checked,
+        "sample": sample,
+        "layout": parsed.layout.label,
+        "errors": checked.errors[:200],
+    }
+
+
+@login_required
+def statement_detail(request, pk):
+    statement = access.get_for_user(
+        Statement.objects.select_related("bank_account__organisation", "campaign"),
+        request.user,
+        pk,
+        "money",
+        via="bank_account__organisation",
+    )
+    preview = _preview(statement) if statement.status == StatementStatus.PENDING else None
+    return render(
+        request,
+        "donations/statement_detail.html",
+        {
+            "statement": statement,
+            "preview": preview,
+            "running": statement.status == StatementStatus.RUNNING,
+            "errors": statement.errors[:200],
+        },
+    )
+
+
+@login_required
+@require_POST
+def statement_run(request, pk):
+    statement = access.get_for_user(
+        Statement.objects.select_related("bank_account"),
+        request.user,
+        pk,
+        "money",
+        via="bank_account__organisation",
+    )
+    if statement.status == StatementStatus.PENDING:
+        actions.run_statement(request.user, statement)
+    return redirect("statement_detail", pk=statement.pk)
+
+
+@login_required
+def statement_rejected(request, pk):
+    """The rejected rows as a workbook: the row's values and the reason, per error."""
+    statement = access.get_for_user(
+        Statement.objects, request.user, pk, "money", via="bank_account__organisation"
+    )
+    columns = []
+    for error in statement.errors:
+        for key in error.get("values", {}):
+            if key not in columns:
+                columns.append(key)
+    header = ["Dòng", "Cột", "Lý do", *columns]
+    rows = [
+        [e["row"], e["column"], e["reason"], *[e.get("values", {}).get(c, "") for c in columns]]
+        for e in statement.errors
+    ]
+    return exports.xlsx_response(
+        f"dong-loi-sao-ke-{statement.pk}.xlsx", [("Dòng bị từ chối", header, rows)]
+    )
+
+
+# --- receipts ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def receipt_issue(request, pk):
+    donation = access.get_for_user(
+        Donation.objects.select_related("organisation", "campaign", "ledger_entry"),
+        request.user,
+        pk,
+        "money",
+    )
+    if donation.reversed_at is not None:
+        messages.error(request, "Không cấp biên nhận cho khoản đã hủy.")
+        return redirect("donation_detail", pk=donation.pk)
+    receipt = receipts.issue(request.user, donation)
+    return redirect("receipt_print", pk=receipt.pk)
+
+
+@login_required
+def receipt_print(request, pk):
+    receipt = access.get_for_user(
+        Receipt.objects.select_related("organisation", "donation__campaign", "donation__donor"),
+        request.user,
+        pk,
+    )
+    url = request.build_absolute_uri(reverse("receipt_verify", args=[receipt.code]))
+    url = f"{url}?{receipts.qr_query(receipt)}"
+    return render(
+        request,
+        "donations/receipt_print.html",
+        {"receipt": receipt, "verify_url": url, "qr": qr_svg_data_uri(url, scale=3)},
+    )
+
+
+def receipt_verify(request, code):
+    """Public, no login: is this receipt genuine?"""
+    verdict = receipts.verify(code, request.GET.get("p"), request.GET.get("s"))
+    return render(
+        request,
+        "donations/receipt_verify.html",
+        {"verdict": verdict, "code": code},
+        status=200 if verdict.genuine else 404 if verdict.receipt is None else 200,
+    )
+
+
+def public_keys(request):
+    """Public: the organisations' receipt-signing public keys (Ed25519, base64url)."""
+    return render(request, "donations/public_keys.html", {"keys": receipts.published_keys()})
+
+
+@login_required
+def receipt_book(request, pk):
+    """Sổ chi tiết of a campaign as .xlsx: receipts by date, or by donor."""
+    campaign = get_campaign(request.user, pk)
+    donations = (
+        Donation.objects.for_user(request.user)
+        .active()
+        .filter(campaign=campaign)
+        .select_related("donor", "organisation", "statement_line")
+    )
+    if request.GET.get("by") == "donor":
+        totals = {}
+        for d in donations.order_by("donor_name", "received_on"):
+            key = d.display_donor
+            entry = totals.setdefault(key, [key, 0, 0, d.received_on, d.received_on])
+            entry[1] += 1
+            entry[2] += d.amount
+            entry[4] = max(entry[4], d.received_on)
+        rows = sorted(totals.values(), key=lambda r: (-r[2], r[0]))
+        header = ["Nhà hảo tâm", "Số khoản", "Tổng (đồng)", "Từ ngày", "Đến ngày"]
+        sheets = [("Theo nhà hảo tâm", header, rows)]
+        name = f"so-chi-tiet-{campaign.code}-theo-nha-hao-tam.xlsx"
+    else:
+        header = [
+            "Ngày",
+            "Người ủng hộ",
+            "Hình thức",
+            "Số tiền (đồng)",
+            "Hiện vật",
+            "Tổ chức tiếp nhận",
+            "Nội dung",
+        ]
+        rows = [
+            [
+                d.received_on,
+                d.display_donor,
+                d.get_channel_display(),
+                d.amount,
+                d.goods_item,
+                d.organisation.name,
+                d.statement_line.description if d.statement_line_id else d.note,
+            ]
+            for d in donations.order_by("received_on", "pk")[:200_000]
+        ]
+        total = sum(r[3] for r in rows)
+        rows.append([None, "Tổng cộng", "", total, "", "", ""])
+        sheets = [("Theo ngày", header, rows)]
+        name = f"so-chi-tiet-{campaign.code}-theo-ngay.xlsx"
+    return exports.xlsx_response(name, sheets)
+
+
+@login_required
+def bank_account_qr(request, pk):
+    account = access.get_for_user(BankAccount.objects.select_related("campaign"), request.user, pk)
+    payload = vietqr_payload(account, account.campaign)
+    return render(
+        request,
+        "donations/vietqr.html",
+        {"account": account, "payload": payload, "qr": qr_svg_data_uri(payload, scale=6)},
+    )

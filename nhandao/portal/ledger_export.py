@@ -1,0 +1,289 @@
+"""A campaign's ledger, published as a signed file that anyone can verify offline.
+
+The file holds every entry of the campaign's ledger accounts (audit.LedgerEntry, hash-chained
+per account), and an Ed25519 signature, by the organiser's key (the money-in app's
+per-organisation signing key, published at /khoa-cong-khai/), over a digest of every
+account and entry as published. Verification (`nhandao verify_ledger FILE`, or the upload
+page) recomputes every hash and link with the same canonical form as audit/ledger.py, checks
+the running balances, then the signature, and names the first altered entry.
+
+Personal data: the memo of a cash or in-kind donation names the donor; it is withheld
+("memo": null) unless the donor agreed to publication, and such an entry is checked by its
+link, sequence and balance only (its hash cannot be recomputed without the memo).
+"""
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.utils import timezone
+
+from nhandao.audit.ledger import GENESIS, entry_hash
+
+FORMAT = "nhandao-ledger/1"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+FIELDS = [
+    "seq",
+    "at",
+    "booked_on",
+    "kind",
+    "amount",
+    "balance_after",
+    "memo",
+    "source",
+    "reverses_id",
+    "transfer",
+    "actor_name",
+    "prev_hash",
+    "hash",
+]
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def signed_text(document: dict) -> str:
+    """What the signature covers: format, campaign, time and a SHA-256 of every account and
+    entry exactly as published (so re-hashing a chain, or editing an entry whose memo is
+    withheld, still breaks the signature)."""
+    body = json.dumps(
+        document.get("accounts", []), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return json.dumps(
+        [
+            document.get("format"),
+            document.get("campaign", {}).get("code"),
+            document.get("generated_at"),
+            hashlib.sha256(body.encode()).hexdigest(),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def _withheld_entry_ids(entry_ids) -> set[int]:
+    """Donation entries whose memo names a donor who did not agree to publication."""
+    from nhandao.donations.models import Channel, Donation, DonorKind
+
+    out = set()
+    rows = Donation.objects.filter(ledger_entry_id__in=entry_ids).values_list(
+        "ledger_entry_id", "channel", "donor__kind", "donor__consent_publish"
+    )
+    for entry_id, channel, kind, consent in rows:
+        if kind == DonorKind.ANONYMOUS or (channel != Channel.TRANSFER and not consent):
+            out.add(entry_id)
+    return out
+
+
+def export(campaign) -> dict:
+    from nhandao.audit.models import LedgerAccount, LedgerEntry
+    from nhandao.donations import receipts
+
+    accounts = []
+    for account in (
+        LedgerAccount.objects.filter(campaign_id__in=campaign.subtree_ids())
+        .select_related("organisation")
+        .order_by("pk")
+    ):
+        rows = list(
+            LedgerEntry.objects.filter(account=account).order_by("seq").values_list("pk", *FIELDS)
+        )
+        withheld = _withheld_entry_ids([r[0] for r in rows])
+        entries = []
+        for (
+            pk,
+            seq,
+            at,
+            booked_on,
+            kind,
+            amount,
+            balance,
+            memo,
+            source,
+            rev,
+            transfer,
+            actor,
+            prev,
+            digest,
+        ) in rows:
+            entries.append(
+                [
+                    seq,
+                    at.astimezone(UTC).isoformat(timespec="microseconds"),
+                    booked_on.isoformat(),
+                    kind,
+                    amount,
+                    balance,
+                    None if pk in withheld else memo,
+                    source,
+                    rev,
+                    transfer,
+                    actor,
+                    prev,
+                    digest,
+                ]
+            )
+        accounts.append(
+            {
+                "id": account.pk,
+                "organisation": account.organisation.code,
+                "organisation_name": account.organisation.name,
+                "earmark": account.earmark,
+                "earmark_label": account.earmark_label,
+                "fields": FIELDS,
+                "entries": entries,
+            }
+        )
+    document = {
+        "format": FORMAT,
+        "campaign": {"code": campaign.code, "name": campaign.name},
+        "generated_at": timezone.now().astimezone(UTC).isoformat(timespec="seconds"),
+        "accounts": accounts,
+    }
+    key = receipts.key_for(campaign.organisation)
+    document["signature"] = {
+        "organisation": campaign.organisation.code,
+        "key_id": key.key_id,
+        "public_key": key.public_key,
+        "algorithm": "Ed25519",
+        "value": receipts.sign(key, signed_text(document)),
+    }
+    return document
+
+
+# --- offline verification ------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    ok: bool
+    checked: int = 0
+    withheld: int = 0
+    problems: list = field(default_factory=list)
+    first_bad: str = ""
+    key_id: str = ""
+    campaign: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            note = (
+                f" ({self.withheld} bút toán ẩn nội dung: kiểm liên kết, số thứ tự và số dư)"
+                if self.withheld
+                else ""
+            )
+            return (
+                f"Sổ quỹ hợp lệ: {self.checked} bút toán, chữ ký của khóa {self.key_id} đúng{note}."
+            )
+        return f"Sổ quỹ KHÔNG hợp lệ: {self.first_bad}"
+
+
+def _fail(report: Report, text: str) -> Report:
+    report.ok = False
+    report.problems.append(text)
+    if not report.first_bad:
+        report.first_bad = text
+    return report
+
+
+def verify_bytes(data: bytes) -> Report:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return _fail(Report(False), "tệp không phải JSON đọc được.")
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        return _fail(Report(False), f"tệp không phải sổ quỹ xuất từ nhandao ({FORMAT}).")
+    try:
+        return verify_document(document)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return _fail(Report(False), "cấu trúc tệp bị hỏng hoặc đã bị sửa.")
+
+
+def verify_document(document: dict) -> Report:
+    """Recompute every link, hash and balance; then check the signature over the heads."""
+    report = Report(True, campaign=str(document.get("campaign", {}).get("code", "")))
+    for account in document["accounts"]:
+        _verify_account(account, report)
+        if not report.ok:
+            return report
+    signature = document.get("signature") or {}
+    report.key_id = str(signature.get("key_id", ""))
+    try:
+        public = Ed25519PublicKey.from_public_bytes(_unb64(signature["public_key"]))
+        public.verify(_unb64(signature["value"]), signed_text(document).encode())
+    except (KeyError, ValueError, TypeError, InvalidSignature):
+        return _fail(
+            report,
+            "chữ ký không khớp: tệp đã bị sửa sau khi ký (các mã băm đã bị "
+            "tính lại, hoặc một bút toán ẩn nội dung bị sửa) hoặc chữ ký "
+            "không phải của tổ chức.",
+        )
+    return report
+
+
+def _verify_account(account: dict, report: Report) -> None:
+    account_id = account["id"]
+    label = f"tài khoản {account_id} ({account.get('organisation', '')})"
+    prev_hash, balance, expected = GENESIS, 0, 1
+    for row in account["entries"]:
+        (
+            seq,
+            at,
+            booked_on,
+            kind,
+            amount,
+            balance_after,
+            memo,
+            source,
+            reverses_id,
+            transfer,
+            actor_name,
+            prev,
+            digest,
+        ) = row
+        where = f"{label}, bút toán #{seq}"
+        if seq != expected:
+            _fail(report, f"{where}: thiếu hoặc thừa bút toán (mong đợi #{expected}).")
+            return
+        if prev != prev_hash:
+            _fail(report, f"{where}: không nối tiếp bút toán trước (mã băm trước bị thay).")
+            return
+        if memo is None:
+            report.withheld += 1
+        else:
+            recomputed = entry_hash(
+                account_id=account_id,
+                seq=seq,
+                at=at,
+                booked_on=booked_on,
+                kind=kind,
+                amount=amount,
+                balance_after=balance_after,
+                memo=memo,
+                source=source,
+                reverses_id=reverses_id,
+                transfer=transfer,
+                actor_name=actor_name,
+                prev_hash=prev,
+            )
+            if recomputed != digest:
+                _fail(report, f"{where}: nội dung đã bị sửa (không khớp mã băm).")
+                return
+        balance += int(amount)
+        if balance != balance_after or balance < 0:
+            _fail(report, f"{where}: số dư không khớp các bút toán.")
+            return
+        prev_hash, expected = digest, expected + 1
+        report.checked += 1

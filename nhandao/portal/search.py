@@ -1,0 +1,533 @@
+"""Tra cứu sao kê: search the public statement lines, fast at millions of lines.
+
+Words are matched on the stored folded message (`description_key`, made with
+lib.text.search_key), so "nguyen van a" finds "NGUYỄN VĂN A" and "duc" finds "Đức". Words
+match whole words; the last word, from PREFIX_MIN letters, also matches as a prefix.
+
+How it stays fast (figures in docs/benchmarks.md, bench/bench_portal_search.py):
+- every page is a keyset page (sorted by date or by amount; the keys are indexed, see
+  migrations/0001) with LIMIT, never OFFSET;
+- how common a query is, is estimated on an in-memory sample of lines (never counted):
+  a common query walks the sort index and checks the words on each row (a page of
+  "nguyen van" is found in a few hundred rows); a rarer one goes through the words index
+  (SQLite FTS5 `portal_line_fts`, PostgreSQL GIN on to_tsvector('simple', …)), and its
+  total is counted in the same query;
+- reference fragments: SQLite FTS5 trigram index, PostgreSQL pg_trgm;
+- other totals are counted only up to COUNT_CAP ("hơn 1.000 dòng");
+- every query runs under a time budget (SQLite progress handler, PostgreSQL
+  statement_timeout): a query that would take too long returns a Vietnamese message;
+- the same public query is answered from the cache for RESULT_SECONDS (run_cached).
+"""
+
+import hashlib
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import OperationalError, connection, transaction
+
+from nhandao.lib.text import search_key
+from nhandao.portal import sources
+from nhandao.portal.masking import mask_accounts
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+COUNT_CAP = 1000
+SCAN_SHARE = 0.001  # a query held by ≥ 0.1 % of lines: walk the sort index, check each row
+SAMPLE_ROWS = 10_000  # lines sampled to estimate that share
+PREFIX_MIN = 6
+ESTIMATE_ABOVE = 50_000  # lines: above this, common queries are estimated, not counted
+PAGE_BUDGET = 0.5  # seconds
+COUNT_BUDGET = 0.25
+PROGRESS_STEP = 20_000  # SQLite VM steps between two looks at the clock
+SORTS = {
+    "-date": "Mới nhất trước",
+    "date": "Cũ nhất trước",
+    "-amount": "Số tiền lớn nhất trước",
+    "amount": "Số tiền nhỏ nhất trước",
+}
+_CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
+
+
+class SearchTooBroad(Exception):
+    pass
+
+
+@dataclass
+class Query:
+    words: list[str] = field(default_factory=list)
+    reference: str = ""
+    amount: int | None = None
+    amount_min: int | None = None
+    amount_max: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    campaign: object = None  # a public Campaign
+    direction: str = ""  # "C", "D" or "" for both
+    sort: str = "-date"
+    after: tuple | None = None  # (booked_on, amount, id) of the last line of the previous page
+    limit: int = PAGE_SIZE
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.words
+            or self.reference
+            or self.amount is not None
+            or self.amount_min is not None
+            or self.amount_max is not None
+            or self.date_from
+            or self.date_to
+        )
+
+
+@dataclass
+class Result:
+    lines: list = field(default_factory=list)
+    next_cursor: str = ""
+    count: int | None = None  # exact when ≤ COUNT_CAP
+    count_more: bool = False  # more than COUNT_CAP (or too many to count in time)
+    estimate: int | None = None  # a common query: estimated from a sample, never counted
+    message: str = ""
+    elapsed_ms: float = 0.0
+
+    @property
+    def count_text(self) -> str:
+        if self.estimate is not None:
+            return f"khoảng {self.estimate:,} dòng (ước tính)".replace(",", ".")
+        if self.count_more:
+            return f"hơn {COUNT_CAP:,} dòng".replace(",", ".")
+        if self.count is None:
+            return ""
+        return f"{self.count:,} dòng".replace(",", ".")
+
+
+def encode_cursor(row) -> str:
+    return f"{row['booked_on'].isoformat()}.{row['amount']}.{row['pk']}"
+
+
+def decode_cursor(text: str) -> tuple | None:
+    """(booked_on, amount, id) or None when the text is not a cursor we made."""
+    match = _CURSOR.match((text or "").strip())
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)), int(match.group(2)), int(match.group(3))
+    except ValueError:
+        return None
+
+
+# --- time budget ---------------------------------------------------------------------------
+
+
+class _Budget:
+    """Abort the statement running on the default connection after `seconds`."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __enter__(self):
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            deadline = time.monotonic() + self.seconds
+            connection.connection.set_progress_handler(
+                lambda: 1 if time.monotonic() > deadline else 0, PROGRESS_STEP
+            )
+        elif connection.vendor == "postgresql":
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+            with connection.cursor() as cursor:
+                # JIT-compiling a plan costs 100+ ms, more than any of these queries
+                cursor.execute("SET LOCAL jit = off")
+                # parallel workers take ~30 ms to start: longer than a first page
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                cursor.execute(
+                    "SET LOCAL statement_timeout = %s", [max(1, int(self.seconds * 1000))]
+                )
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if connection.vendor == "sqlite":
+            connection.connection.set_progress_handler(None, 0)
+        elif connection.vendor == "postgresql":
+            self._atomic.__exit__(exc_type, exc, tb)
+        if exc_type is not None and issubclass(exc_type, OperationalError):
+            raise SearchTooBroad() from exc
+        return False
+
+
+# --- building the query --------------------------------------------------------------------
+
+
+def _day(day: date):
+    """A date parameter: ISO text for SQLite, a date for PostgreSQL (a text parameter there
+    would compare the column as text, past its index)."""
+    return day.isoformat() if connection.vendor == "sqlite" else day
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def is_prefix(words: list[str], i: int) -> bool:
+    """Whole words match whole words of the message; only the last word, when it has at
+    least PREFIX_MIN letters, also matches the start of a longer word ("ft2425612" finds
+    "ft24256123456789"). Short prefixes would merge thousands of index terms (measured:
+    "hung"* costs 40 ms more than "hung" over 2 million lines)."""
+    return i == len(words) - 1 and len(words[i]) >= PREFIX_MIN
+
+
+# --- how common is a query? A sample of lines kept in memory -------------------------------
+
+_SAMPLE: dict = {}
+
+
+def _sample() -> list[tuple[set, str]]:
+    """Word sets and texts of about SAMPLE_ROWS lines in random blocks (kept 10 minutes)."""
+    key = (connection.vendor, connection.settings_dict.get("NAME"))
+    found = _SAMPLE.get(key)
+    if found and found[0] > time.monotonic():
+        return found[1]
+    rows = []
+    table = sources.lines_table()
+    with connection.cursor() as cursor:
+        # two subqueries: SQLite answers MIN and MAX from the index only one at a time
+        cursor.execute(f"SELECT (SELECT MIN(id) FROM {table}), (SELECT MAX(id) FROM {table})")  # noqa: S608
+        low, high = cursor.fetchone()
+        if low is not None:
+            rng = random.Random(high)
+            block = SAMPLE_ROWS // 10
+            for _ in range(10):
+                start = rng.randint(low, max(low, high - block))
+                cursor.execute(
+                    f"SELECT description_key FROM {table} WHERE id BETWEEN %s AND %s",  # noqa: S608
+                    [start, start + block - 1],
+                )
+                rows += [(set(r[0].split()), " " + r[0]) for r in cursor.fetchall()]
+    total = (high - low + 1) if low is not None else 0
+    _SAMPLE[key] = (time.monotonic() + 600, rows, total)
+    return rows
+
+
+def common_share(words: list[str]) -> float:
+    """The share of lines (0..1) holding every word, estimated on the sample."""
+    rows = _sample()
+    if not rows:
+        return 0.0
+    exact = [w for i, w in enumerate(words) if not is_prefix(words, i)]
+    prefixes = [" " + w for i, w in enumerate(words) if is_prefix(words, i)]
+    hits = 0
+    for tokens, text in rows:
+        if all(w in tokens for w in exact) and all(p in text for p in prefixes):
+            hits += 1
+    return hits / len(rows)
+
+
+def _fts_match(words: list[str]) -> str:
+    return " AND ".join(f'"{w}"*' if is_prefix(words, i) else f'"{w}"' for i, w in enumerate(words))
+
+
+@dataclass
+class Plan:
+    source: str
+    conds: list
+    params: list
+    mode: str = "plain"  # "scan": walk the sort index; "index": rows come from an FTS subquery
+    share: float | None = None  # estimated share of lines holding the words
+
+
+def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
+    """The FROM clause, WHERE conditions and params for everything but the keyset."""
+    sqlite = connection.vendor == "sqlite"
+    table = sources.lines_table()
+    conds, params = [], []
+    if hidden:
+        conds.append(f"l.bank_account_id NOT IN ({', '.join(['%s'] * len(hidden))})")
+        params += hidden
+    if drafts:
+        conds.append(
+            f"(l.campaign_id IS NULL OR l.campaign_id NOT IN ({', '.join(['%s'] * len(drafts))}))"
+        )
+        params += drafts
+    if q.campaign is not None:
+        ids = q.campaign.subtree_ids()
+        conds.append(f"l.campaign_id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+    if q.direction:
+        conds.append("l.direction = %s")
+        params.append(q.direction)
+    if q.amount is not None:
+        conds.append("l.amount = %s")
+        params.append(q.amount)
+    if q.amount_min is not None:
+        conds.append("l.amount >= %s")
+        params.append(q.amount_min)
+    if q.amount_max is not None:
+        conds.append("l.amount <= %s")
+        params.append(q.amount_max)
+    if q.date_from:
+        conds.append("l.booked_on >= %s")
+        params.append(_day(q.date_from))
+    if q.date_to:
+        conds.append("l.booked_on <= %s")
+        params.append(_day(q.date_to))
+
+    index, mode, share = "", "plain", None
+    if q.reference:
+        ref = _like_escape(q.reference)
+        token = search_key(q.reference)
+        in_message = " " not in token and len(token) >= 6
+        if sqlite:
+            # no ESCAPE: FTS5's trigram index serves only a plain LIKE (the form lets no % in)
+            sub = "SELECT rowid FROM portal_ref_fts WHERE reference LIKE %s"
+            params.append(f"%{q.reference}%")
+            if in_message:
+                sub += " UNION SELECT rowid FROM portal_line_fts WHERE portal_line_fts MATCH %s"
+                params.append(f'"{token}"*')
+            conds.append(f"l.id IN ({sub})")
+            mode = "index"
+        elif in_message:
+            conds.append("(l.reference ILIKE %s OR l.description_key LIKE %s)")
+            params += [f"%{ref}%", f"%{_like_escape(token)}%"]
+        else:
+            conds.append("l.reference ILIKE %s")
+            params.append(f"%{ref}%")
+    if q.words:
+        share = common_share(q.words)
+        scan = share >= SCAN_SHARE
+        if sqlite and not scan:
+            mode = "index"
+            conds.append(
+                "l.id IN (SELECT rowid FROM portal_line_fts WHERE portal_line_fts MATCH %s)"
+            )
+            params.append(_fts_match(q.words))
+        else:
+            for i, w in enumerate(q.words):
+                prefix = is_prefix(q.words, i)
+                if sqlite:
+                    conds.append("(' ' || l.description_key || ' ') LIKE %s ESCAPE '\\'")
+                    params.append(f"% {_like_escape(w)}{'%' if prefix else ' %'}")
+                else:
+                    # the regular expression keeps whole words (and checks the index's
+                    # candidates); a common query walks the sort index with it alone
+                    conds.append("l.description_key ~ %s")
+                    params.append(f"(^| ){re.escape(w)}" + ("" if prefix else "( |$)"))
+            if not sqlite and not scan:
+                conds.append("to_tsvector('simple', l.description_key) @@ to_tsquery('simple', %s)")
+                params.append(
+                    " & ".join(
+                        f"{w}:*" if is_prefix(q.words, i) else w for i, w in enumerate(q.words)
+                    )
+                )
+            if scan and not q.reference and q.amount is None:
+                mode = "scan"
+                index = _order_index(q) if sqlite else ""
+    elif q.sort.endswith("amount") and not q.reference and q.amount is None:
+        # a date range sorted by amount: walk the amount index (a sort of every line of
+        # the range costs 200+ ms on PostgreSQL)
+        mode = "scan"
+        index = " INDEXED BY portal_line_amount" if sqlite else ""
+    if sqlite and mode == "index":
+        index = " NOT INDEXED"  # rows come by rowid from the subquery, then are sorted
+    return Plan(f"{table} l{index}", conds or ["1 = 1"], params, mode, share)
+
+
+def _order_index(q: Query) -> str:
+    """SQLite: walk this index in order when every word is common."""
+    if q.sort.endswith("amount"):
+        return " INDEXED BY portal_line_amount"
+    if q.campaign is not None:
+        return " INDEXED BY portal_line_campaign_date"
+    return " INDEXED BY portal_line_date"
+
+
+def _order(q: Query):
+    desc = q.sort.startswith("-")
+    cols = (
+        ["l.amount", "l.booked_on", "l.id"]
+        if q.sort.endswith("amount")
+        else ["l.booked_on", "l.id"]
+    )
+    direction = " DESC" if desc else ""
+    return cols, ", ".join(c + direction for c in cols), desc
+
+
+def _keyset(q: Query, cols):
+    if q.after is None:
+        return "", []
+    booked_on, amount, pk = q.after
+    values = {"l.amount": amount, "l.booked_on": _day(booked_on), "l.id": pk}
+    op = "<" if q.sort.startswith("-") else ">"
+    tuple_sql = "(" + ", ".join(cols) + f") {op} (" + ", ".join(["%s"] * len(cols)) + ")"
+    return tuple_sql, [values[c] for c in cols]
+
+
+# --- running it ----------------------------------------------------------------------------
+
+RESULT_SECONDS = 60  # the same public query within a minute is answered from the cache
+
+
+def run_cached(q: Query) -> Result:
+    """run(), with the result of the same query kept RESULT_SECONDS (many people look for the
+    same names at once; the data is public and the same for everyone)."""
+    from django.core.cache import cache
+
+    ident = repr((q.words, q.reference, q.amount, q.amount_min, q.amount_max, q.date_from,
+                  q.date_to, q.campaign.pk if q.campaign is not None else None, q.direction,
+                  q.sort, q.after, q.limit, connection.settings_dict.get("NAME")))  # fmt: skip
+    key = "portal:search:" + hashlib.sha256(ident.encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    result = run(q)
+    if not result.message.startswith("Tìm kiếm quá rộng"):
+        cache.set(key, result, RESULT_SECONDS)
+    return result
+
+
+def run(q: Query) -> Result:
+    started = time.perf_counter()
+    result = Result()
+    accounts = sources.public_account_ids(q.campaign)
+    if not accounts:
+        result.count = 0
+        result.message = "Chưa có sao kê công khai nào."
+        return result
+    hidden = sources.hidden_account_ids(accounts)
+    drafts = sources.draft_campaign_ids()
+    # Lines reached through an FTS subquery are all visited anyway: count them in passing.
+    try:
+        with _Budget(PAGE_BUDGET):
+            plan = _where(q, hidden, drafts)
+            window = plan.mode == "index" and q.after is None
+            cols, order_sql, _ = _order(q)
+            key_sql, key_params = _keyset(q, cols)
+            where = " AND ".join(plan.conds + ([key_sql] if key_sql else []))
+            sql = (
+                f"SELECT l.id, l.booked_on, l.amount{', COUNT(*) OVER ()' if window else ''} "  # noqa: S608
+                f"FROM {plan.source} WHERE {where} ORDER BY {order_sql} LIMIT %s"
+            )
+            with connection.cursor() as cursor:
+                if plan.mode == "scan" and connection.vendor == "postgresql":
+                    # common words: walk the sort index rather than gather every match
+                    # (the planner multiplies the words' selectivities and expects a few
+                    # rows; they are thousands, met in the first pages of the index)
+                    for setting in ("enable_bitmapscan", "enable_seqscan", "enable_sort"):
+                        cursor.execute(f"SET LOCAL {setting} = off")
+                cursor.execute(sql, plan.params + key_params + [q.limit + 1])
+                found = cursor.fetchall()
+    except SearchTooBroad:
+        result.message = (
+            "Tìm kiếm quá rộng, không trả lời kịp. Hãy thêm từ khóa, số tiền "
+            "hoặc khoảng ngày để thu hẹp."
+        )
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
+        return result
+    more = len(found) > q.limit
+    total = found[0][3] if window and found else None
+    found = found[: q.limit]
+    result.lines = _present(q, [r[0] for r in found])
+    if more and found:
+        last = found[-1]
+        booked_on = last[1] if isinstance(last[1], date) else date.fromisoformat(str(last[1]))
+        result.next_cursor = encode_cursor(
+            {"booked_on": booked_on, "amount": last[2], "pk": last[0]}
+        )
+    if q.after is None:
+        if not more:
+            result.count = len(found)
+        elif total is not None:
+            result.count, result.count_more = (total, False) if total <= COUNT_CAP else (None, True)
+        elif plan.mode == "scan" and (estimate := estimate_lines(plan.share)) is not None:
+            result.estimate = estimate
+        else:
+            _count(plan, result)
+    elif not found:
+        result.message = "Đã hết kết quả: trang này nằm sau dòng cuối cùng."
+    if not result.lines and not result.message:
+        result.message = "Không tìm thấy dòng sao kê nào khớp."
+    result.elapsed_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def estimate_lines(share: float | None) -> int | None:
+    """Lines holding a common query, from the sample's share, on a large table (a small
+    one is simply counted)."""
+    key = (connection.vendor, connection.settings_dict.get("NAME"))
+    found = _SAMPLE.get(key)
+    total = found[2] if found else 0
+    if share is None or total <= ESTIMATE_ABOVE:
+        return None
+    return int(round(share * total, -2))
+
+
+def _count(plan: Plan, result: Result) -> None:
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {plan.source} WHERE {' AND '.join(plan.conds)} "  # noqa: S608
+        f"LIMIT %s) AS c"
+    )
+    try:
+        with _Budget(COUNT_BUDGET), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # lines are stored roughly by date: a "cheap" sequential scan for the first
+                # 1,001 lines of a late date range reads most of the table
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(sql, plan.params + [COUNT_CAP + 1])
+            n = cursor.fetchone()[0]
+    except SearchTooBroad:
+        result.count_more = True
+        return
+    if n > COUNT_CAP:
+        result.count_more = True
+    else:
+        result.count = n
+
+
+def _present(q: Query, ids: list[int]) -> list[dict]:
+    """The public view of these lines, in order: account numbers masked, anonymous donors'
+    messages hidden, and no line shown only because a masked number matched."""
+    rows = sources.line_rows(ids)
+    anonymous = sources.anonymous_line_ids(ids)
+    public_numbers = frozenset(r["bank_account__number"] for r in rows.values())
+    digits = [w for w in q.words if w.isdigit() and len(w) >= 6]
+    if q.reference and search_key(q.reference).replace(" ", "").isdigit():
+        digits.append(search_key(q.reference).replace(" ", ""))
+    out = []
+    for pk in ids:
+        row = rows.get(pk)
+        if row is None:
+            continue
+        hidden = pk in anonymous
+        if hidden and q.words:
+            continue  # the words may have matched the donor's name
+        text = (
+            sources.ANONYMOUS_TEXT if hidden else mask_accounts(row["description"], public_numbers)
+        )
+        if digits:
+            visible = (
+                search_key(text).replace(" ", "")
+                + "|"
+                + search_key(row["reference"]).replace(" ", "")
+            )
+            if not all(d in visible for d in digits):
+                continue
+        out.append(
+            {
+                "id": pk,
+                "booked_on": row["booked_on"],
+                "time": row["booked_time"],
+                "reference": row["reference"],
+                "direction": row["direction"],
+                "amount": row["amount"],
+                "description": text,
+                "anonymous": hidden,
+                "bank": row["bank_account__bank"],
+                "account": row["bank_account__number"],
+                "campaign_id": row["campaign_id"],
+                "campaign_code": row["campaign__code"] or "",
+                "campaign_name": row["campaign__name"] or "",
+            }
+        )
+    return out

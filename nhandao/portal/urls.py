@@ -1,0 +1,18 @@
+from django.urls import path
+
+from nhandao.portal import views
+
+urlpatterns = [
+    path("cong-khai/", views.campaign_list, name="portal_home"),
+    path("cong-khai/chien-dich/<str:code>/", views.campaign_detail, name="portal_campaign"),
+    path(
+        "cong-khai/chien-dich/<str:code>/du-lieu/<slug:dataset>.<str:fmt>",
+        views.open_data,
+        name="portal_data",
+    ),
+    path("cong-khai/chien-dich/<str:code>/so-quy.json", views.ledger_file, name="portal_ledger"),
+    path("cong-khai/tra-cuu-sao-ke/", views.statement_search, name="portal_search"),
+    path("cong-khai/kiem-tra-ung-ho/", views.self_check, name="portal_check"),
+    path("cong-khai/kiem-chung-so-quy/", views.ledger_verify, name="portal_ledger_verify"),
+    path("cong-khai/bien-nhan/", views.receipt_check, name="portal_receipt"),
+]

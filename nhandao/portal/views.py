@@ -1,0 +1,257 @@
+"""The public transparency site under /cong-khai/: no login, read-only, no JavaScript needed.
+
+Anonymous GETs of the campaign pages are cached (public_cache); the search and the
+self-check are rate-limited per client address (ratelimit.py) and never cached.
+"""
+
+import hashlib
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from nhandao.portal import charts, exports, forms, ledger_export, ratelimit, search, sources
+
+PAGE_SECONDS = 60
+
+
+def public_cache(seconds: int = PAGE_SECONDS):
+    """Cache the whole response of an anonymous GET for `seconds` (per full path)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            # No session cookie: anonymous, known without loading a session or a user.
+            anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES or (
+                not request.user.is_authenticated
+            )
+            if request.method != "GET" or not anonymous:
+                return view(request, *args, **kwargs)
+            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+            key = f"portal:page:{digest}"
+            hit = cache.get(key)
+            if hit is not None:
+                content, content_type, status = hit
+                response = HttpResponse(content, content_type=content_type, status=status)
+                response["X-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code in (200, 404) and not response.streaming:
+                cache.set(
+                    key, (response.content, response["Content-Type"], response.status_code), seconds
+                )
+            response["Cache-Control"] = f"public, max-age={seconds}"
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def too_many(request, seconds: int, template="portal/limited.html"):
+    message = ratelimit.MESSAGE.format(seconds=seconds)
+    response = render(request, template, {"message": message, "seconds": seconds}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _campaign_or_404(code):
+    campaign = sources.public_campaign(code)
+    if campaign is None:
+        raise Http404("Không có chiến dịch công khai với mã này.")
+    return campaign
+
+
+# --- campaigns -----------------------------------------------------------------------------
+
+
+@require_GET
+@public_cache()
+def campaign_list(request):
+    kind = request.GET.get("loai", "")
+    status = request.GET.get("tinh_trang", "")
+    province = request.GET.get("tinh", "")
+    year_text = request.GET.get("nam", "")
+    kinds, statuses = dict(sources.KINDS), dict(sources.STATUSES)
+    notes = []
+    if kind and kind not in kinds:
+        notes.append("Loại chiến dịch không hợp lệ: đã bỏ qua.")
+        kind = ""
+    if status and status not in statuses:
+        notes.append("Tình trạng không hợp lệ: đã bỏ qua.")
+        status = ""
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+    if year_text and year is None:
+        notes.append("Năm không hợp lệ: đã bỏ qua.")
+    provinces = list(sources.provinces().values_list("code", "name"))
+    if province and province not in {c for c, _ in provinces}:
+        notes.append("Tỉnh/thành phố không hợp lệ: đã bỏ qua.")
+        province = ""
+    campaigns = list(
+        sources.filter_campaigns(
+            sources.public_campaigns(), kind=kind, year=year, province=province, status=status
+        )[:200]
+    )
+    received = sources.received_by_campaign(c.pk for c in campaigns)
+    rows = [
+        {
+            "campaign": c,
+            "received": received.get(c.pk, 0),
+            "province": sources.province_of(c.organisation),
+        }
+        for c in campaigns
+    ]
+    return render(
+        request,
+        "portal/campaign_list.html",
+        {
+            "rows": rows,
+            "kinds": sources.KINDS,
+            "statuses": sources.STATUSES,
+            "provinces": provinces,
+            "years": sources.campaign_years(),
+            "notes": notes,
+            "f": {"loai": kind, "tinh_trang": status, "tinh": province, "nam": year or ""},
+        },
+    )
+
+
+@require_GET
+@public_cache()
+def campaign_detail(request, code):
+    campaign = _campaign_or_404(code)
+    figures = sources.campaign_figures(campaign)
+    return render(
+        request,
+        "portal/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "f": figures,
+            "chart": charts.day_bars(figures.by_day),
+            "accounts": sources.giving_accounts(campaign),
+            "province": sources.province_of(campaign.organisation),
+            "co_organisers": list(campaign.co_organisers.all()),
+            "percent": round(figures.received * 100 / campaign.target_amount, 1)
+            if campaign.target_amount
+            else None,
+            "datasets": exports.DATASETS,
+            "formats": exports.FORMATS,
+        },
+    )
+
+
+# --- statement search and self-check -------------------------------------------------------
+
+
+@require_GET
+def statement_search(request):
+    form = forms.SearchForm(request.GET or None)
+    result, notes = None, []
+    if form.is_bound:
+        wait = ratelimit.hit(request, "search")
+        if wait:
+            return too_many(request, wait)
+        if form.is_valid():
+            if form.bad_cursor:
+                notes.append("Liên kết trang không hợp lệ: hiển thị trang đầu.")
+            result = search.run_cached(form.query())
+    campaign = None
+    if form.is_bound and form.is_valid():
+        campaign = form.cleaned_data.get("campaign")
+    elif request.GET.get("campaign"):
+        campaign = sources.public_campaign(request.GET["campaign"])
+    params = request.GET.copy()
+    params.pop("after", None)
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "form": form,
+            "result": result,
+            "notes": notes,
+            "campaign": campaign,
+            "base_query": params.urlencode(),
+            "sorts": search.SORTS,
+        },
+    )
+
+
+@require_GET
+def self_check(request):
+    form = forms.CheckForm(request.GET or None)
+    result, uses = None, {}
+    if form.is_bound:
+        wait = ratelimit.hit(request, "check")
+        if wait:
+            return too_many(request, wait)
+        if form.is_valid():
+            result = search.run_cached(form.query())
+            ids = {line["campaign_id"] for line in result.lines if line["campaign_id"]}
+            for campaign in sources.public_campaigns().filter(pk__in=ids):
+                uses[campaign.pk] = {"campaign": campaign, **sources.money_use(campaign)}
+    return render(request, "portal/check.html", {"form": form, "result": result, "uses": uses})
+
+
+# --- open data, signed ledger, receipts ----------------------------------------------------
+
+
+@require_GET
+def open_data(request, code, dataset, fmt):
+    campaign = _campaign_or_404(code)
+    if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
+        raise Http404("Không có tập dữ liệu này.")
+    return exports.response(campaign, dataset, fmt)
+
+
+@require_GET
+def ledger_file(request, code):
+    campaign = _campaign_or_404(code)
+    document = ledger_export.export(campaign)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="so-quy-{campaign.code}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def ledger_verify(request):
+    report, error = None, ""
+    if request.method == "POST":
+        wait = ratelimit.hit(request, "verify")
+        if wait:
+            return too_many(request, wait)
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "Hãy chọn tệp sổ quỹ (.json) đã tải về."
+        elif upload.size > ledger_export.MAX_FILE_BYTES:
+            error = "Tệp quá lớn (tối đa 50 MB)."
+        else:
+            report = ledger_export.verify_bytes(upload.read())
+    return render(request, "portal/ledger_verify.html", {"report": report, "error": error})
+
+
+@require_GET
+def receipt_check(request):
+    """A form for the code printed on a receipt → the money-in app's verification page."""
+    code = (request.GET.get("ma") or "").strip()
+    error = ""
+    if code:
+        if len(code) > 40 or not all(ch.isalnum() or ch in "-_" for ch in code):
+            error = "Mã biên nhận chỉ gồm chữ, số và dấu - _ (tối đa 40 ký tự)."
+        else:
+            return redirect(receipt_url(code))
+    return render(request, "portal/receipt.html", {"error": error, "code": code})
+
+
+def receipt_url(code: str) -> str:
+    try:
+        return reverse("receipt_verify", args=[code])
+    except NoReverseMatch:
+        return f"/verify/{code}"

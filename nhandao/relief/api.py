@@ -1,0 +1,293 @@
+"""API of relief: same forms, same actions and same access rules as the pages.
+
+A refused request answers 422 with the Vietnamese reason ({"detail": …}); an overlap warning
+answers 409 with the earlier supports, so a client can ask a manager for a reason.
+"""
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from nhandao.api import FormInvalid
+from nhandao.orgs import access
+from nhandao.relief import actions, coverage, forms, importers, public, views
+from nhandao.relief.models import DistributionLine, DistributionRound
+from nhandao.relief.rules import OverlapWarning, ReliefError
+
+router = Router(tags=["Cứu trợ"])
+
+
+class Refused(Schema):
+    detail: str
+    errors: list[str] = []
+
+
+class AllocationIn(Schema):
+    organisation: str
+    campaign: str
+    amount: int
+    decision_no: str
+    decision_date: date
+    target_organisation: str | None = None
+    purpose: int | None = None
+    purpose_text: str | None = None
+    source_earmark: str | None = None
+    incident: int | None = None
+    note: str | None = None
+
+
+class AllocationOut(Schema):
+    id: int
+    organisation_id: int
+    campaign_id: int
+    direction: str
+    target_organisation_id: int | None
+    purpose: str | None
+    amount: int
+    decision_no: str
+    decision_date: date
+    status: str
+    needs_second: bool
+
+
+def allocation_out(a) -> dict:
+    return {
+        "id": a.pk,
+        "organisation_id": a.organisation_id,
+        "campaign_id": a.campaign_id,
+        "direction": a.direction,
+        "target_organisation_id": a.target_organisation_id,
+        "purpose": (str(a.purpose) if a.purpose_id else a.purpose_text) or None,
+        "amount": a.amount,
+        "decision_no": a.decision_no,
+        "decision_date": a.decision_date,
+        "status": a.status,
+        "needs_second": a.needs_second,
+    }
+
+
+def _refused(exc: ReliefError):
+    errors = getattr(exc, "errors", None) or str(exc).split("\n")
+    return Status(422, {"detail": errors[0], "errors": errors})
+
+
+@router.get("/relief/allocations", response=list[AllocationOut], summary="Phân bổ trong phạm vi")
+def list_allocations(request, campaign: int | None = None, status: str | None = None):
+    qs = views.allocations_for(request.auth).select_related("purpose")
+    if campaign:
+        qs = qs.filter(campaign_id=campaign)
+    if status:
+        qs = qs.filter(status=status)
+    return [allocation_out(a) for a in qs[:500]]
+
+
+@router.post(
+    "/relief/allocations",
+    response={201: AllocationOut, 422: Refused},
+    summary="Đề xuất phân bổ (người lập)",
+)
+def propose(request, payload: AllocationIn):
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    form = forms.AllocationForm(data, actor=request.auth)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    try:
+        allocation = actions.propose_allocation(request.auth, **form.action_fields())
+    except ReliefError as exc:
+        return _refused(exc)
+    return Status(201, allocation_out(allocation))
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+@router.post(
+    "/relief/allocations/{allocation_id}/approve",
+    response={200: AllocationOut, 422: Refused},
+    summary="Duyệt phân bổ (người khác người lập; trên ngưỡng cần hai người)",
+)
+def approve(request, allocation_id: int, payload: DecisionIn):
+    allocation = views._get(views.allocations_for(request.auth), allocation_id)
+    try:
+        allocation = actions.approve_allocation(request.auth, allocation, payload.note)
+    except ReliefError as exc:
+        return _refused(exc)
+    return Status(200, allocation_out(allocation))
+
+
+@router.post(
+    "/relief/allocations/{allocation_id}/reject",
+    response={200: AllocationOut, 422: Refused},
+    summary="Từ chối phân bổ",
+)
+def reject(request, allocation_id: int, payload: DecisionIn):
+    allocation = views._get(views.allocations_for(request.auth), allocation_id)
+    try:
+        allocation = actions.reject_allocation(request.auth, allocation, payload.note)
+    except ReliefError as exc:
+        return _refused(exc)
+    return Status(200, allocation_out(allocation))
+
+
+class LineOut(Schema):
+    id: int
+    household_id: int | None
+    person_id: int | None
+    recipient_name: str
+    commune_id: int | None
+    value: int
+    quantity: float | None
+    status: str
+    receipt_method: str
+    override_reason: str
+
+
+class RoundOut(Schema):
+    id: int
+    organisation_id: int
+    campaign_id: int
+    kind: str
+    name: str
+    date: date
+    place: str
+    status: str
+    lines: list[LineOut]
+
+
+def line_out(line) -> dict:
+    return {
+        "id": line.pk,
+        "household_id": line.household_id,
+        "person_id": line.person_id,
+        "recipient_name": line.recipient_name,
+        "commune_id": line.commune_id,
+        "value": line.value,
+        "quantity": float(line.quantity) if line.quantity is not None else None,
+        "status": line.status,
+        "receipt_method": line.receipt_method,
+        "override_reason": line.override_reason,
+    }
+
+
+@router.get("/relief/rounds/{round_id}", response=RoundOut, summary="Một đợt cấp phát")
+def get_round(request, round_id: int):
+    rnd = views._get(DistributionRound.objects.for_user(request.auth), round_id)
+    return {
+        "id": rnd.pk,
+        "organisation_id": rnd.organisation_id,
+        "campaign_id": rnd.campaign_id,
+        "kind": rnd.kind,
+        "name": rnd.name,
+        "date": rnd.date,
+        "place": rnd.place,
+        "status": rnd.status,
+        "lines": [line_out(x) for x in rnd.lines.all()[:5000]],
+    }
+
+
+@router.post(
+    "/relief/rounds/{round_id}/import",
+    response={201: list[LineOut], 422: Refused},
+    summary="Nhập danh sách người nhận từ Excel/CSV (tất cả hoặc không dòng nào)",
+)
+def import_lines(request, round_id: int, file: UploadedFile = File(...)):  # noqa: B008
+    rnd = views._get(DistributionRound.objects.for_user(request.auth, "edit"), round_id)
+    try:
+        lines = importers.import_lines(request.auth, rnd, filename=file.name, data=file.read())
+    except ReliefError as exc:
+        return _refused(exc)
+    return Status(201, [line_out(x) for x in lines])
+
+
+class ConfirmIn(Schema):
+    method: str
+    override_reason: str = ""
+
+
+class OverlapOut(Schema):
+    detail: str
+    overlaps: list[dict]
+
+
+@router.post(
+    "/relief/lines/{line_id}/confirm",
+    response={200: LineOut, 409: OverlapOut, 422: Refused},
+    summary="Xác nhận đã nhận (409: cảnh báo trùng, cần lý do của lãnh đạo)",
+)
+def confirm(request, line_id: int, payload: ConfirmIn):
+    line = get_object_or_404(
+        DistributionLine.objects.filter(
+            access.reach_q(request.auth, "edit", via="round__organisation")
+        ),
+        pk=line_id,
+    )
+    form = forms.ConfirmForm(payload.dict())
+    if not form.is_valid():
+        raise FormInvalid(form)
+    try:
+        line = actions.confirm_line(
+            request.auth,
+            line,
+            method=form.cleaned_data["method"],
+            override_reason=payload.override_reason,
+        )
+    except OverlapWarning as exc:
+        return Status(
+            409,
+            {
+                "detail": str(exc),
+                "overlaps": [
+                    {
+                        "organisation": s.organisation.name,
+                        "date": s.date.isoformat(),
+                        "kind": s.kind,
+                        "value": s.value,
+                    }
+                    for s in exc.matches
+                ],
+            },
+        )
+    except ReliefError as exc:
+        return _refused(exc)
+    return Status(200, line_out(line))
+
+
+@router.get(
+    "/relief/campaigns/{campaign_id}/figures",
+    summary="Số liệu tổng hợp của chiến dịch (phân bổ, cấp phát theo xã, đối chiếu)",
+)
+def figures(request, campaign_id: int):
+    campaign = views._get(forms.relief_campaigns(request.auth), campaign_id)
+    return public.campaign_figures(campaign)
+
+
+@router.get("/relief/coverage", summary="Hộ đủ điều kiện chưa nhận hỗ trợ, theo xã")
+def coverage_counts(
+    request, campaign: str, province: str, commune: str = "", year: int | None = None
+):
+    form = forms.CoverageForm(
+        {"campaign": campaign, "province": province, "commune": commune, "year": year},
+        actor=request.auth,
+    )
+    if not form.is_valid():
+        raise FormInvalid(form)
+    camp, unit = form.cleaned_data["campaign"], form.cleaned_data["area"]
+    if not views.area_allowed(request.auth, unit):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")
+    return [
+        {
+            "commune_id": r.commune_id,
+            "commune": r.commune_name,
+            "eligible": r.eligible,
+            "reached": r.reached,
+            "left_behind": r.left_behind,
+            "poor": r.poor,
+            "poor_left_behind": r.poor_left_behind,
+        }
+        for r in coverage.by_commune(camp, unit, year=year)
+    ]

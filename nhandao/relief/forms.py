@@ -1,0 +1,299 @@
+"""Validation of relief input (used by the HTML views and the API alike). Organisation and
+campaign fields only accept what the acting user reaches."""
+
+from django import forms
+from django.db.models import Q
+
+from nhandao.audit.models import LedgerAccount
+from nhandao.campaigns.forms import CampaignCodeField
+from nhandao.campaigns.models import Campaign
+from nhandao.orgs import access
+from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
+from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
+from nhandao.relief.models import (
+    AllowedUse,
+    DistributionKind,
+    Incident,
+    IncidentKind,
+    Item,
+    ReceiptMethod,
+    Warehouse,
+)
+
+
+def relief_campaigns(user):
+    """Campaigns the user organises (or co-organises) and campaigns whose money reached an
+    organisation of theirs (a province spending the central Yagi appeal)."""
+    own = Campaign.objects.for_user(user).values("pk")
+    funded = LedgerAccount.objects.filter(
+        access.reach_q(user, "view", via="organisation"), campaign__isnull=False
+    ).values("campaign_id")
+    return Campaign.objects.filter(Q(pk__in=own) | Q(pk__in=funded))
+
+
+class UnitCodeField(forms.CharField):
+    """A unit on the current map, typed by its official code."""
+
+    def __init__(self, *args, levels=("commune",), **kwargs):
+        self.levels = levels
+        super().__init__(*args, max_length=10, **kwargs)
+
+    def clean(self, value):
+        code = (super().clean(value) or "").strip().lstrip("0")
+        if not code:
+            return None
+        unit = (
+            AdminUnit.objects.filter(map=AdminMap.NEW, code=code, level__in=self.levels)
+            .select_related("province")
+            .order_by("level")
+            .first()
+        )
+        if unit is None:
+            raise forms.ValidationError(
+                f"Không có đơn vị hành chính mã “{code}” trên bản đồ hiện hành."
+            )
+        return unit
+
+
+class AllocationForm(ActorForm):
+    organisation = OrgCodeField(None, label="Đơn vị phân bổ (mã tổ chức)")
+    campaign = CampaignCodeField(None, label="Chiến dịch (mã)")
+    source_earmark = forms.CharField(
+        label="Nguồn: địa chỉ chỉ định (để trống: không chỉ định)", max_length=160, required=False
+    )
+    target_organisation = OrgCodeField(None, label="Đơn vị nhận (mã tổ chức)", required=False)
+    purpose = forms.ModelChoiceField(
+        AllowedUse.objects.filter(active=True),
+        required=False,
+        label="Hoặc: nội dung sử dụng (NĐ 93/2021, Điều 11)",
+    )
+    purpose_text = forms.CharField(
+        label="Nội dung chi (tiền chỉ định mục đích)", max_length=255, required=False
+    )
+    amount = forms.IntegerField(label="Số tiền (đồng)", min_value=1)
+    decision_no = forms.CharField(label="Số quyết định", max_length=60)
+    decision_date = forms.DateField(label="Ngày quyết định (dd/mm/yyyy)")
+    decision_file = forms.FileField(label="Văn bản quyết định (PDF, ảnh)", required=False)
+    incident = forms.ModelChoiceField(Incident.objects.none(), required=False, label="Sự cố")
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = reachable(self.actor, "money")
+        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+        self.fields["target_organisation"].queryset = Organisation.objects.active()
+        self.fields["incident"].queryset = Incident.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        target, purpose = data.get("target_organisation"), data.get("purpose")
+        if target and (purpose or data.get("purpose_text")):
+            self.add_error(
+                "target_organisation", "Chọn đơn vị nhận hoặc nội dung sử dụng, không chọn cả hai."
+            )
+        if (
+            not target
+            and not purpose
+            and not data.get("purpose_text")
+            and "target_organisation" not in self.errors
+        ):
+            self.add_error("target_organisation", "Cần chọn đơn vị nhận hoặc nội dung sử dụng.")
+        data["source_earmark"] = (data.get("source_earmark") or "").strip()
+        return data
+
+    def action_fields(self) -> dict:
+        names = [
+            "organisation",
+            "campaign",
+            "source_earmark",
+            "target_organisation",
+            "purpose",
+            "purpose_text",
+            "amount",
+            "decision_no",
+            "decision_date",
+            "decision_file",
+            "incident",
+            "note",
+        ]
+        return {n: self.cleaned_data.get(n) for n in names} | {
+            "purpose_text": self.cleaned_data.get("purpose_text") or "",
+            "note": self.cleaned_data.get("note") or "",
+        }
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label="Ý kiến / lý do", max_length=255, required=False)
+
+
+class RoundForm(ActorForm):
+    organisation = OrgCodeField(None, label="Đơn vị cấp phát (mã tổ chức)")
+    campaign = CampaignCodeField(None, label="Chiến dịch (mã)")
+    kind = forms.ChoiceField(label="Hình thức", choices=DistributionKind.choices)
+    name = forms.CharField(label="Tên đợt", max_length=200)
+    date = forms.DateField(label="Ngày cấp phát (dd/mm/yyyy)")
+    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
+    commune = UnitCodeField(label="Xã/phường (mã)", required=False)
+    earmark = forms.CharField(
+        label="Nguồn: địa chỉ chỉ định (để trống: không chỉ định)", max_length=160, required=False
+    )
+    warehouse = forms.ModelChoiceField(
+        Warehouse.objects.none(), required=False, label="Xuất hàng từ kho (đợt cấp hàng)"
+    )
+    item = forms.ModelChoiceField(Item.objects.all(), required=False, label="Mặt hàng")
+    incident = forms.ModelChoiceField(Incident.objects.all(), required=False, label="Sự cố")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+        self.fields["warehouse"].queryset = Warehouse.objects.for_user(self.actor, "edit")
+
+    def action_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            n: data.get(n)
+            for n in (
+                "organisation",
+                "campaign",
+                "kind",
+                "name",
+                "date",
+                "commune",
+                "warehouse",
+                "item",
+                "incident",
+            )
+        }
+        return fields | {
+            "place": data.get("place") or "",
+            "earmark": (data.get("earmark") or "").strip(),
+        }
+
+
+STATUS_CHOICES = [("poor", "Hộ nghèo"), ("near_poor", "Hộ cận nghèo")]
+
+
+class RegistryFilterForm(forms.Form):
+    commune = UnitCodeField(label="Xã/phường (mã; để trống: cả địa bàn)", required=False)
+    statuses = forms.MultipleChoiceField(
+        label="Diện", choices=STATUS_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["poor"]
+    )
+    year = forms.IntegerField(
+        label="Năm xác nhận diện nghèo", required=False, min_value=2000, max_value=2100
+    )
+    value = forms.IntegerField(label="Trị giá mỗi suất (đồng)", min_value=0)
+    quantity = forms.DecimalField(
+        label="Số lượng mỗi suất (đợt cấp hàng)",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Danh sách (Excel .xlsx hoặc CSV)")
+
+
+class ConfirmForm(forms.Form):
+    method = forms.ChoiceField(label="Xác nhận bằng", choices=ReceiptMethod.choices)
+    receipt_file = forms.FileField(label="Ảnh / danh sách có chữ ký", required=False)
+    override_reason = forms.CharField(
+        label="Lý do vẫn cấp khi có cảnh báo trùng (lãnh đạo)", max_length=255, required=False
+    )
+
+
+class CoverageForm(ActorForm):
+    campaign = CampaignCodeField(None, label="Chiến dịch (mã)")
+    province = UnitCodeField(label="Tỉnh/thành phố (mã)", levels=("province",))
+    commune = UnitCodeField(label="Xã/phường (mã; để trống: cả tỉnh)", required=False)
+    year = forms.IntegerField(label="Năm xác nhận diện nghèo", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+
+    def clean(self):
+        data = super().clean()
+        province, commune = data.get("province"), data.get("commune")
+        if commune and province and commune.province_id != province.pk:
+            self.add_error("commune", f"“{commune.name}” không thuộc {province.name}.")
+        data["area"] = commune or province
+        return data
+
+
+class WarehouseForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổ chức (mã)")
+    name = forms.CharField(label="Tên kho", max_length=200)
+    address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+
+
+class GoodsInForm(ActorForm):
+    item_name = forms.CharField(label="Mặt hàng", max_length=200)
+    unit = forms.CharField(label="Đơn vị tính", max_length=30)
+    quantity = forms.DecimalField(label="Số lượng", min_value=0.01, max_digits=14, decimal_places=2)
+    date = forms.DateField(label="Ngày nhập (dd/mm/yyyy)")
+    campaign = CampaignCodeField(None, label="Chiến dịch (mã)", required=False)
+    value = forms.IntegerField(label="Trị giá (đồng)", min_value=0, required=False)
+    donation = forms.IntegerField(label="Từ khoản ủng hộ hiện vật (mã khoản)", required=False)
+    pay_from_campaign = forms.BooleanField(label="Mua bằng tiền của chiến dịch", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+
+    def clean_donation(self):
+        pk = self.cleaned_data.get("donation")
+        if not pk:
+            return None
+        from nhandao.donations.models import Donation
+
+        donation = (
+            Donation.objects.for_user(self.actor, "money").filter(pk=pk, channel="in_kind").first()
+        )
+        if donation is None:
+            raise forms.ValidationError("Không có khoản ủng hộ hiện vật này trong phạm vi của bạn.")
+        return donation
+
+
+class TransferGoodsForm(ActorForm):
+    target = forms.ModelChoiceField(Warehouse.objects.none(), label="Kho nhận")
+    item = forms.ModelChoiceField(Item.objects.all(), label="Mặt hàng")
+    quantity = forms.DecimalField(label="Số lượng", min_value=0.01, max_digits=14, decimal_places=2)
+    date = forms.DateField(label="Ngày (dd/mm/yyyy)")
+    campaign = CampaignCodeField(None, label="Chiến dịch (mã)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Warehouse.objects.for_user(self.actor)
+        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+
+
+class IncidentForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổ chức ghi nhận (mã)")
+    kind = forms.ChoiceField(label="Loại", choices=IncidentKind.choices)
+    name = forms.CharField(label="Tên", max_length=200)
+    start = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
+    end = forms.DateField(label="Đến ngày (dd/mm/yyyy)", required=False)
+    description = forms.CharField(label="Mô tả", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+
+
+class IncidentAreaForm(forms.Form):
+    commune = UnitCodeField(label="Xã/phường bị ảnh hưởng (mã)")
+    deaths = forms.IntegerField(label="Người chết", min_value=0, initial=0)
+    missing = forms.IntegerField(label="Người mất tích", min_value=0, initial=0)
+    injured = forms.IntegerField(label="Người bị thương", min_value=0, initial=0)
+    houses_destroyed = forms.IntegerField(label="Nhà sập, cuốn trôi", min_value=0, initial=0)
+    houses_damaged = forms.IntegerField(label="Nhà hư hỏng", min_value=0, initial=0)
+    damage_amount = forms.IntegerField(label="Thiệt hại ước tính (đồng)", min_value=0, initial=0)
+    needs_amount = forms.IntegerField(label="Nhu cầu hỗ trợ (đồng)", min_value=0, initial=0)
+    needs_note = forms.CharField(label="Nhu cầu cụ thể", max_length=255, required=False)

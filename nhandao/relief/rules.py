@@ -1,0 +1,197 @@
+"""The rules of relief that several actions share: where an organisation reaches, what an
+earmark allows, what unconditional money may be spent on, and overlap between supports.
+Plain functions, no writes."""
+
+from datetime import timedelta
+
+from django.db.models import Q
+
+from nhandao.lib.text import search_key
+from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
+
+
+class ReliefError(Exception):
+    """A request that a relief rule refuses (message in Vietnamese)."""
+
+
+class OverlapWarning(ReliefError):
+    """Confirming would give support that overlaps an earlier one; `matches` lists them."""
+
+    def __init__(self, message, matches):
+        super().__init__(message)
+        self.matches = matches
+
+
+# ---- areas --------------------------------------------------------------------------------
+
+
+def area_units(org: Organisation) -> list[AdminUnit] | None:
+    """The new-map units an organisation works in (None: everywhere, a central body).
+    An organisation without a unit (a branch) works in its nearest ancestor's area."""
+    node = org
+    while node is not None:
+        unit = node.admin_unit
+        if unit is not None:
+            return [unit] if unit.map == AdminMap.NEW else list(unit.new_units())
+        if node.level == "central":
+            return None
+        node = node.parent
+    return None
+
+
+def area_q(org: Organisation, via: str = "commune") -> Q:
+    """Records located (field `via`, a new-map commune) in the organisation's area."""
+    units = area_units(org)
+    if units is None:
+        return Q()
+    q = Q(pk__in=[])
+    for unit in units:
+        q |= Q(**{via: unit}) if unit.level == "commune" else Q(**{f"{via}__province": unit})
+    return q
+
+
+def reach_q(org: Organisation, via: str = "commune") -> Q:
+    """Registry records an organisation may serve: owned in its subtree or in its area."""
+    return Q(organisation__path__startswith=org.path) | area_q(org, via)
+
+
+def unit_within(unit: AdminUnit | None, area: list[AdminUnit] | None) -> bool:
+    if area is None:
+        return True
+    if unit is None:
+        return False
+    return any(
+        unit.pk == a.pk or (a.level == "province" and unit.province_id == a.pk) for a in area
+    )
+
+
+# ---- earmarks -----------------------------------------------------------------------------
+
+
+def split_earmark(key: str) -> tuple[str, str]:
+    if not key:
+        return "", ""
+    kind, _, ref = key.partition(":")
+    return kind, ref
+
+
+def earmark_units(key: str) -> list[AdminUnit]:
+    """The new-map units a locality earmark names ("unit:<name key>" as donations write it,
+    or "unit:<map>:<code>")."""
+    kind, ref = split_earmark(key)
+    if kind != "unit" or not ref:
+        return []
+    parts = ref.split(":")
+    if len(parts) == 2 and parts[0] in AdminMap.values:
+        units = list(AdminUnit.objects.filter(map=parts[0], code=parts[1]))
+    else:
+        units = list(
+            AdminUnit.objects.filter(map=AdminMap.NEW, name_key=ref).exclude(level="district")
+        )
+        if not units:
+            units = list(
+                AdminUnit.objects.filter(map=AdminMap.NEW, name_key__endswith=" " + ref).exclude(
+                    level="district"
+                )
+            )
+    out = []
+    for unit in units:
+        out += [unit] if unit.map == AdminMap.NEW else list(unit.new_units())
+    return out
+
+
+def _overlaps(units_a: list[AdminUnit], units_b: list[AdminUnit] | None) -> bool:
+    """Do two areas overlap (one contains the other)?"""
+    if units_b is None:
+        return True
+    for a in units_a:
+        if unit_within(a, units_b) or any(unit_within(b, [a]) for b in units_b):
+            return True
+    return False
+
+
+def earmark_label(key: str, label: str = "") -> str:
+    return label or split_earmark(key)[1] or "không chỉ định"
+
+
+def check_transfer_earmark(key: str, target: Organisation, label: str = "") -> None:
+    """Earmarked money may only travel towards its earmark: a locality earmark to an
+    organisation whose area contains the locality or lies in it."""
+    kind, _ = split_earmark(key)
+    if kind != "unit":
+        return  # household/purpose earmarks stay on the account; spending is checked later
+    units = earmark_units(key)
+    if not units or not _overlaps(units, area_units(target)):
+        raise ReliefError(
+            f"Tiền chỉ định cho địa phương “{earmark_label(key, label)}” chỉ được chuyển tới "
+            f"tổ chức ở đúng địa phương đó; “{target}” không thuộc địa phương này."
+        )
+
+
+def check_spend_earmark(
+    key: str,
+    *,
+    org: Organisation,
+    commune=None,
+    purpose_text: str = "",
+    recipient_key: str = "",
+    label: str = "",
+) -> None:
+    """Earmarked money spent: a locality earmark only inside that locality, a household or
+    person earmark only to that recipient, a purpose earmark only for that purpose."""
+    kind, ref = split_earmark(key)
+    name = earmark_label(key, label)
+    if not kind:
+        return
+    if kind == "unit":
+        units = earmark_units(key)
+        place = [commune] if commune is not None else area_units(org)
+        inside = bool(units) and place is not None and all(unit_within(p, units) for p in place)
+        if not inside:
+            raise ReliefError(
+                f"Tiền chỉ định cho địa phương “{name}” chỉ được chi tại địa phương đó."
+            )
+    elif kind in ("beneficiary", "household", "person"):
+        if not recipient_key or recipient_key != ref:
+            raise ReliefError(f"Tiền chỉ định cho “{name}” chỉ được cấp cho đúng hộ/người đó.")
+    elif kind == "purpose":
+        words = ref.split()
+        text = search_key(purpose_text)
+        if not words or not all(w in text.split() for w in words):
+            raise ReliefError(f"Tiền chỉ định cho mục đích “{name}” chỉ được chi đúng mục đích đó.")
+
+
+def check_unconditional_use(campaign, *, purpose=None, kind_label: str = "") -> None:
+    """Unconditional money of a relief appeal (Decree 93/2021) only for the art. 11 uses."""
+    if not campaign.under_decree_93:
+        return
+    if purpose is None or not purpose.active:
+        what = f"hình thức “{kind_label}”" if kind_label else "nội dung này"
+        raise ReliefError(
+            "Tiền ủng hộ không chỉ định của đợt vận động cứu trợ chỉ được chi cho các nội dung "
+            f"tại Điều 11 Nghị định 93/2021/NĐ-CP; {what} không thuộc danh mục."
+        )
+
+
+# ---- overlap ------------------------------------------------------------------------------
+
+
+def overlapping_supports(
+    *, household=None, person=None, kind: str, day, days: int, exclude_pk=None
+):
+    """Support records of the same registry kind within `days` of `day`, for the same
+    household (or any of its members) or the same person (or their household)."""
+    from nhandao.beneficiaries.models import SupportRecord
+
+    q = Q(pk__in=[])
+    household_id = household.pk if household is not None else None
+    if person is not None:
+        q |= Q(person=person)
+        household_id = household_id or person.household_id
+    if household_id:
+        q |= Q(household_id=household_id) | Q(person__household_id=household_id)
+    window = timedelta(days=days)
+    qs = SupportRecord.objects.filter(q, kind=kind, date__gte=day - window, date__lte=day + window)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("organisation").order_by("-date")

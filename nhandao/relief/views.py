@@ -1,0 +1,579 @@
+"""Pages of relief: allocations, distribution rounds, coverage, stock, incidents.
+
+Each view: parse input (forms.py) → access check (orgs/access.py) → one action → render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from nhandao.beneficiaries.models import Household
+from nhandao.lib.text import search_key
+from nhandao.orgs import access
+from nhandao.relief import actions, coverage, exports, forms, importers, incidents, public, rules
+from nhandao.relief.models import (
+    Allocation,
+    AllocationStatus,
+    DistributionLine,
+    DistributionRound,
+    Incident,
+    Item,
+    LineStatus,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
+from nhandao.relief.rules import OverlapWarning, ReliefError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _errors(request, exc: ReliefError):
+    for message in str(exc).split("\n"):
+        messages.error(request, message)
+
+
+def allocations_for(user):
+    """Allocations out of or into an organisation the user reaches."""
+    return Allocation.objects.filter(
+        access.reach_q(user, "view", via="organisation")
+        | access.reach_q(user, "view", via="target_organisation")
+    )
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy bản ghi.") from None
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "campaigns": forms.relief_campaigns(user).order_by("-launch_date")[:30],
+        "allocations": allocations_for(user).select_related(
+            "organisation", "target_organisation", "purpose", "campaign"
+        )[:20],
+        "pending": allocations_for(user)
+        .filter(status__in=[AllocationStatus.PROPOSED, AllocationStatus.FIRST_APPROVED])
+        .count(),
+        "rounds": DistributionRound.objects.for_user(user).select_related(
+            "organisation", "campaign"
+        )[:20],
+        "incidents": Incident.objects.all()[:10],
+        "warehouses": Warehouse.objects.for_user(user).select_related("organisation")[:20],
+    }
+    return render(request, "relief/home.html", context)
+
+
+@login_required
+def campaign(request, pk):
+    camp = _get(forms.relief_campaigns(request.user), pk)
+    figures = public.reconciliation(camp)
+    context = {
+        "campaign": camp,
+        "figures": figures,
+        "by_province": public.allocated_by_province(camp),
+        "by_commune": public.distributions_by_commune(camp)[:200],
+        "reached": public.people_reached(camp),
+        "allocations": allocations_for(request.user)
+        .filter(campaign=camp)
+        .select_related("organisation", "target_organisation", "purpose"),
+        "rounds": DistributionRound.objects.for_user(request.user)
+        .filter(campaign=camp)
+        .select_related("organisation"),
+    }
+    return render(request, "relief/campaign.html", context)
+
+
+# ---- allocations ----------------------------------------------------------------------------
+
+
+@login_required
+def allocation_create(request):
+    initial = {
+        "campaign": request.GET.get("campaign", ""),
+        "organisation": request.GET.get("org", ""),
+    }
+    form = forms.AllocationForm(
+        request.POST or None, request.FILES or None, actor=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = actions.propose_allocation(request.user, **form.action_fields())
+        except ReliefError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lập đề xuất phân bổ; chờ người khác duyệt.")
+            return redirect("relief_allocation", pk=allocation.pk)
+    return render(
+        request,
+        "relief/form.html",
+        {"form": form, "title": "Đề xuất phân bổ", "multipart": True, "submit": "Gửi đề xuất"},
+    )
+
+
+@login_required
+def allocation_list(request):
+    qs = allocations_for(request.user).select_related(
+        "organisation", "target_organisation", "purpose", "campaign"
+    )
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "relief/allocation_list.html",
+        {"page": page, "status": status, "statuses": AllocationStatus.choices},
+    )
+
+
+@login_required
+def allocation_detail(request, pk):
+    allocation = _get(
+        allocations_for(request.user).select_related(
+            "organisation",
+            "target_organisation",
+            "purpose",
+            "campaign",
+            "proposed_by",
+            "first_approver",
+            "second_approver",
+            "incident",
+        ),
+        pk,
+    )
+    can_approve = access.can(
+        request.user, "approve", allocation.organisation
+    ) and allocation.status in (AllocationStatus.PROPOSED, AllocationStatus.FIRST_APPROVED)
+    return render(
+        request,
+        "relief/allocation_detail.html",
+        {
+            "a": allocation,
+            "history": allocation.history.select_related("actor"),
+            "can_approve": can_approve,
+            "form": forms.DecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def allocation_decide(request, pk, decision):
+    allocation = _get(allocations_for(request.user), pk)
+    note = request.POST.get("note", "")
+    try:
+        if decision == "duyet":
+            allocation = actions.approve_allocation(request.user, allocation, note)
+            messages.success(request, f"Đã duyệt: {allocation.get_status_display()}.")
+        elif decision == "tu-choi":
+            actions.reject_allocation(request.user, allocation, note)
+            messages.success(request, "Đã từ chối đề xuất.")
+        elif decision == "huy":
+            actions.cancel_allocation(request.user, allocation, note)
+            messages.success(request, "Đã hủy đề xuất.")
+        else:
+            raise Http404()
+    except ReliefError as exc:
+        _errors(request, exc)
+    return redirect("relief_allocation", pk=pk)
+
+
+# ---- distribution rounds ------------------------------------------------------------------
+
+
+@login_required
+def round_create(request):
+    initial = {"campaign": request.GET.get("campaign", "")}
+    form = forms.RoundForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rnd = actions.create_round(request.user, **form.action_fields())
+        except ReliefError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lập đợt cấp phát. Hãy thêm người nhận.")
+            return redirect("relief_round", pk=rnd.pk)
+    return render(
+        request,
+        "relief/form.html",
+        {"form": form, "title": "Lập đợt cấp phát", "submit": "Lập đợt"},
+    )
+
+
+@login_required
+def round_detail(request, pk):
+    rnd = _get(
+        DistributionRound.objects.for_user(request.user).select_related(
+            "organisation", "campaign", "commune", "warehouse", "item"
+        ),
+        pk,
+    )
+    lines = rnd.lines.select_related("household", "person", "commune", "support_record")
+    page = Paginator(lines, 100).get_page(request.GET.get("page"))
+    warnings = {}
+    if rnd.status == "open":
+        for line in page:
+            if line.status == LineStatus.PLANNED:
+                found = actions.overlaps_for(line)
+                if found:
+                    warnings[line.pk] = actions.overlap_message(line, found)
+    totals = {"planned": 0, "received": 0}
+    for status, value in rnd.lines.values_list("status", "value"):
+        if status in totals:
+            totals[status] += value
+    can_edit = access.can(request.user, "edit", rnd.organisation)
+    return render(
+        request,
+        "relief/round_detail.html",
+        {
+            "rnd": rnd,
+            "page": page,
+            "warnings": warnings,
+            "totals": totals,
+            "can_edit": can_edit,
+            "can_override": access.can(request.user, "approve", rnd.organisation),
+            "filter_form": forms.RegistryFilterForm(
+                initial={
+                    "commune": rnd.commune.code if rnd.commune_id else "",
+                    "statuses": ["poor"],
+                }
+            ),
+            "import_form": forms.ImportForm(),
+            "confirm_form": forms.ConfirmForm(),
+            "history": rnd.history.select_related("actor"),
+        },
+    )
+
+
+def _editable_round(request, pk):
+    rnd = _get(DistributionRound.objects.for_user(request.user), pk)
+    if not access.can(request.user, "edit", rnd.organisation):
+        raise PermissionDenied("Bạn không có quyền sửa đợt cấp phát này.")
+    return rnd
+
+
+@login_required
+@require_POST
+def round_add_filter(request, pk):
+    rnd = _editable_round(request, pk)
+    form = forms.RegistryFilterForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            lines = actions.add_lines_from_registry(
+                request.user,
+                rnd,
+                value=d["value"],
+                quantity=d.get("quantity"),
+                commune=d.get("commune"),
+                statuses=d["statuses"],
+                year=d.get("year"),
+            )
+            messages.success(request, f"Đã thêm {len(lines)} hộ vào danh sách.")
+        except ReliefError as exc:
+            _errors(request, exc)
+    else:
+        for field, errs in form.errors.items():
+            for e in errs:
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {e}"
+                )
+    return redirect("relief_round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_import(request, pk):
+    rnd = _editable_round(request, pk)
+    form = forms.ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            lines = importers.import_lines(
+                request.user, rnd, filename=upload.name, data=upload.read()
+            )
+            messages.success(request, f"Đã nhập {len(lines)} dòng.")
+        except ReliefError as exc:
+            messages.error(request, "Tệp bị từ chối, không dòng nào được nhập:")
+            _errors(request, exc)
+    else:
+        messages.error(request, "Hãy chọn tệp Excel hoặc CSV.")
+    return redirect("relief_round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_status(request, pk):
+    rnd = _editable_round(request, pk)
+    try:
+        actions.set_round_status(
+            request.user, rnd, request.POST.get("to", ""), request.POST.get("note", "")
+        )
+        messages.success(request, "Đã cập nhật tình trạng đợt cấp phát.")
+    except (ReliefError, ValueError) as exc:
+        _errors(request, ReliefError(str(exc)))
+    return redirect("relief_round", pk=pk)
+
+
+@login_required
+@require_POST
+def line_confirm(request, pk):
+    line = _get(
+        DistributionLine.objects.filter(
+            access.reach_q(request.user, "edit", via="round__organisation")
+        ),
+        pk,
+    )
+    form = forms.ConfirmForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.confirm_line(
+                request.user,
+                line,
+                method=d["method"],
+                receipt_file=d.get("receipt_file"),
+                override_reason=d.get("override_reason") or "",
+            )
+            messages.success(request, f"Đã xác nhận “{line.recipient_name}” đã nhận.")
+        except OverlapWarning as exc:
+            messages.warning(request, str(exc))
+        except ReliefError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "Hãy chọn hình thức xác nhận.")
+    return redirect("relief_round", pk=line.round_id)
+
+
+@login_required
+@require_POST
+def round_confirm_all(request, pk):
+    """A signed paper list uploaded: every line still planned is confirmed, all or none
+    (an overlap stops the batch so that a manager looks at it)."""
+    rnd = _editable_round(request, pk)
+    upload = request.FILES.get("receipt_file")
+    if upload is None:
+        messages.error(request, "Hãy tải lên ảnh hoặc bản quét danh sách có chữ ký.")
+        return redirect("relief_round", pk=pk)
+    lines = list(rnd.lines.filter(status=LineStatus.PLANNED))
+    try:
+        done = actions.confirm_lines(request.user, rnd, lines, method="paper_list",
+                                     receipt_file=upload)  # fmt: skip
+        messages.success(request, f"Đã xác nhận {len(done)} dòng theo danh sách có chữ ký.")
+    except ReliefError as exc:
+        messages.error(request, "Chưa xác nhận dòng nào:")
+        _errors(request, exc)
+    return redirect("relief_round", pk=pk)
+
+
+@login_required
+def round_export(request, pk, fmt):
+    rnd = _get(
+        DistributionRound.objects.for_user(request.user).select_related(
+            "organisation", "campaign", "item"
+        ),
+        pk,
+    )
+    name = f"danh-sach-cap-phat-{rnd.pk}"
+    if fmt == "xlsx":
+        return _download(exports.distribution_xlsx(rnd), f"{name}.xlsx", XLSX)
+    if fmt == "docx":
+        return _download(exports.distribution_docx(rnd), f"{name}.docx", DOCX)
+    raise Http404()
+
+
+@login_required
+def import_template(request):
+    return _download(exports.import_template_xlsx(), "mau-danh-sach-cap-phat.xlsx", XLSX)
+
+
+# ---- coverage -----------------------------------------------------------------------------
+
+
+def area_allowed(user, area) -> bool:
+    """May `user` see the coverage of `area`? Their organisations' areas must contain it."""
+    from nhandao.orgs.models import Organisation
+
+    if access.is_everywhere(user):
+        return True
+    for org in Organisation.objects.filter(path__in=access.reach_paths(user, "view")):
+        units = rules.area_units(org)
+        if units is None or rules.unit_within(area, units):
+            return True
+    return False
+
+
+@login_required
+def coverage_view(request):
+    form = forms.CoverageForm(request.GET or None, actor=request.user)
+    context = {"form": form}
+    if form.is_valid():
+        camp, area, year = (form.cleaned_data[k] for k in ("campaign", "area", "year"))
+        if not area_allowed(request.user, area):
+            raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")
+        rows = coverage.by_commune(camp, area, year=year)
+        listing = coverage.left_behind(camp, area, year=year).filter(
+            Q(pk__in=Household.objects.visible_to(request.user).values("pk"))
+        )
+        if request.GET.get("export") == "xlsx":
+            data = exports.coverage_xlsx(camp, area, rows, listing.iterator())
+            return _download(data, f"bao-phu-{camp.code}-{area.code}.xlsx", XLSX)
+        context.update(
+            campaign=camp,
+            area=area,
+            year=year or coverage.default_year(camp),
+            rows=rows,
+            page=Paginator(listing, 50).get_page(request.GET.get("page")),
+            totals={
+                k: sum(getattr(r, k) for r in rows)
+                for k in ("eligible", "reached", "left_behind", "poor", "poor_left_behind")
+            },
+        )
+    return render(request, "relief/coverage.html", context)
+
+
+# ---- stock --------------------------------------------------------------------------------
+
+
+@login_required
+def warehouse_create(request):
+    form = forms.WarehouseForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        warehouse = actions.create_warehouse(request.user, **form.cleaned_data)
+        return redirect("relief_warehouse", pk=warehouse.pk)
+    return render(request, "relief/form.html", {"form": form, "title": "Tạo kho", "submit": "Tạo"})
+
+
+@login_required
+def warehouse_detail(request, pk):
+    warehouse = _get(Warehouse.objects.for_user(request.user).select_related("organisation"), pk)
+    can_edit = access.can(request.user, "edit", warehouse.organisation)
+    goods_form = forms.GoodsInForm(request.POST or None, actor=request.user, prefix="in")
+    move_form = forms.TransferGoodsForm(request.POST or None, actor=request.user, prefix="out")
+    if request.method == "POST" and can_edit:
+        try:
+            if "in-item_name" in request.POST and goods_form.is_valid():
+                d = goods_form.cleaned_data
+                item, _ = Item.objects.get_or_create(
+                    name_key=search_key(d["item_name"]),
+                    unit=d["unit"].strip(),
+                    defaults={"name": d["item_name"].strip()},
+                )
+                actions.receive_goods(
+                    request.user,
+                    warehouse,
+                    item,
+                    d["quantity"],
+                    date=d["date"],
+                    campaign=d.get("campaign"),
+                    value=d.get("value") or 0,
+                    donation=d.get("donation"),
+                    pay_from_campaign=d.get("pay_from_campaign"),
+                )
+                messages.success(request, "Đã nhập kho.")
+                return redirect("relief_warehouse", pk=pk)
+            if "out-target" in request.POST and move_form.is_valid():
+                d = move_form.cleaned_data
+                actions.transfer_goods(
+                    request.user,
+                    warehouse,
+                    d["target"],
+                    d["item"],
+                    d["quantity"],
+                    date=d["date"],
+                    campaign=d.get("campaign"),
+                )
+                messages.success(request, "Đã xuất điều chuyển.")
+                return redirect("relief_warehouse", pk=pk)
+        except ReliefError as exc:
+            _errors(request, exc)
+    levels = StockLevel.objects.filter(warehouse=warehouse).select_related("item", "campaign")
+    return render(
+        request,
+        "relief/warehouse_detail.html",
+        {
+            "warehouse": warehouse,
+            "levels": levels,
+            "can_edit": can_edit,
+            "goods_form": goods_form,
+            "move_form": move_form,
+        },
+    )
+
+
+@login_required
+def stock_card(request, pk, item_pk):
+    warehouse = _get(Warehouse.objects.for_user(request.user), pk)
+    item = _get(Item.objects.all(), item_pk)
+    moves = StockMove.objects.filter(warehouse=warehouse, item=item).select_related("campaign")
+    page = Paginator(moves, 100).get_page(request.GET.get("page"))
+    return render(
+        request, "relief/stock_card.html", {"warehouse": warehouse, "item": item, "page": page}
+    )
+
+
+# ---- incidents ----------------------------------------------------------------------------
+
+
+@login_required
+def incident_create(request):
+    form = forms.IncidentForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = actions.create_incident(request.user, **form.cleaned_data)
+        except ReliefError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("relief_incident", pk=incident.pk)
+    return render(
+        request,
+        "relief/form.html",
+        {"form": form, "title": "Ghi nhận sự cố, thiên tai", "submit": "Lưu"},
+    )
+
+
+@login_required
+def incident_detail(request, pk):
+    incident = _get(Incident.objects.select_related("organisation"), pk)
+    can_edit = access.can(request.user, "edit", incident.organisation)
+    form = forms.IncidentAreaForm(request.POST or None)
+    if request.method == "POST" and can_edit and form.is_valid():
+        d = dict(form.cleaned_data)
+        commune = d.pop("commune")
+        try:
+            actions.set_incident_area(request.user, incident, commune, **d)
+            messages.success(request, f"Đã cập nhật {commune}.")
+            return redirect("relief_incident", pk=pk)
+        except ReliefError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "relief/incident_detail.html",
+        {
+            "incident": incident,
+            "form": form,
+            "can_edit": can_edit,
+            "areas": incident.areas.select_related("commune__province").order_by(
+                "commune__province__name", "commune__name"
+            ),
+            "provinces": incidents.needs_vs_allocated(incident),
+            "campaigns": incident.campaigns.all(),
+        },
+    )

@@ -1,0 +1,23 @@
+"""The demo registry: households, planted duplicates found by the full run."""
+
+from nhandao.beneficiaries import demo
+from nhandao.beneficiaries.models import HumanitarianAddress, MatchCandidate, Person
+
+
+def test_the_demo_plants_duplicates_that_the_full_run_finds(cast):
+    network = {
+        "communes": {"4": cast.ba_dinh, "8": cast.ngoc_ha},
+        "front_province": {"1": cast.front},
+        "rc_province": {"1": cast.hanoi},
+    }
+    result = demo.seed(cast.root, network)
+    assert result["persons"] == Person.objects.count() > 50
+    twins = Person.objects.filter(organisation=cast.front)
+    assert twins.count() == min(25, 2 * demo.HOUSEHOLDS_PER_COMMUNE)
+    found = {c.person_a_id for c in MatchCandidate.objects.all()} | {
+        c.person_b_id for c in MatchCandidate.objects.all()
+    }
+    assert sum(1 for t in twins if t.pk in found) >= 0.9 * twins.count()
+    assert HumanitarianAddress.objects.exists() or not any(
+        "lonely_elderly" in p.vulnerabilities for p in Person.objects.all()
+    )
