@@ -22,25 +22,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils import timezone
 
-from nhandao.audit.ledger import GENESIS, entry_hash
+from nhandao.audit.ledger import ENTRY_COLUMNS, GENESIS, entry_hash
 
 FORMAT = "nhandao-ledger/1"
 MAX_FILE_BYTES = 50 * 1024 * 1024
-FIELDS = [
-    "seq",
-    "at",
-    "booked_on",
-    "kind",
-    "amount",
-    "balance_after",
-    "memo",
-    "source",
-    "reverses_id",
-    "transfer",
-    "actor_name",
-    "prev_hash",
-    "hash",
-]
+# the exported columns: every column of an entry but its (database-local) account id
+FIELDS = [c for c in ENTRY_COLUMNS if c != "account_id"]
 
 
 def _b64(data: bytes) -> str:
