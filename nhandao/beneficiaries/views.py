@@ -29,6 +29,7 @@ from nhandao.beneficiaries.models import (
     Sponsor,
     SupportRecord,
 )
+from nhandao.lib.downloads import XLSX, attachment
 from nhandao.lib.text import search_terms
 from nhandao.orgs import access
 
@@ -370,12 +371,8 @@ def import_detail(request, pk):
     )
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _xlsx(content: bytes, name: str):
+    return attachment(content, name, XLSX)
 
 
 @login_required

@@ -4,11 +4,10 @@ import csv
 import io
 from datetime import date, datetime
 
-from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from nhandao.lib.downloads import CSV, XLSX, attachment
 
 
 def _cell(value):
@@ -41,21 +40,17 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list]]) -> bytes:
     return out.getvalue()
 
 
-def xlsx_response(filename: str, sheets) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def xlsx_response(filename: str, sheets):
+    return attachment(xlsx_bytes(sheets), filename, XLSX)
 
 
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+def csv_response(filename: str, header: list[str], rows):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
         writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment("\ufeff" + out.getvalue(), filename, CSV)
 
 
 def export(request, basename: str, header: list[str], rows):

@@ -14,10 +14,10 @@ import json
 from datetime import date
 
 from django.db.models import Count, Sum
-from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 from nhandao.donations.models import Channel, Donation, StatementLine
+from nhandao.lib.downloads import CSV, JSON, XLSX, attachment
 from nhandao.portal import sources
 from nhandao.portal.masking import mask_accounts
 
@@ -28,7 +28,6 @@ DATASETS = {
     "phan-phoi": "Phân phối (chi) theo cấp và tỉnh",
 }
 FORMATS = {"csv": "CSV", "xlsx": "Excel", "json": "JSON", "hxl.csv": "HXL"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 200_000
 
 
@@ -263,16 +262,8 @@ def response(campaign, dataset: str, fmt: str):
     table = BUILDERS[dataset](campaign)
     name = f"{campaign.code}-{dataset}"
     if fmt == "xlsx":
-        resp = HttpResponse(xlsx_bytes(table), content_type=XLSX)
-        resp["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return resp
+        return attachment(xlsx_bytes(table), f"{name}.xlsx", XLSX)
     if fmt == "json":
-        resp = StreamingHttpResponse(
-            _json_stream(table, campaign), content_type="application/json; charset=utf-8"
-        )
-        resp["Content-Disposition"] = f'inline; filename="{name}.json"'
-        return resp
+        return attachment(_json_stream(table, campaign), f"{name}.json", JSON, inline=True)
     hxl = fmt == "hxl.csv"
-    resp = StreamingHttpResponse(_csv_stream(table, hxl), content_type="text/csv; charset=utf-8")
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return resp
+    return attachment(_csv_stream(table, hxl), f"{name}.{fmt}", CSV)

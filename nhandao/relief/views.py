@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from nhandao.beneficiaries.models import Household
+from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
 from nhandao.relief import actions, coverage, exports, forms, importers, incidents, public, rules
@@ -29,15 +30,6 @@ from nhandao.relief.models import (
     Warehouse,
 )
 from nhandao.relief.rules import OverlapWarning, ReliefError
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _errors(request, exc: ReliefError):
@@ -393,15 +385,15 @@ def round_export(request, pk, fmt):
     )
     name = f"danh-sach-cap-phat-{rnd.pk}"
     if fmt == "xlsx":
-        return _download(exports.distribution_xlsx(rnd), f"{name}.xlsx", XLSX)
+        return attachment(exports.distribution_xlsx(rnd), f"{name}.xlsx", XLSX)
     if fmt == "docx":
-        return _download(exports.distribution_docx(rnd), f"{name}.docx", DOCX)
+        return attachment(exports.distribution_docx(rnd), f"{name}.docx", DOCX)
     raise Http404()
 
 
 @login_required
 def import_template(request):
-    return _download(exports.import_template_xlsx(), "mau-danh-sach-cap-phat.xlsx", XLSX)
+    return attachment(exports.import_template_xlsx(), "mau-danh-sach-cap-phat.xlsx", XLSX)
 
 
 # ---- coverage -----------------------------------------------------------------------------
@@ -434,7 +426,7 @@ def coverage_view(request):
         )
         if request.GET.get("export") == "xlsx":
             data = exports.coverage_xlsx(camp, area, rows, listing.iterator())
-            return _download(data, f"bao-phu-{camp.code}-{area.code}.xlsx", XLSX)
+            return attachment(data, f"bao-phu-{camp.code}-{area.code}.xlsx", XLSX)
         context.update(
             campaign=camp,
             area=area,
