@@ -152,6 +152,27 @@ def test_a_donation_dated_after_receiving_ends_is_refused(cast):
     assert not campaign.donations.exists()
 
 
+
+@time_machine.travel("2024-12-10 09:00 +0700", tick=False)
+def test_a_refused_donation_typed_in_leaves_no_donor_behind(cast):
+    from nhandao.donations.models import Donor
+
+    campaign = appeal(cast, status=CampaignStatus.RECEIVING)
+    entered = {
+        "organisation": cast.hanoi,
+        "campaign": campaign,
+        "received_on": date(2024, 12, 10),
+        "amount": 500_000,
+        "donor_kind": "individual",
+        "donor_name": "Nguyễn Văn An",
+        "donor_phone": "0912345678",
+        "consent_publish": False,
+    }
+    with pytest.raises(donation_actions.DonationRefused):
+        donation_actions.record_entered_donation(cast.hn_accountant, "cash", entered)
+    assert not Donor.objects.filter(phone="0912345678").exists()
+    assert not campaign.donations.exists()
+
 def test_figures_of_provincial_and_commune_parts_roll_up(cast):
     national = actions.create_campaign(
         cast.root,

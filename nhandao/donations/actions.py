@@ -256,3 +256,39 @@ def import_statement(
         actor, bank_account, filename=filename, data=data, campaign=campaign, options=options
     )
     return run_statement(actor, statement)
+
+
+@transaction.atomic
+def record_entered_donation(actor, channel: str, data: dict) -> Donation:
+    """A cash or in-kind donation typed into the form (page or API). A donor record is kept
+    only when the donor can be recognised again (a phone or an ID code) and is not anonymous;
+    otherwise the name stays on the donation. Atomic: a refused donation leaves no donor."""
+    anonymous = data["donor_kind"] == "anonymous"
+    donor = None
+    if not anonymous and (data.get("donor_phone") or data.get("donor_code")):
+        donor = find_or_create_donor(
+            actor,
+            data["organisation"],
+            name=data["donor_name"],
+            kind=data["donor_kind"],
+            phone=data.get("donor_phone") or "",
+            code=data.get("donor_code") or "",
+            address=data.get("donor_address") or "",
+            consent_publish=data["consent_publish"],
+        )
+    return record_donation(
+        actor,
+        organisation=data["organisation"],
+        channel=channel,
+        received_on=data["received_on"],
+        amount=data["amount"],
+        campaign=data.get("campaign"),
+        donor=donor,
+        donor_name="" if anonymous else data["donor_name"],
+        goods_item=data.get("goods_item") or "",
+        goods_quantity=data.get("goods_quantity"),
+        goods_unit=data.get("goods_unit") or "",
+        earmark_kind=data.get("earmark_kind") or "",
+        earmark_ref=data.get("earmark_ref") or "",
+        note=data.get("note") or "",
+    )

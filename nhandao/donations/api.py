@@ -10,7 +10,6 @@ from ninja.pagination import PageNumberPagination, paginate
 from nhandao.api import FormInvalid
 from nhandao.donations import actions, forms, receipts
 from nhandao.donations.models import BankAccount, Donation, Donor, Statement
-from nhandao.donations.views import StatementUploadForm, _record_from_form
 from nhandao.orgs import access
 
 router = Router(tags=["Tiếp nhận ủng hộ"])
@@ -165,9 +164,11 @@ def create_donation(request, payload: DonationIn):
     form = forms.DonationForm(data, actor=request.auth, channel=channel)
     if not form.is_valid():
         raise FormInvalid(form)
-    donation = _record_from_form(request.auth, form, channel)
-    if donation is None:
-        raise FormInvalid(form)
+    try:
+        donation = actions.record_entered_donation(request.auth, channel, form.cleaned_data)
+    except actions.DonationRefused as exc:
+        form.add_error(None, str(exc))
+        raise FormInvalid(form) from exc
     return 201, donation
 
 
@@ -187,7 +188,7 @@ def upload_statement(
     account = access.get_for_user(
         BankAccount.objects.select_related("organisation"), request.auth, account_id, "money"
     )
-    form = StatementUploadForm(
+    form = forms.StatementUploadForm(
         {"layout": layout, "campaign": campaign, "number_format": number_format},
         {"file": file},
         actor=request.auth,

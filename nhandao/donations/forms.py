@@ -6,6 +6,7 @@ from django import forms
 
 from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.campaigns.models import Campaign, CampaignStatus
+from nhandao.donations.importers import FIELD_LABELS, LAYOUTS
 from nhandao.donations.models import Bank, BankAccount, Channel, DonorKind, EarmarkKind
 from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
 
@@ -144,3 +145,70 @@ class BankAccountForm(ActorForm):
         if bank and number and BankAccount.objects.filter(bank=bank, number=number).exists():
             self.add_error("number", "Tài khoản này đã được khai báo.")
         return data
+
+
+NUMBER_FORMATS = [
+    ("auto", "Tự nhận diện"),
+    ("dot", "1.000.000 / 400.000,00"),
+    ("comma", "50,000 / 50,000.00"),
+]
+MAPPED = ["date", "time", "reference", "debit", "credit", "amount", "balance", "description"]
+
+
+class StatementUploadForm(forms.Form):
+    file = forms.FileField(label="Tệp sao kê (.csv hoặc .xlsx)")
+    layout = forms.ChoiceField(
+        label="Mẫu sao kê",
+        choices=[
+            ("auto", "Tự nhận diện"),
+            *[(k, v.label) for k, v in LAYOUTS.items()],
+            ("custom", "Ánh xạ cột (tệp ngân hàng khác)"),
+        ],
+    )
+    campaign = CampaignCodeField(
+        None, label="Chiến dịch mặc định (mã, không bắt buộc)", required=False
+    )
+    number_format = forms.ChoiceField(label="Định dạng số", choices=NUMBER_FORMATS)
+    header_row = forms.IntegerField(
+        label="Dòng tiêu đề (số thứ tự, để trống = tự tìm)", required=False, min_value=1
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.for_user(actor)
+        for name in MAPPED:
+            self.fields[f"col_{name}"] = forms.CharField(
+                label=f"Cột “{FIELD_LABELS[name]}” (tên tiêu đề trong tệp)",
+                required=False,
+                max_length=100,
+            )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
+            raise forms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
+        if upload.size > 200 * 1024 * 1024:
+            raise forms.ValidationError("Tệp lớn hơn 200 MB.")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("layout") == "custom":
+            if not data.get("col_date"):
+                self.add_error("col_date", "Hãy nhập tên cột ngày.")
+            if not data.get("col_description"):
+                self.add_error("col_description", "Hãy nhập tên cột nội dung.")
+            if not (data.get("col_amount") or data.get("col_credit") or data.get("col_debit")):
+                self.add_error("col_amount", "Hãy nhập cột số tiền, hoặc cột ghi nợ/ghi có.")
+        return data
+
+    def options(self) -> dict:
+        data = self.cleaned_data
+        custom = data["layout"] == "custom"
+        columns = {name: data[f"col_{name}"] for name in MAPPED if data.get(f"col_{name}")}
+        return {
+            "layout": "" if custom or data["layout"] == "auto" else data["layout"],
+            "columns": columns if custom else None,
+            "header_row": data.get("header_row"),
+            "number_format": "" if data["number_format"] == "auto" else data["number_format"],
+        }

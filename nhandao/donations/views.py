@@ -1,7 +1,6 @@
 """Pages for donations, donors, bank accounts, statements (upload, preview, progress,
 reconciliation, rejected rows) and receipts (issue, print, public verification)."""
 
-from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,11 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.campaigns.models import Campaign
 from nhandao.campaigns.views import get_campaign
 from nhandao.donations import actions, exports, forms, receipts
-from nhandao.donations.importers import FIELD_LABELS, LAYOUTS, StatementError
+from nhandao.donations.importers import StatementError
 from nhandao.donations.models import (
     BankAccount,
     Channel,
@@ -128,36 +126,9 @@ def donation_create(request, channel):
 
 
 def _record_from_form(actor, form, channel):
-    data = form.cleaned_data
-    donor = None
-    if data["donor_kind"] != "anonymous" and (data.get("donor_phone") or data.get("donor_code")):
-        donor = actions.find_or_create_donor(
-            actor,
-            data["organisation"],
-            name=data["donor_name"],
-            kind=data["donor_kind"],
-            phone=data.get("donor_phone") or "",
-            code=data.get("donor_code") or "",
-            address=data.get("donor_address") or "",
-            consent_publish=data["consent_publish"],
-        )
+    """The donation typed into `form`, or None with the refusal shown on the form."""
     try:
-        return actions.record_donation(
-            actor,
-            organisation=data["organisation"],
-            channel=channel,
-            received_on=data["received_on"],
-            amount=data["amount"],
-            campaign=data.get("campaign"),
-            donor=donor,
-            donor_name="" if data["donor_kind"] == "anonymous" else data["donor_name"],
-            goods_item=data.get("goods_item") or "",
-            goods_quantity=data.get("goods_quantity"),
-            goods_unit=data.get("goods_unit") or "",
-            earmark_kind=data.get("earmark_kind") or "",
-            earmark_ref=data.get("earmark_ref") or "",
-            note=data.get("note") or "",
-        )
+        return actions.record_entered_donation(actor, channel, form.cleaned_data)
     except actions.DonationRefused as exc:
         form.add_error(None, str(exc))
         return None
@@ -283,79 +254,12 @@ def bank_account_list(request):
     )
 
 
-NUMBER_FORMATS = [
-    ("auto", "Tự nhận diện"),
-    ("dot", "1.000.000 / 400.000,00"),
-    ("comma", "50,000 / 50,000.00"),
-]
-MAPPED = ["date", "time", "reference", "debit", "credit", "amount", "balance", "description"]
-
-
-class StatementUploadForm(djforms.Form):
-    file = djforms.FileField(label="Tệp sao kê (.csv hoặc .xlsx)")
-    layout = djforms.ChoiceField(
-        label="Mẫu sao kê",
-        choices=[
-            ("auto", "Tự nhận diện"),
-            *[(k, v.label) for k, v in LAYOUTS.items()],
-            ("custom", "Ánh xạ cột (tệp ngân hàng khác)"),
-        ],
-    )
-    campaign = CampaignCodeField(
-        None, label="Chiến dịch mặc định (mã, không bắt buộc)", required=False
-    )
-    number_format = djforms.ChoiceField(label="Định dạng số", choices=NUMBER_FORMATS)
-    header_row = djforms.IntegerField(
-        label="Dòng tiêu đề (số thứ tự, để trống = tự tìm)", required=False, min_value=1
-    )
-
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.for_user(actor)
-        for name in MAPPED:
-            self.fields[f"col_{name}"] = djforms.CharField(
-                label=f"Cột “{FIELD_LABELS[name]}” (tên tiêu đề trong tệp)",
-                required=False,
-                max_length=100,
-            )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            raise djforms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
-        if upload.size > 200 * 1024 * 1024:
-            raise djforms.ValidationError("Tệp lớn hơn 200 MB.")
-        return upload
-
-    def clean(self):
-        data = super().clean()
-        if data.get("layout") == "custom":
-            if not data.get("col_date"):
-                self.add_error("col_date", "Hãy nhập tên cột ngày.")
-            if not data.get("col_description"):
-                self.add_error("col_description", "Hãy nhập tên cột nội dung.")
-            if not (data.get("col_amount") or data.get("col_credit") or data.get("col_debit")):
-                self.add_error("col_amount", "Hãy nhập cột số tiền, hoặc cột ghi nợ/ghi có.")
-        return data
-
-    def options(self) -> dict:
-        data = self.cleaned_data
-        custom = data["layout"] == "custom"
-        columns = {name: data[f"col_{name}"] for name in MAPPED if data.get(f"col_{name}")}
-        return {
-            "layout": "" if custom or data["layout"] == "auto" else data["layout"],
-            "columns": columns if custom else None,
-            "header_row": data.get("header_row"),
-            "number_format": "" if data["number_format"] == "auto" else data["number_format"],
-        }
-
-
 @login_required
 def statement_upload(request, pk):
     account = access.get_for_user(
         BankAccount.objects.select_related("organisation", "campaign"), request.user, pk, "money"
     )
-    form = StatementUploadForm(
+    form = forms.StatementUploadForm(
         request.POST or None,
         request.FILES or None,
         actor=request.user,
