@@ -54,6 +54,7 @@ class SupportKind(models.TextChoices):
     GIFT = "gift", "Quà tặng"
     HOUSE = "house", "Nhà nhân đạo"
     COW = "cow", "Bò (ngân hàng bò)"
+    LIVELIHOOD = "livelihood", "Sinh kế khác (thuyền, giống, vốn…)"
     SCHOLARSHIP = "scholarship", "Học bổng"
     HEALTH_INSURANCE = "health_insurance", "Thẻ bảo hiểm y tế"
     MEDICAL = "medical", "Hỗ trợ khám chữa bệnh"

@@ -52,12 +52,12 @@ class DistributionKind(models.TextChoices):
 
 
 # The registry's support history (beneficiaries.SupportKind) has its own list; each round kind
-# is written there as the closest kind (the registry's "cow bank" is its livelihood kind).
+# is written there as the closest kind.
 SUPPORT_KIND = {
     "cash": "cash",
     "gift": "gift",
     "house": "house",
-    "livelihood": "cow",
+    "livelihood": "livelihood",
     "scholarship": "scholarship",
     "health_insurance": "health_insurance",
     "medicine": "medical",
