@@ -27,6 +27,8 @@ FIELDS = [
     "target_gifts",
     "target_people",
     "transfer_memo",
+    "goods_dropoff",
+    "auto_receipts",
     "status",
 ]
 

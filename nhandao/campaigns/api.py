@@ -30,6 +30,8 @@ class CampaignOut(Schema):
     target_gifts: int | None
     target_people: int | None
     transfer_memo: str
+    goods_dropoff: str
+    auto_receipts: bool
 
 
 class ChannelTotal(Schema):
@@ -71,6 +73,8 @@ class CampaignIn(Schema):
     target_gifts: int | None = None
     target_people: int | None = None
     transfer_memo: str = ""
+    goods_dropoff: str = ""
+    auto_receipts: bool = False
 
 
 class StatusIn(Schema):

@@ -47,6 +47,10 @@ def seed(actor, network) -> dict:
         distribution_end=date(2024, 12, 25),
         target_amount=1_000_000_000_000,
         transfer_memo="YAGI2024",
+        goods_dropoff=(
+            "Kho Ban Cứu trợ Trung ương, 46 Tràng Thi, Hoàn Kiếm, Hà Nội; 7h30–21h hằng ngày.\n"
+            "Đang cần: nước uống đóng chai, mì tôm, áo phao, thuốc tiêu chảy, áo mưa."
+        ),
     )
     yagi_hn = actions.create_campaign(
         actor,

@@ -51,6 +51,15 @@ class CampaignForm(ActorForm):
     transfer_memo = forms.CharField(
         label="Mã nội dung chuyển khoản (chữ và số, 4–25 ký tự)", max_length=25, required=False
     )
+    goods_dropoff = forms.CharField(
+        label="Nơi và giờ nhận hiện vật, mặt hàng đang cần",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    auto_receipts = forms.BooleanField(
+        label="Tự động cấp biên nhận cho khoản ủng hộ có tên người ủng hộ", required=False
+    )
 
     def __init__(self, *args, instance: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,10 +151,14 @@ class CampaignForm(ActorForm):
             "target_gifts",
             "target_people",
             "transfer_memo",
+            "goods_dropoff",
+            "auto_receipts",
             "co_organisers",
         ]
         values = {name: data.get(name) for name in names}
         values["theme"] = values["theme"] or ""
+        values["goods_dropoff"] = values["goods_dropoff"] or ""
+        values["auto_receipts"] = bool(values["auto_receipts"])
         values["co_organisers"] = list(values["co_organisers"] or [])
         if self.instance is None:
             values["code"] = data["code"]

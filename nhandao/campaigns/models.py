@@ -108,6 +108,16 @@ class Campaign(models.Model):
         blank=True,
         help_text="Mã ghi trong nội dung chuyển khoản để tự nhận diện chiến dịch, ví dụ YAGI2024",
     )
+    goods_dropoff = models.TextField(
+        "nơi và giờ nhận hiện vật",
+        blank=True,
+        help_text="Địa chỉ, thời gian nhận hàng cứu trợ và những mặt hàng đang cần",
+    )
+    auto_receipts = models.BooleanField(
+        "tự động cấp biên nhận",
+        default=False,
+        help_text="Cấp biên nhận ngay khi ghi nhận khoản ủng hộ có tên người ủng hộ",
+    )
     status = models.CharField(
         "tình trạng", max_length=12, choices=CampaignStatus.choices, default=S.DRAFT
     )

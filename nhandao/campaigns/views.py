@@ -176,6 +176,8 @@ def campaign_edit(request, pk):
         "target_gifts": campaign.target_gifts,
         "target_people": campaign.target_people,
         "transfer_memo": campaign.transfer_memo,
+        "goods_dropoff": campaign.goods_dropoff,
+        "auto_receipts": campaign.auto_receipts,
     }
     form = forms.CampaignForm(
         request.POST or None, actor=request.user, instance=campaign, initial=initial
