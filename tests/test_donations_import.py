@@ -125,6 +125,21 @@ def test_reimporting_the_same_file_adds_nothing(cast, vcb):
     ) == counts
 
 
+def test_the_same_file_is_recognised_by_its_checksum_and_the_same_lines_by_their_keys(
+    cast, vcb
+):
+    first = do_import(cast.root, vcb, VCB)
+    again = do_import(cast.root, vcb, VCB)
+    assert "đã được nhập" in again.progress_note and str(first.pk) in again.progress_note
+    # The same lines re-saved by a spreadsheet (CRLF line ends): another checksum, so every
+    # line is read and checked again, and still nothing is added.
+    resaved = (FIXTURES / VCB).read_bytes().replace(b"\n", b"\r\n")
+    third = do_import(cast.root, vcb, data=resaved, filename=VCB)
+    assert third.checksum != first.checksum and "đã được nhập" not in third.progress_note
+    assert third.added == 0 and third.already_present == 360
+    assert StatementLine.objects.count() == 360 and Donation.objects.count() == 359
+
+
 def test_an_overlapping_period_adds_only_the_new_lines(cast, vcb):
     text = (FIXTURES / VCB).read_text(encoding="utf-8").splitlines()
     first = "\n".join(text[:201]) + "\n"

@@ -1,0 +1,151 @@
+"""Bank statement import: read (polars for CSV, python-calamine for XLSX), recognise the
+layout, validate every row (Vietnamese messages naming row, column and reason), check the
+running balance, then write all or nothing with set-based inserts.
+
+    parsed = read_statement(data, filename, layout="auto", mapping=None)   # reading.py
+    checked = validate(parsed, bank_account, campaigns)                    # checking.py
+    result = commit(statement, checked, actor)                             # writing.py
+    run_import(statement, data) does the three, after the checks on the file as a whole.
+
+Natural key of a line: (account, date, reference, direction, amount, n) where n counts the
+same tuple earlier in the file (banks reuse a reference for several lines of a day); when a
+line has no reference, (account, date, direction, amount, folded message, n). Re-importing a
+file or an overlapping period therefore adds nothing; the very same file (same checksum, same
+account) is recognised before it is even read.
+"""
+
+import logging
+import re
+import time
+
+from django.db import models
+from django.utils import timezone
+
+from nhandao.donations.importers.checking import error, validate
+from nhandao.donations.importers.layouts import (
+    FIELD_LABELS,
+    FIELDS,
+    LAYOUTS,
+    Checked,
+    Parsed,
+    StatementError,
+)
+from nhandao.donations.importers.names import fold_expr
+from nhandao.donations.importers.reading import checksum, read_statement
+from nhandao.donations.importers.writing import commit, progress
+from nhandao.donations.models import Statement, StatementStatus
+
+__all__ = [
+    "FIELDS",
+    "FIELD_LABELS",
+    "LAYOUTS",
+    "Checked",
+    "Parsed",
+    "StatementError",
+    "account_in_filename",
+    "campaigns_for",
+    "checksum",
+    "commit",
+    "fold_expr",
+    "read_statement",
+    "run_import",
+    "validate",
+]
+
+log = logging.getLogger(__name__)
+
+
+def campaigns_for(bank_account, default=None) -> list:
+    """Campaigns a statement of this account can credit: the default (chosen at upload or
+    the account's own) and every campaign with a memo organised by or with its owner."""
+    from nhandao.campaigns.models import Campaign
+
+    chosen = default or bank_account.campaign
+    found = {}
+    if chosen is not None:
+        chosen._is_default = True
+        found[chosen.pk] = chosen
+    org = bank_account.organisation
+    with_memo = (
+        Campaign.objects.exclude(transfer_memo="")
+        .filter(models.Q(organisation=org) | models.Q(co_organisers=org))
+        .distinct()
+    )
+    for campaign in with_memo:
+        found.setdefault(campaign.pk, campaign)
+    return list(found.values())
+
+
+def account_in_filename(filename: str) -> str:
+    match = re.search(r"(?:^|[_\-\s])(\d{8,20})(?:[_\-\s.]|$)", filename or "")
+    return match.group(1) if match else ""
+
+
+def run_import(
+    statement,
+    data: bytes,
+    *,
+    actor=None,
+    layout="auto",
+    mapping=None,
+    header_row=None,
+    number_format="auto",
+) -> dict:
+    """The whole pipeline for one stored Statement record."""
+    bank_account = statement.bank_account
+    earlier = (
+        Statement.objects.filter(
+            bank_account=bank_account, checksum=statement.checksum, status=StatementStatus.DONE
+        )
+        .exclude(pk=statement.pk)
+        .order_by("pk")
+        .first()
+    )
+    if earlier is not None:
+        return _same_file_again(statement, earlier)
+    statement.status = StatementStatus.RUNNING
+    statement.progress, statement.progress_note = 5, "Đang đọc tệp"
+    statement.save(update_fields=["status", "progress", "progress_note"])
+    named = account_in_filename(statement.filename)
+    try:
+        if named and named != bank_account.number:
+            raise StatementError(
+                f"Tệp sao kê của tài khoản {named}, không phải tài khoản {bank_account.number} "
+                "đã chọn."
+            )
+        parsed = read_statement(
+            data, statement.filename, layout, mapping, header_row, number_format
+        )
+        progress(statement, 30, "Đang kiểm tra từng dòng")
+        started = time.perf_counter()
+        checked = validate(parsed, bank_account, campaigns_for(bank_account, statement.campaign))
+        log.info("statement %s validated in %.2f s", statement.pk, time.perf_counter() - started)
+    except StatementError as exc:
+        statement.status = StatementStatus.REJECTED
+        statement.errors = [error(0, "", str(exc))]
+        statement.progress, statement.finished_at = 100, timezone.now()
+        statement.save()
+        return statement.summary()
+    return commit(statement, checked, actor)
+
+
+def _same_file_again(statement, earlier) -> dict:
+    """The very file already imported into this account: every line is already present, so
+    say so without reading it again (the counts are the earlier import's)."""
+    for name in (
+        "layout", "lines", "credit_lines", "debit_lines", "credits_total", "debits_total",
+        "opening_balance", "closing_balance", "balance_breaks",
+    ):  # fmt: skip
+        setattr(statement, name, getattr(earlier, name))
+    statement.added = statement.rejected = statement.matched = statement.unmatched = 0
+    statement.already_present = earlier.added + earlier.already_present
+    statement.errors = []
+    statement.status = StatementStatus.DONE
+    statement.progress = 100
+    statement.progress_note = (
+        f"Tệp này đã được nhập ngày {timezone.localtime(earlier.created_at):%d/%m/%Y} "
+        f"(sao kê số {earlier.pk}): không thêm dòng nào."
+    )[:120]
+    statement.finished_at = timezone.now()
+    statement.save()
+    return statement.summary()

@@ -1,0 +1,317 @@
+"""Checking every row: amounts, dates, directions, the running balance, duplicates, natural
+keys, campaigns (memo, deadlines) and donor names."""
+
+import hashlib
+import logging
+
+import polars as pl
+
+from nhandao.donations.importers.layouts import FIELD_LABELS, OUTGOING_RE, Checked, Parsed
+from nhandao.donations.importers.names import (
+    CT_RE,
+    LEAD_NAME_RE,
+    PREFIX_RE,
+    fold_expr,
+    plausible_name,
+)
+from nhandao.donations.importers.reading import _amount_expr, _date_expr
+from nhandao.lib.money import format_vnd
+from nhandao.lib.text import fold
+
+log = logging.getLogger(__name__)
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def vnd(amount: int) -> str:
+    return format_vnd(amount, symbol=False)
+
+
+def error(row, column, reason, values=None):
+    return {"row": int(row), "column": column, "reason": reason, "values": values or {}}
+
+
+def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:
+    """Check every row; compute directions, amounts, keys, donors, campaigns."""
+    f = parsed.frame
+    cols = parsed.layout.columns
+    fmt = parsed.number_format
+    f = f.with_columns(
+        _date_expr("date").alias("d"),
+        _amount_expr("debit", fmt).alias("debit_v"),
+        _amount_expr("credit", fmt).alias("credit_v"),
+        _amount_expr("amount", fmt).alias("amount_v"),
+        _amount_expr("balance", fmt).alias("balance_v"),
+    )
+    errors: list[dict] = []
+    raw_cols = [
+        "date",
+        "time",
+        "reference",
+        "debit",
+        "credit",
+        "amount",
+        "balance",
+        "description",
+        "account",
+    ]
+    label = {k: cols.get(k, FIELD_LABELS[k]) for k in FIELD_LABELS}
+
+    def add(mask: pl.Expr, column: str, reason: str):
+        bad = f.filter(mask).select(["row_no", *raw_cols])
+        for row in bad.iter_rows(named=True):
+            values = {cols[k]: row[k] for k in raw_cols if k in cols}
+            errors.append(error(row["row_no"], label[column], reason, values))
+
+    add(pl.col("date") == "", "date", "Thiếu ngày giao dịch.")
+    add(
+        (pl.col("date") != "") & pl.col("d").is_null(),
+        "date",
+        "Ngày không đọc được (dùng dd/mm/yyyy hoặc yyyy-mm-dd).",
+    )
+    for name in ("debit", "credit", "amount", "balance"):
+        if name in cols:
+            add(
+                (pl.col(name) != "") & pl.col(f"{name}_v").is_null(),
+                name,
+                "Số tiền không đọc được (ví dụ hợp lệ: 1.000.000 hoặc 50,000 hoặc 400.000,00).",
+            )
+
+    if "amount" in cols:
+        signed = pl.col("amount_v")
+        if parsed.layout.unsigned_amount:
+            outgoing = fold_expr(pl.col("description")).str.contains(OUTGOING_RE)
+            signed = pl.when(outgoing).then(-pl.col("amount_v")).otherwise(pl.col("amount_v"))
+        f = f.with_columns(signed.alias("signed"))
+        add(pl.col("amount") == "", "amount", "Thiếu số tiền.")
+        add(pl.col("amount_v") == 0, "amount", "Số tiền bằng 0.")
+        if parsed.layout.unsigned_amount:
+            add(pl.col("amount_v") < 0, "amount", "Số tiền âm trong cột không mang dấu.")
+    else:
+        f = f.with_columns(
+            (pl.col("credit_v").fill_null(0) - pl.col("debit_v").fill_null(0)).alias("signed")
+        )
+        has_debit, has_credit = pl.col("debit") != "", pl.col("credit") != ""
+        both = (
+            has_debit
+            & has_credit
+            & (pl.col("debit_v").fill_null(0) != 0)
+            & (pl.col("credit_v").fill_null(0) != 0)
+        )
+        add(both, "credit", "Dòng có cả số ghi nợ và số ghi có.")
+        add(
+            ~has_debit & ~has_credit,
+            "credit" if "credit" in cols else "debit",
+            "Thiếu số tiền (cả ghi nợ và ghi có đều trống).",
+        )
+        add(
+            (pl.col("credit_v") < 0) | (pl.col("debit_v") < 0),
+            "credit" if "credit" in cols else "debit",
+            "Số tiền âm.",
+        )
+        readable = ~(
+            (has_debit & pl.col("debit_v").is_null()) | (has_credit & pl.col("credit_v").is_null())
+        )
+        add(
+            (has_debit | has_credit) & readable & ~both & (pl.col("signed") == 0),
+            "credit" if "credit" in cols else "debit",
+            "Số tiền bằng 0.",
+        )
+
+    if "account" in cols:
+        digits = pl.col("account").str.replace_all(r"\D", "")
+        add(
+            digits != bank_account.number,
+            "account",
+            f"Dòng của tài khoản khác, không phải tài khoản {bank_account.number}.",
+        )
+
+    # Exact duplicates of a line that carries a reference.
+    if "reference" in cols:
+        key_cols = [
+            "date",
+            "time",
+            "reference",
+            "debit",
+            "credit",
+            "amount",
+            "balance",
+            "description",
+        ]
+        dup = (
+            f.filter(pl.col("reference") != "")
+            .with_columns(pl.col("row_no").min().over(key_cols).alias("first_row"))
+            .filter(pl.col("row_no") != pl.col("first_row"))
+        )
+        for row in dup.select(["row_no", "first_row", *raw_cols]).iter_rows(named=True):
+            values = {cols[k]: row[k] for k in raw_cols if k in cols}
+            errors.append(
+                error(
+                    row["row_no"],
+                    label["reference"],
+                    f"Dòng trùng lặp với dòng {row['first_row']}.",
+                    values,
+                )
+            )
+
+    # Running balance: balance = previous balance + credit − debit.
+    breaks = []
+    opening = closing = None
+    if "balance" in cols:
+        b = f.select(["row_no", "signed", "balance_v", "reference"]).with_columns(
+            pl.col("balance_v").shift(1).alias("prev")
+        )
+        gaps = b.filter(
+            pl.col("prev").is_not_null()
+            & pl.col("balance_v").is_not_null()
+            & (pl.col("prev") + pl.col("signed").fill_null(0) != pl.col("balance_v"))
+        )
+        for row in gaps.iter_rows(named=True):
+            implied = row["balance_v"] - row["prev"]
+            breaks.append(
+                {
+                    "row": row["row_no"],
+                    "reference": row["reference"],
+                    "previous_balance": row["prev"],
+                    "balance": row["balance_v"],
+                    "amount_in_file": row["signed"] or 0,
+                    "implied_amount": implied,
+                    "reason": (
+                        f"Số dư không liên tục: số dư trước {vnd(row['prev'])} + số tiền "
+                        f"{vnd(row['signed'] or 0)} ≠ số dư {vnd(row['balance_v'])}; theo số "
+                        f"dư, số tiền của dòng là {vnd(implied)} đồng."
+                    ),
+                }
+            )
+            errors.append(error(row["row_no"], label["balance"], breaks[-1]["reason"]))
+        first = b.filter(pl.col("balance_v").is_not_null()).head(1)
+        if first.height:
+            opening = first["balance_v"][0] - (first["signed"][0] or 0)
+            closing = b.filter(pl.col("balance_v").is_not_null())["balance_v"][-1]
+
+    errors.sort(key=lambda e: (e["row"], e["column"]))
+    bad_rows = {e["row"] for e in errors}
+    good = f.filter(~pl.col("row_no").is_in(list(bad_rows))) if bad_rows else f
+    good = good.with_columns(
+        pl.when(pl.col("signed") > 0).then(pl.lit("C")).otherwise(pl.lit("D")).alias("direction"),
+        pl.col("signed").abs().alias("value"),
+    )
+    credits = good.filter(pl.col("direction") == "C")
+    debits = good.filter(pl.col("direction") == "D")
+    checked = Checked(
+        parsed=parsed,
+        rows=good,
+        errors=errors,
+        balance_breaks=breaks,
+        lines=f.height,
+        credit_lines=credits.height,
+        debit_lines=debits.height,
+        credits_total=int(credits["value"].sum() or 0),
+        debits_total=int(debits["value"].sum() or 0),
+        opening_balance=opening,
+        closing_balance=closing,
+        rejected_rows=len(bad_rows),
+    )
+    if not errors:
+        _refuse_late_lines(checked, bank_account, campaigns)
+    return checked
+
+
+def _refuse_late_lines(checked: Checked, bank_account, campaigns) -> None:
+    """Assign each credit line to a campaign and refuse those past the receiving deadline."""
+    rows = _with_keys_and_campaigns(checked.rows, bank_account, campaigns)
+    checked.rows = rows
+    by_id = {c.pk: c for c in campaigns if c is not None}
+    late = rows.filter(pl.col("late"))
+    for row in late.select(["row_no", "campaign_id", "d"]).iter_rows(named=True):
+        reason = by_id[row["campaign_id"]].refusal_for(row["d"])
+        checked.errors.append(error(row["row_no"], checked.parsed.layout.columns["date"], reason))
+    if checked.errors:
+        checked.rejected_rows = len({e["row"] for e in checked.errors})
+
+
+def _with_keys_and_campaigns(rows: pl.DataFrame, bank_account, campaigns) -> pl.DataFrame:
+    rows = rows.with_columns(fold_expr(pl.col("description")).alias("description_key"))
+    # n = how many lines with the same key came earlier in the file; the message is part of
+    # the key only when there is no reference.
+    account = bank_account.number
+    day, value = pl.col("d").cast(pl.Utf8), pl.col("value").cast(pl.Utf8)
+    by_reference = pl.concat_str(
+        [pl.lit(f"r|{account}|"), day, pl.lit("|"), pl.col("reference"), pl.lit("|"),
+         pl.col("direction"), pl.lit("|"), value]
+    )  # fmt: skip
+    by_text = pl.concat_str(
+        [pl.lit(f"t|{account}|"), day, pl.lit("|"), pl.col("direction"), pl.lit("|"), value,
+         pl.lit("|"), pl.col("description_key")]
+    )  # fmt: skip
+    rows = rows.with_columns(
+        pl.when(pl.col("reference") != "").then(by_reference).otherwise(by_text).alias("key0")
+    )
+    rows = rows.with_columns(
+        pl.concat_str(
+            [pl.col("key0"), pl.lit("|"), pl.int_range(pl.len()).over("key0").cast(pl.Utf8)]
+        ).alias("key_text")
+    )
+    # Campaign: the memo in the message wins, then the statement's/account's campaign.
+    default, memo_campaigns = None, []
+    for campaign in campaigns:
+        if campaign is None:
+            continue
+        if campaign.transfer_memo:
+            memo_campaigns.append(campaign)
+        if default is None and getattr(campaign, "_is_default", False):
+            default = campaign
+    nospace = pl.col("description_key").str.replace_all(" ", "")
+    expr = pl.lit(default.pk if default else None, dtype=pl.Int64)
+    launch = pl.lit(default.launch_date if default else None, dtype=pl.Date)
+    for campaign in reversed(memo_campaigns):
+        memo = fold(campaign.transfer_memo).replace(" ", "")
+        hit = nospace.str.contains(memo, literal=True)
+        expr = pl.when(hit).then(pl.lit(campaign.pk, dtype=pl.Int64)).otherwise(expr)
+        launch = pl.when(hit).then(pl.lit(campaign.launch_date)).otherwise(launch)
+    rows = rows.with_columns(expr.alias("campaign_id"), launch.alias("launch"))
+    # Before a campaign's launch a credit belongs to the organisation's general fund.
+    rows = rows.with_columns(
+        pl.when(
+            (pl.col("direction") == "C")
+            & pl.col("launch").is_not_null()
+            & (pl.col("d") >= pl.col("launch"))
+        )
+        .then(pl.col("campaign_id"))
+        .otherwise(None)
+        .alias("campaign_id")
+    )
+    closes = {c.pk: c.receiving_closes_on() for c in campaigns if c is not None}
+    late = pl.lit(False)
+    for pk, day in closes.items():
+        if day is not None:
+            late = late | ((pl.col("campaign_id") == pk) & (pl.col("d") > pl.lit(day)))
+    rows = rows.with_columns(late.alias("late"))
+    # Donor: "CT tu <account> <NAME> toi …" gives name and account; else a leading name.
+    stripped = pl.col("description").str.replace(PREFIX_RE, "")
+    rows = rows.with_columns(
+        pl.col("description").str.extract(CT_RE, 1).fill_null("").alias("donor_account"),
+        pl.col("description")
+        .str.extract(CT_RE, 2)
+        .fill_null("")
+        .str.strip_chars()
+        .alias("ct_name"),
+        stripped.str.extract(LEAD_NAME_RE, 1).fill_null("").str.strip_chars().alias("lead_name"),
+    )
+    rows = rows.with_columns(
+        plausible_name(pl.col("ct_name")).alias("ct_ok"),
+        plausible_name(pl.col("lead_name")).alias("lead_ok"),
+    )
+    rows = rows.with_columns(
+        pl.when(pl.col("ct_ok") != "")
+        .then(pl.col("ct_ok"))
+        .otherwise(pl.col("lead_ok"))
+        .alias("donor_name"),
+        pl.when(pl.col("ct_ok") != "")
+        .then(pl.col("donor_account"))
+        .otherwise(pl.lit(""))
+        .alias("donor_account"),
+    )
+    sha1 = hashlib.sha1
+    keys = [sha1(text.encode()).hexdigest() for text in rows["key_text"].to_list()]  # noqa: S324
+    return rows.with_columns(pl.Series("natural_key", keys, dtype=pl.Utf8))
