@@ -163,8 +163,13 @@ class LedgerEntry(models.Model):
     The database refuses UPDATE and DELETE (migration 0003), like audit events.
     """
 
+    # no index of its own: the unique (account, seq) index serves it
     account = models.ForeignKey(
-        LedgerAccount, on_delete=models.PROTECT, related_name="entries", verbose_name="tài khoản"
+        LedgerAccount,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name="tài khoản",
+        db_index=False,
     )
     seq = models.PositiveBigIntegerField("số thứ tự")
     at = models.DateTimeField("ghi lúc")

@@ -197,6 +197,7 @@ class Donation(models.Model):
         on_delete=models.PROTECT,
         related_name="donations",
         verbose_name="chiến dịch",
+        db_index=False,  # the (campaign, received_on) index serves campaign lookups
     )
     donor = models.ForeignKey(
         Donor,
@@ -228,7 +229,12 @@ class Donation(models.Model):
     note = models.CharField("ghi chú", max_length=255, blank=True)
     reversed_at = models.DateTimeField("đã hủy lúc", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never searched by; one index less on the largest table
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -343,7 +349,10 @@ class Direction(models.TextChoices):
 class StatementLine(models.Model):
     """One bank line, stored once per account whatever file brought it (natural key)."""
 
-    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="lines")
+    # no index of its own: the unique (bank_account, natural_key) index serves it
+    bank_account = models.ForeignKey(
+        BankAccount, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="line_set")
     natural_key = models.CharField(max_length=40)
     row_no = models.PositiveIntegerField("dòng")
@@ -357,7 +366,12 @@ class StatementLine(models.Model):
     description_key = models.TextField(editable=False)
     donor_name = models.CharField("tên người chuyển (tách từ nội dung)", max_length=200, blank=True)
     campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # portal's (campaign_id, booked_on, id) index serves it
     )
 
     class Meta:

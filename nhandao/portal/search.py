@@ -12,13 +12,15 @@ How it stays fast (figures in docs/benchmarks.md, bench/bench_portal_search.py):
   "nguyen van" is found in a few hundred rows); a rarer one goes through the words index
   (SQLite FTS5 `portal_line_fts`, PostgreSQL GIN on to_tsvector('simple', …)), and its
   total is counted in the same query;
-- reference fragments: SQLite FTS5 trigram index, PostgreSQL pg_trgm;
+- reference fragments: SQLite FTS5 trigram index, PostgreSQL pg_trgm (a reference written
+  in the message is found by the words index, as a word prefix);
 - other totals are counted only up to COUNT_CAP ("hơn 1.000 dòng");
 - every query runs under a time budget (SQLite progress handler, PostgreSQL
   statement_timeout): a query that would take too long returns a Vietnamese message;
 - the same public query is answered from the cache for RESULT_SECONDS (run_cached).
 """
 
+import bisect
 import hashlib
 import random
 import re
@@ -38,6 +40,8 @@ COUNT_CAP = 1000
 SCAN_SHARE = 0.001  # a query held by ≥ 0.1 % of lines: walk the sort index, check each row
 SAMPLE_ROWS = 10_000  # lines sampled to estimate that share
 PREFIX_MIN = 6
+# checking a line found by the index costs about as much as merging 25 index entries
+ROW_CHECK_COST = 25
 ESTIMATE_ABOVE = 50_000  # lines: above this, common queries are estimated, not counted
 PAGE_BUDGET = 0.5  # seconds
 COUNT_BUDGET = 0.25
@@ -184,13 +188,37 @@ def is_prefix(words: list[str], i: int) -> bool:
 _SAMPLE: dict = {}
 
 
-def _sample() -> list[tuple[set, str]]:
-    """Word sets and texts of about SAMPLE_ROWS lines in random blocks (kept 10 minutes)."""
+@dataclass
+class Sample:
+    """About SAMPLE_ROWS lines in random blocks, as an inverted index: word → the sample rows
+    holding it. An estimate is a few set intersections (a loop over the 10,000 rows cost
+    8–14 ms per query)."""
+
+    expires: float
+    rows: int
+    total: int  # lines in the table (the span of ids)
+    words: dict = field(default_factory=dict)  # word → frozenset of row numbers
+    vocabulary: list = field(default_factory=list)  # the words, sorted (for prefixes)
+    references: list = field(default_factory=list)  # upper-cased references
+
+    def holding(self, word: str, prefix: bool) -> frozenset:
+        if not prefix:
+            return self.words.get(word, frozenset())
+        found = set()
+        i = bisect.bisect_left(self.vocabulary, word)
+        while i < len(self.vocabulary) and self.vocabulary[i].startswith(word):
+            found |= self.words[self.vocabulary[i]]
+            i += 1
+        return frozenset(found)
+
+
+def _sample() -> Sample:
+    """The sample of this database (kept 10 minutes per process)."""
     key = (connection.vendor, connection.settings_dict.get("NAME"))
     found = _SAMPLE.get(key)
-    if found and found[0] > time.monotonic():
-        return found[1]
-    rows = []
+    if found and found.expires > time.monotonic():
+        return found
+    texts, references = [], []
     table = sources.lines_table()
     with connection.cursor() as cursor:
         # two subqueries: SQLite answers MIN and MAX from the index only one at a time
@@ -202,31 +230,73 @@ def _sample() -> list[tuple[set, str]]:
             for _ in range(10):
                 start = rng.randint(low, max(low, high - block))
                 cursor.execute(
-                    f"SELECT description_key FROM {table} WHERE id BETWEEN %s AND %s",  # noqa: S608
+                    f"SELECT description_key, reference FROM {table} "  # noqa: S608
+                    "WHERE id BETWEEN %s AND %s",
                     [start, start + block - 1],
                 )
-                rows += [(set(r[0].split()), " " + r[0]) for r in cursor.fetchall()]
-    total = (high - low + 1) if low is not None else 0
-    _SAMPLE[key] = (time.monotonic() + 600, rows, total)
-    return rows
+                for text, reference in cursor.fetchall():
+                    texts.append(text)
+                    references.append((reference or "").upper())
+    words: dict = {}
+    for row, text in enumerate(texts):
+        for word in set(text.split()):
+            words.setdefault(word, []).append(row)
+    sample = Sample(
+        expires=time.monotonic() + 600,
+        rows=len(texts),
+        total=(high - low + 1) if low is not None else 0,
+        words={w: frozenset(rows) for w, rows in words.items()},
+        vocabulary=sorted(words),
+        references=references,
+    )
+    _SAMPLE[key] = sample
+    return sample
 
 
 def common_share(words: list[str]) -> float:
     """The share of lines (0..1) holding every word, estimated on the sample."""
-    rows = _sample()
-    if not rows:
+    return terms_share([(w, is_prefix(words, i)) for i, w in enumerate(words)])
+
+
+def terms_share(terms: list[tuple[str, bool]]) -> float:
+    """The share of lines holding every (word, as a prefix?) term, estimated on the sample."""
+    sample = _sample()
+    if not sample.rows or not terms:
         return 0.0
-    exact = [w for i, w in enumerate(words) if not is_prefix(words, i)]
-    prefixes = [" " + w for i, w in enumerate(words) if is_prefix(words, i)]
-    hits = 0
-    for tokens, text in rows:
-        if all(w in tokens for w in exact) and all(p in text for p in prefixes):
-            hits += 1
-    return hits / len(rows)
+    sets = sorted((sample.holding(w, prefix) for w, prefix in terms), key=len)
+    rows = set(sets[0])
+    for other in sets[1:]:
+        if not rows:
+            break
+        rows &= other
+    return len(rows) / sample.rows
 
 
-def _fts_match(words: list[str]) -> str:
-    return " AND ".join(f'"{w}"*' if is_prefix(words, i) else f'"{w}"' for i, w in enumerate(words))
+def index_terms(words: list[str]) -> list[tuple[str, bool]]:
+    """The terms to look up in the words index. A prefix ("nguyen"*) makes the index merge
+    the lists of every word that starts with it (400,000 lines for "nguyen"*: 150–200 ms);
+    when the other words alone are much rarer than the prefix, the index looks up only them
+    and each of their lines is checked for the prefix (LE HANH NGUYEN: 170 → 13 ms)."""
+    terms = [(w, is_prefix(words, i)) for i, w in enumerate(words)]
+    if len(terms) < 2 or not terms[-1][1]:
+        return terms
+    exact = terms[:-1]
+    if terms_share(exact) * ROW_CHECK_COST < terms_share(terms[-1:]):
+        return exact
+    return terms
+
+
+def reference_share(fragment: str) -> float:
+    """The share of lines whose reference holds this fragment, estimated on the sample."""
+    sample = _sample()
+    if not sample.rows:
+        return 0.0
+    fragment = fragment.upper()
+    return sum(fragment in r for r in sample.references) / sample.rows
+
+
+def _fts_match(terms: list[tuple[str, bool]]) -> str:
+    return " AND ".join(f'"{w}"*' if prefix else f'"{w}"' for w, prefix in terms)
 
 
 @dataclass
@@ -289,20 +359,33 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             conds.append(f"l.id IN ({sub})")
             mode = "index"
         elif in_message:
-            conds.append("(l.reference ILIKE %s OR l.description_key LIKE %s)")
-            params += [f"%{ref}%", f"%{_like_escape(token)}%"]
+            # as on SQLite: a fragment of the reference, or a word of the message starting
+            # with it (the words index; the message has no trigram index, see migration 0002)
+            conds.append(
+                "(l.reference ILIKE %s OR to_tsvector('simple', l.description_key)"
+                " @@ to_tsquery('simple', %s))"
+            )
+            params += [f"%{ref}%", f"{token}:*"]
         else:
             conds.append("l.reference ILIKE %s")
             params.append(f"%{ref}%")
+        if not sqlite and reference_share(q.reference) < SCAN_SHARE:
+            # a rare fragment: the trigram index gathers every match anyway, so the page
+            # query counts them too (a second, counting query cost as much again)
+            mode = "index"
     if q.words:
         share = common_share(q.words)
         scan = share >= SCAN_SHARE
+        terms = index_terms(q.words) if not scan else []
         if sqlite and not scan:
             mode = "index"
             conds.append(
                 "l.id IN (SELECT rowid FROM portal_line_fts WHERE portal_line_fts MATCH %s)"
             )
-            params.append(_fts_match(q.words))
+            params.append(_fts_match(terms))
+            if len(terms) < len(q.words):  # the prefix, checked on each line found
+                conds.append("(' ' || l.description_key) LIKE %s ESCAPE '\\'")
+                params.append(f"% {_like_escape(q.words[-1])}%")
         else:
             for i, w in enumerate(q.words):
                 prefix = is_prefix(q.words, i)
@@ -311,16 +394,17 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
                     params.append(f"% {_like_escape(w)}{'%' if prefix else ' %'}")
                 else:
                     # the regular expression keeps whole words (and checks the index's
-                    # candidates); a common query walks the sort index with it alone
-                    conds.append("l.description_key ~ %s")
+                    # candidates); a common query walks the sort index with it alone. A rare
+                    # one must go through the words index: `|| ''` keeps the planner off a
+                    # trigram index of the message (it chose one, 20,000 candidates, 580 ms)
+                    column = "l.description_key" if scan else "(l.description_key || '')"
+                    conds.append(f"{column} ~ %s")
                     params.append(f"(^| ){re.escape(w)}" + ("" if prefix else "( |$)"))
             if not sqlite and not scan:
+                # every match comes from the words index: count them in the page query
+                mode = "index"
                 conds.append("to_tsvector('simple', l.description_key) @@ to_tsquery('simple', %s)")
-                params.append(
-                    " & ".join(
-                        f"{w}:*" if is_prefix(q.words, i) else w for i, w in enumerate(q.words)
-                    )
-                )
+                params.append(" & ".join(f"{w}:*" if prefix else w for w, prefix in terms))
             if scan and not q.reference and q.amount is None:
                 mode = "scan"
                 index = _order_index(q) if sqlite else ""
@@ -457,7 +541,7 @@ def estimate_lines(share: float | None) -> int | None:
     one is simply counted)."""
     key = (connection.vendor, connection.settings_dict.get("NAME"))
     found = _SAMPLE.get(key)
-    total = found[2] if found else 0
+    total = found.total if found else 0
     if share is None or total <= ESTIMATE_ABOVE:
         return None
     return int(round(share * total, -2))
