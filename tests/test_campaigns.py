@@ -316,3 +316,36 @@ def test_the_api_lists_creates_and_moves_campaigns_within_reach(cast, login):
         content_type="application/json",
     )
     assert refused.status_code == 422 and "organisation" in refused.json()["errors"]
+
+
+def test_a_commune_takes_part_in_the_launched_campaigns_above_it_without_editing_them(
+    cast, login, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    launched = appeal(cast, status=CampaignStatus.RECEIVING)
+    draft = appeal(cast, code="NHAP", name="Chiến dịch còn nháp")
+    commune = login(cast.ba_dinh_accountant)  # (one test client: login() switches its user)
+    listing = commune.get("/chien-dich/").content.decode()
+    assert launched.name in listing and draft.name not in listing
+    assert commune.get(f"/chien-dich/{launched.pk}/").status_code == 200
+    assert commune.get(f"/chien-dich/{launched.pk}/sua/").status_code == 403
+    assert commune.get(f"/chien-dich/{draft.pk}/").status_code == 404
+    # another province's commune does not see Hà Nội's campaign
+    assert login(cast.tq_officer).get(f"/chien-dich/{launched.pk}/").status_code == 404
+    # the commune records a donation to it at its own fund; the campaign's total includes it
+    response = login(cast.ba_dinh_accountant).post(
+        "/ung-ho/them/cash/",
+        {
+            "organisation": cast.ba_dinh.code,
+            "campaign": launched.code,
+            "received_on": "10/09/2024",
+            "amount": "200000",
+            "donor_kind": "anonymous",
+            "donor_name": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    donation = launched.donations.get()
+    assert donation.organisation == cast.ba_dinh
+    page = login(cast.hn_manager).get(f"/chien-dich/{launched.pk}/").content.decode()
+    assert "200.000" in page

@@ -56,14 +56,19 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 class CampaignQuerySet(models.QuerySet):
     def for_user(self, user, perm: str = "view"):
-        """Campaigns whose organiser or one of whose co-organisers is within reach."""
+        """Campaigns whose organiser or one of whose co-organisers is within reach; to view,
+        also the launched campaigns of the organisations above (a commune chapter takes part
+        in its province's and the national campaigns: it sees them and records donations to
+        them, without editing them)."""
         from nhandao.orgs import access
 
         if access.is_everywhere(user):
             return self
         q = access.reach_q(user, perm, via="organisation")
-        co = access.reach_q(user, perm, via="co_organisers")
-        ids = self.model.objects.filter(q | co).values("pk")
+        q |= access.reach_q(user, perm, via="co_organisers")
+        if perm == "view":
+            q |= access.above_q(user, perm, via="organisation") & ~models.Q(status=S.DRAFT)
+        ids = self.model.objects.filter(q).values("pk")
         return self.filter(pk__in=ids)
 
     def search(self, query: str):

@@ -90,6 +90,20 @@ def reach_q(user, perm: str = "view", via: str = "") -> Q:
     return q
 
 
+def above_q(user, perm: str = "view", via: str = "") -> Q:
+    """A filter on `<via>path` selecting the organisations ABOVE those where `user` has
+    `perm` (their parents up to the root): what a commune chapter takes part in, such as a
+    national campaign, without reaching that organisation's records."""
+    if is_everywhere(user):
+        return Q()
+    above = set()
+    for path in reach_paths(user, perm):
+        parts = path.strip("/").split("/")[:-1]
+        above.update("/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+    field = f"{via}__path__in" if via else "path__in"
+    return Q(**{field: sorted(above)}) if above else Q(pk__in=[])
+
+
 def scope_orgs(queryset: QuerySet, user, perm: str = "view") -> QuerySet:
     return queryset.filter(reach_q(user, perm))
 
