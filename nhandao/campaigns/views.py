@@ -148,8 +148,7 @@ def _form_page(request, form, title, campaign=None, submit="Lưu"):
 
 @login_required
 def campaign_create(request):
-    if not access.can_anywhere(request.user, "edit"):
-        raise Http404("Không tìm thấy trang.")
+    access.require_anywhere(request.user, "edit")
     form = forms.CampaignForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         campaign = actions.create_campaign(request.user, **form.action_fields())

@@ -125,6 +125,13 @@ def can_anywhere(user, perm: str) -> bool:
     return is_everywhere(user) or bool(reach_paths(user, perm))
 
 
+def require_anywhere(user, perm: str) -> None:
+    """For pages that start something (create, upload, run) before an organisation is
+    chosen: 403 unless the user holds `perm` in at least one organisation."""
+    if not can_anywhere(user, perm):
+        raise PermissionDenied("Bạn không có quyền dùng chức năng này ở tổ chức nào.")
+
+
 def require(user, perm: str, org: Organisation | None) -> None:
     if not can(user, perm, org):
         raise PermissionDenied("Bạn không có quyền thực hiện việc này ở tổ chức này.")
