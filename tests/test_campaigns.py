@@ -255,7 +255,7 @@ def test_creating_a_campaign_through_the_page_needs_edit_rights(cast, login):
     campaign = Campaign.objects.get(code="TND-2025")
     assert campaign.status == "draft" and campaign.history.count() == 1
     denied = login(cast.hn_viewer).post("/chien-dich/tao/", form_data(code="X-1"))
-    assert denied.status_code == 404 and not Campaign.objects.filter(code="X-1").exists()
+    assert denied.status_code == 403 and not Campaign.objects.filter(code="X-1").exists()
     other = login(cast.tq_officer).post("/chien-dich/tao/", form_data(code="X-2"))
     assert "nằm ngoài phạm vi của bạn" in other.content.decode()
 
