@@ -261,3 +261,66 @@ def test_a_user_without_edit_rights_cannot_make_a_round(cast, funded):
             name="x",
             date=DAY,
         )
+
+
+def livelihood_round(cast, campaign):
+    return actions.create_round(
+        cast.hn_officer,
+        organisation=cast.hanoi,
+        campaign=campaign,
+        kind="livelihood",
+        name="Trao bò giống sau bão",
+        date=DAY,
+    )
+
+
+def test_a_livelihood_round_writes_livelihood_support_records(cast, hn_round, households):
+    rnd = livelihood_round(cast, hn_round.campaign)
+    actions.add_lines(cast.hn_officer, rnd, [("Dòng 1", households[0], None, 1_500_000, None)])
+    actions.set_round_status(cast.hn_officer, rnd, "open")
+    line = actions.confirm_line(cast.hn_officer, rnd.lines.get(), method="signature")
+    support = SupportRecord.objects.get(pk=line.support_record_id)
+    assert (support.kind, support.get_kind_display(), support.value) == (
+        "livelihood",
+        "Sinh kế khác (thuyền, giống, vốn…)",
+        1_500_000,
+    )
+
+
+def test_a_cow_from_the_cow_bank_is_an_overlap_for_a_livelihood_round(cast, hn_round, households):
+    # a cow given months earlier (also how livelihood rounds were recorded before the
+    # registry had a livelihood kind) is within the livelihood window of a year
+    registry.record_support(
+        cast.root,
+        organisation=cast.front,
+        date=date(2024, 5, 10),
+        kind="cow",
+        value=15_000_000,
+        household=households[0],
+    )
+    rnd = livelihood_round(cast, hn_round.campaign)
+    actions.add_lines(cast.hn_officer, rnd, [("Dòng 1", households[0], None, 1_500_000, None)])
+    actions.set_round_status(cast.hn_officer, rnd, "open")
+    with pytest.raises(OverlapWarning, match="Bò \\(ngân hàng bò\\) 15\\.000\\.000 ₫"):
+        actions.confirm_line(cast.hn_officer, rnd.lines.get(), method="signature")
+    # a cash round does not meet the cow
+    actions.add_lines(cast.hn_officer, hn_round, [("Dòng 1", households[0], None, 500_000, None)])
+    actions.set_round_status(cast.hn_officer, hn_round, "open")
+    assert actions.confirm_line(cast.hn_officer, hn_round.lines.get(), method="signature")
+
+
+def test_every_status_change_writes_a_history_row_with_who_and_why(cast, hn_round, households):
+    actions.add_lines_from_registry(cast.hn_officer, hn_round, value=100_000)
+    actions.set_round_status(cast.hn_officer, hn_round, "cancelled", "Bão đổi hướng")
+    rows = [(h.from_status, h.to_status, h.actor, h.note, str(h)) for h in hn_round.history.all()]
+    assert rows == [
+        ("", "draft", cast.hn_officer, "Lập đợt", f"{hn_round.pk}:  → draft"),
+        (
+            "draft",
+            "cancelled",
+            cast.hn_officer,
+            "Bão đổi hướng",
+            f"{hn_round.pk}: draft → cancelled",
+        ),
+    ]
+    assert hn_round.history.last().get_to_status_display() == "Đã hủy"

@@ -83,8 +83,17 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(cast, rnd, 
         "Dòng 2, cột “Số tiền”: “một triệu” không phải số tiền hợp lệ (số đồng, ví dụ 1.000.000).",
         "Dòng 3, cột “Mã hộ”: không có hộ mã “999999” trong sổ đối tượng.",
         "Dòng 4, cột “Họ và tên”: “Lê Văn Khác” không khớp hồ sơ trong sổ đối tượng.",
+        # row 2 names the same household: reported now, not after row 2 is fixed
+        "Dòng 5, cột “Mã hộ”: trùng hộ “Nguyễn Thị Hoa” với Dòng 2.",
     ]
     assert DistributionLine.objects.count() == 0
+    batch = caught.value.batch
+    assert batch.status == "invalid" and batch.rows == 4
+    assert batch.errors[0] == {
+        "row": 2,
+        "column": "Số tiền",
+        "message": "“một triệu” không phải số tiền hợp lệ (số đồng, ví dụ 1.000.000).",
+    }
 
 
 def test_duplicate_rows_in_an_imported_list_reject_the_whole_file(cast, rnd, homes):
@@ -93,7 +102,7 @@ def test_duplicate_rows_in_an_imported_list_reject_the_whole_file(cast, rnd, hom
     )
     with pytest.raises(importers.ImportRejected) as caught:
         importers.import_lines(cast.hn_officer, rnd, filename="ds.xlsx", data=data)
-    assert caught.value.errors == ["Dòng 4: trùng hộ “Nguyễn Thị Hoa” với Dòng 2."]
+    assert caught.value.errors == ["Dòng 4, cột “Mã hộ”: trùng hộ “Nguyễn Thị Hoa” với Dòng 2."]
     assert DistributionLine.objects.count() == 0
 
 

@@ -16,6 +16,7 @@ from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     balance,
     funded,
     household,
+    make_campaign,
     unit,
     yagi,
 )
@@ -163,9 +164,15 @@ def test_coverage_outside_the_users_area_or_campaigns_is_refused(cast, login, op
         reverse("relief_coverage"), {"campaign": code, "province": "8"}
     )
     assert response.status_code == 403
-    # Tuyên Quang received nothing from this appeal: the campaign is not theirs to query
+    # Tuyên Quang takes part in the national appeal, but Hà Nội is not its area
     response = login(cast.tq_officer).get(
         reverse("relief_coverage"), {"campaign": code, "province": "1"}
+    )
+    assert response.status_code == 403
+    # a campaign of Hà Nội (a sibling province) is not Tuyên Quang's to query at all
+    hanoi_campaign = make_campaign(cast.root, cast.hanoi, code="HN-LU")
+    response = login(cast.tq_officer).get(
+        reverse("relief_coverage"), {"campaign": hanoi_campaign.code, "province": "8"}
     )
     page = response.content.decode()
     assert response.status_code == 200 and "nằm ngoài phạm vi của bạn" in page
@@ -239,3 +246,37 @@ def test_a_signed_paper_list_confirms_every_line_or_none(
     line = rnd.lines.get()
     assert line.status == "received" and line.receipt_method == "paper_list"
     assert line.receipt_file.name.startswith("relief/receipts/")
+
+
+def test_a_viewer_sees_a_round_but_may_not_confirm_its_lines(cast, login, open_round):
+    client = login(cast.hn_viewer)
+    line = open_round.lines.get()
+    assert client.get(reverse("relief_round", args=[open_round.pk])).status_code == 200
+    url = reverse("relief_line_confirm", args=[line.pk])
+    assert client.post(url, {"method": "signature"}).status_code == 403
+    api = client.post(
+        f"/api/relief/lines/{line.pk}/confirm",
+        {"method": "signature"},
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    line.refresh_from_db()
+    assert line.status == "planned"
+
+
+def test_the_api_gets_its_records_without_the_views():
+    """Entry points share relief/lookups.py; the API never imports the HTML views."""
+    import ast
+    from pathlib import Path
+
+    from nhandao.relief import api
+
+    tree = ast.parse(Path(api.__file__).read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+    assert "nhandao.relief.views" not in imported
+    assert "nhandao.relief.lookups" in imported

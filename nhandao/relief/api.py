@@ -4,16 +4,14 @@ A refused request answers 422 with the Vietnamese reason ({"detail": …}); an o
 answers 409 with the earlier supports, so a client can ask a manager for a reason.
 """
 
-from datetime import date
+from datetime import date, datetime
 
-from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from nhandao.api import FormInvalid
-from nhandao.orgs import access
-from nhandao.relief import actions, coverage, forms, importers, public, views
-from nhandao.relief.models import DistributionLine, DistributionRound
+from nhandao.relief import actions, coverage, forms, importers, lookups, public
+from nhandao.relief.models import ImportStatus
 from nhandao.relief.rules import OverlapWarning, ReliefError
 
 router = Router(tags=["Cứu trợ"])
@@ -22,6 +20,7 @@ router = Router(tags=["Cứu trợ"])
 class Refused(Schema):
     detail: str
     errors: list[str] = []
+    import_id: int | None = None
 
 
 class AllocationIn(Schema):
@@ -70,12 +69,14 @@ def allocation_out(a) -> dict:
 
 def _refused(exc: ReliefError):
     errors = getattr(exc, "errors", None) or str(exc).split("\n")
-    return Status(422, {"detail": errors[0], "errors": errors})
+    batch = getattr(exc, "batch", None)
+    body = {"detail": errors[0], "errors": errors, "import_id": batch.pk if batch else None}
+    return Status(422, body)
 
 
 @router.get("/relief/allocations", response=list[AllocationOut], summary="Phân bổ trong phạm vi")
 def list_allocations(request, campaign: int | None = None, status: str | None = None):
-    qs = views.allocations_for(request.auth).select_related("purpose")
+    qs = lookups.allocations_for(request.auth).select_related("purpose")
     if campaign:
         qs = qs.filter(campaign_id=campaign)
     if status:
@@ -110,7 +111,7 @@ class DecisionIn(Schema):
     summary="Duyệt phân bổ (người khác người lập; trên ngưỡng cần hai người)",
 )
 def approve(request, allocation_id: int, payload: DecisionIn):
-    allocation = views._get(views.allocations_for(request.auth), allocation_id)
+    allocation = lookups.allocation_for(request.auth, allocation_id)
     try:
         allocation = actions.approve_allocation(request.auth, allocation, payload.note)
     except ReliefError as exc:
@@ -124,7 +125,7 @@ def approve(request, allocation_id: int, payload: DecisionIn):
     summary="Từ chối phân bổ",
 )
 def reject(request, allocation_id: int, payload: DecisionIn):
-    allocation = views._get(views.allocations_for(request.auth), allocation_id)
+    allocation = lookups.allocation_for(request.auth, allocation_id)
     try:
         allocation = actions.reject_allocation(request.auth, allocation, payload.note)
     except ReliefError as exc:
@@ -174,7 +175,7 @@ def line_out(line) -> dict:
 
 @router.get("/relief/rounds/{round_id}", response=RoundOut, summary="Một đợt cấp phát")
 def get_round(request, round_id: int):
-    rnd = views._get(DistributionRound.objects.for_user(request.auth), round_id)
+    rnd = lookups.round_for(request.auth, round_id)
     return {
         "id": rnd.pk,
         "organisation_id": rnd.organisation_id,
@@ -188,18 +189,58 @@ def get_round(request, round_id: int):
     }
 
 
+class RowError(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    round_id: int
+    file_name: str
+    checksum: str
+    uploaded_at: datetime
+    status: str
+    rows: int
+    new_rows: int
+    known_rows: int
+    created: int
+    errors: list[RowError]
+    detail: str = ""
+
+
+def import_out(batch, detail: str = "") -> dict:
+    fields = ["id", "round_id", "file_name", "checksum", "uploaded_at", "status", "rows"]
+    fields += ["new_rows", "known_rows", "created", "errors"]
+    return {name: getattr(batch, name) for name in fields} | {"detail": detail}
+
+
 @router.post(
     "/relief/rounds/{round_id}/import",
-    response={201: list[LineOut], 422: Refused},
-    summary="Nhập danh sách người nhận từ Excel/CSV (tất cả hoặc không dòng nào)",
+    response={201: list[LineOut], 200: ImportOut, 422: Refused},
+    summary="Nhập danh sách người nhận từ Excel/CSV (tất cả hoặc không dòng nào; "
+    "cùng một tệp lần nữa: 200, không thêm gì)",
 )
 def import_lines(request, round_id: int, file: UploadedFile = File(...)):  # noqa: B008
-    rnd = views._get(DistributionRound.objects.for_user(request.auth, "edit"), round_id)
+    rnd = lookups.round_for(request.auth, round_id, "edit")
     try:
-        lines = importers.import_lines(request.auth, rnd, filename=file.name, data=file.read())
+        batch, _new = importers.start(request.auth, rnd, file.name, file.read())
+        if batch.status == ImportStatus.DONE:
+            return Status(200, import_out(batch, importers.repeat_message(batch)))
+        lines = importers.commit(request.auth, batch)
     except ReliefError as exc:
         return _refused(exc)
     return Status(201, [line_out(x) for x in lines])
+
+
+@router.get(
+    "/relief/imports/{import_id}",
+    response=ImportOut,
+    summary="Một tệp danh sách đã tải lên: tình trạng, số dòng, các dòng lỗi",
+)
+def get_import(request, import_id: int):
+    return import_out(lookups.line_import_for(request.auth, import_id))
 
 
 class ConfirmIn(Schema):
@@ -218,12 +259,7 @@ class OverlapOut(Schema):
     summary="Xác nhận đã nhận (409: cảnh báo trùng, cần lý do của lãnh đạo)",
 )
 def confirm(request, line_id: int, payload: ConfirmIn):
-    line = get_object_or_404(
-        DistributionLine.objects.filter(
-            access.reach_q(request.auth, "edit", via="round__organisation")
-        ),
-        pk=line_id,
-    )
+    line = lookups.line_for(request.auth, line_id, "edit")
     form = forms.ConfirmForm(payload.dict())
     if not form.is_valid():
         raise FormInvalid(form)
@@ -260,7 +296,7 @@ def confirm(request, line_id: int, payload: ConfirmIn):
     summary="Số liệu tổng hợp của chiến dịch (phân bổ, cấp phát theo xã, đối chiếu)",
 )
 def figures(request, campaign_id: int):
-    campaign = views._get(forms.relief_campaigns(request.auth), campaign_id)
+    campaign = lookups.campaign_for(request.auth, campaign_id)
     return public.campaign_figures(campaign)
 
 
@@ -275,7 +311,7 @@ def coverage_counts(
     if not form.is_valid():
         raise FormInvalid(form)
     camp, unit = form.cleaned_data["campaign"], form.cleaned_data["area"]
-    if not views.area_allowed(request.auth, unit):
+    if not lookups.area_allowed(request.auth, unit):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")

@@ -2,14 +2,11 @@
 campaign fields only accept what the acting user reaches."""
 
 from django import forms
-from django.db.models import Q
 
-from nhandao.audit.models import LedgerAccount
 from nhandao.campaigns.forms import CampaignCodeField
-from nhandao.campaigns.models import Campaign
-from nhandao.orgs import access
 from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
 from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
+from nhandao.relief.lookups import relief_campaigns
 from nhandao.relief.models import (
     AllowedUse,
     DistributionKind,
@@ -19,16 +16,6 @@ from nhandao.relief.models import (
     ReceiptMethod,
     Warehouse,
 )
-
-
-def relief_campaigns(user):
-    """Campaigns the user organises (or co-organises) and campaigns whose money reached an
-    organisation of theirs (a province spending the central Yagi appeal)."""
-    own = Campaign.objects.for_user(user).values("pk")
-    funded = LedgerAccount.objects.filter(
-        access.reach_q(user, "view", via="organisation"), campaign__isnull=False
-    ).values("campaign_id")
-    return Campaign.objects.filter(Q(pk__in=own) | Q(pk__in=funded))
 
 
 class UnitCodeField(forms.CharField):
@@ -193,7 +180,18 @@ class RegistryFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Danh sách (Excel .xlsx hoặc CSV)")
+    MAX_BYTES = 20 * 1024 * 1024
+
+    file = forms.FileField(
+        label="Danh sách (Excel .xlsx hoặc CSV)",
+        error_messages={"required": "Hãy chọn tệp Excel hoặc CSV."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("Tệp quá lớn (tối đa 20 MB).")
+        return upload
 
 
 class ConfirmForm(forms.Form):

@@ -1,28 +1,52 @@
 """Importing a beneficiary list for a distribution round from Excel (.xlsx, read with
 python-calamine) or CSV (read with polars).
 
-Every row is checked before anything is written; a single bad row rejects the file, and
-each message names the row and the column in Vietnamese ("Dòng 5, cột “Số tiền”: …").
+An import is a record (LineImport): the uploaded file, its SHA-256, who and when, status,
+counts and per-row errors (row, column, reason in Vietnamese). The steps:
+
+    start()   keep the file and check every row (preview); nothing reaches the round yet
+    commit()  check again and add every new row to the round's list, or none
+    discard() drop a preview
+    rejected_workbook()  the refused rows as they were, with a reason column
+
 Recipients are found in the registry by household code (Mã hộ), person code (Mã đối tượng)
-or citizen id (Số CCCD); reach, duplicates and earmarks are checked by actions.add_lines,
-with the same row labels. Each accepted import is recorded in the audit trail with the
-file's name and SHA-256.
+or citizen id (Số CCCD); reach, duplicates and earmarks are checked by
+actions.line_problems, the same rules as any other way of adding lines. A row whose recipient
+is already in the round's list with the same value is counted as known and skipped, and the
+same file uploaded again for the same round is recognised by its checksum: re-importing
+changes nothing and says so.
 """
 
 import hashlib
 import io
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from nhandao.audit.actions import record
 from nhandao.beneficiaries.models import Household, Person
+from nhandao.lib.money import format_vnd
 from nhandao.lib.text import search_key
+from nhandao.orgs import access
 from nhandao.relief import actions
+from nhandao.relief.models import (
+    IMPORT_TRANSITIONS,
+    DistributionLine,
+    DistributionRound,
+    ImportStatus,
+    LineImport,
+    LineStatus,
+)
 from nhandao.relief.rules import ReliefError
 
-# normalised header → (field, label shown in messages)
+IS = ImportStatus
+PREVIEW_ROWS = 500  # rows kept for the preview page
+MAX_ERRORS = 5000
+
+# normalised header → field
 HEADERS = {
     "ma ho": "household",
     "ma ho gia dinh": "household",
@@ -53,10 +77,29 @@ LABELS = {
 TEMPLATE_HEADERS = ["STT", "Mã hộ", "Mã đối tượng", "Số CCCD", "Họ và tên", "Số tiền", "Số lượng"]
 
 
+def error(row: int, column: str, message: str) -> dict:
+    """One problem: `row` as numbered in the spreadsheet (0: the file as a whole)."""
+    return {"row": row, "column": column, "message": message}
+
+
+def error_text(e: dict) -> str:
+    if not e["row"]:
+        return e["message"]
+    if e["column"]:
+        return f"Dòng {e['row']}, cột “{e['column']}”: {e['message']}"
+    return f"Dòng {e['row']}: {e['message']}"
+
+
 class ImportRejected(ReliefError):
-    def __init__(self, errors: list[str]):
+    """The file is refused; `errors` are the messages, `batch` the import record."""
+
+    def __init__(self, errors: list[str], batch: LineImport | None = None):
         super().__init__("\n".join(errors))
         self.errors = errors
+        self.batch = batch
+
+
+# ---- reading ----------------------------------------------------------------------------
 
 
 def read_rows(filename: str, data: bytes) -> list[list]:
@@ -97,7 +140,7 @@ def _text(value) -> str:
 
 def _money(value) -> int | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value) if float(value).is_integer() else None
+        return int(value) if float(value).is_integer() and value >= 0 else None
     text = re.sub(r"\s|₫|đ|vnd", "", _text(value).lower())
     text = text.replace(".", "").replace(",", "")
     return int(text) if text.isdigit() else None
@@ -113,15 +156,44 @@ def _quantity(value) -> Decimal | None:
         return None
 
 
-def parse(rnd, rows: list[list]) -> tuple[list, list[str]]:
-    """(entries for actions.add_lines, errors). Finds recipients in the registry."""
-    if not rows:
-        return [], ["Tệp không có dữ liệu."]
+# ---- checking ---------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int
+    column: str = ""  # the column that named the recipient
+    household: Household | None = None
+    person: Person | None = None
+    value: int | None = None
+    quantity: Decimal | None = None
+    ok: bool = True  # no error of its own (value, quantity, name)
+
+    @property
+    def entry(self) -> tuple:
+        return (f"Dòng {self.number}", self.household, self.person, self.value, self.quantity)
+
+
+@dataclass
+class Checked:
+    rows: int = 0
+    entries: list[tuple] = field(default_factory=list)  # new lines, for actions.add_lines
+    known: int = 0
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+
+
+def _columns(header: list) -> dict[str, int]:
     columns = {}
-    for index, header in enumerate(rows[0]):
-        field = HEADERS.get(search_key(_text(header)))
-        if field and field not in columns:
-            columns[field] = index
+    for index, cell in enumerate(header):
+        name = HEADERS.get(search_key(_text(cell)))
+        if name and name not in columns:
+            columns[name] = index
+    return columns
+
+
+def _column_errors(rnd, columns) -> list[dict]:
     errors = []
     if not {"household", "person", "id_number"} & columns.keys():
         errors.append(
@@ -132,14 +204,16 @@ def parse(rnd, rows: list[list]) -> tuple[list, list[str]]:
         errors.append("Thiếu cột “Số tiền”.")
     if rnd.is_goods and "quantity" not in columns:
         errors.append("Thiếu cột “Số lượng” (đợt cấp hàng).")
-    if errors:
-        return [], errors
+    return [error(0, "", message) for message in errors]
 
-    def cell(row, field):
-        i = columns.get(field)
+
+def _parse_rows(rnd, columns, data_rows) -> tuple[list[Row], list[dict]]:
+    """Each data row read on its own: recipient found in the registry, name, value, quantity."""
+
+    def cell(row, name):
+        i = columns.get(name)
         return row[i] if i is not None and i < len(row) else None
 
-    data_rows = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(_text(v) for v in row)]
     hh_ids, p_ids, ids = set(), set(), set()
     for _, row in data_rows:
         if _text(cell(row, "household")).isdigit():
@@ -154,86 +228,397 @@ def parse(rnd, rows: list[list]) -> tuple[list, list[str]]:
     for p in Person.objects.filter(id_number__in=ids, status="active").select_related("commune"):
         by_id.setdefault(p.id_number, []).append(p)
 
-    entries = []
+    parsed, errors = [], []
     for n, row in data_rows:
-        where = f"Dòng {n}"
-        household = person = None
+        found = Row(number=n)
+
+        def fail(name, message, found=found):
+            errors.append(error(found.number, LABELS[name] if name else "", message))
+            found.ok = False
+
         hh_text, p_text = _text(cell(row, "household")), _text(cell(row, "person"))
         id_text = _text(cell(row, "id_number"))
         if hh_text:
-            household = households.get(int(hh_text)) if hh_text.isdigit() else None
-            if household is None:
-                errors.append(
-                    f"{where}, cột “Mã hộ”: không có hộ mã “{hh_text}” trong sổ đối tượng."
-                )
-                continue
+            found.column = LABELS["household"]
+            found.household = households.get(int(hh_text)) if hh_text.isdigit() else None
+            if found.household is None:
+                fail("household", f"không có hộ mã “{hh_text}” trong sổ đối tượng.")
         elif p_text:
-            person = persons.get(int(p_text)) if p_text.isdigit() else None
-            if person is None:
-                errors.append(f"{where}, cột “Mã đối tượng”: không có đối tượng mã “{p_text}”.")
-                continue
+            found.column = LABELS["person"]
+            found.person = persons.get(int(p_text)) if p_text.isdigit() else None
+            if found.person is None:
+                fail("person", f"không có đối tượng mã “{p_text}”.")
         elif id_text:
-            found = by_id.get(id_text, [])
-            if len(found) != 1:
-                reason = "không có trong sổ đối tượng" if not found else "trùng nhiều hồ sơ"
-                errors.append(f"{where}, cột “Số CCCD”: số “{id_text}” {reason}.")
-                continue
-            person = found[0]
+            found.column = LABELS["id_number"]
+            matches = by_id.get(id_text, [])
+            if len(matches) == 1:
+                found.person = matches[0]
+            else:
+                reason = "không có trong sổ đối tượng" if not matches else "trùng nhiều hồ sơ"
+                fail("id_number", f"số “{id_text}” {reason}.")
         else:
-            errors.append(f"{where}: thiếu mã hộ, mã đối tượng hoặc số CCCD.")
-            continue
+            fail(None, "thiếu mã hộ, mã đối tượng hoặc số CCCD.")
         name = _text(cell(row, "name"))
-        if name:
+        person, household = found.person, found.household
+        if name and (person or household):
             known = (
                 person.name_key
                 if person
                 else (household.head.name_key if household.head_id else "")
             )
             if known and search_key(name) != known:
-                errors.append(
-                    f"{where}, cột “Họ và tên”: “{name}” không khớp hồ sơ trong sổ đối tượng."
-                )
-                continue
+                fail("name", f"“{name}” không khớp hồ sơ trong sổ đối tượng.")
         raw_value = cell(row, "value")
-        value = _money(raw_value) if _text(raw_value) else (0 if rnd.is_goods else None)
-        if value is None:
-            errors.append(
-                f"{where}, cột “Số tiền”: “{_text(raw_value)}” không phải số tiền hợp lệ "
-                "(số đồng, ví dụ 1.000.000)."
+        if _text(raw_value):
+            found.value = _money(raw_value)
+            if found.value is None:
+                fail(
+                    "value",
+                    f"“{_text(raw_value)}” không phải số tiền hợp lệ (số đồng, ví dụ 1.000.000).",
+                )
+            elif found.value == 0 and not rnd.is_goods:
+                fail("value", "số tiền phải lớn hơn 0.")
+        elif rnd.is_goods:
+            found.value = 0
+        else:
+            fail("value", "thiếu số tiền.")
+        if rnd.is_goods:
+            found.quantity = _quantity(cell(row, "quantity"))
+            if found.quantity is None or found.quantity <= 0:
+                found.quantity = None
+                fail("quantity", "cần một số lớn hơn 0.")
+        parsed.append(found)
+    return parsed, errors
+
+
+def _same(line_value, line_quantity, row: Row) -> bool:
+    if line_value != row.value:
+        return False
+    return line_quantity is None or row.quantity is None or line_quantity == row.quantity
+
+
+def check(rnd, rows: list[list]) -> Checked:
+    """Every row of the file checked against the registry and the round; writes nothing."""
+    result = Checked()
+    if not rows:
+        result.errors.append(error(0, "", "Tệp không có dữ liệu."))
+        return result
+    columns = _columns(rows[0])
+    result.errors = _column_errors(rnd, columns)
+    try:
+        actions.check_accepts_lines(rnd)
+    except ReliefError as exc:
+        result.errors.append(error(0, "", str(exc)))
+    if result.errors:
+        return result
+    data_rows = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(_text(v) for v in row)]
+    result.rows = len(data_rows)
+    parsed, errors = _parse_rows(rnd, columns, data_rows)
+    result.errors += errors
+
+    # already in the round's list: the same value is a known row (skipped), another an error
+    in_round = DistributionLine.objects.filter(round=rnd).exclude(status=LineStatus.CANCELLED)
+    by_household = {
+        hh: (value, qty)
+        for hh, value, qty in in_round.filter(household__isnull=False).values_list(
+            "household_id", "value", "quantity"
+        )
+    }
+    by_person = {
+        p: (value, qty)
+        for p, value, qty in in_round.filter(person__isnull=False).values_list(
+            "person_id", "value", "quantity"
+        )
+    }
+    candidates, seen, known_rows = [], set(), set()
+    for row in parsed:
+        if row.household is None and row.person is None:
+            continue
+        key = ("h", row.household.pk) if row.household else ("p", row.person.pk)
+        present = (by_household if row.household else by_person).get(key[1])
+        if present is not None and key not in seen and row.ok:
+            seen.add(key)
+            if _same(*present, row):
+                known_rows.add(row.number)
+                continue
+            row.ok = False
+            result.errors.append(
+                error(
+                    row.number,
+                    row.column,
+                    f"“{actions.recipient_label(row.household, row.person)}” đã có trong danh "
+                    f"sách của đợt này với trị giá {format_vnd(present[0])} "
+                    f"(tệp ghi {format_vnd(row.value)}).",
+                )
             )
             continue
-        quantity = None
-        if rnd.is_goods:
-            quantity = _quantity(cell(row, "quantity"))
-            if quantity is None or quantity <= 0:
-                errors.append(f"{where}, cột “Số lượng”: cần một số lớn hơn 0.")
-                continue
-        entries.append((where, household, person, value, quantity))
-    if not entries and not errors:
-        errors.append("Tệp không có dòng dữ liệu nào.")
-    return entries, errors
+        seen.add(key)
+        candidates.append(row)
+
+    fields = {"value": LABELS["value"], "quantity": LABELS["quantity"]}
+    for index, name, message in actions.line_problems(
+        rnd, [row.entry for row in candidates], check_values=False
+    ):
+        row = candidates[index]
+        row.ok = False
+        result.errors.append(error(row.number, fields.get(name, row.column), message))
+    result.errors.sort(key=lambda e: e["row"])
+    result.known = len(known_rows)
+    result.entries = [row.entry for row in candidates if row.ok]
+
+    for row in parsed[:PREVIEW_ROWS]:
+        recipient = row.person or row.household
+        commune = recipient.commune if recipient is not None else None
+        result.preview.append(
+            {
+                "row": row.number,
+                "name": actions.recipient_label(row.household, row.person),
+                "commune": commune.name if commune is not None else "",
+                "value": row.value,
+                "quantity": str(row.quantity) if row.quantity is not None else None,
+                "known": row.number in known_rows,
+                "ok": row.ok,
+            }
+        )
+    if not result.errors and result.entries:
+        result.warnings = _budget_warnings(rnd, result.entries)
+    if not result.entries and not result.known and not result.errors:
+        result.errors.append(error(0, "", "Tệp không có dòng dữ liệu nào."))
+    return result
+
+
+def _budget_warnings(rnd, entries) -> list[dict]:
+    """The list would not fit the fund or the stock (opening the round will refuse it)."""
+    from django.db.models import Sum
+
+    planned = DistributionLine.objects.filter(round=rnd, status=LineStatus.PLANNED)
+    if rnd.is_goods:
+        need = sum(e[4] for e in entries) + (planned.aggregate(q=Sum("quantity"))["q"] or 0)
+        have = actions.stock_of(rnd.warehouse, rnd.item, rnd.campaign)
+        if need > have:
+            return [
+                error(
+                    0,
+                    "",
+                    f"Danh sách cần {need:f} {rnd.item.unit} {rnd.item.name}, kho "
+                    f"“{rnd.warehouse}” còn {have:f}: cần nhập thêm hàng trước khi cấp phát.",
+                )
+            ]
+        return []
+    need = sum(e[3] for e in entries) + (planned.aggregate(v=Sum("value"))["v"] or 0)
+    have = actions.balance_of(rnd.organisation, rnd.campaign, rnd.earmark)
+    if need > have:
+        return [
+            error(
+                0,
+                "",
+                f"Danh sách (kể cả các dòng đã có) cần {format_vnd(need)}, quỹ chiến dịch của "
+                f"“{rnd.organisation}” còn {format_vnd(have)}: cần phân bổ thêm trước khi "
+                "bắt đầu cấp phát.",
+            )
+        ]
+    return []
+
+
+# ---- the steps --------------------------------------------------------------------------
+
+
+def _require_edit(actor, rnd) -> None:
+    if not access.can(actor, "edit", rnd.organisation):
+        raise ReliefError("Bạn không có quyền sửa danh sách đợt này.")
+
+
+def _apply(batch: LineImport, checked: Checked) -> None:
+    batch.rows, batch.known_rows = checked.rows, checked.known
+    batch.new_rows = len(checked.entries)
+    batch.total_value = sum(int(e[3] or 0) for e in checked.entries)
+    batch.total_quantity = sum((e[4] or 0 for e in checked.entries), Decimal(0))
+    batch.errors, batch.warnings = checked.errors[:MAX_ERRORS], checked.warnings
+    batch.preview = checked.preview
+
+
+def preview(batch: LineImport) -> LineImport:
+    """Read and check every row; record counts, errors and the preview. Writes no line."""
+    rnd = DistributionRound.objects.select_related(
+        "organisation", "campaign", "item", "warehouse", "commune"
+    ).get(pk=batch.round_id)
+    try:
+        checked = check(rnd, read_rows(batch.file_name, bytes(batch.content)))
+    except ImportRejected as exc:
+        checked = Checked(errors=[error(0, "", message) for message in exc.errors])
+    _apply(batch, checked)
+    batch.status = IS.INVALID if checked.errors else IS.PREVIEW
+    batch.save()
+    return batch
+
+
+def start(actor, rnd, file_name: str, content: bytes) -> tuple[LineImport, bool]:
+    """Keep an uploaded list and check it: (the import, whether it is new). The same file
+    already imported into (or waiting for) this round gives back that import, unchanged."""
+    _require_edit(actor, rnd)
+    checksum = hashlib.sha256(content).hexdigest()
+    earlier = (
+        LineImport.objects.filter(round=rnd, checksum=checksum, status__in=[IS.DONE, IS.PREVIEW])
+        .order_by("status", "-pk")  # "done" < "preview": a finished import first
+        .first()
+    )
+    if earlier is not None and earlier.status == IS.DONE:
+        return earlier, False
+    if earlier is not None:
+        return preview(earlier), False
+    batch = LineImport(
+        round=rnd,
+        organisation_id=rnd.organisation_id,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        file_name=file_name[:255],
+        content=content,
+        checksum=checksum,
+    )
+    batch.save()
+    return preview(batch), True
+
+
+def repeat_message(batch: LineImport) -> str:
+    """What to tell someone who uploads a file this round already has."""
+    when = timezone.localtime(batch.finished_at or batch.uploaded_at)
+    if batch.status == IS.DONE:
+        return (
+            f"Tệp này (cùng nội dung với “{batch.file_name}”) đã được nhập vào đợt lúc "
+            f"{when:%H:%M %d/%m/%Y} ({batch.created} dòng). Không nhập lại: danh sách của "
+            "đợt không thay đổi."
+        )
+    return (
+        f"Tệp này (cùng nội dung với “{batch.file_name}”) đã được tải lên lúc "
+        f"{when:%H:%M %d/%m/%Y} và đang chờ xác nhận; đây là bản xem trước của nó."
+    )
+
+
+def _move(batch, to_status) -> None:
+    if to_status not in IMPORT_TRANSITIONS[batch.status]:
+        if batch.status == IS.DONE:
+            raise ReliefError(repeat_message(batch))
+        raise ReliefError(
+            f"Tệp “{batch.file_name}” đang ở tình trạng “{batch.get_status_display()}”, "
+            f"không chuyển sang “{ImportStatus(to_status).label}” được."
+        )
+    batch.status = to_status
+
+
+class _Refused(Exception):
+    def __init__(self, errors: list[dict], checked: Checked | None = None):
+        self.errors, self.checked = errors, checked
+
+
+def commit(actor, batch: LineImport) -> list[DistributionLine]:
+    """Check the file again and add all its new rows to the round, or none. On errors the
+    import becomes invalid (with the errors) and ImportRejected is raised."""
+    if batch.status == IS.INVALID:
+        raise ImportRejected([error_text(e) for e in batch.errors], batch)
+    try:
+        with transaction.atomic():
+            locked = LineImport.objects.select_for_update().get(pk=batch.pk)
+            rnd = (
+                DistributionRound.objects.select_for_update(of=("self",))
+                .select_related("organisation", "campaign", "item", "warehouse", "commune")
+                .get(pk=locked.round_id)
+            )
+            _require_edit(actor, rnd)
+            _move(locked, IS.DONE)
+            try:
+                checked = check(rnd, read_rows(locked.file_name, bytes(locked.content)))
+            except ImportRejected as exc:
+                raise _Refused([error(0, "", m) for m in exc.errors]) from exc
+            if checked.errors:
+                raise _Refused(checked.errors, checked)
+            try:
+                lines = (
+                    actions.add_lines(actor, rnd, checked.entries, source="import")
+                    if checked.entries
+                    else []
+                )
+            except ReliefError as exc:  # changed since the check (a concurrent request)
+                raise _Refused([error(0, "", m) for m in str(exc).split("\n")]) from exc
+            _apply(locked, checked)
+            locked.status, locked.created = IS.DONE, len(lines)
+            locked.committed_by, locked.finished_at = actor, timezone.now()
+            locked.save()
+            record(
+                actor,
+                "relief.lines_imported",
+                rnd,
+                after={
+                    "import": locked.pk,
+                    "filename": locked.file_name,
+                    "sha256": locked.checksum,
+                    "rows": locked.rows,
+                    "created": len(lines),
+                    "known": locked.known_rows,
+                },
+            )
+    except _Refused as refused:  # the transaction rolled back: record why, then refuse
+        fresh = LineImport.objects.get(pk=batch.pk)
+        if refused.checked is not None:
+            _apply(fresh, refused.checked)
+        fresh.errors, fresh.status = refused.errors[:MAX_ERRORS], IS.INVALID
+        fresh.save()
+        batch.refresh_from_db()
+        raise ImportRejected([error_text(e) for e in refused.errors], batch) from None
+    except IntegrityError as exc:  # the same file committed meanwhile by another request
+        raise ReliefError("Tệp này vừa được nhập vào đợt; danh sách không thay đổi.") from exc
+    batch.refresh_from_db()
+    return lines
 
 
 @transaction.atomic
-def import_lines(actor, rnd, *, filename: str, data: bytes) -> list:
-    """Import the file into the round: all rows or none."""
-    entries, errors = parse(rnd, read_rows(filename, data))
-    if errors:
-        raise ImportRejected(errors)
+def discard(actor, batch: LineImport) -> LineImport:
+    batch = LineImport.objects.select_for_update().get(pk=batch.pk)
+    _require_edit(actor, batch.round)
+    _move(batch, IS.DISCARDED)
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["status", "finished_at"])
+    record(actor, "relief.import_discarded", batch, after={"filename": batch.file_name})
+    return batch
+
+
+def import_lines(actor, rnd, *, filename: str, data: bytes) -> list[DistributionLine]:
+    """Upload, check and commit in one step (the API, scripts): every new row or none.
+    The same file again adds nothing."""
+    batch, _new = start(actor, rnd, filename, data)
+    if batch.status == IS.DONE:
+        return []
+    return commit(actor, batch)
+
+
+# ---- the refused rows as a workbook -----------------------------------------------------
+
+
+def rejected_workbook(batch: LineImport) -> bytes:
+    """The refused rows as they were in the file, with the row number and the reason."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
     try:
-        lines = actions.add_lines(actor, rnd, entries, source="import")
+        rows = read_rows(batch.file_name, bytes(batch.content))
     except ImportRejected:
-        raise
-    except ReliefError as exc:
-        raise ImportRejected(str(exc).split("\n")) from exc
-    record(
-        actor,
-        "relief.lines_imported",
-        rnd,
-        after={
-            "filename": filename,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "rows": len(lines),
-        },
-    )
-    return lines
+        rows = []
+    header = [_text(v) for v in rows[0]] if rows else []
+    by_row: dict[int, list[str]] = {}
+    for e in batch.errors:
+        text = f"{e['column']}: {e['message']}" if e["column"] else e["message"]
+        by_row.setdefault(e["row"], []).append(text)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dòng bị từ chối"
+    sheet.append(["Dòng", *header, "Lý do từ chối"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="C8102E")
+    width = len(header)
+    for number in sorted(by_row):
+        values = list(rows[number - 1]) if 2 <= number <= len(rows) else []
+        values = (values + [None] * width)[:width]
+        sheet.append([number or "", *values, "; ".join(by_row[number])])
+    sheet.column_dimensions[sheet.cell(1, width + 2).column_letter].width = 80
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

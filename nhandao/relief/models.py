@@ -19,6 +19,53 @@ class ScopedQuerySet(models.QuerySet):
         return access.scope(self, user, perm)
 
 
+class AllocationQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        """Allocations out of, or into, an organisation where the user has `perm`."""
+        from nhandao.orgs import access
+
+        return self.filter(
+            access.reach_q(user, perm, via="organisation")
+            | access.reach_q(user, perm, via="target_organisation")
+        )
+
+
+class StatusChange(models.Model):
+    """One step of a status pipeline: from → to, who, when, why. Each subclass adds the
+    foreign key to its subject (named by `subject_field`) and the choices of `to_status`."""
+
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=255, blank=True)
+
+    subject_field = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        subject = getattr(self, f"{self.subject_field}_id")
+        return f"{subject}: {self.from_status} → {self.to_status}"
+
+    @classmethod
+    def log(cls, subject, to_status, *, from_status="", actor=None, note=""):
+        """Write the history row of `subject` moving to `to_status`."""
+        if not getattr(actor, "is_authenticated", False):
+            actor = None
+        return cls.objects.create(
+            **{cls.subject_field: subject},
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            note=note[:255],
+        )
+
+
 # ---- reference data (kept as data, loaded by migration 0002) --------------------------------
 
 
@@ -62,6 +109,13 @@ SUPPORT_KIND = {
     "health_insurance": "health_insurance",
     "medicine": "medical",
     "other": "other",
+}
+# Registry kinds that count as the same support when looking for overlaps: a livelihood round
+# also meets the cow bank (and livelihood rounds recorded as "cow" before the registry had
+# its own livelihood kind).
+OVERLAP_KINDS = {
+    kind: (support,) + (("cow",) if support == "livelihood" else ())
+    for kind, support in SUPPORT_KIND.items()
 }
 
 
@@ -292,7 +346,7 @@ class Allocation(models.Model):
     executed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AllocationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "phân bổ"
@@ -313,21 +367,15 @@ class Allocation(models.Model):
         return str(self.purpose or self.purpose_text)
 
 
-class AllocationStatusChange(models.Model):
+class AllocationStatusChange(StatusChange):
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, choices=AllocationStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.CharField(max_length=255, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    subject_field = "allocation"
 
-    def __str__(self):
-        return f"{self.allocation_id}: {self.from_status} → {self.to_status}"
+    class Meta(StatusChange.Meta):
+        verbose_name = "thay đổi tình trạng phân bổ"
+        verbose_name_plural = "lịch sử tình trạng phân bổ"
 
 
 # ---- stock -------------------------------------------------------------------------------
@@ -547,21 +595,15 @@ class DistributionRound(models.Model):
         return self.item_id is not None
 
 
-class RoundStatusChange(models.Model):
+class RoundStatusChange(StatusChange):
     round = models.ForeignKey(DistributionRound, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, choices=RoundStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.CharField(max_length=255, blank=True)
+    to_status = models.CharField(max_length=16, choices=RoundStatus.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    subject_field = "round"
 
-    def __str__(self):
-        return f"{self.round_id}: {self.from_status} → {self.to_status}"
+    class Meta(StatusChange.Meta):
+        verbose_name = "thay đổi tình trạng đợt cấp phát"
+        verbose_name_plural = "lịch sử tình trạng đợt cấp phát"
 
 
 class LineStatus(models.TextChoices):
@@ -637,6 +679,8 @@ class DistributionLine(models.Model):
     source = models.CharField(max_length=10, default="manual")  # manual, filter, import
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()  # owned by the round's organisation
+
     class Meta:
         verbose_name = "dòng danh sách cấp phát"
         verbose_name_plural = "danh sách cấp phát"
@@ -666,6 +710,82 @@ class DistributionLine(models.Model):
 
     def __str__(self):
         return f"{self.recipient_name} — {self.value:,} đ".replace(",", ".")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Xem trước, chưa nhập"
+    INVALID = "invalid", "Có dòng lỗi, không nhập"
+    DONE = "done", "Đã nhập"
+    DISCARDED = "discarded", "Đã bỏ, không nhập"
+
+
+IS = ImportStatus
+IMPORT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    IS.PREVIEW: (IS.DONE, IS.INVALID, IS.DISCARDED),
+    IS.INVALID: (),
+    IS.DONE: (),
+    IS.DISCARDED: (),
+}
+
+
+class LineImport(models.Model):
+    """An uploaded distribution list for a round: the file, its checksum, status, counts and
+    per-row errors. Nothing reaches the round's list before the preview is confirmed; then all
+    new rows or none. The same file for the same round is imported once."""
+
+    round = models.ForeignKey(
+        DistributionRound, on_delete=models.PROTECT, related_name="imports", verbose_name="đợt"
+    )
+    organisation = models.ForeignKey(  # the round's, for access
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người tải lên",
+    )
+    uploaded_at = models.DateTimeField("lúc tải lên", auto_now_add=True)
+    file_name = models.CharField("tên tệp", max_length=255)
+    content = models.BinaryField()
+    checksum = models.CharField("SHA-256", max_length=64, db_index=True)
+    status = models.CharField(
+        "tình trạng", max_length=10, choices=ImportStatus.choices, default=IS.PREVIEW
+    )
+    rows = models.PositiveIntegerField("số dòng", default=0)
+    new_rows = models.PositiveIntegerField("dòng mới", default=0)
+    known_rows = models.PositiveIntegerField("dòng đã có trong danh sách", default=0)
+    total_value = models.BigIntegerField("trị giá các dòng mới (đồng)", default=0)
+    total_quantity = models.DecimalField(
+        "số lượng các dòng mới", max_digits=14, decimal_places=2, default=0
+    )
+    created = models.PositiveIntegerField("dòng đã thêm", default=0)
+    errors = models.JSONField(default=list)  # [{"row", "column", "message"}]; row 0: the file
+    warnings = models.JSONField(default=list)  # [{"row", "column", "message"}]
+    preview = models.JSONField(default=list)  # the first rows: {row, name, commune, value, …}
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tệp danh sách cấp phát"
+        verbose_name_plural = "tệp danh sách cấp phát đã tải lên"
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "checksum"],
+                condition=models.Q(status="done"),
+                name="unique_line_import_done",
+            ),
+        ]
+
+    def __str__(self):
+        return self.file_name
 
 
 # ---- summaries kept by the actions (never group raw rows per request) ---------------------

@@ -173,13 +173,54 @@ def check_unconditional_use(campaign, *, purpose=None, kind_label: str = "") -> 
         )
 
 
+# ---- Decree 93 deadline -------------------------------------------------------------------
+
+
+def check_distribution_deadline(campaign, day) -> None:
+    """A relief appeal under Decree 93/2021 distributes by its deadline (art. 10: at most 20
+    days after receiving ends): no round, and no receipt, dated after it."""
+    if not campaign.under_decree_93:
+        return
+    closes = campaign.distribution_closes_on()
+    if closes is not None and day > closes:
+        raise ReliefError(
+            f"Chiến dịch “{campaign}” phải kết thúc phân phối chậm nhất ngày {closes:%d/%m/%Y} "
+            f"(Nghị định 93/2021/NĐ-CP); không thể cấp phát ngày {day:%d/%m/%Y}."
+        )
+
+
+def distribution_deadline_warning(campaign, today) -> str | None:
+    """The warning a round page shows when a Decree 93 appeal's distribution deadline is
+    within the campaign's warning window (or past)."""
+    from nhandao.campaigns.models import WARN_DAYS
+
+    if not campaign.under_decree_93:
+        return None
+    closes = campaign.distribution_closes_on()
+    if closes is None:
+        return None
+    left = (closes - today).days
+    if left < 0:
+        return (
+            f"Đã quá hạn kết thúc phân phối của chiến dịch ({closes:%d/%m/%Y}, Nghị định "
+            "93/2021/NĐ-CP): không lập đợt hay xác nhận cấp phát sau ngày này."
+        )
+    if left <= WARN_DAYS:
+        when = "hôm nay" if left == 0 else f"còn {left} ngày"
+        return (
+            f"Hạn kết thúc phân phối của chiến dịch là ngày {closes:%d/%m/%Y} ({when}, Nghị "
+            "định 93/2021/NĐ-CP): hãy hoàn thành cấp phát và xác nhận trước hạn."
+        )
+    return None
+
+
 # ---- overlap ------------------------------------------------------------------------------
 
 
 def overlapping_supports(
-    *, household=None, person=None, kind: str, day, days: int, exclude_pk=None
+    *, household=None, person=None, kinds: tuple[str, ...], day, days: int, exclude_pk=None
 ):
-    """Support records of the same registry kind within `days` of `day`, for the same
+    """Support records of one of the registry `kinds` within `days` of `day`, for the same
     household (or any of its members) or the same person (or their household)."""
     from nhandao.beneficiaries.models import SupportRecord
 
@@ -191,7 +232,9 @@ def overlapping_supports(
     if household_id:
         q |= Q(household_id=household_id) | Q(person__household_id=household_id)
     window = timedelta(days=days)
-    qs = SupportRecord.objects.filter(q, kind=kind, date__gte=day - window, date__lte=day + window)
+    qs = SupportRecord.objects.filter(
+        q, kind__in=kinds, date__gte=day - window, date__lte=day + window
+    )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.select_related("organisation").order_by("-date")

@@ -18,6 +18,12 @@ urlpatterns = [
     path("cuu-tro/dot/<int:pk>/loc/", views.round_add_filter, name="relief_round_filter"),
     path("cuu-tro/dot/<int:pk>/nhap/", views.round_import, name="relief_round_import"),
     path("cuu-tro/dot/<int:pk>/tinh-trang/", views.round_status, name="relief_round_status"),
+    path("cuu-tro/nhap-danh-sach/<int:pk>/", views.line_import, name="relief_line_import"),
+    path(
+        "cuu-tro/nhap-danh-sach/<int:pk>/dong-loi.xlsx",
+        views.line_import_rejected,
+        name="relief_line_import_rejected",
+    ),
     path(
         "cuu-tro/dot/<int:pk>/danh-sach.<str:fmt>", views.round_export, name="relief_round_export"
     ),

@@ -10,21 +10,33 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.beneficiaries.models import Household
 from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
-from nhandao.relief import actions, coverage, exports, forms, importers, incidents, public, rules
+from nhandao.relief import (
+    actions,
+    coverage,
+    exports,
+    forms,
+    importers,
+    incidents,
+    lookups,
+    public,
+    rules,
+)
+from nhandao.relief.lookups import allocations_for, get_or_404
 from nhandao.relief.models import (
     Allocation,
     AllocationStatus,
-    DistributionLine,
     DistributionRound,
     Incident,
     Item,
     LineStatus,
+    RoundStatus,
     StockLevel,
     StockMove,
     Warehouse,
@@ -37,26 +49,11 @@ def _errors(request, exc: ReliefError):
         messages.error(request, message)
 
 
-def allocations_for(user):
-    """Allocations out of or into an organisation the user reaches."""
-    return Allocation.objects.filter(
-        access.reach_q(user, "view", via="organisation")
-        | access.reach_q(user, "view", via="target_organisation")
-    )
-
-
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy bản ghi.") from None
-
-
 @login_required
 def home(request):
     user = request.user
     context = {
-        "campaigns": forms.relief_campaigns(user).order_by("-launch_date")[:30],
+        "campaigns": lookups.relief_campaigns(user).order_by("-launch_date")[:30],
         "allocations": allocations_for(user).select_related(
             "organisation", "target_organisation", "purpose", "campaign"
         )[:20],
@@ -74,7 +71,7 @@ def home(request):
 
 @login_required
 def campaign(request, pk):
-    camp = _get(forms.relief_campaigns(request.user), pk)
+    camp = lookups.campaign_for(request.user, pk)
     figures = public.reconciliation(camp)
     context = {
         "campaign": camp,
@@ -137,8 +134,10 @@ def allocation_list(request):
 
 @login_required
 def allocation_detail(request, pk):
-    allocation = _get(
-        allocations_for(request.user).select_related(
+    allocation = lookups.allocation_for(
+        request.user,
+        pk,
+        Allocation.objects.select_related(
             "organisation",
             "target_organisation",
             "purpose",
@@ -148,7 +147,6 @@ def allocation_detail(request, pk):
             "second_approver",
             "incident",
         ),
-        pk,
     )
     can_approve = access.can(
         request.user, "approve", allocation.organisation
@@ -168,7 +166,7 @@ def allocation_detail(request, pk):
 @login_required
 @require_POST
 def allocation_decide(request, pk, decision):
-    allocation = _get(allocations_for(request.user), pk)
+    allocation = lookups.allocation_for(request.user, pk)
     note = request.POST.get("note", "")
     try:
         if decision == "duyet":
@@ -211,11 +209,12 @@ def round_create(request):
 
 @login_required
 def round_detail(request, pk):
-    rnd = _get(
-        DistributionRound.objects.for_user(request.user).select_related(
+    rnd = lookups.round_for(
+        request.user,
+        pk,
+        queryset=DistributionRound.objects.select_related(
             "organisation", "campaign", "commune", "warehouse", "item"
         ),
-        pk,
     )
     lines = rnd.lines.select_related("household", "person", "commune", "support_record")
     page = Paginator(lines, 100).get_page(request.GET.get("page"))
@@ -250,15 +249,20 @@ def round_detail(request, pk):
             "import_form": forms.ImportForm(),
             "confirm_form": forms.ConfirmForm(),
             "history": rnd.history.select_related("actor"),
+            "imports": rnd.imports.defer("content", "preview").select_related("uploaded_by")[:10]
+            if can_edit
+            else [],
+            "deadline_warning": rules.distribution_deadline_warning(
+                rnd.campaign, timezone.localdate()
+            )
+            if rnd.status in (RoundStatus.DRAFT, RoundStatus.OPEN)
+            else None,
         },
     )
 
 
 def _editable_round(request, pk):
-    rnd = _get(DistributionRound.objects.for_user(request.user), pk)
-    if not access.can(request.user, "edit", rnd.organisation):
-        raise PermissionDenied("Bạn không có quyền sửa đợt cấp phát này.")
-    return rnd
+    return lookups.round_for(request.user, pk, "edit")
 
 
 @login_required
@@ -293,21 +297,61 @@ def round_add_filter(request, pk):
 @login_required
 @require_POST
 def round_import(request, pk):
+    """Upload a list: it is kept and checked, and the preview page opens; nothing is added
+    to the round before the preview is confirmed."""
     rnd = _editable_round(request, pk)
     form = forms.ImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
+    if not form.is_valid():
+        for e in form.errors.get("file", ["Hãy chọn tệp Excel hoặc CSV."]):
+            messages.error(request, e)
+        return redirect("relief_round", pk=pk)
+    upload = form.cleaned_data["file"]
+    try:
+        batch, new = importers.start(request.user, rnd, upload.name, upload.read())
+    except ReliefError as exc:
+        _errors(request, exc)
+        return redirect("relief_round", pk=pk)
+    if not new:
+        messages.info(request, importers.repeat_message(batch))
+    return redirect("relief_line_import", pk=batch.pk)
+
+
+@login_required
+def line_import(request, pk):
+    """The preview of an uploaded list (GET); confirm or discard it (POST)."""
+    batch = lookups.line_import_for(request.user, pk)
+    if request.method == "POST":
         try:
-            lines = importers.import_lines(
-                request.user, rnd, filename=upload.name, data=upload.read()
-            )
-            messages.success(request, f"Đã nhập {len(lines)} dòng.")
+            if request.POST.get("action") == "discard":
+                importers.discard(request.user, batch)
+                messages.success(request, "Đã bỏ tệp; danh sách của đợt không thay đổi.")
+                return redirect("relief_round", pk=batch.round_id)
+            lines = importers.commit(request.user, batch)
+        except importers.ImportRejected:
+            messages.error(request, "Tệp bị từ chối, không dòng nào được nhập (xem các dòng lỗi).")
+            return redirect("relief_line_import", pk=pk)
         except ReliefError as exc:
-            messages.error(request, "Tệp bị từ chối, không dòng nào được nhập:")
             _errors(request, exc)
-    else:
-        messages.error(request, "Hãy chọn tệp Excel hoặc CSV.")
-    return redirect("relief_round", pk=pk)
+            return redirect("relief_line_import", pk=pk)
+        known = f"; {batch.known_rows} dòng đã có, bỏ qua" if batch.known_rows else ""
+        messages.success(request, f"Đã nhập {len(lines)} dòng vào danh sách cấp phát{known}.")
+        return redirect("relief_round", pk=batch.round_id)
+    return render(
+        request,
+        "relief/line_import.html",
+        {
+            "batch": batch,
+            "rnd": batch.round,
+            "errors": batch.errors[:200],
+            "shown": batch.preview[:200],
+        },
+    )
+
+
+@login_required
+def line_import_rejected(request, pk):
+    batch = lookups.line_import_for(request.user, pk, with_content=True)
+    return attachment(importers.rejected_workbook(batch), f"dong-bi-tu-choi-{batch.pk}.xlsx", XLSX)
 
 
 @login_required
@@ -327,12 +371,7 @@ def round_status(request, pk):
 @login_required
 @require_POST
 def line_confirm(request, pk):
-    line = _get(
-        DistributionLine.objects.filter(
-            access.reach_q(request.user, "edit", via="round__organisation")
-        ),
-        pk,
-    )
+    line = lookups.line_for(request.user, pk, "edit")
     form = forms.ConfirmForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
@@ -377,11 +416,10 @@ def round_confirm_all(request, pk):
 
 @login_required
 def round_export(request, pk, fmt):
-    rnd = _get(
-        DistributionRound.objects.for_user(request.user).select_related(
-            "organisation", "campaign", "item"
-        ),
+    rnd = lookups.round_for(
+        request.user,
         pk,
+        queryset=DistributionRound.objects.select_related("organisation", "campaign", "item"),
     )
     name = f"danh-sach-cap-phat-{rnd.pk}"
     if fmt == "xlsx":
@@ -399,26 +437,13 @@ def import_template(request):
 # ---- coverage -----------------------------------------------------------------------------
 
 
-def area_allowed(user, area) -> bool:
-    """May `user` see the coverage of `area`? Their organisations' areas must contain it."""
-    from nhandao.orgs.models import Organisation
-
-    if access.is_everywhere(user):
-        return True
-    for org in Organisation.objects.filter(path__in=access.reach_paths(user, "view")):
-        units = rules.area_units(org)
-        if units is None or rules.unit_within(area, units):
-            return True
-    return False
-
-
 @login_required
 def coverage_view(request):
     form = forms.CoverageForm(request.GET or None, actor=request.user)
     context = {"form": form}
     if form.is_valid():
         camp, area, year = (form.cleaned_data[k] for k in ("campaign", "area", "year"))
-        if not area_allowed(request.user, area):
+        if not lookups.area_allowed(request.user, area):
             raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")
         rows = coverage.by_commune(camp, area, year=year)
         listing = coverage.left_behind(camp, area, year=year).filter(
@@ -455,7 +480,9 @@ def warehouse_create(request):
 
 @login_required
 def warehouse_detail(request, pk):
-    warehouse = _get(Warehouse.objects.for_user(request.user).select_related("organisation"), pk)
+    warehouse = get_or_404(
+        Warehouse.objects.for_user(request.user).select_related("organisation"), pk
+    )
     can_edit = access.can(request.user, "edit", warehouse.organisation)
     goods_form = forms.GoodsInForm(request.POST or None, actor=request.user, prefix="in")
     move_form = forms.TransferGoodsForm(request.POST or None, actor=request.user, prefix="out")
@@ -512,8 +539,8 @@ def warehouse_detail(request, pk):
 
 @login_required
 def stock_card(request, pk, item_pk):
-    warehouse = _get(Warehouse.objects.for_user(request.user), pk)
-    item = _get(Item.objects.all(), item_pk)
+    warehouse = get_or_404(Warehouse.objects.for_user(request.user), pk)
+    item = get_or_404(Item.objects.all(), item_pk)
     moves = StockMove.objects.filter(warehouse=warehouse, item=item).select_related("campaign")
     page = Paginator(moves, 100).get_page(request.GET.get("page"))
     return render(
@@ -543,7 +570,7 @@ def incident_create(request):
 
 @login_required
 def incident_detail(request, pk):
-    incident = _get(Incident.objects.select_related("organisation"), pk)
+    incident = get_or_404(Incident.objects.select_related("organisation"), pk)
     can_edit = access.can(request.user, "edit", incident.organisation)
     form = forms.IncidentAreaForm(request.POST or None)
     if request.method == "POST" and can_edit and form.is_valid():

@@ -1,0 +1,285 @@
+"""Allocations down (and up) the levels, or to a purpose: the maker proposes, a different
+checker approves (two above the organisation's threshold), executing moves the money in the
+ledger."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from nhandao.audit import ledger
+from nhandao.audit.actions import record, snapshot
+from nhandao.audit.models import EntryKind
+from nhandao.lib.money import format_vnd
+from nhandao.lib.text import nfc
+from nhandao.orgs.models import OrgKind
+from nhandao.relief import rules
+from nhandao.relief.actions.common import _flow, _require, existing_account
+from nhandao.relief.models import (
+    ALLOCATION_TRANSITIONS,
+    Allocation,
+    AllocationPolicy,
+    AllocationStatus,
+    AllocationStatusChange,
+    Direction,
+)
+from nhandao.relief.rules import ReliefError
+
+AS = AllocationStatus
+ALLOCATION_FIELDS = [
+    "organisation",
+    "campaign",
+    "source_earmark",
+    "direction",
+    "target_organisation",
+    "purpose",
+    "purpose_text",
+    "amount",
+    "decision_no",
+    "decision_date",
+    "incident",
+    "status",
+]
+
+
+def threshold_for(org) -> int | None:
+    policy = AllocationPolicy.objects.filter(organisation=org).first()
+    return policy.second_approval_above if policy else None
+
+
+@transaction.atomic
+def set_threshold(actor, org, amount: int | None) -> AllocationPolicy:
+    policy, _ = AllocationPolicy.objects.update_or_create(
+        organisation=org, defaults={"second_approval_above": amount}
+    )
+    record(actor, "relief.threshold", org, after={"second_approval_above": amount})
+    return policy
+
+
+def _direction(source, target) -> str:
+    """Down to a descendant, up to an ancestor. A relief board (Ban Vận động cứu trợ) acts for
+    the committee it belongs to, so it allocates down that committee's tree too."""
+    if target.pk != source.pk and target.path.startswith(source.path):
+        return Direction.DOWN
+    if target.pk != source.pk and source.path.startswith(target.path):
+        return Direction.UP
+    parent = source.parent if source.kind == OrgKind.RELIEF_BOARD else None
+    if parent is not None and target.path.startswith(parent.path):
+        return Direction.DOWN
+    raise ReliefError(
+        f"“{target}” không phải tổ chức cấp dưới hay cấp trên của “{source}”: "
+        "chỉ phân bổ xuống cấp dưới hoặc chuyển lên cấp trên."
+    )
+
+
+@transaction.atomic
+def propose_allocation(
+    actor,
+    *,
+    organisation,
+    campaign,
+    amount,
+    decision_no,
+    decision_date,
+    target_organisation=None,
+    purpose=None,
+    purpose_text="",
+    source_earmark="",
+    decision_file=None,
+    incident=None,
+    note="",
+) -> Allocation:
+    """A proposal (the maker's step). Nothing moves until it is approved."""
+    _require(
+        actor, "money", organisation, "Bạn không có quyền đề xuất phân bổ tiền của tổ chức này."
+    )
+    amount = int(amount or 0)
+    if amount <= 0:
+        raise ReliefError("Số tiền phân bổ phải lớn hơn 0.")
+    source = existing_account(organisation, campaign, source_earmark)
+    label = source.earmark_label if source else ""
+    if target_organisation is not None:
+        if not target_organisation.is_active:
+            raise ReliefError(f"Tổ chức “{target_organisation}” đã ngừng hoạt động.")
+        direction = _direction(organisation, target_organisation)
+        rules.check_transfer_earmark(source_earmark, target_organisation, label)
+    else:
+        direction = Direction.PURPOSE
+        purpose_text = nfc(purpose_text)
+        if source_earmark:
+            rules.check_spend_earmark(
+                source_earmark,
+                org=organisation,
+                label=label,
+                purpose_text=f"{purpose_text} {purpose or ''}",
+            )
+        else:
+            rules.check_unconditional_use(campaign, purpose=purpose)
+        if purpose is None and not purpose_text:
+            raise ReliefError("Cần chọn đơn vị nhận hoặc nội dung sử dụng.")
+    available = source.balance() if source else 0
+    if amount > available:
+        raise ReliefError(
+            f"Vượt số dư: quỹ “{source or organisation}” còn {format_vnd(available)}, "
+            f"không thể phân bổ {format_vnd(amount)}."
+        )
+    threshold = threshold_for(organisation)
+    allocation = Allocation(
+        organisation=organisation,
+        campaign=campaign,
+        source_earmark=source_earmark or "",
+        direction=direction,
+        target_organisation=target_organisation,
+        purpose=purpose,
+        purpose_text=purpose_text,
+        amount=amount,
+        decision_no=nfc(decision_no).strip(),
+        decision_date=decision_date,
+        incident=incident,
+        note=nfc(note),
+        needs_second=threshold is not None and amount > threshold,
+        proposed_by=actor,
+    )
+    if decision_file is not None:
+        allocation.decision_file.save(decision_file.name, decision_file, save=False)
+    allocation.save()
+    AllocationStatusChange.log(allocation, AS.PROPOSED, actor=actor, note="Đề xuất")
+    record(
+        actor,
+        "relief.allocation_proposed",
+        allocation,
+        after=snapshot(allocation, ALLOCATION_FIELDS),
+    )
+    return allocation
+
+
+def _move_allocation(actor, allocation, to_status, note=""):
+    if to_status not in ALLOCATION_TRANSITIONS.get(allocation.status, ()):
+        raise ReliefError(
+            f"Không thể chuyển phân bổ từ “{allocation.get_status_display()}” sang "
+            f"“{AllocationStatus(to_status).label}”."
+        )
+    before = allocation.status
+    allocation.status = to_status
+    AllocationStatusChange.log(allocation, to_status, from_status=before, actor=actor, note=note)
+    record(
+        actor,
+        "relief.allocation_status",
+        allocation,
+        before={"status": before},
+        after={"status": to_status, "note": note},
+    )
+
+
+def _execute(actor, allocation):
+    source = ledger.account_for(
+        allocation.organisation, allocation.campaign, allocation.source_earmark
+    )
+    memo = f"Phân bổ theo QĐ {allocation.decision_no} — {allocation.recipient_label}"[:255]
+    ref = f"relief-allocation:{allocation.pk}"
+    try:
+        if allocation.target_organisation_id:
+            target = ledger.account_for(
+                allocation.target_organisation,
+                allocation.campaign,
+                source.earmark,
+                source.earmark_label,
+            )
+            out, into = ledger.transfer(
+                source,
+                target,
+                allocation.amount,
+                booked_on=allocation.decision_date,
+                memo=memo,
+                actor=actor,
+                reference=ref,
+            )
+            allocation.in_entry = into
+            _flow(target, allocated_in=allocation.amount)
+            _flow(source, allocated_out=allocation.amount)
+        else:
+            out = ledger.post(
+                source,
+                -allocation.amount,
+                booked_on=allocation.decision_date,
+                kind=EntryKind.SPEND,
+                memo=memo,
+                source=ref,
+                actor=actor,
+            )
+            _flow(source, spent=allocation.amount)
+    except ledger.LedgerError as exc:
+        raise ReliefError(f"Không thực hiện được phân bổ: {exc}") from exc
+    allocation.out_entry = out
+    allocation.executed_at = timezone.now()
+
+
+@transaction.atomic
+def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocation:
+    """The checker's step. The maker never approves; above the organisation's threshold a
+    second, different approver executes it. Executing moves the money in the ledger."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    _require(
+        actor,
+        "approve",
+        allocation.organisation,
+        "Bạn không có quyền duyệt phân bổ của tổ chức này.",
+    )
+    if allocation.proposed_by_id == getattr(actor, "pk", None):
+        raise ReliefError(
+            "Người đề xuất không được tự duyệt phân bổ của mình (nguyên tắc "
+            "hai người: một người lập, một người duyệt)."
+        )
+    if allocation.status == AS.FIRST_APPROVED and allocation.first_approver_id == actor.pk:
+        raise ReliefError("Phân bổ này cần người duyệt thứ hai, khác người đã duyệt lần 1.")
+    if allocation.status == AS.PROPOSED and allocation.needs_second:
+        allocation.first_approver = actor
+        _move_allocation(actor, allocation, AS.FIRST_APPROVED, note or "Duyệt lần 1")
+        allocation.save(update_fields=["first_approver", "status"])
+        return allocation
+    if allocation.status == AS.PROPOSED:
+        allocation.first_approver = actor
+    else:
+        allocation.second_approver = actor
+    _move_allocation(actor, allocation, AS.EXECUTED, note or "Duyệt, chuyển tiền")
+    _execute(actor, allocation)
+    allocation.save(
+        update_fields=[
+            "first_approver",
+            "second_approver",
+            "status",
+            "out_entry",
+            "in_entry",
+            "executed_at",
+        ]
+    )
+    return allocation
+
+
+@transaction.atomic
+def reject_allocation(actor, allocation: Allocation, reason: str) -> Allocation:
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    _require(
+        actor,
+        "approve",
+        allocation.organisation,
+        "Bạn không có quyền duyệt phân bổ của tổ chức này.",
+    )
+    if not reason.strip():
+        raise ReliefError("Cần ghi lý do từ chối.")
+    _move_allocation(actor, allocation, AS.REJECTED, reason)
+    allocation.save(update_fields=["status"])
+    return allocation
+
+
+@transaction.atomic
+def cancel_allocation(actor, allocation: Allocation, reason: str = "") -> Allocation:
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    if allocation.proposed_by_id != getattr(actor, "pk", None):
+        _require(
+            actor,
+            "approve",
+            allocation.organisation,
+            "Chỉ người đề xuất hoặc lãnh đạo được hủy đề xuất phân bổ.",
+        )
+    _move_allocation(actor, allocation, AS.CANCELLED, reason or "Hủy đề xuất")
+    allocation.save(update_fields=["status"])
+    return allocation
