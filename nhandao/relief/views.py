@@ -94,6 +94,7 @@ def campaign(request, pk):
 
 @login_required
 def allocation_create(request):
+    access.require_anywhere(request.user, "money")
     initial = {
         "campaign": request.GET.get("campaign", ""),
         "organisation": request.GET.get("org", ""),
@@ -190,6 +191,7 @@ def allocation_decide(request, pk, decision):
 
 @login_required
 def round_create(request):
+    access.require_anywhere(request.user, "edit")
     initial = {"campaign": request.GET.get("campaign", "")}
     form = forms.RoundForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -471,6 +473,7 @@ def coverage_view(request):
 
 @login_required
 def warehouse_create(request):
+    access.require_anywhere(request.user, "edit")
     form = forms.WarehouseForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         warehouse = actions.create_warehouse(request.user, **form.cleaned_data)
@@ -553,6 +556,7 @@ def stock_card(request, pk, item_pk):
 
 @login_required
 def incident_create(request):
+    access.require_anywhere(request.user, "edit")
     form = forms.IncidentForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -570,6 +574,9 @@ def incident_create(request):
 
 @login_required
 def incident_detail(request, pk):
+    # A disaster is shared knowledge of the whole network (every level links its allocations
+    # and rounds to it), like the map: any member sees it; changing it needs edit rights.
+    access.require_anywhere(request.user, "view")
     incident = get_or_404(Incident.objects.select_related("organisation"), pk)
     can_edit = access.can(request.user, "edit", incident.organisation)
     form = forms.IncidentAreaForm(request.POST or None)
