@@ -8,7 +8,9 @@ For each backend, in a fresh database (a child process each, so peak memory is p
    unindexed table (executemany on SQLite, COPY on PostgreSQL);
 2. the real import (parse, validate, natural keys, donors, lines with their folded search
    text, hash-chained ledger entries, donations) through importers.run_import;
-3. the same file again (must add nothing).
+3. the same file again (must add nothing; recognised by its checksum);
+4. the same lines in a re-saved file (another checksum: every line read, checked and found
+   by its natural key; must add nothing).
 Prints one JSON line per backend: seconds, ratio to the baseline, re-import share, peak RSS.
 --generate N writes an N-line file in the Vietcombank layout (the real lines repeated with
 fresh references and later dates) and benchmarks that instead.
@@ -141,6 +143,13 @@ def child(path: Path) -> dict:
     again_statement = actions.create_statement(None, account, filename=filename, data=data)
     again = importers.run_import(again_statement, data)
     reimport_seconds = time.perf_counter() - started
+    # 4. The same lines in another file (re-saved with CRLF line ends: another checksum), so
+    # every line is read, checked and looked up by its natural key.
+    resaved = data.replace(b"\n", b"\r\n")
+    started = time.perf_counter()
+    resaved_statement = actions.create_statement(None, account, filename=filename, data=resaved)
+    resaved_result = importers.run_import(resaved_statement, resaved)
+    resaved_seconds = time.perf_counter() - started
     counts = {
         "lines_stored": StatementLine.objects.count(),
         "donations": Donation.objects.count(),
@@ -157,8 +166,11 @@ def child(path: Path) -> dict:
         "ratio_to_baseline": round(import_seconds / baseline, 2),
         "reimport_s": round(reimport_seconds, 2),
         "reimport_share": round(reimport_seconds / import_seconds, 3),
+        "same_lines_new_file_s": round(resaved_seconds, 2),
+        "same_lines_new_file_share": round(resaved_seconds / import_seconds, 3),
         "first": first,
         "again": again,
+        "same_lines_new_file": resaved_result,
         **counts,
         "peak_rss_mb": round(peak_mb),
     }
