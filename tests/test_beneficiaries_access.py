@@ -71,3 +71,21 @@ def test_only_managers_start_a_full_duplicate_run(cast, login):
     assert login(cast.ba_dinh_officer).post("/trung-lap/chay/").status_code == 403
     response = login(cast.hn_manager).post("/trung-lap/chay/")
     assert response.status_code == 302
+
+
+def test_the_api_shares_getters_with_the_pages_but_never_imports_the_views():
+    """Queries and getters live on the QuerySets (models.py) and in visibility.py / review.py,
+    so that pages and API apply the same rules without the API depending on views."""
+    import ast
+    import inspect
+
+    from nhandao.beneficiaries import api
+
+    tree = ast.parse(inspect.getsource(api))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+    assert imported and not any("views" in name for name in imported)

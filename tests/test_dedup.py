@@ -296,3 +296,193 @@ def test_the_api_lists_and_decides_pairs_with_the_same_rules(cast, hoa_twice, lo
         content_type="application/json",
     )
     assert done.json()["status"] == "distinct"
+
+
+# ---- groups: pairs sharing a person are reviewed together ----
+
+
+def candidate(a, b, score=0.99):
+    low, high = sorted([a, b], key=lambda p: p.pk)
+    return MatchCandidate.objects.create(
+        person_a=low, person_b=high, score=score, method="splink", reasons={"Tên": "giống"}
+    )
+
+
+@pytest.fixture
+def hoa_thrice(cast):
+    """Hoa registered by Ba Đình (no phone), by Ngọc Hà (with her CCCD) and by the Hà Nội
+    chapter (with her phone); a run linked A~B and B~C. Lan and Lam are a separate pair."""
+    place = {"commune": commune("4"), "birth_year": 1985}
+    a = actions.create_person(
+        cast.ba_dinh_officer, organisation=cast.ba_dinh, full_name="Nguyễn Thị Hoa", **place
+    )
+    b = actions.create_person(
+        cast.ngoc_ha_officer,
+        organisation=cast.ngoc_ha,
+        full_name="NGUYEN HOA",
+        id_number="001185012345",
+        **place,
+    )
+    c = actions.create_person(
+        cast.hn_officer,
+        organisation=cast.hanoi,
+        full_name="Nguyễn T. Hoa",
+        phone="0912345678",
+        **place,
+    )
+    lan = actions.create_person(
+        cast.ba_dinh_officer, organisation=cast.ba_dinh, full_name="Trần Thị Lan", **place
+    )
+    lam = actions.create_person(
+        cast.ba_dinh_officer, organisation=cast.ba_dinh, full_name="Trần Thị Lam", **place
+    )
+    for person, org in ((b, cast.ngoc_ha), (c, cast.hanoi)):
+        actions.record_support(
+            cast.hn_officer,
+            organisation=org,
+            person=person,
+            date=date(2026, 1, 25),
+            kind=SupportKind.GIFT,
+            value=500_000,
+        )
+    return a, b, c, candidate(a, b, 0.98), candidate(b, c, 0.95), candidate(lan, lam, 0.93)
+
+
+def test_pairs_sharing_a_person_are_shown_as_one_group(cast, hoa_thrice, login):
+    a, b, c, ab, bc, other = hoa_thrice
+    html = login(cast.hn_officer).get("/trung-lap/").content.decode()
+    group = html[html.index(f'id="group-{ab.pk}"') : html.index(f'id="pair-{other.pk}"')]
+    assert f'data-persons="{a.pk},{b.pk},{c.pk}"' in group
+    assert f'id="pair-{ab.pk}"' in group and f'id="pair-{bc.pk}"' in group
+    assert f'id="merge-group-{ab.pk}"' in group and "Nguyễn T. Hoa" in group
+    assert html.count('class="card group"') == 1  # Lan ~ Lam stays an ordinary pair
+    assert "3 cặp chờ xem xét, trong 2 nhóm" in html
+
+
+def test_a_whole_group_is_merged_in_one_action_and_undone_record_by_record(cast, hoa_thrice, login):
+    a, b, c, ab, bc, _ = hoa_thrice
+    client = login(cast.hn_officer)
+    response = client.post("/trung-lap/gop-nhom/", {"pairs": [ab.pk, bc.pk], "survivor": a.pk})
+    assert response.status_code == 302
+    b.refresh_from_db()
+    c.refresh_from_db()
+    a.refresh_from_db()
+    assert b.merged_into == a and c.merged_into == a
+    assert set(SupportRecord.objects.values_list("person", flat=True)) == {a.pk}
+    assert (a.id_number, a.phone) == ("001185012345", "0912345678")  # filled from both
+    assert set(
+        MatchCandidate.objects.filter(pk__in=[ab.pk, bc.pk]).values_list("status", flat=True)
+    ) == {MatchStatus.MERGED}
+    merges = {m.merged_id: m for m in MergeRecord.objects.all()}
+    assert set(merges) == {b.pk, c.pk}
+    assert merges[b.pk].candidate == ab and merges[c.pk].candidate == bc
+    from nhandao.audit.models import AuditEvent
+
+    event = AuditEvent.objects.about(a).get(action="beneficiaries.group_merged")
+    assert event.after == {"merged": [b.pk, c.pk], "pairs": [ab.pk, bc.pk]}
+
+    # undoing B's merge takes back what B brought (its CCCD, its support), not C's phone
+    response = client.post(f"/gop-ho-so/{merges[b.pk].pk}/hoan-tac/")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert b.status == PersonStatus.ACTIVE and (a.id_number, a.phone) == ("", "0912345678")
+    assert SupportRecord.objects.get(organisation=cast.ngoc_ha).person == b
+    ab.refresh_from_db()
+    assert ab.status == MatchStatus.PENDING
+    html = client.get("/trung-lap/").content.decode()
+    assert f'id="pair-{ab.pk}"' in html and f'id="pair-{bc.pk}"' not in html  # C still merged
+
+
+def test_the_pairs_between_two_merged_records_come_back_when_either_is_undone(cast, hoa_thrice):
+    a, b, c, ab, bc, _ = hoa_thrice
+    ac = candidate(a, c, 0.97)  # a triangle: B ~ C is decided along with C's merge
+    merges = actions.merge_group(cast.hn_officer, b, [a, c], [ab, bc, ac])
+    by_merged = {m.merged_id: m for m in merges}
+    assert by_merged[a.pk].candidate == ab and by_merged[c.pk].candidate == bc
+    assert by_merged[c.pk].group_pairs == [ac.pk]
+    actions.undo_merge(cast.hn_officer, by_merged[c.pk])
+    statuses = dict(MatchCandidate.objects.values_list("pk", "status"))
+    assert statuses[bc.pk] == statuses[ac.pk] == MatchStatus.PENDING
+    assert statuses[ab.pk] == MatchStatus.MERGED
+
+
+def test_merging_a_group_needs_rights_at_every_organisation_and_is_all_or_nothing(
+    cast, hoa_thrice, login
+):
+    a, b, c, ab, bc, _ = hoa_thrice
+    with pytest.raises(PermissionDenied, match="Hội Chữ thập đỏ Phường Ngọc Hà"):
+        actions.merge_group(cast.ba_dinh_officer, a, [b, c], [ab, bc])
+    assert not MergeRecord.objects.exists()
+    assert Person.objects.filter(status=PersonStatus.ACTIVE).count() == 5
+    assert set(MatchCandidate.objects.values_list("status", flat=True)) == {MatchStatus.PENDING}
+
+
+def test_a_group_with_two_records_known_to_be_different_people_is_not_merged(
+    cast, hoa_thrice, login
+):
+    a, b, c, ab, bc, _ = hoa_thrice
+    ac = candidate(a, c, 0.9)
+    actions.mark_distinct(cast.hn_officer, ac)  # remembered: A and C are different people
+    client = login(cast.hn_officer)
+    html = client.get("/trung-lap/").content.decode()
+    assert f'id="group-{ab.pk}"' in html and f'id="merge-group-{ab.pk}"' not in html
+    assert "đã được xác định là khác người" in html
+    client.post("/trung-lap/gop-nhom/", {"pairs": [ab.pk, bc.pk], "survivor": b.pk})
+    assert not MergeRecord.objects.exists()
+    assert "hãy quyết định từng cặp" in client.get("/trung-lap/").content.decode()
+    ac.refresh_from_db()
+    assert ac.status == MatchStatus.DISTINCT
+    client.post(f"/trung-lap/{ab.pk}/quyet-dinh/", {"decision": "same", "survivor": a.pk})
+    b.refresh_from_db()
+    assert b.merged_into == a  # the pair-by-pair flow still works
+
+
+def test_bad_group_requests_change_nothing(cast, hoa_thrice, login):
+    a, b, c, ab, bc, other = hoa_thrice
+    client = login(cast.hn_officer)
+    client.post("/trung-lap/gop-nhom/", {"pairs": [ab.pk, other.pk], "survivor": a.pk})
+    client.post("/trung-lap/gop-nhom/", {"pairs": [ab.pk, bc.pk], "survivor": other.person_a_id})
+    client.post("/trung-lap/gop-nhom/", {"pairs": ["x"], "survivor": a.pk})
+    html = client.get("/trung-lap/").content.decode()
+    assert "không nối với nhau thành một nhóm" in html
+    assert "Hồ sơ được giữ phải là một người trong nhóm." in html
+    assert "Danh sách mã không hợp lệ" in html
+    assert not MergeRecord.objects.exists()
+    # a pair decided meanwhile, or out of reach: 404
+    actions.mark_distinct(cast.hn_officer, other)
+    data = {"pairs": [other.pk], "survivor": other.person_a_id}
+    assert client.post("/trung-lap/gop-nhom/", data).status_code == 404
+    data = {"pairs": [ab.pk, bc.pk], "survivor": a.pk}
+    assert login(cast.tq_officer).post("/trung-lap/gop-nhom/", data).status_code == 404
+    assert login(cast.outsider).post("/trung-lap/gop-nhom/", data).status_code == 403
+
+
+def test_the_api_lists_groups_and_merges_one_with_the_same_rules(cast, hoa_thrice, login):
+    a, b, c, ab, bc, other = hoa_thrice
+    client = login(cast.hn_officer)
+    groups = client.get("/api/duplicates/groups").json()
+    assert groups["count"] == 2
+    first = groups["items"][0]
+    assert [p["id"] for p in first["persons"]] == [a.pk, b.pk, c.pk]
+    assert [p["id"] for p in first["pairs"]] == [ab.pk, bc.pk] and first["distinct"] == []
+    url = "/api/duplicates/groups/merge"
+    refused = login(cast.ba_dinh_officer).post(
+        url, {"pairs": [ab.pk], "survivor": a.pk}, content_type="application/json"
+    )
+    assert refused.status_code == 403 and "Ngọc Hà" in refused.json()["detail"]
+    client = login(cast.hn_officer)  # one test client: log the officer in again
+    bad = client.post(
+        url, {"pairs": [ab.pk, bc.pk], "survivor": 0}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"]["survivor"] == ["Hồ sơ được giữ phải là một người trong nhóm."]
+    stranger = login(cast.tq_officer).post(
+        url, {"pairs": [ab.pk, bc.pk], "survivor": a.pk}, content_type="application/json"
+    )
+    assert stranger.status_code == 404
+    client = login(cast.hn_officer)
+    done = client.post(
+        url, {"pairs": [ab.pk, bc.pk], "survivor": c.pk}, content_type="application/json"
+    ).json()
+    assert done["status"] == "merged" and done["survivor"] == c.pk and len(done["merge_ids"]) == 2
+    assert client.get("/api/duplicates/groups").json()["count"] == 1

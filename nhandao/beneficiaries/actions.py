@@ -91,10 +91,89 @@ def create_person(actor, *, household=None, relationship="", **fields) -> Person
     return person
 
 
+# What a change to a person may touch (organisation included: a transfer within the reach).
+EDITABLE = [
+    *[f for f in PERSON_FIELDS if f not in ("status", "merged_into")],
+    "vulnerabilities",
+    "consent_by",
+    "consent_at",
+    "consent_purpose",
+]
+HOUSEHOLD_FIELDS = ["organisation", "commune", "old_commune", "village", "address"]
+
+
+def _changes(before: dict, after: dict) -> tuple[dict, dict]:
+    changed = [name for name in after if before.get(name) != after[name]]
+    return {n: before.get(n) for n in changed}, {n: after[n] for n in changed}
+
+
+@transaction.atomic
+def update_person(actor, person: Person, **fields) -> list[str]:
+    """Change the given fields of an active person; audit old and new values of those that
+    changed; keep the household's head in step. Returns the names of the changed fields."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Không sửa được các trường: {', '.join(sorted(unknown))}.")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        raise ValueError("Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
+    names = list(fields)
+    before = snapshot(person, names)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.save()
+    before, after = _changes(before, snapshot(person, names))
+    if not after:
+        return []
+    if "household" in after or "relationship" in after:
+        is_head = person.household_id is not None and person.relationship == Relationship.HEAD
+        Household.objects.filter(head=person).exclude(
+            pk=person.household_id if is_head else None
+        ).update(head=None)
+        if is_head:
+            Household.objects.filter(pk=person.household_id).update(head=person)
+    record(actor, "beneficiaries.person_updated", person, before=before, after=after)
+    return list(after)
+
+
+@transaction.atomic
+def update_household(actor, household: Household, poverty: dict | None = None, **fields):
+    """Change a household's organisation or address (members who lived at its address move
+    with it, each audited) and, with `poverty`, its status for a year. Returns the changed
+    field names."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    names = [n for n in HOUSEHOLD_FIELDS if n in fields]
+    before = snapshot(household, names)
+    old_place = {f: getattr(household, f"{f}_id") for f in ("commune", "old_commune")}
+    old_place.update(village=household.village, address=household.address)
+    for name in names:
+        setattr(household, name, fields[name])
+    household.save()
+    before, after = _changes(before, snapshot(household, names))
+    if after:
+        record(actor, "beneficiaries.household_updated", household, before=before, after=after)
+    moved = {f: fields[f] for f in ("commune", "old_commune", "village", "address") if f in after}
+    if moved:
+        lived_here = {
+            f"{f}_id" if f in ("commune", "old_commune") else f: v for f, v in old_place.items()
+        }
+        members = household.members.filter(status=PersonStatus.ACTIVE, **lived_here)
+        for member in members.select_for_update():
+            update_person(actor, member, **moved)
+    if poverty is not None:
+        set_poverty(actor, household, **poverty)
+        after["poverty"] = poverty["year"]
+    return list(after)
+
+
 @transaction.atomic
 def set_poverty(
     actor, household, *, year, status, certified_by="", certificate_no="", certified_on=None
 ) -> HouseholdPoverty:
+    """The household's poverty status for `year` (one row per year), audited old and new."""
+    fields = ["year", "status", "certified_by", "certificate_no", "certified_on"]
+    old = HouseholdPoverty.objects.filter(household=household, year=year).first()
+    before = snapshot(old, fields) if old is not None else None
     row, _ = HouseholdPoverty.objects.update_or_create(
         household=household,
         year=year,
@@ -110,7 +189,8 @@ def set_poverty(
         "beneficiaries.poverty_set",
         household,
         organisation=household.organisation,
-        after={"year": year, "status": status, "certified_by": certified_by},
+        before=before,
+        after=snapshot(row, fields),
     )
     return row
 
@@ -173,10 +253,11 @@ def merge_persons(actor, survivor: Person, merged: Person, candidate=None) -> Me
     _require_edit_both(actor, survivor, merged)
     if survivor.pk == merged.pk or not (survivor.is_active and merged.is_active):
         raise ValueError("Chỉ gộp được hai hồ sơ khác nhau, đang được quản lý.")
-    before = {f: getattr(survivor, Person._meta.get_field(f).attname) for f in FILLABLE}
+    before = {}  # only what this merge fills, so that undoing it takes back only that
     for name in FILLABLE:
         attname = Person._meta.get_field(name).attname
         if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
+            before[name] = getattr(survivor, attname)
             setattr(survivor, attname, getattr(merged, attname))
     if not survivor.vulnerabilities and merged.vulnerabilities:
         before["vulnerabilities"] = survivor.vulnerabilities
@@ -248,26 +329,73 @@ def _json(value):
 
 @transaction.atomic
 def undo_merge(actor, merge: MergeRecord) -> Person:
-    """Put everything back as it was before `merge`."""
+    """Put everything back as it was before `merge`: the links that moved, the fields it
+    filled on the survivor (unless changed since, by an edit or another merge), its pairs."""
     survivor, merged = merge.survivor, merge.merged
     _require_edit_both(actor, survivor, merged)
     if merge.undone_at is not None:
         raise ValueError("Việc gộp này đã được hoàn tác.")
     for name, value in merge.survivor_before.items():
         field = Person._meta.get_field(name)
+        if getattr(survivor, field.attname) != getattr(merged, field.attname):
+            continue  # not (or no longer) what this merge filled in
         setattr(survivor, field.attname, field.to_python(value) if value is not None else None)
     survivor.save()
     _restore_links(merge.moved, merged)
     merged.status, merged.merged_into = PersonStatus.ACTIVE, None
     merged.save(update_fields=["status", "merged_into"])
-    if merge.candidate_id:
-        MatchCandidate.objects.filter(pk=merge.candidate_id).update(
+    pairs = [merge.candidate_id, *merge.group_pairs] if merge.candidate_id else merge.group_pairs
+    if pairs:
+        MatchCandidate.objects.filter(pk__in=pairs, status=MatchStatus.MERGED).update(
             status=MatchStatus.PENDING, decided_by=None, decided_at=None
         )
     merge.undone_by, merge.undone_at = actor, timezone.now()
     merge.save(update_fields=["undone_by", "undone_at"])
     record(actor, "beneficiaries.merge_undone", survivor, after={"restored": merged.pk})
     return merged
+
+
+@transaction.atomic
+def merge_group(actor, survivor: Person, others: list[Person], candidates) -> list[MergeRecord]:
+    """A whole group of pending pairs is one person: each of `others` merges into `survivor`
+    (one MergeRecord each, undone one by one as before), through its pair with the survivor
+    where there is one; the group's other pairs are decided with the merge of one of their
+    persons. All or nothing: rights at every organisation of the group are checked first."""
+    members = [survivor, *others]
+    lacking = sorted(
+        {str(p.organisation) for p in members if not access.can(actor, "edit", p.organisation)}
+    )
+    if lacking:
+        raise PermissionDenied(
+            "Bạn không có quyền gộp cả nhóm: cần quyền nhập liệu ở mọi tổ chức quản lý các hồ "
+            f"sơ trong nhóm (thiếu: {', '.join(f'“{o}”' for o in lacking)})."
+        )
+    pending = {c.pk: c for c in candidates}
+    merges: dict[int, MergeRecord] = {}
+    for other in others:
+        ends = [c for c in pending.values() if other.pk in (c.person_a_id, c.person_b_id)]
+        direct = [c for c in ends if survivor.pk in (c.person_a_id, c.person_b_id)]
+        candidate = (direct or ends or [None])[0]
+        if candidate is not None:
+            del pending[candidate.pk]
+        merges[other.pk] = merge_persons(actor, survivor, other, candidate)
+    now = timezone.now()
+    for c in pending.values():  # between two merged records: decided with the later one
+        MatchCandidate.objects.filter(pk=c.pk).update(
+            status=MatchStatus.MERGED, decided_by=actor, decided_at=now
+        )
+        merge = merges[max(c.person_a_id, c.person_b_id)]
+        merge.group_pairs.append(c.pk)
+    for merge in merges.values():
+        if merge.group_pairs:
+            merge.save(update_fields=["group_pairs"])
+    record(
+        actor,
+        "beneficiaries.group_merged",
+        survivor,
+        after={"merged": [p.pk for p in others], "pairs": sorted(c.pk for c in candidates)},
+    )
+    return list(merges.values())
 
 
 @transaction.atomic

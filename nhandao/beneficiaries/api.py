@@ -7,14 +7,25 @@ the user's area come back with name, commune and support history only.
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.api import FormInvalid
-from nhandao.beneficiaries import actions, forms, matching, views, visibility
-from nhandao.beneficiaries.models import MergeRecord, Person
+from nhandao.beneficiaries import actions, forms, matching, review, visibility
+from nhandao.beneficiaries.models import (
+    HumanitarianAddress,
+    MatchCandidate,
+    MergeRecord,
+    Person,
+    Sponsor,
+    Sponsorship,
+    SupportRecord,
+)
+from nhandao.lib.text import search_terms
 from nhandao.orgs import access
 
 router = Router(tags=["Đối tượng thụ hưởng"])
@@ -103,7 +114,8 @@ PAGE_SIZE = 50
     "/persons", response=PersonPage, summary="Tìm đối tượng (tên không dấu, CCCD, điện thoại)"
 )
 def list_persons(request, q: str = "", page: int = 1):
-    persons = views.search_persons(request.auth, q).select_related("organisation", "commune")
+    persons = Person.objects.visible_to(request.auth).active().search(q)
+    persons = persons.select_related("organisation", "commune")
     page = max(page, 1)
     count = persons.count()
     rows = list(persons.order_by("name_key", "pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
@@ -212,6 +224,65 @@ def create_person(request, payload: PersonIn):
     )
 
 
+class PersonPatch(Schema):
+    """Only the fields sent change; null clears a field. Sensitive fields (birth, id_number,
+    phone, vulnerabilities, consent_*) need the "sensitive" permission."""
+
+    organisation: str | None = None
+    full_name: str | None = None
+    sex: str | None = None
+    birth: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    commune_code: str | None = None
+    commune_map: str | None = None
+    village: str | None = None
+    address: str | None = None
+    household: int | None = None
+    relationship: str | None = None
+    vulnerabilities: list[str] | None = None
+    consent_by: str | None = None
+    consent_at: date | None = None
+    consent_purpose: str | None = None
+    external_id: str | None = None
+
+
+class PersonUpdatedOut(Schema):
+    person: PersonOut
+    changed: list[str]
+    warnings: list[str]
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+@router.patch(
+    "/persons/{person_id}",
+    response={200: PersonUpdatedOut, 409: DetailOut},
+    summary="Sửa hồ sơ một người (chỉ các trường gửi lên)",
+)
+def update_person(request, person_id: int, payload: PersonPatch):
+    person = visibility.get_person_to_edit(request.auth, person_id)
+    if not person.is_active:
+        return Status(
+            409, {"detail": "Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ."}
+        )
+    form = forms.PersonForm.for_update(person, payload.dict(exclude_unset=True), actor=request.auth)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    changed = actions.update_person(request.auth, person, **form.action_fields())
+    person = visibility.get_person(request.auth, person_id).person
+    sensitive = access.can(request.auth, "sensitive", person.organisation)
+    if sensitive:
+        visibility.log_sensitive_read(request.auth, [person], "api")
+    return {
+        "person": person_out(person, visibility.FULL, sensitive),
+        "changed": changed,
+        "warnings": form.warnings,
+    }
+
+
 class SupportIn(Schema):
     organisation: str
     date: date
@@ -240,6 +311,24 @@ def add_support(request, person_id: int, payload: SupportIn):
             "value": s.value,
         },
     )
+
+
+class Mapped:
+    """Rows (a queryset or a list) turned into output by `fn` one page at a time: the
+    paginator slices first, so only the page is loaded and converted."""
+
+    def __init__(self, rows, fn):
+        self.rows, self.fn = rows, fn
+
+    def __len__(self):
+        return self.rows.count() if hasattr(self.rows, "query") else len(self.rows)
+
+    def __getitem__(self, item):
+        return self.fn(list(self.rows[item]))
+
+
+def each(fn):
+    return lambda page: [fn(row) for row in page]
 
 
 # ---- review queue ----
@@ -273,16 +362,82 @@ def candidate_out(user, c) -> dict:
 @paginate(PageNumberPagination)
 def list_candidates(request):
     pairs = (
-        views.candidates_for(request.auth)
-        .select_related(
-            "person_a__organisation",
-            "person_b__organisation",
-            "person_a__commune",
-            "person_b__commune",
-        )
+        MatchCandidate.objects.for_reviewer(request.auth)
+        .select_related(*review.PAIR_RELATED)
         .order_by("-score", "pk")
     )
     return [candidate_out(request.auth, c) for c in pairs[:1000]]
+
+
+class GroupOut(Schema):
+    key: int
+    score: float
+    persons: list[PersonOut]
+    pairs: list[CandidateOut]
+    distinct: list[list[int]]  # pairs of the group's persons decided to be different people
+
+
+@router.get(
+    "/duplicates/groups",
+    response=list[GroupOut],
+    summary="Nhóm hồ sơ có thể trùng (các cặp có chung một người)",
+)
+@paginate(PageNumberPagination)
+def list_groups(request):
+    groups = review.groups_for(request.auth)
+    return Mapped(groups, lambda page: [group_out(request.auth, g) for g in review.load(page)])
+
+
+def group_out(user, group) -> dict:
+    def side(p):
+        full = access.can(user, "view", p.organisation)
+        return person_out(p, visibility.FULL if full else visibility.AREA, False)
+
+    persons = group.persons or list(
+        {p.pk: p for c in group.pairs for p in (c.person_a, c.person_b)}.values()
+    )
+    return {
+        "key": group.key,
+        "score": group.score,
+        "persons": [side(p) for p in sorted(persons, key=lambda p: p.pk)],
+        "pairs": [candidate_out(user, c) for c in group.pairs],
+        "distinct": [[a.pk, b.pk] for a, b in group.distinct],
+    }
+
+
+class GroupMergeIn(Schema):
+    pairs: list[int]
+    survivor: int
+
+
+class GroupMergedOut(Schema):
+    status: str
+    survivor: int
+    merge_ids: list[int]
+
+
+@router.post(
+    "/duplicates/groups/merge",
+    response=GroupMergedOut,
+    summary="Gộp cả một nhóm vào hồ sơ được giữ (mỗi hồ sơ hoàn tác riêng được)",
+)
+def merge_group(request, payload: GroupMergeIn):
+    if not access.can_anywhere(request.auth, "view"):
+        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    form = forms.GroupMergeForm(payload.dict(), actor=request.auth)
+    if form.has_error(NON_FIELD_ERRORS, "not_found"):
+        raise Http404(forms.GROUP_NOT_FOUND)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    data = form.cleaned_data
+    merges = actions.merge_group(
+        request.auth, data["survivor_obj"], data["others"], data["candidates"]
+    )
+    return {
+        "status": "merged",
+        "survivor": data["survivor_obj"].pk,
+        "merge_ids": sorted(m.pk for m in merges),
+    }
 
 
 class DecisionIn(Schema):
@@ -301,7 +456,7 @@ class DecisionOut(Schema):
     summary="Quyết định: cùng một người (gộp) hoặc khác người",
 )
 def decide(request, candidate_id: int, payload: DecisionIn):
-    candidate = views.get_candidate(request.auth, candidate_id)
+    candidate = visibility.get_candidate(request.auth, candidate_id)
     form = forms.DecisionForm(payload.dict())
     if not form.is_valid():
         raise FormInvalid(form)
@@ -361,7 +516,11 @@ class HouseholdOut(Schema):
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="Một hộ gia đình")
 def household_detail(request, household_id: int):
-    household, full = views._get_household(request.auth, household_id)
+    household, full = visibility.get_household(request.auth, household_id)
+    return household_out(request.auth, household, full)
+
+
+def household_out(user, household, full: bool) -> dict:
     members = household.members.filter(status="active").order_by("pk")
     data = {
         "id": household.pk,
@@ -376,7 +535,352 @@ def household_detail(request, household_id: int):
     if full:
         data.update(village=household.village, address=household.address,
                     head_id=household.head_id)  # fmt: skip
-    if access.can(request.auth, "sensitive", household.organisation):
+    if access.can(user, "sensitive", household.organisation):
         data["poverty"] = list(household.poverty_statuses.all())
-        visibility.log_household_read(request.auth, household, "api")
+        visibility.log_household_read(user, household, "api")
     return data
+
+
+class PovertyIn(Schema):
+    year: int
+    status: str
+    certified_by: str = ""
+    certificate_no: str = ""
+    certified_on: date | None = None
+
+
+class HouseholdPatch(Schema):
+    """Only the fields sent change. `poverty` sets the status of one year and needs the
+    "sensitive" permission."""
+
+    organisation: str | None = None
+    commune_code: str | None = None
+    commune_map: str | None = None
+    village: str | None = None
+    address: str | None = None
+    poverty: PovertyIn | None = None
+
+
+class HouseholdUpdatedOut(Schema):
+    household: HouseholdOut
+    changed: list[str]
+    warnings: list[str]
+
+
+@router.patch(
+    "/households/{household_id}",
+    response=HouseholdUpdatedOut,
+    summary="Sửa địa chỉ, tổ chức quản lý hoặc diện nghèo của một hộ",
+)
+def update_household(request, household_id: int, payload: HouseholdPatch):
+    household = visibility.get_household_to_edit(request.auth, household_id)
+    changes = payload.dict(exclude_unset=True)
+    poverty = changes.pop("poverty", None)
+    if poverty is not None:
+        access.require(request.auth, "sensitive", household.organisation)
+    form = forms.HouseholdForm.for_update(household, changes, actor=request.auth)
+    poverty_form = forms.PovertyForm(poverty) if poverty is not None else None
+    error = FormInvalid(form)  # both forms checked before anything is written
+    if poverty_form is not None:
+        error.errors.update(
+            {f"poverty.{k}": v for k, v in FormInvalid(poverty_form).errors.items()}
+        )
+    if error.errors:
+        raise error
+    changed = actions.update_household(
+        request.auth,
+        household,
+        poverty=poverty_form.cleaned_data if poverty_form is not None else None,
+        **form.action_fields(),
+    )
+    household, full = visibility.get_household(request.auth, household_id)
+    return {
+        "household": household_out(request.auth, household, full),
+        "changed": changed,
+        "warnings": form.warnings,
+    }
+
+
+# ---- humanitarian addresses, sponsors and their commitments ----
+
+
+def _require_role(user) -> None:
+    if not access.can_anywhere(user, "view"):
+        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+
+
+def _require_edit_somewhere(user, what: str) -> None:
+    if not access.can_anywhere(user, "edit"):
+        raise PermissionDenied(f"Bạn không có quyền {what}.")
+
+
+class SponsorshipOut(Schema):
+    id: int
+    address_id: int
+    sponsor_id: int
+    sponsor_name: str
+    monthly_amount: int
+    goods: str
+    start: date
+    months: int
+    total_committed: int
+
+
+def sponsorship_out(s: Sponsorship) -> dict:
+    return {
+        "id": s.pk,
+        "address_id": s.address_id,
+        "sponsor_id": s.sponsor_id,
+        "sponsor_name": s.sponsor.name,
+        "monthly_amount": s.monthly_amount,
+        "goods": s.goods,
+        "start": s.start,
+        "months": s.months,
+        "total_committed": s.total_committed,
+    }
+
+
+class AddressOut(Schema):
+    id: int
+    organisation_id: int
+    person_id: int | None
+    household_id: int | None
+    recipient: str
+    needs: str
+    since: date
+    active: bool
+    sponsor_count: int
+
+
+class BookEntryOut(Schema):
+    id: int
+    date: date
+    organisation_name: str
+    kind: str
+    value: int
+    note: str
+    sponsorship_id: int | None
+
+
+class AddressDetailOut(AddressOut):
+    sponsorships: list[SponsorshipOut]
+    book: list[BookEntryOut]
+
+
+def address_out(a: HumanitarianAddress) -> dict:
+    count = getattr(a, "sponsor_count", None)
+    return {
+        "id": a.pk,
+        "organisation_id": a.organisation_id,
+        "person_id": a.person_id,
+        "household_id": a.household_id,
+        "recipient": str(a.recipient()),
+        "needs": a.needs,
+        "since": a.since,
+        "active": a.active,
+        "sponsor_count": a.sponsorships.count() if count is None else count,
+    }
+
+
+ADDRESS_RELATED = ("organisation", "person", "household__head")
+
+
+@router.get(
+    "/addresses",
+    response=list[AddressOut],
+    summary="Địa chỉ nhân đạo trong phạm vi (without_sponsor=true: chưa có nhà đỡ đầu)",
+)
+@paginate(PageNumberPagination)
+def list_addresses(request, without_sponsor: bool = False):
+    _require_role(request.auth)
+    addresses = (
+        HumanitarianAddress.objects.for_user(request.auth)
+        .select_related(*ADDRESS_RELATED)
+        .annotate(sponsor_count=Count("sponsorships"))
+        .order_by("-since", "pk")
+    )
+    if without_sponsor:
+        addresses = addresses.filter(sponsor_count=0, active=True)
+    return Mapped(addresses, each(address_out))
+
+
+@router.get("/addresses/{address_id}", response=AddressDetailOut, summary="Một địa chỉ nhân đạo")
+def address_detail(request, address_id: int):
+    address = access.get_for_user(
+        HumanitarianAddress.objects.select_related(*ADDRESS_RELATED), request.auth, address_id
+    )
+    recipient = Q(person=address.person) if address.person_id else Q(household=address.household)
+    book = SupportRecord.objects.filter(recipient, date__gte=address.since).select_related(
+        "organisation"
+    )
+    return {
+        **address_out(address),
+        "sponsorships": [
+            sponsorship_out(s) for s in address.sponsorships.select_related("sponsor")
+        ],
+        "book": [
+            {
+                "id": s.pk,
+                "date": s.date,
+                "organisation_name": s.organisation.name,
+                "kind": s.kind,
+                "value": s.value,
+                "note": s.note,
+                "sponsorship_id": s.sponsorship_id,
+            }
+            for s in book
+        ],
+    }
+
+
+class AddressIn(Schema):
+    organisation: str
+    person: int | None = None
+    household: int | None = None
+    needs: str = ""
+    since: date
+
+
+@router.post("/addresses", response={201: AddressOut}, summary="Đăng ký địa chỉ nhân đạo")
+def create_address(request, payload: AddressIn):
+    _require_edit_somewhere(request.auth, "đăng ký địa chỉ nhân đạo")
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    form = forms.HumanitarianAddressForm(data, actor=request.auth)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    address = actions.create_address(request.auth, **form.action_fields())
+    return Status(201, address_out(address))
+
+
+class SponsorOut(Schema):
+    id: int
+    organisation_id: int
+    name: str
+    contact: str
+    sponsorship_count: int
+    given_total: int
+
+
+class SponsorDetailOut(SponsorOut):
+    sponsorships: list[SponsorshipOut]
+
+
+def sponsor_out(sponsor: Sponsor) -> dict:
+    count = getattr(sponsor, "sponsorship_count", None)
+    given = getattr(sponsor, "given_total", None)
+    if count is None:
+        count = sponsor.sponsorships.count()
+        given = SupportRecord.objects.filter(sponsorship__sponsor=sponsor).aggregate(
+            total=Sum("value")
+        )["total"]
+    return {
+        "id": sponsor.pk,
+        "organisation_id": sponsor.organisation_id,
+        "name": sponsor.name,
+        "contact": sponsor.contact,
+        "sponsorship_count": count,
+        "given_total": given or 0,
+    }
+
+
+@router.get("/sponsors", response=list[SponsorOut], summary="Nhà đỡ đầu trong phạm vi")
+@paginate(PageNumberPagination)
+def list_sponsors(request, q: str = ""):
+    _require_role(request.auth)
+    sponsors = Sponsor.objects.for_user(request.auth).order_by("name_key", "pk")
+    for term in search_terms(q):
+        sponsors = sponsors.filter(name_key__contains=term)
+    given = (
+        SupportRecord.objects.filter(sponsorship__sponsor=OuterRef("pk"))
+        .values("sponsorship__sponsor")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    sponsors = sponsors.annotate(
+        sponsorship_count=Count("sponsorships", distinct=True),
+        given_total=Subquery(given),
+    )
+    return Mapped(sponsors, each(sponsor_out))
+
+
+@router.get("/sponsors/{sponsor_id}", response=SponsorDetailOut, summary="Một nhà đỡ đầu")
+def sponsor_detail(request, sponsor_id: int):
+    sponsor = access.get_for_user(Sponsor.objects.all(), request.auth, sponsor_id)
+    sponsorships = Sponsorship.objects.filter(sponsor=sponsor).filter(
+        access.reach_q(request.auth, "view", via="address__organisation")
+    )
+    return {
+        **sponsor_out(sponsor),
+        "sponsorships": [sponsorship_out(s) for s in sponsorships.select_related("sponsor")],
+    }
+
+
+class SponsorIn(Schema):
+    organisation: str
+    name: str
+    contact: str = ""
+
+
+@router.post("/sponsors", response={201: SponsorOut}, summary="Thêm nhà đỡ đầu")
+def create_sponsor(request, payload: SponsorIn):
+    _require_edit_somewhere(request.auth, "thêm nhà đỡ đầu")
+    form = forms.SponsorForm(payload.dict(), actor=request.auth)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    sponsor = actions.create_sponsor(request.auth, **form.cleaned_data)
+    return Status(201, sponsor_out(sponsor))
+
+
+def _sponsorships(user):
+    """Commitments to addresses in the user's reach."""
+    return Sponsorship.objects.filter(
+        access.reach_q(user, "view", via="address__organisation")
+    ).select_related("sponsor")
+
+
+@router.get(
+    "/sponsorships",
+    response=list[SponsorshipOut],
+    summary="Cam kết đỡ đầu cho các địa chỉ trong phạm vi",
+)
+@paginate(PageNumberPagination)
+def list_sponsorships(request, sponsor: int | None = None, address: int | None = None):
+    _require_role(request.auth)
+    sponsorships = _sponsorships(request.auth).order_by("-start", "pk")
+    if sponsor is not None:
+        sponsorships = sponsorships.filter(sponsor_id=sponsor)
+    if address is not None:
+        sponsorships = sponsorships.filter(address_id=address)
+    return Mapped(sponsorships, each(sponsorship_out))
+
+
+@router.get("/sponsorships/{sponsorship_id}", response=SponsorshipOut, summary="Một cam kết")
+def sponsorship_detail(request, sponsorship_id: int):
+    sponsorship = _sponsorships(request.auth).filter(pk=sponsorship_id).first()
+    if sponsorship is None:
+        raise Http404("Không tìm thấy cam kết đỡ đầu.")
+    return sponsorship_out(sponsorship)
+
+
+class SponsorshipIn(Schema):
+    sponsor: int
+    monthly_amount: int | None = None
+    goods: str = ""
+    start: date
+    months: int
+
+
+@router.post(
+    "/addresses/{address_id}/sponsorships",
+    response={201: SponsorshipOut},
+    summary="Ghi cam kết của một nhà đỡ đầu cho địa chỉ",
+)
+def create_sponsorship(request, address_id: int, payload: SponsorshipIn):
+    address = access.get_for_user(HumanitarianAddress.objects.all(), request.auth, address_id)
+    access.require(request.auth, "edit", address.organisation)
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    form = forms.SponsorshipForm(data, actor=request.auth)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    sponsorship = actions.commit_sponsorship(request.auth, address, **form.action_fields())
+    return Status(201, sponsorship_out(sponsorship))

@@ -5,24 +5,49 @@ may enter records ("edit").
 """
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 
-from nhandao.beneficiaries import identity, places
+from nhandao.beneficiaries import identity, places, review
 from nhandao.beneficiaries.models import (
     Household,
+    MatchCandidate,
     PovertyStatus,
     Relationship,
     Sex,
+    Sponsor,
     SupportKind,
     Vulnerability,
 )
+from nhandao.orgs import access
 from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
 from nhandao.orgs.models import AdminMap
 
 MAP_CHOICES = [("", "Tự nhận biết (ưu tiên bản đồ mới)"), *AdminMap.choices]
 
 
+def _overlay(values: dict, changes: dict) -> dict:
+    """Current values with a partial change on top (an API PATCH); null clears a field."""
+    data = dict(values)
+    if "commune_code" in changes and "commune_map" not in changes:
+        data["commune_map"] = ""  # a new code without its map: recognised as on creation
+    for name, value in changes.items():
+        data[name] = ([] if name == "vulnerabilities" else "") if value is None else value
+    return data
+
+
 class AddressMixin:
     """commune_code (+ commune_map) → commune on the new map, old commune, warning."""
+
+    def keeps_commune(self, data, record) -> bool:
+        """When editing `record`, its own commune code typed again (as the form shows it)
+        keeps both its commune and the old commune it was given on, without a warning."""
+        if record is None or record.commune_id is None:
+            return False
+        code = (data.get("commune_code") or "").strip().lstrip("0")
+        same = code == record.commune.code and data.get("commune_map") in ("", None, AdminMap.NEW)
+        if same:
+            data["commune"], data["old_commune"] = record.commune, record.old_commune
+        return same
 
     def clean_address_fields(self, data, required=True):
         code = (data.get("commune_code") or "").strip()
@@ -41,7 +66,34 @@ class AddressMixin:
             self.warnings.append(place.warning)
 
 
+# Form fields holding the person's sensitive data (Person.SENSITIVE): changing them needs the
+# "sensitive" permission at the person's organisation, like reading them.
+SENSITIVE_FIELDS = (
+    "birth",
+    "id_number",
+    "phone",
+    "vulnerabilities",
+    "consent_by",
+    "consent_at",
+    "consent_purpose",
+)
+# ... and the model fields they fill
+SENSITIVE_ATTRS = (
+    "birth_date",
+    "birth_year",
+    "id_number",
+    "phone",
+    "vulnerabilities",
+    "consent_by",
+    "consent_at",
+    "consent_purpose",
+)
+
+
 class PersonForm(AddressMixin, ActorForm):
+    """A new person, or (with `person`) a change to one. When changing a person, a user
+    without the "sensitive" permission gets no sensitive fields (neither shown nor saved)."""
+
     organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     sex = forms.ChoiceField(label="Giới tính", choices=[("", "—"), *Sex.choices], required=False)
@@ -75,10 +127,57 @@ class PersonForm(AddressMixin, ActorForm):
     )
     external_id = forms.CharField(label="Mã ở hệ thống nguồn", max_length=64, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.person = person
         self.warnings: list[str] = []
         self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        self.sensitive = person is None or access.can(self.actor, "sensitive", person.organisation)
+        if not self.sensitive:
+            for name in SENSITIVE_FIELDS:
+                del self.fields[name]
+
+    @staticmethod
+    def values_of(person, sensitive: bool) -> dict:
+        """The person's current values as form data (sensitive ones only if `sensitive`)."""
+        values = {
+            "organisation": person.organisation.code,
+            "full_name": person.full_name,
+            "sex": person.sex,
+            "commune_code": person.commune.code if person.commune_id else "",
+            "commune_map": AdminMap.NEW if person.commune_id else "",
+            "village": person.village,
+            "address": person.address,
+            "household": person.household_id or "",
+            "relationship": person.relationship,
+            "external_id": person.external_id,
+        }
+        if sensitive:
+            values.update(
+                birth=person.birth_display(),
+                id_number=person.id_number,
+                phone=person.phone,
+                vulnerabilities=list(person.vulnerabilities or []),
+                consent_by=person.consent_by,
+                consent_at=person.consent_at or "",
+                consent_purpose=person.consent_purpose,
+            )
+        return values
+
+    @classmethod
+    def for_update(cls, person, changes: dict, *, actor) -> "PersonForm":
+        """A bound form for a partial change (the API's PATCH): the current values with
+        `changes` on top. Changing a sensitive field without the right: PermissionDenied."""
+        sensitive = access.can(actor, "sensitive", person.organisation)
+        touched = [name for name in SENSITIVE_FIELDS if name in changes]
+        if touched and not sensitive:
+            raise PermissionDenied(
+                "Bạn không có quyền sửa thông tin cá nhân nhạy cảm ("
+                + ", ".join(touched)
+                + ") của người do tổ chức này quản lý."
+            )
+        data = _overlay(cls.values_of(person, sensitive), changes)
+        return cls(data, actor=actor, person=person)
 
     def clean_full_name(self):
         name = identity.clean_full_name(self.cleaned_data["full_name"])
@@ -100,29 +199,55 @@ class PersonForm(AddressMixin, ActorForm):
 
     def clean(self):
         data = super().clean()
-        birth_date, birth_year = data.get("birth") or (None, None)
+        if self.sensitive:
+            birth_date, birth_year = data.get("birth") or (None, None)
+        else:
+            birth_date, birth_year = self.person.birth_date, self.person.birth_year
         data["birth_date"], data["birth_year"] = birth_date, birth_year
-        try:
-            data["id_number"] = identity.check_id_number(
-                data.get("id_number"), data.get("sex") or "", birth_year
-            )
-        except ValueError as error:
-            self.add_error("id_number", str(error))
-        household = None
-        if data.get("household"):
-            household = (
-                Household.objects.for_user(self.actor, "edit").filter(pk=data["household"]).first()
-            )
-            if household is None:
-                self.add_error("household", "Không có hộ gia đình này trong phạm vi của bạn.")
+        if self.sensitive:
+            try:
+                data["id_number"] = identity.check_id_number(
+                    data.get("id_number"), data.get("sex") or "", birth_year
+                )
+            except ValueError as error:
+                self.add_error("id_number", str(error))
+        elif self.person.id_number and "sex" not in self.errors:
+            try:  # the stored CCCD encodes the sex: say so without showing the number
+                identity.check_id_number(self.person.id_number, data.get("sex") or "", birth_year)
+            except ValueError:
+                self.add_error(
+                    "sex",
+                    "Giới tính này không khớp với số CCCD đã lưu của người này; hãy nhờ cán bộ "
+                    "có quyền xem thông tin cá nhân kiểm tra và sửa.",
+                )
+        household = self._household(data.get("household"))
         data["household_obj"] = household
+        if household is not None and data.get("relationship") == Relationship.HEAD:
+            head = household.head
+            if head is not None and head.is_active and head != self.person:
+                self.add_error("relationship", f"Hộ gia đình này đã có chủ hộ “{head}”.")
         if household is not None and not data.get("commune_code"):
             data["commune"], data["old_commune"] = household.commune, household.old_commune
             data["village"] = data.get("village") or household.village
             data["address"] = data.get("address") or household.address
-        else:
+        elif not self.keeps_commune(data, self.person):
             self.clean_address_fields(data)
         return data
+
+    def _household(self, pk):
+        if not pk:
+            return None
+        if self.person is not None and pk == self.person.household_id:
+            return self.person.household  # where the person already is, in reach or not
+        household = (
+            Household.objects.for_user(self.actor, "edit")
+            .select_related("head", "commune", "old_commune")
+            .filter(pk=pk)
+            .first()
+        )
+        if household is None:
+            self.add_error("household", "Không có hộ gia đình này trong phạm vi của bạn.")
+        return household
 
     def action_fields(self) -> dict:
         data = self.cleaned_data
@@ -160,24 +285,45 @@ class PersonForm(AddressMixin, ActorForm):
         ):
             values[n] = values[n] or ""
         values["vulnerabilities"] = list(values["vulnerabilities"] or [])
+        if not self.sensitive:  # not in the form: left as they are
+            for name in SENSITIVE_ATTRS:
+                del values[name]
         return values
 
 
 class HouseholdForm(AddressMixin, ActorForm):
+    """A new household, or (with `household`) a change to its organisation or address."""
+
     organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
     commune_code = forms.CharField(label="Mã xã/phường", max_length=10)
     commune_map = forms.ChoiceField(label="Mã theo bản đồ", choices=MAP_CHOICES, required=False)
     village = forms.CharField(label="Thôn/xóm/tổ dân phố", max_length=120, required=False)
     address = forms.CharField(label="Địa chỉ (số nhà, đường)", max_length=255, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.household = household
         self.warnings: list[str] = []
         self.fields["organisation"].queryset = reachable(self.actor, "edit")
 
+    @staticmethod
+    def values_of(household) -> dict:
+        return {
+            "organisation": household.organisation.code,
+            "commune_code": household.commune.code if household.commune_id else "",
+            "commune_map": AdminMap.NEW if household.commune_id else "",
+            "village": household.village,
+            "address": household.address,
+        }
+
+    @classmethod
+    def for_update(cls, household, changes: dict, *, actor) -> "HouseholdForm":
+        return cls(_overlay(cls.values_of(household), changes), actor=actor, household=household)
+
     def clean(self):
         data = super().clean()
-        self.clean_address_fields(data)
+        if not self.keeps_commune(data, self.household):
+            self.clean_address_fields(data)
         return data
 
     def action_fields(self) -> dict:
@@ -225,6 +371,75 @@ class DecisionForm(forms.Form):
     survivor = forms.IntegerField(required=False)
 
 
+class IdListField(forms.Field):
+    """Record ids: repeated form values, a list (JSON) or "1, 2, 3"."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "Danh sách mã không hợp lệ (chỉ gồm các số)."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if isinstance(value, str):
+            value = value.replace(",", " ").split()
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+GROUP_NOT_FOUND = (
+    "Có cặp hồ sơ trong nhóm đã được quyết định hoặc không thuộc phạm vi của bạn; "
+    "hãy tải lại danh sách."
+)
+
+
+class GroupMergeForm(ActorForm):
+    """The same person in every record of a group of pending pairs: all merge into `survivor`.
+
+    A pair not in the user's queue gives the error code "not_found" (the entry points answer
+    404). Two records of the group already decided to be different people stop the merge."""
+
+    pairs = IdListField(
+        label="Các cặp hồ sơ của nhóm",
+        error_messages={"required": "Hãy chọn các cặp hồ sơ của nhóm."},
+    )
+    survivor = forms.IntegerField(
+        label="Hồ sơ được giữ", error_messages={"required": "Hãy chọn hồ sơ được giữ."}
+    )
+
+    def clean(self):
+        data = super().clean()
+        ids = data.get("pairs")
+        if not ids:
+            return data
+        candidates = list(
+            MatchCandidate.objects.for_reviewer(self.actor)
+            .filter(pk__in=ids)
+            .select_related("person_a__organisation", "person_b__organisation")
+        )
+        if len(candidates) != len(ids):
+            raise forms.ValidationError(GROUP_NOT_FOUND, code="not_found")
+        if len(review.components([(c.pk, c.person_a_id, c.person_b_id) for c in candidates])) > 1:
+            self.add_error("pairs", "Các cặp đã chọn không nối với nhau thành một nhóm.")
+            return data
+        persons = {}
+        for c in candidates:
+            persons[c.person_a_id], persons[c.person_b_id] = c.person_a, c.person_b
+        survivor = persons.get(data.get("survivor"))
+        if survivor is None and "survivor" not in self.errors:
+            self.add_error("survivor", "Hồ sơ được giữ phải là một người trong nhóm.")
+        for a, b in review.distinct_within(list(persons)):
+            self.add_error(
+                "pairs",
+                f"“{persons[a]}” (mã {a}) và “{persons[b]}” (mã {b}) đã được xác định là khác "
+                "người: không gộp cả nhóm được; hãy quyết định từng cặp.",
+            )
+        data["candidates"], data["survivor_obj"] = candidates, survivor
+        data["others"] = [p for pk, p in sorted(persons.items()) if p != survivor]
+        return data
+
+
 class HumanitarianAddressForm(ActorForm):
     organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
     person = forms.IntegerField(label="Mã đối tượng", required=False)
@@ -257,6 +472,16 @@ class HumanitarianAddressForm(ActorForm):
             self.add_error("person", "Hãy nhập mã đối tượng hoặc mã hộ gia đình.")
         return data
 
+    def action_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "organisation": data["organisation"],
+            "person": data["person_obj"],
+            "household": data["household_obj"],
+            "needs": data.get("needs") or "",
+            "since": data["since"],
+        }
+
 
 class SponsorForm(ActorForm):
     organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
@@ -268,7 +493,9 @@ class SponsorForm(ActorForm):
         self.fields["organisation"].queryset = reachable(self.actor, "edit")
 
 
-class SponsorshipForm(forms.Form):
+class SponsorshipForm(ActorForm):
+    """A sponsor's commitment to an address; the sponsor must be in the user's reach."""
+
     sponsor = forms.IntegerField(label="Mã nhà đỡ đầu")
     monthly_amount = forms.IntegerField(
         label="Số tiền mỗi tháng (đồng)",
@@ -282,10 +509,27 @@ class SponsorshipForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("monthly_amount") and not data.get("goods"):
+        nothing = not data.get("monthly_amount") and not data.get("goods")
+        if nothing and "monthly_amount" not in self.errors:
             self.add_error("monthly_amount", "Hãy ghi số tiền mỗi tháng hoặc hiện vật.")
         data["monthly_amount"] = data.get("monthly_amount") or 0
+        if data.get("sponsor"):
+            data["sponsor_obj"] = (
+                Sponsor.objects.for_user(self.actor).filter(pk=data["sponsor"]).first()
+            )
+            if data["sponsor_obj"] is None:
+                self.add_error("sponsor", "Không có nhà đỡ đầu này trong phạm vi của bạn.")
         return data
+
+    def action_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "sponsor": data["sponsor_obj"],
+            "monthly_amount": data["monthly_amount"],
+            "goods": data.get("goods") or "",
+            "start": data["start"],
+            "months": data["months"],
+        }
 
 
 class UploadForm(ActorForm):

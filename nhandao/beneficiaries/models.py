@@ -10,6 +10,7 @@ of them is logged.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from nhandao.lib.text import search_key
 from nhandao.orgs.models import AdminUnit, Organisation
@@ -101,6 +102,25 @@ class RegistryQuerySet(models.QuerySet):
         from nhandao.beneficiaries import visibility
 
         return visibility.visible(self, user)
+
+
+class PersonQuerySet(RegistryQuerySet):
+    def active(self):
+        return self.filter(status=PersonStatus.ACTIVE)
+
+    def search(self, query: str):
+        """Persons matching `query`: words of the name (any order, no accents needed), or a
+        CCCD/CMND or phone number. Chain after `visible_to(user)`."""
+        from nhandao.beneficiaries.identity import digits_only
+        from nhandao.lib.text import search_terms
+
+        number = digits_only(query)
+        if number.isdigit() and len(number) >= 9:
+            return self.filter(Q(id_number=number) | Q(phone=number))
+        persons = self
+        for term in search_terms(query):
+            persons = persons.filter(name_key__contains=term)
+        return persons
 
 
 class Household(AddressFields):
@@ -216,7 +236,7 @@ class Person(AddressFields):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RegistryQuerySet.as_manager()
+    objects = PersonQuerySet.as_manager()
 
     # Fields that only a user with the "sensitive" permission reads (each read is logged).
     SENSITIVE = (
@@ -388,6 +408,20 @@ class MatchStatus(models.TextChoices):
     DISTINCT = "distinct", "Khác người"
 
 
+class MatchCandidateQuerySet(models.QuerySet):
+    def for_reviewer(self, user):
+        """Pending pairs of two active persons, where the user fully sees one of them and
+        sees the other at least in the area (visibility.py)."""
+        visible = Person.objects.visible_to(user).values("pk")
+        own = Person.objects.for_user(user).values("pk")
+        return (
+            self.filter(status=MatchStatus.PENDING)
+            .filter(person_a__in=visible, person_b__in=visible)
+            .filter(Q(person_a__in=own) | Q(person_b__in=own))
+            .filter(person_a__status=PersonStatus.ACTIVE, person_b__status=PersonStatus.ACTIVE)
+        )
+
+
 class MatchCandidate(models.Model):
     """A likely duplicate pair (person_a.pk < person_b.pk), its score and reasons.
 
@@ -411,6 +445,8 @@ class MatchCandidate(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MatchCandidateQuerySet.as_manager()
+
     class Meta:
         ordering = ["-score", "pk"]
         constraints = [
@@ -433,6 +469,9 @@ class MergeRecord(models.Model):
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     moved = models.JSONField(default=dict)  # {"supports": [...], "sponsorships": [...]}
+    # Other pairs of a merged group decided by this merge (both persons now one record);
+    # undoing the merge puts them back in the queue, with `candidate`.
+    group_pairs = models.JSONField(default=list, blank=True)
     survivor_before = models.JSONField(default=dict)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -7,22 +7,27 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from nhandao.beneficiaries import actions, forms, importers, matching, tasks, visibility
-from nhandao.beneficiaries.identity import digits_only
+from nhandao.beneficiaries import (
+    actions,
+    forms,
+    importers,
+    matching,
+    review,
+    tasks,
+    visibility,
+)
 from nhandao.beneficiaries.models import (
-    Household,
     HumanitarianAddress,
     ImportBatch,
     ImportStatus,
-    MatchCandidate,
-    MatchStatus,
     MergeRecord,
     Person,
     PersonStatus,
@@ -30,20 +35,7 @@ from nhandao.beneficiaries.models import (
     SupportRecord,
 )
 from nhandao.lib.downloads import XLSX, attachment
-from nhandao.lib.text import search_terms
 from nhandao.orgs import access
-
-
-def search_persons(user, query: str):
-    """Visible persons matching `query`: words of the name (any order, no accents needed),
-    or a CCCD/CMND or phone number."""
-    persons = Person.objects.visible_to(user).filter(status=PersonStatus.ACTIVE)
-    number = digits_only(query)
-    if number.isdigit() and len(number) >= 9:
-        return persons.filter(Q(id_number=number) | Q(phone=number))
-    for term in search_terms(query):
-        persons = persons.filter(name_key__contains=term)
-    return persons
 
 
 @login_required
@@ -51,7 +43,8 @@ def person_list(request):
     if not access.can_anywhere(request.user, "view"):
         raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
     query = request.GET.get("q", "").strip()
-    persons = search_persons(request.user, query).select_related("organisation", "commune")
+    persons = Person.objects.visible_to(request.user).active().search(query)
+    persons = persons.select_related("organisation", "commune")
     page = Paginator(persons.order_by("name_key", "pk"), 50).get_page(request.GET.get("page"))
     own = {p.pk for p in page if access.can(request.user, "view", p.organisation)}
     return render(
@@ -86,8 +79,60 @@ def person_detail(request, pk):
             "merges": merges if view.full else [],
             "support_form": support_form,
             "can_support": access.can_anywhere(request.user, "edit"),
+            "can_edit": view.full and access.can(request.user, "edit", person.organisation),
         },
     )
+
+
+def _edit_page(request, form, title, cancel_url, note=""):
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": "Lưu thay đổi",
+            "cancel_url": cancel_url,
+            "warnings": form.warnings,
+            "note": note,
+        },
+    )
+
+
+def _saved(request, form, changed, what):
+    for warning in form.warnings:
+        messages.warning(request, warning)
+    if changed:
+        messages.success(request, f"Đã lưu thay đổi của {what}.")
+    else:
+        messages.info(request, "Không có thay đổi nào.")
+
+
+@login_required
+def person_edit(request, pk):
+    """Change a person: "edit" at its organisation; sensitive fields only with "sensitive"
+    (and showing them in the form counts as a logged read)."""
+    person = visibility.get_person_to_edit(request.user, pk)
+    if not person.is_active:
+        messages.error(request, "Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
+        return redirect("person_detail", pk=pk)
+    form = forms.PersonForm(request.POST or None, actor=request.user, person=person)
+    if request.method == "POST" and form.is_valid():
+        changed = actions.update_person(request.user, person, **form.action_fields())
+        _saved(request, form, changed, f"“{person}”")
+        return redirect("person_detail", pk=pk)
+    if request.method != "POST":
+        form.initial = forms.PersonForm.values_of(person, form.sensitive)
+        if form.sensitive:
+            visibility.log_sensitive_read(request.user, [person], "page")
+    note = (
+        "Mỗi lần mở trang này (có thông tin cá nhân) đều được ghi vào nhật ký."
+        if form.sensitive
+        else "Thông tin cá nhân (ngày sinh, CCCD/CMND, điện thoại, diện khó khăn, đồng ý sử dụng "
+        "dữ liệu) chỉ cán bộ có quyền xem dữ liệu nhạy cảm mới xem và sửa được."
+    )
+    cancel = reverse("person_detail", args=[pk])
+    return _edit_page(request, form, f"Sửa hồ sơ “{person}”", cancel, note)
 
 
 @login_required
@@ -136,22 +181,14 @@ def support_add(request, pk):
     return redirect("person_detail", pk=pk)
 
 
-def _get_household(user, pk):
-    qs = Household.objects.visible_to(user).select_related("organisation", "commune", "head")
-    try:
-        household = qs.get(pk=pk)
-    except (Household.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy hộ gia đình.") from None
-    return household, access.can(user, "view", household.organisation)
-
-
 @login_required
 def household_detail(request, pk):
-    household, full = _get_household(request.user, pk)
+    household, full = visibility.get_household(request.user, pk)
     sensitive = access.can(request.user, "sensitive", household.organisation)
     poverty_form = forms.PovertyForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST":  # the poverty status: sensitive data
         access.require(request.user, "edit", household.organisation)
+        access.require(request.user, "sensitive", household.organisation)
         if poverty_form.is_valid():
             actions.set_poverty(request.user, household, **poverty_form.cleaned_data)
             messages.success(request, "Đã cập nhật diện nghèo.")
@@ -196,57 +233,37 @@ def household_create(request):
     )
 
 
+@login_required
+def household_edit(request, pk):
+    """Change a household's organisation or address (members living there move with it)."""
+    household = visibility.get_household_to_edit(request.user, pk)
+    form = forms.HouseholdForm(request.POST or None, actor=request.user, household=household)
+    if request.method == "POST" and form.is_valid():
+        changed = actions.update_household(request.user, household, **form.action_fields())
+        _saved(request, form, changed, "hộ gia đình")
+        return redirect("household_detail", pk=pk)
+    if request.method != "POST":
+        form.initial = forms.HouseholdForm.values_of(household)
+    return _edit_page(request, form, f"Sửa {household}", reverse("household_detail", args=[pk]))
+
+
 # ---- the duplicate review queue ----
-
-
-def candidates_for(user):
-    """Pending pairs where the user fully sees one person and sees the other at least in area."""
-    visible = Person.objects.visible_to(user).values("pk")
-    own = Person.objects.for_user(user).values("pk")
-    return (
-        MatchCandidate.objects.filter(status=MatchStatus.PENDING)
-        .filter(person_a__in=visible, person_b__in=visible)
-        .filter(Q(person_a__in=own) | Q(person_b__in=own))
-        .filter(person_a__status=PersonStatus.ACTIVE, person_b__status=PersonStatus.ACTIVE)
-    )
-
-
-def get_candidate(user, pk) -> MatchCandidate:
-    try:
-        return (
-            candidates_for(user)
-            .select_related(
-                "person_a__organisation",
-                "person_b__organisation",
-                "person_a__commune",
-                "person_b__commune",
-            )
-            .get(pk=pk)
-        )
-    except (MatchCandidate.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy cặp hồ sơ này.") from None
 
 
 @login_required
 def review_queue(request):
+    """Pending pairs, grouped: pairs sharing a person are shown together as one group."""
     if not access.can_anywhere(request.user, "view"):
         raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
-    pairs = (
-        candidates_for(request.user)
-        .select_related(
-            "person_a__organisation",
-            "person_b__organisation",
-            "person_a__commune",
-            "person_b__commune",
-        )
-        .order_by("-score", "pk")
-    )
-    page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    groups = review.groups_for(request.user)
+    page = Paginator(groups, 25).get_page(request.GET.get("page"))
+    review.load(page.object_list)
     return render(
         request,
         "beneficiaries/review_queue.html",
         {
             "page": page,
+            "pair_count": sum(len(g.pair_ids) for g in groups),
             "can_run": access.can_anywhere(request.user, "approve"),
         },
     )
@@ -254,8 +271,39 @@ def review_queue(request):
 
 @login_required
 @require_POST
+def review_group_merge(request):
+    """One decision for a whole group: every record is the same person as `survivor`."""
+    if not access.can_anywhere(request.user, "view"):
+        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    form = forms.GroupMergeForm(request.POST, actor=request.user)
+    if form.has_error(NON_FIELD_ERRORS, "not_found"):
+        raise Http404(forms.GROUP_NOT_FOUND)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("review_queue")
+    data = form.cleaned_data
+    try:
+        merges = actions.merge_group(
+            request.user, data["survivor_obj"], data["others"], data["candidates"]
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        survivor = data["survivor_obj"]
+        messages.success(
+            request,
+            f"Đã gộp {len(merges)} hồ sơ vào “{survivor}” (mỗi hồ sơ có thể hoàn tác riêng "
+            "trên trang của hồ sơ được giữ).",
+        )
+    return redirect("review_queue")
+
+
+@login_required
+@require_POST
 def review_decide(request, pk):
-    candidate = get_candidate(request.user, pk)
+    candidate = visibility.get_candidate(request.user, pk)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["decision"][0])
@@ -418,15 +466,7 @@ def address_create(request):
     initial = {"person": request.GET.get("person", "")}
     form = forms.HumanitarianAddressForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        address = actions.create_address(
-            request.user,
-            organisation=data["organisation"],
-            person=data["person_obj"],
-            household=data["household_obj"],
-            needs=data["needs"],
-            since=data["since"],
-        )
+        address = actions.create_address(request.user, **form.action_fields())
         messages.success(request, "Đã đăng ký địa chỉ nhân đạo.")
         return redirect("address_detail", pk=address.pk)
     return render(
@@ -441,31 +481,17 @@ def address_detail(request, pk):
     qs = HumanitarianAddress.objects.select_related("organisation", "person", "household__head")
     address = access.get_for_user(qs, request.user, pk)
     can_edit = access.can(request.user, "edit", address.organisation)
-    sponsorship_form = forms.SponsorshipForm(None)
+    sponsorship_form = forms.SponsorshipForm(None, actor=request.user)
     support_form = forms.SupportForm(None, actor=request.user)
     if request.method == "POST":
         access.require(request.user, "edit", address.organisation)
         if request.POST.get("form") == "sponsorship":
-            sponsorship_form = forms.SponsorshipForm(request.POST)
+            sponsorship_form = forms.SponsorshipForm(request.POST, actor=request.user)
             if sponsorship_form.is_valid():
-                data = sponsorship_form.cleaned_data
-                sponsor = Sponsor.objects.for_user(request.user).filter(pk=data["sponsor"]).first()
-                if sponsor is None:
-                    sponsorship_form.add_error(
-                        "sponsor", "Không có nhà đỡ đầu này trong phạm vi của bạn."
-                    )
-                else:
-                    actions.commit_sponsorship(
-                        request.user,
-                        address,
-                        sponsor=sponsor,
-                        monthly_amount=data["monthly_amount"],
-                        goods=data["goods"],
-                        start=data["start"],
-                        months=data["months"],
-                    )
-                    messages.success(request, f"Đã ghi cam kết của “{sponsor}”.")
-                    return redirect("address_detail", pk=pk)
+                fields = sponsorship_form.action_fields()
+                actions.commit_sponsorship(request.user, address, **fields)
+                messages.success(request, f"Đã ghi cam kết của “{fields['sponsor']}”.")
+                return redirect("address_detail", pk=pk)
         else:
             support_form = forms.SupportForm(request.POST, actor=request.user)
             if support_form.is_valid():
@@ -542,8 +568,8 @@ def person_export(request):
     where the user has the right, and those reads are logged."""
     if not access.can_anywhere(request.user, "view"):
         raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
-    persons = search_persons(request.user, request.GET.get("q", "").strip())
-    persons = persons.filter(access.reach_q(request.user, "view", via="organisation"))
+    query = request.GET.get("q", "").strip()
+    persons = Person.objects.for_user(request.user).active().search(query)
     persons = list(persons.select_related("organisation", "commune").order_by("name_key", "pk"))
     sensitive = visibility.sensitive_persons(request.user, persons)
     visibility.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from nhandao.beneficiaries.models import Person, SensitiveRead
+from nhandao.beneficiaries.models import Household, MatchCandidate, Person, SensitiveRead
 from nhandao.orgs import access
 
 FULL, AREA = "full", "area"
@@ -58,6 +58,50 @@ def get_person(user, pk) -> View:
     if view is None:
         raise Http404("Không tìm thấy đối tượng.")
     return view
+
+
+def get_person_to_edit(user, pk) -> Person:
+    """The person `pk` for a change: 404 outside the reach of the user's organisations (an
+    "area" view is not enough), 403 without the "edit" permission at its organisation."""
+    qs = Person.objects.select_related("organisation", "commune", "household", "old_commune")
+    person = access.get_for_user(qs, user, pk)
+    access.require(user, "edit", person.organisation)
+    return person
+
+
+def get_household(user, pk) -> tuple[Household, bool]:
+    """The household `pk` seen fully or in the area (the bool says full), else 404."""
+    qs = Household.objects.visible_to(user).select_related("organisation", "commune", "head")
+    try:
+        household = qs.get(pk=pk)
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy hộ gia đình.") from None
+    return household, access.can(user, "view", household.organisation)
+
+
+def get_household_to_edit(user, pk) -> Household:
+    """As get_person_to_edit, for a household."""
+    qs = Household.objects.select_related("organisation", "commune", "old_commune", "head")
+    household = access.get_for_user(qs, user, pk)
+    access.require(user, "edit", household.organisation)
+    return household
+
+
+def get_candidate(user, pk) -> MatchCandidate:
+    """A pending pair of the user's review queue (MatchCandidate.objects.for_reviewer), else 404."""
+    try:
+        return (
+            MatchCandidate.objects.for_reviewer(user)
+            .select_related(
+                "person_a__organisation",
+                "person_b__organisation",
+                "person_a__commune",
+                "person_b__commune",
+            )
+            .get(pk=pk)
+        )
+    except (MatchCandidate.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy cặp hồ sơ này.") from None
 
 
 def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE) -> None:
