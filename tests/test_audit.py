@@ -53,3 +53,25 @@ def test_every_audited_action_has_a_vietnamese_label():
     recorded = {m.group(1) for p in root.rglob("*.py") for m in pattern.finditer(p.read_text())}
     assert len(recorded) > 30
     assert sorted(recorded - set(ACTION_LABELS)) == []
+
+
+def test_the_audit_log_hides_personal_data_from_admins_without_the_sensitive_permission(
+    cast, login
+):
+    from nhandao.beneficiaries import actions as registry
+
+    registry.create_person(
+        cast.ba_dinh_officer,
+        organisation=cast.ba_dinh,
+        full_name="Nguyễn Thị Hoa",
+        birth_year=1985,
+        id_number="001185012345",
+        commune=cast.ba_dinh.admin_unit,
+    )
+    # an organisation admin reads the log but may not read personal data
+    page = login(cast.hn_admin).get("/nhat-ky/?action=beneficiaries").content.decode()
+    assert "Nguyễn Thị Hoa" in page and "001185012345" not in page
+    assert "cần quyền xem thông tin nhạy cảm" in page
+    # the superuser holds every permission and sees the value
+    page = login(cast.root).get("/nhat-ky/?action=beneficiaries").content.decode()
+    assert "001185012345" in page

@@ -74,6 +74,26 @@ class AuditEvent(models.Model):
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    def changes_for(self, user) -> list[tuple[str, object, object]]:
+        """changes(), with the values of sensitive fields (SENSITIVE_FIELDS) hidden from a
+        user without the "sensitive" permission at the event's organisation."""
+        from nhandao.orgs import access
+
+        hidden = SENSITIVE_FIELDS.get(self.object_type, frozenset())
+        if not hidden or access.can(user, "sensitive", self.organisation):
+            return self.changes()
+        return [(k, HIDDEN, HIDDEN) if k in hidden else (k, b, a) for k, b, a in self.changes()]
+
+
+# Fields of personal data whose values the audit log shows only to holders of the "sensitive"
+# permission: {"app_label.model": fields}, filled by the apps that own such data (AppConfig.ready).
+SENSITIVE_FIELDS: dict[str, frozenset] = {}
+HIDDEN = "(ẩn — cần quyền xem thông tin nhạy cảm)"
+
+
+def register_sensitive(model_label: str, fields) -> None:
+    SENSITIVE_FIELDS[model_label] = SENSITIVE_FIELDS.get(model_label, frozenset()) | set(fields)
+
 
 # ---------------------------------------------------------------------------------------------
 # The hash-chained ledger (money moves only through these entries; actions in audit/ledger.py)

@@ -17,4 +17,5 @@ def event_list(request):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/event_list.html", {"page": page, "action": action})
+    rows = [(event, event.changes_for(request.user)) for event in page]
+    return render(request, "audit/event_list.html", {"page": page, "rows": rows, "action": action})
