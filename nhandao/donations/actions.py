@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from nhandao.audit import ledger
 from nhandao.audit.actions import record, snapshot
+from nhandao.donations import receipts
 from nhandao.donations.models import (
     BankAccount,
     Channel,
@@ -262,7 +263,9 @@ def import_statement(
 def record_entered_donation(actor, channel: str, data: dict) -> Donation:
     """A cash or in-kind donation typed into the form (page or API). A donor record is kept
     only when the donor can be recognised again (a phone or an ID code) and is not anonymous;
-    otherwise the name stays on the donation. Atomic: a refused donation leaves no donor."""
+    otherwise the name stays on the donation. Atomic: a refused donation leaves no donor.
+    When the campaign issues receipts automatically and the donor is named, the receipt is
+    issued in the same transaction."""
     anonymous = data["donor_kind"] == "anonymous"
     donor = None
     if not anonymous and (data.get("donor_phone") or data.get("donor_code")):
@@ -276,7 +279,7 @@ def record_entered_donation(actor, channel: str, data: dict) -> Donation:
             address=data.get("donor_address") or "",
             consent_publish=data["consent_publish"],
         )
-    return record_donation(
+    donation = record_donation(
         actor,
         organisation=data["organisation"],
         channel=channel,
@@ -292,3 +295,6 @@ def record_entered_donation(actor, channel: str, data: dict) -> Donation:
         earmark_ref=data.get("earmark_ref") or "",
         note=data.get("note") or "",
     )
+    if receipts.wants_automatic(donation):
+        receipts.issue(actor, donation)
+    return donation

@@ -1,4 +1,5 @@
-"""Background work: statement imports (large files run in the worker, progress on the page)."""
+"""Background work: statement imports (large files run in the worker, progress on the page)
+and the automatic receipts of an imported statement."""
 
 import logging
 
@@ -54,3 +55,16 @@ def import_statement(
             ],
         )
         raise
+
+
+@task()
+def issue_automatic_receipts(statement_id: int, actor_id: int | None = None) -> dict:
+    """Receipts for the named donations of an imported statement whose campaign issues them
+    automatically (batched, numbered without gaps; running it again issues nothing)."""
+    from nhandao.donations.receipts import issue_missing
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return {
+        "statement": statement_id,
+        "issued": issue_missing(statement_id=statement_id, actor=actor),
+    }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("sao-ke/<int:pk>/nhap/", views.statement_run, name="statement_run"),
     path("sao-ke/<int:pk>/dong-loi.xlsx", views.statement_rejected, name="statement_rejected"),
     path("bien-nhan/<int:pk>/", views.receipt_print, name="receipt_print"),
+    path("bien-nhan/<int:pk>.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("verify/<str:code>", views.receipt_verify, name="receipt_verify"),
     path("khoa-cong-khai/", views.public_keys, name="public_keys"),
     path("chien-dich/<int:pk>/so-chi-tiet.xlsx", views.receipt_book, name="receipt_book"),

@@ -24,14 +24,9 @@ from nhandao.donations.models import (
     StatementStatus,
 )
 from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
+from nhandao.lib.downloads import attachment
 from nhandao.lib.text import search_terms
 from nhandao.orgs import access
-
-
-def _require_somewhere(user, perm):
-    if not access.can_anywhere(user, perm):
-        raise Http404("Không tìm thấy trang.")
-
 
 # --- donations -----------------------------------------------------------------------------
 
@@ -102,7 +97,7 @@ def donation_list(request):
 def donation_create(request, channel):
     if channel not in (Channel.CASH, Channel.IN_KIND):
         raise Http404("Không tìm thấy trang.")
-    _require_somewhere(request.user, "money")
+    access.require_anywhere(request.user, "money")
     initial = {"campaign": request.GET.get("campaign", "")}
     home = access.home_organisation(request.user)
     if home is not None:
@@ -219,7 +214,7 @@ def donor_detail(request, pk):
 
 @login_required
 def donor_create(request):
-    _require_somewhere(request.user, "money")
+    access.require_anywhere(request.user, "money")
     form = forms.DonorForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -410,19 +405,42 @@ def receipt_issue(request, pk):
     return redirect("receipt_print", pk=receipt.pk)
 
 
-@login_required
-def receipt_print(request, pk):
+def _receipt_for(request, pk):
+    """The receipt `pk` within the user's reach (else 404) and its verification address."""
     receipt = access.get_for_user(
         Receipt.objects.select_related("organisation", "donation__campaign", "donation__donor"),
         request.user,
         pk,
     )
     url = request.build_absolute_uri(reverse("receipt_verify", args=[receipt.code]))
-    url = f"{url}?{receipts.qr_query(receipt)}"
+    return receipt, f"{url}?{receipts.qr_query(receipt)}"
+
+
+@login_required
+def receipt_print(request, pk):
+    receipt, url = _receipt_for(request, pk)
     return render(
         request,
         "donations/receipt_print.html",
-        {"receipt": receipt, "verify_url": url, "qr": qr_svg_data_uri(url, scale=3)},
+        {
+            "receipt": receipt,
+            "verify_url": url,
+            "qr": qr_svg_data_uri(url, scale=3),
+            "goods": receipts.goods_text(receipt.donation),
+            "amount_words": receipts.amount_in_words(receipt.donation.amount),
+        },
+    )
+
+
+@login_required
+def receipt_pdf(request, pk):
+    """The same receipt as an A5 PDF (same access as the print page)."""
+    receipt, url = _receipt_for(request, pk)
+    return attachment(
+        receipts.receipt_pdf(receipt, url),
+        f"bien-nhan-{receipt.number:05d}-{receipt.year}.pdf",
+        "application/pdf",
+        inline=True,
     )
 
 

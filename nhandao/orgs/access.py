@@ -150,11 +150,18 @@ def get_org(user, pk, perm: str = "view") -> Organisation:
 
 
 def get_for_user(queryset: QuerySet, user, pk, perm: str = "view", via: str = "organisation"):
-    """One record of `queryset` by primary key, within reach, else 404."""
+    """One record of `queryset` by primary key: 404 outside the user's reach (its existence is
+    not revealed), 403 inside it without `perm` at the owning organisation (field `via`)."""
     try:
-        return scope(queryset, user, perm, via).get(pk=pk)
+        record = scope(queryset, user, "view", via).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy bản ghi.") from None
+    if perm != "view":
+        owner = record
+        for name in via.split("__"):
+            owner = getattr(owner, name)
+        require(user, perm, owner)
+    return record
 
 
 def home_organisation(user) -> Organisation | None:

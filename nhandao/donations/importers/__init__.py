@@ -126,7 +126,15 @@ def run_import(
         statement.progress, statement.finished_at = 100, timezone.now()
         statement.save()
         return statement.summary()
-    return commit(statement, checked, actor)
+    summary = commit(statement, checked, actor)
+    if statement.status == StatementStatus.DONE and statement.matched:
+        # receipts for the named donors of campaigns that issue them automatically: a task of
+        # its own, after the import's transaction (batched; running it again issues nothing)
+        from nhandao.donations.tasks import issue_automatic_receipts
+
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        issue_automatic_receipts.enqueue(statement.pk, actor_id)
+    return summary
 
 
 def _same_file_again(statement, earlier) -> dict:
