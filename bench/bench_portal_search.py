@@ -9,6 +9,10 @@
     .venv/bin/python bench/gen_statement_lines.py --db sqlite
     .venv/bin/python bench/gen_statement_lines.py --db postgresql
     .venv/bin/python bench/bench_portal_search.py [--db sqlite|postgresql|both] [--no-load]
+
+The server uses the project's settings: persistent connections, and the shared cache (files
+under var/cache, or Redis when REDIS_URL is set in the environment). Each run prints the
+cache backend and the load average.
 """
 
 import argparse
@@ -185,6 +189,11 @@ def load(kind: str, workers: int = 3) -> dict:
         print("  wrk not found (apt-get install wrk): load test skipped")
         return {}
     port = 8765
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.CACHES["default"]["BACKEND"].endswith("FileCache"):
+        cache.clear()  # no result left from an earlier run (Redis: they expire in 60 s)
     env = dict(
         os.environ,
         DATABASE_URL=database_url(kind),
@@ -251,12 +260,27 @@ def child(kind: str, with_load: bool):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM donations_statementline")
         n = cursor.fetchone()[0]
-    print(f"{kind}: {n:,} statement lines", flush=True)
-    result = {"lines": n, "latency": latency(kind)}
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    conn_age = settings.DATABASES["default"]["CONN_MAX_AGE"]
+    print(
+        f"{kind}: {n:,} statement lines; cache {backend}; CONN_MAX_AGE {conn_age}; "
+        f"load average {loadavg()}",
+        flush=True,
+    )
+    result = {"lines": n, "cache": backend, "latency": latency(kind), "loadavg": [loadavg()]}
     connection.close()
     if with_load:
         result["load"] = load(kind)
+        result["loadavg"].append(loadavg())
+        print(f"  load average after the load test: {loadavg()}", flush=True)
     print("JSON " + json.dumps(result))
+
+
+def loadavg() -> str:
+    """The machine's 1/5/15-minute load average (it has 2 cores, often shared)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main():

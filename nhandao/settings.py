@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -84,17 +85,30 @@ TEMPLATES = [
     }
 ]
 
+
+def database_config(url: str, conn_max_age: int) -> dict:
+    """The default database from its URL, with persistent connections on both backends: a
+    request no longer pays for a new connection (PostgreSQL: a server process; SQLite:
+    opening the file, the PRAGMAs, and a cold page cache that made every search read its
+    index pages again). Health checks replace a connection the server closed (a PostgreSQL
+    restart) before a request uses it. conn_max_age 0 closes it after each request."""
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web server read while an import writes; IMMEDIATE transactions take
+        # the write lock up front, so two writers queue instead of failing with "database
+        # is locked".
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return config
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'nhandao.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while an import writes; IMMEDIATE transactions take the
-    # write lock up front, so two writers queue instead of failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES = {
+    "default": database_config(DATABASE_URL, int(os.environ.get("DB_CONN_MAX_AGE", "600")))
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -143,11 +157,45 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "nhandao",
+
+def cache_config(url: str, *, testing: bool, var_dir: Path) -> dict:
+    """The default cache, shared by every worker process (the portal's page and search-result
+    caches and its per-client rate limits must not be per process):
+
+    - `url` (REDIS_URL, or CACHE_URL=redis://…) set: Redis, shared by every machine;
+    - otherwise files under var/cache: shared by the processes of one machine, needing no
+      service and no table, so a fresh clone runs on SQLite alone. Not the database cache:
+      on SQLite every cache write (a rate-limit counter on each search, each page filled)
+      would take the database's single write lock and queue behind an import, and it
+      counts its table on every write to cull it;
+    - tests: in memory, so that each test starts from an empty cache of its own.
+    """
+    if testing:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nhandao"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "nhandao",
+        }
+    if url:
+        raise ImproperlyConfigured(
+            f"REDIS_URL/CACHE_URL must start with redis://, rediss:// or unix:// (got {url!r})."
+        )
+    return {
+        "BACKEND": "nhandao.lib.filecache.FileCache",
+        "LOCATION": str(var_dir / "cache"),
+        # Django's file cache, trimmed every few seconds rather than on every write
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
+
+
+CACHES = {
+    "default": cache_config(
+        os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", ""),
+        testing="pytest" in sys.modules,
+        var_dir=VAR_DIR,
+    )
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -335,3 +335,33 @@ def test_the_api_answers_bad_input_in_every_field_with_json_never_an_error_page(
     if response.status_code == 422:
         assert body["detail"] == "Dữ liệu không hợp lệ." and body["errors"]
     assert StatementLine.objects.count() == before
+
+
+@pytest.mark.parametrize("query", ["ung ho nguyen", "binh ft2425612", "chuyen tien nguyen"])
+def test_a_prefix_checked_on_each_line_finds_what_the_index_prefix_finds(
+    statements, monkeypatch, query
+):
+    """The last word as a prefix: looked up in the words index, or (when the other words are
+    much rarer) checked on each line the other words found — the same lines either way."""
+    search._SAMPLE.clear()
+    monkeypatch.setattr(search, "SCAN_SHARE", 2.0)  # through the words index
+    monkeypatch.setattr(search, "ROW_CHECK_COST", 10**9)  # the prefix goes to the index
+    assert search.index_terms(query.split())[-1] == (query.split()[-1], True)
+    in_index = [line["id"] for line in find(q=query).lines]
+    monkeypatch.setattr(search, "ROW_CHECK_COST", 0)  # the prefix is checked on each line
+    assert len(search.index_terms(query.split())) == len(query.split()) - 1
+    per_line = [line["id"] for line in find(q=query).lines]
+    assert in_index == per_line and in_index
+
+
+def test_a_count_is_reused_for_another_sort_of_the_same_lines(statements, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "COUNT_CAP", 3)  # counted by a capped query, not the page
+    first = find(date_from="01/09/2024", date_to="30/09/2024", sort="-date")
+    with CaptureQueriesContext(connection) as ctx:
+        again = find(date_from="01/09/2024", date_to="30/09/2024", sort="amount")
+    assert first.count_more and again.count_more
+    assert not any("COUNT(*)" in x["sql"] for x in ctx.captured_queries)
+    assert [line["id"] for line in first.lines] != [line["id"] for line in again.lines]

@@ -6,6 +6,7 @@ limits (a Vietnamese 429), and the same public data only."""
 from datetime import date
 
 from django.http import Http404
+from django.urls import reverse
 from ninja import Router, Schema
 
 from nhandao.api import FormInvalid, api
@@ -61,7 +62,19 @@ class CheckOut(SearchOut):
     uses: list[UseOut]
 
 
+class DecisionOut(Schema):
+    decision_no: str
+    decision_date: date
+    from_org: str
+    to: str | None
+    purpose: str | None
+    amount: int
+    document_url: str | None
+
+
 class DetailOut(CampaignOut):
+    goods_dropoff: str
+    decisions: list[DecisionOut]
     received_count: int
     by_channel: list[dict]
     by_day: list[dict]
@@ -91,8 +104,6 @@ def too_many(request, exc):
 
 
 def _campaign_out(campaign, received: int) -> dict:
-    from django.urls import reverse
-
     return {
         "code": campaign.code,
         "name": campaign.name,
@@ -134,6 +145,21 @@ def campaign(request, code: str):
     out = _campaign_out(found, f.received)
     out.update(
         {
+            "goods_dropoff": found.goods_dropoff,
+            "decisions": [
+                {
+                    "decision_no": a["decision_no"],
+                    "decision_date": a["decision_date"],
+                    "from_org": a["from"],
+                    "to": a["to"],
+                    "purpose": a["purpose"],
+                    "amount": a["amount"],
+                    "document_url": reverse("portal_decision", args=[found.code, a["id"]])
+                    if a["has_document"]
+                    else None,
+                }
+                for a in f.relief.get("allocations", [])
+            ],
             "received_count": f.received_count,
             "by_channel": f.by_channel,
             "by_day": [

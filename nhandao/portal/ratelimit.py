@@ -5,9 +5,11 @@ enough to stop scraping and guessing. Hand-written rather than django-ratelimit 
 is fifteen lines and the portal needs a Vietnamese 429 for both HTML and JSON.
 
 Limits: PORTAL_RATE_LIMITS in the environment, e.g. "search=60/60,check=10/60"
-(requests/seconds), or "off" (benchmarks on loopback). With the default per-process cache
-(LocMemCache) each worker counts separately; a shared cache (database, Redis) makes the
-limit global.
+(requests/seconds), or "off" (benchmarks on loopback). The counters live in the default
+cache, shared by every worker process (settings.cache_config: Redis, or files on one
+machine). With the file cache an increment is a read and a write, not atomic: two requests
+of the same client at the same instant may count once — the limit stays a limit, give or
+take a request.
 """
 
 import os

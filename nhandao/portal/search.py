@@ -7,13 +7,17 @@ match whole words; the last word, from PREFIX_MIN letters, also matches as a pre
 How it stays fast (figures in docs/benchmarks.md, bench/bench_portal_search.py):
 - every page is a keyset page (sorted by date or by amount; the keys are indexed, see
   migrations/0001) with LIMIT, never OFFSET;
-- how common a query is, is estimated on an in-memory sample of lines (never counted):
-  a common query walks the sort index and checks the words on each row (a page of
-  "nguyen van" is found in a few hundred rows); a rarer one goes through the words index
-  (SQLite FTS5 `portal_line_fts`, PostgreSQL GIN on to_tsvector('simple', …)), and its
-  total is counted in the same query;
+- how common a query is, is estimated on an in-memory sample of lines, kept as a small
+  inverted index (never counted): a common query walks the sort index and checks the
+  words on each row (a page of "nguyen van" is found in a few hundred rows); a rarer one
+  goes through the words index (SQLite FTS5 `portal_line_fts`, PostgreSQL GIN on
+  to_tsvector('simple', …); never the planner's choice of a trigram index), and its total
+  is counted in the same query;
+- a last-word prefix that many words share ("nguyen"*) is checked on the lines the other
+  words found rather than merged in the index (index_terms);
 - reference fragments: SQLite FTS5 trigram index, PostgreSQL pg_trgm (a reference written
-  in the message is found by the words index, as a word prefix);
+  in the message is found by the words index, as a word prefix); a rare fragment is
+  counted in the page query;
 - other totals are counted only up to COUNT_CAP ("hơn 1.000 dòng");
 - every query runs under a time budget (SQLite progress handler, PostgreSQL
   statement_timeout): a query that would take too long returns a Vietnamese message;
@@ -28,6 +32,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 
 from nhandao.lib.text import search_key
@@ -129,8 +134,9 @@ def decode_cursor(text: str) -> tuple | None:
 class _Budget:
     """Abort the statement running on the default connection after `seconds`."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, **pg_settings):
         self.seconds = seconds
+        self.pg_settings = pg_settings  # PostgreSQL: more settings for this transaction
 
     def __enter__(self):
         connection.ensure_connection()
@@ -143,12 +149,14 @@ class _Budget:
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
             with connection.cursor() as cursor:
-                # JIT-compiling a plan costs 100+ ms, more than any of these queries
-                cursor.execute("SET LOCAL jit = off")
+                # JIT-compiling a plan costs 100+ ms, more than any of these queries;
                 # parallel workers take ~30 ms to start: longer than a first page
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-                cursor.execute(
-                    "SET LOCAL statement_timeout = %s", [max(1, int(self.seconds * 1000))]
+                _set_local(
+                    cursor,
+                    jit="off",
+                    max_parallel_workers_per_gather="0",
+                    statement_timeout=str(max(1, int(self.seconds * 1000))),
+                    **self.pg_settings,
                 )
         return self
 
@@ -160,6 +168,12 @@ class _Budget:
         if exc_type is not None and issubclass(exc_type, OperationalError):
             raise SearchTooBroad() from exc
         return False
+
+
+def _set_local(cursor, **settings) -> None:
+    """PostgreSQL: SET LOCAL these settings, in one round trip."""
+    calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+    cursor.execute(f"SELECT {calls}", [x for pair in settings.items() for x in pair])
 
 
 # --- building the query --------------------------------------------------------------------
@@ -456,8 +470,6 @@ RESULT_SECONDS = 60  # the same public query within a minute is answered from th
 def run_cached(q: Query) -> Result:
     """run(), with the result of the same query kept RESULT_SECONDS (many people look for the
     same names at once; the data is public and the same for everyone)."""
-    from django.core.cache import cache
-
     ident = repr((q.words, q.reference, q.amount, q.amount_min, q.amount_max, q.date_from,
                   q.date_to, q.campaign.pk if q.campaign is not None else None, q.direction,
                   q.sort, q.after, q.limit, connection.settings_dict.get("NAME")))  # fmt: skip
@@ -481,10 +493,15 @@ def run(q: Query) -> Result:
         return result
     hidden = sources.hidden_account_ids(accounts)
     drafts = sources.draft_campaign_ids()
-    # Lines reached through an FTS subquery are all visited anyway: count them in passing.
+    plan = _where(q, hidden, drafts)  # may read the sample first (once in 10 minutes)
+    # PostgreSQL, common words: walk the sort index rather than gather every match (the
+    # planner multiplies the words' selectivities and expects a few rows; they are
+    # thousands, met in the first pages of the index)
+    walk = {"enable_bitmapscan": "off", "enable_seqscan": "off", "enable_sort": "off"}
     try:
-        with _Budget(PAGE_BUDGET):
-            plan = _where(q, hidden, drafts)
+        with _Budget(PAGE_BUDGET, **(walk if plan.mode == "scan" else {})):
+            # lines reached through a words or reference index are all visited anyway:
+            # count them in passing
             window = plan.mode == "index" and q.after is None
             cols, order_sql, _ = _order(q)
             key_sql, key_params = _keyset(q, cols)
@@ -494,12 +511,6 @@ def run(q: Query) -> Result:
                 f"FROM {plan.source} WHERE {where} ORDER BY {order_sql} LIMIT %s"
             )
             with connection.cursor() as cursor:
-                if plan.mode == "scan" and connection.vendor == "postgresql":
-                    # common words: walk the sort index rather than gather every match
-                    # (the planner multiplies the words' selectivities and expects a few
-                    # rows; they are thousands, met in the first pages of the index)
-                    for setting in ("enable_bitmapscan", "enable_seqscan", "enable_sort"):
-                        cursor.execute(f"SET LOCAL {setting} = off")
                 cursor.execute(sql, plan.params + key_params + [q.limit + 1])
                 found = cursor.fetchall()
     except SearchTooBroad:
@@ -552,17 +563,22 @@ def _count(plan: Plan, result: Result) -> None:
         f"SELECT COUNT(*) FROM (SELECT 1 FROM {plan.source} WHERE {' AND '.join(plan.conds)} "  # noqa: S608
         f"LIMIT %s) AS c"
     )
-    try:
-        with _Budget(COUNT_BUDGET), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # lines are stored roughly by date: a "cheap" sequential scan for the first
-                # 1,001 lines of a late date range reads most of the table
-                cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(sql, plan.params + [COUNT_CAP + 1])
-            n = cursor.fetchone()[0]
-    except SearchTooBroad:
-        result.count_more = True
-        return
+    # The same lines are counted once a minute, whatever the sort or the visitor (the count
+    # does not depend on them): one query fewer for every other page of results.
+    ident = repr((" AND ".join(plan.conds), plan.params, connection.settings_dict.get("NAME")))
+    key = "portal:count:" + hashlib.sha256(ident.encode()).hexdigest()
+    n = cache.get(key)
+    if n is None:
+        # PostgreSQL: lines are stored roughly by date: a "cheap" sequential scan for the
+        # first 1,001 lines of a late date range reads most of the table
+        try:
+            with _Budget(COUNT_BUDGET, enable_seqscan="off"), connection.cursor() as cursor:
+                cursor.execute(sql, plan.params + [COUNT_CAP + 1])
+                n = cursor.fetchone()[0]
+        except SearchTooBroad:
+            result.count_more = True
+            return
+        cache.set(key, n, RESULT_SECONDS)
     if n > COUNT_CAP:
         result.count_more = True
     else:
@@ -573,7 +589,6 @@ def _present(q: Query, ids: list[int]) -> list[dict]:
     """The public view of these lines, in order: account numbers masked, anonymous donors'
     messages hidden, and no line shown only because a masked number matched."""
     rows = sources.line_rows(ids)
-    anonymous = sources.anonymous_line_ids(ids)
     public_numbers = frozenset(r["bank_account__number"] for r in rows.values())
     digits = [w for w in q.words if w.isdigit() and len(w) >= 6]
     if q.reference and search_key(q.reference).replace(" ", "").isdigit():
@@ -583,7 +598,7 @@ def _present(q: Query, ids: list[int]) -> list[dict]:
         row = rows.get(pk)
         if row is None:
             continue
-        hidden = pk in anonymous
+        hidden = row["anonymous"]
         if hidden and q.words:
             continue  # the words may have matched the donor's name
         text = (

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
 from nhandao.campaigns.models import Campaign, CampaignKind, CampaignStatus
@@ -279,6 +279,15 @@ def relief_summary(campaign, ids=None) -> dict | None:
     return public.campaign_figures(campaign)
 
 
+def decision_document(campaign, allocation_id: int):
+    """A public allocation of this campaign that has a decision file, or None."""
+    if not apps.is_installed("nhandao.relief"):
+        return None
+    from nhandao.relief import public
+
+    return public.decision_document(campaign, allocation_id)
+
+
 def money_use(campaign) -> dict:
     """What a campaign's money has been used for so far (for the donor self-check)."""
     f = campaign_figures(campaign)
@@ -342,25 +351,34 @@ def lines_table() -> str:
 
 
 def line_rows(ids: list[int]) -> dict[int, dict]:
-    """The public fields of these lines (with account and campaign), by id."""
+    """The public fields of these lines (with account and campaign), by id, and whether
+    the donor asked for anonymity (`anonymous`) — one query."""
     if not ids:
         return {}
-    rows = StatementLine.objects.filter(pk__in=ids).values(
-        "pk",
-        "booked_on",
-        "booked_time",
-        "reference",
-        "direction",
-        "amount",
-        "description",
-        "donor_name",
-        "bank_account__bank",
-        "bank_account__number",
-        "bank_account__holder",
-        "campaign_id",
-        "campaign__code",
-        "campaign__name",
-        "campaign__status",
+    anonymous = Donation.objects.filter(
+        statement_line_id=OuterRef("pk"), donor__kind=DonorKind.ANONYMOUS
+    )
+    rows = (
+        StatementLine.objects.filter(pk__in=ids)
+        .annotate(anonymous=Exists(anonymous))
+        .values(
+            "pk",
+            "booked_on",
+            "booked_time",
+            "reference",
+            "direction",
+            "amount",
+            "description",
+            "donor_name",
+            "bank_account__bank",
+            "bank_account__number",
+            "bank_account__holder",
+            "campaign_id",
+            "campaign__code",
+            "campaign__name",
+            "campaign__status",
+            "anonymous",
+        )
     )
     return {r["pk"]: r for r in rows}
 

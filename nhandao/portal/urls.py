@@ -10,6 +10,11 @@ urlpatterns = [
         views.open_data,
         name="portal_data",
     ),
+    path(
+        "cong-khai/chien-dich/<str:code>/quyet-dinh/<int:pk>/",
+        views.decision_document,
+        name="portal_decision",
+    ),
     path("cong-khai/chien-dich/<str:code>/so-quy.json", views.ledger_file, name="portal_ledger"),
     path("cong-khai/tra-cuu-sao-ke/", views.statement_search, name="portal_search"),
     path("cong-khai/kiem-tra-ung-ho/", views.self_check, name="portal_check"),

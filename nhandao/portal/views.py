@@ -6,15 +6,19 @@ self-check are rate-limited per client address (ratelimit.py) and never cached.
 
 import hashlib
 import json
+import mimetypes
+import os
+import re
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nhandao.lib.text import search_terms
 from nhandao.portal import charts, exports, forms, ledger_export, ratelimit, search, sources
 
 PAGE_SECONDS = 60
@@ -39,6 +43,7 @@ def public_cache(seconds: int = PAGE_SECONDS):
                 content, content_type, status = hit
                 response = HttpResponse(content, content_type=content_type, status=status)
                 response["X-Cache"] = "hit"
+                response["Cache-Control"] = f"public, max-age={seconds}"
                 return response
             response = view(request, *args, **kwargs)
             if response.status_code in (200, 404) and not response.streaming:
@@ -206,6 +211,38 @@ def open_data(request, code, dataset, fmt):
     if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
         raise Http404("Không có tập dữ liệu này.")
     return exports.response(campaign, dataset, fmt)
+
+
+# Shown in the browser (a phone opens them directly); any other file is only downloaded, so
+# that an uploaded HTML or SVG page never runs on the portal's address.
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
+
+
+@require_GET
+def decision_document(request, code, pk):
+    """The decision document of a public allocation of this campaign; 404 for any other."""
+    campaign = _campaign_or_404(code)
+    allocation = sources.decision_document(campaign, pk)
+    if allocation is None:
+        raise Http404("Không có văn bản quyết định công khai này.")
+    stored = allocation.decision_file
+    try:
+        handle = stored.storage.open(stored.name, "rb")
+    except OSError:
+        raise Http404("Văn bản quyết định không còn trên máy chủ.") from None
+    suffix = re.sub(r"[^a-z0-9]", "", os.path.splitext(stored.name)[1].lower())[:8]
+    number = "-".join(search_terms(allocation.decision_no))[:60] or "van-ban"
+    filename = f"quyet-dinh-{number}.{suffix}" if suffix else f"quyet-dinh-{number}"
+    content_type = mimetypes.guess_type(f"x.{suffix}")[0] or "application/octet-stream"
+    inline = content_type in INLINE_TYPES
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=filename,
+        content_type=content_type if inline else "application/octet-stream",
+    )
+    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
+    return response
 
 
 @require_GET

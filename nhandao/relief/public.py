@@ -21,15 +21,33 @@ from nhandao.relief.models import (
     FundFlow,
 )
 
+# Allocations the public sees: approved and carried out (a proposal, a first approval
+# still waiting for the second, a refusal or a cancellation is not a public decision).
+PUBLIC_STATUSES = (AllocationStatus.EXECUTED,)
+
 
 def _ids(campaign) -> list[int]:
     return campaign.subtree_ids()
 
 
+def public_allocations(campaign):
+    """The campaign's (and its parts') allocations that are public."""
+    return Allocation.objects.filter(campaign_id__in=_ids(campaign), status__in=PUBLIC_STATUSES)
+
+
+def decision_document(campaign, allocation_id: int):
+    """The decision file of a public allocation of this campaign, or None (not public, not of
+    this campaign, or no file)."""
+    allocation = public_allocations(campaign).filter(pk=allocation_id).first()
+    if allocation is None or not allocation.decision_file:
+        return None
+    return allocation
+
+
 def allocations(campaign) -> list[dict]:
-    """Executed allocations, decision by decision (organisations only)."""
+    """Public allocations, decision by decision (organisations only)."""
     rows = (
-        Allocation.objects.filter(campaign_id__in=_ids(campaign), status=AllocationStatus.EXECUTED)
+        public_allocations(campaign)
         .select_related("organisation", "target_organisation__admin_unit", "purpose")
         .order_by("decision_date", "pk")
     )
@@ -38,6 +56,7 @@ def allocations(campaign) -> list[dict]:
         target = a.target_organisation
         out.append(
             {
+                "id": a.pk,
                 "decision_no": a.decision_no,
                 "decision_date": a.decision_date,
                 "from": a.organisation.name,
@@ -56,7 +75,7 @@ def allocations(campaign) -> list[dict]:
 def allocated_by_level(campaign) -> list[dict]:
     """Totals per (from level, to level, direction)."""
     rows = (
-        Allocation.objects.filter(campaign_id__in=_ids(campaign), status=AllocationStatus.EXECUTED)
+        public_allocations(campaign)
         .values("organisation__level", "target_organisation__level", "direction")
         .annotate(total=Sum("amount"))
         .order_by("organisation__level", "target_organisation__level")
@@ -83,12 +102,12 @@ def _province_of(org) -> tuple[int | None, str]:
 def allocated_by_province(campaign) -> list[dict]:
     """Money allocated into each province from outside it (e.g. the central fund)."""
     totals: dict[int, dict] = {}
-    rows = Allocation.objects.filter(
-        campaign_id__in=_ids(campaign),
-        status=AllocationStatus.EXECUTED,
-        target_organisation__isnull=False,
-    ).select_related(
-        "organisation__admin_unit__province", "target_organisation__admin_unit__province"
+    rows = (
+        public_allocations(campaign)
+        .filter(target_organisation__isnull=False)
+        .select_related(
+            "organisation__admin_unit__province", "target_organisation__admin_unit__province"
+        )
     )
     for a in rows:
         pid, name = _province_of(a.target_organisation)
