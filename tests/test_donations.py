@@ -209,6 +209,23 @@ def test_the_upload_page_previews_then_imports_and_shows_the_reconciliation(cast
     assert Donation.objects.count() == 250
 
 
+def test_a_file_that_cannot_be_imported_is_refused_at_upload_not_left_pending(cast, login):
+    account = actions.create_bank_account(
+        cast.root, bank="VCB", number="0011001932418", holder="X", organisation=cast.hanoi
+    )
+    upload = io.BytesIO("Cột A;Cột B\n1;2\n".encode())
+    upload.name = "bang_tinh_la.csv"
+    response = login(cast.hn_accountant).post(
+        f"/tai-khoan-ngan-hang/{account.pk}/sao-ke/",
+        {"file": upload, "layout": "auto", "number_format": "auto", "preview": "1"},
+    )
+    statement = Statement.objects.get()
+    assert statement.status == "rejected" and statement.errors
+    page = login(cast.hn_accountant).get(response.url).content.decode()
+    assert "Bị từ chối" in page and statement.errors[0]["reason"] in page
+    assert not Donation.objects.exists()
+
+
 def test_rejected_rows_can_be_downloaded_as_a_workbook(cast, login):
     account = actions.create_bank_account(
         cast.root,

@@ -270,7 +270,11 @@ def statement_upload(request, pk):
             campaign=form.cleaned_data.get("campaign"),
             options=form.options(),
         )
-        if "import" in request.POST:
+        preview = None if "import" in request.POST else _preview(statement)
+        if preview is None or preview.get("error") or preview.get("errors"):
+            # Import now, or a file that cannot be imported as it is: the import refuses it
+            # at once (writing nothing, keeping every reason and the rejected rows) instead of
+            # leaving it "pending" forever.
             actions.run_statement(request.user, statement)
         return redirect("statement_detail", pk=statement.pk)
     return render(request, "donations/statement_upload.html", {"account": account, "form": form})
