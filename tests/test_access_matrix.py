@@ -260,6 +260,11 @@ RECORD_PAGES = [
     ("portal: search", "/cong-khai/tra-cuu-sao-ke/?q=nguyen", expect(PUBLIC, 200, anon=200)),
     ("portal: self-check", "/cong-khai/kiem-tra-ung-ho/", expect(PUBLIC, 200, anon=200)),
     ("api: public campaigns", "/api/public/campaigns", expect(PUBLIC, 200, anon=200)),
+    (
+        "portal: decision of an allocation without a published document",
+        "/cong-khai/chien-dich/{campaign_code}/quyet-dinh/{allocation}/",
+        expect(set(), 404, anon=404),
+    ),
 ]
 
 
