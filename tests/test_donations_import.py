@@ -5,7 +5,6 @@ import csv
 import io
 import json
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,14 +13,13 @@ from django.core.management import call_command
 from nhandao.audit import ledger
 from nhandao.audit.models import LedgerAccount, LedgerEntry
 from nhandao.campaigns import actions as campaign_actions
-from nhandao.campaigns.models import CampaignKind, CampaignStatus
+from nhandao.campaigns.models import CampaignKind
 from nhandao.donations import actions
 from nhandao.donations.importers import fold_expr, read_statement
 from nhandao.donations.models import Donation, Donor, Statement, StatementLine
 from nhandao.lib.text import search_key
+from tests.saoke import FIXTURES, VCB, create_vcb, create_yagi
 
-FIXTURES = Path(__file__).parent / "fixtures" / "saoke"
-VCB = "vcb_0011001932418_slice.csv"
 AGRI = "agribank_1500201113838_slice.csv"
 AGRI_LOST = "agribank_1500201113838_lost_amounts.csv"
 UNIFIED = "yagi_sample10k_vcb_slice.csv"
@@ -35,30 +33,12 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def yagi(cast):
-    campaign = campaign_actions.create_campaign(
-        cast.root,
-        code="YAGI-2024",
-        name="Ủng hộ đồng bào bị thiệt hại do bão Yagi",
-        kind=CampaignKind.APPEAL,
-        organisation=cast.front,
-        launch_date=date(2024, 9, 1),
-        target_amount=1_000_000_000_000,
-    )
-    campaign_actions.set_status(cast.root, campaign, CampaignStatus.RECEIVING)
-    campaign.refresh_from_db()
-    return campaign
+    return create_yagi(cast)
 
 
 @pytest.fixture
 def vcb(cast, yagi):
-    return actions.create_bank_account(
-        cast.root,
-        bank="VCB",
-        number="0011001932418",
-        holder="MTTQ VN - Ban Cuu tro TW",
-        organisation=cast.front,
-        campaign=yagi,
-    )
+    return create_vcb(cast, yagi)
 
 
 @pytest.fixture
@@ -125,9 +105,7 @@ def test_reimporting_the_same_file_adds_nothing(cast, vcb):
     ) == counts
 
 
-def test_the_same_file_is_recognised_by_its_checksum_and_the_same_lines_by_their_keys(
-    cast, vcb
-):
+def test_the_same_file_is_recognised_by_its_checksum_and_the_same_lines_by_their_keys(cast, vcb):
     first = do_import(cast.root, vcb, VCB)
     again = do_import(cast.root, vcb, VCB)
     assert "đã được nhập" in again.progress_note and str(first.pk) in again.progress_note

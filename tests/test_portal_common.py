@@ -3,18 +3,15 @@ received the real statement slice (tests/fixtures/saoke/vcb_0011001932418_slice.
 few lines typed with diacritics (the real files have none)."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 
 from nhandao.campaigns import actions as campaign_actions
-from nhandao.campaigns.models import CampaignKind, CampaignStatus
+from nhandao.campaigns.models import CampaignKind
 from nhandao.donations import actions
 from nhandao.portal import search
-
-FIXTURES = Path(__file__).parent / "fixtures" / "saoke"
-VCB = "vcb_0011001932418_slice.csv"
+from tests.saoke import FIXTURES, VCB, create_vcb, create_yagi
 
 # Lines in the Vietcombank layout with diacritics and capitals, as a donor's bank writes them.
 ACCENTED = """page,date,doc_no,debit_vnd,credit_vnd,details
@@ -41,32 +38,12 @@ def fresh_cache(settings, tmp_path, monkeypatch):
 
 @pytest.fixture
 def yagi(cast):
-    campaign = campaign_actions.create_campaign(
-        cast.root,
-        code="YAGI-2024",
-        name="Ủng hộ đồng bào bị thiệt hại do bão Yagi",
-        kind=CampaignKind.APPEAL,
-        organisation=cast.front,
-        launch_date=date(2024, 9, 1),
-        target_amount=1_000_000_000_000,
-        theme="Chung tay vì đồng bào miền Bắc",
-        transfer_memo="YAGI",
-    )
-    campaign_actions.set_status(cast.root, campaign, CampaignStatus.RECEIVING)
-    campaign.refresh_from_db()
-    return campaign
+    return create_yagi(cast, theme="Chung tay vì đồng bào miền Bắc", transfer_memo="YAGI")
 
 
 @pytest.fixture
 def vcb(cast, yagi):
-    return actions.create_bank_account(
-        cast.root,
-        bank="VCB",
-        number="0011001932418",
-        holder="MTTQ VN - Ban Cuu tro TW",
-        organisation=cast.front,
-        campaign=yagi,
-    )
+    return create_vcb(cast, yagi)
 
 
 @pytest.fixture

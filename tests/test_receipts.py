@@ -5,18 +5,14 @@ donation typed in, in batches after a statement import, numbered without gaps, o
 import re
 import zlib
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from nhandao.campaigns import actions as campaign_actions
-from nhandao.campaigns.models import CampaignKind, CampaignStatus
 from nhandao.donations import actions, receipts, tasks
 from nhandao.donations.models import Donation, Receipt, ReceiptCounter
-
-FIXTURES = Path(__file__).parent / "fixtures" / "saoke"
-VCB = "vcb_0011001932418_slice.csv"
+from tests.saoke import FIXTURES, VCB, create_vcb, create_yagi
 
 
 @pytest.fixture(autouse=True)
@@ -274,30 +270,12 @@ def test_typed_in_and_hand_issued_receipts_share_one_gapless_book(cast, login):
 
 @pytest.fixture
 def yagi(cast):
-    appeal = campaign_actions.create_campaign(
-        cast.root,
-        code="YAGI-2024",
-        name="Ủng hộ đồng bào bị thiệt hại do bão Yagi",
-        kind=CampaignKind.APPEAL,
-        organisation=cast.front,
-        launch_date=date(2024, 9, 1),
-        auto_receipts=True,
-    )
-    campaign_actions.set_status(cast.root, appeal, CampaignStatus.RECEIVING)
-    appeal.refresh_from_db()
-    return appeal
+    return create_yagi(cast, target_amount=None, auto_receipts=True)
 
 
 @pytest.fixture
 def vcb(cast, yagi):
-    return actions.create_bank_account(
-        cast.root,
-        bank="VCB",
-        number="0011001932418",
-        holder="MTTQ VN - Ban Cuu tro TW",
-        organisation=cast.front,
-        campaign=yagi,
-    )
+    return create_vcb(cast, yagi)
 
 
 def imported(cast, vcb, *, with_receipts=False):
