@@ -154,28 +154,12 @@ def rows(n: int, campaign, account, statement, seed: int = 7):
         )
 
 
-COLUMNS = [
-    "bank_account_id",
-    "statement_id",
-    "natural_key",
-    "row_no",
-    "booked_on",
-    "booked_time",
-    "reference",
-    "direction",
-    "amount",
-    "balance",
-    "description",
-    "description_key",
-    "donor_name",
-    "campaign_id",
-]
-
-
 def load(kind: str, n: int):
     from importlib import import_module
 
     from django.db import connection, transaction
+
+    from nhandao.donations.importers.writing import LINE_COLUMNS
 
     migration = import_module("nhandao.portal.migrations.0001_search_indexes")
     campaign, account, statement = objects()
@@ -185,8 +169,8 @@ def load(kind: str, n: int):
         if kind == "sqlite":
             for sql in migration.SQLITE_REVERSE + migration.COMMON_REVERSE:
                 cursor.execute(sql)
-            marks = ", ".join(["%s"] * len(COLUMNS))
-            sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"
+            marks = ", ".join(["%s"] * len(LINE_COLUMNS))
+            sql = f"INSERT INTO {table} ({', '.join(LINE_COLUMNS)}) VALUES ({marks})"
             batch = []
             with transaction.atomic():
                 for row in rows(n, campaign, account, statement):
@@ -202,11 +186,17 @@ def load(kind: str, n: int):
         else:
             for sql in migration.POSTGRESQL_REVERSE + migration.COMMON_REVERSE:
                 cursor.execute(sql)
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            cursor.execute("DROP INDEX IF EXISTS portal_line_ref_bare_trgm")
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
                 for row in rows(n, campaign, account, statement):
                     copy.write_row(row)
             loaded = time.perf_counter()
+            # the indexes of migration 0001 as later migrations changed them
+            no_message = import_module("nhandao.portal.migrations.0002_no_message_trigrams")
+            bare = import_module("nhandao.portal.migrations.0003_bare_reference_trigrams")
             for sql in migration.COMMON + migration.POSTGRESQL:
+                cursor.execute(sql)
+            for sql in (no_message.DROP, bare.BARE, bare.DROP_PLAIN):
                 cursor.execute(sql)
             cursor.execute("ANALYZE")
     done = time.perf_counter()

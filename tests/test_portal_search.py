@@ -96,6 +96,16 @@ def test_a_reference_fragment_finds_its_line(statements):
     )
 
 
+def test_a_fragment_across_the_dot_of_a_reference_is_found_exactly(statements):
+    row = real_rows()[10]
+    head, tail = row["doc_no"].split(".")
+    fragment = f"{head[-2:]}.{tail[:2]}"  # e.g. "01.10" of "9001.10004"
+    result = find(ref=fragment)
+    assert row["doc_no"] in {line["reference"] for line in result.lines}
+    # the dot counts: "0110" is not "01.10"
+    assert all(fragment in line["reference"] for line in result.lines)
+
+
 def test_a_bank_reference_inside_the_message_is_found_by_its_start(statements):
     result = find(ref="FT24256123")
     assert [line["reference"] for line in result.lines] == ["9001.10004"]

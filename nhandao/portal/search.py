@@ -45,6 +45,8 @@ COUNT_CAP = 1000
 SCAN_SHARE = 0.001  # a query held by ≥ 0.1 % of lines: walk the sort index, check each row
 SAMPLE_ROWS = 10_000  # lines sampled to estimate that share
 PREFIX_MIN = 6
+# PostgreSQL's indexed form of a reference: letters and digits only (migration 0003)
+REF_BARE = "regexp_replace(l.reference, '[^0-9A-Za-z]+', '', 'g')"
 # checking a line found by the index costs about as much as merging 25 index entries
 ROW_CHECK_COST = 25
 ESTIMATE_ABOVE = 50_000  # lines: above this, common queries are estimated, not counted
@@ -372,17 +374,28 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
                 params.append(f'"{token}"*')
             conds.append(f"l.id IN ({sub})")
             mode = "index"
-        elif in_message:
-            # as on SQLite: a fragment of the reference, or a word of the message starting
-            # with it (the words index; the message has no trigram index, see migration 0002)
-            conds.append(
-                "(l.reference ILIKE %s OR to_tsvector('simple', l.description_key)"
-                " @@ to_tsquery('simple', %s))"
-            )
-            params += [f"%{ref}%", f"{token}:*"]
         else:
-            conds.append("l.reference ILIKE %s")
-            params.append(f"%{ref}%")
+            # PostgreSQL: the trigram index holds the reference without its punctuation
+            # (migration 0003): pg_trgm cuts words at dots and dashes, so "70.353" was looked
+            # up by the trigram "353" alone. The index finds candidates by the bare fragment;
+            # the reference itself is then checked as typed.
+            bare = re.sub(r"[^0-9A-Za-z]+", "", q.reference)
+            ref_cond, ref_params = (
+                (f"({REF_BARE} ILIKE %s AND l.reference ILIKE %s)", [f"%{bare}%", f"%{ref}%"])
+                if len(bare) >= 3
+                else ("l.reference ILIKE %s", [f"%{ref}%"])
+            )
+            if in_message:
+                # as on SQLite: a fragment of the reference, or a word of the message starting
+                # with it (the words index; the message has no trigram index: migration 0002)
+                conds.append(
+                    f"({ref_cond} OR to_tsvector('simple', l.description_key)"
+                    " @@ to_tsquery('simple', %s))"
+                )
+                params += [*ref_params, f"{token}:*"]
+            else:
+                conds.append(ref_cond)
+                params += ref_params
         if not sqlite and reference_share(q.reference) < SCAN_SHARE:
             # a rare fragment: the trigram index gathers every match anyway, so the page
             # query counts them too (a second, counting query cost as much again)

@@ -6,7 +6,7 @@ import logging
 
 import polars as pl
 
-from nhandao.donations.importers.layouts import FIELD_LABELS, OUTGOING_RE, Checked, Parsed
+from nhandao.donations.importers.layouts import FIELD_LABELS, FIELDS, OUTGOING_RE, Checked, Parsed
 from nhandao.donations.importers.names import (
     CT_RE,
     LEAD_NAME_RE,
@@ -14,7 +14,7 @@ from nhandao.donations.importers.names import (
     fold_expr,
     plausible_name,
 )
-from nhandao.donations.importers.reading import _amount_expr, _date_expr
+from nhandao.donations.importers.reading import amount_expr, date_expr
 from nhandao.lib.money import format_vnd
 from nhandao.lib.text import fold
 
@@ -37,24 +37,14 @@ def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:
     cols = parsed.layout.columns
     fmt = parsed.number_format
     f = f.with_columns(
-        _date_expr("date").alias("d"),
-        _amount_expr("debit", fmt).alias("debit_v"),
-        _amount_expr("credit", fmt).alias("credit_v"),
-        _amount_expr("amount", fmt).alias("amount_v"),
-        _amount_expr("balance", fmt).alias("balance_v"),
+        date_expr("date").alias("d"),
+        amount_expr("debit", fmt).alias("debit_v"),
+        amount_expr("credit", fmt).alias("credit_v"),
+        amount_expr("amount", fmt).alias("amount_v"),
+        amount_expr("balance", fmt).alias("balance_v"),
     )
     errors: list[dict] = []
-    raw_cols = [
-        "date",
-        "time",
-        "reference",
-        "debit",
-        "credit",
-        "amount",
-        "balance",
-        "description",
-        "account",
-    ]
+    raw_cols = FIELDS
     label = {k: cols.get(k, FIELD_LABELS[k]) for k in FIELD_LABELS}
 
     def add(mask: pl.Expr, column: str, reason: str):
@@ -128,16 +118,7 @@ def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:
 
     # Exact duplicates of a line that carries a reference.
     if "reference" in cols:
-        key_cols = [
-            "date",
-            "time",
-            "reference",
-            "debit",
-            "credit",
-            "amount",
-            "balance",
-            "description",
-        ]
+        key_cols = [name for name in FIELDS if name != "account"]
         dup = (
             f.filter(pl.col("reference") != "")
             .with_columns(pl.col("row_no").min().over(key_cols).alias("first_row"))

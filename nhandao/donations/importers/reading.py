@@ -207,7 +207,7 @@ VN_DECIMAL = r"^-?\d+,\d+$"
 US_DECIMAL = r"^-?\d+\.\d+$"
 
 
-def _amount_expr(name: str, number_format: str) -> pl.Expr:
+def amount_expr(name: str, number_format: str) -> pl.Expr:
     """Text → integer đồng (None when unreadable). Minor units must be zero."""
     s = (
         pl.col(name)
@@ -234,7 +234,7 @@ def _amount_expr(name: str, number_format: str) -> pl.Expr:
     return out.otherwise(None).cast(pl.Int64, strict=False)
 
 
-def _date_expr(name: str) -> pl.Expr:
+def date_expr(name: str) -> pl.Expr:
     s = pl.col(name).str.slice(0, 10)
     return pl.coalesce(
         s.str.to_date("%Y-%m-%d", strict=False),

@@ -6,6 +6,7 @@ keep their trigram index."""
 from django.db import migrations
 
 T = "donations_statementline"
+DROP = "DROP INDEX IF EXISTS portal_line_desc_trgm"
 
 
 def _run(sql):
@@ -22,7 +23,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _run("DROP INDEX IF EXISTS portal_line_desc_trgm"),
+            _run(DROP),
             _run(
                 f"CREATE INDEX IF NOT EXISTS portal_line_desc_trgm ON {T} "
                 "USING gin (description_key gin_trgm_ops)"
