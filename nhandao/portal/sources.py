@@ -11,10 +11,12 @@ relief). Everything the public site shows is read here, already reduced to publi
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 
 from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
 from nhandao.campaigns.models import Campaign, CampaignKind, CampaignStatus
@@ -22,6 +24,7 @@ from nhandao.donations.models import (
     BankAccount,
     Channel,
     Donation,
+    Donor,
     DonorKind,
     Statement,
     StatementLine,
@@ -350,37 +353,52 @@ def lines_table() -> str:
     return StatementLine._meta.db_table
 
 
+LINE_FIELDS = [
+    "pk",
+    "booked_on",
+    "booked_time",
+    "reference",
+    "direction",
+    "amount",
+    "description",
+    "donor_name",
+    "bank_account__bank",
+    "bank_account__number",
+    "bank_account__holder",
+    "campaign_id",
+    "campaign__code",
+    "campaign__name",
+    "campaign__status",
+    "anonymous",
+]
+
+
 def line_rows(ids: list[int]) -> dict[int, dict]:
     """The public fields of these lines (with account and campaign), by id, and whether
-    the donor asked for anonymity (`anonymous`) — one query."""
+    the donor asked for anonymity (`anonymous`) — one query, in SQL: it runs for every page
+    of every search, and building the same query with the ORM cost more than running it."""
     if not ids:
         return {}
-    anonymous = Donation.objects.filter(
-        statement_line_id=OuterRef("pk"), donor__kind=DonorKind.ANONYMOUS
-    )
-    rows = (
-        StatementLine.objects.filter(pk__in=ids)
-        .annotate(anonymous=Exists(anonymous))
-        .values(
-            "pk",
-            "booked_on",
-            "booked_time",
-            "reference",
-            "direction",
-            "amount",
-            "description",
-            "donor_name",
-            "bank_account__bank",
-            "bank_account__number",
-            "bank_account__holder",
-            "campaign_id",
-            "campaign__code",
-            "campaign__name",
-            "campaign__status",
-            "anonymous",
-        )
-    )
-    return {r["pk"]: r for r in rows}
+    sql = f"""
+        SELECT l.id, l.booked_on, l.booked_time, l.reference, l.direction, l.amount,
+            l.description, l.donor_name, a.bank, a.number, a.holder, l.campaign_id, c.code,
+            c.name, c.status,
+            EXISTS (SELECT 1 FROM {Donation._meta.db_table} d
+                    JOIN {Donor._meta.db_table} o ON o.id = d.donor_id
+                    WHERE d.statement_line_id = l.id AND o.kind = %s) AS anonymous
+        FROM {StatementLine._meta.db_table} l
+        JOIN {BankAccount._meta.db_table} a ON a.id = l.bank_account_id
+        LEFT JOIN {Campaign._meta.db_table} c ON c.id = l.campaign_id
+        WHERE l.id IN ({", ".join(["%s"] * len(ids))})
+    """  # noqa: S608 (table names from the models, values as parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [DonorKind.ANONYMOUS, *ids])
+        rows = [dict(zip(LINE_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:  # SQLite hands back text and integers where the ORM gave these types
+        if isinstance(row["booked_on"], str):
+            row["booked_on"] = date.fromisoformat(row["booked_on"])
+        row["anonymous"] = bool(row["anonymous"])
+    return {row["pk"]: row for row in rows}
 
 
 def anonymous_line_ids(ids) -> set[int]:
