@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from nhandao.beneficiaries import actions, dedup
 from nhandao.beneficiaries.models import (
+    Household,
     MatchCandidate,
     MatchStatus,
     MergeRecord,
@@ -195,6 +196,20 @@ def test_a_merge_moves_the_support_history_and_can_be_undone(cast, hoa_twice):
     assert MergeRecord.objects.get().undone_at is not None
     pair.refresh_from_db()
     assert pair.status == MatchStatus.PENDING
+
+
+def test_a_merge_moves_the_headship_of_a_household_and_undo_gives_it_back(cast, hoa_twice):
+    ba_dinh, ngoc_ha = hoa_twice
+    household = actions.create_household(
+        cast.ngoc_ha_officer, organisation=cast.ngoc_ha, commune=commune("4"), village="Tổ 2"
+    )
+    Household.objects.filter(pk=household.pk).update(head=ngoc_ha)
+    merge = actions.merge_persons(cast.hn_officer, ba_dinh, ngoc_ha)
+    household.refresh_from_db()
+    assert household.head == ba_dinh and merge.moved["beneficiaries.household.head"]
+    actions.undo_merge(cast.hn_officer, merge)
+    household.refresh_from_db()
+    assert household.head == ngoc_ha
 
 
 def test_a_merge_fills_what_the_survivor_lacked_and_undo_takes_it_back(cast, hoa_twice):

@@ -298,7 +298,11 @@ NOT_MOVED = {"beneficiaries.sensitiveread", "beneficiaries.matchcandidate",
 def _person_links():
     """(model, field name) of every foreign key to Person from other records, any app:
     support history, humanitarian addresses, household heads, relief lines, …"""
-    for rel in Person._meta.related_objects:
+    # include_hidden: links without a reverse accessor (related_name="+", such as the
+    # household's head) move too
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not (rel.is_relation and rel.auto_created and not rel.concrete):
+            continue  # not a link from another record
         if rel.many_to_many or rel.one_to_one:
             continue
         if rel.related_model._meta.label_lower in NOT_MOVED:
