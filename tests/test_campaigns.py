@@ -152,7 +152,6 @@ def test_a_donation_dated_after_receiving_ends_is_refused(cast):
     assert not campaign.donations.exists()
 
 
-
 @time_machine.travel("2024-12-10 09:00 +0700", tick=False)
 def test_a_refused_donation_typed_in_leaves_no_donor_behind(cast):
     from nhandao.donations.models import Donor
@@ -172,6 +171,7 @@ def test_a_refused_donation_typed_in_leaves_no_donor_behind(cast):
         donation_actions.record_entered_donation(cast.hn_accountant, "cash", entered)
     assert not Donor.objects.filter(phone="0912345678").exists()
     assert not campaign.donations.exists()
+
 
 def test_figures_of_provincial_and_commune_parts_roll_up(cast):
     national = actions.create_campaign(

@@ -121,9 +121,11 @@ def seed(actor, network) -> dict:
                 note="Quà Tết Nhân ái",
             )
 
-    # The Women's Union registers some of the same people, typed its own way.
+    # The Women's Union registers some of the same people, typed its own way; the first few
+    # also by the city's Front committee (groups of three records for the review queue).
     heads = [p for p in people if p.relationship == "head"]
-    for person in rng.sample(heads, min(25, len(heads))):
+    front = network["front_province"]["1"]
+    for index, person in enumerate(rng.sample(heads, min(25, len(heads)))):
         typed = rng.choice(
             [
                 _fold(person.full_name).upper(),
@@ -151,6 +153,16 @@ def seed(actor, network) -> dict:
             value=1_000_000,
             note="Tết Nhân ái",
         )
+        if index < 3 and front != union:
+            actions.create_person(
+                actor,
+                organisation=front,
+                full_name=_fold(person.full_name),
+                sex=person.sex,
+                birth_year=person.birth_year,
+                commune=person.commune,
+                village=person.village,
+            )
 
     # Humanitarian addresses: lonely elderly people, half of them sponsored.
     lonely = [p for p in people if "lonely_elderly" in p.vulnerabilities][:6]
