@@ -176,7 +176,9 @@ def child(path: Path) -> dict:
     }
 
 
-def run(backend: str, path: Path) -> dict:
+def run_child(script: str, backend: str, path: Path) -> dict:
+    """Run `script --child path` in a fresh database of `backend` (dropped afterwards) and
+    return the JSON object it prints last. bench_receipts.py uses it too."""
     env = dict(os.environ)
     tmp = Path(tempfile.mkdtemp(prefix="nhandao-bench-"))
     env["NHANDAO_VAR_DIR"] = str(tmp)
@@ -201,7 +203,7 @@ def run(backend: str, path: Path) -> dict:
         env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{database}"
     try:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(path)],
+            [sys.executable, script, "--child", str(path)],
             env=env,
             check=True,
             capture_output=True,
@@ -243,7 +245,7 @@ def main():
         path = generate(path, args.generate, Path(tempfile.mkdtemp()) / "vcb_generated.csv")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
-        print(json.dumps(run(backend, path), ensure_ascii=False), flush=True)
+        print(json.dumps(run_child(__file__, backend, path), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":
