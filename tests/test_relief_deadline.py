@@ -22,6 +22,7 @@ from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     allocate,
     donate,
     funded,
+    hanoi_round,
     household,
     make_campaign,
     unit,
@@ -33,14 +34,7 @@ HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def round_of(cast, campaign, day, name="Trao quà"):
-    return actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=campaign,
-        kind="cash",
-        name=name,
-        date=day,
-    )
+    return hanoi_round(cast, campaign, name=name, day=day)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from nhandao.audit.models import LedgerEntry
-from nhandao.beneficiaries import actions as registry
 from nhandao.beneficiaries.models import SupportRecord
 from nhandao.relief import actions, public
 from nhandao.relief.models import DistributionLine, DistributionSummary, LineStatus
@@ -18,7 +17,9 @@ from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     allocate,
     balance,
     donate,
+    earlier_support,
     funded,
+    hanoi_round,
     household,
     unit,
     yagi,
@@ -42,13 +43,10 @@ def households(cast, ba_dinh_unit):
 @pytest.fixture
 def hn_round(cast, funded, ba_dinh_unit):
     allocate(cast, funded, cast.hanoi, 5_000_000)
-    return actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=funded,
-        kind="cash",
+    return hanoi_round(
+        cast,
+        funded,
         name="Trao tiền hỗ trợ Ba Đình",
-        date=DAY,
         place="Nhà văn hóa phường",
         commune=ba_dinh_unit,
     )
@@ -127,14 +125,7 @@ def test_an_overlap_with_another_organisations_support_warns_before_confirming(
     cast, hn_round, households
 ):
     # The Front gave the same household cash three days earlier.
-    registry.record_support(
-        cast.root,
-        organisation=cast.front,
-        date=date(2024, 9, 12),
-        kind="cash",
-        value=300_000,
-        household=households[0],
-    )
+    earlier_support(cast, households[0], day=date(2024, 9, 12))
     actions.add_lines(cast.hn_officer, hn_round, [("Dòng 1", households[0], None, 1_000_000, None)])
     actions.set_round_status(cast.hn_officer, hn_round, "open")
     line = hn_round.lines.get()
@@ -161,22 +152,8 @@ def test_an_overlap_with_another_organisations_support_warns_before_confirming(
 def test_support_of_another_kind_or_outside_the_window_is_not_an_overlap(
     cast, hn_round, households
 ):
-    registry.record_support(
-        cast.root,
-        organisation=cast.front,
-        date=date(2024, 9, 12),
-        kind="gift",
-        value=300_000,
-        household=households[0],
-    )
-    registry.record_support(
-        cast.root,
-        organisation=cast.front,
-        date=date(2024, 7, 1),
-        kind="cash",
-        value=300_000,
-        household=households[0],
-    )
+    earlier_support(cast, households[0], day=date(2024, 9, 12), kind="gift")
+    earlier_support(cast, households[0], day=date(2024, 7, 1))
     actions.add_lines(cast.hn_officer, hn_round, [("Dòng 1", households[0], None, 1_000_000, None)])
     actions.set_round_status(cast.hn_officer, hn_round, "open")
     assert actions.confirm_line(cast.hn_officer, hn_round.lines.get(), method="id_checked")
@@ -184,14 +161,7 @@ def test_support_of_another_kind_or_outside_the_window_is_not_an_overlap(
 
 def test_a_member_of_the_household_receiving_counts_as_an_overlap(cast, hn_round, households):
     head = households[0].head
-    registry.record_support(
-        cast.root,
-        organisation=cast.ngoc_ha,
-        date=date(2024, 9, 14),
-        kind="cash",
-        value=200_000,
-        person=head,
-    )
+    earlier_support(cast, day=date(2024, 9, 14), value=200_000, org=cast.ngoc_ha, person=head)
     actions.add_lines(cast.hn_officer, hn_round, [("Dòng 1", households[0], None, 1_000_000, None)])
     actions.set_round_status(cast.hn_officer, hn_round, "open")
     with pytest.raises(OverlapWarning):
@@ -217,29 +187,14 @@ def test_the_round_pipeline_is_explicit(cast, hn_round, households):
 def test_unconditional_appeal_money_cannot_pay_a_kind_outside_the_decree_list(
     cast, hn_round, households
 ):
-    rnd = actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=hn_round.campaign,
-        kind="scholarship",
-        name="Học bổng",
-        date=DAY,
-    )
+    rnd = hanoi_round(cast, hn_round.campaign, name="Học bổng", kind="scholarship")
     with pytest.raises(ReliefError, match="hình thức “Học bổng” không thuộc danh mục"):
         actions.add_lines(cast.hn_officer, rnd, [("Dòng 1", households[0], None, 100_000, None)])
 
 
 def test_money_earmarked_for_a_household_pays_only_that_household(cast, yagi, households):
     donate(cast.hanoi, yagi, 2_000_000, earmark_kind="beneficiary", earmark_ref="Nguyễn Thị Hoa")
-    rnd = actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=yagi,
-        kind="cash",
-        name="Chuyển tiền chỉ định",
-        date=DAY,
-        earmark="beneficiary:nguyen thi hoa",
-    )
+    rnd = hanoi_round(cast, yagi, name="Chuyển tiền chỉ định", earmark="beneficiary:nguyen thi hoa")
     with pytest.raises(
         ReliefError,
         match="Dòng 1: Tiền chỉ định cho “Nguyễn Thị Hoa” chỉ được cấp cho đúng hộ/người đó",
@@ -264,14 +219,7 @@ def test_a_user_without_edit_rights_cannot_make_a_round(cast, funded):
 
 
 def livelihood_round(cast, campaign):
-    return actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=campaign,
-        kind="livelihood",
-        name="Trao bò giống sau bão",
-        date=DAY,
-    )
+    return hanoi_round(cast, campaign, name="Trao bò giống sau bão", kind="livelihood")
 
 
 def test_a_livelihood_round_writes_livelihood_support_records(cast, hn_round, households):
@@ -290,14 +238,7 @@ def test_a_livelihood_round_writes_livelihood_support_records(cast, hn_round, ho
 def test_a_cow_from_the_cow_bank_is_an_overlap_for_a_livelihood_round(cast, hn_round, households):
     # a cow given months earlier (also how livelihood rounds were recorded before the
     # registry had a livelihood kind) is within the livelihood window of a year
-    registry.record_support(
-        cast.root,
-        organisation=cast.front,
-        date=date(2024, 5, 10),
-        kind="cow",
-        value=15_000_000,
-        household=households[0],
-    )
+    earlier_support(cast, households[0], day=date(2024, 5, 10), kind="cow", value=15_000_000)
     rnd = livelihood_round(cast, hn_round.campaign)
     actions.add_lines(cast.hn_officer, rnd, [("Dòng 1", households[0], None, 1_500_000, None)])
     actions.set_round_status(cast.hn_officer, rnd, "open")

@@ -4,9 +4,11 @@ A Yagi appeal organised by the central Red Cross (cast.central), its fund filled
 donations, and registry households in Ba Đình (Hà Nội) that are poor or near-poor.
 """
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 
 from nhandao.audit import ledger
 from nhandao.beneficiaries import actions as registry
@@ -105,3 +107,43 @@ def funded(cast, yagi):
 
 def fund_account(org, campaign, earmark=""):
     return ledger.account_for(org, campaign, earmark)
+
+
+def hanoi_round(cast, campaign, *, name="Hỗ trợ sau bão", day=DAY, kind="cash", **kw):
+    """A distribution round of the Hà Nội Red Cross, created by its officer."""
+    return actions.create_round(
+        cast.hn_officer,
+        organisation=cast.hanoi,
+        campaign=campaign,
+        kind=kind,
+        name=name,
+        date=day,
+        **kw,
+    )
+
+
+def ba_dinh_homes(cast, names=("Nguyễn Thị Hoa", "Trần Văn Nam", "Lê Thị Mai")):
+    """Poor households of Ba Đình (owned by the Ba Đình branch), one per head's name."""
+    return [household(cast, unit("4"), cast.ba_dinh, name) for name in names]
+
+
+def earlier_support(cast, home=None, *, day, kind="cash", value=300_000, org=None, person=None):
+    """A support another organisation (the Front, unless `org`) already gave."""
+    return registry.record_support(
+        cast.root,
+        organisation=org or cast.front,
+        date=day,
+        kind=kind,
+        value=value,
+        household=home,
+        person=person,
+    )
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -6,41 +6,33 @@ printable distribution list with a signature column, as .xlsx and .docx."""
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from nhandao.relief import actions, exports, importers
 from nhandao.relief.models import DistributionLine
 from nhandao.relief.rules import ReliefError
-from tests.test_relief_fixtures import DAY, allocate, funded, household, unit, yagi  # noqa: F401
+from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
+    DAY,
+    allocate,
+    ba_dinh_homes,
+    funded,
+    hanoi_round,
+    household,
+    unit,
+    xlsx,
+    yagi,
+)
 
 
 @pytest.fixture
 def rnd(cast, funded):
     allocate(cast, funded, cast.hanoi, 5_000_000)
-    return actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=funded,
-        kind="cash",
-        name="Hỗ trợ sau bão",
-        date=DAY,
-        place="Phường Ba Đình",
-    )
+    return hanoi_round(cast, funded, place="Phường Ba Đình")
 
 
 @pytest.fixture
 def homes(cast):
-    ba_dinh = unit("4")
-    return [household(cast, ba_dinh, cast.ba_dinh, n) for n in ("Nguyễn Thị Hoa", "Trần Văn Nam")]
-
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return ba_dinh_homes(cast, ("Nguyễn Thị Hoa", "Trần Văn Nam"))
 
 
 def test_an_excel_list_becomes_lines_of_the_round(cast, rnd, homes):

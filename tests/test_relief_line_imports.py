@@ -10,41 +10,34 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from nhandao.audit.models import AuditEvent
 from nhandao.relief import actions, importers
 from nhandao.relief.models import DistributionLine, LineImport
 from nhandao.relief.rules import ReliefError
-from tests.test_relief_fixtures import DAY, allocate, funded, household, unit, yagi  # noqa: F401
+from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
+    DAY,
+    allocate,
+    ba_dinh_homes,
+    funded,
+    hanoi_round,
+    household,
+    unit,
+    xlsx,
+    yagi,
+)
 
 
 @pytest.fixture
 def rnd(cast, funded):
     allocate(cast, funded, cast.hanoi, 5_000_000)
-    return actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=funded,
-        kind="cash",
-        name="Hỗ trợ sau bão",
-        date=DAY,
-    )
+    return hanoi_round(cast, funded)
 
 
 @pytest.fixture
 def homes(cast):
-    names = ("Nguyễn Thị Hoa", "Trần Văn Nam", "Lê Thị Mai")
-    return [household(cast, unit("4"), cast.ba_dinh, name) for name in names]
-
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return ba_dinh_homes(cast)
 
 
 def good_file(homes) -> bytes:
@@ -134,14 +127,7 @@ def test_the_same_file_while_its_preview_waits_gives_back_that_preview(cast, rnd
 def test_the_same_file_for_another_round_is_a_new_import(cast, rnd, homes):
     data = good_file(homes)
     importers.commit(cast.hn_officer, importers.start(cast.hn_officer, rnd, "a.xlsx", data)[0])
-    other = actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=rnd.campaign,
-        kind="cash",
-        name="Đợt 2",
-        date=DAY,
-    )
+    other = hanoi_round(cast, rnd.campaign, name="Đợt 2")
     batch, new = importers.start(cast.hn_officer, other, "a.xlsx", data)
     assert new and batch.status == "preview" and batch.new_rows == 2
 
@@ -391,16 +377,7 @@ def test_a_goods_list_needs_quantities_and_counts_them(cast, rnd, homes):
     store = actions.create_warehouse(cast.hn_officer, organisation=cast.hanoi, name="Kho HN")
     rice = Item.objects.create(name="Gạo", unit="kg")
     actions.receive_goods(cast.hn_officer, store, rice, 100, date=date(2024, 9, 14))
-    goods = actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=rnd.campaign,
-        kind="gift",
-        name="Gạo",
-        date=DAY,
-        warehouse=store,
-        item=rice,
-    )
+    goods = hanoi_round(cast, rnd.campaign, name="Gạo", kind="gift", warehouse=store, item=rice)
     data = xlsx([["Mã hộ", "Số lượng"], [homes[0].pk, 10], [homes[1].pk, 0]])
     batch, _ = importers.start(cast.hn_officer, goods, "gao.xlsx", data)
     assert batch.errors == [{"row": 3, "column": "Số lượng", "message": "cần một số lớn hơn 0."}]

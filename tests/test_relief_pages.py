@@ -7,14 +7,15 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from nhandao.beneficiaries import actions as registry
 from nhandao.relief import actions
 from nhandao.relief.models import Allocation, AllocationStatus, DistributionLine
 from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     DAY,
     allocate,
     balance,
+    earlier_support,
     funded,
+    hanoi_round,
     household,
     make_campaign,
     unit,
@@ -26,22 +27,8 @@ from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
 def open_round(cast, funded):
     allocate(cast, funded, cast.hanoi, 5_000_000)
     home = household(cast, unit("4"), cast.ba_dinh, "Nguyễn Thị Hoa")
-    registry.record_support(
-        cast.root,
-        organisation=cast.front,
-        date=date(2024, 9, 12),
-        kind="cash",
-        value=300_000,
-        household=home,
-    )
-    rnd = actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=funded,
-        kind="cash",
-        name="Trao tiền Ba Đình",
-        date=DAY,
-    )
+    earlier_support(cast, home, day=date(2024, 9, 12))
+    rnd = hanoi_round(cast, funded, name="Trao tiền Ba Đình")
     actions.add_lines(cast.hn_officer, rnd, [("Dòng 1", home, None, 1_000_000, None)])
     actions.set_round_status(cast.hn_officer, rnd, "open")
     return rnd
@@ -222,14 +209,7 @@ def test_a_signed_paper_list_confirms_every_line_or_none(
 
     settings.MEDIA_ROOT = tmp_path
     other = household(cast, unit("4"), cast.ba_dinh, "Trần Văn Nam")
-    rnd = actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=open_round.campaign,
-        kind="cash",
-        name="Đợt 2",
-        date=DAY,
-    )
+    rnd = hanoi_round(cast, open_round.campaign, name="Đợt 2")
     actions.add_lines(cast.hn_officer, rnd, [("Dòng 1", other, None, 200_000, None)])
     actions.set_round_status(cast.hn_officer, rnd, "open")
     client = login(cast.hn_officer)

@@ -17,6 +17,7 @@ from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     balance,
     donate,
     funded,
+    hanoi_round,
     household,
     make_campaign,
     unit,
@@ -92,16 +93,7 @@ def test_a_goods_round_takes_its_lines_out_of_stock_and_refuses_beyond_stock(
     actions.receive_goods(cast.hn_officer, store, rice, 25, date=DAY, campaign=yagi)
     ba_dinh = unit("4")
     homes = [household(cast, ba_dinh, cast.ba_dinh, n) for n in ("Phạm Văn An", "Đỗ Thị Bình")]
-    rnd = actions.create_round(
-        cast.hn_officer,
-        organisation=cast.hanoi,
-        campaign=yagi,
-        kind="gift",
-        name="Cấp gạo",
-        date=DAY,
-        warehouse=store,
-        item=rice,
-    )
+    rnd = hanoi_round(cast, yagi, name="Cấp gạo", kind="gift", warehouse=store, item=rice)
     actions.add_lines_from_registry(cast.hn_officer, rnd, value=150_000, quantity=10)
     line = rnd.lines.first()
     line.quantity = 20  # the list says 2 × 20 kg, the warehouse holds 25 kg
@@ -125,9 +117,7 @@ def test_coverage_counts_the_eligible_households_left_behind_per_commune(cast, y
     household(cast, ba_dinh, cast.ba_dinh, "Không nghèo", status="none")
     household(cast, ngoc_ha, cast.ngoc_ha, "Trần Thị Bốn")
     donate(cast.hanoi, yagi, 1_000_000)
-    rnd = actions.create_round(
-        cast.hn_officer, organisation=cast.hanoi, campaign=yagi, kind="cash", name="Quà", date=DAY
-    )
+    rnd = hanoi_round(cast, yagi, name="Quà")
     actions.add_lines(cast.hn_officer, rnd, [("Dòng 1", reached, None, 500_000, None)])
     actions.set_round_status(cast.hn_officer, rnd, "open")
     actions.confirm_line(cast.hn_officer, rnd.lines.get(), method="signature")

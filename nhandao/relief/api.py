@@ -105,18 +105,23 @@ class DecisionIn(Schema):
     note: str = ""
 
 
+def _decide(request, allocation_id: int, action, note: str):
+    """The checker's step (approve or reject) on an allocation in the user's scope."""
+    allocation = lookups.allocation_for(request.auth, allocation_id)
+    try:
+        allocation = action(request.auth, allocation, note)
+    except ReliefError as exc:
+        return _refused(exc)
+    return Status(200, allocation_out(allocation))
+
+
 @router.post(
     "/relief/allocations/{allocation_id}/approve",
     response={200: AllocationOut, 422: Refused},
     summary="Duyệt phân bổ (người khác người lập; trên ngưỡng cần hai người)",
 )
 def approve(request, allocation_id: int, payload: DecisionIn):
-    allocation = lookups.allocation_for(request.auth, allocation_id)
-    try:
-        allocation = actions.approve_allocation(request.auth, allocation, payload.note)
-    except ReliefError as exc:
-        return _refused(exc)
-    return Status(200, allocation_out(allocation))
+    return _decide(request, allocation_id, actions.approve_allocation, payload.note)
 
 
 @router.post(
@@ -125,12 +130,7 @@ def approve(request, allocation_id: int, payload: DecisionIn):
     summary="Từ chối phân bổ",
 )
 def reject(request, allocation_id: int, payload: DecisionIn):
-    allocation = lookups.allocation_for(request.auth, allocation_id)
-    try:
-        allocation = actions.reject_allocation(request.auth, allocation, payload.note)
-    except ReliefError as exc:
-        return _refused(exc)
-    return Status(200, allocation_out(allocation))
+    return _decide(request, allocation_id, actions.reject_allocation, payload.note)
 
 
 class LineOut(Schema):
@@ -311,10 +311,7 @@ def coverage_counts(
     if not form.is_valid():
         raise FormInvalid(form)
     camp, unit = form.cleaned_data["campaign"], form.cleaned_data["area"]
-    if not lookups.area_allowed(request.auth, unit):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")
+    lookups.require_area(request.auth, unit)
     return [
         {
             "commune_id": r.commune_id,

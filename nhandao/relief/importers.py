@@ -389,12 +389,9 @@ def check(rnd, rows: list[list]) -> Checked:
 
 def _budget_warnings(rnd, entries) -> list[dict]:
     """The list would not fit the fund or the stock (opening the round will refuse it)."""
-    from django.db.models import Sum
-
-    planned = DistributionLine.objects.filter(round=rnd, status=LineStatus.PLANNED)
+    planned, have = actions.round_budget(rnd)
     if rnd.is_goods:
-        need = sum(e[4] for e in entries) + (planned.aggregate(q=Sum("quantity"))["q"] or 0)
-        have = actions.stock_of(rnd.warehouse, rnd.item, rnd.campaign)
+        need = sum(e[4] for e in entries) + planned
         if need > have:
             return [
                 error(
@@ -405,8 +402,7 @@ def _budget_warnings(rnd, entries) -> list[dict]:
                 )
             ]
         return []
-    need = sum(e[3] for e in entries) + (planned.aggregate(v=Sum("value"))["v"] or 0)
-    have = actions.balance_of(rnd.organisation, rnd.campaign, rnd.earmark)
+    need = sum(e[3] for e in entries) + planned
     if need > have:
         return [
             error(

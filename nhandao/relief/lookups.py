@@ -76,6 +76,12 @@ def line_import_for(user, pk, *, with_content=False) -> LineImport:
     return batch
 
 
+def require_area(user, area) -> None:
+    """403 unless `user` may see the coverage of `area`."""
+    if not area_allowed(user, area):
+        raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")
+
+
 def area_allowed(user, area) -> bool:
     """May `user` see the coverage of `area`? Their organisations' areas must contain it."""
     if access.is_everywhere(user):

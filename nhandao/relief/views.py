@@ -5,9 +5,9 @@ Each view: parse input (forms.py) → access check (orgs/access.py) → one acti
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from nhandao.beneficiaries.models import Household
 from nhandao.lib.downloads import DOCX, XLSX, attachment
-from nhandao.lib.text import search_key
 from nhandao.orgs import access
 from nhandao.relief import (
     actions,
@@ -47,6 +46,14 @@ from nhandao.relief.rules import OverlapWarning, ReliefError
 def _errors(request, exc: ReliefError):
     for message in str(exc).split("\n"):
         messages.error(request, message)
+
+
+def _form_page(request, form, title, submit="Lưu", multipart=False):
+    return render(
+        request,
+        "relief/form.html",
+        {"form": form, "title": title, "submit": submit, "multipart": multipart},
+    )
 
 
 @login_required
@@ -110,11 +117,7 @@ def allocation_create(request):
         else:
             messages.success(request, "Đã lập đề xuất phân bổ; chờ người khác duyệt.")
             return redirect("relief_allocation", pk=allocation.pk)
-    return render(
-        request,
-        "relief/form.html",
-        {"form": form, "title": "Đề xuất phân bổ", "multipart": True, "submit": "Gửi đề xuất"},
-    )
+    return _form_page(request, form, "Đề xuất phân bổ", submit="Gửi đề xuất", multipart=True)
 
 
 @login_required
@@ -202,11 +205,7 @@ def round_create(request):
         else:
             messages.success(request, "Đã lập đợt cấp phát. Hãy thêm người nhận.")
             return redirect("relief_round", pk=rnd.pk)
-    return render(
-        request,
-        "relief/form.html",
-        {"form": form, "title": "Lập đợt cấp phát", "submit": "Lập đợt"},
-    )
+    return _form_page(request, form, "Lập đợt cấp phát", submit="Lập đợt")
 
 
 @login_required
@@ -227,10 +226,10 @@ def round_detail(request, pk):
                 found = actions.overlaps_for(line)
                 if found:
                     warnings[line.pk] = actions.overlap_message(line, found)
-    totals = {"planned": 0, "received": 0}
-    for status, value in rnd.lines.values_list("status", "value"):
-        if status in totals:
-            totals[status] += value
+    totals = rnd.lines.aggregate(
+        planned=Coalesce(Sum("value", filter=Q(status=LineStatus.PLANNED)), 0),
+        received=Coalesce(Sum("value", filter=Q(status=LineStatus.RECEIVED)), 0),
+    )
     can_edit = access.can(request.user, "edit", rnd.organisation)
     return render(
         request,
@@ -445,8 +444,7 @@ def coverage_view(request):
     context = {"form": form}
     if form.is_valid():
         camp, area, year = (form.cleaned_data[k] for k in ("campaign", "area", "year"))
-        if not lookups.area_allowed(request.user, area):
-            raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")
+        lookups.require_area(request.user, area)
         rows = coverage.by_commune(camp, area, year=year)
         listing = coverage.left_behind(camp, area, year=year).filter(
             Q(pk__in=Household.objects.visible_to(request.user).values("pk"))
@@ -478,7 +476,7 @@ def warehouse_create(request):
     if request.method == "POST" and form.is_valid():
         warehouse = actions.create_warehouse(request.user, **form.cleaned_data)
         return redirect("relief_warehouse", pk=warehouse.pk)
-    return render(request, "relief/form.html", {"form": form, "title": "Tạo kho", "submit": "Tạo"})
+    return _form_page(request, form, "Tạo kho", submit="Tạo")
 
 
 @login_required
@@ -493,15 +491,10 @@ def warehouse_detail(request, pk):
         try:
             if "in-item_name" in request.POST and goods_form.is_valid():
                 d = goods_form.cleaned_data
-                item, _ = Item.objects.get_or_create(
-                    name_key=search_key(d["item_name"]),
-                    unit=d["unit"].strip(),
-                    defaults={"name": d["item_name"].strip()},
-                )
                 actions.receive_goods(
                     request.user,
                     warehouse,
-                    item,
+                    actions.item_named(d["item_name"], d["unit"]),
                     d["quantity"],
                     date=d["date"],
                     campaign=d.get("campaign"),
@@ -565,11 +558,7 @@ def incident_create(request):
             form.add_error(None, str(exc))
         else:
             return redirect("relief_incident", pk=incident.pk)
-    return render(
-        request,
-        "relief/form.html",
-        {"form": form, "title": "Ghi nhận sự cố, thiên tai", "submit": "Lưu"},
-    )
+    return _form_page(request, form, "Ghi nhận sự cố, thiên tai")
 
 
 @login_required

@@ -35,12 +35,14 @@ from nhandao.relief.actions.distributions import (
     overlaps_for,
     recipient_key,
     recipient_label,
+    round_budget,
     set_round_status,
     validate_lines,
 )
 from nhandao.relief.actions.incidents import create_incident, set_incident_area
 from nhandao.relief.actions.stock import (
     create_warehouse,
+    item_named,
     receive_goods,
     stock_of,
     transfer_goods,
@@ -65,6 +67,7 @@ __all__ = [
     "create_warehouse",
     "eligible_households",
     "existing_account",
+    "item_named",
     "line_problems",
     "overlap_message",
     "overlaps_for",
@@ -73,6 +76,7 @@ __all__ = [
     "recipient_key",
     "recipient_label",
     "reject_allocation",
+    "round_budget",
     "set_incident_area",
     "set_round_status",
     "set_threshold",

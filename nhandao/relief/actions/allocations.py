@@ -212,10 +212,8 @@ def _execute(actor, allocation):
     allocation.executed_at = timezone.now()
 
 
-@transaction.atomic
-def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocation:
-    """The checker's step. The maker never approves; above the organisation's threshold a
-    second, different approver executes it. Executing moves the money in the ledger."""
+def _locked_for_checker(actor, allocation) -> Allocation:
+    """The allocation, locked, once `actor` is known to have the right to approve it."""
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     _require(
         actor,
@@ -223,6 +221,14 @@ def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocat
         allocation.organisation,
         "Bạn không có quyền duyệt phân bổ của tổ chức này.",
     )
+    return allocation
+
+
+@transaction.atomic
+def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocation:
+    """The checker's step. The maker never approves; above the organisation's threshold a
+    second, different approver executes it. Executing moves the money in the ledger."""
+    allocation = _locked_for_checker(actor, allocation)
     if allocation.proposed_by_id == getattr(actor, "pk", None):
         raise ReliefError(
             "Người đề xuất không được tự duyệt phân bổ của mình (nguyên tắc "
@@ -256,13 +262,7 @@ def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocat
 
 @transaction.atomic
 def reject_allocation(actor, allocation: Allocation, reason: str) -> Allocation:
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
-    _require(
-        actor,
-        "approve",
-        allocation.organisation,
-        "Bạn không có quyền duyệt phân bổ của tổ chức này.",
-    )
+    allocation = _locked_for_checker(actor, allocation)
     if not reason.strip():
         raise ReliefError("Cần ghi lý do từ chối.")
     _move_allocation(actor, allocation, AS.REJECTED, reason)

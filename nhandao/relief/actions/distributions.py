@@ -3,7 +3,7 @@ round's status pipeline, confirming receipt (overlap check, money or goods out, 
 record in the registry)."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from nhandao.audit import ledger
@@ -329,29 +329,33 @@ def set_round_status(actor, rnd: DistributionRound, to_status: str, note: str = 
     return rnd
 
 
-def _check_round_budget(rnd) -> None:
-    """Opening a round: the planned lines must fit the fund (cash) or the stock (goods)."""
-    from django.db.models import Sum
-
+def round_budget(rnd):
+    """(what the planned lines need, what the round has): the quantity of goods and the
+    warehouse's stock for a goods round, the value and the fund's balance for cash."""
     planned = DistributionLine.objects.filter(round=rnd, status=LineStatus.PLANNED)
-    if not planned.exists():
-        raise ReliefError("Danh sách cấp phát chưa có người nhận.")
     if rnd.is_goods:
         need = planned.aggregate(q=Sum("quantity"))["q"] or 0
-        have = stock_of(rnd.warehouse, rnd.item, rnd.campaign)
-        if need > have:
-            raise ReliefError(
-                f"Vượt tồn kho: danh sách cần {_fmt_qty(_qty(need))} {rnd.item.unit} "
-                f"{rnd.item.name}, kho “{rnd.warehouse}” chỉ còn {_fmt_qty(have)}."
-            )
-    else:
-        need = planned.aggregate(v=Sum("value"))["v"] or 0
-        have = balance_of(rnd.organisation, rnd.campaign, rnd.earmark)
-        if need > have:
-            raise ReliefError(
-                f"Vượt số dư: danh sách cần {format_vnd(need)}, quỹ chiến dịch "
-                f"của “{rnd.organisation}” chỉ còn {format_vnd(have)}."
-            )
+        return need, stock_of(rnd.warehouse, rnd.item, rnd.campaign)
+    need = planned.aggregate(v=Sum("value"))["v"] or 0
+    return need, balance_of(rnd.organisation, rnd.campaign, rnd.earmark)
+
+
+def _check_round_budget(rnd) -> None:
+    """Opening a round: the planned lines must fit the fund (cash) or the stock (goods)."""
+    if not DistributionLine.objects.filter(round=rnd, status=LineStatus.PLANNED).exists():
+        raise ReliefError("Danh sách cấp phát chưa có người nhận.")
+    need, have = round_budget(rnd)
+    if need <= have:
+        return
+    if rnd.is_goods:
+        raise ReliefError(
+            f"Vượt tồn kho: danh sách cần {_fmt_qty(_qty(need))} {rnd.item.unit} "
+            f"{rnd.item.name}, kho “{rnd.warehouse}” chỉ còn {_fmt_qty(have)}."
+        )
+    raise ReliefError(
+        f"Vượt số dư: danh sách cần {format_vnd(need)}, quỹ chiến dịch "
+        f"của “{rnd.organisation}” chỉ còn {format_vnd(have)}."
+    )
 
 
 def overlaps_for(line: DistributionLine):

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from nhandao.audit import ledger
 from nhandao.audit.actions import record
 from nhandao.audit.models import EntryKind
-from nhandao.lib.text import nfc
+from nhandao.lib.text import nfc, search_key
 from nhandao.relief.actions.common import _flow, _fmt_qty, _qty, _user
-from nhandao.relief.models import MoveKind, StockLevel, StockMove, Warehouse
+from nhandao.relief.models import Item, MoveKind, StockLevel, StockMove, Warehouse
 from nhandao.relief.rules import ReliefError
 
 
@@ -70,6 +70,14 @@ def _stock_move(
         transfer_ref=transfer_ref,
         actor=_user(actor),
     )
+
+
+def item_named(name: str, unit: str) -> Item:
+    """The item of that name (compared without case or accents) and unit, made if new."""
+    item, _ = Item.objects.get_or_create(
+        name_key=search_key(name), unit=unit.strip(), defaults={"name": name.strip()}
+    )
+    return item
 
 
 @transaction.atomic
