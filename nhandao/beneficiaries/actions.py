@@ -39,24 +39,17 @@ PERSON_FIELDS = [
     "status",
     "merged_into",
 ]
-# Filled on the survivor from the merged record when the survivor lacks them.
-FILLABLE = [
-    "sex",
-    "birth_date",
-    "birth_year",
-    "id_number",
-    "phone",
-    "commune",
-    "old_commune",
-    "village",
-    "address",
-    "household",
-    "relationship",
-    "external_id",
+# What a change to a person may touch (organisation included: a transfer within the reach).
+EDITABLE = [
+    *[f for f in PERSON_FIELDS if f not in ("status", "merged_into")],
+    "vulnerabilities",
     "consent_by",
     "consent_at",
     "consent_purpose",
 ]
+# Filled on the survivor from the merged record when the survivor lacks them (vulnerabilities,
+# a list, is filled apart).
+FILLABLE = [f for f in EDITABLE if f not in ("organisation", "full_name", "vulnerabilities")]
 
 
 @transaction.atomic
@@ -91,14 +84,6 @@ def create_person(actor, *, household=None, relationship="", **fields) -> Person
     return person
 
 
-# What a change to a person may touch (organisation included: a transfer within the reach).
-EDITABLE = [
-    *[f for f in PERSON_FIELDS if f not in ("status", "merged_into")],
-    "vulnerabilities",
-    "consent_by",
-    "consent_at",
-    "consent_purpose",
-]
 HOUSEHOLD_FIELDS = ["organisation", "commune", "old_commune", "village", "address"]
 
 
@@ -288,6 +273,15 @@ def merge_persons(actor, survivor: Person, merged: Person, candidate=None) -> Me
         after={"merged": merged.pk, "moved": {k: len(v) for k, v in moved.items()}},
     )
     return merge
+
+
+def merge_pair(actor, candidate: MatchCandidate, keep: int | None = None) -> MergeRecord:
+    """The two persons of `candidate` are one: merged into person B if `keep` is its pk,
+    else into person A."""
+    survivor, merged = candidate.person_a, candidate.person_b
+    if keep == candidate.person_b_id:
+        survivor, merged = merged, survivor
+    return merge_persons(actor, survivor, merged, candidate)
 
 
 # Records that stay with the record they were written about (history, logs, the pair itself).

@@ -8,14 +8,14 @@ the user's area come back with name, commune and support history only.
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.api import FormInvalid
-from nhandao.beneficiaries import actions, forms, matching, review, visibility
+from nhandao.beneficiaries import actions, forms, review, visibility
 from nhandao.beneficiaries.models import (
     HumanitarianAddress,
     MatchCandidate,
@@ -87,18 +87,20 @@ def person_out(person: Person, level: str, sensitive: bool) -> dict:
     return data
 
 
+def support_out(s: SupportRecord) -> dict:
+    return {
+        "id": s.pk,
+        "organisation_id": s.organisation_id,
+        "organisation_name": s.organisation.name,
+        "date": s.date,
+        "kind": s.kind,
+        "value": s.value,
+    }
+
+
 def supports_out(person: Person) -> list[dict]:
-    return [
-        {
-            "id": s.pk,
-            "organisation_id": s.organisation_id,
-            "organisation_name": s.organisation.name,
-            "date": s.date,
-            "kind": s.kind,
-            "value": s.value,
-        }
-        for s in person.supports.select_related("organisation").order_by("-date", "-pk")
-    ]
+    supports = person.supports.select_related("organisation").order_by("-date", "-pk")
+    return [support_out(s) for s in supports]
 
 
 class PersonPage(Schema):
@@ -185,16 +187,8 @@ def create_person(request, payload: PersonIn):
     form = forms.PersonForm({k: v for k, v in data.items() if v is not None}, actor=request.auth)
     if not form.is_valid():
         raise FormInvalid(form)
-    clean = form.cleaned_data
     if not payload.confirm:
-        matches = matching.likely_matches(
-            request.auth,
-            full_name=clean["full_name"],
-            commune=clean.get("commune"),
-            birth_year=clean.get("birth_year"),
-            id_number=clean.get("id_number"),
-            phone=clean.get("phone"),
-        )
+        matches = form.likely_matches()
         if matches:
             return Status(
                 409,
@@ -300,17 +294,7 @@ def add_support(request, person_id: int, payload: SupportIn):
     if not form.is_valid():
         raise FormInvalid(form)
     s = actions.record_support(request.auth, person=view.person, **form.cleaned_data)
-    return Status(
-        201,
-        {
-            "id": s.pk,
-            "organisation_id": s.organisation_id,
-            "organisation_name": s.organisation.name,
-            "date": s.date,
-            "kind": s.kind,
-            "value": s.value,
-        },
-    )
+    return Status(201, support_out(s))
 
 
 class Mapped:
@@ -343,18 +327,20 @@ class CandidateOut(Schema):
     person_b: PersonOut
 
 
-def candidate_out(user, c) -> dict:
-    def side(p):
-        full = access.can(user, "view", p.organisation)
-        return person_out(p, visibility.FULL if full else visibility.AREA, False)
+def _side(user, p: Person) -> dict:
+    """One person of a pair or group, without sensitive fields."""
+    full = access.can(user, "view", p.organisation)
+    return person_out(p, visibility.FULL if full else visibility.AREA, False)
 
+
+def candidate_out(user, c) -> dict:
     return {
         "id": c.pk,
         "score": c.score,
         "method": c.method,
         "reasons": c.reasons,
-        "person_a": side(c.person_a),
-        "person_b": side(c.person_b),
+        "person_a": _side(user, c.person_a),
+        "person_b": _side(user, c.person_b),
     }
 
 
@@ -389,17 +375,13 @@ def list_groups(request):
 
 
 def group_out(user, group) -> dict:
-    def side(p):
-        full = access.can(user, "view", p.organisation)
-        return person_out(p, visibility.FULL if full else visibility.AREA, False)
-
     persons = group.persons or list(
         {p.pk: p for c in group.pairs for p in (c.person_a, c.person_b)}.values()
     )
     return {
         "key": group.key,
         "score": group.score,
-        "persons": [side(p) for p in sorted(persons, key=lambda p: p.pk)],
+        "persons": [_side(user, p) for p in sorted(persons, key=lambda p: p.pk)],
         "pairs": [candidate_out(user, c) for c in group.pairs],
         "distinct": [[a.pk, b.pk] for a, b in group.distinct],
     }
@@ -422,8 +404,7 @@ class GroupMergedOut(Schema):
     summary="Gộp cả một nhóm vào hồ sơ được giữ (mỗi hồ sơ hoàn tác riêng được)",
 )
 def merge_group(request, payload: GroupMergeIn):
-    if not access.can_anywhere(request.auth, "view"):
-        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    access.require_anywhere(request.auth, "view")
     form = forms.GroupMergeForm(payload.dict(), actor=request.auth)
     if form.has_error(NON_FIELD_ERRORS, "not_found"):
         raise Http404(forms.GROUP_NOT_FOUND)
@@ -463,10 +444,7 @@ def decide(request, candidate_id: int, payload: DecisionIn):
     if form.cleaned_data["decision"] == "distinct":
         actions.mark_distinct(request.auth, candidate)
         return {"status": "distinct"}
-    survivor, merged = candidate.person_a, candidate.person_b
-    if form.cleaned_data.get("survivor") == candidate.person_b_id:
-        survivor, merged = merged, survivor
-    merge = actions.merge_persons(request.auth, survivor, merged, candidate)
+    merge = actions.merge_pair(request.auth, candidate, form.cleaned_data.get("survivor"))
     return {"status": "merged", "merge_id": merge.pk}
 
 
@@ -604,16 +582,6 @@ def update_household(request, household_id: int, payload: HouseholdPatch):
 # ---- humanitarian addresses, sponsors and their commitments ----
 
 
-def _require_role(user) -> None:
-    if not access.can_anywhere(user, "view"):
-        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
-
-
-def _require_edit_somewhere(user, what: str) -> None:
-    if not access.can_anywhere(user, "edit"):
-        raise PermissionDenied(f"Bạn không có quyền {what}.")
-
-
 class SponsorshipOut(Schema):
     id: int
     address_id: int
@@ -692,7 +660,7 @@ ADDRESS_RELATED = ("organisation", "person", "household__head")
 )
 @paginate(PageNumberPagination)
 def list_addresses(request, without_sponsor: bool = False):
-    _require_role(request.auth)
+    access.require_anywhere(request.auth, "view")
     addresses = (
         HumanitarianAddress.objects.for_user(request.auth)
         .select_related(*ADDRESS_RELATED)
@@ -709,10 +677,7 @@ def address_detail(request, address_id: int):
     address = access.get_for_user(
         HumanitarianAddress.objects.select_related(*ADDRESS_RELATED), request.auth, address_id
     )
-    recipient = Q(person=address.person) if address.person_id else Q(household=address.household)
-    book = SupportRecord.objects.filter(recipient, date__gte=address.since).select_related(
-        "organisation"
-    )
+    book = address.book().select_related("organisation")
     return {
         **address_out(address),
         "sponsorships": [
@@ -743,7 +708,7 @@ class AddressIn(Schema):
 
 @router.post("/addresses", response={201: AddressOut}, summary="Đăng ký địa chỉ nhân đạo")
 def create_address(request, payload: AddressIn):
-    _require_edit_somewhere(request.auth, "đăng ký địa chỉ nhân đạo")
+    access.require_anywhere(request.auth, "edit")
     data = {k: v for k, v in payload.dict().items() if v is not None}
     form = forms.HumanitarianAddressForm(data, actor=request.auth)
     if not form.is_valid():
@@ -786,7 +751,7 @@ def sponsor_out(sponsor: Sponsor) -> dict:
 @router.get("/sponsors", response=list[SponsorOut], summary="Nhà đỡ đầu trong phạm vi")
 @paginate(PageNumberPagination)
 def list_sponsors(request, q: str = ""):
-    _require_role(request.auth)
+    access.require_anywhere(request.auth, "view")
     sponsors = Sponsor.objects.for_user(request.auth).order_by("name_key", "pk")
     for term in search_terms(q):
         sponsors = sponsors.filter(name_key__contains=term)
@@ -823,7 +788,7 @@ class SponsorIn(Schema):
 
 @router.post("/sponsors", response={201: SponsorOut}, summary="Thêm nhà đỡ đầu")
 def create_sponsor(request, payload: SponsorIn):
-    _require_edit_somewhere(request.auth, "thêm nhà đỡ đầu")
+    access.require_anywhere(request.auth, "edit")
     form = forms.SponsorForm(payload.dict(), actor=request.auth)
     if not form.is_valid():
         raise FormInvalid(form)
@@ -845,7 +810,7 @@ def _sponsorships(user):
 )
 @paginate(PageNumberPagination)
 def list_sponsorships(request, sponsor: int | None = None, address: int | None = None):
-    _require_role(request.auth)
+    access.require_anywhere(request.auth, "view")
     sponsorships = _sponsorships(request.auth).order_by("-start", "pk")
     if sponsor is not None:
         sponsorships = sponsorships.filter(sponsor_id=sponsor)

@@ -7,10 +7,11 @@ may enter records ("edit").
 from django import forms
 from django.core.exceptions import PermissionDenied
 
-from nhandao.beneficiaries import identity, places, review
+from nhandao.beneficiaries import actions, identity, matching, places, review
 from nhandao.beneficiaries.models import (
     Household,
     MatchCandidate,
+    Person,
     PovertyStatus,
     Relationship,
     Sex,
@@ -66,28 +67,12 @@ class AddressMixin:
             self.warnings.append(place.warning)
 
 
-# Form fields holding the person's sensitive data (Person.SENSITIVE): changing them needs the
-# "sensitive" permission at the person's organisation, like reading them.
-SENSITIVE_FIELDS = (
-    "birth",
-    "id_number",
-    "phone",
-    "vulnerabilities",
-    "consent_by",
-    "consent_at",
-    "consent_purpose",
-)
-# ... and the model fields they fill
-SENSITIVE_ATTRS = (
-    "birth_date",
-    "birth_year",
-    "id_number",
-    "phone",
-    "vulnerabilities",
-    "consent_by",
-    "consent_at",
-    "consent_purpose",
-)
+# Form fields holding the person's sensitive data (Person.SENSITIVE, the birth date typed in
+# "birth"): changing them needs the "sensitive" permission at the person's organisation, like
+# reading them.
+SENSITIVE_FIELDS = ("birth", *(n for n in Person.SENSITIVE if n != "birth_date"))
+# ... and the model fields they fill ("birth" fills the year too)
+SENSITIVE_ATTRS = (*Person.SENSITIVE, "birth_year")
 
 
 class PersonForm(AddressMixin, ActorForm):
@@ -249,28 +234,21 @@ class PersonForm(AddressMixin, ActorForm):
             self.add_error("household", "Không có hộ gia đình này trong phạm vi của bạn.")
         return household
 
+    def likely_matches(self) -> list:
+        """Persons in the actor's area who may be the one entered (a valid form)."""
+        data = self.cleaned_data
+        return matching.likely_matches(
+            self.actor,
+            full_name=data["full_name"],
+            commune=data.get("commune"),
+            birth_year=data.get("birth_year"),
+            id_number=data.get("id_number"),
+            phone=data.get("phone"),
+        )
+
     def action_fields(self) -> dict:
         data = self.cleaned_data
-        names = [
-            "organisation",
-            "full_name",
-            "sex",
-            "birth_date",
-            "birth_year",
-            "id_number",
-            "phone",
-            "commune",
-            "old_commune",
-            "village",
-            "address",
-            "relationship",
-            "vulnerabilities",
-            "consent_by",
-            "consent_at",
-            "consent_purpose",
-            "external_id",
-        ]
-        values = {n: data.get(n) for n in names}
+        values = {n: data.get(n) for n in actions.EDITABLE if n != "household"}
         values["household"] = data.get("household_obj")
         for n in (
             "sex",
@@ -452,8 +430,6 @@ class HumanitarianAddressForm(ActorForm):
         self.fields["organisation"].queryset = reachable(self.actor, "edit")
 
     def clean(self):
-        from nhandao.beneficiaries.models import Person
-
         data = super().clean()
         data["person_obj"] = data["household_obj"] = None
         if data.get("person"):

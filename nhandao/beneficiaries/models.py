@@ -590,6 +590,14 @@ class HumanitarianAddress(models.Model):
     def recipient(self):
         return self.person or self.household
 
+    def book(self):
+        """The support book: what its recipient has received since the address was registered."""
+        if self.person_id:
+            recipient = Q(person_id=self.person_id)
+        else:
+            recipient = Q(household_id=self.household_id)
+        return SupportRecord.objects.filter(recipient, date__gte=self.since)
+
 
 class Sponsor(models.Model):
     """Who sponsors addresses: an organisation or a donor (person or business)."""

@@ -19,7 +19,6 @@ from nhandao.beneficiaries import (
     actions,
     forms,
     importers,
-    matching,
     review,
     tasks,
     visibility,
@@ -40,8 +39,7 @@ from nhandao.orgs import access
 
 @login_required
 def person_list(request):
-    if not access.can_anywhere(request.user, "view"):
-        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    access.require_anywhere(request.user, "view")
     query = request.GET.get("q", "").strip()
     persons = Person.objects.visible_to(request.user).active().search(query)
     persons = persons.select_related("organisation", "commune")
@@ -137,22 +135,13 @@ def person_edit(request, pk):
 
 @login_required
 def person_create(request):
-    if not access.can_anywhere(request.user, "edit"):
-        raise PermissionDenied("Bạn không có quyền nhập đối tượng.")
+    access.require_anywhere(request.user, "edit")
     initial = {"household": request.GET.get("household", "")}
     form = forms.PersonForm(request.POST or None, actor=request.user, initial=initial)
     matches = []
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         if request.POST.get("confirm") != "1":
-            matches = matching.likely_matches(
-                request.user,
-                full_name=data["full_name"],
-                commune=data.get("commune"),
-                birth_year=data.get("birth_year"),
-                id_number=data.get("id_number"),
-                phone=data.get("phone"),
-            )
+            matches = form.likely_matches()
         if not matches:
             person = actions.create_person(request.user, **form.action_fields())
             for warning in form.warnings:
@@ -217,8 +206,7 @@ def household_detail(request, pk):
 
 @login_required
 def household_create(request):
-    if not access.can_anywhere(request.user, "edit"):
-        raise PermissionDenied("Bạn không có quyền nhập hộ gia đình.")
+    access.require_anywhere(request.user, "edit")
     form = forms.HouseholdForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         household = actions.create_household(request.user, **form.action_fields())
@@ -253,8 +241,7 @@ def household_edit(request, pk):
 @login_required
 def review_queue(request):
     """Pending pairs, grouped: pairs sharing a person are shown together as one group."""
-    if not access.can_anywhere(request.user, "view"):
-        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    access.require_anywhere(request.user, "view")
     groups = review.groups_for(request.user)
     page = Paginator(groups, 25).get_page(request.GET.get("page"))
     review.load(page.object_list)
@@ -273,8 +260,7 @@ def review_queue(request):
 @require_POST
 def review_group_merge(request):
     """One decision for a whole group: every record is the same person as `survivor`."""
-    if not access.can_anywhere(request.user, "view"):
-        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    access.require_anywhere(request.user, "view")
     form = forms.GroupMergeForm(request.POST, actor=request.user)
     if form.has_error(NON_FIELD_ERRORS, "not_found"):
         raise Http404(forms.GROUP_NOT_FOUND)
@@ -315,11 +301,8 @@ def review_decide(request, pk):
                 request, "Đã ghi nhận: hai người khác nhau; cặp này sẽ không được đề xuất lại."
             )
         else:
-            survivor, merged = candidate.person_a, candidate.person_b
-            if form.cleaned_data.get("survivor") == candidate.person_b_id:
-                survivor, merged = merged, survivor
-            actions.merge_persons(request.user, survivor, merged, candidate)
-            messages.success(request, f"Đã gộp hồ sơ vào “{survivor}”.")
+            merge = actions.merge_pair(request.user, candidate, form.cleaned_data.get("survivor"))
+            messages.success(request, f"Đã gộp hồ sơ vào “{merge.survivor}”.")
     except PermissionDenied as error:
         messages.error(request, str(error))
     return redirect("review_queue")
@@ -360,8 +343,7 @@ def dedup_run(request):
 
 @login_required
 def import_upload(request):
-    if not access.can_anywhere(request.user, "edit"):
-        raise PermissionDenied("Bạn không có quyền nhập danh sách.")
+    access.require_anywhere(request.user, "edit")
     form = forms.UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -439,8 +421,7 @@ def import_template(request):
 
 @login_required
 def address_list(request):
-    if not access.can_anywhere(request.user, "view"):
-        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    access.require_anywhere(request.user, "view")
     addresses = (
         HumanitarianAddress.objects.for_user(request.user)
         .select_related("organisation", "person", "household__head")
@@ -461,8 +442,7 @@ def address_list(request):
 
 @login_required
 def address_create(request):
-    if not access.can_anywhere(request.user, "edit"):
-        raise PermissionDenied("Bạn không có quyền nhập địa chỉ nhân đạo.")
+    access.require_anywhere(request.user, "edit")
     initial = {"person": request.GET.get("person", "")}
     form = forms.HumanitarianAddressForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -507,10 +487,7 @@ def address_detail(request, pk):
                 )
                 messages.success(request, "Đã ghi vào sổ theo dõi hỗ trợ.")
                 return redirect("address_detail", pk=pk)
-    recipient = Q(person=address.person) if address.person_id else Q(household=address.household)
-    book = SupportRecord.objects.filter(recipient, date__gte=address.since).select_related(
-        "organisation", "sponsorship__sponsor"
-    )
+    book = address.book().select_related("organisation", "sponsorship__sponsor")
     return render(
         request,
         "beneficiaries/address_detail.html",
@@ -528,8 +505,7 @@ def address_detail(request, pk):
 
 @login_required
 def sponsor_create(request):
-    if not access.can_anywhere(request.user, "edit"):
-        raise PermissionDenied("Bạn không có quyền thêm nhà đỡ đầu.")
+    access.require_anywhere(request.user, "edit")
     form = forms.SponsorForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         sponsor = actions.create_sponsor(request.user, **form.cleaned_data)
@@ -566,8 +542,7 @@ def sponsor_detail(request, pk):
 def person_export(request):
     """The search result as CSV: the persons the user sees fully; sensitive columns only
     where the user has the right, and those reads are logged."""
-    if not access.can_anywhere(request.user, "view"):
-        raise PermissionDenied("Bạn chưa có vai trò ở tổ chức nào.")
+    access.require_anywhere(request.user, "view")
     query = request.GET.get("q", "").strip()
     persons = Person.objects.for_user(request.user).active().search(query)
     persons = list(persons.select_related("organisation", "commune").order_by("name_key", "pk"))
@@ -613,8 +588,7 @@ def person_export(request):
 @login_required
 def support_import(request):
     """Upload a support history: every row checked, all or nothing, re-imports add nothing."""
-    if not access.can_anywhere(request.user, "edit"):
-        raise PermissionDenied("Bạn không có quyền nhập lịch sử hỗ trợ.")
+    access.require_anywhere(request.user, "edit")
     form = forms.UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
