@@ -157,3 +157,11 @@ def test_the_merge_page_refuses_a_merge_into_a_descendant(cast, login):
     )
     assert "không thể hợp nhất" in page.content.decode()
     assert Organisation.objects.get(pk=cast.hanoi.pk).status == "active"
+
+
+def test_a_browser_set_to_english_still_gets_vietnamese_messages(cast, client):
+    # the cash form leaves the organisation's "required" message to Django's own catalogue
+    client.force_login(cast.hn_accountant)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    page = client.post("/ung-ho/them/cash/", {"amount": "1"}, **english).content.decode()
+    assert "Trường này là bắt buộc." in page and "This field is required." not in page
