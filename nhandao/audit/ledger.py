@@ -39,50 +39,45 @@ def account_for(organisation, campaign=None, earmark: str = "", earmark_label: s
     return account
 
 
-def canonical(
-    *,
-    account_id,
-    seq,
-    at,
-    booked_on,
-    kind,
-    amount,
-    balance_after,
-    memo,
-    source,
-    reverses_id,
-    transfer,
-    actor_name,
-    prev_hash,
-) -> str:
-    """The text that is hashed: a JSON array, so no separator inside a memo is ambiguous."""
-    if isinstance(at, datetime):
-        at = at.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(booked_on, date):
-        booked_on = booked_on.isoformat()
-    return json.dumps(
-        [
-            account_id,
-            seq,
-            at,
-            booked_on,
-            kind,
-            amount,
-            balance_after,
-            memo,
-            source,
-            reverses_id,
-            transfer,
-            actor_name,
-            prev_hash,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+# The columns of an entry, in the order they are hashed; the stored row adds the hash.
+HASHED_COLUMNS = [
+    "account_id",
+    "seq",
+    "at",
+    "booked_on",
+    "kind",
+    "amount",
+    "balance_after",
+    "memo",
+    "source",
+    "reverses_id",
+    "transfer",
+    "actor_name",
+    "prev_hash",
+]
+ENTRY_COLUMNS = [*HASHED_COLUMNS, "hash"]
+
+
+def at_text(at: datetime) -> str:
+    """An entry's time as it is hashed and published: UTC, ISO 8601, to the microsecond."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def digest(values: list) -> str:
+    """SHA-256 of the canonical text of an entry's values (HASHED_COLUMNS order, `at` and
+    `booked_on` already as text): a JSON array, so no separator inside a memo is ambiguous."""
+    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def entry_hash(**fields) -> str:
-    return hashlib.sha256(canonical(**fields).encode()).hexdigest()
+    """The hash of an entry given as keyword arguments named by HASHED_COLUMNS."""
+    at, booked_on = fields["at"], fields["booked_on"]
+    if isinstance(at, datetime):
+        fields["at"] = at_text(at)
+    if isinstance(booked_on, date):
+        fields["booked_on"] = booked_on.isoformat()
+    return digest([fields[name] for name in HASHED_COLUMNS])
 
 
 def _actor_name(actor) -> str:
@@ -215,23 +210,6 @@ def transfer(
 
 # --- the set-based path --------------------------------------------------------------------
 
-ENTRY_COLUMNS = [
-    "account_id",
-    "seq",
-    "at",
-    "booked_on",
-    "kind",
-    "amount",
-    "balance_after",
-    "memo",
-    "source",
-    "reverses_id",
-    "transfer",
-    "actor_name",
-    "prev_hash",
-    "hash",
-]
-
 
 def chain_rows(account: LedgerAccount, items, *, actor=None) -> list[tuple]:
     """Entry rows (in ENTRY_COLUMNS order) for `items` = iterable of
@@ -239,12 +217,10 @@ def chain_rows(account: LedgerAccount, items, *, actor=None) -> list[tuple]:
     Call inside a transaction and insert the rows with `insert_rows()` before it ends."""
     seq, prev_hash, balance = _locked_head(account)
     at = timezone.now()
-    at_text = at.astimezone(UTC).isoformat(timespec="microseconds")
-    name = _actor_name(actor)[:150]
+    at_hashed = at_text(at)
     at_db = connection.ops.adapt_datetimefield_value(at)
+    name = _actor_name(actor)[:150]
     rows = []
-    digest = hashlib.sha256
-    dumps = json.dumps
     for booked_on, amount, memo, source in items:
         amount = int(amount)
         if amount == 0:
@@ -253,48 +229,25 @@ def chain_rows(account: LedgerAccount, items, *, actor=None) -> list[tuple]:
         balance += amount
         if balance < 0:
             raise LedgerError("Số dư không đủ cho bút toán ghi giảm.")
-        memo = (memo or "")[:255]
-        source = (source or "")[:120]
-        day = booked_on.isoformat()
-        text = dumps(
-            [
-                account.pk,
-                seq,
-                at_text,
-                day,
-                "donation",
-                amount,
-                balance,
-                memo,
-                source,
-                None,
-                "",
-                name,
-                prev_hash,
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        entry_hash_ = digest(text.encode()).hexdigest()
-        rows.append(
-            (
-                account.pk,
-                seq,
-                at_db,
-                day,
-                "donation",
-                amount,
-                balance,
-                memo,
-                source,
-                None,
-                "",
-                name,
-                prev_hash,
-                entry_hash_,
-            )
-        )
-        prev_hash = entry_hash_
+        values = [
+            account.pk,
+            seq,
+            at_hashed,
+            booked_on.isoformat(),
+            "donation",
+            amount,
+            balance,
+            (memo or "")[:255],
+            (source or "")[:120],
+            None,
+            "",
+            name,
+            prev_hash,
+        ]
+        prev_hash = digest(values)
+        values[2] = at_db  # the row stores the time as the database takes it
+        values.append(prev_hash)
+        rows.append(tuple(values))
     return rows
 
 
@@ -366,56 +319,26 @@ def verify(account: LedgerAccount) -> Verification:
     """Walk the account's entries in order; the first entry whose hash, link, sequence or
     balance does not follow is named."""
     prev_hash, balance, expected_seq, checked = GENESIS, 0, 1, 0
-    fields = [
-        "pk",
-        "seq",
-        "at",
-        "booked_on",
-        "kind",
-        "amount",
-        "balance_after",
-        "memo",
-        "source",
-        "reverses_id",
-        "transfer",
-        "actor_name",
-        "prev_hash",
-        "hash",
-    ]
-    rows = LedgerEntry.objects.filter(account=account).order_by("seq").values_list(*fields)
+    rows = (
+        LedgerEntry.objects.filter(account=account)
+        .order_by("seq")
+        .values_list("pk", *HASHED_COLUMNS, "hash")
+    )
 
     def bad(pk, reason):
         return Verification(False, checked, LedgerEntry.objects.get(pk=pk), reason)
 
-    for (
-        pk,
-        seq,
-        at,
-        booked_on,
-        kind,
-        amount,
-        after,
-        memo,
-        source,
-        rev,
-        link,
-        name,
-        prev,
-        digest,
-    ) in rows.iterator(5000):
+    for pk, *values, stored in rows.iterator(5000):
+        entry = dict(zip(HASHED_COLUMNS, values, strict=True))
+        seq, amount, after = entry["seq"], entry["amount"], entry["balance_after"]
         if seq != expected_seq:
             return bad(pk, f"thiếu bút toán trước số {seq} (mong đợi #{expected_seq}).")
-        if prev != prev_hash:
+        if entry["prev_hash"] != prev_hash:
             return bad(pk, "không nối tiếp bút toán trước.")
-        recomputed = entry_hash(
-            account_id=account.pk, seq=seq, at=at, booked_on=booked_on, kind=kind,
-            amount=amount, balance_after=after, memo=memo, source=source, reverses_id=rev,
-            transfer=link, actor_name=name, prev_hash=prev,
-        )  # fmt: skip
-        if recomputed != digest:
+        if entry_hash(**entry) != stored:
             return bad(pk, "nội dung không khớp mã băm.")
         balance += amount
         if after != balance or balance < 0:
             return bad(pk, "số dư không khớp các bút toán.")
-        prev_hash, expected_seq, checked = digest, expected_seq + 1, checked + 1
+        prev_hash, expected_seq, checked = stored, expected_seq + 1, checked + 1
     return Verification(True, checked)

@@ -22,12 +22,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils import timezone
 
-from nhandao.audit.ledger import ENTRY_COLUMNS, GENESIS, entry_hash
+from nhandao.audit.ledger import GENESIS, HASHED_COLUMNS, at_text, entry_hash
 
 FORMAT = "nhandao-ledger/1"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # the exported columns: every column of an entry but its (database-local) account id
-FIELDS = [c for c in ENTRY_COLUMNS if c != "account_id"]
+FIELDS = [*HASHED_COLUMNS[1:], "hash"]
 
 
 def _b64(data: bytes) -> str:
@@ -89,39 +89,13 @@ def export(campaign) -> dict:
         )
         withheld = _withheld_entry_ids([r[0] for r in rows])
         entries = []
-        for (
-            pk,
-            seq,
-            at,
-            booked_on,
-            kind,
-            amount,
-            balance,
-            memo,
-            source,
-            rev,
-            transfer,
-            actor,
-            prev,
-            digest,
-        ) in rows:
-            entries.append(
-                [
-                    seq,
-                    at.astimezone(UTC).isoformat(timespec="microseconds"),
-                    booked_on.isoformat(),
-                    kind,
-                    amount,
-                    balance,
-                    None if pk in withheld else memo,
-                    source,
-                    rev,
-                    transfer,
-                    actor,
-                    prev,
-                    digest,
-                ]
-            )
+        for pk, *values in rows:
+            entry = dict(zip(FIELDS, values, strict=True))
+            entry["at"] = at_text(entry["at"])
+            entry["booked_on"] = entry["booked_on"].isoformat()
+            if pk in withheld:
+                entry["memo"] = None
+            entries.append(list(entry.values()))
         accounts.append(
             {
                 "id": account.pk,
@@ -225,52 +199,24 @@ def _verify_account(account: dict, report: Report) -> None:
     label = f"tài khoản {account_id} ({account.get('organisation', '')})"
     prev_hash, balance, expected = GENESIS, 0, 1
     for row in account["entries"]:
-        (
-            seq,
-            at,
-            booked_on,
-            kind,
-            amount,
-            balance_after,
-            memo,
-            source,
-            reverses_id,
-            transfer,
-            actor_name,
-            prev,
-            digest,
-        ) = row
+        entry = dict(zip(FIELDS, row, strict=True))
+        stored = entry.pop("hash")
+        seq, amount, balance_after = entry["seq"], entry["amount"], entry["balance_after"]
         where = f"{label}, bút toán #{seq}"
         if seq != expected:
             _fail(report, f"{where}: thiếu hoặc thừa bút toán (mong đợi #{expected}).")
             return
-        if prev != prev_hash:
+        if entry["prev_hash"] != prev_hash:
             _fail(report, f"{where}: không nối tiếp bút toán trước (mã băm trước bị thay).")
             return
-        if memo is None:
+        if entry["memo"] is None:
             report.withheld += 1
-        else:
-            recomputed = entry_hash(
-                account_id=account_id,
-                seq=seq,
-                at=at,
-                booked_on=booked_on,
-                kind=kind,
-                amount=amount,
-                balance_after=balance_after,
-                memo=memo,
-                source=source,
-                reverses_id=reverses_id,
-                transfer=transfer,
-                actor_name=actor_name,
-                prev_hash=prev,
-            )
-            if recomputed != digest:
-                _fail(report, f"{where}: nội dung đã bị sửa (không khớp mã băm).")
-                return
+        elif entry_hash(account_id=account_id, **entry) != stored:
+            _fail(report, f"{where}: nội dung đã bị sửa (không khớp mã băm).")
+            return
         balance += int(amount)
         if balance != balance_after or balance < 0:
             _fail(report, f"{where}: số dư không khớp các bút toán.")
             return
-        prev_hash, expected = digest, expected + 1
+        prev_hash, expected = stored, expected + 1
         report.checked += 1
