@@ -138,24 +138,8 @@ class CampaignForm(ActorForm):
 
     def action_fields(self) -> dict:
         data = self.cleaned_data
-        names = [
-            "name",
-            "kind",
-            "organisation",
-            "parent",
-            "theme",
-            "launch_date",
-            "receiving_end",
-            "distribution_end",
-            "target_amount",
-            "target_gifts",
-            "target_people",
-            "transfer_memo",
-            "goods_dropoff",
-            "auto_receipts",
-            "co_organisers",
-        ]
-        values = {name: data.get(name) for name in names}
+        # every field of the form; the code is fixed once the campaign exists
+        values = {name: data.get(name) for name in self.fields if name != "code"}
         values["theme"] = values["theme"] or ""
         values["goods_dropoff"] = values["goods_dropoff"] or ""
         values["auto_receipts"] = bool(values["auto_receipts"])

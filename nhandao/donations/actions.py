@@ -183,6 +183,13 @@ def reverse_donation(actor, donation: Donation, reason: str) -> Donation:
     return donation
 
 
+def issue_receipt(actor, donation: Donation):
+    """The donation's receipt (receipts.issue); none for a cancelled donation."""
+    if donation.reversed_at is not None:
+        raise DonationRefused("Không cấp biên nhận cho khoản đã hủy.")
+    return receipts.issue(actor, donation)
+
+
 @transaction.atomic
 def create_statement(
     actor, bank_account, *, filename: str, data: bytes, campaign=None, options: dict | None = None

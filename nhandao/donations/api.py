@@ -195,14 +195,7 @@ def upload_statement(
     )
     if not form.is_valid():
         raise FormInvalid(form)
-    statement = actions.create_statement(
-        request.auth,
-        account,
-        filename=file.name,
-        data=file.read(),
-        campaign=form.cleaned_data.get("campaign"),
-        options=form.options(),
-    )
+    statement = actions.create_statement(request.auth, account, **form.action_fields())
     return 201, actions.run_statement(request.auth, statement)
 
 

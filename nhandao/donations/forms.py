@@ -202,6 +202,16 @@ class StatementUploadForm(forms.Form):
                 self.add_error("col_amount", "Hãy nhập cột số tiền, hoặc cột ghi nợ/ghi có.")
         return data
 
+    def action_fields(self) -> dict:
+        """The keyword arguments of actions.create_statement()."""
+        upload = self.cleaned_data["file"]
+        return {
+            "filename": upload.name,
+            "data": upload.read(),
+            "campaign": self.cleaned_data.get("campaign"),
+            "options": self.options(),
+        }
+
     def options(self) -> dict:
         data = self.cleaned_data
         custom = data["layout"] == "custom"

@@ -261,15 +261,7 @@ def statement_upload(request, pk):
         initial={"campaign": account.campaign.code if account.campaign else ""},
     )
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        statement = actions.create_statement(
-            request.user,
-            account,
-            filename=upload.name,
-            data=upload.read(),
-            campaign=form.cleaned_data.get("campaign"),
-            options=form.options(),
-        )
+        statement = actions.create_statement(request.user, account, **form.action_fields())
         preview = None if "import" in request.POST else _preview(statement)
         if preview is None or preview.get("error") or preview.get("errors"):
             # Import now, or a file that cannot be imported as it is: the import refuses it
@@ -402,10 +394,11 @@ def receipt_issue(request, pk):
         pk,
         "money",
     )
-    if donation.reversed_at is not None:
-        messages.error(request, "Không cấp biên nhận cho khoản đã hủy.")
+    try:
+        receipt = actions.issue_receipt(request.user, donation)
+    except actions.DonationRefused as exc:
+        messages.error(request, str(exc))
         return redirect("donation_detail", pk=donation.pk)
-    receipt = receipts.issue(request.user, donation)
     return redirect("receipt_print", pk=receipt.pk)
 
 
