@@ -230,6 +230,16 @@ def test_co_organisers_see_the_campaign_and_others_do_not(cast, login):
     assert login(cast.tq_officer).get(f"/chien-dich/{campaign.pk}/").status_code == 404
 
 
+def test_a_co_organiser_who_may_edit_is_offered_the_edit_button(cast, login):
+    campaign = appeal(cast, organisation=cast.front, co_organisers=[cast.hanoi])
+    edit = f"/chien-dich/{campaign.pk}/sua/"
+    officer = login(cast.hn_officer)
+    assert officer.get(edit).status_code == 200
+    assert f'href="{edit}"' in officer.get(f"/chien-dich/{campaign.pk}/").content.decode()
+    viewer = login(cast.hn_viewer)
+    assert f'href="{edit}"' not in viewer.get(f"/chien-dich/{campaign.pk}/").content.decode()
+
+
 def test_the_campaign_page_shows_target_and_received_by_channel_and_by_day(cast, login):
     campaign = appeal(cast, status=CampaignStatus.RECEIVING, target_amount=10_000_000)
     donation_actions.record_donation(

@@ -8,8 +8,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.api import FormInvalid
 from nhandao.campaigns import actions, forms
+from nhandao.campaigns.lookups import get_campaign, totals
 from nhandao.campaigns.models import Campaign
-from nhandao.campaigns.views import get_campaign, totals
 
 router = Router(tags=["Chiến dịch"])
 

@@ -4,66 +4,14 @@ status moves and Decree 93 extensions."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.campaigns import actions, forms
+from nhandao.campaigns.lookups import can_act, get_campaign, totals
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.orgs import access
-
-
-def get_campaign(user, pk, perm: str = "view") -> Campaign:
-    """A campaign the user reaches (organiser or co-organiser), else 404; then `perm` at the
-    organiser (403 without it)."""
-    try:
-        campaign = (
-            Campaign.objects.for_user(user).select_related("organisation", "parent").get(pk=pk)
-        )
-    except (Campaign.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy chiến dịch.") from None
-    if perm != "view":
-        allowed = access.can(user, perm, campaign.organisation) or any(
-            access.can(user, perm, org) for org in campaign.co_organisers.all()
-        )
-        if not allowed:
-            access.require(user, perm, campaign.organisation)
-    return campaign
-
-
-def totals(campaign: Campaign) -> dict:
-    """Money received by the campaign and its parts: total, by channel, by day."""
-    from nhandao.donations.models import Channel, Donation
-
-    donations = Donation.objects.active().filter(campaign_id__in=campaign.subtree_ids())
-    total = donations.aggregate(amount=Sum("amount"), count=Count("pk"))
-    by_channel = [
-        {
-            "channel": Channel(row["channel"]).label,
-            "code": row["channel"],
-            "amount": row["amount"],
-            "count": row["count"],
-        }
-        for row in donations.values("channel")
-        .annotate(amount=Sum("amount"), count=Count("pk"))
-        .order_by("channel")
-    ]
-    by_day = list(
-        donations.values("received_on")
-        .annotate(amount=Sum("amount"), count=Count("pk"))
-        .order_by("received_on")
-    )
-    amount = total["amount"] or 0
-    target = campaign.target_amount
-    return {
-        "amount": amount,
-        "count": total["count"],
-        "by_channel": by_channel,
-        "by_day": by_day,
-        "percent": round(amount * 100 / target, 1) if target else None,
-    }
 
 
 @login_required
@@ -105,7 +53,7 @@ def campaign_detail(request, pk):
     from nhandao.donations.models import Donation
 
     campaign = get_campaign(request.user, pk)
-    can_edit = access.can(request.user, "edit", campaign.organisation)
+    can_edit = can_act(request.user, "edit", campaign)
     recent = (
         Donation.objects.for_user(request.user)
         .filter(campaign=campaign)

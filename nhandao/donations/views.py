@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from nhandao.campaigns.lookups import get_campaign
 from nhandao.campaigns.models import Campaign
-from nhandao.campaigns.views import get_campaign
 from nhandao.donations import actions, exports, forms, receipts
 from nhandao.donations.importers import StatementError
 from nhandao.donations.models import (

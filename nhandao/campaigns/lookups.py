@@ -1,0 +1,62 @@
+"""Campaigns as a user may reach them (pages and API share these): the scoped getter, who may
+act on a campaign, and its received totals."""
+
+from django.db.models import Count, Sum
+from django.http import Http404
+
+from nhandao.campaigns.models import Campaign
+from nhandao.orgs import access
+
+
+def can_act(user, perm: str, campaign: Campaign) -> bool:
+    """`perm` at the organiser or at one of the co-organisers."""
+    return access.can(user, perm, campaign.organisation) or any(
+        access.can(user, perm, org) for org in campaign.co_organisers.all()
+    )
+
+
+def get_campaign(user, pk, perm: str = "view") -> Campaign:
+    """A campaign the user reaches, else 404; then `perm` at the organiser or a co-organiser
+    (403 without it)."""
+    try:
+        campaign = (
+            Campaign.objects.for_user(user).select_related("organisation", "parent").get(pk=pk)
+        )
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy chiến dịch.") from None
+    if perm != "view" and not can_act(user, perm, campaign):
+        access.require(user, perm, campaign.organisation)  # 403 with the usual message
+    return campaign
+
+
+def totals(campaign: Campaign) -> dict:
+    """Money received by the campaign and its parts: total, by channel, by day."""
+    from nhandao.donations.models import Channel, Donation
+
+    donations = Donation.objects.active().filter(campaign_id__in=campaign.subtree_ids())
+    total = donations.aggregate(amount=Sum("amount"), count=Count("pk"))
+    by_channel = [
+        {
+            "channel": Channel(row["channel"]).label,
+            "code": row["channel"],
+            "amount": row["amount"],
+            "count": row["count"],
+        }
+        for row in donations.values("channel")
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+        .order_by("channel")
+    ]
+    by_day = list(
+        donations.values("received_on")
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+        .order_by("received_on")
+    )
+    amount = total["amount"] or 0
+    target = campaign.target_amount
+    return {
+        "amount": amount,
+        "count": total["count"],
+        "by_channel": by_channel,
+        "by_day": by_day,
+        "percent": round(amount * 100 / target, 1) if target else None,
+    }
