@@ -388,3 +388,13 @@ def test_issue_missing_by_campaign_and_date(cast, vcb, yagi):
     assert receipts.issue_missing([yagi.pk], since=last_day) == on_last_day
     assert receipts.issue_missing([yagi.pk + 1000]) == 0
     assert receipts.issue_missing([yagi.pk]) == named.count() - on_last_day
+
+
+def test_no_receipt_is_ever_issued_for_a_cancelled_donation(cast, vcb, yagi):
+    statement = imported(cast, vcb)
+    donation = in_statement_order(statement).exclude(donor_name="").first()
+    actions.reverse_donation(cast.root, donation, "nhập nhầm")
+    donation.refresh_from_db()
+    with pytest.raises(actions.DonationRefused, match="đã hủy"):
+        receipts.issue(cast.root, donation)
+    assert not Receipt.objects.exists()

@@ -17,6 +17,11 @@ def _scope(qs, user, perm, via="organisation"):
     return access.scope(qs, user, perm, via=via)
 
 
+class DonationRefused(Exception):
+    """A donation, or a receipt for it, that a rule forbids (message in Vietnamese). Raised by
+    actions.py and receipts.py; views and the API show the message."""
+
+
 class Bank(models.TextChoices):
     VCB = "VCB", "Vietcombank"
     AGRIBANK = "AGRIBANK", "Agribank"

@@ -35,7 +35,14 @@ from django.utils import timezone
 
 from nhandao.audit.actions import record
 from nhandao.audit.ledger import insert_rows
-from nhandao.donations.models import Donation, DonorKind, Receipt, ReceiptCounter, SigningKey
+from nhandao.donations.models import (
+    Donation,
+    DonationRefused,
+    DonorKind,
+    Receipt,
+    ReceiptCounter,
+    SigningKey,
+)
 from nhandao.lib.dates import format_date
 from nhandao.lib.money import format_vnd
 from nhandao.orgs.models import Organisation
@@ -134,7 +141,10 @@ def _locked_counter(organisation_id: int, year: int) -> ReceiptCounter:
 @transaction.atomic
 def issue(actor, donation) -> Receipt:
     """The donation's receipt (the same one if already issued); the number comes from a
-    locked per-organisation, per-year counter inside the same transaction, so no gaps."""
+    locked per-organisation, per-year counter inside the same transaction, so no gaps.
+    A cancelled donation gets none."""
+    if donation.reversed_at is not None:
+        raise DonationRefused("Không cấp biên nhận cho khoản đã hủy.")
     existing = Receipt.objects.filter(donation=donation).first()
     if existing is not None:
         return existing
