@@ -14,7 +14,7 @@ from nhandao.audit import ledger
 from nhandao.audit.models import LedgerAccount, LedgerEntry
 from nhandao.campaigns import actions as campaign_actions
 from nhandao.campaigns.models import CampaignKind
-from nhandao.donations import actions
+from nhandao.donations import actions, importers
 from nhandao.donations.importers import fold_expr, read_statement
 from nhandao.donations.models import Donation, Donor, Statement, StatementLine
 from nhandao.lib.text import search_key
@@ -197,6 +197,9 @@ def test_a_file_of_another_account_is_refused(cast, vcb):
         "Tệp sao kê của tài khoản 1500201113838, không phải tài khoản 0011001932418 đã chọn."
     )
     assert StatementLine.objects.count() == 0
+    # the preview says so before anyone confirms the import
+    pending = actions.create_statement(cast.root, vcb, filename=AGRI, data=data)
+    assert importers.preview(pending)["error"] == statement.errors[0]["reason"]
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from nhandao.campaigns.lookups import get_campaign
-from nhandao.campaigns.models import Campaign
-from nhandao.donations import actions, exports, forms, receipts
-from nhandao.donations.importers import StatementError
+from nhandao.donations import actions, exports, forms, importers, receipts
 from nhandao.donations.models import (
     BankAccount,
     Channel,
@@ -262,7 +260,7 @@ def statement_upload(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         statement = actions.create_statement(request.user, account, **form.action_fields())
-        preview = None if "import" in request.POST else _preview(statement)
+        preview = None if "import" in request.POST else importers.preview(statement)
         if preview is None or preview.get("error") or preview.get("errors"):
             # Import now, or a file that cannot be imported as it is: the import refuses it
             # at once (writing nothing, keeping every reason and the rejected rows) instead of
@@ -270,58 +268,6 @@ def statement_upload(request, pk):
             actions.run_statement(request.user, statement)
         return redirect("statement_detail", pk=statement.pk)
     return render(request, "donations/statement_upload.html", {"account": account, "form": form})
-
-
-def _preview(statement):
-    """Parse and check without writing: the preview of a pending statement."""
-    from nhandao.donations.importers import campaigns_for, read_statement, validate
-
-    options = statement.mapping or {}
-    try:
-        with statement.file.open("rb") as handle:
-            data = handle.read()
-        parsed = read_statement(
-            data,
-            statement.filename,
-            options.get("layout") or "auto",
-            options.get("columns"),
-            options.get("header_row"),
-            options.get("number_format") or "auto",
-        )
-        checked = validate(
-            parsed,
-            statement.bank_account,
-            campaigns_for(statement.bank_account, statement.campaign),
-        )
-    except StatementError as exc:
-        return {"error": str(exc)}
-    rows = checked.rows.head(20)
-    names = (
-        {
-            c.pk: c.code
-            for c in Campaign.objects.filter(pk__in=[p for p in rows["campaign_id"].to_list() if p])
-        }
-        if "campaign_id" in rows.columns
-        else {}
-    )
-    sample = [
-        {
-            "row": r["row_no"],
-            "date": r["d"],
-            "direction": r["direction"],
-            "amount": r["value"],
-            "description": r["description"],
-            "donor": r.get("donor_name", ""),
-            "campaign": names.get(r.get("campaign_id"), ""),
-        }
-        for r in rows.iter_rows(named=True)
-    ]
-    return {
-        "checked": checked,
-        "sample": sample,
-        "layout": parsed.layout.label,
-        "errors": checked.errors[:200],
-    }
 
 
 @login_required
@@ -333,7 +279,7 @@ def statement_detail(request, pk):
         "money",
         via="bank_account__organisation",
     )
-    preview = _preview(statement) if statement.status == StatementStatus.PENDING else None
+    preview = importers.preview(statement) if statement.status == StatementStatus.PENDING else None
     return render(
         request,
         "donations/statement_detail.html",

@@ -32,7 +32,7 @@ from nhandao.donations.importers.layouts import (
 )
 from nhandao.donations.importers.names import fold_expr
 from nhandao.donations.importers.reading import checksum, read_statement
-from nhandao.donations.importers.writing import commit, progress
+from nhandao.donations.importers.writing import commit
 from nhandao.donations.models import Statement, StatementStatus
 
 __all__ = [
@@ -44,9 +44,11 @@ __all__ = [
     "StatementError",
     "account_in_filename",
     "campaigns_for",
+    "check",
     "checksum",
     "commit",
     "fold_expr",
+    "preview",
     "read_statement",
     "run_import",
     "validate",
@@ -81,6 +83,66 @@ def account_in_filename(filename: str) -> str:
     return match.group(1) if match else ""
 
 
+def check(
+    statement, data: bytes, *, layout="auto", mapping=None, header_row=None, number_format="auto"
+) -> Checked:
+    """Read and check a stored statement's file, writing nothing (StatementError when the file
+    as a whole cannot be taken): the preview and the import both go through here."""
+    bank_account = statement.bank_account
+    named = account_in_filename(statement.filename)
+    if named and named != bank_account.number:
+        raise StatementError(
+            f"Tệp sao kê của tài khoản {named}, không phải tài khoản {bank_account.number} đã chọn."
+        )
+    parsed = read_statement(data, statement.filename, layout, mapping, header_row, number_format)
+    return validate(parsed, bank_account, campaigns_for(bank_account, statement.campaign))
+
+
+def preview(statement) -> dict:
+    """What importing a pending statement would do, without writing: the checked figures, the
+    first 20 rows as they would be recorded, and the errors ({"error": …} for a file that
+    cannot be read at all)."""
+    from nhandao.campaigns.models import Campaign
+
+    options = statement.mapping or {}
+    try:
+        with statement.file.open("rb") as handle:
+            data = handle.read()
+        checked = check(
+            statement,
+            data,
+            layout=options.get("layout") or "auto",
+            mapping=options.get("columns"),
+            header_row=options.get("header_row"),
+            number_format=options.get("number_format") or "auto",
+        )
+    except StatementError as exc:
+        return {"error": str(exc)}
+    rows = checked.rows.head(20)
+    ids = (
+        [pk for pk in rows["campaign_id"].to_list() if pk] if "campaign_id" in rows.columns else []
+    )
+    codes = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "code"))
+    sample = [
+        {
+            "row": r["row_no"],
+            "date": r["d"],
+            "direction": r["direction"],
+            "amount": r["value"],
+            "description": r["description"],
+            "donor": r.get("donor_name", ""),
+            "campaign": codes.get(r.get("campaign_id"), ""),
+        }
+        for r in rows.iter_rows(named=True)
+    ]
+    return {
+        "checked": checked,
+        "sample": sample,
+        "layout": checked.parsed.layout.label,
+        "errors": checked.errors[:200],
+    }
+
+
 def run_import(
     statement,
     data: bytes,
@@ -104,22 +166,19 @@ def run_import(
     if earlier is not None:
         return _same_file_again(statement, earlier)
     statement.status = StatementStatus.RUNNING
-    statement.progress, statement.progress_note = 5, "Đang đọc tệp"
+    statement.progress, statement.progress_note = 5, "Đang đọc và kiểm tra từng dòng"
     statement.save(update_fields=["status", "progress", "progress_note"])
-    named = account_in_filename(statement.filename)
     try:
-        if named and named != bank_account.number:
-            raise StatementError(
-                f"Tệp sao kê của tài khoản {named}, không phải tài khoản {bank_account.number} "
-                "đã chọn."
-            )
-        parsed = read_statement(
-            data, statement.filename, layout, mapping, header_row, number_format
-        )
-        progress(statement, 30, "Đang kiểm tra từng dòng")
         started = time.perf_counter()
-        checked = validate(parsed, bank_account, campaigns_for(bank_account, statement.campaign))
-        log.info("statement %s validated in %.2f s", statement.pk, time.perf_counter() - started)
+        checked = check(
+            statement,
+            data,
+            layout=layout,
+            mapping=mapping,
+            header_row=header_row,
+            number_format=number_format,
+        )
+        log.info("statement %s checked in %.2f s", statement.pk, time.perf_counter() - started)
     except StatementError as exc:
         statement.status = StatementStatus.REJECTED
         statement.errors = [error(0, "", str(exc))]
