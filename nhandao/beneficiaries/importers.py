@@ -31,6 +31,7 @@ from nhandao.beneficiaries.models import (
     Vulnerability,
 )
 from nhandao.lib.text import search_key
+from nhandao.orgs import access
 from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit, Organisation, OrgKind, OrgStatus
 
 DUPLICATE_STOP = 1000
@@ -365,15 +366,41 @@ def preview(batch: ImportBatch, progress=None) -> ImportBatch:
     return batch
 
 
-def commit(actor, batch: ImportBatch) -> ImportBatch:
-    """Write every new row in one transaction, and the likely duplicate pairs for review."""
+def _require_committable(batch: ImportBatch, *statuses) -> None:
     if batch.likely_duplicates >= DUPLICATE_STOP and not batch.duplicates_confirmed:
         raise ValueError(
             f"Tệp này sẽ thêm {batch.likely_duplicates} người có thể trùng "
             f"(từ {DUPLICATE_STOP} trở lên): cần lãnh đạo xác nhận trước khi nhập."
         )
-    if batch.status not in (ImportStatus.PREVIEW, ImportStatus.REVIEW, ImportStatus.RUNNING):
+    if batch.status not in statuses:
         raise ValueError("Chỉ nhập được tệp đã kiểm tra không có dòng lỗi.")
+
+
+def confirm_duplicates(actor, batch: ImportBatch) -> None:
+    """A manager lets a file with many likely duplicates be imported (its pairs then wait in
+    the review queue)."""
+    access.require(actor, "approve", batch.organisation)
+    batch.duplicates_confirmed = True
+    batch.save(update_fields=["duplicates_confirmed"])
+
+
+def start_commit(actor, batch: ImportBatch) -> bool:
+    """Import a checked file: now, or for a large file in the background (returns True when
+    queued; the import page shows its progress)."""
+    from nhandao.beneficiaries import tasks
+
+    _require_committable(batch, ImportStatus.PREVIEW, ImportStatus.REVIEW)
+    if batch.rows >= BACKGROUND_FROM:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+        tasks.commit_import_task.enqueue(batch.pk, actor.pk)
+        return True
+    commit(actor, batch)
+    return False
+
+
+def commit(actor, batch: ImportBatch) -> ImportBatch:
+    """Write every new row in one transaction, and the likely duplicate pairs for review."""
+    _require_committable(batch, ImportStatus.PREVIEW, ImportStatus.REVIEW, ImportStatus.RUNNING)
     headers, rows = read_table(bytes(batch.content), batch.file_name)
     checked = check_rows(headers, rows, batch.organisation)
     if checked.errors:

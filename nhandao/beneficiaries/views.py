@@ -26,7 +26,6 @@ from nhandao.beneficiaries import (
 from nhandao.beneficiaries.models import (
     HumanitarianAddress,
     ImportBatch,
-    ImportStatus,
     MergeRecord,
     Person,
     PersonStatus,
@@ -364,26 +363,12 @@ def _get_batch(user, pk) -> ImportBatch:
 def import_detail(request, pk):
     batch = _get_batch(request.user, pk)
     if request.method == "POST":
-        if request.POST.get("confirm_duplicates") == "1":
-            access.require(request.user, "approve", batch.organisation)
-            batch.duplicates_confirmed = True
-            batch.save(update_fields=["duplicates_confirmed"])
         try:
-            if batch.likely_duplicates >= importers.DUPLICATE_STOP and not (
-                batch.duplicates_confirmed
-            ):
-                raise ValueError(
-                    "Cần lãnh đạo xác nhận trước khi nhập tệp có nhiều người có thể trùng."
-                )
-            if batch.status not in (ImportStatus.PREVIEW, ImportStatus.REVIEW):
-                raise ValueError("Tệp này không ở trạng thái có thể nhập.")
-            if batch.rows >= importers.BACKGROUND_FROM:
-                ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
-                tasks.commit_import_task.enqueue(batch.pk, request.user.pk)
+            if request.POST.get("confirm_duplicates") == "1":
+                importers.confirm_duplicates(request.user, batch)
+            if importers.start_commit(request.user, batch):
                 messages.success(request, "Đang nhập trong nền; trang này cho biết tiến độ.")
             else:
-                batch = ImportBatch.objects.get(pk=batch.pk)
-                importers.commit(request.user, batch)
                 messages.success(request, f"Đã nhập {batch.created} người mới.")
         except ValueError as error:
             messages.error(request, str(error))
