@@ -219,13 +219,7 @@ def round_detail(request, pk):
     )
     lines = rnd.lines.select_related("household", "person", "commune", "support_record")
     page = Paginator(lines, 100).get_page(request.GET.get("page"))
-    warnings = {}
-    if rnd.status == "open":
-        for line in page:
-            if line.status == LineStatus.PLANNED:
-                found = actions.overlaps_for(line)
-                if found:
-                    warnings[line.pk] = actions.overlap_message(line, found)
+    warnings = actions.overlap_warnings(rnd, page) if rnd.status == "open" else {}
     totals = rnd.lines.aggregate(
         planned=Coalesce(Sum("value", filter=Q(status=LineStatus.PLANNED)), 0),
         received=Coalesce(Sum("value", filter=Q(status=LineStatus.RECEIVED)), 0),

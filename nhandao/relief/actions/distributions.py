@@ -358,11 +358,28 @@ def _check_round_budget(rnd) -> None:
     )
 
 
-def overlaps_for(line: DistributionLine):
+def overlap_days(kind: str) -> int:
+    """The window in which an earlier support of the same kind counts as an overlap."""
+    policy = KindPolicy.objects.filter(kind=kind).first()
+    return policy.overlap_days if policy else 30
+
+
+def overlap_warnings(rnd, lines) -> dict:
+    """{line id: warning} for the planned lines among `lines` (a page of an open round)."""
+    days = overlap_days(rnd.kind)
+    warnings = {}
+    for line in lines:
+        if line.status == LineStatus.PLANNED:
+            found = overlaps_for(line, days=days)
+            if found:
+                warnings[line.pk] = overlap_message(line, found)
+    return warnings
+
+
+def overlaps_for(line: DistributionLine, days: int | None = None):
     """Earlier supports of the same kind within the kind's window (any organisation)."""
     rnd = line.round
-    policy = KindPolicy.objects.filter(kind=rnd.kind).first()
-    days = policy.overlap_days if policy else 30
+    days = overlap_days(rnd.kind) if days is None else days
     return list(
         rules.overlapping_supports(
             household=line.household,
