@@ -216,11 +216,14 @@ def test_figures_of_provincial_and_commune_parts_roll_up(cast):
             amount=amount,
             campaign=campaign,
         )
-    from nhandao.campaigns.views import totals
+    from nhandao.campaigns.lookups import received_by_part, totals
 
     assert totals(national)["amount"] == 1_230_000
     assert totals(province)["amount"] == 230_000
     assert totals(commune)["by_channel"][0]["amount"] == 30_000
+    # the campaign page's table of parts, rolled up in one query
+    assert received_by_part(national) == [(province, 230_000)]
+    assert received_by_part(province) == [(commune, 30_000)]
 
 
 def test_co_organisers_see_the_campaign_and_others_do_not(cast, login):

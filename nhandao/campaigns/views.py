@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.campaigns import actions, forms
-from nhandao.campaigns.lookups import can_act, get_campaign, totals
+from nhandao.campaigns.lookups import can_act, get_campaign, received_by_part, totals
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.orgs import access
 
@@ -66,14 +66,13 @@ def campaign_detail(request, pk):
 
         account.qr_payload = vietqr_payload(account, campaign)
         account.qr_svg = qr_svg_data_uri(account.qr_payload)
-    parts = campaign.parts.select_related("organisation").order_by("code")
     return render(
         request,
         "campaigns/campaign_detail.html",
         {
             "campaign": campaign,
             "totals": totals(campaign),
-            "parts": [(part, totals(part)) for part in parts],
+            "parts": received_by_part(campaign),
             "warnings": campaign.warnings(timezone.localdate()),
             "history": campaign.history.select_related("actor"),
             "extensions": campaign.extensions.select_related("decided_by"),
