@@ -114,12 +114,14 @@ def _mount():
     from nhandao.portal.api import router as portal_router
     from nhandao.relief.api import router as relief_router
 
+    # the public router first: its search is the busiest endpoint, and URL resolution tries
+    # the patterns in order
+    api.add_router("/", portal_router)
     api.add_router("/", accounts_router)
     api.add_router("/", campaigns_router)
     api.add_router("/", donations_router)
     api.add_router("/", orgs_router)
     api.add_router("/", beneficiaries_router)
-    api.add_router("/", portal_router)
     api.add_router("/", relief_router)
 
 

@@ -9,8 +9,10 @@ admin.site.site_title = "nhandao"
 
 urlpatterns = [
     path("", org_views.home, name="home"),
-    # first: the public pages are the busiest (fewer patterns tried per request)
+    # first: the public pages and the public API are the busiest (URL resolution tries the
+    # patterns in order; "api/" fails at once for every other page)
     path("", include("nhandao.portal.urls")),
+    path("api/", api.urls),
     path("", include("nhandao.accounts.urls")),
     path("", include("nhandao.orgs.urls")),
     path("", include("nhandao.audit.urls")),
@@ -18,6 +20,5 @@ urlpatterns = [
     path("", include("nhandao.relief.urls")),
     path("", include("nhandao.campaigns.urls")),
     path("", include("nhandao.donations.urls")),
-    path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -256,6 +256,20 @@ def test_the_api_searches_with_the_same_rules(client, statements):
     assert bad.json()["errors"]["amount"] == ["Số tiền không được âm."]
 
 
+def test_the_api_answer_is_what_its_schema_says(client, statements):
+    # the search endpoint renders its answer without ninja's validation (speed): the schema
+    # it documents must still describe it exactly
+    from nhandao.portal.api import SearchOut
+
+    for params in ({"q": "duc"}, {"ref": "5213"}, {"amount": "-1"}, {"q": "khong co ai ten nay"}):
+        response = client.get("/api/public/search", params)
+        if response.status_code != 200:
+            continue
+        data = response.json()
+        assert data["lines"] or params["q"] == "khong co ai ten nay"
+        assert SearchOut.model_validate(data).model_dump(mode="json") == data
+
+
 def test_the_api_pages_with_next(client, statements):
     first = client.get("/api/public/search", {"q": "chuyen tien"}).json()
     assert first["next"] and first["count_more"] is False

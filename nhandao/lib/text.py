@@ -18,12 +18,32 @@ def nfc(text: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
 
 
+class _FoldTable(dict):
+    """code point → the character without its diacritics (đ→d): computed once per character,
+    then str.translate() does a whole text in C. The public search folds every line of a
+    result page; a loop over the characters of each text cost 60 µs per message."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in "đĐ":
+            folded = "d" if ch == "đ" else "D"
+        else:
+            decomposed = unicodedata.normalize("NFD", ch)
+            folded = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str | None) -> str:
     """Lower case, no diacritics, đ→d, spaces collapsed: "Nguyễn  ĐỨC" → "nguyen duc"."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = str(text)
+    if not text.isascii():
+        text = text.translate(_FOLD_TABLE)
     return _SPACES.sub(" ", text.lower()).strip()
 
 

@@ -215,7 +215,7 @@ class Sample:
     total: int  # lines in the table (the span of ids)
     words: dict = field(default_factory=dict)  # word → frozenset of row numbers
     vocabulary: list = field(default_factory=list)  # the words, sorted (for prefixes)
-    references: list = field(default_factory=list)  # upper-cased references
+    references: str = ""  # the upper-cased references, one per line
 
     def holding(self, word: str, prefix: bool) -> frozenset:
         if not prefix:
@@ -263,7 +263,7 @@ def _sample() -> Sample:
         total=(high - low + 1) if low is not None else 0,
         words={w: frozenset(rows) for w, rows in words.items()},
         vocabulary=sorted(words),
-        references=references,
+        references="\n".join(references),
     )
     _SAMPLE[key] = sample
     return sample
@@ -308,7 +308,9 @@ def reference_share(fragment: str) -> float:
     if not sample.rows:
         return 0.0
     fragment = fragment.upper()
-    return sum(fragment in r for r in sample.references) / sample.rows
+    # occurrences in the joined text: a reference holding the fragment twice counts twice,
+    # close enough for an estimate, and one C loop instead of 10,000 `in` tests (1–2 ms)
+    return sample.references.count(fragment) / sample.rows
 
 
 def _fts_match(terms: list[tuple[str, bool]]) -> str:
