@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.urls import reverse
 
 from nhandao.beneficiaries import actions, dedup
 from nhandao.beneficiaries.models import (
@@ -501,3 +502,22 @@ def test_the_api_lists_groups_and_merges_one_with_the_same_rules(cast, hoa_thric
     ).json()
     assert done["status"] == "merged" and done["survivor"] == c.pk and len(done["merge_ids"]) == 2
     assert client.get("/api/duplicates/groups").json()["count"] == 1
+
+
+def test_undoing_a_merge_out_of_reach_is_not_found_on_the_page_and_in_the_api(
+    cast, hoa_twice, login
+):
+    # the same gatekeeper for both doors: out of reach the merge does not exist (404)
+    ba_dinh, ngoc_ha = hoa_twice
+    dedup.run_dedup()
+    merge = actions.merge_persons(cast.hn_officer, ba_dinh, ngoc_ha, pair_of(ba_dinh, ngoc_ha))
+    client = login(cast.tq_officer)
+    assert client.post(reverse("merge_undo", args=[merge.pk])).status_code == 404
+    assert client.post(f"/api/merges/{merge.pk}/undo").status_code == 404
+    assert client.post("/api/merges/999999/undo").status_code == 404
+    merge.refresh_from_db()
+    assert merge.undone_at is None
+    client = login(cast.hn_officer)
+    assert client.post(f"/api/merges/{merge.pk}/undo").json()["status"] == "pending"
+    merge.refresh_from_db()
+    assert merge.undone_at is not None

@@ -10,7 +10,6 @@ from datetime import date
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -450,12 +449,12 @@ def decide(request, candidate_id: int, payload: DecisionIn):
 
 @router.post("/merges/{merge_id}/undo", response=DecisionOut, summary="Hoàn tác một lần gộp")
 def undo(request, merge_id: int):
-    merge = get_object_or_404(
+    merge = access.get_for_user(
         MergeRecord.objects.select_related("survivor__organisation", "merged__organisation"),
-        pk=merge_id,
+        request.auth,
+        merge_id,
+        via="survivor__organisation",
     )
-    if not access.can(request.auth, "view", merge.survivor.organisation):
-        raise PermissionDenied("Bạn không có quyền với lần gộp này.")
     try:
         actions.undo_merge(request.auth, merge)
     except ValueError as error:

@@ -310,13 +310,12 @@ def review_decide(request, pk):
 @login_required
 @require_POST
 def merge_undo(request, pk):
-    merge = (
-        MergeRecord.objects.select_related("survivor__organisation", "merged__organisation")
-        .filter(pk=pk)
-        .first()
+    merge = access.get_for_user(
+        MergeRecord.objects.select_related("survivor__organisation", "merged__organisation"),
+        request.user,
+        pk,
+        via="survivor__organisation",
     )
-    if merge is None or not access.can(request.user, "view", merge.survivor.organisation):
-        raise Http404("Không tìm thấy lần gộp này.")
     try:
         actions.undo_merge(request.user, merge)
         messages.success(request, "Đã hoàn tác việc gộp hồ sơ.")
