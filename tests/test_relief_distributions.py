@@ -265,3 +265,32 @@ def test_every_status_change_writes_a_history_row_with_who_and_why(cast, hn_roun
         ),
     ]
     assert hn_round.history.last().get_to_status_display() == "Đã hủy"
+
+
+def test_a_pages_overlap_warnings_come_from_one_query_and_match_the_rule_line_by_line(
+    cast, hn_round, households, django_assert_max_num_queries
+):
+    hoa, nam, mai = households
+    earlier_support(cast, hoa, day=date(2024, 9, 12))  # the household itself
+    earlier_support(cast, day=date(2024, 9, 14), org=cast.ngoc_ha, person=nam.head)  # a member
+    earlier_support(cast, mai, day=date(2024, 9, 12), kind="gift")  # another kind: no overlap
+    actions.add_lines(
+        cast.hn_officer,
+        hn_round,
+        [
+            ("Dòng 1", hoa, None, 1_000_000, None),
+            ("Dòng 2", nam, None, 1_000_000, None),
+            ("Dòng 3", None, hoa.head, 500_000, None),  # a person whose household received
+            ("Dòng 4", mai, None, 1_000_000, None),
+        ],
+    )
+    actions.set_round_status(cast.hn_officer, hn_round, "open")
+    lines = list(hn_round.lines.select_related("household", "person", "support_record"))
+    expected = {
+        line.pk: actions.overlap_message(line, found)
+        for line in lines
+        if (found := actions.overlaps_for(line))
+    }
+    assert len(expected) == 3
+    with django_assert_max_num_queries(2):
+        assert actions.overlap_warnings(hn_round, lines) == expected

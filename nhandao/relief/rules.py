@@ -238,3 +238,48 @@ def overlapping_supports(
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.select_related("organisation").order_by("-date")
+
+
+def overlapping_supports_many(targets, *, kinds: tuple[str, ...], day, days: int) -> dict:
+    """overlapping_supports() for many targets in one query (a round's page shows a warning
+    per line): `targets` = iterable of (key, household_id, person_id, person's household_id,
+    exclude_pk); returns {key: [support records, newest first]} for the keys with any."""
+    from nhandao.beneficiaries.models import SupportRecord
+
+    targets = list(targets)
+    people = {t[2] for t in targets if t[2]}
+    households = {h for t in targets for h in (t[1], t[3]) if h}
+    if not people and not households:
+        return {}
+    window = timedelta(days=days)
+    records = list(
+        SupportRecord.objects.filter(
+            Q(person_id__in=people)
+            | Q(household_id__in=households)
+            | Q(person__household_id__in=households),
+            kind__in=kinds,
+            date__gte=day - window,
+            date__lte=day + window,
+        )
+        .select_related("organisation", "person")
+        .order_by("-date")
+    )
+    found = {}
+    for key, household_id, person_id, person_household_id, exclude_pk in targets:
+        household_id = household_id or person_household_id  # as overlapping_supports()
+        matches = [
+            r
+            for r in records
+            if r.pk != exclude_pk
+            and (
+                (person_id and r.person_id == person_id)
+                or (
+                    household_id
+                    and household_id
+                    in (r.household_id, r.person.household_id if r.person_id else None)
+                )
+            )
+        ]
+        if matches:
+            found[key] = matches
+    return found

@@ -366,14 +366,23 @@ def overlap_days(kind: str) -> int:
 
 def overlap_warnings(rnd, lines) -> dict:
     """{line id: warning} for the planned lines among `lines` (a page of an open round)."""
-    days = overlap_days(rnd.kind)
-    warnings = {}
-    for line in lines:
-        if line.status == LineStatus.PLANNED:
-            found = overlaps_for(line, days=days)
-            if found:
-                warnings[line.pk] = overlap_message(line, found)
-    return warnings
+    planned = {line.pk: line for line in lines if line.status == LineStatus.PLANNED}
+    found = rules.overlapping_supports_many(
+        (
+            (
+                line.pk,
+                line.household_id,
+                line.person_id,
+                line.person.household_id if line.person_id else None,
+                line.support_record_id,
+            )
+            for line in planned.values()
+        ),
+        kinds=OVERLAP_KINDS[rnd.kind],
+        day=rnd.date,
+        days=overlap_days(rnd.kind),
+    )
+    return {pk: overlap_message(planned[pk], matches) for pk, matches in found.items()}
 
 
 def overlaps_for(line: DistributionLine, days: int | None = None):
