@@ -128,6 +128,32 @@ def test_an_overlapping_period_adds_only_the_new_lines(cast, vcb):
     assert StatementLine.objects.count() == 360
 
 
+def test_lines_sharing_a_key_are_told_apart_by_order_and_an_unsorted_file_is_booked_by_date(
+    cast, vcb
+):
+    # Rows 2 and 3 share day, reference, direction and amount (not duplicates: the messages
+    # differ), so their keys differ only by their order; row 4 comes before them in time.
+    csv_text = (
+        "page,date,doc_no,debit_vnd,credit_vnd,details\n"
+        "1,2024-09-05,9.1,,70000,NGUYEN VAN AN ung ho\n"
+        "1,2024-09-05,9.1,,70000,TRAN THI BINH ung ho\n"
+        "1,2024-09-03,9.2,,30000,ung ho bao lu\n"
+    )
+    first = do_import(cast.root, vcb, data=csv_text.encode(), filename="x.csv")
+    assert first.status == "done" and first.added == 3
+    keys = set(StatementLine.objects.values_list("natural_key", flat=True))
+    assert len(keys) == 3 and sum(k.startswith("20240905") for k in keys) == 2
+    lines = list(StatementLine.objects.order_by("id").values_list("booked_on", flat=True))
+    entries = list(
+        LedgerEntry.objects.order_by("account", "seq").values_list("account", "booked_on")
+    )
+    assert lines == sorted(lines) and entries == sorted(entries)
+    # The same lines re-saved with a BOM and CRLF line ends: all recognised by their keys.
+    resaved = b"\xef\xbb\xbf" + csv_text.encode().replace(b"\n", b"\r\n")
+    again = do_import(cast.root, vcb, data=resaved, filename="x.csv")
+    assert again.status == "done" and again.added == 0 and again.already_present == 3
+
+
 def test_the_agribank_layout_checks_the_running_balance(cast, agribank):
     statement = do_import(cast.root, agribank, AGRI)
     lines, credit_lines, credits, debits = sums(AGRI)
