@@ -269,28 +269,52 @@ def insert_rows(table: str, columns: list[str], rows) -> None:
             )
 
 
-def insert_rows_staged(table: str, columns: list[str], rows) -> None:
+def insert_rows_staged(table: str, columns: list[str], rows, returning=()) -> list[tuple]:
     """Like insert_rows(), but on SQLite the rows go through a temporary table and reach
     `table` in ONE INSERT … SELECT: triggers on `table` (full-text indexes kept in sync row
-    by row) then run inside a single statement, several times faster than executemany."""
-    if connection.vendor != "sqlite" or not rows:
+    by row) then run inside a single statement, several times faster than executemany.
+    With `returning` (column names), both backends stage the rows, and the inserted rows'
+    values of those columns come back (COPY cannot return them)."""
+    if connection.vendor != "sqlite" and not returning:
         insert_rows(table, columns, rows)
-        return
+        return []
     staging = f"staging_{table}"
     cols = ", ".join(columns)
+    back = f" RETURNING {', '.join(returning)}" if returning else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS temp.{staging}")
-        cursor.execute(f"CREATE TEMP TABLE {staging} ({cols})")
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{staging}")
+            cursor.execute(f"CREATE TEMP TABLE {staging} ({cols})")
+        else:  # the columns' types, without their constraints
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staging}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {staging} AS SELECT {cols} FROM {table} WITH NO DATA"  # noqa: S608
+            )
         insert_rows(staging, columns, rows)
-        cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {staging}")  # noqa: S608
-        cursor.execute(f"DROP TABLE temp.{staging}")
+        cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {staging}{back}")  # noqa: S608
+        inserted = cursor.fetchall() if returning else []
+        cursor.execute(f"DROP TABLE {staging}")
+    return inserted
 
 
-def append_many(account: LedgerAccount, items, *, actor=None) -> list[tuple]:
-    """Chain and insert many donation entries at once; returns the inserted rows."""
+def append_many(account: LedgerAccount, items, *, actor=None) -> list[int]:
+    """Chain and insert many donation entries at once; returns their ids, in `items` order
+    (read back by the account's seq range: COPY returns nothing)."""
     rows = chain_rows(account, items, actor=actor)
+    if not rows:
+        return []
     insert_rows(LedgerEntry._meta.db_table, ENTRY_COLUMNS, rows)
-    return rows
+    seq = ENTRY_COLUMNS.index("seq")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {LedgerEntry._meta.db_table} WHERE account_id = %s "  # noqa: S608
+            "AND seq BETWEEN %s AND %s ORDER BY seq",
+            [account.pk, rows[0][seq], rows[-1][seq]],
+        )
+        ids = [r[0] for r in cursor.fetchall()]
+    if len(ids) != len(rows):  # the account is locked by chain_rows: cannot happen
+        raise LedgerError("Bút toán vừa ghi không đọc lại được.")
+    return ids
 
 
 # --- verification --------------------------------------------------------------------------

@@ -158,34 +158,34 @@ def commit(statement, checked: Checked, actor=None) -> dict:
         statement.unmatched = counts["credits"] - statement.matched
 
         lap("existing_keys")
-        _insert_donors(org, new, now)
+        donor_ids = _insert_donors(org, new, now)
         lap("donors")
         # Lines, ledger entries and donations, a chunk at a time: memory stays flat however
         # long the file, and each chunk's entries chain after the previous chunk's.
         accounts = {}
         for start in range(0, new.height, CHUNK_ROWS):
             chunk = new.slice(start, CHUNK_ROWS)
-            _insert_lines(statement, bank_account, chunk)
+            line_ids = _insert_lines(statement, bank_account, chunk)
             lap("lines")
-            staging = []
-            credits = chunk.filter(is_credit).with_columns(DONOR_KEY.alias("donor_key"))
-            for (campaign_id,), part in credits.group_by("campaign_id", maintain_order=True):
+            credits = []
+            for (campaign_id,), part in (
+                chunk.filter(is_credit)
+                .with_columns(DONOR_KEY.alias("donor_key"))
+                .group_by("campaign_id", maintain_order=True)
+            ):
                 if campaign_id not in accounts:
                     accounts[campaign_id] = ledger.account_for(org, _campaign(campaign_id))
-                account = accounts[campaign_id]
                 items = [
                     (d, value, f"Chuyển khoản: {name or 'không rõ tên'}"[:255], f"stmt:{key}")
                     for d, value, name, key in part.select(
                         ["d", "value", "donor_name", "natural_key"]
                     ).iter_rows()
                 ]
-                entry_rows = ledger.append_many(account, items, actor=actor)
-                for (_, _, _, key), donor_key, entry in zip(
-                    items, part["donor_key"], entry_rows, strict=True
-                ):
-                    staging.append((key[5:], account.pk, entry[1], donor_key))
+                entry_ids = ledger.append_many(accounts[campaign_id], items, actor=actor)
+                credits.append(part.with_columns(pl.Series("entry_id", entry_ids, pl.Int64)))
             lap("ledger")
-            _insert_donations(statement, bank_account, org, staging, actor, now)
+            if credits:
+                _insert_donations(org, pl.concat(credits), line_ids, donor_ids, actor, now)
             lap("donations")
         if connection.vendor == "postgresql":
             _constraints("DEFERRED")  # Django's foreign keys are INITIALLY DEFERRED
@@ -230,22 +230,22 @@ def _existing_keys(bank_account, rows: pl.DataFrame) -> pl.Series:
     return rows["natural_key"].is_in(pl.concat(parts).implode())
 
 
-def _insert_donors(org, new: pl.DataFrame, now) -> None:
+def _insert_donors(org, new: pl.DataFrame, now) -> pl.DataFrame:
     """One donor per (name, account) seen in the messages of the new credit lines, reusing
-    those already in the book."""
+    those already in the book; returns (donor_key, donor_id) of the organisation's donors."""
     donor_rows = new.filter(NAMES_DONOR).select(
         "donor_name", "donor_account", DONOR_KEY.alias("donor_key")
     )
-    known = set(
-        Donor.objects.filter(organisation=org)
-        .exclude(identity_key="")
-        .values_list("identity_key", flat=True)
-    )
+    known = _donor_ids(org)
     fresh = (
-        donor_rows.filter(~pl.col("donor_key").is_in(list(known)))
+        donor_rows.filter(~pl.col("donor_key").is_in(known["donor_key"].implode()))
         .unique("donor_key", keep="first", maintain_order=True)
         .with_columns(fold_expr(pl.col("donor_name")).alias("donor_name_key"))
     )
+    if fresh.is_empty():
+        return known
+    # the ids of the donors added below: above the highest id now (a sequence only grows)
+    above = Donor.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     created_at = connection.ops.adapt_datetimefield_value(now)
     ledger.insert_rows(
         Donor._meta.db_table,
@@ -257,10 +257,27 @@ def _insert_donors(org, new: pl.DataFrame, now) -> None:
             ).iter_rows()
         ],
     )
+    return pl.concat([known, _donor_ids(org, above)])
 
 
-def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> None:
-    """The lines (credits and debits) of one chunk."""
+def _donor_ids(org, above: int = 0) -> pl.DataFrame:
+    """(donor_key, donor_id) of the organisation's recognisable donors with an id above
+    `above`, read a batch at a time into polars (no Python set of every key)."""
+    rows = (
+        Donor.objects.filter(organisation=org, pk__gt=above)
+        .exclude(identity_key="")
+        .values_list("identity_key", "pk")
+        .iterator(chunk_size=CHUNK_ROWS)
+    )
+    schema = {"donor_key": pl.Utf8, "donor_id": pl.Int64}
+    parts = [pl.DataFrame(schema=schema)]
+    while batch := list(islice(rows, CHUNK_ROWS)):
+        parts.append(pl.DataFrame(batch, schema=schema, orient="row"))
+    return pl.concat(parts)
+
+
+def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> pl.DataFrame:
+    """The lines (credits and debits) of one chunk; returns (natural_key, line_id)."""
     lines = chunk.select(
         pl.lit(bank_account.pk).alias("bank_account_id"),
         pl.lit(statement.pk).alias("statement_id"),
@@ -277,7 +294,12 @@ def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> None:
         pl.col("donor_name").str.slice(0, 200),
         "campaign_id",
     )
-    ledger.insert_rows_staged(StatementLine._meta.db_table, LINE_COLUMNS, lines.iter_rows())
+    inserted = ledger.insert_rows_staged(
+        StatementLine._meta.db_table, LINE_COLUMNS, lines.iter_rows(), ["natural_key", "id"]
+    )
+    return pl.DataFrame(
+        inserted, schema={"natural_key": pl.Utf8, "line_id": pl.Int64}, orient="row"
+    )
 
 
 def _constraints(mode: str) -> None:
@@ -293,44 +315,49 @@ def _campaign(pk):
     return Campaign.objects.get(pk=pk)
 
 
-def _insert_donations(statement, bank_account, org, staging, actor, now) -> None:
-    """Donations for the new credit lines in one INSERT … SELECT joining lines and entries."""
-    if not staging:
-        return
-    table = f"donation_staging_{statement.pk}"
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(
-            f"CREATE TEMP TABLE {table} (natural_key varchar(40), "  # noqa: S608
-            "ledger_account_id bigint, seq bigint, donor_key varchar(255))"
-        )
-    ledger.insert_rows(table, ["natural_key", "ledger_account_id", "seq", "donor_key"], staging)
+DONATION_COLUMNS = [
+    "organisation_id",
+    "campaign_id",
+    "donor_id",
+    "donor_name",
+    "channel",
+    "received_on",
+    "amount",
+    "goods_item",
+    "goods_quantity",
+    "goods_unit",
+    "earmark_kind",
+    "earmark_ref",
+    "statement_line_id",
+    "ledger_entry_id",
+    "note",
+    "reversed_at",
+    "created_by_id",
+    "created_at",
+]
+
+
+def _insert_donations(org, credits, line_ids, donor_ids, actor, now) -> None:
+    """The donations of a chunk's credit lines, their line, entry and donor ids already in
+    hand: a bare insert. (An INSERT … SELECT joining the lines and entries back made
+    PostgreSQL hash every line and entry of the account for each chunk: slower with every
+    import.)"""
+    rows = credits.join(line_ids, on="natural_key", how="left").join(
+        donor_ids, on="donor_key", how="left"
+    )
+    if rows["line_id"].null_count():  # every line of the chunk was just inserted
+        raise RuntimeError("statement import: a credit line was not written")
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    sql = f"""
-        INSERT INTO {Donation._meta.db_table} (organisation_id, campaign_id, donor_id, donor_name,
-            channel, received_on, amount, goods_item, goods_quantity, goods_unit, earmark_kind,
-            earmark_ref, statement_line_id, ledger_entry_id, note, reversed_at, created_by_id,
-            created_at)
-        SELECT %s, l.campaign_id, d.id, l.donor_name, %s, l.booked_on, l.amount, '', NULL, '',
-            '', '', l.id, e.id, '', NULL, %s, %s
-        FROM {table} s
-        JOIN {StatementLine._meta.db_table} l
-          ON l.bank_account_id = %s AND l.natural_key = s.natural_key
-        JOIN audit_ledgerentry e ON e.account_id = s.ledger_account_id AND e.seq = s.seq
-        LEFT JOIN {Donor._meta.db_table} d
-          ON d.organisation_id = %s AND d.identity_key = s.donor_key AND NOT (d.identity_key = '')
-             AND s.donor_key <> ''
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                org.pk,
-                Channel.TRANSFER,
-                user_id,
-                connection.ops.adapt_datetimefield_value(now),
-                bank_account.pk,
-                org.pk,
-            ],
-        )
-        cursor.execute(f"DROP TABLE {table}")
+    created_at = connection.ops.adapt_datetimefield_value(now)
+    ledger.insert_rows(
+        Donation._meta.db_table,
+        DONATION_COLUMNS,
+        [
+            (org.pk, campaign_id, donor_id, (name or "")[:200], Channel.TRANSFER, d, value,
+             "", None, "", "", "", line_id, entry_id, "", None, user_id, created_at)
+            for campaign_id, donor_id, name, d, value, line_id, entry_id in rows.select(
+                "campaign_id", "donor_id", "donor_name", pl.col("d").cast(pl.Utf8), "value",
+                "line_id", "entry_id",
+            ).iter_rows()
+        ],
+    )  # fmt: skip
