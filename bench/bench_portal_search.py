@@ -249,7 +249,7 @@ def load(kind: str, workers: int = 3) -> dict:
     return out
 
 
-def child(kind: str, with_load: bool):
+def child(kind: str, with_load: bool, workers: int = 3):
     os.environ["DATABASE_URL"] = database_url(kind)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
     import django
@@ -272,7 +272,7 @@ def child(kind: str, with_load: bool):
     result = {"lines": n, "cache": backend, "latency": latency(kind), "loadavg": [loadavg()]}
     connection.close()
     if with_load:
-        result["load"] = load(kind)
+        result["load"] = load(kind, workers)
         result["loadavg"].append(loadavg())
         print(f"  load average after the load test: {loadavg()}", flush=True)
     print("JSON " + json.dumps(result))
@@ -287,16 +287,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--no-load", action="store_true")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.db, not args.no_load)
+        child(args.db, not args.no_load, args.workers)
         return
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     for kind in kinds:
-        cmd = [sys.executable, __file__, "--child", "--db", kind] + (
-            ["--no-load"] if args.no_load else []
-        )
+        cmd = [sys.executable, __file__, "--child", "--db", kind, "--workers", str(args.workers)]
+        cmd += ["--no-load"] if args.no_load else []
         subprocess.run(cmd, check=True)
 
 
