@@ -361,19 +361,24 @@ def test_the_api_answers_bad_input_in_every_field_with_json_never_an_error_page(
     assert StatementLine.objects.count() == before
 
 
-@pytest.mark.parametrize("query", ["ung ho nguyen", "binh ft2425612", "chuyen tien nguyen"])
-def test_a_prefix_checked_on_each_line_finds_what_the_index_prefix_finds(
-    statements, monkeypatch, query
-):
-    """The last word as a prefix: looked up in the words index, or (when the other words are
-    much rarer) checked on each line the other words found — the same lines either way."""
+@pytest.mark.parametrize(
+    "query", ["ung ho nguyen", "binh ft2425612", "chuyen tien nguyen", "ung ho dong bao"]
+)
+def test_terms_checked_on_each_line_find_what_the_index_finds(statements, monkeypatch, query):
+    """A last word as a prefix, and words held by most lines: looked up in the words index,
+    or (when the other words are much rarer) checked on each line the others found — the
+    same lines either way."""
+    words = query.split()
     search._SAMPLE.clear()
     monkeypatch.setattr(search, "SCAN_SHARE", 2.0)  # through the words index
-    monkeypatch.setattr(search, "ROW_CHECK_COST", 10**9)  # the prefix goes to the index
-    assert search.index_terms(query.split())[-1] == (query.split()[-1], True)
+    monkeypatch.setattr(search, "ROW_CHECK_COST", 10**9)  # every term goes to the index
+    assert search.index_terms(words) == [
+        (w, search.is_prefix(words, i)) for i, w in enumerate(words)
+    ]
     in_index = [line["id"] for line in find(q=query).lines]
-    monkeypatch.setattr(search, "ROW_CHECK_COST", 0)  # the prefix is checked on each line
-    assert len(search.index_terms(query.split())) == len(query.split()) - 1
+    monkeypatch.setattr(search, "ROW_CHECK_COST", 0)  # all but one checked on each line
+    monkeypatch.setattr(search, "VERY_COMMON", 0.0)
+    assert len(search.index_terms(words)) == 1
     per_line = [line["id"] for line in find(q=query).lines]
     assert in_index == per_line and in_index
 

@@ -49,6 +49,7 @@ PREFIX_MIN = 6
 REF_BARE = "regexp_replace(l.reference, '[^0-9A-Za-z]+', '', 'g')"
 # checking a line found by the index costs about as much as merging 25 index entries
 ROW_CHECK_COST = 25
+VERY_COMMON = 0.3  # a whole word held by this share of lines may be checked, not looked up
 ESTIMATE_ABOVE = 50_000  # lines: above this, common queries are estimated, not counted
 PAGE_BUDGET = 0.5  # seconds
 COUNT_BUDGET = 0.25
@@ -289,16 +290,22 @@ def terms_share(terms: list[tuple[str, bool]]) -> float:
 
 
 def index_terms(words: list[str]) -> list[tuple[str, bool]]:
-    """The terms to look up in the words index. A prefix ("nguyen"*) makes the index merge
-    the lists of every word that starts with it (400,000 lines for "nguyen"*: 150–200 ms);
-    when the other words alone are much rarer than the prefix, the index looks up only them
-    and each of their lines is checked for the prefix (LE HANH NGUYEN: 170 → 13 ms)."""
+    """The terms to look up in the words index; the others are checked on each line found.
+    A prefix ("nguyen"*) makes the index merge the lists of every word that starts with it
+    (400,000 lines for "nguyen"*: 150–200 ms), and a word held by a large share of the lines
+    ("ung", "ho", "bao": over half) makes it read a list of a million lines. When the other
+    terms alone are much rarer than such a term, the index looks up only them
+    (LE HANH NGUYEN: 170 → 13 ms)."""
     terms = [(w, is_prefix(words, i)) for i, w in enumerate(words)]
-    if len(terms) < 2 or not terms[-1][1]:
-        return terms
-    exact = terms[:-1]
-    if terms_share(exact) * ROW_CHECK_COST < terms_share(terms[-1:]):
-        return exact
+    # the most costly first: a prefix, then the commonest words
+    for term in sorted(terms, key=lambda t: (not t[1], -terms_share([t]))):
+        rest = [t for t in terms if t != term]
+        if not rest:
+            break
+        if not term[1] and terms_share([term]) < VERY_COMMON:
+            break
+        if terms_share(rest) * ROW_CHECK_COST < terms_share([term]):
+            terms = rest
     return terms
 
 
@@ -412,9 +419,11 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
                 "l.id IN (SELECT rowid FROM portal_line_fts WHERE portal_line_fts MATCH %s)"
             )
             params.append(_fts_match(terms))
-            if len(terms) < len(q.words):  # the prefix, checked on each line found
-                conds.append("(' ' || l.description_key) LIKE %s ESCAPE '\\'")
-                params.append(f"% {_like_escape(q.words[-1])}%")
+            for i, w in enumerate(q.words):  # the terms left out, checked on each line found
+                if (w, is_prefix(q.words, i)) not in terms:
+                    prefix = is_prefix(q.words, i)
+                    conds.append("(' ' || l.description_key || ' ') LIKE %s ESCAPE '\\'")
+                    params.append(f"% {_like_escape(w)}{'%' if prefix else ' %'}")
         else:
             for i, w in enumerate(q.words):
                 prefix = is_prefix(q.words, i)
