@@ -420,8 +420,8 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             )
             params.append(_fts_match(terms))
             for i, w in enumerate(q.words):  # the terms left out, checked on each line found
-                if (w, is_prefix(q.words, i)) not in terms:
-                    prefix = is_prefix(q.words, i)
+                prefix = is_prefix(q.words, i)
+                if (w, prefix) not in terms:
                     conds.append("(' ' || l.description_key || ' ') LIKE %s ESCAPE '\\'")
                     params.append(f"% {_like_escape(w)}{'%' if prefix else ' %'}")
         else:
