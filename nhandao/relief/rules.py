@@ -217,33 +217,12 @@ def distribution_deadline_warning(campaign, today) -> str | None:
 # ---- overlap ------------------------------------------------------------------------------
 
 
-def overlapping_supports(
-    *, household=None, person=None, kinds: tuple[str, ...], day, days: int, exclude_pk=None
-):
+def overlapping_supports(targets, *, kinds: tuple[str, ...], day, days: int) -> dict:
     """Support records of one of the registry `kinds` within `days` of `day`, for the same
-    household (or any of its members) or the same person (or their household)."""
-    from nhandao.beneficiaries.models import SupportRecord
-
-    q = Q(pk__in=[])
-    household_id = household.pk if household is not None else None
-    if person is not None:
-        q |= Q(person=person)
-        household_id = household_id or person.household_id
-    if household_id:
-        q |= Q(household_id=household_id) | Q(person__household_id=household_id)
-    window = timedelta(days=days)
-    qs = SupportRecord.objects.filter(
-        q, kind__in=kinds, date__gte=day - window, date__lte=day + window
-    )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.select_related("organisation").order_by("-date")
-
-
-def overlapping_supports_many(targets, *, kinds: tuple[str, ...], day, days: int) -> dict:
-    """overlapping_supports() for many targets in one query (a round's page shows a warning
-    per line): `targets` = iterable of (key, household_id, person_id, person's household_id,
-    exclude_pk); returns {key: [support records, newest first]} for the keys with any."""
+    household (or any of its members) or the same person (or their household), for many
+    targets in one query (a round's page shows a warning per line). `targets` = iterable of
+    (key, household_id, person_id, person's household_id, exclude_pk); returns
+    {key: [support records, newest first]} for the keys with any."""
     from nhandao.beneficiaries.models import SupportRecord
 
     targets = list(targets)
@@ -264,22 +243,17 @@ def overlapping_supports_many(targets, *, kinds: tuple[str, ...], day, days: int
         .select_related("organisation", "person")
         .order_by("-date")
     )
+
+    def touches(record, person_id, household_id) -> bool:
+        if person_id and record.person_id == person_id:
+            return True
+        record_households = (record.household_id, record.person and record.person.household_id)
+        return bool(household_id) and household_id in record_households
+
     found = {}
     for key, household_id, person_id, person_household_id, exclude_pk in targets:
-        household_id = household_id or person_household_id  # as overlapping_supports()
-        matches = [
-            r
-            for r in records
-            if r.pk != exclude_pk
-            and (
-                (person_id and r.person_id == person_id)
-                or (
-                    household_id
-                    and household_id
-                    in (r.household_id, r.person.household_id if r.person_id else None)
-                )
-            )
-        ]
+        household_id = household_id or person_household_id  # the line's household first
+        matches = [r for r in records if r.pk != exclude_pk and touches(r, person_id, household_id)]
         if matches:
             found[key] = matches
     return found

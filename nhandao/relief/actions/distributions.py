@@ -367,7 +367,17 @@ def overlap_days(kind: str) -> int:
 def overlap_warnings(rnd, lines) -> dict:
     """{line id: warning} for the planned lines among `lines` (a page of an open round)."""
     planned = {line.pk: line for line in lines if line.status == LineStatus.PLANNED}
-    found = rules.overlapping_supports_many(
+    found = _overlaps(rnd, planned.values())
+    return {pk: overlap_message(planned[pk], matches) for pk, matches in found.items()}
+
+
+def overlaps_for(line: DistributionLine) -> list:
+    """Earlier supports of the same kind within the kind's window (any organisation)."""
+    return _overlaps(line.round, [line]).get(line.pk, [])
+
+
+def _overlaps(rnd, lines) -> dict:
+    return rules.overlapping_supports(
         (
             (
                 line.pk,
@@ -376,28 +386,11 @@ def overlap_warnings(rnd, lines) -> dict:
                 line.person.household_id if line.person_id else None,
                 line.support_record_id,
             )
-            for line in planned.values()
+            for line in lines
         ),
         kinds=OVERLAP_KINDS[rnd.kind],
         day=rnd.date,
         days=overlap_days(rnd.kind),
-    )
-    return {pk: overlap_message(planned[pk], matches) for pk, matches in found.items()}
-
-
-def overlaps_for(line: DistributionLine, days: int | None = None):
-    """Earlier supports of the same kind within the kind's window (any organisation)."""
-    rnd = line.round
-    days = overlap_days(rnd.kind) if days is None else days
-    return list(
-        rules.overlapping_supports(
-            household=line.household,
-            person=line.person,
-            kinds=OVERLAP_KINDS[rnd.kind],
-            day=rnd.date,
-            days=days,
-            exclude_pk=line.support_record_id,
-        )
     )
 
 
