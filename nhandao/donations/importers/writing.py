@@ -217,17 +217,23 @@ def _existing_keys(bank_account, rows: pl.DataFrame) -> pl.Series:
     batch at a time: as a Python set they weighed ~0.25 GB at 2 million lines."""
     if not rows.height:
         return pl.Series([], dtype=pl.Boolean)
-    keys = (
+    stored = _frame(
         StatementLine.objects.filter(
             bank_account=bank_account, booked_on__range=(rows["d"].min(), rows["d"].max())
-        )
-        .values_list("natural_key", flat=True)
-        .iterator(chunk_size=CHUNK_ROWS)
+        ).values_list("natural_key"),
+        {"natural_key": pl.Utf8},
     )
-    parts = [pl.Series([], dtype=pl.Utf8)]
-    while batch := list(islice(keys, CHUNK_ROWS)):
-        parts.append(pl.Series(batch, dtype=pl.Utf8))
-    return rows["natural_key"].is_in(pl.concat(parts).implode())
+    return rows["natural_key"].is_in(stored["natural_key"].implode())
+
+
+def _frame(values_list, schema: dict) -> pl.DataFrame:
+    """The rows of a values_list() query as a polars frame, read a batch at a time: millions
+    of keys as Python objects at once weighed hundreds of MB."""
+    rows = values_list.iterator(chunk_size=CHUNK_ROWS)
+    parts = [pl.DataFrame(schema=schema)]
+    while batch := list(islice(rows, CHUNK_ROWS)):
+        parts.append(pl.DataFrame(batch, schema=schema, orient="row"))
+    return pl.concat(parts)
 
 
 def _insert_donors(org, new: pl.DataFrame, now) -> pl.DataFrame:
@@ -262,18 +268,13 @@ def _insert_donors(org, new: pl.DataFrame, now) -> pl.DataFrame:
 
 def _donor_ids(org, above: int = 0) -> pl.DataFrame:
     """(donor_key, donor_id) of the organisation's recognisable donors with an id above
-    `above`, read a batch at a time into polars (no Python set of every key)."""
-    rows = (
+    `above`."""
+    return _frame(
         Donor.objects.filter(organisation=org, pk__gt=above)
         .exclude(identity_key="")
-        .values_list("identity_key", "pk")
-        .iterator(chunk_size=CHUNK_ROWS)
+        .values_list("identity_key", "pk"),
+        {"donor_key": pl.Utf8, "donor_id": pl.Int64},
     )
-    schema = {"donor_key": pl.Utf8, "donor_id": pl.Int64}
-    parts = [pl.DataFrame(schema=schema)]
-    while batch := list(islice(rows, CHUNK_ROWS)):
-        parts.append(pl.DataFrame(batch, schema=schema, orient="row"))
-    return pl.concat(parts)
 
 
 def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> pl.DataFrame:
