@@ -13,6 +13,7 @@ from nhandao.campaigns import actions as campaign_actions
 from nhandao.donations import actions, receipts, tasks
 from nhandao.donations.models import Donation, Receipt, ReceiptCounter
 from tests.saoke import FIXTURES, VCB, create_vcb, create_yagi
+from tests.test_donations import cash  # the cash donation form's fields
 
 
 @pytest.fixture(autouse=True)
@@ -31,19 +32,6 @@ def campaign(cast, code="LU-HN", auto=True, organisation=None):
         status="receiving",
         auto_receipts=auto,
     )
-
-
-def cash(**extra):
-    return {
-        "organisation": "CTD-1",
-        "campaign": "LU-HN",
-        "received_on": "10/09/2024",
-        "amount": "1500000",
-        "donor_kind": "individual",
-        "donor_name": "Nguyễn Thị Hoa",
-        "donor_phone": "0912345678",
-        **extra,
-    }
 
 
 def donation(cast, appeal, amount=1_500_000, name="Lê Thị Mai", day=date(2024, 9, 10)):
