@@ -218,6 +218,21 @@ def create_statement(
     return statement
 
 
+def upload_statement(actor, bank_account, *, preview_first: bool, **fields):
+    """Record an uploaded statement (create_statement's `fields`). With `preview_first` it
+    stays pending until the officer has looked at the preview and confirmed — unless the file
+    cannot be imported as it is: then the import runs at once and refuses it (writing nothing,
+    keeping every reason and the rejected rows) instead of leaving it pending forever."""
+    from nhandao.donations import importers
+
+    statement = create_statement(actor, bank_account, **fields)
+    if preview_first:
+        preview = importers.preview(statement)
+        if not (preview.get("error") or preview.get("errors")):
+            return statement
+    return run_statement(actor, statement)
+
+
 def run_statement(actor, statement):
     """Queue the import of a pending statement (runs at once under the immediate backend)."""
     from nhandao.donations import tasks

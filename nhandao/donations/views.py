@@ -259,13 +259,12 @@ def statement_upload(request, pk):
         initial={"campaign": account.campaign.code if account.campaign else ""},
     )
     if request.method == "POST" and form.is_valid():
-        statement = actions.create_statement(request.user, account, **form.action_fields())
-        preview = None if "import" in request.POST else importers.preview(statement)
-        if preview is None or preview.get("error") or preview.get("errors"):
-            # Import now, or a file that cannot be imported as it is: the import refuses it
-            # at once (writing nothing, keeping every reason and the rejected rows) instead of
-            # leaving it "pending" forever.
-            actions.run_statement(request.user, statement)
+        statement = actions.upload_statement(
+            request.user,
+            account,
+            preview_first="import" not in request.POST,
+            **form.action_fields(),
+        )
         return redirect("statement_detail", pk=statement.pk)
     return render(request, "donations/statement_upload.html", {"account": account, "form": form})
 
