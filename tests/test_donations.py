@@ -223,6 +223,8 @@ def test_a_file_that_cannot_be_imported_is_refused_at_upload_not_left_pending(ca
     assert statement.status == "rejected" and statement.errors
     page = login(cast.hn_accountant).get(response.url).content.decode()
     assert "Bị từ chối" in page and statement.errors[0]["reason"] in page
+    # the file as a whole was refused: no "0 rows" heading, no empty workbook to download
+    assert "Lỗi (0 dòng)" not in page and 'id="rejected-xlsx"' not in page
     assert not Donation.objects.exists()
 
 
