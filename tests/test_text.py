@@ -9,6 +9,12 @@ def test_fold_removes_tones_and_turns_d_stroke_into_d():
     assert fold("đường  Láng ") == "duong lang"
 
 
+def test_fold_treats_the_look_alikes_of_d_stroke_as_d():
+    # "Ðình" with Ð (U+00D0) is how the shared name lists and legacy fonts write "Đình"
+    assert fold("Ðình Phú") == fold("Đình Phú") == "dinh phu"
+    assert search_key("ðức ƉẠT ɖ") == "duc dat d"
+
+
 def test_search_key_drops_punctuation_and_extra_spaces():
     assert search_key("Phường Văn Miếu - Quốc Tử Giám") == "phuong van mieu quoc tu giam"
     assert search_terms("  NGUYEN   van A ") == ["nguyen", "van", "a"]

@@ -163,12 +163,14 @@ class Lookups:
         self.chapter = dict(chapters)
 
 
-def natural_key(org_id, row) -> str:
+def natural_key(org_id, row, fold_name=search_key) -> str:
+    """What makes a re-imported row the same person (`fold_name`: for the migration that
+    changed how names fold, beneficiaries/0004)."""
     if row.get("external_id"):
         return "ext:" + row["external_id"][:60]
     parts = [
         str(org_id),
-        search_key(row["full_name"]),
+        fold_name(row["full_name"]),
         str(row.get("birth_date") or ""),
         str(row.get("birth_year") or ""),
         row.get("id_number", ""),

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.api import FormInvalid
@@ -120,7 +120,7 @@ def create_campaign(request, payload: CampaignIn):
     form = forms.CampaignForm(data, actor=request.auth)
     if not form.is_valid():
         raise FormInvalid(form)
-    return 201, actions.create_campaign(request.auth, **form.action_fields())
+    return Status(201, actions.create_campaign(request.auth, **form.action_fields()))
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -124,7 +124,7 @@ def create_donor(request, payload: DonorIn):
     if not form.is_valid():
         raise FormInvalid(form)
     data = form.cleaned_data
-    return 201, actions.find_or_create_donor(request.auth, data.pop("organisation"), **data)
+    return Status(201, actions.find_or_create_donor(request.auth, data.pop("organisation"), **data))
 
 
 @router.get("/donations", response=list[DonationOut])
@@ -169,7 +169,7 @@ def create_donation(request, payload: DonationIn):
     except actions.DonationRefused as exc:
         form.add_error(None, str(exc))
         raise FormInvalid(form) from exc
-    return 201, donation
+    return Status(201, donation)
 
 
 @router.post(
@@ -196,7 +196,7 @@ def upload_statement(
     if not form.is_valid():
         raise FormInvalid(form)
     statement = actions.create_statement(request.auth, account, **form.action_fields())
-    return 201, actions.run_statement(request.auth, statement)
+    return Status(201, actions.run_statement(request.auth, statement))
 
 
 @router.get("/statements/{statement_id}", response=StatementOut, summary="Tình trạng, đối soát")

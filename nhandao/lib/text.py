@@ -8,6 +8,12 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+
+# Đ and the letters typed for it: legacy fonts and converters write "Ðình" with Ð (U+00D0,
+# the Icelandic eth), and the shared name lists hold it 181 times; Ɖ (U+0189) looks the same.
+# None of them decomposes under NFD, so each is folded to d by hand, or "dinh" and "Đình"
+# would not find "Ðình".
+D_LETTERS = "đĐðÐɖƉ"
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 
 
@@ -25,8 +31,8 @@ class _FoldTable(dict):
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        if ch in "đĐ":
-            folded = "d" if ch == "đ" else "D"
+        if ch in D_LETTERS:
+            folded = "d"
         else:
             decomposed = unicodedata.normalize("NFD", ch)
             folded = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")

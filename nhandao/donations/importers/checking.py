@@ -286,10 +286,10 @@ def _with_keys_and_campaigns(rows: pl.DataFrame, bank_account, campaigns) -> pl.
     )
     # The name candidates served only to choose donor_name.
     rows = rows.drop("launch", "ct_name", "lead_name", "ct_ok", "lead_ok")
-    return rows.with_columns(_natural_keys(rows, bank_account.number).alias("natural_key"))
+    return rows.with_columns(natural_keys(rows, bank_account.number).alias("natural_key"))
 
 
-def _natural_keys(rows: pl.DataFrame, account: str) -> pl.Series:
+def natural_keys(rows: pl.DataFrame, account: str) -> pl.Series:
     """The stored key of each line: the day (YYYYMMDD) then 32 hex digits of the SHA-1 of the
     key text. The day first keeps the unique index's inserts and lookups together (lines come
     in date order); a bare hash scattered them over the whole index (superlinear at millions).

@@ -1,0 +1,62 @@
+"""Look-alikes of Đ (Ð, Ɖ) are now folded to d (lib.text.D_LETTERS): recompute the keys
+that held them, so that "dinh" and "Đình" find the "Ðình" already stored, and so that a
+re-import of a statement does not add again the lines whose natural key hashes the message."""
+
+import polars as pl
+from django.db import migrations
+
+from nhandao.donations.importers.checking import natural_keys
+from nhandao.donations.models import identity_key
+from nhandao.lib.refold import refold
+from nhandao.lib.text import search_key
+
+
+def refold_keys(apps, schema_editor):
+    Donor = apps.get_model("donations", "Donor")
+    refold(Donor, {"name_key": lambda row: search_key(row.name)})
+    refold(
+        Donor,
+        {"identity_key": lambda d: identity_key(d.name, d.account_no, d.phone, d.code)},
+        unique_with=("organisation_id",),
+    )
+    Line = apps.get_model("donations", "StatementLine")
+    changed = refold(Line, {"description_key": lambda row: search_key(row.description)})
+    # A line without a reference is keyed by its day, direction, amount and folded message,
+    # numbered among the lines with the same key: renumber every such group that changed.
+    groups = {(l.bank_account_id, l.booked_on, l.direction, l.amount) for l in changed if not l.reference}
+    for account_id, day, direction, amount in groups:
+        lines = list(
+            Line.objects.filter(
+                bank_account_id=account_id,
+                booked_on=day,
+                direction=direction,
+                amount=amount,
+                reference="",
+            )
+            .select_related("bank_account")
+            .order_by("pk")
+        )
+        frame = pl.DataFrame(
+            {
+                "d": [day] * len(lines),
+                "reference": [""] * len(lines),
+                "direction": [direction] * len(lines),
+                "value": [amount] * len(lines),
+                "description_key": [line.description_key for line in lines],
+            }
+        )
+        keys = natural_keys(frame, lines[0].bank_account.number).to_list()
+        moved = [(line, key) for line, key in zip(lines, keys, strict=True) if line.natural_key != key]
+        # Two passes: a line may take the key another line of the group is leaving.
+        for line, _ in moved:
+            line.natural_key = f"~{line.pk}"
+        Line.objects.bulk_update([line for line, _ in moved], ["natural_key"])
+        for line, key in moved:
+            line.natural_key = key
+        Line.objects.bulk_update([line for line, _ in moved], ["natural_key"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("donations", "0003_natural_key_day_first")]
+
+    operations = [migrations.RunPython(refold_keys, migrations.RunPython.noop)]
