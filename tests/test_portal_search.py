@@ -298,11 +298,12 @@ def test_a_query_over_its_time_budget_returns_a_message_not_an_error(statements,
 def test_on_postgresql_a_query_runs_under_a_statement_timeout(statements):
     from django.db import connection
 
-    with search._Budget(0.3), connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone()[0] == "300ms"
-    with pytest.raises(search.SearchTooBroad), search._Budget(0.01), connection.cursor() as c:
-        c.execute("SELECT pg_sleep(1)")
+    with search._Budget(0.3, enable_sort="off") as budget:
+        assert budget.fetchall("SHOW statement_timeout", []) == [("300ms",)]
+        assert budget.fetchall("SELECT current_setting(%s)", ["enable_sort"]) == [("off",)]
+    with pytest.raises(search.SearchTooBroad), search._Budget(0.01) as budget:
+        budget.fetchall("SELECT pg_sleep(1)", [])
+    assert connection.cursor().execute("SELECT 1").fetchone() == (1,)  # still usable
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ from datetime import date
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
@@ -373,32 +372,35 @@ LINE_FIELDS = [
 ]
 
 
-def line_rows(ids: list[int]) -> dict[int, dict]:
-    """The public fields of these lines (with account and campaign), by id, and whether
-    the donor asked for anonymity (`anonymous`) — one query, in SQL: it runs for every page
-    of every search, and building the same query with the ORM cost more than running it."""
-    if not ids:
-        return {}
-    sql = f"""
-        SELECT l.id, l.booked_on, l.booked_time, l.reference, l.direction, l.amount,
+def with_line_details(page_sql: str, order_by: str) -> str:
+    """`page_sql` — a page of lines (`l.id` first, then any columns, ORDER BY … LIMIT) —
+    followed on each row by the line's public fields (LINE_FIELDS: with its account and
+    campaign, and whether the donor asked for anonymity), in the page's order (`order_by`,
+    on the page's own columns as `page.…`). One query per page of results: the details were
+    a second query, and on PostgreSQL a second round trip, for every search."""
+    return f"""
+        WITH page AS ({page_sql})
+        SELECT page.*, l.id, l.booked_on, l.booked_time, l.reference, l.direction, l.amount,
             l.description, l.donor_name, a.bank, a.number, a.holder, l.campaign_id, c.code,
             c.name, c.status,
             EXISTS (SELECT 1 FROM {Donation._meta.db_table} d
                     JOIN {Donor._meta.db_table} o ON o.id = d.donor_id
-                    WHERE d.statement_line_id = l.id AND o.kind = %s) AS anonymous
-        FROM {StatementLine._meta.db_table} l
+                    WHERE d.statement_line_id = l.id AND o.kind = '{DonorKind.ANONYMOUS.value}')
+        FROM page
+        JOIN {StatementLine._meta.db_table} l ON l.id = page.id
         JOIN {BankAccount._meta.db_table} a ON a.id = l.bank_account_id
         LEFT JOIN {Campaign._meta.db_table} c ON c.id = l.campaign_id
-        WHERE l.id IN ({", ".join(["%s"] * len(ids))})
-    """  # noqa: S608 (table names from the models, values as parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [DonorKind.ANONYMOUS, *ids])
-        rows = [dict(zip(LINE_FIELDS, row, strict=True)) for row in cursor.fetchall()]
-    for row in rows:  # SQLite hands back text and integers where the ORM gave these types
-        if isinstance(row["booked_on"], str):
-            row["booked_on"] = date.fromisoformat(row["booked_on"])
-        row["anonymous"] = bool(row["anonymous"])
-    return {row["pk"]: row for row in rows}
+        ORDER BY {order_by}
+    """  # noqa: S608 (table names and a choice value from the models)
+
+
+def line_details(values: tuple) -> dict:
+    """The LINE_FIELDS of a row of with_line_details(), from its own columns."""
+    row = dict(zip(LINE_FIELDS, values, strict=True))
+    if isinstance(row["booked_on"], str):  # SQLite hands back text where the ORM gave a date
+        row["booked_on"] = date.fromisoformat(row["booked_on"])
+    row["anonymous"] = bool(row["anonymous"])
+    return row
 
 
 def anonymous_line_ids(ids) -> set[int]:
