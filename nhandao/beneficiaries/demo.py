@@ -14,6 +14,7 @@ from pathlib import Path
 
 from nhandao.beneficiaries import actions, dedup
 from nhandao.beneficiaries.models import Person, PovertyStatus, SupportKind
+from nhandao.lib.text import D_LETTERS
 from nhandao.orgs.models import Organisation
 
 NAMES = Path(__file__).resolve().parent / "data" / "demo_names.csv"
@@ -35,8 +36,12 @@ def _names():
     return surnames, weights, middles, given
 
 
+_PLAIN_D = {ord(c): "d" if c.islower() else "D" for c in D_LETTERS}
+
+
 def _fold(text):
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    """The name as typed without diacritics, capitals kept ("Ðình" → "Dinh")."""
+    text = unicodedata.normalize("NFD", text.translate(_PLAIN_D))
     return "".join(c for c in text if unicodedata.category(c) != "Mn")
 
 
