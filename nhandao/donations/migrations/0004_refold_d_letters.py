@@ -23,7 +23,11 @@ def refold_keys(apps, schema_editor):
     changed = refold(Line, {"description_key": lambda row: search_key(row.description)})
     # A line without a reference is keyed by its day, direction, amount and folded message,
     # numbered among the lines with the same key: renumber every such group that changed.
-    groups = {(l.bank_account_id, l.booked_on, l.direction, l.amount) for l in changed if not l.reference}
+    groups = {
+        (line.bank_account_id, line.booked_on, line.direction, line.amount)
+        for line in changed
+        if not line.reference
+    }
     for account_id, day, direction, amount in groups:
         lines = list(
             Line.objects.filter(
