@@ -373,11 +373,13 @@ def test_terms_checked_on_each_line_find_what_the_index_finds(statements, monkey
     search._SAMPLE.clear()
     monkeypatch.setattr(search, "SCAN_SHARE", 2.0)  # through the words index
     monkeypatch.setattr(search, "ROW_CHECK_COST", 10**9)  # every term goes to the index
+    monkeypatch.setattr(search, "WORD_CHECK_COST", 10**9)
     assert search.index_terms(words) == [
         (w, search.is_prefix(words, i)) for i, w in enumerate(words)
     ]
     in_index = [line["id"] for line in find(q=query).lines]
     monkeypatch.setattr(search, "ROW_CHECK_COST", 0)  # all but one checked on each line
+    monkeypatch.setattr(search, "WORD_CHECK_COST", 0)
     monkeypatch.setattr(search, "VERY_COMMON", 0.0)
     assert len(search.index_terms(words)) == 1
     per_line = [line["id"] for line in find(q=query).lines]
