@@ -31,6 +31,7 @@ def fresh_cache(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(search, "PAGE_BUDGET", 10.0)
     monkeypatch.setattr(search, "COUNT_BUDGET", 10.0)
     search._SAMPLE.clear()
+    search._SEEN.clear()
     cache.clear()
     yield
     cache.clear()

@@ -332,6 +332,7 @@ def test_a_common_query_on_a_large_table_is_estimated_not_counted(statements, mo
 
 def test_the_same_public_query_within_a_minute_is_answered_from_the_cache(client, statements):
     first = client.get("/api/public/search", {"q": "nguyen van a"}).json()
+    assert client.get("/api/public/search", {"q": "nguyen van a"}).json() == first  # stored
     line = StatementLine.objects.get(reference="9001.10001")
     StatementLine.objects.filter(pk=line.pk).update(description="X", description_key="x")
     again = client.get("/api/public/search", {"q": "nguyen van a"}).json()
@@ -384,6 +385,24 @@ def test_terms_checked_on_each_line_find_what_the_index_finds(statements, monkey
     assert len(search.index_terms(words)) == 1
     per_line = [line["id"] for line in find(q=query).lines]
     assert in_index == per_line and in_index
+
+
+def test_a_query_goes_into_the_shared_cache_once_asked_twice(statements, monkeypatch):
+    answered = []
+    run = search.run
+    monkeypatch.setattr(search, "run", lambda q: answered.append(q) or run(q))
+    form = SearchForm({"q": "nguyen van"})
+    assert form.is_valid()
+    results = [search.run_cached(form.query()) for _ in range(3)]
+    assert len(answered) == 2  # once: not stored; twice: stored; the third from the cache
+    assert results[0].lines == results[2].lines and results[0].lines
+
+
+def test_the_queries_seen_once_are_bounded(monkeypatch):
+    monkeypatch.setattr(search, "SEEN_KEYS", 2)
+    seen = search._SeenOnce()
+    assert [seen.again(k) for k in ("a", "b", "a", "c")] == [False, False, True, False]
+    assert list(seen) == ["b", "c"]  # the oldest forgotten first
 
 
 def test_a_count_is_reused_for_another_sort_of_the_same_lines(statements, monkeypatch):
