@@ -29,6 +29,7 @@ import bisect
 import hashlib
 import random
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -503,14 +504,17 @@ SEEN_KEYS = 20_000  # queries this process remembers having answered once
 class _SeenOnce(dict):
     """The keys of the last SEEN_KEYS queries this process answered (oldest first)."""
 
+    _lock = threading.Lock()  # a threaded server (runserver) answers several at once
+
     def again(self, key: str) -> bool:
         """Whether `key` was seen before; remembers it either way."""
-        if key in self:
-            return True
-        self[key] = None
-        if len(self) > SEEN_KEYS:
-            del self[next(iter(self))]
-        return False
+        with self._lock:
+            if key in self:
+                return True
+            self[key] = None
+            if len(self) > SEEN_KEYS:
+                del self[next(iter(self))]
+            return False
 
 
 _SEEN = _SeenOnce()
