@@ -164,8 +164,10 @@ class _Budget:
             if connection.vendor != "postgresql":
                 cursor.execute(sql, params)
                 return cursor.fetchall()
-            # SET LOCAL in the same round trip as the query (psycopg sends both in one
-            # message; the timeout applies to each statement): one round trip fewer per search.
+            # SET LOCAL in the same round trip as the query: one round trip fewer per search.
+            # psycopg sends both in one message with client-side binding (Django's default;
+            # OPTIONS server_side_binding would refuse two statements), and the timeout
+            # applies to each statement.
             # JIT-compiling a plan costs 100+ ms, more than any of these queries; parallel
             # workers take ~30 ms to start: longer than a first page.
             settings = {
