@@ -26,6 +26,17 @@ def test_entries_chain_each_to_the_previous_entry_of_their_account(cast, fund):
     assert ledger.verify(fund).ok and ledger.verify(fund).checked == 2
 
 
+def test_the_canonical_text_of_an_entry_never_changes():
+    # Chains already published are verified offline with this text: a JSON array, UTF-8,
+    # no spaces. Changing it would make every existing chain look altered.
+    values = [7, 42, "2024-09-12T03:04:05.000006+00:00", "2024-09-12", "donation", 500000,
+              1500000, 'Chuyển khoản: ĐẶNG THỊ HOA "ủng hộ"', "stmt:20240912abc", None, "",
+              "Kế toán MTTQ", "0" * 64]  # fmt: skip
+    assert ledger.digest(values) == (
+        "193f922f8c79da3bfd0d27f82b0bef10f95ad3dc450851ab67bc283c21b9f8bd"
+    )
+
+
 def test_an_account_is_organisation_campaign_and_earmark(cast):
     plain = ledger.account_for(cast.hanoi)
     earmarked = ledger.account_for(cast.hanoi, earmark="unit:ba dinh", earmark_label="Ba Đình")
