@@ -274,17 +274,24 @@ def insert_rows(table: str, columns: list[str], rows) -> None:
             )
 
 
-def insert_rows_staged(table: str, columns: list[str], rows, returning=()) -> list[tuple]:
+def insert_rows_staged(
+    table: str, columns: list[str], rows, returning=(), constants: dict | None = None
+) -> list[tuple]:
     """Like insert_rows(), but on SQLite the rows go through a temporary table and reach
     `table` in ONE INSERT … SELECT: triggers on `table` (full-text indexes kept in sync row
     by row) then run inside a single statement, several times faster than executemany.
     With `returning` (column names), both backends stage the rows, and the inserted rows'
-    values of those columns come back (COPY cannot return them)."""
-    if connection.vendor != "sqlite" and not returning:
+    values of those columns come back (COPY cannot return them). With `constants` ({column:
+    value}), both stage the varying `columns` only and the constants are added in SQL (an
+    executemany of every column of every row cost twice as much on SQLite)."""
+    constants = constants or {}
+    if connection.vendor != "sqlite" and not returning and not constants:
         insert_rows(table, columns, rows)
         return []
     staging = f"staging_{table}"
     cols = ", ".join(columns)
+    target = ", ".join([*columns, *constants])
+    values = ", ".join([*columns, *["%s"] * len(constants)])
     back = f" RETURNING {', '.join(returning)}" if returning else ""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -296,7 +303,10 @@ def insert_rows_staged(table: str, columns: list[str], rows, returning=()) -> li
                 f"CREATE TEMP TABLE {staging} AS SELECT {cols} FROM {table} WITH NO DATA"  # noqa: S608
             )
         insert_rows(staging, columns, rows)
-        cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {staging}{back}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} ({target}) SELECT {values} FROM {staging}{back}",  # noqa: S608
+            list(constants.values()),
+        )
         inserted = cursor.fetchall() if returning else []
         cursor.execute(f"DROP TABLE {staging}")
     return inserted

@@ -319,48 +319,43 @@ def _campaign(pk):
 def _insert_donations(org, credits, line_ids, donor_ids, actor, now) -> None:
     """The donations of a chunk's credit lines, their line, entry and donor ids already in
     hand. (An INSERT … SELECT joining the lines and entries back made PostgreSQL hash every
-    line and entry of the account for each chunk: slower with every import.) The varying
-    columns go through a temporary table and the constants are added in SQL: on SQLite an
-    executemany of all 18 columns cost twice as much."""
+    line and entry of the account for each chunk: slower with every import.)"""
     rows = credits.join(line_ids, on="natural_key", how="left").join(
         donor_ids, on="donor_key", how="left"
     )
     if rows["line_id"].null_count():  # every line of the chunk was just inserted
         raise RuntimeError("statement import: a credit line was not written")
-    varying = ["campaign_id", "donor_id", "donor_name", "received_on", "amount",
-               "statement_line_id", "ledger_entry_id"]  # fmt: skip
-    table = "donation_staging"
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(
-            f"CREATE TEMP TABLE {table} (campaign_id bigint, donor_id bigint, "
-            "donor_name varchar(200), received_on date, amount bigint, "
-            "statement_line_id bigint, ledger_entry_id bigint)"
-        )
-        ledger.insert_rows(
-            table,
-            varying,
-            rows.select(
-                "campaign_id",
-                "donor_id",
-                pl.col("donor_name").str.slice(0, 200),
-                pl.col("d").cast(pl.Utf8),
-                "value",
-                "line_id",
-                "entry_id",
-            ).iter_rows(),
-        )
-        cursor.execute(
-            f"""INSERT INTO {Donation._meta.db_table} ({", ".join(varying)}, organisation_id,
-                channel, goods_item, goods_quantity, goods_unit, earmark_kind, earmark_ref,
-                note, reversed_at, created_by_id, created_at)
-            SELECT {", ".join(varying)}, %s, %s, '', NULL, '', '', '', '', NULL, %s, %s
-            FROM {table}""",  # noqa: S608
-            [
-                org.pk,
-                Channel.TRANSFER,
-                actor.pk if getattr(actor, "is_authenticated", False) else None,
-                connection.ops.adapt_datetimefield_value(now),
-            ],
-        )
-        cursor.execute(f"DROP TABLE {table}")
+    ledger.insert_rows_staged(
+        Donation._meta.db_table,
+        [
+            "campaign_id",
+            "donor_id",
+            "donor_name",
+            "received_on",
+            "amount",
+            "statement_line_id",
+            "ledger_entry_id",
+        ],  # fmt: skip
+        rows.select(
+            "campaign_id",
+            "donor_id",
+            pl.col("donor_name").str.slice(0, 200),
+            pl.col("d").cast(pl.Utf8),
+            "value",
+            "line_id",
+            "entry_id",
+        ).iter_rows(),
+        constants={
+            "organisation_id": org.pk,
+            "channel": Channel.TRANSFER,
+            "goods_item": "",
+            "goods_quantity": None,
+            "goods_unit": "",
+            "earmark_kind": "",
+            "earmark_ref": "",
+            "note": "",
+            "reversed_at": None,
+            "created_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+            "created_at": connection.ops.adapt_datetimefield_value(now),
+        },
+    )
