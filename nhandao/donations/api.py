@@ -195,8 +195,12 @@ def upload_statement(
     )
     if not form.is_valid():
         raise FormInvalid(form)
-    statement = actions.create_statement(request.auth, account, **form.action_fields())
-    return Status(201, actions.run_statement(request.auth, statement))
+    return Status(
+        201,
+        actions.upload_statement(
+            request.auth, account, preview_first=False, **form.action_fields()
+        ),
+    )
 
 
 @router.get("/statements/{statement_id}", response=StatementOut, summary="Tình trạng, đối soát")
