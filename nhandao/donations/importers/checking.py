@@ -289,6 +289,23 @@ def _with_keys_and_campaigns(rows: pl.DataFrame, bank_account, campaigns) -> pl.
     return rows.with_columns(natural_keys(rows, bank_account.number).alias("natural_key"))
 
 
+def stored_natural_keys(lines, account: str) -> list[str]:
+    """natural_keys() of stored lines (StatementLine rows, in the order they were read):
+    how an import keys them, for a migration that must key them again."""
+    frame = pl.DataFrame(
+        {
+            "d": [line.booked_on for line in lines],
+            "reference": [line.reference for line in lines],
+            "direction": [line.direction for line in lines],
+            "value": [line.amount for line in lines],
+            "description_key": [line.description_key for line in lines],
+        },
+        schema={"d": pl.Date, "reference": pl.Utf8, "direction": pl.Utf8, "value": pl.Int64,
+                "description_key": pl.Utf8},
+    )  # fmt: skip
+    return natural_keys(frame, account).to_list()
+
+
 def natural_keys(rows: pl.DataFrame, account: str) -> pl.Series:
     """The stored key of each line: the day (YYYYMMDD) then 32 hex digits of the SHA-1 of the
     key text. The day first keeps the unique index's inserts and lookups together (lines come

@@ -2,10 +2,9 @@
 that held them, so that "dinh" and "Đình" find the "Ðình" already stored, and so that a
 re-import of a statement does not add again the lines whose natural key hashes the message."""
 
-import polars as pl
 from django.db import migrations
 
-from nhandao.donations.importers.checking import natural_keys
+from nhandao.donations.importers.checking import stored_natural_keys
 from nhandao.donations.models import identity_key
 from nhandao.lib.refold import refold
 from nhandao.lib.text import search_key
@@ -40,16 +39,7 @@ def refold_keys(apps, schema_editor):
             .select_related("bank_account")
             .order_by("pk")
         )
-        frame = pl.DataFrame(
-            {
-                "d": [day] * len(lines),
-                "reference": [""] * len(lines),
-                "direction": [direction] * len(lines),
-                "value": [amount] * len(lines),
-                "description_key": [line.description_key for line in lines],
-            }
-        )
-        keys = natural_keys(frame, lines[0].bank_account.number).to_list()
+        keys = stored_natural_keys(lines, lines[0].bank_account.number)
         moved = [(line, key) for line, key in zip(lines, keys, strict=True) if line.natural_key != key]
         # Two passes: a line may take the key another line of the group is leaving.
         for line, _ in moved:
