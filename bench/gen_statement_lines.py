@@ -186,7 +186,8 @@ def load(kind: str, n: int):
         else:
             for sql in migration.POSTGRESQL_REVERSE + migration.COMMON_REVERSE:
                 cursor.execute(sql)
-            cursor.execute("DROP INDEX IF EXISTS portal_line_ref_bare_trgm")
+            stored_key = import_module("nhandao.portal.migrations.0004_stored_bare_reference")
+            cursor.execute(stored_key.DROP_KEY_INDEX)
             with cursor.cursor.copy(f"COPY {table} ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
                 for row in rows(n, campaign, account, statement):
                     copy.write_row(row)
@@ -196,7 +197,7 @@ def load(kind: str, n: int):
             bare = import_module("nhandao.portal.migrations.0003_bare_reference_trigrams")
             for sql in migration.COMMON + migration.POSTGRESQL:
                 cursor.execute(sql)
-            for sql in (no_message.DROP, bare.BARE, bare.DROP_PLAIN):
+            for sql in (no_message.DROP, bare.DROP_PLAIN, stored_key.KEY_INDEX):
                 cursor.execute(sql)
             cursor.execute("ANALYZE")
     done = time.perf_counter()

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from nhandao.donations import actions
 from nhandao.donations.models import Donation, DonorKind, StatementLine
 from nhandao.portal import search
 from nhandao.portal.forms import SearchForm
@@ -104,6 +105,13 @@ def test_a_fragment_across_the_dot_of_a_reference_is_found_exactly(statements):
     assert row["doc_no"] in {line["reference"] for line in result.lines}
     # the dot counts: "0110" is not "01.10"
     assert all(fragment in line["reference"] for line in result.lines)
+
+
+def test_a_reference_with_letters_is_found_whatever_the_case(statements, cast, vcb):
+    data = b"page,date,doc_no,debit_vnd,credit_vnd,details\n1,2024-09-12,FT24.ABC123,,1000,x\n"
+    assert actions.import_statement(cast.root, vcb, filename="l.csv", data=data).status == "done"
+    assert [line["reference"] for line in find(ref="4.abc1").lines] == ["FT24.ABC123"]
+    assert [line["reference"] for line in find(ref="T24.aBc").lines] == ["FT24.ABC123"]
 
 
 def test_a_bank_reference_inside_the_message_is_found_by_its_start(statements):

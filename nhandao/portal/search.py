@@ -47,8 +47,6 @@ COUNT_CAP = 1000
 SCAN_SHARE = 0.001  # a query held by ≥ 0.1 % of lines: walk the sort index, check each row
 SAMPLE_ROWS = 10_000  # lines sampled to estimate that share
 PREFIX_MIN = 6
-# PostgreSQL's indexed form of a reference: letters and digits only (migration 0003)
-REF_BARE = "regexp_replace(l.reference, '[^0-9A-Za-z]+', '', 'g')"
 # Checking a line found by the index costs about as much as merging 25 entries of a
 # prefix's lists, or reading 120 entries of a whole word's list (SQLite, 2M lines: "tran",
 # 487,000 entries, 4.4 ms; 964 lines checked for it, 1.1 ms)
@@ -146,6 +144,7 @@ class _Budget:
     def __init__(self, seconds: float, **pg_settings):
         self.seconds = seconds
         self.pg_settings = pg_settings  # PostgreSQL: more settings for this transaction
+        self._atomic = None
 
     def __enter__(self):
         connection.ensure_connection()
@@ -154,9 +153,14 @@ class _Budget:
             connection.connection.set_progress_handler(
                 lambda: 1 if time.monotonic() > deadline else 0, PROGRESS_STEP
             )
-        elif connection.vendor == "postgresql":
+        elif connection.vendor == "postgresql" and connection.in_atomic_block:
+            # Inside the caller's transaction (a test, an atomic view): a savepoint, so that a
+            # query over its budget does not abort the caller's transaction.
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
+        # Otherwise (autocommit: a web request) no BEGIN and COMMIT, two round trips fewer:
+        # PostgreSQL runs the message of settings and query (fetchall) as one implicit
+        # transaction, so the settings last for that message only.
         return self
 
     def fetchall(self, sql: str, params: list) -> list[tuple]:
@@ -186,7 +190,7 @@ class _Budget:
     def __exit__(self, exc_type, exc, tb):
         if connection.vendor == "sqlite":
             connection.connection.set_progress_handler(None, 0)
-        elif connection.vendor == "postgresql":
+        elif self._atomic is not None:
             self._atomic.__exit__(exc_type, exc, tb)
         if exc_type is not None and issubclass(exc_type, OperationalError):
             raise SearchTooBroad() from exc
@@ -409,13 +413,13 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             conds.append(f"l.id IN ({sub})")
             mode = "index"
         else:
-            # PostgreSQL: the trigram index holds the reference without its punctuation
-            # (migration 0003): pg_trgm cuts words at dots and dashes, so "70.353" was looked
-            # up by the trigram "353" alone. The index finds candidates by the bare fragment;
-            # the reference itself is then checked as typed.
-            bare = re.sub(r"[^0-9A-Za-z]+", "", q.reference)
+            # PostgreSQL: the trigram index holds the reference's letters and digits,
+            # lower-cased (reference_key, migrations 0003 and 0004): pg_trgm cuts words at
+            # dots and dashes, so "70.353" was looked up by the trigram "353" alone. The index
+            # finds candidates by the bare fragment; the reference is then checked as typed.
+            bare = re.sub(r"[^0-9A-Za-z]+", "", q.reference).lower()
             ref_cond, ref_params = (
-                (f"({REF_BARE} ILIKE %s AND l.reference ILIKE %s)", [f"%{bare}%", f"%{ref}%"])
+                ("(l.reference_key LIKE %s AND l.reference ILIKE %s)", [f"%{bare}%", f"%{ref}%"])
                 if len(bare) >= 3
                 else ("l.reference ILIKE %s", [f"%{ref}%"])
             )

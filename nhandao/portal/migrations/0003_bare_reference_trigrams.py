@@ -1,7 +1,7 @@
 """PostgreSQL: the trigram index of the reference holds its letters and digits only.
 pg_trgm cuts words at punctuation, so the fragment "70.353" was searched by the single
 trigram "353" (1 search in 200 hit the time budget in bench/bench_portal_search.py); without
-the dot it has three. search.REF_BARE is the same expression."""
+the dot it has three. (Migration 0004 stores this expression in a column instead.)"""
 
 from django.db import migrations
 
