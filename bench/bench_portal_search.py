@@ -2,7 +2,8 @@
 
 1. Search latency (p50/p95/p99, first page, in process: form validation + search.run) on
    SQLite and PostgreSQL for a common name, a rare full name, a reference fragment, an exact
-   amount and a date range.
+   amount and a date range; then the CPU time one distinct search costs, in this process and
+   in the database server (PostgreSQL).
 2. Throughput and p95 under load from another process (wrk, loopback, bounded duration)
    against gunicorn: the campaign page (cached) and the search API.
 
@@ -32,6 +33,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.bench_statement_import import cpu_seconds  # noqa: E402
 from bench.gen_statement_lines import database_url  # noqa: E402
 
 RUNS = 200
@@ -121,6 +123,41 @@ def latency(kind: str) -> dict:
             f"  ({empty} empty, {broad} too broad of {len(samples)})",
             flush=True,
         )
+    return out
+
+
+def distinct_queries() -> list[dict]:
+    """Every query of 20 seeds' sets once, shuffled: the load test's distinct searches."""
+    seen, distinct = set(), []
+    for seed in range(5, 25):
+        for qs in query_sets(seed=seed).values():
+            for p in qs:
+                if (key := urlencode(p)) not in seen:
+                    seen.add(key)
+                    distinct.append(p)
+    random.Random(1).shuffle(distinct)
+    return distinct
+
+
+def cpu_per_search(kind: str, n: int = 600) -> dict:
+    """CPU time per search over n distinct queries in a row (the load test's first ones), in
+    this process and in the database server: what one search costs the machine, steadier
+    than a throughput that two cores share with the load generator."""
+    from nhandao.portal import search
+    from nhandao.portal.forms import SearchForm
+
+    queries = distinct_queries()[50 : 50 + n]
+    before = cpu_seconds()
+    for params in queries:
+        form = SearchForm(params)
+        form.is_valid() and search.run(form.query())
+    after = cpu_seconds()
+    out = {k: (after[k] - v) * 1000 / len(queries) for k, v in before.items()}
+    print(
+        f"  {kind:10} CPU per distinct search   "
+        + " + ".join(f"{k} {v:.2f} ms" for k, v in out.items()),
+        flush=True,
+    )
     return out
 
 
@@ -222,15 +259,7 @@ def load(kind: str, workers: int = 3) -> dict:
     try:
         wait_up(f"http://127.0.0.1:{port}/cong-khai/chien-dich/YAGI-2024/")
         campaign = ["/cong-khai/chien-dich/YAGI-2024/"]
-        seen, distinct = set(), []
-        for seed in range(5, 25):
-            for qs in query_sets(seed=seed).values():
-                for p in qs:
-                    path = f"/api/public/search?{urlencode(p)}"
-                    if path not in seen:
-                        seen.add(path)
-                        distinct.append(path)
-        random.Random(1).shuffle(distinct)
+        distinct = [f"/api/public/search?{urlencode(p)}" for p in distinct_queries()]
         popular = distinct[:200]  # the same 200 queries again and again (served from cache)
         for path in popular[:50]:  # warm every worker's connection and sample
             urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()  # noqa: S310
@@ -270,6 +299,7 @@ def child(kind: str, with_load: bool, workers: int = 3):
         flush=True,
     )
     result = {"lines": n, "cache": backend, "latency": latency(kind), "loadavg": [loadavg()]}
+    result["cpu_per_search_ms"] = cpu_per_search(kind)
     connection.close()
     if with_load:
         result["load"] = load(kind, workers)
