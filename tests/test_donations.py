@@ -209,6 +209,21 @@ def test_the_upload_page_previews_then_imports_and_shows_the_reconciliation(cast
     assert Donation.objects.count() == 250
 
 
+def test_an_empty_upload_is_refused_with_the_pages_wording(cast, login):
+    account = actions.create_bank_account(
+        cast.root, bank="VCB", number="0011001932418", holder="X", organisation=cast.hanoi
+    )
+    upload = io.BytesIO(b"")
+    upload.name = "saoke.csv"
+    page = login(cast.hn_accountant).post(
+        f"/tai-khoan-ngan-hang/{account.pk}/sao-ke/",
+        {"file": upload, "layout": "auto", "number_format": "auto", "preview": "1"},
+    )
+    assert page.status_code == 200 and not Statement.objects.exists()
+    assert "Tệp rỗng (0 byte)" in page.content.decode()
+    assert "tập tin" not in page.content.decode().lower()
+
+
 def test_a_file_that_cannot_be_imported_is_refused_at_upload_not_left_pending(cast, login):
     account = actions.create_bank_account(
         cast.root, bank="VCB", number="0011001932418", holder="X", organisation=cast.hanoi

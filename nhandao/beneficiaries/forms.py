@@ -19,6 +19,7 @@ from nhandao.beneficiaries.models import (
     SupportKind,
     Vulnerability,
 )
+from nhandao.lib.forms import FileField
 from nhandao.orgs import access
 from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
 from nhandao.orgs.models import AdminMap
@@ -510,7 +511,7 @@ class SponsorshipForm(ActorForm):
 
 class UploadForm(ActorForm):
     organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
-    file = forms.FileField(
+    file = FileField(
         label="Tệp danh sách (.xlsx hoặc .csv)",
         error_messages={"required": "Hãy chọn tệp danh sách."},
     )

@@ -8,6 +8,7 @@ from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.donations.importers import FIELD_LABELS, LAYOUTS
 from nhandao.donations.models import Bank, BankAccount, Channel, DonorKind, EarmarkKind
+from nhandao.lib.forms import FileField
 from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
 
 POSITIVE = "Số tiền phải lớn hơn 0."
@@ -156,7 +157,7 @@ MAPPED = ["date", "time", "reference", "debit", "credit", "amount", "balance", "
 
 
 class StatementUploadForm(forms.Form):
-    file = forms.FileField(label="Tệp sao kê (.csv hoặc .xlsx)")
+    file = FileField(label="Tệp sao kê (.csv hoặc .xlsx)")
     layout = forms.ChoiceField(
         label="Mẫu sao kê",
         choices=[

@@ -4,6 +4,7 @@ campaign fields only accept what the acting user reaches."""
 from django import forms
 
 from nhandao.campaigns.forms import CampaignCodeField
+from nhandao.lib.forms import FileField
 from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
 from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
 from nhandao.relief.lookups import relief_campaigns
@@ -60,7 +61,7 @@ class AllocationForm(ActorForm):
     amount = forms.IntegerField(label="Số tiền (đồng)", min_value=1)
     decision_no = forms.CharField(label="Số quyết định", max_length=60)
     decision_date = forms.DateField(label="Ngày quyết định (dd/mm/yyyy)")
-    decision_file = forms.FileField(label="Văn bản quyết định (PDF, ảnh)", required=False)
+    decision_file = FileField(label="Văn bản quyết định (PDF, ảnh)", required=False)
     incident = forms.ModelChoiceField(Incident.objects.none(), required=False, label="Sự cố")
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
@@ -182,7 +183,7 @@ class RegistryFilterForm(forms.Form):
 class ImportForm(forms.Form):
     MAX_BYTES = 20 * 1024 * 1024
 
-    file = forms.FileField(
+    file = FileField(
         label="Danh sách (Excel .xlsx hoặc CSV)",
         error_messages={"required": "Hãy chọn tệp Excel hoặc CSV."},
     )
@@ -196,7 +197,7 @@ class ImportForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     method = forms.ChoiceField(label="Xác nhận bằng", choices=ReceiptMethod.choices)
-    receipt_file = forms.FileField(label="Ảnh / danh sách có chữ ký", required=False)
+    receipt_file = FileField(label="Ảnh / danh sách có chữ ký", required=False)
     override_reason = forms.CharField(
         label="Lý do vẫn cấp khi có cảnh báo trùng (lãnh đạo)", max_length=255, required=False
     )
