@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from nhandao.lib.migration_sql import run_sql
+
 TABLE = "audit_auditevent"
 
 SQLITE = [
@@ -22,20 +24,11 @@ POSTGRES = [
 POSTGRES_REVERSE = [f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};"]
 
 
-def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql, None)
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql, None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        run_sql(
+            {"sqlite": SQLITE, "postgresql": POSTGRES},
+            {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE},
+        )
+    ]

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from nhandao.lib.migration_sql import run_sql
+
 
 class Migration(migrations.Migration):
 
@@ -87,16 +89,9 @@ POSTGRES = [
 POSTGRES_REVERSE = [f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};"]
 
 
-def append_only_forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in {"sqlite": SQLITE, "postgresql": POSTGRES}.get(vendor, []):
-        schema_editor.execute(sql, None)
-
-
-def append_only_backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(vendor, []):
-        schema_editor.execute(sql, None)
-
-
-Migration.operations.append(migrations.RunPython(append_only_forwards, append_only_backwards))
+Migration.operations.append(
+    run_sql(
+        {"sqlite": SQLITE, "postgresql": POSTGRES},
+        {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE},
+    )
+)

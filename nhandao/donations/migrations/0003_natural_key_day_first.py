@@ -5,21 +5,21 @@ are rewritten the same way, so files imported before are still recognised when r
 
 from django.db import migrations
 
+from nhandao.lib.migration_sql import run_sql
+
 SQL = {
-    "sqlite": "UPDATE donations_statementline SET natural_key = "
-    "replace(booked_on, '-', '') || substr(natural_key, 1, 32)",
-    "postgresql": "UPDATE donations_statementline SET natural_key = "
-    "to_char(booked_on, 'YYYYMMDD') || substr(natural_key, 1, 32)",
+    "sqlite": [
+        "UPDATE donations_statementline SET natural_key = "
+        "replace(booked_on, '-', '') || substr(natural_key, 1, 32)"
+    ],
+    "postgresql": [
+        "UPDATE donations_statementline SET natural_key = "
+        "to_char(booked_on, 'YYYYMMDD') || substr(natural_key, 1, 32)"
+    ],
 }
-
-
-def day_first(apps, schema_editor):
-    sql = SQL.get(schema_editor.connection.vendor)
-    if sql:
-        schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
     dependencies = [("donations", "0002_fewer_indexes")]
 
-    operations = [migrations.RunPython(day_first, migrations.RunPython.noop)]
+    operations = [run_sql(SQL)]

@@ -11,6 +11,8 @@ the public search owns its indexes.
 
 from django.db import migrations
 
+from nhandao.lib.migration_sql import run_sql
+
 T = "donations_statementline"
 
 COMMON = [
@@ -77,24 +79,13 @@ POSTGRESQL_REVERSE = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        todo = statements.get(vendor, [])
-        with schema_editor.connection.cursor() as cursor:
-            for sql in todo:
-                cursor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("donations", "0001_initial")]
 
     operations = [
-        migrations.RunPython(
-            _run({"sqlite": COMMON + SQLITE, "postgresql": COMMON + POSTGRESQL}),
-            _run({"sqlite": SQLITE_REVERSE + COMMON_REVERSE,
-                  "postgresql": POSTGRESQL_REVERSE + COMMON_REVERSE}),
+        run_sql(
+            {"sqlite": COMMON + SQLITE, "postgresql": COMMON + POSTGRESQL},
+            {"sqlite": SQLITE_REVERSE + COMMON_REVERSE,
+             "postgresql": POSTGRESQL_REVERSE + COMMON_REVERSE},
         ),
     ]

@@ -5,28 +5,23 @@ keep their trigram index."""
 
 from django.db import migrations
 
+from nhandao.lib.migration_sql import run_sql
+
 T = "donations_statementline"
 DROP = "DROP INDEX IF EXISTS portal_line_desc_trgm"
-
-
-def _run(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):
     dependencies = [("portal", "0001_search_indexes"), ("donations", "0002_fewer_indexes")]
 
     operations = [
-        migrations.RunPython(
-            _run(DROP),
-            _run(
-                f"CREATE INDEX IF NOT EXISTS portal_line_desc_trgm ON {T} "
-                "USING gin (description_key gin_trgm_ops)"
-            ),
+        run_sql(
+            {"postgresql": [DROP]},
+            {
+                "postgresql": [
+                    f"CREATE INDEX IF NOT EXISTS portal_line_desc_trgm ON {T} "
+                    "USING gin (description_key gin_trgm_ops)"
+                ]
+            },
         ),
     ]

@@ -5,6 +5,8 @@ the dot it has three. (Migration 0004 stores this expression in a column instead
 
 from django.db import migrations
 
+from nhandao.lib.migration_sql import run_sql
+
 T = "donations_statementline"
 BARE = f"""CREATE INDEX IF NOT EXISTS portal_line_ref_bare_trgm ON {T}
     USING gin ((regexp_replace(reference, '[^0-9A-Za-z]+', '', 'g')) gin_trgm_ops)"""
@@ -12,22 +14,12 @@ PLAIN = f"CREATE INDEX IF NOT EXISTS portal_line_ref_trgm ON {T} USING gin (refe
 DROP_PLAIN = "DROP INDEX IF EXISTS portal_line_ref_trgm"
 
 
-def _run(*statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("portal", "0002_no_message_trigrams")]
 
     operations = [
-        migrations.RunPython(
-            _run(BARE, DROP_PLAIN),
-            _run(PLAIN, "DROP INDEX IF EXISTS portal_line_ref_bare_trgm"),
+        run_sql(
+            {"postgresql": [BARE, DROP_PLAIN]},
+            {"postgresql": [PLAIN, "DROP INDEX IF EXISTS portal_line_ref_bare_trgm"]},
         ),
     ]

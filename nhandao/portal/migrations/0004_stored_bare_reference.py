@@ -7,6 +7,8 @@ donations app's model does not know it, and PostgreSQL fills it on every insert.
 
 from django.db import migrations
 
+from nhandao.lib.migration_sql import run_sql
+
 T = "donations_statementline"
 KEY = "lower(regexp_replace(reference, '[^0-9A-Za-z]+', '', 'g'))"
 ADD_COLUMN = (
@@ -21,27 +23,19 @@ DROP_KEY_INDEX = "DROP INDEX IF EXISTS portal_line_ref_key_trgm"
 DROP_EXPRESSION_INDEX = "DROP INDEX IF EXISTS portal_line_ref_bare_trgm"
 
 
-def _run(*statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("portal", "0003_bare_reference_trigrams")]
 
     operations = [
-        migrations.RunPython(
-            _run(ADD_COLUMN, KEY_INDEX, DROP_EXPRESSION_INDEX),
-            _run(
-                f"CREATE INDEX IF NOT EXISTS portal_line_ref_bare_trgm ON {T} USING gin "
-                "((regexp_replace(reference, '[^0-9A-Za-z]+', '', 'g')) gin_trgm_ops)",
-                DROP_KEY_INDEX,
-                f"ALTER TABLE {T} DROP COLUMN IF EXISTS reference_key",
-            ),
+        run_sql(
+            {"postgresql": [ADD_COLUMN, KEY_INDEX, DROP_EXPRESSION_INDEX]},
+            {
+                "postgresql": [
+                    f"CREATE INDEX IF NOT EXISTS portal_line_ref_bare_trgm ON {T} USING gin "
+                    "((regexp_replace(reference, '[^0-9A-Za-z]+', '', 'g')) gin_trgm_ops)",
+                    DROP_KEY_INDEX,
+                    f"ALTER TABLE {T} DROP COLUMN IF EXISTS reference_key",
+                ]
+            },
         ),
     ]
