@@ -240,6 +240,7 @@ def test_a_file_that_cannot_be_imported_is_refused_at_upload_not_left_pending(ca
     assert "Bị từ chối" in page and statement.errors[0]["reason"] in page
     # the file as a whole was refused: no "0 rows" heading, no empty workbook to download
     assert "Lỗi (0 dòng)" not in page and 'id="rejected-xlsx"' not in page
+    assert 'id="reconciliation"' not in page  # nor a table of zeros above the reason
     assert not Donation.objects.exists()
 
 
