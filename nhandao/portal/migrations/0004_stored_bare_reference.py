@@ -10,6 +10,7 @@ from django.db import migrations
 from nhandao.lib.migration_sql import run_sql
 
 T = "donations_statementline"
+# search._where folds a typed fragment the same way before looking it up
 KEY = "lower(regexp_replace(reference, '[^0-9A-Za-z]+', '', 'g'))"
 ADD_COLUMN = (
     f"ALTER TABLE {T} ADD COLUMN IF NOT EXISTS reference_key text "
