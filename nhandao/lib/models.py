@@ -1,0 +1,41 @@
+"""Abstract models of the shared frame (no tables of their own)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class StatusChange(models.Model):
+    """One step of a status pipeline (lib.pipeline): from → to, who, when, why. Each subclass
+    adds the foreign key to its subject (named by `subject_field`) and the choices of
+    `to_status`."""
+
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=255, blank=True)
+
+    subject_field = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        subject = getattr(self, f"{self.subject_field}_id")
+        return f"{subject}: {self.from_status or '—'} → {self.to_status}"
+
+    @classmethod
+    def log(cls, subject, to_status, *, from_status="", actor=None, note=""):
+        """Write the history row of `subject` moving to `to_status`."""
+        if not getattr(actor, "is_authenticated", False):
+            actor = None
+        return cls.objects.create(
+            **{cls.subject_field: subject},
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            note=note[:255],
+        )
