@@ -1,6 +1,6 @@
 """Builds the demo database: the real map, the demo network and each app's demo data.
 
-Each app that has demo data offers `demo.seed_<app>(actor, network)`; they run in order,
+Each app's demo data (nhandao/<app>/demo.py for now) is seeded in order,
 in one transaction, only on an empty database.
 """
 
