@@ -1,12 +1,6 @@
 """The demo: the real map, the demo network and each app's demo data (`nhandao demo`).
 
-The top layer: it depends on every app and no app depends on it.
+The top layer: it depends on every app and no app depends on it (tests/test_layers.py).
+build.py runs the seeds; orgs.py, campaigns.py, beneficiaries.py and relief.py are each
+app's demo data; data/ holds the files only the demo reads.
 """
-
-
-def __getattr__(name):
-    # Transitional, while the `demo` command still does `from nhandao import demo`: the build
-    # is loaded on first use, never while Django imports the installed apps (models not ready).
-    import importlib
-
-    return getattr(importlib.import_module("nhandao.demo.build"), name)
