@@ -13,7 +13,6 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from nhandao.api import FormInvalid
 from nhandao.beneficiaries import actions, forms, review, visibility
 from nhandao.beneficiaries.models import (
     HumanitarianAddress,
@@ -24,6 +23,7 @@ from nhandao.beneficiaries.models import (
     Sponsorship,
     SupportRecord,
 )
+from nhandao.lib.api import FormInvalid
 from nhandao.lib.text import search_terms
 from nhandao.orgs import access
 

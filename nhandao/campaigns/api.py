@@ -6,10 +6,10 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from nhandao.api import FormInvalid
 from nhandao.campaigns import actions, forms
 from nhandao.campaigns.lookups import get_campaign, totals
 from nhandao.campaigns.models import Campaign
+from nhandao.lib.api import FormInvalid
 
 router = Router(tags=["Chiến dịch"])
 

@@ -7,9 +7,9 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from nhandao.api import FormInvalid
 from nhandao.donations import actions, forms, receipts
 from nhandao.donations.models import BankAccount, Donation, Donor, Statement
+from nhandao.lib.api import FormInvalid
 from nhandao.orgs import access
 
 router = Router(tags=["Tiếp nhận ủng hộ"])

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from nhandao.api import FormInvalid
+from nhandao.lib.api import FormInvalid
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
 from nhandao.relief.models import ImportStatus
 from nhandao.relief.rules import OverlapWarning, ReliefError
