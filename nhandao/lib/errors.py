@@ -16,7 +16,8 @@ frame catches `Refused`.
 
 class Refused(Exception):
     """A rule refused the input. `message` is Vietnamese and says what to do; `field` names
-    the form or schema field at fault (None: the request as a whole)."""
+    the form or schema field at fault (None: the request as a whole). A message of several
+    lines gives several reasons (the rows of a rejected list), each shown on its own."""
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
@@ -24,9 +25,8 @@ class Refused(Exception):
         self.field = field
 
     def as_errors(self) -> dict[str, list[str]]:
-        """The API's error shape: {field or "__all__": [message]}. A refusal with several
-        reasons (a rejected file's rows) lists each one."""
-        return {self.field or "__all__": [self.message]}
+        """The API's error shape: {field or "__all__": [reason, …]}."""
+        return {self.field or "__all__": self.message.splitlines() or [self.message]}
 
     def facts(self) -> dict:
         """What a client needs to act on the refusal, JSON-safe, added to the API's answer
