@@ -133,8 +133,4 @@ def move_campaign(request, campaign_id: int, payload: StatusIn):
     form = forms.StatusForm(payload.dict(), actor=request.auth)
     if not form.is_valid():
         raise FormInvalid(form)
-    try:
-        return actions.set_status(request.auth, campaign, payload.to_status, payload.note)
-    except actions.TransitionError as exc:
-        form.add_error("to_status", str(exc))
-        raise FormInvalid(form) from exc
+    return actions.set_status(request.auth, campaign, payload.to_status, payload.note)

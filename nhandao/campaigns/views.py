@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from nhandao.campaigns import actions, forms
 from nhandao.campaigns.lookups import can_act, get_campaign, received_by_part, totals
 from nhandao.campaigns.models import Campaign, CampaignStatus
+from nhandao.lib.errors import Refused
+from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 
 
@@ -146,8 +148,8 @@ def campaign_status(request, pk):
                 request.user, campaign, form.cleaned_data["to_status"], form.cleaned_data["note"]
             )
             messages.success(request, "Đã chuyển tình trạng chiến dịch.")
-        except actions.TransitionError as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            show_refused(request, exc)
     else:
         messages.error(request, "Tình trạng không hợp lệ.")
     return redirect("campaign_detail", pk=campaign.pk)

@@ -164,11 +164,7 @@ def create_donation(request, payload: DonationIn):
     form = forms.DonationForm(data, actor=request.auth, channel=channel)
     if not form.is_valid():
         raise FormInvalid(form)
-    try:
-        donation = actions.record_entered_donation(request.auth, channel, form.cleaned_data)
-    except actions.DonationRefused as exc:
-        form.add_error(None, str(exc))
-        raise FormInvalid(form) from exc
+    donation = actions.record_entered_donation(request.auth, channel, form.cleaned_data)
     return Status(201, donation)
 
 

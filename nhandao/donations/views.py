@@ -23,7 +23,9 @@ from nhandao.donations.models import (
 )
 from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
 from nhandao.lib.downloads import attachment
+from nhandao.lib.errors import Refused
 from nhandao.lib.text import search_terms
+from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 
 # --- donations -----------------------------------------------------------------------------
@@ -104,7 +106,7 @@ def donation_create(request, channel):
         request.POST or None, actor=request.user, channel=channel, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        donation = _record_from_form(request.user, form, channel)
+        donation = _record_from_form(request, form, channel)
         if donation is not None:
             messages.success(request, f"Đã ghi nhận {donation}.")
             return redirect("donation_detail", pk=donation.pk)
@@ -118,12 +120,12 @@ def donation_create(request, channel):
     )
 
 
-def _record_from_form(actor, form, channel):
+def _record_from_form(request, form, channel):
     """The donation typed into `form`, or None with the refusal shown on the form."""
     try:
-        return actions.record_entered_donation(actor, channel, form.cleaned_data)
-    except actions.DonationRefused as exc:
-        form.add_error(None, str(exc))
+        return actions.record_entered_donation(request.user, channel, form.cleaned_data)
+    except Refused as exc:
+        show_refused(request, exc, form)
         return None
 
 
@@ -159,8 +161,8 @@ def donation_reverse(request, pk):
         try:
             actions.reverse_donation(request.user, donation, reason)
             messages.success(request, "Đã hủy khoản ủng hộ bằng bút toán đảo.")
-        except actions.DonationRefused as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            show_refused(request, exc)
     return redirect("donation_detail", pk=donation.pk)
 
 
@@ -341,8 +343,8 @@ def receipt_issue(request, pk):
     )
     try:
         receipt = actions.issue_receipt(request.user, donation)
-    except actions.DonationRefused as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        show_refused(request, exc)
         return redirect("donation_detail", pk=donation.pk)
     return redirect("receipt_print", pk=receipt.pk)
 
