@@ -1,6 +1,6 @@
 """The `nhandao` console command: Django's manage.py with the settings preset.
 
-`nhandao demo` (see orgs/management/commands/demo.py) builds the demo database and serves it.
+`nhandao demo` (see demo/management/commands/demo.py) builds the demo database and serves it.
 """
 
 import os

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "nhandao.beneficiaries",
     "nhandao.relief",
     "nhandao.portal",
+    "nhandao.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 """The demo registry: households, planted duplicates found by the full run."""
 
-from nhandao.beneficiaries import demo
 from nhandao.beneficiaries.models import HumanitarianAddress, MatchCandidate, Person
+from nhandao.demo import beneficiaries as demo
 
 
 def test_the_demo_plants_duplicates_that_the_full_run_finds(cast):

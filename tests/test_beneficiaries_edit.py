@@ -232,7 +232,9 @@ def test_a_merged_record_is_not_edited(cast, hoa, login):
     response = client.get(f"/doi-tuong/{twin.pk}/sua/")
     assert response.status_code == 302 and response.url == f"/doi-tuong/{twin.pk}/"
     response = patch(client, f"/api/persons/{twin.pk}", {"village": "Tổ 1"})
-    assert response.status_code == 409 and "đã được gộp" in response.json()["detail"]
+    assert response.status_code == 422 and "đã được gộp" in response.json()["detail"]
+    twin.refresh_from_db()
+    assert twin.village == "" and not updates(twin).exists()
 
 
 # ---- the API ----

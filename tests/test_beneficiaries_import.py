@@ -19,6 +19,7 @@ from nhandao.beneficiaries.models import (
     Person,
     SupportRecord,
 )
+from nhandao.lib.errors import Refused
 from nhandao.orgs.models import AdminMap, AdminUnit
 
 HEADER = "Mã nguồn,Họ và tên,Giới tính,Ngày sinh,Số CCCD/CMND,Điện thoại,Địa chỉ,Thôn/xóm/tổ dân phố,Mã xã/phường\n"  # noqa: E501
@@ -88,7 +89,7 @@ def test_every_bad_row_is_reported_with_row_column_and_reason_and_nothing_is_wri
     assert "không có trên bản đồ cũ lẫn mới" in errors[(4, "Mã xã/phường")]
     assert "không được để trống" in errors[(5, "Họ và tên")]
     assert "không khớp giới tính" in errors[(6, "Số CCCD/CMND")]
-    with pytest.raises(ValueError, match="Chỉ nhập được tệp đã kiểm tra không có dòng lỗi"):
+    with pytest.raises(Refused, match="Chỉ nhập được tệp đã kiểm tra không có dòng lỗi"):
         importers.commit(cast.ba_dinh_officer, batch)
     assert Person.objects.count() == 0
 
@@ -135,7 +136,7 @@ def test_an_import_adding_too_many_likely_duplicates_stops_for_review(cast, monk
     text = GOOD + "A9,Tran Binh,Nam,1950,,,,Tổ 2,4\n"
     batch = csv_batch(cast, text)
     assert batch.status == ImportStatus.REVIEW
-    with pytest.raises(ValueError, match="cần lãnh đạo xác nhận"):
+    with pytest.raises(Refused, match="cần lãnh đạo xác nhận"):
         importers.commit(cast.ba_dinh_officer, batch)
     assert Person.objects.count() == 0
     # an officer cannot confirm; a manager can

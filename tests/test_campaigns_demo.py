@@ -3,7 +3,7 @@
 import pytest
 
 from nhandao.audit import ledger
-from nhandao.campaigns import demo
+from nhandao.demo import campaigns as demo
 from nhandao.donations.models import Receipt, Statement
 
 

@@ -521,3 +521,12 @@ def test_undoing_a_merge_out_of_reach_is_not_found_on_the_page_and_in_the_api(
     assert client.post(f"/api/merges/{merge.pk}/undo").json()["status"] == "pending"
     merge.refresh_from_db()
     assert merge.undone_at is not None
+    # a second undo is a refused rule, not a missing right: 422 with the reason
+    again = client.post(f"/api/merges/{merge.pk}/undo")
+    assert again.status_code == 422
+    assert again.json() == {
+        "detail": "Việc gộp này đã được hoàn tác.",
+        "errors": {"__all__": ["Việc gộp này đã được hoàn tác."]},
+    }
+    page = client.post(reverse("merge_undo", args=[merge.pk]), follow=True)
+    assert "Việc gộp này đã được hoàn tác." in page.content.decode()

@@ -277,7 +277,7 @@ def test_lists_export_as_csv_and_xlsx(cast, login, appeal):
         donor_name="Trần Văn Bình",
     )
     client = login(cast.hn_viewer)
-    text = client.get("/ung-ho/?format=csv").content.decode("utf-8-sig")
+    text = client.get("/ung-ho/?format=csv").getvalue().decode("utf-8-sig")
     assert "Trần Văn Bình" in text and "123000" in text and "10/09/2024" in text
     book = client.get("/ung-ho/?format=xlsx").content
     rows = CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_index(0).to_python()

@@ -4,6 +4,7 @@ zero, earmarked money only to its earmark, unconditional money only to the Decre
 money can move up, and a refused request writes nothing."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from nhandao.audit import ledger
 from nhandao.audit.models import AuditEvent, LedgerEntry
@@ -63,7 +64,7 @@ def test_whoever_proposes_cannot_approve(cast, funded):
 
 def test_an_officer_without_approval_rights_cannot_approve(cast, funded):
     allocation = propose(cast.root, cast.central, funded, 1_000_000, target_organisation=cast.hanoi)
-    with pytest.raises(ReliefError, match="không có quyền duyệt"):
+    with pytest.raises(PermissionDenied, match="không có quyền duyệt"):
         actions.approve_allocation(cast.hn_officer, allocation)
 
 
@@ -77,7 +78,7 @@ def test_above_the_threshold_a_second_different_approver_is_needed(cast, funded)
     with pytest.raises(ReliefError, match="khác người đã duyệt lần 1"):
         actions.approve_allocation(cast.tw_manager, allocation)
     second = cast.front_manager  # no reach over the Red Cross: refused too
-    with pytest.raises(ReliefError, match="không có quyền duyệt"):
+    with pytest.raises(PermissionDenied, match="không có quyền duyệt"):
         actions.approve_allocation(second, allocation)
     from nhandao.orgs import actions as org_actions
     from nhandao.orgs.models import RoleKind
@@ -225,5 +226,5 @@ def test_a_proposal_can_be_rejected_with_a_reason_or_cancelled_by_its_maker(cast
 
 
 def test_only_money_roles_may_propose(cast, funded):
-    with pytest.raises(ReliefError, match="không có quyền đề xuất"):
+    with pytest.raises(PermissionDenied, match="không có quyền đề xuất"):
         propose(cast.hn_officer, cast.hanoi, funded, 1, target_organisation=cast.ba_dinh)

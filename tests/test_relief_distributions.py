@@ -6,6 +6,7 @@ warnings across organisations with a manager's recorded override, and the round 
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from nhandao.audit.models import LedgerEntry
 from nhandao.beneficiaries.models import SupportRecord
@@ -136,7 +137,7 @@ def test_an_overlap_with_another_organisations_support_warns_before_confirming(
         r"300\.000 ₫ ngày 12/09/2024 của “Ủy ban Trung ương",
     ):
         actions.confirm_line(cast.hn_officer, line, method="signature")
-    with pytest.raises(ReliefError, match="Chỉ lãnh đạo"):
+    with pytest.raises(PermissionDenied, match="Chỉ lãnh đạo"):
         actions.confirm_line(
             cast.hn_officer, line, method="signature", override_reason="Nhà bị sập hoàn toàn"
         )
@@ -207,7 +208,7 @@ def test_money_earmarked_for_a_household_pays_only_that_household(cast, yagi, ho
 
 
 def test_a_user_without_edit_rights_cannot_make_a_round(cast, funded):
-    with pytest.raises(ReliefError, match="không có quyền lập đợt"):
+    with pytest.raises(PermissionDenied, match="không có quyền lập đợt"):
         actions.create_round(
             cast.hn_viewer,
             organisation=cast.hanoi,

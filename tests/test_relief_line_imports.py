@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -237,7 +238,7 @@ def test_a_list_beyond_the_fund_is_previewed_with_a_warning(cast, rnd, homes):
 
 
 def test_someone_without_edit_rights_cannot_upload(cast, rnd, homes):
-    with pytest.raises(ReliefError, match="không có quyền"):
+    with pytest.raises(PermissionDenied, match="không có quyền"):
         importers.start(cast.hn_viewer, rnd, "danh-sach.xlsx", good_file(homes))
     assert not LineImport.objects.exists()
 
@@ -347,7 +348,7 @@ def test_the_api_imports_in_one_step_and_recognises_the_same_file(cast, login, r
     assert "không thay đổi" in body["detail"] and DistributionLine.objects.count() == 2
     refused = client.post(url, {"file": SimpleUploadedFile("loi.xlsx", bad_file(homes))})
     assert refused.status_code == 422
-    assert refused.json()["errors"][0].startswith("Dòng 3, cột “Mã hộ”")
+    assert refused.json()["errors"]["file"][0].startswith("Dòng 3, cột “Mã hộ”")
     record = client.get(f"/api/relief/imports/{refused.json()['import_id']}").json()
     assert record["status"] == "invalid"
     assert record["errors"][0] == {

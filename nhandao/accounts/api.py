@@ -1,8 +1,25 @@
-from ninja import Router, Schema
+"""API of accounts: who is calling (the bearer token, used by every router) and /me."""
 
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.security import HttpBearer
+
+from nhandao.accounts.models import ApiToken, hash_token
 from nhandao.orgs import access
 
 router = Router(tags=["Tài khoản"])
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer nd_…`: an active user's API token (its last use is recorded)."""
+
+    def authenticate(self, request, token):
+        found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
 
 
 class RoleOut(Schema):

@@ -20,11 +20,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
+from nhandao.lib.errors import Refused
 
 GENESIS = "0" * 64
 
 
-class LedgerError(Exception):
+class LedgerError(Refused):
     """A posting that would break a ledger rule (message in Vietnamese)."""
 
 

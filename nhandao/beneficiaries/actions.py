@@ -19,6 +19,7 @@ from nhandao.beneficiaries.models import (
     Sponsorship,
     SupportRecord,
 )
+from nhandao.lib.errors import Refused
 from nhandao.orgs import access
 
 PERSON_FIELDS = [
@@ -101,7 +102,7 @@ def update_person(actor, person: Person, **fields) -> list[str]:
         raise ValueError(f"Không sửa được các trường: {', '.join(sorted(unknown))}.")
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not person.is_active:
-        raise ValueError("Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
+        raise Refused("Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
     names = list(fields)
     before = snapshot(person, names)
     for name, value in fields.items():
@@ -237,7 +238,7 @@ def merge_persons(actor, survivor: Person, merged: Person, candidate=None) -> Me
     """
     _require_edit_both(actor, survivor, merged)
     if survivor.pk == merged.pk or not (survivor.is_active and merged.is_active):
-        raise ValueError("Chỉ gộp được hai hồ sơ khác nhau, đang được quản lý.")
+        raise Refused("Chỉ gộp được hai hồ sơ khác nhau, đang được quản lý.")
     before = {}  # only what this merge fills, so that undoing it takes back only that
     for name in FILLABLE:
         attname = Person._meta.get_field(name).attname
@@ -332,7 +333,7 @@ def undo_merge(actor, merge: MergeRecord) -> Person:
     survivor, merged = merge.survivor, merge.merged
     _require_edit_both(actor, survivor, merged)
     if merge.undone_at is not None:
-        raise ValueError("Việc gộp này đã được hoàn tác.")
+        raise Refused("Việc gộp này đã được hoàn tác.")
     for name, value in merge.survivor_before.items():
         field = Person._meta.get_field(name)
         if getattr(survivor, field.attname) != getattr(merged, field.attname):

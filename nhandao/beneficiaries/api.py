@@ -7,13 +7,12 @@ the user's area come back with name, commune and support history only.
 
 from datetime import date
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from nhandao.api import FormInvalid
 from nhandao.beneficiaries import actions, forms, review, visibility
 from nhandao.beneficiaries.models import (
     HumanitarianAddress,
@@ -24,6 +23,7 @@ from nhandao.beneficiaries.models import (
     Sponsorship,
     SupportRecord,
 )
+from nhandao.lib.api import ErrorOut, FormInvalid
 from nhandao.lib.text import search_terms
 from nhandao.orgs import access
 
@@ -246,21 +246,13 @@ class PersonUpdatedOut(Schema):
     warnings: list[str]
 
 
-class DetailOut(Schema):
-    detail: str
-
-
 @router.patch(
     "/persons/{person_id}",
-    response={200: PersonUpdatedOut, 409: DetailOut},
+    response={200: PersonUpdatedOut, 422: ErrorOut},
     summary="Sửa hồ sơ một người (chỉ các trường gửi lên)",
 )
 def update_person(request, person_id: int, payload: PersonPatch):
     person = visibility.get_person_to_edit(request.auth, person_id)
-    if not person.is_active:
-        return Status(
-            409, {"detail": "Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ."}
-        )
     form = forms.PersonForm.for_update(person, payload.dict(exclude_unset=True), actor=request.auth)
     if not form.is_valid():
         raise FormInvalid(form)
@@ -455,10 +447,7 @@ def undo(request, merge_id: int):
         merge_id,
         via="survivor__organisation",
     )
-    try:
-        actions.undo_merge(request.auth, merge)
-    except ValueError as error:
-        raise PermissionDenied(str(error)) from None
+    actions.undo_merge(request.auth, merge)
     return {"status": "pending", "merge_id": merge.pk}
 
 

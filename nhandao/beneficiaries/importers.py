@@ -30,6 +30,7 @@ from nhandao.beneficiaries.models import (
     SupportRecord,
     Vulnerability,
 )
+from nhandao.lib.errors import Refused
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
 from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit, Organisation, OrgKind, OrgStatus
@@ -370,12 +371,12 @@ def preview(batch: ImportBatch, progress=None) -> ImportBatch:
 
 def _require_committable(batch: ImportBatch, *statuses) -> None:
     if batch.likely_duplicates >= DUPLICATE_STOP and not batch.duplicates_confirmed:
-        raise ValueError(
+        raise Refused(
             f"Tệp này sẽ thêm {batch.likely_duplicates} người có thể trùng "
             f"(từ {DUPLICATE_STOP} trở lên): cần lãnh đạo xác nhận trước khi nhập."
         )
     if batch.status not in statuses:
-        raise ValueError("Chỉ nhập được tệp đã kiểm tra không có dòng lỗi.")
+        raise Refused("Chỉ nhập được tệp đã kiểm tra không có dòng lỗi.")
 
 
 def confirm_duplicates(actor, batch: ImportBatch) -> None:
@@ -406,7 +407,7 @@ def commit(actor, batch: ImportBatch) -> ImportBatch:
     headers, rows = read_table(bytes(batch.content), batch.file_name)
     checked = check_rows(headers, rows, batch.organisation)
     if checked.errors:
-        raise ValueError("Tệp có dòng lỗi; không nhập dòng nào.")
+        raise Refused("Tệp có dòng lỗi; không nhập dòng nào.")
     new = [p for p in checked.rows if p is not None]
     duplicates = find_duplicates(new) if new else None
     with transaction.atomic():

@@ -33,6 +33,8 @@ from nhandao.beneficiaries.models import (
     SupportRecord,
 )
 from nhandao.lib.downloads import XLSX, attachment
+from nhandao.lib.errors import Refused
+from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 
 
@@ -304,6 +306,8 @@ def review_decide(request, pk):
             messages.success(request, f"Đã gộp hồ sơ vào “{merge.survivor}”.")
     except PermissionDenied as error:
         messages.error(request, str(error))
+    except Refused as exc:
+        show_refused(request, exc)
     return redirect("review_queue")
 
 
@@ -319,8 +323,10 @@ def merge_undo(request, pk):
     try:
         actions.undo_merge(request.user, merge)
         messages.success(request, "Đã hoàn tác việc gộp hồ sơ.")
-    except (PermissionDenied, ValueError) as error:
+    except PermissionDenied as error:
         messages.error(request, str(error))
+    except Refused as exc:
+        show_refused(request, exc)
     return redirect("person_detail", pk=merge.survivor_id)
 
 
@@ -369,7 +375,9 @@ def import_detail(request, pk):
                 messages.success(request, "Đang nhập trong nền; trang này cho biết tiến độ.")
             else:
                 messages.success(request, f"Đã nhập {batch.created} người mới.")
-        except ValueError as error:
+        except Refused as exc:
+            show_refused(request, exc)
+        except importers.ImportFileError as error:  # the stored file no longer reads
             messages.error(request, str(error))
         return redirect("import_detail", pk=pk)
     return render(

@@ -11,6 +11,7 @@ from nhandao.campaigns.models import (
     CampaignStatus,
     CampaignStatusChange,
 )
+from nhandao.lib.errors import Refused
 from nhandao.lib.text import nfc, search_key
 
 FIELDS = [
@@ -33,8 +34,11 @@ FIELDS = [
 ]
 
 
-class TransitionError(Exception):
-    pass
+class TransitionError(Refused):
+    """A status move that TRANSITIONS does not list (on the form's `to_status`)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="to_status")
 
 
 def _normalise(campaign: Campaign) -> None:

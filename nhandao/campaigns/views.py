@@ -1,16 +1,20 @@
-"""Campaign pages: list, detail (targets vs received, by channel and by day), create, edit,
-status moves and Decree 93 extensions."""
+"""Campaign pages: list, create, edit, status moves and Decree 93 extensions.
+
+The detail page shows the money received, so it lives a layer up, in donations/views.py
+(campaign_detail): donations depend on campaigns, never the reverse."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.campaigns import actions, forms
-from nhandao.campaigns.lookups import can_act, get_campaign, received_by_part, totals
+from nhandao.campaigns.lookups import get_campaign
 from nhandao.campaigns.models import Campaign, CampaignStatus
+from nhandao.lib import exports
+from nhandao.lib.errors import Refused
+from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 
 
@@ -24,14 +28,12 @@ def campaign_list(request):
     if status in CampaignStatus.values:
         campaigns = campaigns.filter(status=status)
     if request.GET.get("format") in ("csv", "xlsx"):
-        from nhandao.donations import exports
-
         header = ["Mã", "Tên", "Loại", "Chủ trì", "Phát động", "Kết thúc tiếp nhận",
                   "Chỉ tiêu tiền (đồng)", "Tình trạng"]  # fmt: skip
         rows = ([c.code, c.name, c.get_kind_display(), c.organisation.name, c.launch_date,
                  c.receiving_closes_on(), c.target_amount, c.get_status_display()]
                 for c in campaigns.order_by("-launch_date", "code")[:10_000])  # fmt: skip
-        return exports.export(request, "chien-dich", header, rows)
+        return exports.export_response(request, "chien-dich", header, rows)
     page = Paginator(campaigns.order_by("-launch_date", "code"), 50).get_page(
         request.GET.get("page")
     )
@@ -44,43 +46,6 @@ def campaign_list(request):
             "status": status,
             "statuses": CampaignStatus.choices,
             "can_create": access.can_anywhere(request.user, "edit"),
-        },
-    )
-
-
-@login_required
-def campaign_detail(request, pk):
-    from nhandao.donations.models import Donation
-
-    campaign = get_campaign(request.user, pk)
-    can_edit = can_act(request.user, "edit", campaign)
-    recent = (
-        Donation.objects.for_user(request.user)
-        .filter(campaign=campaign)
-        .select_related("donor")
-        .order_by("-received_on", "-pk")[:20]
-    )
-    accounts = list(campaign.bank_accounts.all())
-    for account in accounts:
-        from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
-
-        account.qr_payload = vietqr_payload(account, campaign)
-        account.qr_svg = qr_svg_data_uri(account.qr_payload)
-    return render(
-        request,
-        "campaigns/campaign_detail.html",
-        {
-            "campaign": campaign,
-            "totals": totals(campaign),
-            "parts": received_by_part(campaign),
-            "warnings": campaign.warnings(timezone.localdate()),
-            "history": campaign.history.select_related("actor"),
-            "extensions": campaign.extensions.select_related("decided_by"),
-            "co_organisers": campaign.co_organisers.all(),
-            "moves": [(m, CampaignStatus(m).label) for m in actions.allowed_moves(campaign)],
-            "can_edit": can_edit,
-            "recent": recent,
-            "accounts": accounts,
         },
     )
 
@@ -146,8 +111,8 @@ def campaign_status(request, pk):
                 request.user, campaign, form.cleaned_data["to_status"], form.cleaned_data["note"]
             )
             messages.success(request, "Đã chuyển tình trạng chiến dịch.")
-        except actions.TransitionError as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            show_refused(request, exc)
     else:
         messages.error(request, "Tình trạng không hợp lệ.")
     return redirect("campaign_detail", pk=campaign.pk)

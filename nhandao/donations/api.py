@@ -1,18 +1,72 @@
-"""API of donors, donations, bank statements (upload and status) and receipt verification."""
+"""API of donors, donations, bank statements (upload and status) and receipt verification,
+and a campaign's detail with what it received."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from nhandao.api import FormInvalid
+from nhandao.campaigns.api import CampaignOut
+from nhandao.campaigns.lookups import get_campaign
 from nhandao.donations import actions, forms, receipts
+from nhandao.donations.figures import totals
 from nhandao.donations.models import BankAccount, Donation, Donor, Statement
+from nhandao.lib.api import FormInvalid
 from nhandao.orgs import access
 
 router = Router(tags=["Tiếp nhận ủng hộ"])
+
+
+class ChannelTotal(Schema):
+    code: str
+    channel: str
+    amount: int
+    count: int
+
+
+class DayTotal(Schema):
+    received_on: date
+    amount: int
+    count: int
+
+
+class CampaignDetailOut(CampaignOut):
+    co_organisers: list[str]
+    receiving_closes_on: date | None
+    distribution_closes_on: date | None
+    warnings: list[str]
+    received: int
+    donations: int
+    by_channel: list[ChannelTotal]
+    by_day: list[DayTotal]
+
+
+def _detail(campaign):
+    figures = totals(campaign)
+    return {
+        **CampaignOut.from_orm(campaign).dict(),
+        "co_organisers": [o.code for o in campaign.co_organisers.all()],
+        "receiving_closes_on": campaign.receiving_closes_on(),
+        "distribution_closes_on": campaign.distribution_closes_on(),
+        "warnings": campaign.warnings(timezone.localdate()),
+        "received": figures["amount"],
+        "donations": figures["count"],
+        "by_channel": figures["by_channel"],
+        "by_day": figures["by_day"],
+    }
+
+
+@router.get(
+    "/campaigns/{campaign_id}",
+    response=CampaignDetailOut,
+    tags=["Chiến dịch"],
+    summary="Một chiến dịch và số đã nhận (theo hình thức, theo ngày)",
+)
+def campaign_detail(request, campaign_id: int):
+    return _detail(get_campaign(request.auth, campaign_id))
 
 
 class DonorOut(Schema):
@@ -164,11 +218,7 @@ def create_donation(request, payload: DonationIn):
     form = forms.DonationForm(data, actor=request.auth, channel=channel)
     if not form.is_valid():
         raise FormInvalid(form)
-    try:
-        donation = actions.record_entered_donation(request.auth, channel, form.cleaned_data)
-    except actions.DonationRefused as exc:
-        form.add_error(None, str(exc))
-        raise FormInvalid(form) from exc
+    donation = actions.record_entered_donation(request.auth, channel, form.cleaned_data)
     return Status(201, donation)
 
 

@@ -8,6 +8,7 @@ Every donation posts one entry to the ledger (audit.LedgerEntry) of its fund acc
 from django.conf import settings
 from django.db import models
 
+from nhandao.lib.errors import Refused
 from nhandao.lib.text import search_key
 
 
@@ -17,7 +18,7 @@ def _scope(qs, user, perm, via="organisation"):
     return access.scope(qs, user, perm, via=via)
 
 
-class DonationRefused(Exception):
+class DonationRefused(Refused):
     """A donation, or a receipt for it, that a rule forbids (message in Vietnamese). Raised by
     actions.py and receipts.py; views and the API show the message."""
 

@@ -1,5 +1,6 @@
 """Pages for donations, donors, bank accounts, statements (upload, preview, progress,
-reconciliation, rejected rows) and receipts (issue, print, public verification)."""
+reconciliation, rejected rows) and receipts (issue, print, public verification), and a
+campaign's own page, which shows what it received."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +9,14 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nhandao.campaigns.lookups import get_campaign
+from nhandao.campaigns.actions import allowed_moves
+from nhandao.campaigns.lookups import can_act, get_campaign
+from nhandao.campaigns.models import CampaignStatus
 from nhandao.donations import actions, exports, forms, importers, receipts
+from nhandao.donations.figures import received_by_part, totals
 from nhandao.donations.models import (
     BankAccount,
     Channel,
@@ -23,8 +28,49 @@ from nhandao.donations.models import (
 )
 from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
 from nhandao.lib.downloads import attachment
+from nhandao.lib.errors import Refused
+from nhandao.lib.exports import export_response, xlsx_response
 from nhandao.lib.text import search_terms
+from nhandao.lib.views import show_refused
 from nhandao.orgs import access
+
+# --- a campaign and what it received -------------------------------------------------------
+
+
+@login_required
+def campaign_detail(request, pk):
+    """A campaign with its targets against what it received (by channel, day and part), its
+    receiving accounts' VietQR and its latest donations; status moves for its editors."""
+    campaign = get_campaign(request.user, pk)
+    can_edit = can_act(request.user, "edit", campaign)
+    recent = (
+        Donation.objects.for_user(request.user)
+        .filter(campaign=campaign)
+        .select_related("donor")
+        .order_by("-received_on", "-pk")[:20]
+    )
+    accounts = list(campaign.bank_accounts.all())
+    for account in accounts:
+        account.qr_payload = vietqr_payload(account, campaign)
+        account.qr_svg = qr_svg_data_uri(account.qr_payload)
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "totals": totals(campaign),
+            "parts": received_by_part(campaign),
+            "warnings": campaign.warnings(timezone.localdate()),
+            "history": campaign.history.select_related("actor"),
+            "extensions": campaign.extensions.select_related("decided_by"),
+            "co_organisers": campaign.co_organisers.all(),
+            "moves": [(m, CampaignStatus(m).label) for m in allowed_moves(campaign)],
+            "can_edit": can_edit,
+            "recent": recent,
+            "accounts": accounts,
+        },
+    )
+
 
 # --- donations -----------------------------------------------------------------------------
 
@@ -73,7 +119,7 @@ def donation_list(request):
             ]
             for d in donations.select_related("statement_line")[:100_000]
         )
-        return exports.export(request, "khoan-ung-ho", header, rows)
+        return export_response(request, "khoan-ung-ho", header, rows)
     total = donations.aggregate(amount=Sum("amount"), count=Count("pk"))
     page = Paginator(donations, 50).get_page(request.GET.get("page"))
     return render(
@@ -104,7 +150,7 @@ def donation_create(request, channel):
         request.POST or None, actor=request.user, channel=channel, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        donation = _record_from_form(request.user, form, channel)
+        donation = _record_from_form(request, form, channel)
         if donation is not None:
             messages.success(request, f"Đã ghi nhận {donation}.")
             return redirect("donation_detail", pk=donation.pk)
@@ -118,12 +164,12 @@ def donation_create(request, channel):
     )
 
 
-def _record_from_form(actor, form, channel):
+def _record_from_form(request, form, channel):
     """The donation typed into `form`, or None with the refusal shown on the form."""
     try:
-        return actions.record_entered_donation(actor, channel, form.cleaned_data)
-    except actions.DonationRefused as exc:
-        form.add_error(None, str(exc))
+        return actions.record_entered_donation(request.user, channel, form.cleaned_data)
+    except Refused as exc:
+        show_refused(request, exc, form)
         return None
 
 
@@ -159,8 +205,8 @@ def donation_reverse(request, pk):
         try:
             actions.reverse_donation(request.user, donation, reason)
             messages.success(request, "Đã hủy khoản ủng hộ bằng bút toán đảo.")
-        except actions.DonationRefused as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            show_refused(request, exc)
     return redirect("donation_detail", pk=donation.pk)
 
 
@@ -198,7 +244,7 @@ def donor_list(request):
             ]
             for d in donors[:100_000]
         )
-        return exports.export(request, "nha-hao-tam", header, rows)
+        return export_response(request, "nha-hao-tam", header, rows)
     page = Paginator(donors, 50).get_page(request.GET.get("page"))
     return render(request, "donations/donor_list.html", {"page": page, "query": query})
 
@@ -322,7 +368,7 @@ def statement_rejected(request, pk):
         [e["row"], e["column"], e["reason"], *[e.get("values", {}).get(c, "") for c in columns]]
         for e in statement.errors
     ]
-    return exports.xlsx_response(
+    return xlsx_response(
         f"dong-loi-sao-ke-{statement.pk}.xlsx", [("Dòng bị từ chối", header, rows)]
     )
 
@@ -341,8 +387,8 @@ def receipt_issue(request, pk):
     )
     try:
         receipt = actions.issue_receipt(request.user, donation)
-    except actions.DonationRefused as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        show_refused(request, exc)
         return redirect("donation_detail", pk=donation.pk)
     return redirect("receipt_print", pk=receipt.pk)
 
@@ -414,7 +460,7 @@ def receipt_book(request, pk):
     )
     by_donor = request.GET.get("by") == "donor"
     name, sheets = exports.receipt_book(campaign, donations, by_donor=by_donor)
-    return exports.xlsx_response(name, sheets)
+    return xlsx_response(name, sheets)
 
 
 @login_required

@@ -9,7 +9,8 @@ formula. Numbers stay numbers (−1.500.000 is a number, not a formula). Control
 (which XML refuses and Excel mangles) are dropped.
 
 CSV and HXL stream row by row; XLSX is written by openpyxl's write-only mode into a
-temporary file, so a 200,000-row sheet is never held in memory as cells.
+temporary file, so a 200,000-row sheet is never held in memory as cells (only the
+finished file's bytes are).
 
     return export_response(request, "nguoi-ung-ho", header, rows)   # ?format=csv|xlsx
     stream = csv_chunks(header, rows, tags=["#date", "#value"])       # HXL
@@ -23,7 +24,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -132,6 +132,8 @@ def write_xlsx(sheets: list[Sheet], handle) -> None:
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for spec in sheets:
+        if not isinstance(spec, Sheet):
+            spec = Sheet(*spec)  # (title, header, rows)
         sheet = book.create_sheet(clean_text(spec.title)[:31] or "Sheet")
         sheet.freeze_panes = "A2"
         for index, width in (spec.widths or {}).items():
@@ -160,12 +162,9 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
         return handle.read()
 
 
-def xlsx_response(filename: str, sheets: list[Sheet]) -> FileResponse:
-    """The workbook as a download, streamed from a temporary file."""
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it when sent
-    write_xlsx(sheets, handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+def xlsx_response(filename: str, sheets: list[Sheet]):
+    """The workbook as a download (written row by row; the response holds its bytes only)."""
+    return attachment(xlsx_bytes(sheets), filename, XLSX)
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable, *, tags=None):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from nhandao.api import FormInvalid
+from nhandao.lib.api import FormInvalid
 from nhandao.orgs import access, actions, forms
 from nhandao.orgs.models import AdminUnit, Organisation
 

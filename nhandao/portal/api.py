@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Router, Schema
 
-from nhandao.api import FormInvalid, api
+from nhandao.lib.api import FormInvalid, Throttled, json_response
 from nhandao.portal import forms, ratelimit, search, sources
 
 router = Router(tags=["Công khai"])
@@ -89,18 +89,11 @@ class DetailOut(CampaignOut):
     people_reached: int | None
 
 
-class TooMany(Exception):
-    def __init__(self, seconds):
-        self.seconds = seconds
-
-
-@api.exception_handler(TooMany)
-def too_many(request, exc):
-    response = api.create_response(
-        request, {"detail": ratelimit.MESSAGE.format(seconds=exc.seconds)}, status=429
-    )
-    response["Retry-After"] = str(exc.seconds)
-    return response
+def _slow_down(request, kind: str) -> None:
+    """429 (lib.api.Throttled) once this client has searched too often."""
+    wait = ratelimit.hit(request, kind)
+    if wait:
+        raise Throttled(ratelimit.MESSAGE.format(seconds=wait), wait)
 
 
 def _campaign_out(campaign, received: int) -> dict:
@@ -217,9 +210,7 @@ def search_lines(
     after: str = "",
 ):
     """Tra cứu sao kê. `after` is the `next` of the previous page (keyset pages)."""
-    wait = ratelimit.hit(request, "search")
-    if wait:
-        raise TooMany(wait)
+    _slow_down(request, "search")
     form = forms.SearchForm(
         {
             "q": q,
@@ -239,15 +230,13 @@ def search_lines(
     # Rendered as is: the busiest endpoint, and ninja's validation of 50 lines against
     # SearchOut cost about as much as the SQL of a cached page. SearchOut still documents the
     # answer, and tests check that every answer validates against it.
-    return api.create_response(request, _lines(search.run_cached(form.query())), status=200)
+    return json_response(request, _lines(search.run_cached(form.query())))
 
 
 @router.get("/public/self-check", response=CheckOut, auth=None)
 def self_check(request, ref: str = "", amount: str = "", day: str = "", name: str = ""):
     """Kiểm tra khoản ủng hộ của tôi: the reference, or amount + day + part of the name."""
-    wait = ratelimit.hit(request, "check")
-    if wait:
-        raise TooMany(wait)
+    _slow_down(request, "check")
     form = forms.CheckForm({"ref": ref, "amount": amount, "day": day, "name": name})
     if not form.is_valid():
         raise FormInvalid(form)

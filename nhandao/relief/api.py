@@ -1,7 +1,9 @@
 """API of relief: same forms, same actions and same access rules as the pages.
 
-A refused request answers 422 with the Vietnamese reason ({"detail": …}); an overlap warning
-answers 409 with the earlier supports, so a client can ask a manager for a reason.
+A refused request answers 422 with the Vietnamese reason (the frame's shape, lib/api.py); a
+rejected list also gives `import_id`, whose rejected rows GET /relief/imports/{id} lists. An
+overlap warning answers 409 with the earlier supports (`overlaps`): a manager confirms again
+with `override_reason`.
 """
 
 from datetime import date, datetime
@@ -9,18 +11,19 @@ from datetime import date, datetime
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from nhandao.api import FormInvalid
+from nhandao.lib.api import ErrorOut, FormInvalid
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
 from nhandao.relief.models import ImportStatus
-from nhandao.relief.rules import OverlapWarning, ReliefError
 
 router = Router(tags=["Cứu trợ"])
 
 
-class Refused(Schema):
-    detail: str
-    errors: list[str] = []
+class ImportRefusedOut(ErrorOut):
     import_id: int | None = None
+
+
+class OverlapOut(ErrorOut):
+    overlaps: list[dict]
 
 
 class AllocationIn(Schema):
@@ -67,13 +70,6 @@ def allocation_out(a) -> dict:
     }
 
 
-def _refused(exc: ReliefError):
-    errors = getattr(exc, "errors", None) or str(exc).split("\n")
-    batch = getattr(exc, "batch", None)
-    body = {"detail": errors[0], "errors": errors, "import_id": batch.pk if batch else None}
-    return Status(422, body)
-
-
 @router.get("/relief/allocations", response=list[AllocationOut], summary="Phân bổ trong phạm vi")
 def list_allocations(request, campaign: int | None = None, status: str | None = None):
     qs = lookups.allocations_for(request.auth).select_related("purpose")
@@ -86,7 +82,7 @@ def list_allocations(request, campaign: int | None = None, status: str | None = 
 
 @router.post(
     "/relief/allocations",
-    response={201: AllocationOut, 422: Refused},
+    response={201: AllocationOut, 422: ErrorOut},
     summary="Đề xuất phân bổ (người lập)",
 )
 def propose(request, payload: AllocationIn):
@@ -94,10 +90,7 @@ def propose(request, payload: AllocationIn):
     form = forms.AllocationForm(data, actor=request.auth)
     if not form.is_valid():
         raise FormInvalid(form)
-    try:
-        allocation = actions.propose_allocation(request.auth, **form.action_fields())
-    except ReliefError as exc:
-        return _refused(exc)
+    allocation = actions.propose_allocation(request.auth, **form.action_fields())
     return Status(201, allocation_out(allocation))
 
 
@@ -108,16 +101,12 @@ class DecisionIn(Schema):
 def _decide(request, allocation_id: int, action, note: str):
     """The checker's step (approve or reject) on an allocation in the user's scope."""
     allocation = lookups.allocation_for(request.auth, allocation_id)
-    try:
-        allocation = action(request.auth, allocation, note)
-    except ReliefError as exc:
-        return _refused(exc)
-    return Status(200, allocation_out(allocation))
+    return Status(200, allocation_out(action(request.auth, allocation, note)))
 
 
 @router.post(
     "/relief/allocations/{allocation_id}/approve",
-    response={200: AllocationOut, 422: Refused},
+    response={200: AllocationOut, 422: ErrorOut},
     summary="Duyệt phân bổ (người khác người lập; trên ngưỡng cần hai người)",
 )
 def approve(request, allocation_id: int, payload: DecisionIn):
@@ -126,7 +115,7 @@ def approve(request, allocation_id: int, payload: DecisionIn):
 
 @router.post(
     "/relief/allocations/{allocation_id}/reject",
-    response={200: AllocationOut, 422: Refused},
+    response={200: AllocationOut, 422: ErrorOut},
     summary="Từ chối phân bổ",
 )
 def reject(request, allocation_id: int, payload: DecisionIn):
@@ -218,19 +207,16 @@ def import_out(batch, detail: str = "") -> dict:
 
 @router.post(
     "/relief/rounds/{round_id}/import",
-    response={201: list[LineOut], 200: ImportOut, 422: Refused},
+    response={201: list[LineOut], 200: ImportOut, 422: ImportRefusedOut},
     summary="Nhập danh sách người nhận từ Excel/CSV (tất cả hoặc không dòng nào; "
     "cùng một tệp lần nữa: 200, không thêm gì)",
 )
 def import_lines(request, round_id: int, file: UploadedFile = File(...)):  # noqa: B008
     rnd = lookups.round_for(request.auth, round_id, "edit")
-    try:
-        batch, _new = importers.start(request.auth, rnd, file.name, file.read())
-        if batch.status == ImportStatus.DONE:
-            return Status(200, import_out(batch, importers.repeat_message(batch)))
-        lines = importers.commit(request.auth, batch)
-    except ReliefError as exc:
-        return _refused(exc)
+    batch, _new = importers.start(request.auth, rnd, file.name, file.read())
+    if batch.status == ImportStatus.DONE:
+        return Status(200, import_out(batch, importers.repeat_message(batch)))
+    lines = importers.commit(request.auth, batch)
     return Status(201, [line_out(x) for x in lines])
 
 
@@ -248,14 +234,9 @@ class ConfirmIn(Schema):
     override_reason: str = ""
 
 
-class OverlapOut(Schema):
-    detail: str
-    overlaps: list[dict]
-
-
 @router.post(
     "/relief/lines/{line_id}/confirm",
-    response={200: LineOut, 409: OverlapOut, 422: Refused},
+    response={200: LineOut, 409: OverlapOut, 422: ErrorOut},
     summary="Xác nhận đã nhận (409: cảnh báo trùng, cần lý do của lãnh đạo)",
 )
 def confirm(request, line_id: int, payload: ConfirmIn):
@@ -263,31 +244,12 @@ def confirm(request, line_id: int, payload: ConfirmIn):
     form = forms.ConfirmForm(payload.dict())
     if not form.is_valid():
         raise FormInvalid(form)
-    try:
-        line = actions.confirm_line(
-            request.auth,
-            line,
-            method=form.cleaned_data["method"],
-            override_reason=payload.override_reason,
-        )
-    except OverlapWarning as exc:
-        return Status(
-            409,
-            {
-                "detail": str(exc),
-                "overlaps": [
-                    {
-                        "organisation": s.organisation.name,
-                        "date": s.date.isoformat(),
-                        "kind": s.kind,
-                        "value": s.value,
-                    }
-                    for s in exc.matches
-                ],
-            },
-        )
-    except ReliefError as exc:
-        return _refused(exc)
+    line = actions.confirm_line(
+        request.auth,
+        line,
+        method=form.cleaned_data["method"],
+        override_reason=payload.override_reason,
+    )
     return Status(200, line_out(line))
 
 

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -91,12 +92,16 @@ def error_text(e: dict) -> str:
 
 
 class ImportRejected(ReliefError):
-    """The file is refused; `errors` are the messages, `batch` the import record."""
+    """The file is refused; `errors` are the messages (each a reason about the upload's
+    `file`), `batch` the import record whose rejected rows a client can fetch."""
 
     def __init__(self, errors: list[str], batch: LineImport | None = None):
-        super().__init__("\n".join(errors))
+        super().__init__("\n".join(errors), field="file")
         self.errors = errors
         self.batch = batch
+
+    def facts(self) -> dict:
+        return {"import_id": self.batch.pk if self.batch else None}
 
 
 # ---- reading ----------------------------------------------------------------------------
@@ -421,7 +426,7 @@ def _budget_warnings(rnd, entries) -> list[dict]:
 
 def _require_edit(actor, rnd) -> None:
     if not access.can(actor, "edit", rnd.organisation):
-        raise ReliefError("Bạn không có quyền sửa danh sách đợt này.")
+        raise PermissionDenied("Bạn không có quyền sửa danh sách đợt này.")
 
 
 def _apply(batch: LineImport, checked: Checked) -> None:

@@ -6,20 +6,35 @@ from datetime import timedelta
 
 from django.db.models import Q
 
+from nhandao.lib.errors import NeedsConfirmation, Refused
 from nhandao.lib.text import search_key
 from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
 
 
-class ReliefError(Exception):
+class ReliefError(Refused):
     """A request that a relief rule refuses (message in Vietnamese)."""
 
 
-class OverlapWarning(ReliefError):
-    """Confirming would give support that overlaps an earlier one; `matches` lists them."""
+class OverlapWarning(ReliefError, NeedsConfirmation):
+    """Confirming would give support that overlaps an earlier one; `matches` lists them.
+    A manager lifts it by confirming again with a reason (`override_reason`)."""
 
     def __init__(self, message, matches):
-        super().__init__(message)
+        super().__init__(message, field="override_reason")
         self.matches = matches
+
+    def facts(self) -> dict:
+        return {
+            "overlaps": [
+                {
+                    "organisation": s.organisation.name,
+                    "date": s.date.isoformat(),
+                    "kind": s.kind,
+                    "value": s.value,
+                }
+                for s in self.matches
+            ]
+        }
 
 
 # ---- areas --------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from nhandao.beneficiaries.models import Household
 from nhandao.lib.downloads import DOCX, XLSX, attachment
+from nhandao.lib.errors import Refused
+from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.relief import (
     actions,
@@ -40,12 +42,6 @@ from nhandao.relief.models import (
     StockMove,
     Warehouse,
 )
-from nhandao.relief.rules import OverlapWarning, ReliefError
-
-
-def _errors(request, exc: ReliefError):
-    for message in str(exc).split("\n"):
-        messages.error(request, message)
 
 
 def _form_page(request, form, title, submit="Lưu", multipart=False):
@@ -112,8 +108,8 @@ def allocation_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             allocation = actions.propose_allocation(request.user, **form.action_fields())
-        except ReliefError as exc:
-            form.add_error(None, str(exc))
+        except Refused as exc:
+            show_refused(request, exc, form)
         else:
             messages.success(request, "Đã lập đề xuất phân bổ; chờ người khác duyệt.")
             return redirect("relief_allocation", pk=allocation.pk)
@@ -184,8 +180,8 @@ def allocation_decide(request, pk, decision):
             messages.success(request, "Đã hủy đề xuất.")
         else:
             raise Http404()
-    except ReliefError as exc:
-        _errors(request, exc)
+    except Refused as exc:
+        show_refused(request, exc)
     return redirect("relief_allocation", pk=pk)
 
 
@@ -200,8 +196,8 @@ def round_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             rnd = actions.create_round(request.user, **form.action_fields())
-        except ReliefError as exc:
-            form.add_error(None, str(exc))
+        except Refused as exc:
+            show_refused(request, exc, form)
         else:
             messages.success(request, "Đã lập đợt cấp phát. Hãy thêm người nhận.")
             return redirect("relief_round", pk=rnd.pk)
@@ -278,8 +274,8 @@ def round_add_filter(request, pk):
                 year=d.get("year"),
             )
             messages.success(request, f"Đã thêm {len(lines)} hộ vào danh sách.")
-        except ReliefError as exc:
-            _errors(request, exc)
+        except Refused as exc:
+            show_refused(request, exc)
     else:
         for field, errs in form.errors.items():
             for e in errs:
@@ -303,8 +299,8 @@ def round_import(request, pk):
     upload = form.cleaned_data["file"]
     try:
         batch, new = importers.start(request.user, rnd, upload.name, upload.read())
-    except ReliefError as exc:
-        _errors(request, exc)
+    except Refused as exc:
+        show_refused(request, exc)
         return redirect("relief_round", pk=pk)
     if not new:
         messages.info(request, importers.repeat_message(batch))
@@ -325,8 +321,8 @@ def line_import(request, pk):
         except importers.ImportRejected:
             messages.error(request, "Tệp bị từ chối, không dòng nào được nhập (xem các dòng lỗi).")
             return redirect("relief_line_import", pk=pk)
-        except ReliefError as exc:
-            _errors(request, exc)
+        except Refused as exc:
+            show_refused(request, exc)
             return redirect("relief_line_import", pk=pk)
         known = f"; {batch.known_rows} dòng đã có, bỏ qua" if batch.known_rows else ""
         messages.success(request, f"Đã nhập {len(lines)} dòng vào danh sách cấp phát{known}.")
@@ -358,8 +354,8 @@ def round_status(request, pk):
             request.user, rnd, request.POST.get("to", ""), request.POST.get("note", "")
         )
         messages.success(request, "Đã cập nhật tình trạng đợt cấp phát.")
-    except (ReliefError, ValueError) as exc:
-        _errors(request, ReliefError(str(exc)))
+    except Refused as exc:
+        show_refused(request, exc)
     return redirect("relief_round", pk=pk)
 
 
@@ -379,10 +375,8 @@ def line_confirm(request, pk):
                 override_reason=d.get("override_reason") or "",
             )
             messages.success(request, f"Đã xác nhận “{line.recipient_name}” đã nhận.")
-        except OverlapWarning as exc:
-            messages.warning(request, str(exc))
-        except ReliefError as exc:
-            _errors(request, exc)
+        except Refused as exc:  # an overlap shows as a warning
+            show_refused(request, exc)
     else:
         messages.error(request, "Hãy chọn hình thức xác nhận.")
     return redirect("relief_round", pk=line.round_id)
@@ -403,9 +397,9 @@ def round_confirm_all(request, pk):
         done = actions.confirm_lines(request.user, rnd, lines, method="paper_list",
                                      receipt_file=upload)  # fmt: skip
         messages.success(request, f"Đã xác nhận {len(done)} dòng theo danh sách có chữ ký.")
-    except ReliefError as exc:
+    except Refused as exc:
         messages.error(request, "Chưa xác nhận dòng nào:")
-        _errors(request, exc)
+        show_refused(request, exc)
     return redirect("relief_round", pk=pk)
 
 
@@ -511,8 +505,8 @@ def warehouse_detail(request, pk):
                 )
                 messages.success(request, "Đã xuất điều chuyển.")
                 return redirect("relief_warehouse", pk=pk)
-        except ReliefError as exc:
-            _errors(request, exc)
+        except Refused as exc:
+            show_refused(request, exc)
     levels = StockLevel.objects.filter(warehouse=warehouse).select_related("item", "campaign")
     return render(
         request,
@@ -548,8 +542,8 @@ def incident_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             incident = actions.create_incident(request.user, **form.cleaned_data)
-        except ReliefError as exc:
-            form.add_error(None, str(exc))
+        except Refused as exc:
+            show_refused(request, exc, form)
         else:
             return redirect("relief_incident", pk=incident.pk)
     return _form_page(request, form, "Ghi nhận sự cố, thiên tai")
@@ -570,8 +564,8 @@ def incident_detail(request, pk):
             actions.set_incident_area(request.user, incident, commune, **d)
             messages.success(request, f"Đã cập nhật {commune}.")
             return redirect("relief_incident", pk=pk)
-        except ReliefError as exc:
-            form.add_error(None, str(exc))
+        except Refused as exc:
+            show_refused(request, exc, form)
     return render(
         request,
         "relief/incident_detail.html",

@@ -1,7 +1,8 @@
 """Everything that changes relief records. Atomic and audited; money moves only through
 audit/ledger.py (which locks the account and refuses a negative balance), goods only through
 `stock._stock_move` (which locks the stock level and refuses a negative quantity). A refused
-request raises ReliefError with a Vietnamese message and writes nothing.
+request raises ReliefError (a lib.errors.Refused) with a Vietnamese message and writes
+nothing; a missing right raises PermissionDenied (403), as everywhere.
 
 Callers (views, API, importers) have checked input with forms.py; the rules that protect
 money and people (maker–checker, earmarks, reach, overlap, stock, the Decree 93 deadline) are

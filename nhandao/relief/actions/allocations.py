@@ -66,7 +66,8 @@ def _direction(source, target) -> str:
         return Direction.DOWN
     raise ReliefError(
         f"“{target}” không phải tổ chức cấp dưới hay cấp trên của “{source}”: "
-        "chỉ phân bổ xuống cấp dưới hoặc chuyển lên cấp trên."
+        "chỉ phân bổ xuống cấp dưới hoặc chuyển lên cấp trên.",
+        field="target_organisation",
     )
 
 
@@ -93,12 +94,14 @@ def propose_allocation(
     )
     amount = int(amount or 0)
     if amount <= 0:
-        raise ReliefError("Số tiền phân bổ phải lớn hơn 0.")
+        raise ReliefError("Số tiền phân bổ phải lớn hơn 0.", field="amount")
     source = existing_account(organisation, campaign, source_earmark)
     label = source.earmark_label if source else ""
     if target_organisation is not None:
         if not target_organisation.is_active:
-            raise ReliefError(f"Tổ chức “{target_organisation}” đã ngừng hoạt động.")
+            raise ReliefError(
+                f"Tổ chức “{target_organisation}” đã ngừng hoạt động.", field="target_organisation"
+            )
         direction = _direction(organisation, target_organisation)
         rules.check_transfer_earmark(source_earmark, target_organisation, label)
     else:
@@ -119,7 +122,8 @@ def propose_allocation(
     if amount > available:
         raise ReliefError(
             f"Vượt số dư: quỹ “{source or organisation}” còn {format_vnd(available)}, "
-            f"không thể phân bổ {format_vnd(amount)}."
+            f"không thể phân bổ {format_vnd(amount)}.",
+            field="amount",
         )
     threshold = threshold_for(organisation)
     allocation = Allocation(
@@ -264,7 +268,7 @@ def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocat
 def reject_allocation(actor, allocation: Allocation, reason: str) -> Allocation:
     allocation = _locked_for_checker(actor, allocation)
     if not reason.strip():
-        raise ReliefError("Cần ghi lý do từ chối.")
+        raise ReliefError("Cần ghi lý do từ chối.", field="note")
     _move_allocation(actor, allocation, AS.REJECTED, reason)
     allocation.save(update_fields=["status"])
     return allocation

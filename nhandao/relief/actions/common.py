@@ -3,12 +3,12 @@ relief flows, quantities of goods."""
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 
 from nhandao.audit.models import LedgerAccount
 from nhandao.orgs import access
 from nhandao.relief.models import FundFlow
-from nhandao.relief.rules import ReliefError
 
 
 def _user(actor):
@@ -16,8 +16,9 @@ def _user(actor):
 
 
 def _require(actor, perm, org, message):
+    """A missing right is a permission (403), never a refusal: `message` says which."""
     if not access.can(actor, perm, org):
-        raise ReliefError(message)
+        raise PermissionDenied(message)
 
 
 def existing_account(org, campaign, earmark=""):

@@ -304,9 +304,9 @@ def set_round_status(actor, rnd: DistributionRound, to_status: str, note: str = 
     rnd = DistributionRound.objects.select_for_update().get(pk=rnd.pk)
     _require(actor, "edit", rnd.organisation, "Bạn không có quyền với đợt cấp phát này.")
     if to_status not in ROUND_TRANSITIONS.get(rnd.status, ()):
+        target = RoundStatus(to_status).label if to_status in RoundStatus.values else to_status
         raise ReliefError(
-            f"Không thể chuyển đợt cấp phát từ “{rnd.get_status_display()}” sang "
-            f"“{RoundStatus(to_status).label}”."
+            f"Không thể chuyển đợt cấp phát từ “{rnd.get_status_display()}” sang “{target}”."
         )
     if to_status == RS.OPEN:
         rules.check_distribution_deadline(rnd.campaign, rnd.date)

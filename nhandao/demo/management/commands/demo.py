@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from nhandao import demo
-from nhandao.orgs.demo import DEMO_PASSWORD
+from nhandao.demo import build as demo
+from nhandao.demo.orgs import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from nhandao.campaigns.models import CampaignKind, CampaignStatus
 from nhandao.donations import actions as donations
 from nhandao.donations import importers, receipts
 
-DATA = Path(__file__).resolve().parent.parent / "donations" / "data"
+DATA = Path(__file__).resolve().parent / "data"
 VCB_SLICE = "vcb_0011001932418_2024-09-01_2024-09-10_slice.csv"
 AGRIBANK_SLICE = "agribank_1500201113838_2024-09-09_2024-09-12_slice.csv"
 

@@ -1,18 +1,18 @@
 """Builds the demo database: the real map, the demo network and each app's demo data.
 
-Each app that has demo data offers `demo.seed_<app>(actor, network)`; they run in order,
-in one transaction, only on an empty database.
+Each app's demo data is a module here (orgs.py, campaigns.py, beneficiaries.py, relief.py)
+whose `seed(actor, network)` runs in order, in one transaction, only on an empty database.
 """
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from nhandao.beneficiaries import demo as beneficiaries_demo
-from nhandao.campaigns import demo as campaigns_demo
-from nhandao.orgs import demo as orgs_demo
+from nhandao.demo import beneficiaries as beneficiaries_demo
+from nhandao.demo import campaigns as campaigns_demo
+from nhandao.demo import orgs as orgs_demo
+from nhandao.demo import relief as relief_demo
 from nhandao.orgs.mapdata import load_admin_units, map_is_loaded
 from nhandao.orgs.models import Organisation
-from nhandao.relief import demo as relief_demo
 
 ADMIN_USERNAME = "admin"
 
