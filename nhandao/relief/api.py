@@ -10,6 +10,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from nhandao.api import FormInvalid
+from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
 from nhandao.relief.models import ImportStatus
 from nhandao.relief.rules import OverlapWarning, ReliefError
@@ -311,7 +312,7 @@ def coverage_counts(
     if not form.is_valid():
         raise FormInvalid(form)
     camp, unit = form.cleaned_data["campaign"], form.cleaned_data["area"]
-    lookups.require_area(request.auth, unit)
+    access.require_area(request.auth, unit)
     return [
         {
             "commune_id": r.commune_id,

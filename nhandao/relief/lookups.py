@@ -12,8 +12,6 @@ from django.http import Http404
 from nhandao.audit.models import LedgerAccount
 from nhandao.campaigns.models import Campaign
 from nhandao.orgs import access
-from nhandao.orgs.models import Organisation
-from nhandao.relief import rules
 from nhandao.relief.models import Allocation, DistributionLine, DistributionRound, LineImport
 
 
@@ -74,20 +72,3 @@ def line_import_for(user, pk, *, with_content=False) -> LineImport:
     batch = get_or_404(qs.for_user(user), pk)
     _require(user, "edit", batch.organisation, "Bạn không có quyền nhập danh sách của đợt này.")
     return batch
-
-
-def require_area(user, area) -> None:
-    """403 unless `user` may see the coverage of `area`."""
-    if not area_allowed(user, area):
-        raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")
-
-
-def area_allowed(user, area) -> bool:
-    """May `user` see the coverage of `area`? Their organisations' areas must contain it."""
-    if access.is_everywhere(user):
-        return True
-    for org in Organisation.objects.filter(path__in=access.reach_paths(user, "view")):
-        units = rules.area_units(org)
-        if units is None or rules.unit_within(area, units):
-            return True
-    return False

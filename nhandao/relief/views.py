@@ -438,7 +438,7 @@ def coverage_view(request):
     context = {"form": form}
     if form.is_valid():
         camp, area, year = (form.cleaned_data[k] for k in ("campaign", "area", "year"))
-        lookups.require_area(request.user, area)
+        access.require_area(request.user, area)
         rows = coverage.by_commune(camp, area, year=year)
         listing = coverage.left_behind(camp, area, year=year).filter(
             Q(pk__in=Household.objects.visible_to(request.user).values("pk"))
