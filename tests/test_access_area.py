@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from nhandao.beneficiaries import actions as registry
-from nhandao.beneficiaries import visibility
+from nhandao.beneficiaries import lookups
 from nhandao.beneficiaries.models import Person
 from nhandao.orgs import access
 from nhandao.orgs.models import AdminMap, AdminUnit, OrgKind, OrgLevel, RoleKind
@@ -100,8 +100,8 @@ def test_the_registry_area_view_of_a_branch_follows_its_nearest_ancestor(cast, b
         cast.ngoc_ha_officer, organisation=cast.ngoc_ha, full_name="Trần Thị Lan",
         commune=commune("8"),
     )  # fmt: skip
-    view = visibility.get_person(officer, minh.pk)
-    assert view.level == visibility.AREA and not view.sensitive
+    view = lookups.get_person(officer, minh.pk)
+    assert view.level == lookups.AREA and not view.sensitive
     assert set(Person.objects.visible_to(officer)) == {minh}
     assert lan not in Person.objects.visible_to(officer)
 

@@ -162,7 +162,7 @@ def anywhere(allowed, anon=302):
 
 # The registry shows another organisation's person or household in a reduced form (name,
 # commune, support received) to the organisations of the same area: the central Front sees
-# Ba Đình's (see beneficiaries/visibility.py; the reduced view is tested there).
+# Ba Đình's (see beneficiaries/lookups.py; the reduced view is tested there).
 AREA_BA_DINH = REACH_BA_DINH | {"front_manager"}
 
 

@@ -74,7 +74,7 @@ def test_only_managers_start_a_full_duplicate_run(cast, login):
 
 
 def test_the_api_shares_getters_with_the_pages_but_never_imports_the_views():
-    """Queries and getters live on the QuerySets (models.py) and in visibility.py / review.py,
+    """Queries and getters live on the QuerySets (models.py) and in lookups.py / review.py,
     so that pages and API apply the same rules without the API depending on views."""
     import ast
     from pathlib import Path

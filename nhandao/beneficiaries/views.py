@@ -1,6 +1,6 @@
 """Pages of the registry: search, persons, households, support, the duplicate review queue.
 
-Each view: parse input → access check (orgs/access.py via visibility.py) → one action → render.
+Each view: parse input → access check (orgs/access.py via lookups.py) → one action → render.
 """
 
 import csv
@@ -19,9 +19,9 @@ from nhandao.beneficiaries import (
     actions,
     forms,
     importers,
+    lookups,
     review,
     tasks,
-    visibility,
 )
 from nhandao.beneficiaries.models import (
     HumanitarianAddress,
@@ -51,10 +51,10 @@ def person_list(request):
 
 @login_required
 def person_detail(request, pk):
-    view = visibility.get_person(request.user, pk)
+    view = lookups.get_person(request.user, pk)
     person = view.person
     if view.sensitive:
-        visibility.log_sensitive_read(request.user, [person], "page")
+        lookups.log_sensitive_read(request.user, [person], "page")
     supports = person.supports.select_related("organisation").order_by("-date", "-pk")
     members = []
     if view.full and person.household_id:
@@ -109,7 +109,7 @@ def _saved(request, form, changed, what):
 def person_edit(request, pk):
     """Change a person: "edit" at its organisation; sensitive fields only with "sensitive"
     (and showing them in the form counts as a logged read)."""
-    person = visibility.get_person_to_edit(request.user, pk)
+    person = lookups.get_person_to_edit(request.user, pk)
     if not person.is_active:
         messages.error(request, "Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
         return redirect("person_detail", pk=pk)
@@ -121,7 +121,7 @@ def person_edit(request, pk):
     if request.method != "POST":
         form.initial = forms.PersonForm.values_of(person, form.sensitive)
         if form.sensitive:
-            visibility.log_sensitive_read(request.user, [person], "page")
+            lookups.log_sensitive_read(request.user, [person], "page")
     note = (
         "Mỗi lần mở trang này (có thông tin cá nhân) đều được ghi vào nhật ký."
         if form.sensitive
@@ -157,7 +157,7 @@ def person_create(request):
 @login_required
 @require_POST
 def support_add(request, pk):
-    view = visibility.get_person(request.user, pk)
+    view = lookups.get_person(request.user, pk)
     form = forms.SupportForm(request.POST, actor=request.user)
     if form.is_valid():
         actions.record_support(request.user, person=view.person, **form.cleaned_data)
@@ -171,7 +171,7 @@ def support_add(request, pk):
 
 @login_required
 def household_detail(request, pk):
-    household, full = visibility.get_household(request.user, pk)
+    household, full = lookups.get_household(request.user, pk)
     sensitive = access.can(request.user, "sensitive", household.organisation)
     poverty_form = forms.PovertyForm(request.POST or None)
     if request.method == "POST":  # the poverty status: sensitive data
@@ -182,7 +182,7 @@ def household_detail(request, pk):
             messages.success(request, "Đã cập nhật diện nghèo.")
             return redirect("household_detail", pk=pk)
     if sensitive:
-        visibility.log_household_read(request.user, household, "page")
+        lookups.log_household_read(request.user, household, "page")
     members = household.members.filter(status=PersonStatus.ACTIVE).order_by("pk")
     supports = SupportRecord.objects.filter(
         Q(household=household) | Q(person__household=household)
@@ -223,7 +223,7 @@ def household_create(request):
 @login_required
 def household_edit(request, pk):
     """Change a household's organisation or address (members living there move with it)."""
-    household = visibility.get_household_to_edit(request.user, pk)
+    household = lookups.get_household_to_edit(request.user, pk)
     form = forms.HouseholdForm(request.POST or None, actor=request.user, household=household)
     if request.method == "POST" and form.is_valid():
         changed = actions.update_household(request.user, household, **form.action_fields())
@@ -288,7 +288,7 @@ def review_group_merge(request):
 @login_required
 @require_POST
 def review_decide(request, pk):
-    candidate = visibility.get_candidate(request.user, pk)
+    candidate = lookups.get_candidate(request.user, pk)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["decision"][0])
@@ -530,8 +530,8 @@ def person_export(request):
     query = request.GET.get("q", "").strip()
     persons = Person.objects.for_user(request.user).active().search(query)
     persons = list(persons.select_related("organisation", "commune").order_by("name_key", "pk"))
-    sensitive = visibility.sensitive_persons(request.user, persons)
-    visibility.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
+    sensitive = lookups.sensitive_persons(request.user, persons)
+    lookups.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="doi-tuong.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM

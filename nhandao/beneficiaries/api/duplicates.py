@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.api import FormInvalid
-from nhandao.beneficiaries import actions, forms, review, visibility
+from nhandao.beneficiaries import actions, forms, lookups, review
 from nhandao.beneficiaries.api.paging import Mapped
 from nhandao.beneficiaries.api.persons import PersonOut, person_out
 from nhandao.beneficiaries.models import MatchCandidate, MergeRecord, Person
@@ -27,7 +27,7 @@ class CandidateOut(Schema):
 def _side(user, p: Person) -> dict:
     """One person of a pair or group, without sensitive fields."""
     full = access.can(user, "view", p.organisation)
-    return person_out(p, visibility.FULL if full else visibility.AREA, False)
+    return person_out(p, lookups.FULL if full else lookups.AREA, False)
 
 
 def candidate_out(user, c) -> dict:
@@ -134,7 +134,7 @@ class DecisionOut(Schema):
     summary="Quyết định: cùng một người (gộp) hoặc khác người",
 )
 def decide(request, candidate_id: int, payload: DecisionIn):
-    candidate = visibility.get_candidate(request.auth, candidate_id)
+    candidate = lookups.get_candidate(request.auth, candidate_id)
     form = forms.DecisionForm(payload.dict())
     if not form.is_valid():
         raise FormInvalid(form)

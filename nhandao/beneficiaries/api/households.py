@@ -5,7 +5,7 @@ from datetime import date
 from ninja import Router, Schema
 
 from nhandao.api import FormInvalid
-from nhandao.beneficiaries import actions, forms, visibility
+from nhandao.beneficiaries import actions, forms, lookups
 from nhandao.orgs import access
 
 router = Router()
@@ -39,7 +39,7 @@ class HouseholdOut(Schema):
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="Một hộ gia đình")
 def household_detail(request, household_id: int):
-    household, full = visibility.get_household(request.auth, household_id)
+    household, full = lookups.get_household(request.auth, household_id)
     return household_out(request.auth, household, full)
 
 
@@ -49,7 +49,7 @@ def household_out(user, household, full: bool) -> dict:
         "id": household.pk,
         "organisation_id": household.organisation_id,
         "commune_id": household.commune_id,
-        "visibility": visibility.FULL if full else visibility.AREA,
+        "visibility": lookups.FULL if full else lookups.AREA,
         "members": [
             {"id": m.pk, "full_name": m.full_name, "relationship": m.relationship if full else None}
             for m in members
@@ -60,7 +60,7 @@ def household_out(user, household, full: bool) -> dict:
                     head_id=household.head_id)  # fmt: skip
     if access.can(user, "sensitive", household.organisation):
         data["poverty"] = list(household.poverty_statuses.all())
-        visibility.log_household_read(user, household, "api")
+        lookups.log_household_read(user, household, "api")
     return data
 
 
@@ -96,7 +96,7 @@ class HouseholdUpdatedOut(Schema):
     summary="Sửa địa chỉ, tổ chức quản lý hoặc diện nghèo của một hộ",
 )
 def update_household(request, household_id: int, payload: HouseholdPatch):
-    household = visibility.get_household_to_edit(request.auth, household_id)
+    household = lookups.get_household_to_edit(request.auth, household_id)
     changes = payload.dict(exclude_unset=True)
     poverty = changes.pop("poverty", None)
     if poverty is not None:
@@ -116,7 +116,7 @@ def update_household(request, household_id: int, payload: HouseholdPatch):
         poverty=poverty_form.cleaned_data if poverty_form is not None else None,
         **form.action_fields(),
     )
-    household, full = visibility.get_household(request.auth, household_id)
+    household, full = lookups.get_household(request.auth, household_id)
     return {
         "household": household_out(request.auth, household, full),
         "changed": changed,

@@ -5,7 +5,7 @@ from datetime import date
 from ninja import Router, Schema, Status
 
 from nhandao.api import FormInvalid
-from nhandao.beneficiaries import actions, forms, visibility
+from nhandao.beneficiaries import actions, forms, lookups
 from nhandao.beneficiaries.models import Person, SupportRecord
 from nhandao.orgs import access
 
@@ -59,7 +59,7 @@ def person_out(person: Person, level: str, sensitive: bool) -> dict:
         "visibility": level,
         "status": person.status,
     }
-    if level == visibility.FULL:
+    if level == lookups.FULL:
         for name in ("sex", "birth_year", "village", "household_id", "relationship", "external_id"):
             data[name] = getattr(person, name)
     if sensitive:
@@ -108,16 +108,16 @@ def list_persons(request, q: str = "", page: int = 1):
         sensitive = full and access.can(request.auth, "sensitive", p.organisation)
         if sensitive:
             read.append(p)
-        items.append(person_out(p, visibility.FULL if full else visibility.AREA, sensitive))
-    visibility.log_sensitive_read(request.auth, read, "api")  # only the page actually returned
+        items.append(person_out(p, lookups.FULL if full else lookups.AREA, sensitive))
+    lookups.log_sensitive_read(request.auth, read, "api")  # only the page actually returned
     return {"count": count, "page": page, "items": items}
 
 
 @router.get("/persons/{person_id}", response=PersonDetailOut)
 def person_detail(request, person_id: int):
-    view = visibility.get_person(request.auth, person_id)
+    view = lookups.get_person(request.auth, person_id)
     if view.sensitive:
-        visibility.log_sensitive_read(request.auth, [view.person], "api")
+        lookups.log_sensitive_read(request.auth, [view.person], "api")
     return {
         **person_out(view.person, view.level, view.sensitive),
         "supports": supports_out(view.person),
@@ -192,7 +192,7 @@ def create_person(request, payload: PersonIn):
     return Status(
         201,
         {
-            "person": person_out(person, visibility.FULL, sensitive),
+            "person": person_out(person, lookups.FULL, sensitive),
             "warnings": form.warnings,
             "matches": [],
         },
@@ -238,7 +238,7 @@ class DetailOut(Schema):
     summary="Sửa hồ sơ một người (chỉ các trường gửi lên)",
 )
 def update_person(request, person_id: int, payload: PersonPatch):
-    person = visibility.get_person_to_edit(request.auth, person_id)
+    person = lookups.get_person_to_edit(request.auth, person_id)
     if not person.is_active:
         return Status(
             409, {"detail": "Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ."}
@@ -247,12 +247,12 @@ def update_person(request, person_id: int, payload: PersonPatch):
     if not form.is_valid():
         raise FormInvalid(form)
     changed = actions.update_person(request.auth, person, **form.action_fields())
-    person = visibility.get_person(request.auth, person_id).person
+    person = lookups.get_person(request.auth, person_id).person
     sensitive = access.can(request.auth, "sensitive", person.organisation)
     if sensitive:
-        visibility.log_sensitive_read(request.auth, [person], "api")
+        lookups.log_sensitive_read(request.auth, [person], "api")
     return {
-        "person": person_out(person, visibility.FULL, sensitive),
+        "person": person_out(person, lookups.FULL, sensitive),
         "changed": changed,
         "warnings": form.warnings,
     }
@@ -270,7 +270,7 @@ class SupportIn(Schema):
     "/persons/{person_id}/supports", response={201: SupportOut}, summary="Ghi nhận một lần hỗ trợ"
 )
 def add_support(request, person_id: int, payload: SupportIn):
-    view = visibility.get_person(request.auth, person_id)
+    view = lookups.get_person(request.auth, person_id)
     form = forms.SupportForm(payload.dict(), actor=request.auth)
     if not form.is_valid():
         raise FormInvalid(form)
