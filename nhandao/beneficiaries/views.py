@@ -1,6 +1,7 @@
 """Pages of the registry: search, persons, households, support, the duplicate review queue.
 
-Each view: parse input → access check (orgs/access.py via lookups.py) → one action → render.
+Each view: parse input → access check (lookups.py, built on orgs/access.py) → one action →
+render.
 """
 
 import csv
@@ -54,7 +55,7 @@ def person_detail(request, pk):
     view = lookups.get_person(request.user, pk)
     person = view.person
     if view.sensitive:
-        lookups.log_sensitive_read(request.user, [person], "page")
+        actions.log_sensitive_read(request.user, [person], "page")
     supports = person.supports.select_related("organisation").order_by("-date", "-pk")
     members = []
     if view.full and person.household_id:
@@ -121,7 +122,7 @@ def person_edit(request, pk):
     if request.method != "POST":
         form.initial = forms.PersonForm.values_of(person, form.sensitive)
         if form.sensitive:
-            lookups.log_sensitive_read(request.user, [person], "page")
+            actions.log_sensitive_read(request.user, [person], "page")
     note = (
         "Mỗi lần mở trang này (có thông tin cá nhân) đều được ghi vào nhật ký."
         if form.sensitive
@@ -182,7 +183,7 @@ def household_detail(request, pk):
             messages.success(request, "Đã cập nhật diện nghèo.")
             return redirect("household_detail", pk=pk)
     if sensitive:
-        lookups.log_household_read(request.user, household, "page")
+        actions.log_household_read(request.user, household, "page")
     members = household.members.filter(status=PersonStatus.ACTIVE).order_by("pk")
     supports = SupportRecord.objects.filter(
         Q(household=household) | Q(person__household=household)
@@ -310,12 +311,7 @@ def review_decide(request, pk):
 @login_required
 @require_POST
 def merge_undo(request, pk):
-    merge = access.get_for_user(
-        MergeRecord.objects.select_related("survivor__organisation", "merged__organisation"),
-        request.user,
-        pk,
-        via="survivor__organisation",
-    )
+    merge = lookups.get_merge(request.user, pk)
     try:
         actions.undo_merge(request.user, merge)
         messages.success(request, "Đã hoàn tác việc gộp hồ sơ.")
@@ -354,13 +350,9 @@ def import_upload(request):
     return render(request, "beneficiaries/import_upload.html", {"form": form, "batches": batches})
 
 
-def _get_batch(user, pk) -> ImportBatch:
-    return access.get_for_user(ImportBatch.objects.defer("content"), user, pk, "edit")
-
-
 @login_required
 def import_detail(request, pk):
-    batch = _get_batch(request.user, pk)
+    batch = lookups.get_import_batch(request.user, pk)
     if request.method == "POST":
         try:
             if request.POST.get("confirm_duplicates") == "1":
@@ -391,7 +383,7 @@ def _xlsx(content: bytes, name: str):
 
 @login_required
 def import_rejected(request, pk):
-    batch = access.get_for_user(ImportBatch.objects.all(), request.user, pk, "edit")
+    batch = lookups.get_import_batch(request.user, pk, with_content=True)
     return _xlsx(importers.rejected_workbook(batch), f"dong-bi-tu-choi-{batch.pk}.xlsx")
 
 
@@ -442,8 +434,7 @@ def address_create(request):
 
 @login_required
 def address_detail(request, pk):
-    qs = HumanitarianAddress.objects.select_related("organisation", "person", "household__head")
-    address = access.get_for_user(qs, request.user, pk)
+    address = lookups.get_address(request.user, pk)
     can_edit = access.can(request.user, "edit", address.organisation)
     sponsorship_form = forms.SponsorshipForm(None, actor=request.user)
     support_form = forms.SupportForm(None, actor=request.user)
@@ -504,7 +495,7 @@ def sponsor_create(request):
 
 @login_required
 def sponsor_detail(request, pk):
-    sponsor = access.get_for_user(Sponsor.objects.select_related("organisation"), request.user, pk)
+    sponsor = lookups.get_sponsor(request.user, pk)
     sponsorships = sponsor.sponsorships.select_related(
         "address__person", "address__household__head"
     ).order_by("-start")
@@ -531,7 +522,7 @@ def person_export(request):
     persons = Person.objects.for_user(request.user).active().search(query)
     persons = list(persons.select_related("organisation", "commune").order_by("name_key", "pk"))
     sensitive = lookups.sensitive_persons(request.user, persons)
-    lookups.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
+    actions.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="doi-tuong.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM

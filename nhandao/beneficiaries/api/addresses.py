@@ -3,12 +3,11 @@
 from datetime import date
 
 from django.db.models import Count, OuterRef, Subquery, Sum
-from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.api import FormInvalid
-from nhandao.beneficiaries import actions, forms
+from nhandao.beneficiaries import actions, forms, lookups
 from nhandao.beneficiaries.api.paging import Mapped, each
 from nhandao.beneficiaries.models import HumanitarianAddress, Sponsor, Sponsorship, SupportRecord
 from nhandao.lib.text import search_terms
@@ -85,9 +84,6 @@ def address_out(a: HumanitarianAddress) -> dict:
     }
 
 
-ADDRESS_RELATED = ("organisation", "person", "household__head")
-
-
 @router.get(
     "/addresses",
     response=list[AddressOut],
@@ -98,7 +94,7 @@ def list_addresses(request, without_sponsor: bool = False):
     access.require_anywhere(request.auth, "view")
     addresses = (
         HumanitarianAddress.objects.for_user(request.auth)
-        .select_related(*ADDRESS_RELATED)
+        .select_related(*lookups.ADDRESS_RELATED)
         .annotate(sponsor_count=Count("sponsorships"))
         .order_by("-since", "pk")
     )
@@ -109,9 +105,7 @@ def list_addresses(request, without_sponsor: bool = False):
 
 @router.get("/addresses/{address_id}", response=AddressDetailOut, summary="Một địa chỉ nhân đạo")
 def address_detail(request, address_id: int):
-    address = access.get_for_user(
-        HumanitarianAddress.objects.select_related(*ADDRESS_RELATED), request.auth, address_id
-    )
+    address = lookups.get_address(request.auth, address_id)
     book = address.book().select_related("organisation")
     return {
         **address_out(address),
@@ -205,13 +199,11 @@ def list_sponsors(request, q: str = ""):
 
 @router.get("/sponsors/{sponsor_id}", response=SponsorDetailOut, summary="Một nhà đỡ đầu")
 def sponsor_detail(request, sponsor_id: int):
-    sponsor = access.get_for_user(Sponsor.objects.all(), request.auth, sponsor_id)
-    sponsorships = Sponsorship.objects.filter(sponsor=sponsor).filter(
-        access.reach_q(request.auth, "view", via="address__organisation")
-    )
+    sponsor = lookups.get_sponsor(request.auth, sponsor_id)
+    sponsorships = lookups.sponsorships(request.auth).filter(sponsor=sponsor)
     return {
         **sponsor_out(sponsor),
-        "sponsorships": [sponsorship_out(s) for s in sponsorships.select_related("sponsor")],
+        "sponsorships": [sponsorship_out(s) for s in sponsorships],
     }
 
 
@@ -231,13 +223,6 @@ def create_sponsor(request, payload: SponsorIn):
     return Status(201, sponsor_out(sponsor))
 
 
-def _sponsorships(user):
-    """Commitments to addresses in the user's reach."""
-    return Sponsorship.objects.filter(
-        access.reach_q(user, "view", via="address__organisation")
-    ).select_related("sponsor")
-
-
 @router.get(
     "/sponsorships",
     response=list[SponsorshipOut],
@@ -246,7 +231,7 @@ def _sponsorships(user):
 @paginate(PageNumberPagination)
 def list_sponsorships(request, sponsor: int | None = None, address: int | None = None):
     access.require_anywhere(request.auth, "view")
-    sponsorships = _sponsorships(request.auth).order_by("-start", "pk")
+    sponsorships = lookups.sponsorships(request.auth).order_by("-start", "pk")
     if sponsor is not None:
         sponsorships = sponsorships.filter(sponsor_id=sponsor)
     if address is not None:
@@ -256,10 +241,7 @@ def list_sponsorships(request, sponsor: int | None = None, address: int | None =
 
 @router.get("/sponsorships/{sponsorship_id}", response=SponsorshipOut, summary="Một cam kết")
 def sponsorship_detail(request, sponsorship_id: int):
-    sponsorship = _sponsorships(request.auth).filter(pk=sponsorship_id).first()
-    if sponsorship is None:
-        raise Http404("Không tìm thấy cam kết đỡ đầu.")
-    return sponsorship_out(sponsorship)
+    return sponsorship_out(lookups.get_sponsorship(request.auth, sponsorship_id))
 
 
 class SponsorshipIn(Schema):
@@ -276,8 +258,7 @@ class SponsorshipIn(Schema):
     summary="Ghi cam kết của một nhà đỡ đầu cho địa chỉ",
 )
 def create_sponsorship(request, address_id: int, payload: SponsorshipIn):
-    address = access.get_for_user(HumanitarianAddress.objects.all(), request.auth, address_id)
-    access.require(request.auth, "edit", address.organisation)
+    address = lookups.get_address(request.auth, address_id, "edit")
     data = {k: v for k, v in payload.dict().items() if v is not None}
     form = forms.SponsorshipForm(data, actor=request.auth)
     if not form.is_valid():

@@ -9,7 +9,7 @@ from nhandao.api import FormInvalid
 from nhandao.beneficiaries import actions, forms, lookups, review
 from nhandao.beneficiaries.api.paging import Mapped
 from nhandao.beneficiaries.api.persons import PersonOut, person_out
-from nhandao.beneficiaries.models import MatchCandidate, MergeRecord, Person
+from nhandao.beneficiaries.models import MatchCandidate, Person
 from nhandao.orgs import access
 
 router = Router()
@@ -147,12 +147,7 @@ def decide(request, candidate_id: int, payload: DecisionIn):
 
 @router.post("/merges/{merge_id}/undo", response=DecisionOut, summary="Hoàn tác một lần gộp")
 def undo(request, merge_id: int):
-    merge = access.get_for_user(
-        MergeRecord.objects.select_related("survivor__organisation", "merged__organisation"),
-        request.auth,
-        merge_id,
-        via="survivor__organisation",
-    )
+    merge = lookups.get_merge(request.auth, merge_id)
     try:
         actions.undo_merge(request.auth, merge)
     except ValueError as error:

@@ -60,7 +60,7 @@ def household_out(user, household, full: bool) -> dict:
                     head_id=household.head_id)  # fmt: skip
     if access.can(user, "sensitive", household.organisation):
         data["poverty"] = list(household.poverty_statuses.all())
-        lookups.log_household_read(user, household, "api")
+        actions.log_household_read(user, household, "api")
     return data
 
 

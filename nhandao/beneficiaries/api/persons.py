@@ -109,7 +109,7 @@ def list_persons(request, q: str = "", page: int = 1):
         if sensitive:
             read.append(p)
         items.append(person_out(p, lookups.FULL if full else lookups.AREA, sensitive))
-    lookups.log_sensitive_read(request.auth, read, "api")  # only the page actually returned
+    actions.log_sensitive_read(request.auth, read, "api")  # only the page actually returned
     return {"count": count, "page": page, "items": items}
 
 
@@ -117,7 +117,7 @@ def list_persons(request, q: str = "", page: int = 1):
 def person_detail(request, person_id: int):
     view = lookups.get_person(request.auth, person_id)
     if view.sensitive:
-        lookups.log_sensitive_read(request.auth, [view.person], "api")
+        actions.log_sensitive_read(request.auth, [view.person], "api")
     return {
         **person_out(view.person, view.level, view.sensitive),
         "supports": supports_out(view.person),
@@ -250,7 +250,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
     person = lookups.get_person(request.auth, person_id).person
     sensitive = access.can(request.auth, "sensitive", person.organisation)
     if sensitive:
-        lookups.log_sensitive_read(request.auth, [person], "api")
+        actions.log_sensitive_read(request.auth, [person], "api")
     return {
         "person": person_out(person, lookups.FULL, sensitive),
         "changed": changed,
