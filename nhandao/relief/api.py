@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from nhandao.api import FormInvalid
 from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
-from nhandao.relief.models import ImportStatus
+from nhandao.relief.models import Allocation, ImportStatus
 from nhandao.relief.rules import OverlapWarning, ReliefError
 
 router = Router(tags=["Cứu trợ"])
@@ -77,7 +77,7 @@ def _refused(exc: ReliefError):
 
 @router.get("/relief/allocations", response=list[AllocationOut], summary="Phân bổ trong phạm vi")
 def list_allocations(request, campaign: int | None = None, status: str | None = None):
-    qs = lookups.allocations_for(request.auth).select_related("purpose")
+    qs = Allocation.objects.for_user(request.auth).select_related("purpose")
     if campaign:
         qs = qs.filter(campaign_id=campaign)
     if status:
@@ -108,7 +108,7 @@ class DecisionIn(Schema):
 
 def _decide(request, allocation_id: int, action, note: str):
     """The checker's step (approve or reject) on an allocation in the user's scope."""
-    allocation = lookups.allocation_for(request.auth, allocation_id)
+    allocation = lookups.get_allocation(request.auth, allocation_id)
     try:
         allocation = action(request.auth, allocation, note)
     except ReliefError as exc:
@@ -176,7 +176,7 @@ def line_out(line) -> dict:
 
 @router.get("/relief/rounds/{round_id}", response=RoundOut, summary="Một đợt cấp phát")
 def get_round(request, round_id: int):
-    rnd = lookups.round_for(request.auth, round_id)
+    rnd = lookups.get_round(request.auth, round_id)
     return {
         "id": rnd.pk,
         "organisation_id": rnd.organisation_id,
@@ -224,7 +224,7 @@ def import_out(batch, detail: str = "") -> dict:
     "cùng một tệp lần nữa: 200, không thêm gì)",
 )
 def import_lines(request, round_id: int, file: UploadedFile = File(...)):  # noqa: B008
-    rnd = lookups.round_for(request.auth, round_id, "edit")
+    rnd = lookups.get_round(request.auth, round_id, "edit")
     try:
         batch, _new = importers.start(request.auth, rnd, file.name, file.read())
         if batch.status == ImportStatus.DONE:
@@ -241,7 +241,7 @@ def import_lines(request, round_id: int, file: UploadedFile = File(...)):  # noq
     summary="Một tệp danh sách đã tải lên: tình trạng, số dòng, các dòng lỗi",
 )
 def get_import(request, import_id: int):
-    return import_out(lookups.line_import_for(request.auth, import_id))
+    return import_out(lookups.get_line_import(request.auth, import_id))
 
 
 class ConfirmIn(Schema):
@@ -260,7 +260,7 @@ class OverlapOut(Schema):
     summary="Xác nhận đã nhận (409: cảnh báo trùng, cần lý do của lãnh đạo)",
 )
 def confirm(request, line_id: int, payload: ConfirmIn):
-    line = lookups.line_for(request.auth, line_id, "edit")
+    line = lookups.get_line(request.auth, line_id, "edit")
     form = forms.ConfirmForm(payload.dict())
     if not form.is_valid():
         raise FormInvalid(form)
@@ -297,7 +297,7 @@ def confirm(request, line_id: int, payload: ConfirmIn):
     summary="Số liệu tổng hợp của chiến dịch (phân bổ, cấp phát theo xã, đối chiếu)",
 )
 def figures(request, campaign_id: int):
-    campaign = lookups.campaign_for(request.auth, campaign_id)
+    campaign = lookups.get_relief_campaign(request.auth, campaign_id)
     return public.campaign_figures(campaign)
 
 
