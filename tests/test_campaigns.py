@@ -216,7 +216,7 @@ def test_figures_of_provincial_and_commune_parts_roll_up(cast):
             amount=amount,
             campaign=campaign,
         )
-    from nhandao.campaigns.lookups import received_by_part, totals
+    from nhandao.campaigns.figures import received_by_part, totals
 
     assert totals(national)["amount"] == 1_230_000
     assert totals(province)["amount"] == 230_000

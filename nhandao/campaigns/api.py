@@ -8,7 +8,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.api import FormInvalid
 from nhandao.campaigns import actions, forms
-from nhandao.campaigns.lookups import get_campaign, totals
+from nhandao.campaigns.figures import totals
+from nhandao.campaigns.lookups import get_campaign
 from nhandao.campaigns.models import Campaign
 
 router = Router(tags=["Chiến dịch"])

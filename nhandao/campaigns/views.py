@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.campaigns import actions, forms
-from nhandao.campaigns.lookups import can_act, get_campaign, received_by_part, totals
+from nhandao.campaigns.figures import received_by_part, totals
+from nhandao.campaigns.lookups import can_act, get_campaign
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.orgs import access
 
