@@ -477,7 +477,8 @@ def warehouse_detail(request, pk):
     can_edit = access.can(request.user, "edit", warehouse.organisation)
     goods_form = forms.GoodsInForm(request.POST or None, actor=request.user, prefix="in")
     move_form = forms.TransferGoodsForm(request.POST or None, actor=request.user, prefix="out")
-    if request.method == "POST" and can_edit:
+    if request.method == "POST":
+        access.require(request.user, "edit", warehouse.organisation)
         try:
             if "in-item_name" in request.POST and goods_form.is_valid():
                 d = goods_form.cleaned_data
@@ -556,7 +557,9 @@ def incident_detail(request, pk):
     incident = lookups.get_incident(request.user, pk)
     can_edit = access.can(request.user, "edit", incident.organisation)
     form = forms.IncidentAreaForm(request.POST or None)
-    if request.method == "POST" and can_edit and form.is_valid():
+    if request.method == "POST":
+        access.require(request.user, "edit", incident.organisation)
+    if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         commune = d.pop("commune")
         try:

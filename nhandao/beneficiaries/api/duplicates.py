@@ -44,6 +44,7 @@ def candidate_out(user, c) -> dict:
 @router.get("/duplicates", response=list[CandidateOut], summary="Cặp hồ sơ có thể trùng")
 @paginate(PageNumberPagination)
 def list_candidates(request):
+    access.require_anywhere(request.auth, "view")
     pairs = (
         MatchCandidate.objects.for_reviewer(request.auth)
         .select_related(*review.PAIR_RELATED)
@@ -67,6 +68,7 @@ class GroupOut(Schema):
 )
 @paginate(PageNumberPagination)
 def list_groups(request):
+    access.require_anywhere(request.auth, "view")
     groups = review.groups_for(request.auth)
     return Mapped(groups, lambda page: [group_out(request.auth, g) for g in review.load(page)])
 

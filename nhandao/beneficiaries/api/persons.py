@@ -97,6 +97,7 @@ PAGE_SIZE = 50
     "/persons", response=PersonPage, summary="Tìm đối tượng (tên không dấu, CCCD, điện thoại)"
 )
 def list_persons(request, q: str = "", page: int = 1):
+    access.require_anywhere(request.auth, "view")
     persons = Person.objects.visible_to(request.auth).active().search(q)
     persons = persons.select_related("organisation", "commune")
     page = max(page, 1)
