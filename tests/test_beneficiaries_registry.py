@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from nhandao.beneficiaries import actions, identity, visibility
+from nhandao.beneficiaries import actions, identity, lookups
 from nhandao.beneficiaries.forms import PersonForm
 from nhandao.beneficiaries.models import Person, SensitiveRead, SupportKind
 from nhandao.orgs.models import AdminMap, AdminUnit
@@ -242,14 +242,14 @@ def registry(cast):
 
 def test_an_organisation_sees_its_own_beneficiaries_fully(cast, registry):
     hoa, lan, minh = registry
-    view = visibility.get_person(cast.ba_dinh_officer, hoa.pk)
+    view = lookups.get_person(cast.ba_dinh_officer, hoa.pk)
     assert view.full and view.sensitive
 
 
 def test_of_others_in_its_area_it_sees_only_existence_and_support(cast, registry, login):
     hoa, lan, minh = registry
-    view = visibility.get_person(cast.ba_dinh_officer, minh.pk)
-    assert view.level == visibility.AREA and not view.sensitive
+    view = lookups.get_person(cast.ba_dinh_officer, minh.pk)
+    assert view.level == lookups.AREA and not view.sensitive
     page = login(cast.ba_dinh_officer).get(f"/doi-tuong/{minh.pk}/")
     html = page.content.decode()
     assert "Phạm Văn Minh" in html and "500.000 ₫" in html

@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from nhandao.audit.models import AuditEvent
+from nhandao.beneficiaries import actions as registry
 from nhandao.relief import actions, importers
 from nhandao.relief.models import DistributionLine, LineImport
 from nhandao.relief.rules import ReliefError
@@ -387,3 +388,29 @@ def test_a_goods_list_needs_quantities_and_counts_them(cast, rnd, homes):
     assert batch.status == "preview" and batch.total_quantity == 22.5
     lines = importers.commit(cast.hn_officer, batch)
     assert [str(x.quantity) for x in lines] == ["10.00", "12.50"]
+
+
+def test_a_row_naming_someone_the_organisation_does_not_serve_reads_as_unknown(cast, rnd, homes):
+    """A household or person registered and living elsewhere (Tuyên Quang, for a Hà Nội
+    round) is refused as if it did not exist: the file does not reveal their name."""
+    elsewhere = household(cast, cast.tq_commune.admin_unit, cast.tq_commune, "Hoàng Văn Bảy")
+    head = elsewhere.head
+    registry.update_person(cast.root, head, id_number="008090012345")
+    data = xlsx(
+        [
+            ["Mã hộ", "Mã đối tượng", "Số CCCD", "Số tiền"],
+            [elsewhere.pk, None, None, 500_000],
+            [None, head.pk, None, 500_000],
+            [None, None, "008090012345", 500_000],
+            [homes[0].pk, None, None, 500_000],
+        ]
+    )
+    batch, _ = importers.start(cast.hn_officer, rnd, "ds.xlsx", data)
+    assert batch.status == "invalid"
+    assert [(e["row"], e["column"], e["message"]) for e in batch.errors] == [
+        (2, "Mã hộ", f"không có hộ mã “{elsewhere.pk}” trong sổ đối tượng."),
+        (3, "Mã đối tượng", f"không có đối tượng mã “{head.pk}”."),
+        (4, "Số CCCD", "số “008090012345” không có trong sổ đối tượng."),
+    ]
+    assert "Hoàng Văn Bảy" not in str(batch.errors) + str(batch.preview)
+    assert not DistributionLine.objects.exists()

@@ -15,6 +15,7 @@ from nhandao.beneficiaries.models import (
     Person,
     PersonStatus,
     Relationship,
+    SensitiveRead,
     Sponsor,
     Sponsorship,
     SupportRecord,
@@ -459,3 +460,26 @@ def commit_sponsorship(actor, address, *, sponsor, monthly_amount=0, goods="", s
         after={"sponsor": sponsor.pk, "monthly_amount": monthly_amount, "months": months},
     )
     return sponsorship
+
+
+# ---- reads of personal data (logged: who read what, through which channel) ----
+
+
+def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE) -> None:
+    """Record that `user` read the sensitive fields of each of `persons`."""
+    SensitiveRead.objects.bulk_create(
+        SensitiveRead(
+            user=user,
+            person=p,
+            organisation_id=p.organisation_id,
+            fields=",".join(fields),
+            channel=channel,
+        )
+        for p in persons
+    )
+
+
+def log_household_read(user, household, channel: str) -> None:
+    """Poverty status is a household's sensitive data: its reads go to the audit log."""
+    record(user, "beneficiaries.sensitive_read", household,
+           after={"fields": ["poverty"], "channel": channel})  # fmt: skip

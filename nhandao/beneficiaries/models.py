@@ -3,7 +3,7 @@ imports, humanitarian addresses and their sponsors.
 
 Every record has an owning organisation. Whoever reaches that organisation (orgs/access.py)
 sees it fully; organisations working in the same area see only that a person exists and what
-support they received (see `visibility.py`). Sensitive fields (identity number, phone,
+support they received (see `lookups.py`). Sensitive fields (identity number, phone,
 birth date, vulnerability, poverty, consent) need the "sensitive" permission and every read
 of them is logged.
 """
@@ -98,10 +98,10 @@ class RegistryQuerySet(models.QuerySet):
         return access.scope(self, user, perm)
 
     def visible_to(self, user):
-        """Records seen fully or, in the user's area, as existing (see visibility.py)."""
-        from nhandao.beneficiaries import visibility
+        """Records seen fully or, in the user's area, as existing (see lookups.py)."""
+        from nhandao.beneficiaries import lookups
 
-        return visibility.visible(self, user)
+        return lookups.visible(self, user)
 
 
 class PersonQuerySet(RegistryQuerySet):
@@ -411,7 +411,7 @@ class MatchStatus(models.TextChoices):
 class MatchCandidateQuerySet(models.QuerySet):
     def for_reviewer(self, user):
         """Pending pairs of two active persons, where the user fully sees one of them and
-        sees the other at least in the area (visibility.py)."""
+        sees the other at least in the area (lookups.py)."""
         visible = Person.objects.visible_to(user).values("pk")
         own = Person.objects.for_user(user).values("pk")
         return (

@@ -1,6 +1,7 @@
 """Pages of the registry: search, persons, households, support, the duplicate review queue.
 
-Each view: parse input → access check (orgs/access.py via visibility.py) → one action → render.
+Each view: parse input → access check (lookups.py, built on orgs/access.py) → one action →
+render.
 """
 
 import csv
@@ -19,9 +20,9 @@ from nhandao.beneficiaries import (
     actions,
     forms,
     importers,
+    lookups,
     review,
     tasks,
-    visibility,
 )
 from nhandao.beneficiaries.models import (
     HumanitarianAddress,
@@ -53,10 +54,10 @@ def person_list(request):
 
 @login_required
 def person_detail(request, pk):
-    view = visibility.get_person(request.user, pk)
+    view = lookups.get_person(request.user, pk)
     person = view.person
     if view.sensitive:
-        visibility.log_sensitive_read(request.user, [person], "page")
+        actions.log_sensitive_read(request.user, [person], "page")
     supports = person.supports.select_related("organisation").order_by("-date", "-pk")
     members = []
     if view.full and person.household_id:
@@ -111,7 +112,7 @@ def _saved(request, form, changed, what):
 def person_edit(request, pk):
     """Change a person: "edit" at its organisation; sensitive fields only with "sensitive"
     (and showing them in the form counts as a logged read)."""
-    person = visibility.get_person_to_edit(request.user, pk)
+    person = lookups.get_person_to_edit(request.user, pk)
     if not person.is_active:
         messages.error(request, "Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
         return redirect("person_detail", pk=pk)
@@ -123,7 +124,7 @@ def person_edit(request, pk):
     if request.method != "POST":
         form.initial = forms.PersonForm.values_of(person, form.sensitive)
         if form.sensitive:
-            visibility.log_sensitive_read(request.user, [person], "page")
+            actions.log_sensitive_read(request.user, [person], "page")
     note = (
         "Mỗi lần mở trang này (có thông tin cá nhân) đều được ghi vào nhật ký."
         if form.sensitive
@@ -159,7 +160,7 @@ def person_create(request):
 @login_required
 @require_POST
 def support_add(request, pk):
-    view = visibility.get_person(request.user, pk)
+    view = lookups.get_person(request.user, pk)
     form = forms.SupportForm(request.POST, actor=request.user)
     if form.is_valid():
         actions.record_support(request.user, person=view.person, **form.cleaned_data)
@@ -173,7 +174,7 @@ def support_add(request, pk):
 
 @login_required
 def household_detail(request, pk):
-    household, full = visibility.get_household(request.user, pk)
+    household, full = lookups.get_household(request.user, pk)
     sensitive = access.can(request.user, "sensitive", household.organisation)
     poverty_form = forms.PovertyForm(request.POST or None)
     if request.method == "POST":  # the poverty status: sensitive data
@@ -184,7 +185,7 @@ def household_detail(request, pk):
             messages.success(request, "Đã cập nhật diện nghèo.")
             return redirect("household_detail", pk=pk)
     if sensitive:
-        visibility.log_household_read(request.user, household, "page")
+        actions.log_household_read(request.user, household, "page")
     members = household.members.filter(status=PersonStatus.ACTIVE).order_by("pk")
     supports = SupportRecord.objects.filter(
         Q(household=household) | Q(person__household=household)
@@ -225,7 +226,7 @@ def household_create(request):
 @login_required
 def household_edit(request, pk):
     """Change a household's organisation or address (members living there move with it)."""
-    household = visibility.get_household_to_edit(request.user, pk)
+    household = lookups.get_household_to_edit(request.user, pk)
     form = forms.HouseholdForm(request.POST or None, actor=request.user, household=household)
     if request.method == "POST" and form.is_valid():
         changed = actions.update_household(request.user, household, **form.action_fields())
@@ -290,7 +291,7 @@ def review_group_merge(request):
 @login_required
 @require_POST
 def review_decide(request, pk):
-    candidate = visibility.get_candidate(request.user, pk)
+    candidate = lookups.get_candidate(request.user, pk)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["decision"][0])
@@ -314,12 +315,7 @@ def review_decide(request, pk):
 @login_required
 @require_POST
 def merge_undo(request, pk):
-    merge = access.get_for_user(
-        MergeRecord.objects.select_related("survivor__organisation", "merged__organisation"),
-        request.user,
-        pk,
-        via="survivor__organisation",
-    )
+    merge = lookups.get_merge(request.user, pk)
     try:
         actions.undo_merge(request.user, merge)
         messages.success(request, "Đã hoàn tác việc gộp hồ sơ.")
@@ -360,13 +356,9 @@ def import_upload(request):
     return render(request, "beneficiaries/import_upload.html", {"form": form, "batches": batches})
 
 
-def _get_batch(user, pk) -> ImportBatch:
-    return access.get_for_user(ImportBatch.objects.defer("content"), user, pk, "edit")
-
-
 @login_required
 def import_detail(request, pk):
-    batch = _get_batch(request.user, pk)
+    batch = lookups.get_import_batch(request.user, pk)
     if request.method == "POST":
         try:
             if request.POST.get("confirm_duplicates") == "1":
@@ -399,7 +391,7 @@ def _xlsx(content: bytes, name: str):
 
 @login_required
 def import_rejected(request, pk):
-    batch = access.get_for_user(ImportBatch.objects.all(), request.user, pk, "edit")
+    batch = lookups.get_import_batch(request.user, pk, with_content=True)
     return _xlsx(importers.rejected_workbook(batch), f"dong-bi-tu-choi-{batch.pk}.xlsx")
 
 
@@ -450,8 +442,7 @@ def address_create(request):
 
 @login_required
 def address_detail(request, pk):
-    qs = HumanitarianAddress.objects.select_related("organisation", "person", "household__head")
-    address = access.get_for_user(qs, request.user, pk)
+    address = lookups.get_address(request.user, pk)
     can_edit = access.can(request.user, "edit", address.organisation)
     sponsorship_form = forms.SponsorshipForm(None, actor=request.user)
     support_form = forms.SupportForm(None, actor=request.user)
@@ -512,7 +503,7 @@ def sponsor_create(request):
 
 @login_required
 def sponsor_detail(request, pk):
-    sponsor = access.get_for_user(Sponsor.objects.select_related("organisation"), request.user, pk)
+    sponsor = lookups.get_sponsor(request.user, pk)
     sponsorships = sponsor.sponsorships.select_related(
         "address__person", "address__household__head"
     ).order_by("-start")
@@ -538,8 +529,8 @@ def person_export(request):
     query = request.GET.get("q", "").strip()
     persons = Person.objects.for_user(request.user).active().search(query)
     persons = list(persons.select_related("organisation", "commune").order_by("name_key", "pk"))
-    sensitive = visibility.sensitive_persons(request.user, persons)
-    visibility.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
+    sensitive = lookups.sensitive_persons(request.user, persons)
+    actions.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="doi-tuong.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM

@@ -2,8 +2,6 @@
 may act on a campaign. What a campaign received is donations.figures (donations sit above
 campaigns)."""
 
-from django.http import Http404
-
 from nhandao.campaigns.models import Campaign
 from nhandao.orgs import access
 
@@ -18,12 +16,8 @@ def can_act(user, perm: str, campaign: Campaign) -> bool:
 def get_campaign(user, pk, perm: str = "view") -> Campaign:
     """A campaign the user reaches, else 404; then `perm` at the organiser or a co-organiser
     (403 without it)."""
-    try:
-        campaign = (
-            Campaign.objects.for_user(user).select_related("organisation", "parent").get(pk=pk)
-        )
-    except (Campaign.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy chiến dịch.") from None
+    campaigns = Campaign.objects.for_user(user).select_related("organisation", "parent")
+    campaign = access.get_within(campaigns, pk, "Không tìm thấy chiến dịch.")
     if perm != "view" and not can_act(user, perm, campaign):
         access.require(user, perm, campaign.organisation)  # 403 with the usual message
     return campaign

@@ -11,11 +11,10 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.campaigns.api import CampaignOut
 from nhandao.campaigns.lookups import get_campaign
-from nhandao.donations import actions, forms, receipts
+from nhandao.donations import actions, forms, lookups, receipts
 from nhandao.donations.figures import totals
-from nhandao.donations.models import BankAccount, Donation, Donor, Statement
+from nhandao.donations.models import Donation, Donor
 from nhandao.lib.api import FormInvalid
-from nhandao.orgs import access
 
 router = Router(tags=["Tiếp nhận ủng hộ"])
 
@@ -194,7 +193,7 @@ def list_donations(request, campaign: str = "", channel: str = ""):
 
 @router.get("/donations/{donation_id}", response=DonationOut)
 def donation_detail(request, donation_id: int):
-    return access.get_for_user(Donation.objects, request.auth, donation_id)
+    return lookups.get_donation(request.auth, donation_id)
 
 
 @router.post(
@@ -235,9 +234,7 @@ def upload_statement(
     campaign: Form[str] = "",
     number_format: Form[str] = "auto",
 ):
-    account = access.get_for_user(
-        BankAccount.objects.select_related("organisation"), request.auth, account_id, "money"
-    )
+    account = lookups.get_bank_account(request.auth, account_id, "money")
     form = forms.StatementUploadForm(
         {"layout": layout, "campaign": campaign, "number_format": number_format},
         {"file": file},
@@ -255,9 +252,7 @@ def upload_statement(
 
 @router.get("/statements/{statement_id}", response=StatementOut, summary="Tình trạng, đối soát")
 def statement_status(request, statement_id: int):
-    return access.get_for_user(
-        Statement.objects, request.auth, statement_id, "money", via="bank_account__organisation"
-    )
+    return lookups.get_statement(request.auth, statement_id)
 
 
 @router.get(

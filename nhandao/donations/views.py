@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from nhandao.campaigns.actions import allowed_moves
 from nhandao.campaigns.lookups import can_act, get_campaign
 from nhandao.campaigns.models import CampaignStatus
-from nhandao.donations import actions, exports, forms, importers, receipts
+from nhandao.donations import actions, exports, forms, importers, lookups, receipts
 from nhandao.donations.figures import received_by_part, totals
 from nhandao.donations.models import (
     BankAccount,
@@ -175,13 +175,7 @@ def _record_from_form(request, form, channel):
 
 @login_required
 def donation_detail(request, pk):
-    donation = access.get_for_user(
-        Donation.objects.select_related(
-            "donor", "campaign", "organisation", "ledger_entry", "statement_line"
-        ),
-        request.user,
-        pk,
-    )
+    donation = lookups.get_donation(request.user, pk)
     receipt = Receipt.objects.filter(donation=donation).first()
     return render(
         request,
@@ -197,7 +191,7 @@ def donation_detail(request, pk):
 @login_required
 @require_POST
 def donation_reverse(request, pk):
-    donation = access.get_for_user(Donation.objects, request.user, pk, "money")
+    donation = lookups.get_donation(request.user, pk, "money")
     reason = request.POST.get("reason", "").strip()
     if not reason:
         messages.error(request, "Hãy ghi lý do hủy.")
@@ -251,7 +245,7 @@ def donor_list(request):
 
 @login_required
 def donor_detail(request, pk):
-    donor = access.get_for_user(Donor.objects.select_related("organisation"), request.user, pk)
+    donor = lookups.get_donor(request.user, pk)
     donations = donor.donations.select_related("campaign").order_by("-received_on")[:200]
     return render(request, "donations/donor_detail.html", {"donor": donor, "donations": donations})
 
@@ -295,9 +289,7 @@ def bank_account_list(request):
 
 @login_required
 def statement_upload(request, pk):
-    account = access.get_for_user(
-        BankAccount.objects.select_related("organisation", "campaign"), request.user, pk, "money"
-    )
+    account = lookups.get_bank_account(request.user, pk, "money")
     form = forms.StatementUploadForm(
         request.POST or None,
         request.FILES or None,
@@ -317,13 +309,7 @@ def statement_upload(request, pk):
 
 @login_required
 def statement_detail(request, pk):
-    statement = access.get_for_user(
-        Statement.objects.select_related("bank_account__organisation", "campaign"),
-        request.user,
-        pk,
-        "money",
-        via="bank_account__organisation",
-    )
+    statement = lookups.get_statement(request.user, pk)
     preview = importers.preview(statement) if statement.status == StatementStatus.PENDING else None
     return render(
         request,
@@ -340,13 +326,7 @@ def statement_detail(request, pk):
 @login_required
 @require_POST
 def statement_run(request, pk):
-    statement = access.get_for_user(
-        Statement.objects.select_related("bank_account"),
-        request.user,
-        pk,
-        "money",
-        via="bank_account__organisation",
-    )
+    statement = lookups.get_statement(request.user, pk)
     if statement.status == StatementStatus.PENDING:
         actions.run_statement(request.user, statement)
     return redirect("statement_detail", pk=statement.pk)
@@ -355,9 +335,7 @@ def statement_run(request, pk):
 @login_required
 def statement_rejected(request, pk):
     """The rejected rows as a workbook: the row's values and the reason, per error."""
-    statement = access.get_for_user(
-        Statement.objects, request.user, pk, "money", via="bank_account__organisation"
-    )
+    statement = lookups.get_statement(request.user, pk)
     columns = []
     for error in statement.errors:
         for key in error.get("values", {}):
@@ -379,12 +357,7 @@ def statement_rejected(request, pk):
 @login_required
 @require_POST
 def receipt_issue(request, pk):
-    donation = access.get_for_user(
-        Donation.objects.select_related("organisation", "campaign", "ledger_entry"),
-        request.user,
-        pk,
-        "money",
-    )
+    donation = lookups.get_donation(request.user, pk, "money")
     try:
         receipt = actions.issue_receipt(request.user, donation)
     except Refused as exc:
@@ -395,11 +368,7 @@ def receipt_issue(request, pk):
 
 def _receipt_for(request, pk):
     """The receipt `pk` within the user's reach (else 404) and its verification address."""
-    receipt = access.get_for_user(
-        Receipt.objects.select_related("organisation", "donation__campaign", "donation__donor"),
-        request.user,
-        pk,
-    )
+    receipt = lookups.get_receipt(request.user, pk)
     url = request.build_absolute_uri(reverse("receipt_verify", args=[receipt.code]))
     return receipt, f"{url}?{receipts.qr_query(receipt)}"
 
@@ -465,7 +434,7 @@ def receipt_book(request, pk):
 
 @login_required
 def bank_account_qr(request, pk):
-    account = access.get_for_user(BankAccount.objects.select_related("campaign"), request.user, pk)
+    account = lookups.get_bank_account(request.user, pk)
     payload = vietqr_payload(account, account.campaign)
     return render(
         request,

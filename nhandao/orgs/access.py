@@ -3,7 +3,12 @@
 A user holds roles at organisations (orgs.Role). A role reaches the organisation and its
 whole subtree (merged and dissolved predecessors sit under their successor, so they are
 reached too). Each permission below is granted by some roles; every page, endpoint,
-importer and task gets its records through `scope()` / `get_org()` / `require()`.
+importer and task gets its records through `scope()` / `get_org()` / `require()`, directly
+or through its app's `lookups.py`, whose getters are built from these primitives only.
+
+This module holds the single definitions: reach (an organisation's subtree), above (its
+parents), area (where it works, on the map) and the getters that answer 404 outside reach
+and 403 without the permission.
 
 Anonymous users reach nothing here; public data (the map, the portal) does not come
 through this module.
@@ -13,7 +18,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from nhandao.orgs.models import Organisation, Role, RoleKind
+from nhandao.orgs.models import (
+    AdminLevel,
+    AdminMap,
+    AdminUnit,
+    Organisation,
+    OrgLevel,
+    Role,
+    RoleKind,
+)
 
 VIEWER, OFFICER, ACCOUNTANT, MANAGER, ORG_ADMIN = (
     RoleKind.VIEWER,
@@ -90,6 +103,18 @@ def reach_q(user, perm: str = "view", via: str = "") -> Q:
     return q
 
 
+def subtree_q(org: Organisation, via: str = "") -> Q:
+    """A filter on `<via>path` selecting `org` and its whole subtree (one organisation's
+    reach, whoever the user)."""
+    return Q(**{f"{via}__path__startswith" if via else "path__startswith": org.path})
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths above `path`, root first: "/1/7/42/" → ["/1/", "/1/7/"]."""
+    parts = path.strip("/").split("/")[:-1]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 def above_q(user, perm: str = "view", via: str = "") -> Q:
     """A filter on `<via>path` selecting the organisations ABOVE those where `user` has
     `perm` (their parents up to the root): what a commune chapter takes part in, such as a
@@ -98,8 +123,7 @@ def above_q(user, perm: str = "view", via: str = "") -> Q:
         return Q()
     above = set()
     for path in reach_paths(user, perm):
-        parts = path.strip("/").split("/")[:-1]
-        above.update("/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+        above.update(ancestor_paths(path))
     field = f"{via}__path__in" if via else "path__in"
     return Q(**{field: sorted(above)}) if above else Q(pk__in=[])
 
@@ -132,9 +156,11 @@ def require_anywhere(user, perm: str) -> None:
         raise PermissionDenied("Bạn không có quyền dùng chức năng này ở tổ chức nào.")
 
 
-def require(user, perm: str, org: Organisation | None) -> None:
+def require(user, perm: str, org: Organisation | None, message: str = "") -> None:
+    """403 unless `user` has `perm` at `org`; `message` says what was refused, if the
+    general sentence would not."""
     if not can(user, perm, org):
-        raise PermissionDenied("Bạn không có quyền thực hiện việc này ở tổ chức này.")
+        raise PermissionDenied(message or "Bạn không có quyền thực hiện việc này ở tổ chức này.")
 
 
 def get_org(user, pk, perm: str = "view") -> Organisation:
@@ -152,16 +178,23 @@ def get_org(user, pk, perm: str = "view") -> Organisation:
 def get_for_user(queryset: QuerySet, user, pk, perm: str = "view", via: str = "organisation"):
     """One record of `queryset` by primary key: 404 outside the user's reach (its existence is
     not revealed), 403 inside it without `perm` at the owning organisation (field `via`)."""
-    try:
-        record = scope(queryset, user, "view", via).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy bản ghi.") from None
+    record = get_within(scope(queryset, user, "view", via), pk)
     if perm != "view":
         owner = record
         for name in via.split("__"):
             owner = getattr(owner, name)
         require(user, perm, owner)
     return record
+
+
+def get_within(scoped: QuerySet, pk, missing: str = "Không tìm thấy bản ghi."):
+    """One record of a queryset already limited to what the user may see (a `for_user()`
+    scope, or a scope of an app's lookups.py), else 404: a record out of reach and a record
+    that does not exist answer alike."""
+    try:
+        return scoped.get(pk=pk)
+    except (scoped.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(missing) from None
 
 
 def home_organisation(user) -> Organisation | None:
@@ -179,26 +212,87 @@ def grantable_roles(user, org: Organisation) -> list[str]:
     return [r.value for r in RoleKind] if can(user, "manage_users", org) else []
 
 
+# ---- areas: where organisations work on the map -----------------------------------------
+
+
+def area_units(org: Organisation) -> list[AdminUnit] | None:
+    """An organisation's area, as new-map units: its administrative unit (an old-map unit
+    counts as the units it became); for an organisation without a unit (a branch), its
+    nearest ancestor's. None means everywhere (a central body); [] nowhere (neither it nor
+    any ancestor has a unit, and none is central)."""
+    node, chain = org, None
+    while node is not None:
+        if node.admin_unit_id is not None:
+            unit = node.admin_unit
+            return [unit] if unit.map == AdminMap.NEW else list(unit.new_units())
+        if node.level == OrgLevel.CENTRAL:
+            return None
+        if chain is None:  # the ancestors in one query, not one per level
+            chain = Organisation.objects.filter(path__in=ancestor_paths(org.path))
+            chain = {o.pk: o for o in chain.select_related("admin_unit")}
+        node = chain.get(node.parent_id)
+    return []
+
+
+def units_q(units: list[AdminUnit] | None, via: str = "commune") -> Q:
+    """A filter on the new-map commune field `via` selecting records located in `units`
+    (a province: any of its communes; None: everywhere)."""
+    if units is None:
+        return Q()
+    q = Q(pk__in=[])
+    for unit in units:
+        field = via if unit.level == AdminLevel.COMMUNE else f"{via}__province"
+        q |= Q(**{field: unit})
+    return q
+
+
+def org_area_q(org: Organisation, via: str = "commune") -> Q:
+    """Records located (new-map commune field `via`) in `org`'s area."""
+    return units_q(area_units(org), via)
+
+
+def _reached_orgs(user, perm: str):
+    return Organisation.objects.filter(path__in=reach_paths(user, perm)).select_related(
+        "admin_unit"
+    )
+
+
 def area_q(user, perm: str = "view", via: str = "commune") -> Q:
     """A filter on the new-map commune field `via` selecting records located in the area of
     the organisations where `user` has `perm`: a commune chapter's commune, a province
-    chapter's province, everywhere for a central body; old-map units count as their successors.
-    (Added for the beneficiaries registry: organisations see who else is helped in their area.)
-    """
+    chapter's province, a branch's nearest ancestor's, everywhere for a central body. (The
+    registry shows such records of other organisations in a reduced form.)"""
     if is_everywhere(user):
         return Q()
     q = Q(pk__in=[])
-    roots = Organisation.objects.filter(path__in=reach_paths(user, perm)).select_related(
-        "admin_unit"
-    )
-    for org in roots:
-        unit = org.admin_unit
-        if unit is None:
-            if org.level == "central":
-                return Q()
-            continue
-        units = [unit] if unit.map == "2025-07" else list(unit.new_units())
-        for u in units:
-            field = via if u.level == "commune" else f"{via}__province"
-            q |= Q(**{field: u})
+    for org in _reached_orgs(user, perm):
+        units = area_units(org)
+        if units is None:
+            return Q()
+        q |= units_q(units, via)
     return q
+
+
+def unit_within(unit: AdminUnit | None, area: list[AdminUnit] | None) -> bool:
+    """Does the new-map `unit` lie in `area` (a list of new-map units; None: everywhere)?"""
+    if area is None:
+        return True
+    if unit is None:
+        return False
+    return any(
+        unit.pk == a.pk or (a.level == AdminLevel.PROVINCE and unit.province_id == a.pk)
+        for a in area
+    )
+
+
+def in_area(user, unit: AdminUnit | None, perm: str = "view") -> bool:
+    """Does `unit` lie in the area of one of the organisations where `user` has `perm`?"""
+    if is_everywhere(user):
+        return True
+    return any(unit_within(unit, area_units(org)) for org in _reached_orgs(user, perm))
+
+
+def require_area(user, unit: AdminUnit | None, perm: str = "view") -> None:
+    """403 unless `unit` lies in the area of one of the user's organisations."""
+    if not in_area(user, unit, perm):
+        raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")

@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from nhandao.audit.models import AuditEvent
-from nhandao.orgs import access, actions, forms
+from nhandao.orgs import access, actions, forms, lookups
 from nhandao.orgs.models import (
     AdminLevel,
     AdminMap,
     AdminUnit,
-    EmulationCluster,
     Organisation,
     Role,
 )
@@ -184,9 +183,7 @@ def org_users(request, pk):
 @login_required
 @require_POST
 def role_revoke(request, pk):
-    role = access.get_for_user(
-        Role.objects.select_related("organisation"), request.user, pk, "manage_users"
-    )
+    role = lookups.get_role(request.user, pk)
     if role.user_id == request.user.pk and not access.is_everywhere(request.user):
         messages.error(request, "Bạn không thể tự thu hồi vai trò của chính mình.")
     else:
@@ -241,14 +238,5 @@ def unit_detail(request, pk):
 @login_required
 def cluster_list(request):
     """Clusters whose owner or one of whose members is within the user's reach."""
-    reachable = Organisation.objects.for_user(request.user)
-    clusters = (
-        (
-            EmulationCluster.objects.filter(owner__in=reachable)
-            | EmulationCluster.objects.filter(members__in=reachable)
-        )
-        .distinct()
-        .select_related("owner")
-        .prefetch_related("members")
-    )
+    clusters = lookups.clusters(request.user).select_related("owner").prefetch_related("members")
     return render(request, "orgs/cluster_list.html", {"clusters": clusters})

@@ -12,8 +12,9 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from nhandao.lib.api import ErrorOut, FormInvalid
+from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
-from nhandao.relief.models import ImportStatus
+from nhandao.relief.models import Allocation, ImportStatus
 
 router = Router(tags=["Cứu trợ"])
 
@@ -72,7 +73,7 @@ def allocation_out(a) -> dict:
 
 @router.get("/relief/allocations", response=list[AllocationOut], summary="Phân bổ trong phạm vi")
 def list_allocations(request, campaign: int | None = None, status: str | None = None):
-    qs = lookups.allocations_for(request.auth).select_related("purpose")
+    qs = Allocation.objects.for_user(request.auth).select_related("purpose")
     if campaign:
         qs = qs.filter(campaign_id=campaign)
     if status:
@@ -100,7 +101,7 @@ class DecisionIn(Schema):
 
 def _decide(request, allocation_id: int, action, note: str):
     """The checker's step (approve or reject) on an allocation in the user's scope."""
-    allocation = lookups.allocation_for(request.auth, allocation_id)
+    allocation = lookups.get_allocation(request.auth, allocation_id)
     return Status(200, allocation_out(action(request.auth, allocation, note)))
 
 
@@ -164,7 +165,7 @@ def line_out(line) -> dict:
 
 @router.get("/relief/rounds/{round_id}", response=RoundOut, summary="Một đợt cấp phát")
 def get_round(request, round_id: int):
-    rnd = lookups.round_for(request.auth, round_id)
+    rnd = lookups.get_round(request.auth, round_id)
     return {
         "id": rnd.pk,
         "organisation_id": rnd.organisation_id,
@@ -212,7 +213,7 @@ def import_out(batch, detail: str = "") -> dict:
     "cùng một tệp lần nữa: 200, không thêm gì)",
 )
 def import_lines(request, round_id: int, file: UploadedFile = File(...)):  # noqa: B008
-    rnd = lookups.round_for(request.auth, round_id, "edit")
+    rnd = lookups.get_round(request.auth, round_id, "edit")
     batch, _new = importers.start(request.auth, rnd, file.name, file.read())
     if batch.status == ImportStatus.DONE:
         return Status(200, import_out(batch, importers.repeat_message(batch)))
@@ -226,7 +227,7 @@ def import_lines(request, round_id: int, file: UploadedFile = File(...)):  # noq
     summary="Một tệp danh sách đã tải lên: tình trạng, số dòng, các dòng lỗi",
 )
 def get_import(request, import_id: int):
-    return import_out(lookups.line_import_for(request.auth, import_id))
+    return import_out(lookups.get_line_import(request.auth, import_id))
 
 
 class ConfirmIn(Schema):
@@ -240,7 +241,7 @@ class ConfirmIn(Schema):
     summary="Xác nhận đã nhận (409: cảnh báo trùng, cần lý do của lãnh đạo)",
 )
 def confirm(request, line_id: int, payload: ConfirmIn):
-    line = lookups.line_for(request.auth, line_id, "edit")
+    line = lookups.get_line(request.auth, line_id, "edit")
     form = forms.ConfirmForm(payload.dict())
     if not form.is_valid():
         raise FormInvalid(form)
@@ -258,7 +259,7 @@ def confirm(request, line_id: int, payload: ConfirmIn):
     summary="Số liệu tổng hợp của chiến dịch (phân bổ, cấp phát theo xã, đối chiếu)",
 )
 def figures(request, campaign_id: int):
-    campaign = lookups.campaign_for(request.auth, campaign_id)
+    campaign = lookups.get_relief_campaign(request.auth, campaign_id)
     return public.campaign_figures(campaign)
 
 
@@ -273,7 +274,7 @@ def coverage_counts(
     if not form.is_valid():
         raise FormInvalid(form)
     camp, unit = form.cleaned_data["campaign"], form.cleaned_data["area"]
-    lookups.require_area(request.auth, unit)
+    access.require_area(request.auth, unit)
     return [
         {
             "commune_id": r.commune_id,

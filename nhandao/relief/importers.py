@@ -32,7 +32,7 @@ from nhandao.beneficiaries.models import Household, Person
 from nhandao.lib.money import format_vnd
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
-from nhandao.relief import actions
+from nhandao.relief import actions, rules
 from nhandao.relief.models import (
     IMPORT_TRANSITIONS,
     DistributionLine,
@@ -227,10 +227,15 @@ def _parse_rows(rnd, columns, data_rows) -> tuple[list[Row], list[dict]]:
             p_ids.add(int(_text(cell(row, "person"))))
         if _text(cell(row, "id_number")):
             ids.add(_text(cell(row, "id_number")))
-    households = Household.objects.select_related("head", "commune").in_bulk(hh_ids)
-    persons = Person.objects.select_related("commune").in_bulk(p_ids)
+    # Only records the round's organisation serves: a code or number of anyone else's reads
+    # as unknown, so a file cannot reveal who is registered elsewhere (names included).
+    serves = rules.serves_q(rnd.organisation)
+    households = Household.objects.filter(serves).select_related("head", "commune")
+    households = households.in_bulk(hh_ids)
+    persons = Person.objects.filter(serves).select_related("commune").in_bulk(p_ids)
     by_id: dict[str, list] = {}
-    for p in Person.objects.filter(id_number__in=ids, status="active").select_related("commune"):
+    served = Person.objects.filter(serves, id_number__in=ids, status="active")
+    for p in served.select_related("commune"):
         by_id.setdefault(p.id_number, []).append(p)
 
     parsed, errors = [], []

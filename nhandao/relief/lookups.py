@@ -2,31 +2,24 @@
 importers, so that no entry point fetches by primary key without its scope.
 
 Out of the user's reach → 404 (existence not revealed); within reach but beyond their role →
-403. The scopes themselves are the models' `for_user()` (orgs/access.py underneath).
+403. The scopes are the models' `for_user()` and orgs/access.py; nothing here is a rule of
+its own.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
 from nhandao.audit.models import LedgerAccount
 from nhandao.campaigns.models import Campaign
 from nhandao.orgs import access
-from nhandao.orgs.models import Organisation
-from nhandao.relief import rules
-from nhandao.relief.models import Allocation, DistributionLine, DistributionRound, LineImport
-
-
-def get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy bản ghi.") from None
-
-
-def _require(user, perm: str, org, message: str) -> None:
-    if perm != "view" and not access.can(user, perm, org):
-        raise PermissionDenied(message)
+from nhandao.relief.models import (
+    Allocation,
+    DistributionLine,
+    DistributionRound,
+    Incident,
+    Item,
+    LineImport,
+    Warehouse,
+)
 
 
 def relief_campaigns(user):
@@ -39,55 +32,61 @@ def relief_campaigns(user):
     return Campaign.objects.filter(Q(pk__in=own) | Q(pk__in=funded))
 
 
-def campaign_for(user, pk) -> Campaign:
-    return get_or_404(relief_campaigns(user), pk)
+def get_relief_campaign(user, pk) -> Campaign:
+    return access.get_within(relief_campaigns(user), pk, "Không tìm thấy chiến dịch.")
 
 
-def allocations_for(user):
-    return Allocation.objects.for_user(user)
+def get_allocation(user, pk, queryset=None):
+    """An allocation out of, or into, an organisation in the user's reach; deciding on it is
+    checked by the action (who proposed, who approves)."""
+    allocations = (queryset if queryset is not None else Allocation.objects).for_user(user)
+    return access.get_within(allocations, pk)
 
 
-def allocation_for(user, pk, queryset=None) -> Allocation:
-    return get_or_404((Allocation.objects if queryset is None else queryset).for_user(user), pk)
+def _require(user, perm: str, org, message: str) -> None:
+    if perm != "view":  # the scope already holds only records the user may view
+        access.require(user, perm, org, message)
 
 
-def round_for(user, pk, perm: str = "view", queryset=None) -> DistributionRound:
-    rnd = get_or_404(
-        (DistributionRound.objects if queryset is None else queryset).for_user(user), pk
-    )
+def get_round(user, pk, perm: str = "view", queryset=None) -> DistributionRound:
+    rounds = (queryset if queryset is not None else DistributionRound.objects).for_user(user)
+    rnd = access.get_within(rounds, pk)
     _require(user, perm, rnd.organisation, "Bạn không có quyền sửa đợt cấp phát này.")
     return rnd
 
 
-def line_for(user, pk, perm: str = "edit") -> DistributionLine:
-    line = get_or_404(DistributionLine.objects.for_user(user).select_related("organisation"), pk)
+def get_line(user, pk, perm: str = "edit") -> DistributionLine:
+    lines = DistributionLine.objects.for_user(user).select_related("organisation")
+    line = access.get_within(lines, pk)
     _require(user, perm, line.organisation, "Bạn không có quyền xác nhận cấp phát của đợt này.")
     return line
 
 
-def line_import_for(user, pk, *, with_content=False) -> LineImport:
+def get_line_import(user, pk, *, with_content=False) -> LineImport:
     """An uploaded distribution list: only those who may edit its round see it (the file may
     hold citizen id numbers)."""
     qs = LineImport.objects.select_related("round__campaign", "organisation", "uploaded_by")
     if not with_content:
         qs = qs.defer("content")
-    batch = get_or_404(qs.for_user(user), pk)
+    batch = access.get_within(qs.for_user(user), pk)
     _require(user, "edit", batch.organisation, "Bạn không có quyền nhập danh sách của đợt này.")
     return batch
 
 
-def require_area(user, area) -> None:
-    """403 unless `user` may see the coverage of `area`."""
-    if not area_allowed(user, area):
-        raise PermissionDenied("Địa bàn này nằm ngoài phạm vi của bạn.")
+def get_warehouse(user, pk) -> Warehouse:
+    warehouses = Warehouse.objects.for_user(user).select_related("organisation")
+    return access.get_within(warehouses, pk, "Không tìm thấy kho.")
 
 
-def area_allowed(user, area) -> bool:
-    """May `user` see the coverage of `area`? Their organisations' areas must contain it."""
-    if access.is_everywhere(user):
-        return True
-    for org in Organisation.objects.filter(path__in=access.reach_paths(user, "view")):
-        units = rules.area_units(org)
-        if units is None or rules.unit_within(area, units):
-            return True
-    return False
+def get_incident(user, pk) -> Incident:
+    """A disaster is shared knowledge of the whole network (every level links its allocations
+    and rounds to it), like the map: any member sees it (403 for users without any role);
+    changing it needs "edit" at the organisation that recorded it."""
+    access.require_anywhere(user, "view")
+    incidents = Incident.objects.select_related("organisation")
+    return access.get_within(incidents, pk, "Không tìm thấy sự cố.")
+
+
+def get_item(pk) -> Item:
+    """A kind of goods: reference data shared by every organisation."""
+    return access.get_within(Item.objects.all(), pk, "Không tìm thấy mặt hàng.")

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from nhandao.lib.errors import NeedsConfirmation, Refused
 from nhandao.lib.text import search_key
+from nhandao.orgs import access
 from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
 
 
@@ -37,47 +38,13 @@ class OverlapWarning(ReliefError, NeedsConfirmation):
         }
 
 
-# ---- areas --------------------------------------------------------------------------------
+# ---- areas (orgs/access.py defines an organisation's area) --------------------------------
 
 
-def area_units(org: Organisation) -> list[AdminUnit] | None:
-    """The new-map units an organisation works in (None: everywhere, a central body).
-    An organisation without a unit (a branch) works in its nearest ancestor's area."""
-    node = org
-    while node is not None:
-        unit = node.admin_unit
-        if unit is not None:
-            return [unit] if unit.map == AdminMap.NEW else list(unit.new_units())
-        if node.level == "central":
-            return None
-        node = node.parent
-    return None
-
-
-def area_q(org: Organisation, via: str = "commune") -> Q:
-    """Records located (field `via`, a new-map commune) in the organisation's area."""
-    units = area_units(org)
-    if units is None:
-        return Q()
-    q = Q(pk__in=[])
-    for unit in units:
-        q |= Q(**{via: unit}) if unit.level == "commune" else Q(**{f"{via}__province": unit})
-    return q
-
-
-def reach_q(org: Organisation, via: str = "commune") -> Q:
-    """Registry records an organisation may serve: owned in its subtree or in its area."""
-    return Q(organisation__path__startswith=org.path) | area_q(org, via)
-
-
-def unit_within(unit: AdminUnit | None, area: list[AdminUnit] | None) -> bool:
-    if area is None:
-        return True
-    if unit is None:
-        return False
-    return any(
-        unit.pk == a.pk or (a.level == "province" and unit.province_id == a.pk) for a in area
-    )
+def serves_q(org: Organisation) -> Q:
+    """Registry records an organisation may serve: owned in its subtree or located in its
+    area (the same records its registry shows it, fully or in the area)."""
+    return access.subtree_q(org, via="organisation") | access.org_area_q(org)
 
 
 # ---- earmarks -----------------------------------------------------------------------------
@@ -120,7 +87,7 @@ def _overlaps(units_a: list[AdminUnit], units_b: list[AdminUnit] | None) -> bool
     if units_b is None:
         return True
     for a in units_a:
-        if unit_within(a, units_b) or any(unit_within(b, [a]) for b in units_b):
+        if access.unit_within(a, units_b) or any(access.unit_within(b, [a]) for b in units_b):
             return True
     return False
 
@@ -136,7 +103,7 @@ def check_transfer_earmark(key: str, target: Organisation, label: str = "") -> N
     if kind != "unit":
         return  # household/purpose earmarks stay on the account; spending is checked later
     units = earmark_units(key)
-    if not units or not _overlaps(units, area_units(target)):
+    if not units or not _overlaps(units, access.area_units(target)):
         raise ReliefError(
             f"Tiền chỉ định cho địa phương “{earmark_label(key, label)}” chỉ được chuyển tới "
             f"tổ chức ở đúng địa phương đó; “{target}” không thuộc địa phương này."
@@ -160,8 +127,10 @@ def check_spend_earmark(
         return
     if kind == "unit":
         units = earmark_units(key)
-        place = [commune] if commune is not None else area_units(org)
-        inside = bool(units) and place is not None and all(unit_within(p, units) for p in place)
+        place = [commune] if commune is not None else access.area_units(org)
+        # a central body (everywhere) or an organisation without an area (nowhere) is not
+        # inside a locality
+        inside = bool(units) and bool(place) and all(access.unit_within(p, units) for p in place)
         if not inside:
             raise ReliefError(
                 f"Tiền chỉ định cho địa phương “{name}” chỉ được chi tại địa phương đó."

@@ -29,13 +29,11 @@ from nhandao.relief import (
     public,
     rules,
 )
-from nhandao.relief.lookups import allocations_for, get_or_404
 from nhandao.relief.models import (
     Allocation,
     AllocationStatus,
     DistributionRound,
     Incident,
-    Item,
     LineStatus,
     RoundStatus,
     StockLevel,
@@ -57,10 +55,10 @@ def home(request):
     user = request.user
     context = {
         "campaigns": lookups.relief_campaigns(user).order_by("-launch_date")[:30],
-        "allocations": allocations_for(user).select_related(
+        "allocations": Allocation.objects.for_user(user).select_related(
             "organisation", "target_organisation", "purpose", "campaign"
         )[:20],
-        "pending": allocations_for(user)
+        "pending": Allocation.objects.for_user(user)
         .filter(status__in=[AllocationStatus.PROPOSED, AllocationStatus.FIRST_APPROVED])
         .count(),
         "rounds": DistributionRound.objects.for_user(user).select_related(
@@ -74,7 +72,7 @@ def home(request):
 
 @login_required
 def campaign(request, pk):
-    camp = lookups.campaign_for(request.user, pk)
+    camp = lookups.get_relief_campaign(request.user, pk)
     figures = public.reconciliation(camp)
     context = {
         "campaign": camp,
@@ -82,7 +80,7 @@ def campaign(request, pk):
         "by_province": public.allocated_by_province(camp),
         "by_commune": public.distributions_by_commune(camp)[:200],
         "reached": public.people_reached(camp),
-        "allocations": allocations_for(request.user)
+        "allocations": Allocation.objects.for_user(request.user)
         .filter(campaign=camp)
         .select_related("organisation", "target_organisation", "purpose"),
         "rounds": DistributionRound.objects.for_user(request.user)
@@ -118,7 +116,7 @@ def allocation_create(request):
 
 @login_required
 def allocation_list(request):
-    qs = allocations_for(request.user).select_related(
+    qs = Allocation.objects.for_user(request.user).select_related(
         "organisation", "target_organisation", "purpose", "campaign"
     )
     status = request.GET.get("status", "")
@@ -134,7 +132,7 @@ def allocation_list(request):
 
 @login_required
 def allocation_detail(request, pk):
-    allocation = lookups.allocation_for(
+    allocation = lookups.get_allocation(
         request.user,
         pk,
         Allocation.objects.select_related(
@@ -166,7 +164,7 @@ def allocation_detail(request, pk):
 @login_required
 @require_POST
 def allocation_decide(request, pk, decision):
-    allocation = lookups.allocation_for(request.user, pk)
+    allocation = lookups.get_allocation(request.user, pk)
     note = request.POST.get("note", "")
     try:
         if decision == "duyet":
@@ -206,7 +204,7 @@ def round_create(request):
 
 @login_required
 def round_detail(request, pk):
-    rnd = lookups.round_for(
+    rnd = lookups.get_round(
         request.user,
         pk,
         queryset=DistributionRound.objects.select_related(
@@ -253,7 +251,7 @@ def round_detail(request, pk):
 
 
 def _editable_round(request, pk):
-    return lookups.round_for(request.user, pk, "edit")
+    return lookups.get_round(request.user, pk, "edit")
 
 
 @login_required
@@ -310,7 +308,7 @@ def round_import(request, pk):
 @login_required
 def line_import(request, pk):
     """The preview of an uploaded list (GET); confirm or discard it (POST)."""
-    batch = lookups.line_import_for(request.user, pk)
+    batch = lookups.get_line_import(request.user, pk)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "discard":
@@ -341,7 +339,7 @@ def line_import(request, pk):
 
 @login_required
 def line_import_rejected(request, pk):
-    batch = lookups.line_import_for(request.user, pk, with_content=True)
+    batch = lookups.get_line_import(request.user, pk, with_content=True)
     return attachment(importers.rejected_workbook(batch), f"dong-bi-tu-choi-{batch.pk}.xlsx", XLSX)
 
 
@@ -362,7 +360,7 @@ def round_status(request, pk):
 @login_required
 @require_POST
 def line_confirm(request, pk):
-    line = lookups.line_for(request.user, pk, "edit")
+    line = lookups.get_line(request.user, pk, "edit")
     form = forms.ConfirmForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
@@ -405,7 +403,7 @@ def round_confirm_all(request, pk):
 
 @login_required
 def round_export(request, pk, fmt):
-    rnd = lookups.round_for(
+    rnd = lookups.get_round(
         request.user,
         pk,
         queryset=DistributionRound.objects.select_related("organisation", "campaign", "item"),
@@ -432,7 +430,7 @@ def coverage_view(request):
     context = {"form": form}
     if form.is_valid():
         camp, area, year = (form.cleaned_data[k] for k in ("campaign", "area", "year"))
-        lookups.require_area(request.user, area)
+        access.require_area(request.user, area)
         rows = coverage.by_commune(camp, area, year=year)
         listing = coverage.left_behind(camp, area, year=year).filter(
             Q(pk__in=Household.objects.visible_to(request.user).values("pk"))
@@ -469,13 +467,12 @@ def warehouse_create(request):
 
 @login_required
 def warehouse_detail(request, pk):
-    warehouse = get_or_404(
-        Warehouse.objects.for_user(request.user).select_related("organisation"), pk
-    )
+    warehouse = lookups.get_warehouse(request.user, pk)
     can_edit = access.can(request.user, "edit", warehouse.organisation)
     goods_form = forms.GoodsInForm(request.POST or None, actor=request.user, prefix="in")
     move_form = forms.TransferGoodsForm(request.POST or None, actor=request.user, prefix="out")
-    if request.method == "POST" and can_edit:
+    if request.method == "POST":
+        access.require(request.user, "edit", warehouse.organisation)
         try:
             if "in-item_name" in request.POST and goods_form.is_valid():
                 d = goods_form.cleaned_data
@@ -523,8 +520,8 @@ def warehouse_detail(request, pk):
 
 @login_required
 def stock_card(request, pk, item_pk):
-    warehouse = get_or_404(Warehouse.objects.for_user(request.user), pk)
-    item = get_or_404(Item.objects.all(), item_pk)
+    warehouse = lookups.get_warehouse(request.user, pk)
+    item = lookups.get_item(item_pk)
     moves = StockMove.objects.filter(warehouse=warehouse, item=item).select_related("campaign")
     page = Paginator(moves, 100).get_page(request.GET.get("page"))
     return render(
@@ -551,13 +548,12 @@ def incident_create(request):
 
 @login_required
 def incident_detail(request, pk):
-    # A disaster is shared knowledge of the whole network (every level links its allocations
-    # and rounds to it), like the map: any member sees it; changing it needs edit rights.
-    access.require_anywhere(request.user, "view")
-    incident = get_or_404(Incident.objects.select_related("organisation"), pk)
+    incident = lookups.get_incident(request.user, pk)
     can_edit = access.can(request.user, "edit", incident.organisation)
     form = forms.IncidentAreaForm(request.POST or None)
-    if request.method == "POST" and can_edit and form.is_valid():
+    if request.method == "POST":
+        access.require(request.user, "edit", incident.organisation)
+    if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         commune = d.pop("commune")
         try:

@@ -12,6 +12,7 @@ from nhandao.audit.models import EntryKind
 from nhandao.beneficiaries import actions as registry
 from nhandao.lib.money import format_vnd
 from nhandao.lib.text import nfc
+from nhandao.orgs import access
 from nhandao.relief import rules
 from nhandao.relief.actions.common import (
     _flow,
@@ -64,7 +65,7 @@ def create_round(
         raise ReliefError("Chỉ xuất hàng từ kho của chính tổ chức cấp phát.")
     if kind == "cash" and item is not None:
         raise ReliefError("Đợt cấp tiền mặt không xuất hàng từ kho.")
-    if commune is not None and not rules.unit_within(commune, rules.area_units(organisation)):
+    if commune is not None and not access.unit_within(commune, access.area_units(organisation)):
         raise ReliefError(f"“{commune}” nằm ngoài địa bàn của “{organisation}”.")
     rules.check_distribution_deadline(campaign, date)
     rnd = DistributionRound.objects.create(
@@ -137,7 +138,7 @@ def line_problems(rnd, entries, *, check_values: bool = True) -> list[tuple[int,
 
     problems = []
     org = rnd.organisation
-    reach = rules.reach_q(org)
+    reach = rules.serves_q(org)
     hh_ids = {h.pk for _, h, _, _, _ in entries if h is not None}
     p_ids = {p.pk for _, _, p, _, _ in entries if p is not None}
     ok_hh = set(Household.objects.filter(reach, pk__in=hh_ids).values_list("pk", flat=True))
@@ -263,7 +264,7 @@ def eligible_households(rnd, *, commune=None, statuses=("poor",), year=None):
 
     year = year or rnd.date.year
     qs = Household.objects.filter(
-        rules.reach_q(rnd.organisation),
+        rules.serves_q(rnd.organisation),
         poverty_statuses__year=year,
         poverty_statuses__status__in=list(statuses),
     )

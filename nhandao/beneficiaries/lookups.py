@@ -1,17 +1,31 @@
-"""Who sees which beneficiary, and how much of them. Decisions come from orgs/access.py.
+"""Registry records as a user may see them: one place for the pages, the API and the
+importers. Every decision comes from orgs/access.py; nothing here is a rule of its own.
 
-- full: the person's owning organisation is in the user's reach (access.scope / access.can);
+- full: the record's owning organisation is in the user's reach (access.scope / access.can);
 - area: the person is registered by another organisation but lives in the area of one of the
   user's organisations (access.area_q): the user sees that they exist (name, commune) and the
   support they received (organisation, date, kind, value), nothing else;
-- sensitive: full, plus the "sensitive" permission on the owner; every read is logged.
+- sensitive: full, plus the "sensitive" permission on the owner; every read is logged
+  (actions.log_sensitive_read).
+
+Getters answer 404 outside the user's reach (existence not revealed) and 403 within it
+without the permission asked for.
 """
 
 from dataclasses import dataclass
 
 from django.http import Http404
 
-from nhandao.beneficiaries.models import Household, MatchCandidate, Person, SensitiveRead
+from nhandao.beneficiaries.models import (
+    Household,
+    HumanitarianAddress,
+    ImportBatch,
+    MatchCandidate,
+    MergeRecord,
+    Person,
+    Sponsor,
+    Sponsorship,
+)
 from nhandao.orgs import access
 
 FULL, AREA = "full", "area"
@@ -72,10 +86,7 @@ def get_person_to_edit(user, pk) -> Person:
 def get_household(user, pk) -> tuple[Household, bool]:
     """The household `pk` seen fully or in the area (the bool says full), else 404."""
     qs = Household.objects.visible_to(user).select_related("organisation", "commune", "head")
-    try:
-        household = qs.get(pk=pk)
-    except (Household.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy hộ gia đình.") from None
+    household = access.get_within(qs, pk, "Không tìm thấy hộ gia đình.")
     return household, access.can(user, "view", household.organisation)
 
 
@@ -89,33 +100,10 @@ def get_household_to_edit(user, pk) -> Household:
 
 def get_candidate(user, pk) -> MatchCandidate:
     """A pending pair of the user's review queue (MatchCandidate.objects.for_reviewer), else 404."""
-    try:
-        return (
-            MatchCandidate.objects.for_reviewer(user)
-            .select_related(
-                "person_a__organisation",
-                "person_b__organisation",
-                "person_a__commune",
-                "person_b__commune",
-            )
-            .get(pk=pk)
-        )
-    except (MatchCandidate.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy cặp hồ sơ này.") from None
-
-
-def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE) -> None:
-    """Record that `user` read the sensitive fields of each of `persons`."""
-    SensitiveRead.objects.bulk_create(
-        SensitiveRead(
-            user=user,
-            person=p,
-            organisation_id=p.organisation_id,
-            fields=",".join(fields),
-            channel=channel,
-        )
-        for p in persons
+    pairs = MatchCandidate.objects.for_reviewer(user).select_related(
+        "person_a__organisation", "person_b__organisation", "person_a__commune", "person_b__commune"
     )
+    return access.get_within(pairs, pk, "Không tìm thấy cặp hồ sơ này.")
 
 
 def sensitive_persons(user, persons) -> set[int]:
@@ -123,9 +111,38 @@ def sensitive_persons(user, persons) -> set[int]:
     return {p.pk for p in persons if access.can(user, "sensitive", p.organisation)}
 
 
-def log_household_read(user, household, channel: str) -> None:
-    """Poverty status is a household's sensitive data: its reads go to the audit log."""
-    from nhandao.audit.actions import record
+def get_merge(user, pk) -> MergeRecord:
+    """A merge of two records, reached through the kept record's organisation."""
+    merges = MergeRecord.objects.select_related("survivor__organisation", "merged__organisation")
+    return access.get_for_user(merges, user, pk, via="survivor__organisation")
 
-    record(user, "beneficiaries.sensitive_read", household,
-           after={"fields": ["poverty"], "channel": channel})  # fmt: skip
+
+def get_import_batch(user, pk, *, with_content: bool = False) -> ImportBatch:
+    """An uploaded list: only those who may edit at its organisation open it (the file holds
+    identity numbers); the file itself only when asked for."""
+    batches = ImportBatch.objects.all() if with_content else ImportBatch.objects.defer("content")
+    return access.get_for_user(batches, user, pk, "edit")
+
+
+ADDRESS_RELATED = ("organisation", "person", "household__head")
+
+
+def get_address(user, pk, perm: str = "view") -> HumanitarianAddress:
+    addresses = HumanitarianAddress.objects.select_related(*ADDRESS_RELATED)
+    return access.get_for_user(addresses, user, pk, perm)
+
+
+def get_sponsor(user, pk) -> Sponsor:
+    return access.get_for_user(Sponsor.objects.select_related("organisation"), user, pk)
+
+
+def sponsorships(user):
+    """Commitments to addresses in the user's reach (a sponsor's own organisation may be
+    another)."""
+    return Sponsorship.objects.filter(
+        access.reach_q(user, "view", via="address__organisation")
+    ).select_related("sponsor")
+
+
+def get_sponsorship(user, pk) -> Sponsorship:
+    return access.get_within(sponsorships(user), pk, "Không tìm thấy cam kết đỡ đầu.")

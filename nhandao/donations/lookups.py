@@ -1,0 +1,37 @@
+"""Donations, donors, bank accounts, statements and receipts as a user may reach them: one
+place for the pages and the API, so that no entry point fetches by primary key without its
+scope. Built from orgs/access.py only: 404 outside the user's reach (existence not
+revealed), 403 within it without the permission asked for."""
+
+from nhandao.donations.models import BankAccount, Donation, Donor, Receipt, Statement
+from nhandao.orgs import access
+
+DONATION_RELATED = ("donor", "campaign", "organisation", "ledger_entry", "statement_line")
+
+
+def get_donation(user, pk, perm: str = "view") -> Donation:
+    donations = Donation.objects.select_related(*DONATION_RELATED)
+    return access.get_for_user(donations, user, pk, perm)
+
+
+def get_donor(user, pk) -> Donor:
+    return access.get_for_user(Donor.objects.select_related("organisation"), user, pk)
+
+
+def get_bank_account(user, pk, perm: str = "view") -> BankAccount:
+    accounts = BankAccount.objects.select_related("organisation", "campaign")
+    return access.get_for_user(accounts, user, pk, perm)
+
+
+def get_statement(user, pk) -> Statement:
+    """A bank statement: reached through its account's organisation, and only with the
+    "money" permission there (it lists every transfer of the account)."""
+    statements = Statement.objects.select_related("bank_account__organisation", "campaign")
+    return access.get_for_user(statements, user, pk, "money", via="bank_account__organisation")
+
+
+def get_receipt(user, pk) -> Receipt:
+    receipts = Receipt.objects.select_related(
+        "organisation", "donation__campaign", "donation__donor"
+    )
+    return access.get_for_user(receipts, user, pk)

@@ -1,0 +1,151 @@
+"""Allocations: money moved down (or up) the levels, or to a purpose, maker–checker."""
+
+from django.conf import settings
+from django.db import models
+
+from nhandao.relief.models.base import StatusChange
+from nhandao.relief.models.incidents import Incident
+from nhandao.relief.models.policies import AllowedUse
+
+
+class AllocationQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        """Allocations out of, or into, an organisation where the user has `perm`."""
+        from nhandao.orgs import access
+
+        return self.filter(
+            access.reach_q(user, perm, via="organisation")
+            | access.reach_q(user, perm, via="target_organisation")
+        )
+
+
+class AllocationStatus(models.TextChoices):
+    PROPOSED = "proposed", "Chờ duyệt"
+    FIRST_APPROVED = "first_approved", "Đã duyệt lần 1, chờ người duyệt thứ hai"
+    EXECUTED = "executed", "Đã duyệt, đã chuyển tiền"
+    REJECTED = "rejected", "Bị từ chối"
+    CANCELLED = "cancelled", "Đã hủy"
+
+
+class Direction(models.TextChoices):
+    DOWN = "down", "Phân bổ xuống cấp dưới"
+    UP = "up", "Chuyển lên cấp trên"
+    PURPOSE = "purpose", "Sử dụng cho nội dung"
+
+
+AS = AllocationStatus
+ALLOCATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    AS.PROPOSED: (AS.FIRST_APPROVED, AS.EXECUTED, AS.REJECTED, AS.CANCELLED),
+    AS.FIRST_APPROVED: (AS.EXECUTED, AS.REJECTED),
+    AS.EXECUTED: (),
+    AS.REJECTED: (),
+    AS.CANCELLED: (),
+}
+
+
+class Allocation(models.Model):
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="allocations_out",
+        verbose_name="đơn vị phân bổ",
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name="chiến dịch",
+    )
+    source_earmark = models.CharField(
+        "nguồn (địa chỉ chỉ định)", max_length=160, blank=True, default=""
+    )
+    direction = models.CharField("chiều", max_length=8, choices=Direction.choices)
+    target_organisation = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations_in",
+        verbose_name="đơn vị nhận",
+    )
+    purpose = models.ForeignKey(
+        AllowedUse,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="nội dung sử dụng",
+    )
+    purpose_text = models.CharField(
+        "nội dung chi (theo địa chỉ chỉ định)", max_length=255, blank=True
+    )
+    amount = models.BigIntegerField("số tiền (đồng)")
+    decision_no = models.CharField("số quyết định", max_length=60)
+    decision_date = models.DateField("ngày quyết định")
+    decision_file = models.FileField(
+        "văn bản quyết định", upload_to="relief/decisions/%Y/", blank=True
+    )
+    incident = models.ForeignKey(
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name="sự cố",
+    )
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    status = models.CharField(
+        "tình trạng", max_length=16, choices=AllocationStatus.choices, default=AS.PROPOSED
+    )
+    needs_second = models.BooleanField("cần hai người duyệt", default=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người đề xuất",
+    )
+    first_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    out_entry = models.OneToOneField(
+        "audit.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    in_entry = models.OneToOneField(
+        "audit.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    executed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "phân bổ"
+        verbose_name_plural = "phân bổ"
+        ordering = ["-decision_date", "-pk"]
+        indexes = [models.Index(fields=["campaign", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_amount_gt_0"),
+        ]
+
+    def __str__(self):
+        return f"Quyết định {self.decision_no} ({self.decision_date:%d/%m/%Y})"
+
+    @property
+    def recipient_label(self) -> str:
+        if self.target_organisation_id:
+            return str(self.target_organisation)
+        return str(self.purpose or self.purpose_text)
+
+
+class AllocationStatusChange(StatusChange):
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="history")
+    to_status = models.CharField(max_length=16, choices=AllocationStatus.choices)
+
+    subject_field = "allocation"
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "thay đổi tình trạng phân bổ"
+        verbose_name_plural = "lịch sử tình trạng phân bổ"
