@@ -39,9 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    # before django_tasks_db: its `db_worker` command is nhandao.lib's (the first app wins)
+    "nhandao.lib",
     "django_tasks",
     "django_tasks_db",
-    "nhandao.lib",
     "nhandao.accounts",
     "nhandao.orgs",
     "nhandao.audit",
