@@ -147,7 +147,7 @@ def test_an_import_adding_too_many_likely_duplicates_stops_for_review(cast, monk
     assert Person.objects.count() == 4
 
 
-def test_an_excel_file_is_uploaded_previewed_and_imported_through_the_pages(cast, login):
+def test_an_excel_file_is_uploaded_previewed_and_imported_through_the_pages(cast, login, tasks):
     book = Workbook()
     sheet = book.active
     sheet.append(["Họ và tên", "Giới tính", "Ngày sinh", "Mã xã/phường", "Diện khó khăn"])
@@ -160,6 +160,8 @@ def test_an_excel_file_is_uploaded_previewed_and_imported_through_the_pages(cast
     response = client.post("/doi-tuong/nhap/", {"organisation": "CTD-X4", "file": upload})
     batch = ImportBatch.objects.get()
     assert response.url == f"/doi-tuong/nhap/{batch.pk}/"
+    assert 'id="import-checking"' in client.get(response.url).content.decode()  # queued
+    tasks.run()
     page = client.get(response.url).content.decode()
     assert "Nhập 2 người mới" in page
     client.post(response.url)
@@ -212,10 +214,13 @@ def test_the_command_refuses_a_bad_file_and_writes_nothing(cast, tmp_path):
     assert Person.objects.count() == 0
 
 
-def test_a_big_file_is_committed_by_a_background_task(cast, monkeypatch, login):
+def test_a_big_file_is_committed_by_a_background_task(cast, monkeypatch, login, tasks):
     monkeypatch.setattr(importers, "BACKGROUND_FROM", 2)
     batch = csv_batch(cast, GOOD)
     login(cast.ba_dinh_officer).post(f"/doi-tuong/nhap/{batch.pk}/")
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.RUNNING and not Person.objects.exists()
+    tasks.run()
     batch.refresh_from_db()
     assert batch.status == ImportStatus.DONE and batch.created == 3 == Person.objects.count()
     assert batch.progress == batch.rows == 3
