@@ -208,13 +208,18 @@ class TaskQueue:
     def run(self) -> None:
         self._run_on_commit()
         while self.ready().exists():
-            handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-            try:
-                call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-            finally:
-                for number, handler in handlers.items():  # the worker installs its own
-                    signal.signal(number, handler)
+            self.work()
             self._run_on_commit()
+
+    def work(self) -> None:
+        """`nhandao db_worker --batch` once: a worker starting (it sweeps the tasks of dead
+        processes first), working every ready task, then stopping."""
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        finally:
+            for number, handler in handlers.items():  # the worker installs its own
+                signal.signal(number, handler)
 
 
 @pytest.fixture
