@@ -429,7 +429,7 @@ def test_the_api_uploads_a_statement_and_reports_its_status(cast, login, tasks):
     upload.name = "vcb_0011001932418_slice.csv"
     response = client.post(f"/api/bank-accounts/{account.pk}/statements", {"file": upload})
     assert response.status_code == 201, response.content
-    assert response.json()["status"] == "pending"  # imported in the background
+    assert response.json()["status"] == "queued"  # imported in the background
     tasks.run()
     body = client.get(f"/api/statements/{response.json()['id']}").json()
     assert (body["status"], body["lines"], body["added"]) == ("done", 360, 360)

@@ -85,10 +85,27 @@ def test_an_action_that_rolls_back_leaves_no_task_behind(cast, vcb, tasks):
     assert not DBTaskResult.objects.exists() and not Statement.objects.exists()
 
 
-def test_a_statement_queued_twice_is_imported_once(cast, vcb, tasks):
+def test_a_second_click_on_import_queues_nothing_more(cast, vcb, tasks, login):
+    statement = upload(cast, vcb)
+    client = login(cast.front_manager)
+    for _ in range(2):
+        assert client.post(f"/sao-ke/{statement.pk}/nhap/").status_code == 302
+    statement.refresh_from_db()
+    assert statement.status == StatementStatus.QUEUED
+    page = client.get(f"/sao-ke/{statement.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in page and "Đang chờ đến lượt nhập" in page
+    assert 'id="statement-confirm"' not in page  # no preview to confirm again
+    tasks.run()
+    assert len(tasks.results(donation_tasks.import_statement)) == 1
+    statement.refresh_from_db()
+    assert statement.status == StatementStatus.DONE and statement.added == VCB_LINES
+
+
+def test_a_statement_whose_task_runs_twice_is_imported_once(cast, vcb, tasks):
     statement = upload(cast, vcb)
     actions.run_statement(cast.root, statement)
-    actions.run_statement(cast.root, statement)  # a double click on "Nhập"
+    tasks.run()
+    donation_tasks.import_statement.enqueue(statement.pk)  # run again, e.g. from the admin
     tasks.run()
     first, second = tasks.results(donation_tasks.import_statement)
     assert first.status == second.status == TaskResultStatus.SUCCESSFUL
@@ -123,8 +140,10 @@ def test_a_command_line_import_runs_in_its_own_process_under_its_own_claim(cast,
 
 def test_run_here_leaves_nothing_ready_for_a_worker(cast, vcb, tasks):
     statement = upload(cast, vcb)
+    Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.QUEUED)
     result = lib_tasks.run_here(donation_tasks.import_statement, statement.pk)
     assert result.status == TaskResultStatus.SUCCESSFUL and not tasks.ready().exists()
+    assert result.return_value["added"] == VCB_LINES
 
 
 # ---- an import that fails is marked failed ----
@@ -166,7 +185,7 @@ def test_a_worker_starting_fails_the_import_of_a_process_that_died(
 ):
     statement = upload(cast, vcb)
     row = claimed(donation_tasks.import_statement, dead_worker_id, statement.pk)
-    Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.RUNNING)
+    Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.RUNNING)  # claimed
     tasks.work()
     statement.refresh_from_db()
     row.refresh_from_db()

@@ -15,6 +15,8 @@ from nhandao.donations.models import (
     DonationRefused,
     Donor,
     DonorKind,
+    Statement,
+    StatementStatus,
     identity_key,
 )
 from nhandao.lib.tasks import enqueue_on_commit, run_here
@@ -195,7 +197,6 @@ def create_statement(
     from django.core.files.base import ContentFile
 
     from nhandao.donations.importers import checksum
-    from nhandao.donations.models import Statement
 
     options = {k: v for k, v in (options or {}).items() if v}
     statement = Statement(
@@ -248,12 +249,24 @@ def _import_task_args(actor, statement) -> tuple:
     )
 
 
+def _queue(statement) -> bool:
+    """pending → queued, once (a filtered update): False when it was no longer pending."""
+    queued = Statement.objects.filter(pk=statement.pk, status=StatementStatus.PENDING).update(
+        status=StatementStatus.QUEUED, progress=0, progress_note="Đang chờ đến lượt nhập"
+    )
+    return bool(queued)
+
+
+@transaction.atomic
 def run_statement(actor, statement):
     """Queue the import of a pending statement for the worker, once the caller's transaction
-    has committed; the statement page shows its progress."""
+    has committed; the statement page shows that it waits, then its progress. A statement
+    queued already (a second click) is not queued again."""
     from nhandao.donations import tasks
 
-    enqueue_on_commit(tasks.import_statement, *_import_task_args(actor, statement))
+    if _queue(statement):
+        enqueue_on_commit(tasks.import_statement, *_import_task_args(actor, statement))
+    statement.refresh_from_db()
     return statement
 
 
@@ -283,6 +296,7 @@ def import_statement(
     statement = create_statement(
         actor, bank_account, filename=filename, data=data, campaign=campaign, options=options
     )
+    _queue(statement)
     run_here(tasks.import_statement, *_import_task_args(actor, statement))
     statement.refresh_from_db()
     return statement

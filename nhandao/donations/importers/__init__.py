@@ -6,7 +6,7 @@ running balance, then write all or nothing with set-based inserts.
     checked = validate(parsed, bank_account, campaigns)                    # checking.py
     result = commit(statement, checked, actor)                             # writing.py
     run_import(statement, data) does the three, after the checks on the file as a whole;
-    run_stored(statement_id) claims a pending statement and imports its stored file: the
+    run_stored(statement_id) claims a queued statement and imports its stored file: the
     body of tasks.import_statement, which the worker and the command line both run.
 
 Natural key of a line: (account, date, reference, direction, amount, n) where n counts the
@@ -158,11 +158,11 @@ def run_stored(
     header_row=None,
     number_format="auto",
 ) -> dict:
-    """Import a pending statement from its stored file (what tasks.import_statement runs).
-    The statement is claimed first, pending → running with a filtered update, so that it is
-    imported once however often it was queued (a double click, two workers): a statement
-    that is no longer pending is left as it is and its figures are returned."""
-    claimed = Statement.objects.filter(pk=statement_id, status=StatementStatus.PENDING).update(
+    """Import a queued statement from its stored file (what tasks.import_statement runs).
+    The statement is claimed first, queued → running with a filtered update, so that it is
+    imported once however often its task runs (run again from the admin, two workers): a
+    statement that is no longer queued is left as it is and its figures are returned."""
+    claimed = Statement.objects.filter(pk=statement_id, status=StatementStatus.QUEUED).update(
         status=StatementStatus.RUNNING, progress=5, progress_note="Đang đọc tệp"
     )
     statement = Statement.objects.select_related("bank_account__organisation", "campaign").get(
@@ -190,7 +190,7 @@ def mark_failed(statement_id: int, reason: str) -> None:
     failed, with the reason, unless it had finished. Nothing of it was written: the lines,
     entries and donations go in one transaction (writing.commit)."""
     Statement.objects.filter(
-        pk=statement_id, status__in=[StatementStatus.PENDING, StatementStatus.RUNNING]
+        pk=statement_id, status__in=[StatementStatus.QUEUED, StatementStatus.RUNNING]
     ).update(
         status=StatementStatus.FAILED,
         progress=100,
