@@ -60,7 +60,7 @@ def _browser_database(tmp_dir: Path):
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
     """The demo database, served by `nhandao runserver`, its queue worked by a `nhandao
-    db_worker` process: (url, env of its processes, database_url)."""
+    db_worker` process: (url, env of its processes, database_url, the worker's Popen)."""
     tmp_dir = tmp_path_factory.mktemp("site")
     database_url, cleanup = _browser_database(tmp_dir)
     env = {
@@ -89,7 +89,7 @@ def demo_site(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.2)
-    yield SimpleNamespace(url=base_url, env=env, database_url=database_url)
+    yield SimpleNamespace(url=base_url, env=env, database_url=database_url, worker=worker)
     for process in (worker, server):
         process.terminate()
         process.wait(timeout=30)

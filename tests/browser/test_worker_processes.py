@@ -1,7 +1,8 @@
 """The command line and the worker as separate processes on the demo site's database (no
 browser): `nhandao import_statement` prints the real figures while the site's `db_worker`
 runs, and the worker does not import the file too; an import killed with SIGKILL is failed
-with its reason by the next worker that starts, instead of staying "running"."""
+with its reason by the next worker that starts, instead of staying "running"; on SQLite, the
+worker outlives a write lock held longer than its busy timeout, as a long import holds it."""
 
 import json
 import os
@@ -135,3 +136,15 @@ def test_an_import_killed_mid_way_is_failed_by_the_next_worker_to_start(demo_sit
         statement_id,
     )
     assert written == [(0,)]
+
+
+def test_the_worker_outlives_a_write_lock_held_longer_than_its_busy_timeout(demo_site):
+    if not demo_site.database_url.startswith("sqlite:///"):
+        pytest.skip("SQLite's single write lock")
+    path = demo_site.database_url.removeprefix("sqlite:///")
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")  # what a 200,000-line import holds for ~30 s
+    time.sleep(25)  # longer than the 20 s busy timeout after which the worker's claim fails
+    connection.execute("ROLLBACK")
+    connection.close()
+    assert demo_site.worker.poll() is None  # still running (it used to exit with status 1)
