@@ -6,6 +6,7 @@ the waits below only bound how long a broken supervisor may hang the test."""
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -86,3 +87,23 @@ def test_a_child_that_stays_up_resets_the_back_off(tmp_path, caplog):
         supervisor.stop()
     # each child counts as stable (stable_after 0): always the first back-off, never 5 s
     assert {m.rsplit(" in ", 1)[1] for m in caplog.messages} == {"0.01 s"}
+
+
+PARENT = """
+import sys, time
+from nhandao.lib.supervise import Supervisor
+with Supervisor([sys.executable, "-c", "import time; time.sleep(60)"], name="child") as child:
+    while child.process is None:
+        time.sleep(0.01)
+    print(child.process.pid, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_parent_told_to_stop_with_sigterm_stops_its_child_too():
+    parent = subprocess.Popen(python(PARENT), stdout=subprocess.PIPE, text=True)  # noqa: S603
+    child_pid = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGTERM)  # `kill`, or a service manager stopping `make run`
+    assert parent.wait(timeout=WAIT) == 128 + signal.SIGTERM
+    with pytest.raises(ProcessLookupError):
+        os.kill(child_pid, 0)

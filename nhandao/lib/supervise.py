@@ -3,18 +3,18 @@ back-off, logged), stop it when asked. `nhandao demo` keeps its `db_worker` this
 an import that crashes the worker (an abort in a native library) does not leave every later
 import and receipt waiting.
 
-    worker = Supervisor([sys.executable, "-m", "django", "db_worker"], name="db_worker")
-    worker.start()
-    try:
+    with Supervisor([sys.executable, "-m", "django", "db_worker"], name="db_worker"):
         serve()
-    finally:
-        worker.stop()
 
 Back-off: BACKOFF seconds after each exit in a row (the last value repeats), back to the first
-value once a child has stayed up STABLE_AFTER seconds.
+value once a child has stayed up STABLE_AFTER seconds. Used as a context manager, it also
+turns SIGTERM and SIGHUP into SystemExit in the main thread, so that `kill` or a closed
+terminal stops the child too instead of leaving it running without its parent (Ctrl-C
+already raises KeyboardInterrupt).
 """
 
 import logging
+import signal
 import subprocess
 import threading
 import time
@@ -51,6 +51,19 @@ class Supervisor:
 
     def start(self) -> None:
         self._thread.start()
+
+    def __enter__(self):
+        self._previous_handlers = {}
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                self._previous_handlers[number] = signal.signal(number, _exit)
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for number, handler in self._previous_handlers.items():
+            signal.signal(number, handler)
+        self.stop()
 
     def stop(self) -> int | None:
         """Stop supervising and stop the child (SIGTERM, then SIGKILL after stop_timeout);
@@ -92,3 +105,7 @@ class Supervisor:
             )
             if self._stopping.wait(delay):
                 return
+
+
+def _exit(number, frame):
+    raise SystemExit(128 + number)

@@ -38,13 +38,9 @@ class Command(BaseCommand):
         # Imports and automatic receipts run as background tasks: the demo keeps a worker
         # running next to the site, started again if it dies (lib/supervise.py).
         self.stdout.write("Tác vụ nền: đã chạy kèm `nhandao db_worker` (tự khởi động lại).")
-        worker = Supervisor(
+        with Supervisor(
             [sys.executable, "-m", "django", "db_worker"],
             name="db_worker",
             env={**os.environ, "DJANGO_SETTINGS_MODULE": "nhandao.settings"},
-        )
-        worker.start()
-        try:
+        ):
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
-        finally:
-            worker.stop()
