@@ -214,7 +214,7 @@ class TaskQueue:
     def work(self) -> None:
         """`nhandao db_worker --batch` once: a worker starting (it sweeps the tasks of dead
         processes first), working every ready task, then stopping."""
-        handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
         try:
             call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         finally:
