@@ -190,7 +190,7 @@ def test_a_worker_starting_fails_the_import_of_a_process_that_died(
     statement.refresh_from_db()
     row.refresh_from_db()
     assert statement.status == StatementStatus.FAILED
-    assert statement.errors[0]["reason"] == workers.DIED_REASON
+    assert statement.errors[0]["reason"] == lib_tasks.STOPPED_REASON
     assert (
         statement.errors[0]["reason"]
         == "Tiến trình nhập bị dừng đột ngột; chưa ghi gì. Hãy thử lại."
@@ -230,7 +230,7 @@ def test_lists_being_checked_or_committed_by_a_dead_process_are_marked_failed(ca
     for made in (checking, committing, checked):
         made.refresh_from_db()
     assert checking.status == committing.status == ImportStatus.FAILED
-    assert checking.errors == [{"row": 0, "column": "", "message": workers.DIED_REASON}]
+    assert checking.errors == [{"row": 0, "column": "", "message": lib_tasks.STOPPED_REASON}]
     assert checked.status == ImportStatus.PREVIEW and not checked.errors
 
 

@@ -237,7 +237,7 @@ def upload_statement(actor, bank_account, *, preview_first: bool, **fields):
 
 
 def _import_task_args(actor, statement) -> tuple:
-    """tasks.import_statement's arguments for a pending statement."""
+    """tasks.import_statement's arguments for a statement."""
     options = statement.mapping or {}
     return (
         statement.pk,

@@ -42,8 +42,9 @@ def import_task(mark_failed):
       other exception with SYSTEM_ERROR_REASON, an interruption (Ctrl-C, a worker told twice
       to stop) with STOPPED_REASON; the error is then raised again so that the task row
       records it as failed;
-    - by lib.workers.sweep(), when the process running the task died (kill -9, an abort):
-      then nothing in this process could run, so the sweep finds the task by its row.
+    - by lib.workers.sweep(), with STOPPED_REASON, when the process running the task died
+      (kill -9, an abort): nothing in that process could run, so the sweep finds the task
+      by its row.
     """
 
     def decorate(func):

@@ -17,9 +17,9 @@ machine when it starts and every SWEEP_EVERY seconds); a row claimed under a wor
 another form (`db_worker --worker-id NAME`) cannot be judged and is never touched.
 
 A dead row is marked FAILED as the worker would have marked it, and the task's own
-`mark_failed` (lib.tasks.import_task) marks its import failed with DIED_REASON, unless the
-import had already finished. Nothing was written by the dead import: its transaction died
-with its database connection.
+`mark_failed` (lib.tasks.import_task) marks its import failed with STOPPED_REASON ("Tiến
+trình nhập bị dừng đột ngột; chưa ghi gì. Hãy thử lại."), unless the import had finished.
+Nothing was written by the dead import: its transaction died with its database connection.
 """
 
 import logging
@@ -33,10 +33,11 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from nhandao.lib.tasks import STOPPED_REASON
+
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = 60  # seconds between two sweeps of a running worker
-DIED_REASON = "Tiến trình nhập bị dừng đột ngột; chưa ghi gì. Hãy thử lại."
 
 
 class WorkerDied(Exception):
@@ -129,4 +130,4 @@ def _mark_import_failed(row: DBTaskResult) -> None:
         return
     mark_failed = getattr(task.func, "mark_failed", None)
     if mark_failed is not None:
-        mark_failed(row.args_kwargs["args"][0], DIED_REASON)
+        mark_failed(row.args_kwargs["args"][0], STOPPED_REASON)
