@@ -23,7 +23,6 @@ from bench.bench_statement_import import DEFAULT_FILE, run_child  # noqa: E402
 
 def child(path: Path) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
-    os.environ["TASKS_IMMEDIATE"] = "1"
     import django
 
     django.setup()

@@ -76,7 +76,6 @@ def main():
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.measure_only or fresh_database(args.backend)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
-    os.environ["TASKS_IMMEDIATE"] = "1"
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -53,7 +53,6 @@ def generate(source: Path, lines: int, target: Path) -> Path:
 def child(path: Path) -> dict:
     """Runs inside a process whose DATABASE_URL points at an empty database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
-    os.environ["TASKS_IMMEDIATE"] = "1"
     sys.path.insert(0, str(ROOT))
     import django
 

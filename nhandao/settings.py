@@ -39,9 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    # before django_tasks_db: its `db_worker` command is nhandao.lib's (the first app wins)
+    "nhandao.lib",
     "django_tasks",
     "django_tasks_db",
-    "nhandao.lib",
     "nhandao.accounts",
     "nhandao.orgs",
     "nhandao.audit",
@@ -213,15 +214,7 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Background work (django-tasks): a database queue worked by `nhandao db_worker`; tests run
-# tasks immediately, in the caller's process.
-TESTING = "pytest" in sys.modules
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if TESTING or env_bool("TASKS_IMMEDIATE", False)
-            else "django_tasks_db.DatabaseBackend"
-        )
-    }
-}
+# Background work (django-tasks): a database queue worked by `nhandao db_worker`, in tests too
+# (tests/conftest.py's `tasks` fixture runs that command): tests and production run the same
+# code path. See docs/decisions/0003-tasks-after-commit.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

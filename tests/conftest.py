@@ -15,10 +15,14 @@ The cast, on a small tree that mirrors the real reform:
     outsider: no role anywhere; anon: not logged in; root: superuser
 """
 
+import signal
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase
+from django_tasks_db.models import DBTaskResult
 
 from nhandao.orgs import actions
 from nhandao.orgs.mapdata import load_admin_units
@@ -160,3 +164,74 @@ def login(client):
         return client
 
     return _login
+
+
+class TaskQueue:
+    """The background queue of a test, worked the way production works it: `run()` does
+    what COMMIT and `nhandao db_worker` do in production.
+
+    Actions queue their tasks when their transaction commits (lib.tasks.enqueue_on_commit),
+    and a test's transaction never commits: `run()` first runs the on-commit callbacks the
+    test's actions registered (Django's captureOnCommitCallbacks), then works the database
+    queue with the worker command itself (`db_worker --batch`: claim, run, record the result,
+    until no task is ready), and again while the tasks it ran queued more (an import queues
+    its receipts)."""
+
+    def __init__(self):
+        self._open()
+
+    def _open(self):
+        self._capture = TestCase.captureOnCommitCallbacks(execute=False)
+        self._callbacks = self._capture.__enter__()
+
+    def _close(self) -> list:
+        self._capture.__exit__(None, None, None)
+        return self._callbacks
+
+    def _run_on_commit(self) -> None:
+        callbacks = self._close()
+        self._open()  # callbacks registered by these callbacks are caught by the next round
+        for callback in callbacks:
+            callback()
+
+    def ready(self):
+        """The task rows waiting for a worker."""
+        return DBTaskResult.objects.ready()
+
+    def results(self, task=None) -> list:
+        """The TaskResults of the tasks queued so far (of one task), oldest first."""
+        rows = DBTaskResult.objects.order_by("enqueued_at")
+        if task is not None:
+            rows = rows.filter(task_path=task.module_path)
+        return [row.task_result for row in rows]
+
+    def run(self) -> None:
+        self._run_on_commit()
+        while self.ready().exists():
+            self.work()
+            self._run_on_commit()
+
+    def work(self) -> None:
+        """`nhandao db_worker --batch` once: a worker starting (it sweeps the tasks of dead
+        processes first), working every ready task, then stopping."""
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        finally:
+            for number, handler in handlers.items():  # the worker installs its own
+                signal.signal(number, handler)
+
+
+@pytest.fixture
+def tasks(db, monkeypatch):
+    """The background queue: `tasks.run()` runs what the test's actions queued (TaskQueue)."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker checks its connection between tasks and drops it when autocommit is off, as
+    # it is inside a test's transaction: that would end the test's transaction. Django's test
+    # client keeps requests from doing the same (it disconnects close_old_connections from
+    # request_started/finished); here the worker's call is made a no-op.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    queue = TaskQueue()
+    yield queue
+    queue._close()

@@ -148,7 +148,7 @@ def test_an_import_adding_too_many_likely_duplicates_stops_for_review(cast, monk
     assert Person.objects.count() == 4
 
 
-def test_an_excel_file_is_uploaded_previewed_and_imported_through_the_pages(cast, login):
+def test_an_excel_file_is_uploaded_previewed_and_imported_through_the_pages(cast, login, tasks):
     book = Workbook()
     sheet = book.active
     sheet.append(["Họ và tên", "Giới tính", "Ngày sinh", "Mã xã/phường", "Diện khó khăn"])
@@ -161,6 +161,8 @@ def test_an_excel_file_is_uploaded_previewed_and_imported_through_the_pages(cast
     response = client.post("/doi-tuong/nhap/", {"organisation": "CTD-X4", "file": upload})
     batch = ImportBatch.objects.get()
     assert response.url == f"/doi-tuong/nhap/{batch.pk}/"
+    assert 'id="import-checking"' in client.get(response.url).content.decode()  # queued
+    tasks.run()
     page = client.get(response.url).content.decode()
     assert "Nhập 2 người mới" in page
     client.post(response.url)
@@ -169,7 +171,7 @@ def test_an_excel_file_is_uploaded_previewed_and_imported_through_the_pages(cast
     assert Person.objects.get(name_key="vu thi chin").vulnerabilities == ["disability", "other"]
 
 
-def test_the_command_accepts_english_columns_and_keeps_the_external_id(cast, tmp_path):
+def test_the_command_accepts_english_columns_and_keeps_the_external_id(cast, tmp_path, capsys):
     path = tmp_path / "export.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -189,8 +191,14 @@ def test_the_command_accepts_english_columns_and_keeps_the_external_id(cast, tmp
         writer.writerow(["SYS-2", "Ngô Văn Long", "male", "1981", "", "", "", "4"])
     call_command("import_beneficiaries", str(path), org="CTD-1")
     assert Person.objects.get(external_id="SYS-1").organisation == cast.hanoi
+    assert capsys.readouterr().out == (
+        "Đã nhập 2 người mới; 0 dòng đã có, bỏ qua; "
+        "0 người có thể trùng đã đưa vào danh sách xem xét.\n"
+    )
     call_command("import_beneficiaries", str(path), org="CTD-1")  # idempotent
     assert Person.objects.count() == 2
+    assert capsys.readouterr().out.startswith("Đã nhập 0 người mới; 2 dòng đã có, bỏ qua; ")
+    assert ImportBatch.objects.filter(status=ImportStatus.DONE).count() == 2
     export = tmp_path / "clusters.csv"
     call_command("dedup", export=str(export))
     rows = list(csv.DictReader(export.open(encoding="utf-8")))
@@ -213,10 +221,13 @@ def test_the_command_refuses_a_bad_file_and_writes_nothing(cast, tmp_path):
     assert Person.objects.count() == 0
 
 
-def test_a_big_file_is_committed_by_a_background_task(cast, monkeypatch, login):
+def test_a_big_file_is_committed_by_a_background_task(cast, monkeypatch, login, tasks):
     monkeypatch.setattr(importers, "BACKGROUND_FROM", 2)
     batch = csv_batch(cast, GOOD)
     login(cast.ba_dinh_officer).post(f"/doi-tuong/nhap/{batch.pk}/")
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.RUNNING and not Person.objects.exists()
+    tasks.run()
     batch.refresh_from_db()
     assert batch.status == ImportStatus.DONE and batch.created == 3 == Person.objects.count()
     assert batch.progress == batch.rows == 3
@@ -236,6 +247,18 @@ def test_a_support_history_is_imported_once(cast, login):
     support = SupportRecord.objects.get()
     assert support.person.external_id == "A1" and support.value == 500_000
     assert support.organisation == cast.ba_dinh and support.kind == "gift"
+
+
+def test_the_support_command_says_how_many_it_added_and_how_many_it_knew(cast, tmp_path, capsys):
+    importers.commit(cast.ba_dinh_officer, csv_batch(cast, GOOD))
+    path = tmp_path / "ho-tro.csv"
+    path.write_text(SUPPORTS, encoding="utf-8")
+    call_command("import_supports", str(path), org="CTD-X4")
+    call_command("import_supports", str(path), org="CTD-X4")
+    assert capsys.readouterr().out.splitlines() == [
+        "Đã nhập 1 lần hỗ trợ; 0 đã có.",
+        "Đã nhập 0 lần hỗ trợ; 1 đã có.",
+    ]
 
 
 def test_a_bad_support_history_is_refused_row_by_row_and_nothing_is_written(cast, tmp_path):

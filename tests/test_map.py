@@ -1,6 +1,7 @@
 """The administrative map: both maps, the official conversion, search."""
 
-from nhandao.orgs.mapdata import load_admin_units
+from django.core.management import call_command
+
 from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit, UnitConversion
 
 
@@ -20,10 +21,14 @@ def test_the_january_2025_map_has_63_provinces_696_districts_10051_communes(db):
     assert count(AdminMap.OLD, AdminLevel.COMMUNE) == 10051
 
 
-def test_loading_again_changes_nothing(db):
+def test_loading_again_changes_nothing(db, capsys):
     units, links = AdminUnit.objects.count(), UnitConversion.objects.count()
     first_id = AdminUnit.objects.order_by("pk").values_list("pk", flat=True).first()
-    load_admin_units()
+    call_command("load_admin_units")  # README: "chạy lại không sao"
+    printed = dict(line.split(": ") for line in capsys.readouterr().out.splitlines())
+    assert printed["new_provinces"] == "34" and printed["new_communes"] == "3321"
+    assert printed["old_provinces"] == "63" and printed["old_districts"] == "696"
+    assert printed["old_communes"] == "10051"
     assert AdminUnit.objects.count() == units
     assert UnitConversion.objects.count() == links
     assert AdminUnit.objects.order_by("pk").values_list("pk", flat=True).first() == first_id

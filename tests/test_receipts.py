@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from nhandao.campaigns import actions as campaign_actions
-from nhandao.donations import actions, receipts, tasks
+from nhandao.donations import actions, receipts
+from nhandao.donations import tasks as donation_tasks
 from nhandao.donations.models import Donation, Receipt, ReceiptCounter
 from nhandao.donations.receipts import numbering
 from tests.saoke import FIXTURES, VCB, create_vcb, create_yagi
@@ -269,7 +270,8 @@ def vcb(cast, yagi):
 
 def imported(cast, vcb, *, with_receipts=False):
     """The VCB slice imported; unless `with_receipts`, with the campaign's switch off during
-    the import (the import then issues none), so that the tests below drive issue_missing."""
+    the import (the import then issues none), so that the tests below drive issue_missing.
+    With `with_receipts` the import queues its receipts task; the `tasks` fixture runs it."""
     from nhandao.campaigns.models import Campaign
 
     campaign = Campaign.objects.filter(pk=vcb.campaign_id)
@@ -284,9 +286,11 @@ def imported(cast, vcb, *, with_receipts=False):
     return statement
 
 
-def test_the_import_itself_issues_the_receipts_when_the_campaign_asks(cast, vcb, yagi):
+def test_the_import_itself_issues_the_receipts_when_the_campaign_asks(cast, vcb, yagi, tasks):
     assert yagi.auto_receipts
     statement = imported(cast, vcb, with_receipts=True)
+    assert Receipt.objects.count() == 0  # queued for the worker, after the import's commit
+    tasks.run()
     named = in_statement_order(statement).exclude(donor_name="")
     assert named.count() > 20
     assert [d.receipt.number for d in named] == list(range(1, named.count() + 1))
@@ -313,11 +317,13 @@ def test_an_imported_statement_gets_receipts_for_its_named_lines_in_order(cast, 
     assert receipts.verify(some.code, receipts.b64(some.payload.encode()), some.signature).genuine
 
 
-def test_running_it_again_issues_nothing_new(cast, vcb, yagi):
+def test_running_it_again_issues_nothing_new(cast, vcb, yagi, tasks):
     statement = imported(cast, vcb)
-    first = tasks.issue_automatic_receipts.enqueue(statement.pk, cast.root.pk).return_value
+    tasks.run()  # the receipts task the import queued: it runs with the switch on again
     codes = set(Receipt.objects.values_list("code", flat=True))
-    again = tasks.issue_automatic_receipts.enqueue(statement.pk, cast.root.pk).return_value
+    donation_tasks.issue_automatic_receipts.enqueue(statement.pk, cast.root.pk)
+    tasks.run()
+    first, again = [r.return_value for r in tasks.results(donation_tasks.issue_automatic_receipts)]
     assert first["issued"] == len(codes) > 0 and again["issued"] == 0
     assert set(Receipt.objects.values_list("code", flat=True)) == codes
     assert ReceiptCounter.objects.get(organisation=cast.front, year=2024).last == len(codes)

@@ -21,6 +21,7 @@ from nhandao.beneficiaries.models import (
     SupportRecord,
 )
 from nhandao.lib.errors import Refused
+from nhandao.lib.tasks import enqueue_on_commit
 from nhandao.orgs import access
 
 PERSON_FIELDS = [
@@ -483,3 +484,25 @@ def log_household_read(user, household, channel: str) -> None:
     """Poverty status is a household's sensitive data: its reads go to the audit log."""
     record(user, "beneficiaries.sensitive_read", household,
            after={"fields": ["poverty"], "channel": channel})  # fmt: skip
+
+
+# ---- background work: uploaded lists and full duplicate runs ----
+
+
+@transaction.atomic
+def upload_list(actor, organisation, file_name: str, content: bytes):
+    """Record an uploaded list and have the worker check it (the import page shows the
+    progress, then the preview)."""
+    from nhandao.beneficiaries import importers, tasks
+
+    batch = importers.start(actor, organisation, file_name, content)
+    enqueue_on_commit(tasks.preview_import_task, batch.pk)
+    return batch
+
+
+def start_dedup_run(actor) -> None:
+    """Have the worker run the full duplicate detection (its pairs appear in the review
+    queue)."""
+    from nhandao.beneficiaries import tasks
+
+    enqueue_on_commit(tasks.run_dedup_task, actor.pk)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -31,6 +32,7 @@ from nhandao.beneficiaries.models import (
     Vulnerability,
 )
 from nhandao.lib.errors import Refused
+from nhandao.lib.tasks import enqueue_on_commit, run_here
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
 from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit, Organisation, OrgKind, OrgStatus
@@ -394,11 +396,63 @@ def start_commit(actor, batch: ImportBatch) -> bool:
 
     _require_committable(batch, ImportStatus.PREVIEW, ImportStatus.REVIEW)
     if batch.rows >= BACKGROUND_FROM:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
-        tasks.commit_import_task.enqueue(batch.pk, actor.pk)
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+            enqueue_on_commit(tasks.commit_import_task, batch.pk, actor.pk)
         return True
     commit(actor, batch)
     return False
+
+
+def check_here(batch: ImportBatch) -> ImportBatch:
+    """Check a list in this process (the command line): the worker's task, run here
+    (lib.tasks.run_here), so that a process that dies leaves it failed, not "checking"."""
+    from nhandao.beneficiaries import tasks
+
+    run_here(tasks.preview_import_task, batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def commit_here(actor, batch: ImportBatch) -> ImportBatch:
+    """Commit a checked list in this process (the command line), as a background commit
+    does: running, then the worker's task run here, so that a process that dies leaves it
+    failed, not running."""
+    from nhandao.beneficiaries import tasks
+
+    _require_committable(batch, ImportStatus.PREVIEW, ImportStatus.REVIEW)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    run_here(tasks.commit_import_task, batch.pk, actor.pk if actor else None)
+    batch.refresh_from_db()
+    return batch
+
+
+def preview_stored(batch_id: int) -> ImportBatch:
+    """Check an uploaded list (what tasks.preview_import_task runs), counting its progress."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+
+    def progress(done):
+        ImportBatch.objects.filter(pk=batch_id).update(progress=done)
+
+    return preview(batch, progress=progress)
+
+
+def commit_stored(batch_id: int, actor=None) -> ImportBatch:
+    """Commit a checked list (what tasks.commit_import_task runs)."""
+    return commit(actor, ImportBatch.objects.get(pk=batch_id))
+
+
+def mark_failed(batch_id: int, reason: str) -> None:
+    """A list whose checking or committing could not finish (its task raised, or its process
+    died): failed, with the reason, unless it had got further. Still being checked is the
+    state the import page shows as such (preview, no rows counted yet); being committed is
+    running. Nothing of it was written: the rows go in one transaction (commit)."""
+    still_checking = Q(status=ImportStatus.PREVIEW, rows=0)
+    ImportBatch.objects.filter(still_checking | Q(status=ImportStatus.RUNNING), pk=batch_id).update(
+        status=ImportStatus.FAILED,
+        finished_at=timezone.now(),
+        errors=[{"row": 0, "column": "", "message": reason}],
+    )
 
 
 def commit(actor, batch: ImportBatch) -> ImportBatch:
@@ -551,13 +605,16 @@ def rejected_workbook(batch: ImportBatch) -> bytes:
     return out.getvalue()
 
 
-def start(actor, organisation, file_name: str, content: bytes) -> ImportBatch:
+def start(
+    actor, organisation, file_name: str, content: bytes, *, duplicates_confirmed=False
+) -> ImportBatch:
     return ImportBatch.objects.create(
         organisation=organisation,
         uploaded_by=actor,
         file_name=file_name[:255],
         content=content,
         checksum=hashlib.sha256(content).hexdigest(),
+        duplicates_confirmed=duplicates_confirmed,
     )
 
 

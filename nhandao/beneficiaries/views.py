@@ -22,7 +22,6 @@ from nhandao.beneficiaries import (
     importers,
     lookups,
     review,
-    tasks,
 )
 from nhandao.beneficiaries.models import (
     HumanitarianAddress,
@@ -331,9 +330,7 @@ def merge_undo(request, pk):
 def dedup_run(request):
     if not access.can_anywhere(request.user, "approve"):
         raise PermissionDenied("Chỉ lãnh đạo mới chạy được việc dò trùng toàn bộ.")
-    from nhandao.beneficiaries.tasks import run_dedup_task
-
-    run_dedup_task.enqueue(request.user.pk)
+    actions.start_dedup_run(request.user)
     messages.success(request, "Đã bắt đầu dò trùng toàn bộ danh sách; kết quả sẽ hiện ở đây.")
     return redirect("review_queue")
 
@@ -347,10 +344,9 @@ def import_upload(request):
     form = forms.UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = importers.start(
+        batch = actions.upload_list(
             request.user, form.cleaned_data["organisation"], upload.name, upload.read()
         )
-        tasks.preview_import_task.enqueue(batch.pk)
         return redirect("import_detail", pk=batch.pk)
     batches = ImportBatch.objects.for_user(request.user).defer("content")[:20]
     return render(request, "beneficiaries/import_upload.html", {"form": form, "batches": batches})

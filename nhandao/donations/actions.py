@@ -15,8 +15,11 @@ from nhandao.donations.models import (
     DonationRefused,
     Donor,
     DonorKind,
+    Statement,
+    StatementStatus,
     identity_key,
 )
+from nhandao.lib.tasks import enqueue_on_commit, run_here
 from nhandao.lib.text import nfc, search_key
 
 DONATION_FIELDS = [
@@ -194,7 +197,6 @@ def create_statement(
     from django.core.files.base import ContentFile
 
     from nhandao.donations.importers import checksum
-    from nhandao.donations.models import Statement
 
     options = {k: v for k, v in (options or {}).items() if v}
     statement = Statement(
@@ -221,8 +223,9 @@ def create_statement(
 def upload_statement(actor, bank_account, *, preview_first: bool, **fields):
     """Record an uploaded statement (create_statement's `fields`). With `preview_first` it
     stays pending until the officer has looked at the preview and confirmed — unless the file
-    cannot be imported as it is: then the import runs at once and refuses it (writing nothing,
-    keeping every reason and the rejected rows) instead of leaving it pending forever."""
+    cannot be imported as it is: then its import is queued at once and refuses it (writing
+    nothing, keeping every reason and the rejected rows) instead of leaving it pending
+    forever. Without `preview_first` the import is queued at once."""
     from nhandao.donations import importers
 
     statement = create_statement(actor, bank_account, **fields)
@@ -233,12 +236,10 @@ def upload_statement(actor, bank_account, *, preview_first: bool, **fields):
     return run_statement(actor, statement)
 
 
-def run_statement(actor, statement):
-    """Queue the import of a pending statement (runs at once under the immediate backend)."""
-    from nhandao.donations import tasks
-
+def _import_task_args(actor, statement) -> tuple:
+    """tasks.import_statement's arguments for a statement."""
     options = statement.mapping or {}
-    tasks.import_statement.enqueue(
+    return (
         statement.pk,
         actor.pk if getattr(actor, "is_authenticated", False) else None,
         options.get("layout") or "auto",
@@ -246,6 +247,25 @@ def run_statement(actor, statement):
         options.get("header_row"),
         options.get("number_format") or "auto",
     )
+
+
+def _queue(statement) -> bool:
+    """pending → queued, once (a filtered update): False when it was no longer pending."""
+    queued = Statement.objects.filter(pk=statement.pk, status=StatementStatus.PENDING).update(
+        status=StatementStatus.QUEUED, progress=0, progress_note="Đang chờ đến lượt nhập"
+    )
+    return bool(queued)
+
+
+@transaction.atomic
+def run_statement(actor, statement):
+    """Queue the import of a pending statement for the worker, once the caller's transaction
+    has committed; the statement page shows that it waits, then its progress. A statement
+    queued already (a second click) is not queued again."""
+    from nhandao.donations import tasks
+
+    if _queue(statement):
+        enqueue_on_commit(tasks.import_statement, *_import_task_args(actor, statement))
     statement.refresh_from_db()
     return statement
 
@@ -262,8 +282,11 @@ def import_statement(
     header_row: int | None = None,
     number_format: str = "auto",
 ):
-    """Record the upload and queue its import; returns the Statement (re-read, so complete
-    when the task ran immediately)."""
+    """Record a statement and import it now, in this process (the command line): the same
+    task the worker runs, run here and claimed so that a worker running meanwhile cannot run
+    it too (lib.tasks.run_here). Returns the Statement, re-read once the import is over."""
+    from nhandao.donations import tasks
+
     options = {
         "layout": layout if layout != "auto" else "",
         "columns": mapping,
@@ -273,7 +296,10 @@ def import_statement(
     statement = create_statement(
         actor, bank_account, filename=filename, data=data, campaign=campaign, options=options
     )
-    return run_statement(actor, statement)
+    _queue(statement)
+    run_here(tasks.import_statement, *_import_task_args(actor, statement))
+    statement.refresh_from_db()
+    return statement
 
 
 @transaction.atomic

@@ -264,7 +264,12 @@ class Donation(models.Model):
 
 
 class StatementStatus(models.TextChoices):
+    """pending (uploaded; waiting for the officer's confirmation of the preview) → queued
+    (waiting for the worker) → running → done, rejected (the file's fault) or failed (the
+    system's: the import raised, or its process died)."""
+
     PENDING = "pending", "Chờ xử lý"
+    QUEUED = "queued", "Chờ đến lượt nhập"
     RUNNING = "running", "Đang nhập"
     DONE = "done", "Đã nhập"
     REJECTED = "rejected", "Bị từ chối"

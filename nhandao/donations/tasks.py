@@ -1,18 +1,15 @@
-"""Background work: statement imports (large files run in the worker, progress on the page)
-and the automatic receipts of an imported statement."""
-
-import logging
+"""Background work: statement imports (queued by the page and the API; the command line runs
+the same task in its own process, lib.tasks.run_here) and the automatic receipts of an
+imported statement. Each task is a thin wrapper around one function."""
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django_tasks import task
 
-from nhandao.donations.models import Statement, StatementStatus
+from nhandao.donations import importers
+from nhandao.lib.tasks import import_task
 
-log = logging.getLogger(__name__)
 
-
-@task()
+@import_task(mark_failed=importers.mark_failed)
 def import_statement(
     statement_id: int,
     actor_id: int | None = None,
@@ -21,40 +18,14 @@ def import_statement(
     header_row: int | None = None,
     number_format: str = "auto",
 ) -> dict:
-    from nhandao.donations.importers import run_import
-
-    statement = Statement.objects.select_related("bank_account__organisation", "campaign").get(
-        pk=statement_id
+    return importers.run_stored(
+        statement_id,
+        actor_id,
+        layout=layout,
+        mapping=mapping,
+        header_row=header_row,
+        number_format=number_format,
     )
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    try:
-        with statement.file.open("rb") as handle:
-            data = handle.read()
-        return run_import(
-            statement,
-            data,
-            actor=actor,
-            layout=layout,
-            mapping=mapping,
-            header_row=header_row,
-            number_format=number_format,
-        )
-    except Exception:
-        log.exception("statement import %s failed", statement_id)
-        Statement.objects.filter(pk=statement_id).update(
-            status=StatementStatus.FAILED,
-            progress=100,
-            finished_at=timezone.now(),
-            errors=[
-                {
-                    "row": 0,
-                    "column": "",
-                    "reason": "Lỗi hệ thống khi nhập; chưa ghi gì. Hãy báo quản trị.",
-                    "values": {},
-                }
-            ],
-        )
-        raise
 
 
 @task()

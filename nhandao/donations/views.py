@@ -317,7 +317,7 @@ def statement_detail(request, pk):
         {
             "statement": statement,
             "preview": preview,
-            "running": statement.status == StatementStatus.RUNNING,
+            "running": statement.status in (StatementStatus.QUEUED, StatementStatus.RUNNING),
             "errors": statement.errors[:200],
         },
     )

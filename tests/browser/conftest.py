@@ -1,7 +1,8 @@
 """A real browser against a real server: the demo database is built by `nhandao demo
 --no-serve` into its own database (a temporary SQLite file, or a fresh PostgreSQL database
-when the suite runs on PostgreSQL), served by `nhandao runserver` in another process, and
-driven by Playwright with Debian's chromium.
+when the suite runs on PostgreSQL), served by `nhandao runserver` in another process with a
+`nhandao db_worker` process working its queue (as `make run` does), and driven by Playwright
+with Debian's chromium.
 
 Under CI a missing chromium fails the run; elsewhere the browser tests are skipped.
 """
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -56,11 +58,9 @@ def _browser_database(tmp_dir: Path):
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing: CI must install it (see .ci/run)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+def demo_site(tmp_path_factory):
+    """The demo database, served by `nhandao runserver`, its queue worked by a `nhandao
+    db_worker` process: (url, env of its processes, database_url, the worker's Popen)."""
     tmp_dir = tmp_path_factory.mktemp("site")
     database_url, cleanup = _browser_database(tmp_dir)
     env = {
@@ -68,7 +68,6 @@ def live_site(tmp_path_factory):
         "DATABASE_URL": database_url,
         "NHANDAO_VAR_DIR": str(tmp_dir),
         "DJANGO_SETTINGS_MODULE": "nhandao.settings",
-        "TASKS_IMMEDIATE": "1",
     }
     subprocess.run([NHANDAO, "demo", "--no-serve"], env=env, check=True, stdout=subprocess.DEVNULL)
     port = _free_port()
@@ -78,6 +77,11 @@ def live_site(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    worker = subprocess.Popen(
+        [NHANDAO, "db_worker", "--no-startup-delay", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     base_url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -85,14 +89,24 @@ def live_site(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.2)
-    yield base_url
-    server.terminate()
-    server.wait(timeout=10)
+    yield SimpleNamespace(url=base_url, env=env, database_url=database_url, worker=worker)
+    for process in (worker, server):
+        process.terminate()
+        process.wait(timeout=30)
     cleanup()
 
 
 @pytest.fixture(scope="session")
+def live_site(demo_site):
+    return demo_site.url
+
+
+@pytest.fixture(scope="session")
 def chromium():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: CI must install it (see .ci/run)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

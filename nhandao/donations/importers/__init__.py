@@ -5,7 +5,9 @@ running balance, then write all or nothing with set-based inserts.
     parsed = read_statement(data, filename, layout="auto", mapping=None)   # reading.py
     checked = validate(parsed, bank_account, campaigns)                    # checking.py
     result = commit(statement, checked, actor)                             # writing.py
-    run_import(statement, data) does the three, after the checks on the file as a whole.
+    run_import(statement, data) does the three, after the checks on the file as a whole;
+    run_stored(statement_id) claims a queued statement and imports its stored file: the
+    body of tasks.import_statement, which the worker and the command line both run.
 
 Natural key of a line: (account, date, reference, direction, amount, n) where n counts the
 same tuple earlier in the file (banks reuse a reference for several lines of a day); when a
@@ -18,6 +20,7 @@ import logging
 import re
 import time
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
@@ -34,6 +37,7 @@ from nhandao.donations.importers.names import fold_expr
 from nhandao.donations.importers.reading import checksum, read_statement
 from nhandao.donations.importers.writing import commit
 from nhandao.donations.models import Statement, StatementStatus
+from nhandao.lib.tasks import enqueue_on_commit
 
 __all__ = [
     "FIELDS",
@@ -49,8 +53,10 @@ __all__ = [
     "commit",
     "fold_expr",
     "preview",
+    "mark_failed",
     "read_statement",
     "run_import",
+    "run_stored",
     "validate",
 ]
 
@@ -143,6 +149,56 @@ def preview(statement) -> dict:
     }
 
 
+def run_stored(
+    statement_id: int,
+    actor_id: int | None = None,
+    *,
+    layout="auto",
+    mapping=None,
+    header_row=None,
+    number_format="auto",
+) -> dict:
+    """Import a queued statement from its stored file (what tasks.import_statement runs).
+    The statement is claimed first, queued → running with a filtered update, so that it is
+    imported once however often its task runs (run again from the admin, two workers): a
+    statement that is no longer queued is left as it is and its figures are returned."""
+    claimed = Statement.objects.filter(pk=statement_id, status=StatementStatus.QUEUED).update(
+        status=StatementStatus.RUNNING, progress=5, progress_note="Đang đọc tệp"
+    )
+    statement = Statement.objects.select_related("bank_account__organisation", "campaign").get(
+        pk=statement_id
+    )
+    if not claimed:
+        log.warning("statement %s is %s: not imported again", statement_id, statement.status)
+        return statement.summary()
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    with statement.file.open("rb") as handle:
+        data = handle.read()
+    return run_import(
+        statement,
+        data,
+        actor=actor,
+        layout=layout,
+        mapping=mapping,
+        header_row=header_row,
+        number_format=number_format,
+    )
+
+
+def mark_failed(statement_id: int, reason: str) -> None:
+    """A statement whose import could not finish (its task raised, or its process died):
+    failed, with the reason, unless it had finished. Nothing of it was written: the lines,
+    entries and donations go in one transaction (writing.commit)."""
+    Statement.objects.filter(
+        pk=statement_id, status__in=[StatementStatus.QUEUED, StatementStatus.RUNNING]
+    ).update(
+        status=StatementStatus.FAILED,
+        progress=100,
+        finished_at=timezone.now(),
+        errors=[error(0, "", reason)],
+    )
+
+
 def run_import(
     statement,
     data: bytes,
@@ -192,7 +248,7 @@ def run_import(
         from nhandao.donations.tasks import issue_automatic_receipts
 
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-        issue_automatic_receipts.enqueue(statement.pk, actor_id)
+        enqueue_on_commit(issue_automatic_receipts, statement.pk, actor_id)
     return summary
 
 

@@ -3,6 +3,9 @@
 Columns (Vietnamese headers of the template, or): external_id, full_name, sex, birth_date,
 cccd, phone, address, commune_code (and optionally village, vulnerabilities). Without --org
 each row goes to the Red Cross chapter of its commune. All or nothing; re-running adds nothing.
+The list is checked and committed in this process (the worker's own tasks, run here), whether
+a worker runs or not. Prints the warnings, then one line: "Đã nhập N người mới; K dòng đã có,
+bỏ qua; D người có thể trùng đã đưa vào danh sách xem xét."
 """
 
 from pathlib import Path
@@ -35,9 +38,14 @@ class Command(BaseCommand):
             organisation = Organisation.objects.filter(code=org).first()
             if organisation is None:
                 raise CommandError(f"Không có tổ chức mã “{org}”.")
-        batch = importers.start(None, organisation, file.name, file.read_bytes())
-        batch.duplicates_confirmed = confirm_duplicates
-        importers.preview(batch)
+        batch = importers.start(
+            None,
+            organisation,
+            file.name,
+            file.read_bytes(),
+            duplicates_confirmed=confirm_duplicates,
+        )
+        batch = importers.check_here(batch)
         for w in batch.warnings[:20]:
             self.stdout.write(f"Cảnh báo dòng {w['row']}, cột “{w['column']}”: {w['message']}")
         if batch.status == ImportStatus.INVALID:
@@ -50,7 +58,10 @@ class Command(BaseCommand):
                 f"Dừng lại: {batch.likely_duplicates} người có thể trùng. Kiểm tra rồi chạy lại "
                 "với --confirm-duplicates."
             )
-        importers.commit(None, batch)
+        if batch.status == ImportStatus.PREVIEW:
+            batch = importers.commit_here(None, batch)
+        if batch.status != ImportStatus.DONE:  # failed: the reason is its one error
+            raise CommandError(batch.errors[0]["message"])
         self.stdout.write(
             f"Đã nhập {batch.created} người mới; {batch.known_rows} dòng đã có, bỏ qua; "
             f"{batch.likely_duplicates} người có thể trùng đã đưa vào danh sách xem xét."

@@ -1,13 +1,12 @@
 import os
-import subprocess
 import sys
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from nhandao.demo import build as demo
 from nhandao.demo.orgs import DEMO_PASSWORD
+from nhandao.lib.supervise import Supervisor
 
 
 class Command(BaseCommand):
@@ -36,17 +35,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {role:<28} {org}")
         if options["no_serve"]:
             return
-        # Statement imports and automatic receipts run as background tasks: with the
-        # database queue, the demo starts its worker too (else uploads would wait forever).
-        worker = None
-        if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-            self.stdout.write("Tác vụ nền: đã chạy kèm `nhandao db_worker`.")
-            worker = subprocess.Popen(  # noqa: S603 (our own command)
-                [sys.executable, "-m", "django", "db_worker"],
-                env={**os.environ, "DJANGO_SETTINGS_MODULE": "nhandao.settings"},
-            )
-        try:
+        # Imports and automatic receipts run as background tasks: the demo keeps a worker
+        # running next to the site, started again if it dies (lib/supervise.py).
+        self.stdout.write("Tác vụ nền: đã chạy kèm `nhandao db_worker` (tự khởi động lại).")
+        with Supervisor(
+            [sys.executable, "-m", "django", "db_worker"],
+            name="db_worker",
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "nhandao.settings"},
+        ):
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
-        finally:
-            if worker is not None:
-                worker.terminate()

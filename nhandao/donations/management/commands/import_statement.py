@@ -1,8 +1,10 @@
 """`nhandao import_statement PATH [--account NUMBER] [--campaign CODE] [--layout NAME]`
 
-Imports a bank statement (CSV or XLSX) as the system user and prints ONE JSON object:
-lines, credit_lines, credits_total, debits_total, added, already_present, rejected.
-Exit status 1 when the file was rejected (the reasons go to standard error).
+Imports a bank statement (CSV or XLSX) as the system user, in this process (whether a
+worker runs or not; a worker running meanwhile does not import it too: actions.import_statement),
+and prints ONE JSON object: lines, credit_lines, credits_total, debits_total, added,
+already_present, rejected. Exit status 1 when the file was rejected or the import failed (the
+reasons go to standard error).
 """
 
 import json
