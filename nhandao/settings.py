@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "nhandao.donations",
     "nhandao.beneficiaries",
     "nhandao.relief",
+    "nhandao.people",
     "nhandao.portal",
     "nhandao.demo",
 ]

@@ -6,56 +6,18 @@ is what search and duplicate detection compare.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from nhandao.lib.text import nfc, search_key
-
-# The commonest family names (≈ 95 % of people). Used only to recognise a name typed in
-# Western order ("Hoa Nguyen" → family "nguyen", given "hoa").
-COMMON_FAMILY_NAMES = frozenset(
-    {
-        "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui",
-        "do", "ho", "ngo", "duong", "ly", "dinh", "dao", "trinh", "mai", "truong", "lam",
-        "luong", "ha", "quach", "cao", "doan", "la", "kieu", "chu", "tang", "ton", "thai",
-    }
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class NameParts:
-    family: str
-    middle: str
-    given: str
-
-    @property
-    def key(self) -> str:
-        return " ".join(p for p in (self.family, self.middle, self.given) if p)
-
-
-def split_name(full_name: str | None) -> NameParts:
-    """Folded family, middle and given names of a name as typed.
-
-    "NGUYỄN  thị hoa" → (nguyen, thi, hoa); "Hoa Nguyen" (Western order) → (nguyen, "", hoa).
-    """
-    words = search_key(full_name).split()
-    if not words:
-        return NameParts("", "", "")
-    if len(words) == 1:
-        return NameParts("", "", words[0])
-    if words[0] not in COMMON_FAMILY_NAMES and words[-1] in COMMON_FAMILY_NAMES:
-        words = [words[-1], *words[:-1]]
-    return NameParts(words[0], " ".join(words[1:-1]), words[-1])
-
-
-def clean_full_name(full_name: str | None) -> str:
-    """The name as typed, NFC with spaces collapsed; capitals typed in full become Title Case."""
-    text = nfc(full_name)
-    if text and text == text.upper():
-        text = " ".join(w[:1] + w[1:].lower() for w in text.split())
-    return text
-
+from nhandao.lib.names import (  # noqa: F401 — re-exported: the registry's callers use them
+    COMMON_FAMILY_NAMES,
+    PHONE_RE,
+    NameParts,
+    clean_full_name,
+    clean_phone,
+    digits_only,
+    split_name,
+)
 
 # ---- CCCD (citizen identity card, 12 digits) and CMND (old identity card, 9 digits) ----
 
@@ -70,10 +32,6 @@ def province_codes() -> frozenset[str]:
 
     codes = AdminUnit.objects.filter(level=AdminLevel.PROVINCE).values_list("code", flat=True)
     return frozenset(c.zfill(3) for c in codes)
-
-
-def digits_only(value: str | None) -> str:
-    return re.sub(r"[\s.\-]", "", str(value or "")).strip()
 
 
 def century_digit(sex: str, year: int) -> int:
@@ -118,23 +76,6 @@ def check_id_number(value: str | None, sex: str = "", birth_year: int | None = N
 
 
 # ---- phones ----
-
-PHONE_RE = re.compile(r"^0\d{9,10}$")
-
-
-def clean_phone(value: str | None) -> str:
-    """A Vietnamese phone in national form (0xxxxxxxxx), or ValueError."""
-    number = re.sub(r"[\s.\-()]", "", str(value or ""))
-    if not number:
-        return ""
-    if number.startswith("+84"):
-        number = "0" + number[3:]
-    elif number.startswith("84") and len(number) == 11:
-        number = "0" + number[2:]
-    if not PHONE_RE.match(number):
-        raise ValueError(f"Số điện thoại “{value}” không hợp lệ (10 chữ số, bắt đầu bằng 0).")
-    return number
-
 
 # ---- birth dates: a full date or only a year ----
 

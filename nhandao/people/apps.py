@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "nhandao.people"
+    verbose_name = "Hội viên, tình nguyện viên, người hiến máu"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from nhandao.audit.models import register_sensitive
+        from nhandao.people.models import Individual
+
+        # the audit log hides these values from users without the "sensitive" permission
+        register_sensitive("people.individual", Individual.SENSITIVE)
