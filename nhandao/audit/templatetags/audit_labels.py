@@ -5,6 +5,8 @@ from django import template
 register = template.Library()
 
 ACTION_LABELS = {
+    "people.individual_create": "Tạo hồ sơ cá nhân",
+    "people.individual_update": "Sửa hồ sơ cá nhân",
     "org.create": "Thành lập",
     "org.rename": "Đổi tên",
     "org.move": "Chuyển cấp trên",
