@@ -99,3 +99,10 @@ def _serial(number: float) -> date:
     if not 1 <= number < 2958466:  # 31/12/9999
         raise DateError(f"Số {number} không phải một ngày của Excel.")
     return EXCEL_EPOCH + timedelta(days=int(number))
+
+
+def parse_date_column(texts, **bounds):
+    """parse_date over a polars Series of texts: (dates, reasons), as money.parse_vnd_column."""
+    from nhandao.lib.money import _parse_column
+
+    return _parse_column(texts, parse_date, DateError, "Date", bounds)

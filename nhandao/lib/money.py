@@ -122,3 +122,26 @@ def _bounded(amount: int, negative: bool, maximum: int) -> int:
 
 def _too_big(maximum: int) -> str:
     return f"Số tiền quá lớn (tối đa {format_vnd(maximum)})."
+
+
+def parse_vnd_column(texts, **options):
+    """parse_vnd over a polars Series of texts: (amounts Int64, reasons Utf8), null where
+    the text is empty, or where it is read (reason null). Each distinct text is parsed once
+    (a statement's 200,000 amounts have a few thousand distinct values)."""
+    return _parse_column(texts, parse_vnd, AmountError, "Int64", options)
+
+
+def _parse_column(texts, parse, error, dtype: str, options: dict):
+    import polars as pl
+
+    values, reasons = {}, {}
+    for text in texts.unique().to_list():
+        if text is None or not text.strip():
+            continue
+        try:
+            values[text] = parse(text, **options)
+        except error as exc:
+            reasons[text] = str(exc)
+    value = texts.replace_strict(values, default=None, return_dtype=getattr(pl, dtype))
+    reason = texts.replace_strict(reasons, default=None, return_dtype=pl.Utf8)
+    return value, reason

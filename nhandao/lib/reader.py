@@ -32,7 +32,7 @@ import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from nhandao.lib.errors import Refused
@@ -147,29 +147,39 @@ def checksum(data: bytes) -> str:
 
 
 def read_table(
-    data: bytes, filename: str = "", *, is_header: HeaderTest | None = None, limits=LIMITS
+    data: bytes,
+    filename: str = "",
+    *,
+    is_header: HeaderTest | None = None,
+    header_at: int | None = None,
+    limits=LIMITS,
 ) -> Table:
     """Read a CSV or XLSX file into rows of cells (FileRefused when it cannot be taken).
-    The header is the first of the first 30 rows that `is_header` accepts (the first
-    non-blank row when none or no test)."""
+    The header is the row `header_at` (0-based) when given, else the first of the first 30
+    rows that `is_header` accepts (the first non-blank row when none or no test)."""
     kind = _kind(data, filename, limits)
     if kind == "xlsx":
         rows = _workbook_rows(data, limits)
-        table = _table(rows, is_header, "xlsx", limits)
+        table = _table(rows, is_header, "xlsx", limits, header_at)
     else:
         body, encoding = _utf8(data)
         text = body.decode("utf-8")
-        delimiter, header_index = _layout(text, is_header)
+        delimiter, header_index = _layout(text, is_header, header_at)
         _check_csv_bytes(body, delimiter, limits, text)
         rows = _csv_rows(text, delimiter, limits)
-        table = _table(rows, is_header, "csv", limits, header_index=header_index)
+        table = _table(rows, is_header, "csv", limits, header_at, header_index)
         table.encoding, table.delimiter = encoding, delimiter
     table.checksum = checksum(data)
     return table
 
 
 def read_frame(
-    data: bytes, filename: str = "", *, is_header: HeaderTest | None = None, limits=LIMITS
+    data: bytes,
+    filename: str = "",
+    *,
+    is_header: HeaderTest | None = None,
+    header_at: int | None = None,
+    limits=LIMITS,
 ) -> Frame:
     """Read a CSV or XLSX file for polars: a CSV is scanned lazily (large statements), after
     the same checks as read_table; an XLSX is read by read_table and framed."""
@@ -177,7 +187,7 @@ def read_frame(
 
     kind = _kind(data, filename, limits)
     if kind == "xlsx":
-        table = read_table(data, filename, is_header=is_header, limits=limits)
+        table = read_table(data, filename, is_header=is_header, header_at=header_at, limits=limits)
         width = len(table.header)
         names = [f"c{i}" for i in range(width)]
         body = [[_text(v) for v in (cells + [""] * width)[:width]] for _, cells in table.rows]
@@ -186,7 +196,7 @@ def read_frame(
         return Frame(table.header, frame.lazy(), table.header_row, "xlsx", checksum=table.checksum)
     body, encoding = _utf8(data)
     head = _head_text(body)
-    delimiter, header_index = _layout(head, is_header)
+    delimiter, header_index = _layout(head, is_header, header_at)
     _check_csv_bytes(body, delimiter, limits, None)
     head_rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))
     header = [c.strip() for c in head_rows[header_index]] if head_rows else []
@@ -445,10 +455,12 @@ def _head_text(body: bytes) -> str:
 # ---- CSV: delimiter and header -------------------------------------------------------------
 
 
-def _layout(text: str, is_header: HeaderTest | None) -> tuple[str, int]:
+def _layout(
+    text: str, is_header: HeaderTest | None, header_at: int | None = None
+) -> tuple[str, int]:
     """(delimiter, index of the header row) from the first lines: the delimiter with which
-    `is_header` finds a header; else the one that splits the most lines into the same
-    number (> 1) of cells."""
+    `is_header` finds a header (at `header_at` when given); else the one that splits the
+    most lines into the same number (> 1) of cells."""
     head = text[: 1 << 16] if len(text) > 1 << 16 else text
     lines = head.splitlines(keepends=True)[: HEAD_ROWS + 1]
     sample = "".join(lines)
@@ -456,16 +468,19 @@ def _layout(text: str, is_header: HeaderTest | None) -> tuple[str, int]:
     for delimiter in (",", ";", "\t"):
         rows = _safe_rows(sample, delimiter)
         if is_header is not None:
-            index = find_header([r for r in rows], is_header)
-            if index is not None:
+            if header_at is not None:
+                if header_at < len(rows) and is_header([c.strip() for c in rows[header_at]]):
+                    return delimiter, header_at
+            elif (index := find_header(rows, is_header)) is not None:
                 return delimiter, index
         widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
         width, count = widths.most_common(1)[0] if widths else (0, 0)
         scored.append((width > 1, count, width, delimiter))
     best = max(scored, key=lambda s: s[:3])
     delimiter = best[3] if best[0] else ","
-    rows = _safe_rows(sample, delimiter)
-    return delimiter, _first_filled(rows)
+    if header_at is not None:
+        return delimiter, header_at
+    return delimiter, _first_filled(_safe_rows(sample, delimiter))
 
 
 def _safe_rows(sample: str, delimiter: str) -> list[list[str]]:
@@ -625,7 +640,7 @@ def _cell_reason(value: str, limits: Limits) -> str:
     )
 
 
-def _table(rows, is_header, kind, limits, header_index=None) -> Table:
+def _table(rows, is_header, kind, limits, header_at=None, header_index=None) -> Table:
     filled = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
     if kind == "xlsx":
         if len(filled) > limits.max_rows + HEAD_ROWS:
@@ -639,11 +654,13 @@ def _table(rows, is_header, kind, limits, header_index=None) -> Table:
         if errors:
             raise FileRefused(_CELLS_REFUSED, errors)
     # The header: the row `is_header` accepts among the first rows, else the first filled.
-    at = find_header([cells for _, cells in rows], is_header) if is_header else None
+    at = header_at
+    if at is None and is_header is not None:
+        at = find_header([cells for _, cells in rows], is_header)
     if at is None:
         at = header_index if header_index is not None else _first_filled([c for _, c in rows])
-    if not rows:
-        return Table([], [], 1, kind)
+    if not rows or at >= len(rows):
+        return Table([], [], (at or 0) + 1, kind)
     header_number, header_cells = rows[at]
     data = [(n, cells) for n, cells in filled if n > header_number]
     return Table([_text(c) for c in header_cells], data, header_number, kind)
