@@ -507,7 +507,6 @@ def _first_filled(rows: list[list]) -> int:
 
 # ---- CSV: checks on the bytes --------------------------------------------------------------
 
-CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CELLS_REFUSED = "Tệp có ô không nhận được; không nhập dòng nào:"
 
@@ -522,7 +521,7 @@ def _check_csv_bytes(body: bytes, delimiter: str, limits: Limits, text: str | No
             f"Tệp có {_n(lines)} dòng, quá giới hạn {_n(limits.max_rows)} dòng: hãy chia "
             "thành nhiều tệp."
         )
-    suspicious = CONTROL_BYTES.search(body) is not None
+    suspicious = _has_control(body)
     suspicious = suspicious or _longest_line(body) > limits.max_cell_chars
     if body.count(b'"') % 2:
         _refuse_open_quote(body, delimiter)
@@ -533,20 +532,25 @@ def _check_csv_bytes(body: bytes, delimiter: str, limits: Limits, text: str | No
 
 
 def _longest_line(body: bytes) -> int:
-    """Bytes of the longest line, a piece of the file at a time (numpy)."""
-    import numpy as np
-
-    longest, start = 0, 0  # start: offset of the current line's first byte
-    step = 16 * MiB
+    """Bytes of the longest line, 16 MB of the file at a time (bounded memory)."""
+    longest, carry, step = 0, 0, 16 * MiB  # carry: bytes of the line cut by the last piece
     for offset in range(0, len(body), step):
-        piece = np.frombuffer(body, np.uint8, count=min(step, len(body) - offset), offset=offset)
-        ends = np.flatnonzero(piece == 10) + offset
-        if ends.size:
-            longest = max(longest, int(ends[0] - start))
-            if ends.size > 1:
-                longest = max(longest, int(np.diff(ends).max()) - 1)
-            start = int(ends[-1]) + 1
-    return max(longest, len(body) - start)
+        lines = body[offset : offset + step].split(b"\n")
+        if len(lines) == 1:
+            carry += len(lines[0])
+            continue
+        longest = max(longest, carry + len(lines[0]), max(map(len, lines[1:-1]), default=0))
+        carry = len(lines[-1])
+    return max(longest, carry)
+
+
+def _has_control(body: bytes) -> bool:
+    """A control character anywhere (C0 but tab, CR, LF; DEL; C1 as UTF-8)."""
+    return bool(body.translate(None, _NOT_CONTROL)) or _C1_UTF8.search(body) is not None
+
+
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 13) or b == 127))
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
 def _refuse_open_quote(body: bytes, delimiter: str) -> None:
