@@ -61,6 +61,8 @@ def parse_vnd(value, *, negative: bool = False, style: str = AUTO, maximum: int 
     # Spaces group thousands ("1 500 000") only between groups of three digits.
     if _SPACES.search(text):
         parts = _SPACES.split(text)
+        if not all(_SHAPE.match(p) for p in parts):
+            raise AmountError("Không phải số tiền (chỉ gồm chữ số, dấu chấm, dấu phẩy).")
         if not all(p.isdigit() for p in parts) or any(len(p) != 3 for p in parts[1:]):
             raise AmountError("Khoảng trắng trong số tiền không đúng chỗ.")
         text = "".join(parts)
