@@ -340,9 +340,9 @@ class _SheetScan:
             or self.columns > limits.max_columns
             or self.rows * self.columns > limits.max_cells
         ):
-            where = "khai báo vùng" if declared else "có ô"
+            where = "khai báo vùng đến ô" if declared else "có ô"
             raise FileRefused(
-                f"Trang tính “{self.name}” {where} đến ô {_column_letters(column)}{row} "
+                f"Trang tính “{self.name}” {where} {_column_letters(column)}{row} "
                 f"({_n(row)} dòng × {_n(column)} cột), quá giới hạn {_n(limits.max_rows)} dòng, "
                 f"{limits.max_columns} cột: hãy xóa các dòng, cột thừa (hoặc chép phần có dữ "
                 "liệu sang một tệp mới) rồi tải lên lại."
