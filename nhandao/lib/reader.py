@@ -165,8 +165,8 @@ def read_table(
         body, encoding = _utf8(data)
         text = body.decode("utf-8")
         delimiter, header_index = _layout(text, is_header, header_at)
-        _check_csv_bytes(body, delimiter, limits, text)
-        rows = _csv_rows(text, delimiter, limits)
+        suspicious = _check_csv_bytes(body, delimiter, limits)
+        rows = _csv_rows(text, delimiter, limits, check=suspicious)
         table = _table(rows, is_header, "csv", limits, header_at, header_index)
         table.encoding, table.delimiter = encoding, delimiter
     table.checksum = checksum(data)
@@ -197,7 +197,8 @@ def read_frame(
     body, encoding = _utf8(data)
     head = _head_text(body)
     delimiter, header_index = _layout(head, is_header, header_at)
-    _check_csv_bytes(body, delimiter, limits, None)
+    if _check_csv_bytes(body, delimiter, limits):  # parse it to name the bad cells
+        _csv_rows(body.decode("utf-8"), delimiter, limits, check=True)
     head_rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))
     header = [c.strip() for c in head_rows[header_index]] if head_rows else []
     lines = pl.scan_csv(
@@ -500,7 +501,7 @@ def find_header(rows: list[list], is_header: HeaderTest) -> int | None:
 
 def _first_filled(rows: list[list]) -> int:
     for index, row in enumerate(rows[:HEAD_ROWS]):
-        if any(_text(c) for c in row):
+        if _filled(row):
             return index
     return 0
 
@@ -511,10 +512,10 @@ CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CELLS_REFUSED = "Tệp có ô không nhận được; không nhập dòng nào:"
 
 
-def _check_csv_bytes(body: bytes, delimiter: str, limits: Limits, text: str | None) -> None:
-    """Lines, line length, control characters and a truncated end, on the bytes (fast, in C
-    or numpy); the cells behind a long line or a control character are then found exactly,
-    with their rows and columns."""
+def _check_csv_bytes(body: bytes, delimiter: str, limits: Limits) -> bool:
+    """Lines and a truncated end refused, on the bytes (fast, in C); True when a line is
+    longer than a cell may be or a control character is there: the caller then checks
+    every cell, to name the bad ones with their rows and columns."""
     lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
     if lines > limits.max_rows + HEAD_ROWS:
         raise FileRefused(
@@ -527,8 +528,7 @@ def _check_csv_bytes(body: bytes, delimiter: str, limits: Limits, text: str | No
         _refuse_open_quote(body, delimiter)
     if not body.endswith((b"\n", b"\r")):
         _refuse_cut_last_line(body, delimiter)
-    if suspicious:  # parse the file to name the cells (refuses when one is bad)
-        _csv_rows(text if text is not None else body.decode("utf-8"), delimiter, limits)
+    return suspicious
 
 
 def _longest_line(body: bytes) -> int:
@@ -595,12 +595,13 @@ def _refuse_cut_last_line(body: bytes, delimiter: str) -> None:
 # ---- rows and cells ------------------------------------------------------------------------
 
 
-def _csv_rows(text: str, delimiter: str, limits: Limits) -> list[tuple[int, list]]:
-    """Every record of a CSV text, numbered from 1, with its cells checked."""
+def _csv_rows(
+    text: str, delimiter: str, limits: Limits, *, check: bool = True
+) -> list[tuple[int, list]]:
+    """Every record of a CSV text, numbered from 1, with its cells checked (`check`)."""
     # A cell as long as the file is read whole, then refused by its length with its row and
     # column (the file's size is already bounded); the csv module's own limit says neither.
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_bytes))
-    errors: list[RowError] = []
     rows = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
@@ -611,14 +612,27 @@ def _csv_rows(text: str, delimiter: str, limits: Limits) -> list[tuple[int, list
             rows.append((number, cells))
     except csv.Error as exc:
         raise FileRefused(f"Tệp CSV sai định dạng ở dòng {len(rows) + 1}: {exc}.") from None
+    if check:
+        _check_rows(rows, limits)
+    return rows
+
+
+def _check_rows(rows: list[tuple[int, list]], limits: Limits) -> None:
+    """FileRefused naming the cells too long or with a control character (the first 20)."""
     header = rows[_first_filled([c for _, c in rows])][1] if rows else []
+    header = [_text(c) for c in header]
+    errors: list[RowError] = []
     for number, cells in rows:
-        _check_cells(number, cells, header, limits, errors)
-        if len(errors) >= MAX_ROW_ERRORS:
-            break
+        texts = [c for c in cells if c.__class__ is str and c]
+        if not texts:
+            continue
+        # One search per row; the cells of a row that fails are then looked at one by one.
+        if max(map(len, texts)) > limits.max_cell_chars or CONTROL_TEXT.search("\n".join(texts)):
+            _check_cells(number, cells, header, limits, errors)
+            if len(errors) >= MAX_ROW_ERRORS:
+                break
     if errors:
         raise FileRefused(_CELLS_REFUSED, errors)
-    return rows
 
 
 def _check_cells(number, cells, header, limits, errors) -> None:
@@ -644,19 +658,19 @@ def _cell_reason(value: str, limits: Limits) -> str:
     )
 
 
+def _filled(cells: list) -> bool:
+    for cell in cells:
+        if cell is not None and (cell.__class__ is not str or (cell and not cell.isspace())):
+            return True
+    return False
+
+
 def _table(rows, is_header, kind, limits, header_at=None, header_index=None) -> Table:
-    filled = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
+    filled = [(n, cells) for n, cells in rows if _filled(cells)]
     if kind == "xlsx":
         if len(filled) > limits.max_rows + HEAD_ROWS:
             raise FileRefused(f"Tệp có quá {_n(limits.max_rows)} dòng: hãy chia thành nhiều tệp.")
-        errors: list[RowError] = []
-        header_cells = next((cells for _, cells in filled), [])
-        for number, cells in filled:
-            _check_cells(number, cells, [_text(c) for c in header_cells], limits, errors)
-            if len(errors) >= MAX_ROW_ERRORS:
-                break
-        if errors:
-            raise FileRefused(_CELLS_REFUSED, errors)
+        _check_rows(filled, limits)
     # The header: the row `is_header` accepts among the first rows, else the first filled.
     at = header_at
     if at is None and is_header is not None:
