@@ -144,11 +144,17 @@ def cp1258(text: str) -> bytes:
     â ă ê ô ơ ư đ but whose tones are separate combining marks ("Nguyê" + U+0303 + "n")."""
     tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
     out: list[str] = []
-    for ch in unicodedata.normalize("NFD", text):
-        if out and ch not in tones and unicodedata.combining(ch):
-            out[-1] = unicodedata.normalize("NFC", out[-1] + ch)
-        else:
-            out.append(ch)
+    base, marks = "", ""  # the letter with its other marks composed, then its tone
+    for ch in unicodedata.normalize("NFD", text) + "\0":
+        if unicodedata.combining(ch):
+            if ch in tones:
+                marks += ch
+            else:
+                base = unicodedata.normalize("NFC", base + ch)
+            continue
+        out.append(base + marks)
+        base, marks = ch, ""
+    out.append(base[:-1] if base.endswith("\0") else base)
     return "".join(out).encode("cp1258")
 
 
