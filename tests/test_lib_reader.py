@@ -12,6 +12,7 @@ from nhandao.audit.models import LedgerEntry
 from nhandao.beneficiaries import importers as registry
 from nhandao.beneficiaries.models import ImportStatus, Person
 from nhandao.donations import actions
+from nhandao.donations.importers import read_statement
 from nhandao.donations.models import Donation, StatementLine
 from nhandao.lib import reader
 from nhandao.lib.dates import DateError, parse_date
@@ -360,7 +361,9 @@ def test_a_statement_with_a_one_mebibyte_message_is_refused_the_same_on_every_da
 def test_a_semicolon_statement_in_windows_1258_is_imported(cast, vcb):
     text = (FIXTURES / VCB).read_text(encoding="utf-8").replace(",", ";")
     text = text.replace("xin cam on", "xin cảm ơn Nguyễn Thị Hoa")
-    statement = actions.import_statement(cast.root, vcb, filename="sk.csv", data=cp1258(text))
+    data = cp1258(text)
+    assert read_statement(data, "sk.csv").encoding == "Windows-1258"  # shown in the preview
+    statement = actions.import_statement(cast.root, vcb, filename="sk.csv", data=data)
     assert statement.status == "done", statement.errors[:3]
     assert statement.lines == 360 and statement.credits_total == 87_663_313
     assert StatementLine.objects.filter(description__contains="cảm ơn Nguyễn Thị Hoa").exists()
