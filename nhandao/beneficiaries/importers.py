@@ -104,7 +104,7 @@ def read_table(
             content, file_name, is_header=lambda h: _accepts(h, columns, required)
         )
     except reader.FileRefused as exc:
-        raise ImportFileError(str(exc).splitlines()[0], exc.errors) from None
+        raise ImportFileError(exc.message, exc.errors) from None
     rows = [(number, [reader.cell_text(v) for v in cells]) for number, cells in table.rows]
     return table.header, rows
 
