@@ -367,3 +367,10 @@ def test_a_semicolon_statement_in_windows_1258_is_imported(cast, vcb):
     assert statement.status == "done", statement.errors[:3]
     assert statement.lines == 360 and statement.credits_total == 87_663_313
     assert StatementLine.objects.filter(description__contains="cảm ơn Nguyễn Thị Hoa").exists()
+
+
+def test_too_many_columns_are_refused_by_both_readers():
+    data = ",".join(f"c{i}" for i in range(300)).encode() + b"\n" + b"1," * 299 + b"1\n"
+    assert "300 cột, quá giới hạn 256 cột" in refused(data).message
+    with pytest.raises(FileRefused, match="300 cột"):
+        read_frame(data, "x.csv")

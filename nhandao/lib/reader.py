@@ -201,6 +201,10 @@ def read_frame(
         _csv_rows(body.decode("utf-8"), delimiter, limits, check=True)
     head_rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))
     header = [c.strip() for c in head_rows[header_index]] if head_rows else []
+    if len(header) > limits.max_columns:
+        raise FileRefused(
+            f"Dòng tiêu đề có {len(header)} cột, quá giới hạn {limits.max_columns} cột."
+        )
     lines = pl.scan_csv(
         body,
         separator=delimiter,
