@@ -374,3 +374,21 @@ def test_too_many_columns_are_refused_by_both_readers():
     assert "300 cột, quá giới hạn 256 cột" in refused(data).message
     with pytest.raises(FileRefused, match="300 cột"):
         read_frame(data, "x.csv")
+
+
+def test_a_shared_string_table_declaring_billions_of_strings_is_refused():
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_far_cell("B3")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        target.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'count="4000000000" uniqueCount="4000000000"><si><t>x</t></si></sst>',
+        )
+    assert "hỏng" in refused(out.getvalue(), "x.xlsx").message
+    assert read_table(xlsx_far_cell("B3"), "x.xlsx").rows[0][1][0] == "Nguyễn Thị Hoa"

@@ -307,15 +307,30 @@ def check_workbook(data: bytes, limits: Limits = LIMITS) -> None:
             sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
             scan = _SheetScan(info.filename, limits) if sheet else None
             with archive.open(info) as member:
+                first = True
                 while chunk := member.read(_CHUNK):
                     inflated += len(chunk)
                     if inflated > limits.max_uncompressed:
                         raise FileRefused(_bomb(inflated, limits))
                     if scan is not None:
                         scan.feed(chunk)
+                    if first and info.filename == "xl/sharedStrings.xml":
+                        _check_string_count(chunk, info.file_size)
+                    first = False
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         # zipfile stops an entry at its declared size and then fails its CRC: a lying bomb
         raise FileRefused(_BROKEN_XLSX) from exc
+
+
+_STRING_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d{1,20})\"")
+
+
+def _check_string_count(head: bytes, size: int) -> None:
+    """A shared-string table cannot hold more strings than its bytes allow (each `<si>` is
+    a dozen bytes at least): a parser may reserve room for the count it declares."""
+    match = _STRING_COUNT.search(head)
+    if match and int(match.group(1)) > size // 4 + 16:
+        raise FileRefused(_BROKEN_XLSX)
 
 
 class _SheetScan:
