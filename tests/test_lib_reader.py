@@ -53,6 +53,7 @@ def peak_while_refusing(data, filename="x.xlsx") -> tuple[FileRefused, int]:
         ("1500000", 1_500_000),
         ("1,500,000.00", 1_500_000),
         ("50000.0", 50_000),
+        ("50000.000", 50_000),
         ("1 500 000 đ", 1_500_000),
         ("500.000 VND", 500_000),
         (1_500_000, 1_500_000),
@@ -70,6 +71,7 @@ def test_amounts_in_every_usual_form_are_read(text, amount):
         (9e18, "quá lớn"),
         ("1.500.000,50", "phần lẻ"),  # đồng has no cents
         ("12.34", "phần lẻ"),
+        ("50000.500", "phần lẻ"),
         (1500.5, "phần lẻ"),
         ("1.500,000", "lẫn lộn"),  # dots and commas mixed: which is which cannot be told
         ("1,500.000", "lẫn lộn"),

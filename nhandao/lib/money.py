@@ -83,6 +83,12 @@ def _digits(text: str, style: str) -> int:
     # One or two digits after the last separator are decimals (zeros only: "50000.0" as
     # written by programs that store amounts as floats, "400.000,00"); three digits are a
     # thousands group; more is refused.
+    if len(tail) == 3 and len(seps) == 1 and last > 3:
+        # "50000.000": more than three digits before the one separator cannot be a group;
+        # three decimals, zeros only, as some exports write them
+        if tail.strip("0"):
+            raise AmountError("Số tiền có phần lẻ (" + mark + tail + "): đồng không có xu.")
+        return int(text[:last])
     if len(tail) != 3:
         if len(tail) > 3:
             raise AmountError("Nhóm chữ số sau dấu phân cách phải đủ 3 chữ số.")
