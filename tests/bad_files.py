@@ -4,7 +4,6 @@ Vietnamese text as Excel saves it in Windows-1258."""
 
 import io
 import struct
-import time
 import unicodedata
 import zipfile
 import zlib
@@ -156,13 +155,3 @@ def cp1258(text: str) -> bytes:
         base, marks = ch, ""
     out.append(base[:-1] if base.endswith("\0") else base)
     return "".join(out).encode("cp1258")
-
-
-def timed(function, *args):
-    """(seconds, result or exception) of a call, for the bench."""
-    started = time.perf_counter()
-    try:
-        result = function(*args)
-    except Exception as exc:  # noqa: BLE001 — the bench reports what a refusal raised
-        result = exc
-    return time.perf_counter() - started, result
