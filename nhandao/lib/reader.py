@@ -4,7 +4,7 @@ each row with its number in the file, or a refusal that says why (in Vietnamese)
     table = read_table(data, filename, is_header=lambda cells: ...)   # rows as Python lists
     frame = read_frame(data, filename, is_header=...)                  # a polars LazyFrame
 
-What it does before anything is parsed (docs/decisions/XXXX-one-reader.md):
+What it does before anything is parsed (docs/decisions/0006-one-reader.md):
 - the kind by content: a zip (XLSX) or text (CSV); .xls (Excel 97) and .ods are refused
   with what to do;
 - XLSX: the archive is read with zipfile first: entries, declared and real uncompressed
