@@ -1,0 +1,162 @@
+# ruff: noqa: F811  (fixtures are imported from tests/test_relief_fixtures.py by name)
+"""Reports: periods, indicators computed from the records, entered and formula indicators,
+the approval workflow level by level, roll-up of approved children, snapshots on submission,
+the validation rules, and the merger case (a commune merged mid-way still reports)."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from nhandao.lib.errors import Refused
+from nhandao.reports import actions, building
+from nhandao.reports.models import ReportStatus, ReportStatusChange
+from nhandao.reports.periods import MID_DECEMBER, parse
+from tests.test_relief_fixtures import DAY, allocate, donate, make_campaign  # noqa: F401
+
+PERIOD = "2024-H2"  # DAY (15/09/2024) falls in it
+
+
+def values(report):
+    return {line.indicator.code: line.value for line in building.lines(report)}
+
+
+def test_periods_have_explicit_dates_and_the_mid_december_cutoff():
+    assert (parse("2026-H1").start, parse("2026-H1").end) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert parse("2026").label == "năm 2026"
+    shifted = parse("2026-H1", MID_DECEMBER)
+    assert (shifted.start, shifted.end) == (date(2025, 12, 15), date(2026, 6, 14))
+    assert parse("2026-q3").end == date(2026, 9, 30)
+    assert parse("2026-H2").previous_year().code == "2025-H2"
+    for bad in ("2026-H3", "26", "2026-13", "1999", "hôm qua"):
+        with pytest.raises(Refused, match="Kỳ báo cáo"):
+            parse(bad)
+
+
+def test_computed_indicators_read_the_organisations_own_records(cast):
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.ba_dinh, campaign, 5_000_000)
+    donate(cast.ba_dinh, campaign, 7_000_000)
+    donate(cast.ba_dinh, campaign, 1_000_000, day=date(2024, 5, 1))  # another period
+    donate(cast.ngoc_ha, campaign, 9_000_000)  # another organisation
+    report = actions.open_report(cast.ba_dinh_officer, cast.ba_dinh, PERIOD)
+    figures = values(report)
+    assert figures["received_money"] == 12_000_000
+    assert figures["total_value"] == 12_000_000  # + goods 0 + other value 0
+    assert figures["ratio_to_budget"] is None  # no budget: "—", never a division error
+    line = next(x for x in building.lines(report) if x.indicator.code == "received_money")
+    assert line.breakdowns == {"transfer": 12_000_000}
+
+
+def test_entered_values_feed_the_formulas_and_bad_values_are_refused(cast):
+    report = actions.open_report(cast.ba_dinh_officer, cast.ba_dinh, PERIOD)
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.ba_dinh, campaign, 30_000_000)
+    actions.save_entries(cast.ba_dinh_officer, report, {"state_budget": 2_000_000,
+                                                        "other_value": 2_000_000})  # fmt: skip
+    figures = values(report)
+    assert figures["total_value"] == 32_000_000
+    assert figures["ratio_to_budget"] == 16.0
+    for bad, reason in ((-1, "không được âm"), ("1.500.000,5", "số nguyên"), (10**18, "quá lớn")):
+        with pytest.raises(Refused, match=reason):
+            actions.save_entries(cast.ba_dinh_officer, report, {"state_budget": bad})
+    assert values(report)["ratio_to_budget"] == 16.0  # nothing partial
+    with pytest.raises(PermissionDenied):
+        actions.save_entries(cast.ngoc_ha_officer, report, {"state_budget": 1})
+
+
+def test_submission_snapshots_the_computed_values_and_shows_a_later_correction(cast):
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.ba_dinh, campaign, 5_000_000)
+    report = actions.open_report(cast.ba_dinh_officer, cast.ba_dinh, PERIOD)
+    with pytest.raises(Refused, match="Ngân sách"):  # required entry missing
+        actions.submit(cast.ba_dinh_officer, report)
+    actions.save_entries(cast.ba_dinh_officer, report, {"state_budget": 0})
+    report = actions.submit(cast.ba_dinh_officer, report)
+    donate(cast.ba_dinh, campaign, 1_000_000)  # recorded late, dated in the period
+    line = next(x for x in building.lines(report) if x.indicator.code == "received_money")
+    assert (line.value, line.live) == (5_000_000, 6_000_000)
+    with pytest.raises(Refused, match="không sửa được"):
+        actions.save_entries(cast.ba_dinh_officer, report, {"state_budget": 1})
+
+
+def submitted(cast, org, officer, budget=0):
+    report = actions.open_report(officer, org, PERIOD)
+    actions.save_entries(officer, report, {"state_budget": budget})
+    return actions.submit(officer, report)
+
+
+def test_the_level_above_approves_or_returns_and_the_maker_cannot_approve(cast):
+    report = submitted(cast, cast.ba_dinh, cast.ba_dinh_officer)
+    with pytest.raises(PermissionDenied):  # an officer has no approval right
+        actions.approve(cast.ba_dinh_officer, report)
+    with pytest.raises(Refused, match="lý do"):
+        actions.return_report(cast.hn_manager, report, "  ")
+    actions.return_report(cast.hn_manager, report, "Thiếu số liệu học bổng")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    actions.save_entries(cast.ba_dinh_officer, report, {"scholarships": 12})
+    actions.submit(cast.ba_dinh_officer, report)
+    # The commune's report counts Quán Thánh, merged into it on 01/07/2025: still a child
+    # for 2024, so it must be settled first.
+    with pytest.raises(Refused, match="Quán Thánh"):
+        actions.approve(cast.hn_manager, report)
+    actions.mark_not_reporting(cast.hn_manager, cast.quan_thanh, PERIOD, "Số liệu gộp vào Ba Đình")
+    actions.approve(cast.hn_manager, report)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    moves = list(
+        ReportStatusChange.objects.filter(report=report).values_list("to_status", flat=True)
+    )
+    assert moves == ["draft", "submitted", "returned", "submitted", "approved"]
+
+
+def test_a_manager_who_submitted_cannot_approve_his_own_report(cast):
+    report = submitted(cast, cast.hanoi, cast.hn_manager)
+    with pytest.raises(PermissionDenied):  # approval is the centre's, not Hà Nội's
+        actions.approve(cast.hn_manager, report)
+    central = submitted(cast, cast.central, cast.tw_manager)
+    with pytest.raises(Refused, match="không được tự"):
+        actions.approve(cast.tw_manager, central)
+
+
+def test_totals_roll_up_the_approved_children_and_lock_them(cast):
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.ba_dinh, campaign, 5_000_000)
+    donate(cast.ngoc_ha, campaign, 3_000_000)
+    donate(cast.hanoi, campaign, 10_000_000)
+    ba_dinh = submitted(cast, cast.ba_dinh, cast.ba_dinh_officer, budget=1_000_000)
+    ngoc_ha = submitted(cast, cast.ngoc_ha, cast.ngoc_ha_officer, budget=500_000)
+    actions.mark_not_reporting(cast.hn_manager, cast.quan_thanh, PERIOD, "Gộp vào Ba Đình")
+    actions.approve(cast.hn_manager, ba_dinh)
+    hanoi = actions.open_report(cast.hn_officer, cast.hanoi, PERIOD)
+    assert values(hanoi)["received_money"] == 15_000_000  # Ngọc Hà not approved yet
+    actions.approve(cast.hn_manager, ngoc_ha)
+    actions.mark_not_reporting(cast.hn_manager, cast.ba_dinh_district, PERIOD, "Giải thể")
+    actions.save_entries(cast.hn_officer, hanoi, {"state_budget": 2_000_000})
+    figures = values(hanoi)
+    assert figures["received_money"] == 18_000_000
+    assert figures["state_budget"] == 3_500_000
+    assert figures["ratio_to_budget"] == pytest.approx(18_000_000 / 3_500_000)
+    hanoi = actions.submit(cast.hn_officer, hanoi)
+    actions.approve(cast.tw_manager, hanoi)
+    with pytest.raises(Refused, match="cấp trên"):  # the province has counted it
+        actions.reopen(cast.hn_manager, ba_dinh, "Sửa số liệu")
+    hanoi = actions.reopen(cast.tw_manager, hanoi, "Bổ sung số liệu")
+    actions.reopen(cast.hn_manager, ba_dinh, "Sửa số liệu")
+    ba_dinh.refresh_from_db()
+    assert ba_dinh.status == ReportStatus.DRAFT
+    assert values(hanoi)["received_money"] == 13_000_000  # Ba Đình no longer approved
+
+
+def test_the_validation_rule_names_its_values(cast):
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.central, campaign, 100_000_000, day=date(2024, 6, 1))  # the first half
+    allocate(cast, campaign, cast.hanoi, 40_000_000)  # dated DAY, in the second half
+    report = actions.open_report(cast.tw_manager, cast.central, PERIOD)
+    actions.save_entries(cast.tw_manager, report, {"state_budget": 0})
+    with pytest.raises(Refused, match="không được vượt quá") as refused:
+        actions.submit(cast.tw_manager, report)
+    assert "40.000.000" in str(refused.value)
+    actions.save_entries(cast.tw_manager, report, {"opening_balance": 100_000_000})
+    actions.submit(cast.tw_manager, report)
