@@ -77,6 +77,9 @@ class FormIndicator(models.Model):
             models.UniqueConstraint(fields=["form", "indicator"], name="unique_form_indicator")
         ]
 
+    def __str__(self):
+        return f"{self.form_id}/{self.indicator_id}"
+
 
 class Comparison(models.TextChoices):
     LE = "le", "≤"
@@ -212,6 +215,9 @@ class ReportValue(models.Model):
                 fields=["report", "scope", "indicator", "breakdown"], name="unique_report_value"
             )
         ]
+
+    def __str__(self):
+        return f"{self.report_id}/{self.scope}/{self.indicator_id}/{self.breakdown}: {self.value}"
 
 
 class ReportStatusChange(StatusChange):
