@@ -160,3 +160,80 @@ def test_the_validation_rule_names_its_values(cast):
     assert "40.000.000" in str(refused.value)
     actions.save_entries(cast.tw_manager, report, {"opening_balance": 100_000_000})
     actions.submit(cast.tw_manager, report)
+
+
+def test_the_word_file_follows_decree_30_and_the_workbook_has_the_children(cast):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from nhandao.reports import outputs
+
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.ba_dinh, campaign, 1_500_000)
+    ba_dinh = submitted(cast, cast.ba_dinh, cast.ba_dinh_officer, budget=100_000)
+    actions.mark_not_reporting(cast.hn_manager, cast.quan_thanh, PERIOD, "Gộp vào Ba Đình")
+    actions.approve(cast.hn_manager, ba_dinh)
+    hanoi = actions.open_report(cast.hn_officer, cast.hanoi, PERIOD)
+    hanoi = actions.save_entries(
+        cast.hn_officer, hanoi, {}, {"Kết quả đạt được": "Vận động & trao quà"}
+    )
+
+    data, warning = outputs.docx_bytes(hanoi)
+    assert warning == ""
+    document = Document(io.BytesIO(data))
+    section = document.sections[0]
+    mm = {
+        k: round(getattr(section, k).mm)
+        for k in (
+            "page_width",
+            "page_height",
+            "left_margin",
+            "right_margin",
+            "top_margin",
+            "bottom_margin",
+        )
+    }
+    assert (mm["page_width"], mm["page_height"]) == (210, 297)  # A4
+    assert 30 <= mm["left_margin"] <= 35 and 15 <= mm["right_margin"] <= 20
+    assert 20 <= mm["top_margin"] <= 25 and 20 <= mm["bottom_margin"] <= 25
+    assert section.different_first_page_header_footer  # page numbers from page 2
+    assert "PAGE" in section.header._element.xml
+    header = document.tables[0].rows[0].cells
+    assert "HỘI CHỮ THẬP ĐỎ HÀ NỘI" in header[0].text
+    assert "TRUNG ƯƠNG HỘI CHỮ THẬP ĐỎ VIỆT NAM" in header[0].text
+    assert "Số:" in header[0].text and "/BC-HCTĐ" in header[0].text
+    motto = next(p for p in header[1].paragraphs if p.text == "Độc lập - Tự do - Hạnh phúc")
+    assert "w:pBdr" in motto._p.xml  # the rule under the motto
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header[1].text
+    fonts = {run.font.name for p in document.paragraphs for run in p.runs if run.text.strip()}
+    assert fonts == {"Times New Roman"}
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO" in text and "6 tháng cuối năm 2024" in text
+    assert "Vận động & trao quà" in text  # the narrative, escaped once, shown as typed
+    table = document.tables[1]
+    rows = {r.cells[1].text: r.cells[3].text for r in table.rows[1:]}
+    assert rows["Tiền mặt, chuyển khoản tiếp nhận"] == "1.500.000"
+    assert rows["Tỷ suất hoạt động so với ngân sách Nhà nước cấp"] == "15,0 lần"
+    assert "Nơi nhận:" in document.tables[2].rows[0].cells[0].text
+
+    book = load_workbook(io.BytesIO(outputs.xlsx_bytes(hanoi)))
+    annex = list(book["Phụ lục cấp dưới"].values)
+    ba_dinh_row = next(r for r in annex if r[0] == cast.ba_dinh.name)
+    assert ba_dinh_row[1] == "Đã duyệt" and 1_500_000 in ba_dinh_row
+
+
+def test_an_office_template_with_a_missing_field_falls_back_to_the_standard(cast, tmp_path):
+    from docx import Document
+
+    from nhandao.reports import outputs
+
+    own = Document()
+    own.add_paragraph("{{ organisation_name }} — {{ chu_ky_so }}")
+    path = tmp_path / "mau.docx"
+    own.save(path)
+    report = actions.open_report(cast.ba_dinh_officer, cast.ba_dinh, PERIOD)
+    data, warning = outputs.docx_bytes(report, template=path)
+    assert "chu_ky_so" in warning and "mẫu chuẩn" in warning
+    assert data[:2] == b"PK"

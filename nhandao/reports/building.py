@@ -265,3 +265,21 @@ def as_json(report: Report) -> dict:
         ],
         "narrative": report.narrative,
     }
+
+
+def children_table(report: Report, children: list[ChildStatus]) -> dict[int, dict]:
+    """Each approved child's totals by indicator code (formulas included), for the annex,
+    the dashboard's comparison and the drill-down; one query for all children."""
+    approved = {c.report.pk: c.organisation.pk for c in children
+                if c.report and c.status == ReportStatus.APPROVED}  # fmt: skip
+    rows = ReportValue.objects.filter(
+        report__in=approved, scope="total", breakdown="", value__isnull=False
+    ).values_list("report_id", "indicator__code", "value")
+    per_report: dict[int, Values] = defaultdict(dict)
+    for report_id, code, value in rows:
+        per_report[report_id][(code, "")] = value
+    form_indicators = report.form.ordered_indicators()
+    return {
+        approved[report_id]: _with_formulas(form_indicators, values)
+        for report_id, values in per_report.items()
+    }
