@@ -237,3 +237,38 @@ def test_an_office_template_with_a_missing_field_falls_back_to_the_standard(cast
     data, warning = outputs.docx_bytes(report, template=path)
     assert "chu_ky_so" in warning and "mẫu chuẩn" in warning
     assert data[:2] == b"PK"
+
+
+def test_the_report_command_prints_the_documented_json(cast, capsys, tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.ba_dinh, campaign, 2_000_000)
+    ba_dinh = submitted(cast, cast.ba_dinh, cast.ba_dinh_officer, budget=0)
+    actions.mark_not_reporting(cast.hn_manager, cast.quan_thanh, PERIOD, "Gộp vào Ba Đình")
+    actions.approve(cast.hn_manager, ba_dinh)
+    call_command("report", "CTD-1", PERIOD)
+    data = json.loads(capsys.readouterr().out)
+    assert data["organisation"]["code"] == "CTD-1"
+    assert data["period"] == {"code": "2024-H2", "label": "6 tháng cuối năm 2024",
+                              "start": "2024-07-01", "end": "2024-12-31"}  # fmt: skip
+    assert data["status"] == "draft"
+    by_code = {i["code"]: i for i in data["indicators"]}
+    for code in ("received_money", "received_goods_value", "allocated", "distributed",
+                 "people_reached", "households_reached", "state_budget", "total_value",
+                 "ratio_to_budget"):  # fmt: skip
+        assert set(by_code[code]) >= {"code", "name", "value", "unit", "source", "previous"}
+    assert by_code["received_money"]["value"] == 2_000_000  # Ba Đình's approved total
+    assert by_code["ratio_to_budget"]["value"] is None
+    children = {c["organisation"]: c["status"] for c in data["children"]}
+    assert children["CTD-X4"] == "approved" and children["CTD-X8"] == "draft"
+
+    out = tmp_path / "bc.docx"
+    call_command("report", "CTD-1", PERIOD, "--format", "docx", "--out", str(out))
+    assert out.read_bytes()[:2] == b"PK"
+    with pytest.raises(CommandError, match="Kỳ báo cáo"):
+        call_command("report", "CTD-1", "2024-H3")
+    with pytest.raises(CommandError, match="Không có tổ chức"):
+        call_command("report", "KHONG-CO", PERIOD)

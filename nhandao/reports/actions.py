@@ -56,13 +56,15 @@ def form_for(org) -> ReportForm:
 
 @transaction.atomic
 def open_report(actor, org, period_code: str, form: ReportForm | None = None) -> Report:
-    """The organisation's report for the period, created as a draft the first time."""
+    """The organisation's report for the period, created as a draft the first time (by the
+    system when `actor` is None: the `report` command run by the operator)."""
     form = form or form_for(org)
     period = parse(period_code, form.cutoff)
     existing = Report.objects.filter(form=form, organisation=org, period=period.code).first()
     if existing:
         return existing
-    access.require(actor, "edit", org, "Chỉ cán bộ của đơn vị mới lập được báo cáo của đơn vị.")
+    if actor is not None:
+        access.require(actor, "edit", org, "Chỉ cán bộ của đơn vị mới lập được báo cáo của đơn vị.")
     days = int((form.due_days or {}).get(org.level, 15))
     report = Report.objects.create(
         form=form, organisation=org, period=period.code, start=period.start, end=period.end,
