@@ -272,3 +272,36 @@ def test_the_report_command_prints_the_documented_json(cast, capsys, tmp_path):
         call_command("report", "CTD-1", "2024-H3")
     with pytest.raises(CommandError, match="Không có tổ chức"):
         call_command("report", "KHONG-CO", PERIOD)
+
+
+def test_the_pages_walk_a_report_from_draft_to_approval(cast, login, time_machine):
+    time_machine.move_to("2025-01-10 09:00 +07:00")  # the second half of 2024 just ended
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.ba_dinh, campaign, 1_500_000)
+    client = login(cast.ba_dinh_officer)
+    assert client.get("/bao-cao/?ky=2024-H2").status_code == 200
+    response = client.post("/bao-cao/lap/", {"organisation": cast.ba_dinh.pk, "period": PERIOD})
+    assert response.status_code == 302, response.content
+    page = response["Location"]
+    report_pk = int(page.rstrip("/").split("/")[-1])
+    html = client.get(page).content.decode()
+    assert "1.500.000" in html and "Gửi cấp trên" in html and "Duyệt" not in html
+    bad = client.post(f"{page}luu/", {"state_budget": "1.500.000,5"})
+    assert bad.status_code == 422
+    assert "không có phần lẻ" in bad.content.decode()
+    ok = client.post(f"{page}luu/", {"state_budget": "100.000", "section_0": "Đã trao quà"})
+    assert ok.status_code == 302
+    client.post(f"{page}chuyen/submitted/")
+    manager = login(cast.hn_manager)
+    html = manager.get(page).content.decode()
+    assert "Duyệt" in html and "Trả lại để sửa" in html
+    manager.post(f"{page}chuyen/returned/", {"note": "Bổ sung học bổng"})
+    from nhandao.reports.models import Report
+
+    assert Report.objects.get(pk=report_pk).status == "returned"
+    assert "Bổ sung học bổng" in client.get(page).content.decode()
+    docx = manager.get(f"{page}tai/docx/")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    # other organisations: 404, not even a hint that the report exists
+    assert login(cast.tq_officer).get(page).status_code == 404
+    assert login(cast.ngoc_ha_officer).get(page).status_code == 404

@@ -12,12 +12,24 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
 
+from nhandao.lib.money import format_vnd
 from nhandao.orgs.models import Organisation
 from nhandao.reports import indicators
 from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source
 from nhandao.reports.periods import Period, parse
 
 Values = dict[tuple[str, str], int]  # (indicator code, breakdown) → value
+
+
+def shown(value, unit: str) -> str:
+    """A figure as an office writes it: "1.500.000", "14,2 lần", "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".") + (
+            f" {unit}" if unit == "lần" else ""
+        )
+    return format_vnd(value, symbol=False)
 
 
 @dataclass
@@ -29,6 +41,14 @@ class Line:
     previous: int | float | None
     breakdowns: dict[str, int] = field(default_factory=dict)
     live: int | None = None  # the records' value now, when it differs from the snapshot
+
+    @property
+    def shown(self) -> str:
+        return shown(self.value, self.indicator.unit)
+
+    @property
+    def shown_previous(self) -> str:
+        return shown(self.previous, self.indicator.unit)
 
     @property
     def change(self) -> float | None:

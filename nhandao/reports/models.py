@@ -223,3 +223,7 @@ class ReportValue(models.Model):
 class ReportStatusChange(StatusChange):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
     subject_field = "report"
+
+    @property
+    def change_text(self) -> str:
+        return PIPELINE.change_text(self.from_status, self.to_status)

@@ -9,21 +9,10 @@ from jinja2 import StrictUndefined
 from jinja2.exceptions import TemplateError, UndefinedError
 
 from nhandao.lib import exports
-from nhandao.lib.money import format_vnd
 from nhandao.reports import building
 from nhandao.reports.models import Report
+from nhandao.reports.building import shown
 from nhandao.reports.standard_template import TEMPLATE
-
-
-def shown(value, unit: str) -> str:
-    """A figure as an office writes it: "1.500.000", "14,2 lần", "—"."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".") + (
-            f" {unit}" if unit == "lần" else ""
-        )
-    return format_vnd(value, symbol=False)
 
 
 def basename(report: Report) -> str:

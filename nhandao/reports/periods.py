@@ -89,10 +89,10 @@ def _month_end(year: int, month: int) -> date:
 
 
 def reporting_periods(today: date, cutoff: str = CALENDAR) -> list[Period]:
-    """The half-years and years a user may report on now: this year's and last year's,
-    newest first, leaving out those that have not begun."""
+    """The half-years and years a user may report on now: this year's and the two before
+    (reports are sometimes late, or reopened), newest first, leaving out those not begun."""
     periods = []
-    for year in (today.year, today.year - 1):
+    for year in (today.year, today.year - 1, today.year - 2):
         for code in (f"{year}", f"{year}-H2", f"{year}-H1"):
             period = parse(code, cutoff)
             if period.start <= today:
