@@ -10,8 +10,8 @@ from jinja2.exceptions import TemplateError, UndefinedError
 
 from nhandao.lib import exports
 from nhandao.reports import building
-from nhandao.reports.models import Report
 from nhandao.reports.building import shown
+from nhandao.reports.models import Report
 from nhandao.reports.standard_template import TEMPLATE
 
 

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nhandao.lib.errors import Refused
 from nhandao.lib.downloads import DOCX, XLSX, attachment
+from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
