@@ -338,6 +338,8 @@ RECORD_PAGES = [
     ("report", "/bao-cao/{report}/", expect_scoped(REACH_BA_DINH)),
     ("report: word", "/bao-cao/{report}/tai/docx/", expect_scoped(REACH_BA_DINH)),
     ("report: excel", "/bao-cao/{report}/tai/xlsx/", expect_scoped(REACH_BA_DINH)),
+    ("api: reports", "/api/reports", expect(LOGGED_IN, 200, anon=401)),
+    ("api: report", "/api/reports/{report}", expect_scoped(REACH_BA_DINH, anon=401)),
     # the public portal: no login, only what may be published
     ("portal", "/cong-khai/", expect(PUBLIC, 200, anon=200)),
     ("portal: campaign", "/cong-khai/chien-dich/{campaign_code}/", expect(PUBLIC, 200, anon=200)),

@@ -305,3 +305,25 @@ def test_the_pages_walk_a_report_from_draft_to_approval(cast, login, time_machin
     # other organisations: 404, not even a hint that the report exists
     assert login(cast.tq_officer).get(page).status_code == 404
     assert login(cast.ngoc_ha_officer).get(page).status_code == 404
+
+
+def test_the_api_opens_fills_and_moves_a_report(cast, login):
+    import json
+
+    client = login(cast.ba_dinh_officer)
+
+    def post(url, data):
+        return client.post(url, json.dumps(data), content_type="application/json")
+
+    opened = post("/api/reports", {"organisation": cast.ba_dinh.pk, "period": PERIOD})
+    assert opened.status_code == 201, opened.content
+    listed = client.get("/api/reports?period=2024-h2").json()["items"]
+    (row,) = [r for r in listed if r["organisation_id"] == cast.ba_dinh.pk]
+    url = f"/api/reports/{row['id']}"
+    bad = post(f"{url}/values", {"values": {"state_budget": -5}})
+    assert bad.status_code == 422 and "không được âm" in bad.json()["errors"]["state_budget"][0]
+    assert post(f"{url}/values", {"values": {"state_budget": 5}}).status_code == 200
+    moved = post(f"{url}/move", {"to_status": "submitted"})
+    assert moved.status_code == 200 and moved.json()["status"] == "submitted"
+    assert post(f"{url}/move", {"to_status": "approved"}).status_code == 403
+    assert login(cast.tq_officer).get(url).status_code == 404
