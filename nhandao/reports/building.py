@@ -82,10 +82,12 @@ def period_of(report: Report) -> Period:
 
 
 def children_of(org: Organisation, period: Period) -> list[Organisation]:
-    """The organisations that report to `org` for the period: its children active at some
-    time in it — a commune merged into `org` mid-year reports for the months it existed."""
+    """The organisations that report to `org` for the period: its children of the same kind
+    (a partner company or a mass organisation under a chapter does not send it this report)
+    active at some time in it — a commune merged into `org` mid-year reports for the months
+    it existed."""
     return list(
-        Organisation.objects.filter(parent=org)
+        Organisation.objects.filter(parent=org, kind=org.kind)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
         .order_by("name")
