@@ -1,6 +1,7 @@
 """Builds the demo database: the real map, the demo network and each app's demo data.
 
-Each app's demo data is a module here (orgs.py, campaigns.py, beneficiaries.py, relief.py, reports.py)
+Each app's demo data is a module here (orgs.py, campaigns.py, beneficiaries.py, relief.py,
+reports.py)
 whose `seed(actor, network)` runs in order, in one transaction, only on an empty database.
 """
 
