@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "nhandao.beneficiaries",
     "nhandao.relief",
     "nhandao.people",
+    "nhandao.reports",
     "nhandao.portal",
     "nhandao.demo",
 ]

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("nhandao.relief.urls")),
     path("", include("nhandao.campaigns.urls")),
     path("", include("nhandao.donations.urls")),
+    path("", include("nhandao.reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -333,6 +333,13 @@ RECORD_PAGES = [
             who, 200 if who in CENTRAL else 403 if who in REACH_BA_DINH else 422
         ),
     ),
+    # reports
+    ("reports", "/bao-cao/", expect(LOGGED_IN, 200)),
+    ("report", "/bao-cao/{report}/", expect_scoped(REACH_BA_DINH)),
+    ("report: word", "/bao-cao/{report}/tai/docx/", expect_scoped(REACH_BA_DINH)),
+    ("report: excel", "/bao-cao/{report}/tai/xlsx/", expect_scoped(REACH_BA_DINH)),
+    ("api: reports", "/api/reports", expect(LOGGED_IN, 200, anon=401)),
+    ("api: report", "/api/reports/{report}", expect_scoped(REACH_BA_DINH, anon=401)),
     # the public portal: no login, only what may be published
     ("portal", "/cong-khai/", expect(PUBLIC, 200, anon=200)),
     ("portal: campaign", "/cong-khai/chien-dich/{campaign_code}/", expect(PUBLIC, 200, anon=200)),
@@ -508,6 +515,9 @@ def world(cast, settings, tmp_path):
     merge = registry.merge_pair(cast.root, pair("Đỗ Văn Hải"))
     (line,) = relief.add_lines(cast.root, round_, [("Dòng 1", household, None, 100_000, None)])
     role = Role.objects.get(user=cast.ba_dinh_accountant, organisation=cast.ba_dinh)
+    from nhandao.reports import actions as reports
+
+    report = reports.open_report(cast.root, cast.ba_dinh, "2024-H2")
     records = {
         "campaign": campaign,
         "bank_account": account,
@@ -531,6 +541,7 @@ def world(cast, settings, tmp_path):
         "merge": merge,
         "line": line,
         "role": role,
+        "report": report,
         "unit": cast.ba_dinh.admin_unit,
     }
     ids = {name: record.pk for name, record in records.items()}
@@ -543,7 +554,7 @@ def _sections():
     """RECORD_PAGES cut at their section comments' first page (one test per app: the records
     are built once per app rather than once per page)."""
     starts = {"campaigns": "campaigns", "donations": "donations", "persons": "beneficiaries",
-              "relief": "relief", "portal": "portal"}  # fmt: skip
+              "relief": "relief", "reports": "reports", "portal": "portal"}  # fmt: skip
     sections: dict[str, list] = {}
     name = ""
     for row in RECORD_PAGES:
@@ -702,6 +713,10 @@ WRITES = [
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     ("api: line: confirm", "POST", "/api/relief/lines/{line}/confirm", {"method": "signature"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    ("report: save", "POST", "/bao-cao/{report}/luu/", {"state_budget": "1.000"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("report: submit", "POST", "/bao-cao/{report}/chuyen/submitted/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
 ]  # fmt: skip
 
 
