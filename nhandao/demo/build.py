@@ -1,8 +1,8 @@
 """Builds the demo database: the real map, the demo network and each app's demo data.
 
 Each app's demo data is a module here (orgs.py, campaigns.py, beneficiaries.py, relief.py,
-reports.py)
-whose `seed(actor, network)` runs in order, in one transaction, only on an empty database.
+reports.py) whose `seed(actor, network)` runs in order, in one transaction, only on an empty
+database.
 """
 
 from django.contrib.auth import get_user_model
