@@ -50,7 +50,7 @@ def figures(user, org) -> list[Figure]:
     return [
         Figure(f"Tiếp nhận năm {year}", format_vnd(totals["s"] or 0), reverse("donation_list")),
         Figure("Số khoản ủng hộ", f"{totals['n']:,}".replace(",", ".") + " khoản"),
-        Figure("Nhà hảo tâm", f"{donors:,}".replace(",", ".") + " người, đơn vị"),
+        Figure("Nhà hảo tâm trong sổ", f"{donors:,}".replace(",", "."), reverse("donor_list")),
     ]
 
 
