@@ -12,7 +12,7 @@ from nhandao.lib import cockpit as registry
 from nhandao.orgs import actions as org_actions
 from nhandao.orgs.models import RoleKind
 from nhandao.relief import actions
-from tests.test_relief_fixtures import funded, yagi  # noqa: F401  (fixtures)
+from tests.test_relief_fixtures import donate, funded, yagi  # noqa: F401  (fixtures)
 
 CAST_USERS = (
     "root",
@@ -173,3 +173,18 @@ def test_the_style_page_shows_an_error_summary_linked_to_fields(client):
     assert 'aria-describedby="id_name-hint id_name-error"' in html
     assert 'aria-invalid="true"' in html
     assert 'id="id_name-error"' in html
+
+
+def test_the_donation_list_sorts_by_amount_and_falls_back_on_an_unknown_sort(cast, login, funded):
+    donate(cast.central, funded, 300_000)
+    donate(cast.central, funded, 7_000_000)
+    client = login(cast.tw_manager)
+
+    def amounts(query):
+        return [d.amount for d in client.get(f"/ung-ho/{query}").context["page"]]
+
+    assert amounts("?sort=lon") == [10_000_000, 7_000_000, 300_000]
+    assert amounts("?sort=nho") == [300_000, 7_000_000, 10_000_000]
+    assert amounts("?sort=khong-co") == amounts("")  # the first order: newest first
+    html = client.get("/ung-ho/?sort=nho").content.decode()
+    assert '<option value="nho" selected>' in html

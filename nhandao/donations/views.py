@@ -30,6 +30,7 @@ from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
 from nhandao.lib.downloads import attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.exports import export_response, xlsx_response
+from nhandao.lib.listing import Sort, listing
 from nhandao.lib.text import search_terms
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
@@ -73,6 +74,13 @@ def campaign_detail(request, pk):
 
 
 # --- donations -----------------------------------------------------------------------------
+
+DONATION_SORTS = [
+    Sort("moi", "Ngày nhận mới nhất", ("-received_on", "-pk")),
+    Sort("cu", "Ngày nhận cũ nhất", ("received_on", "pk")),
+    Sort("lon", "Số tiền lớn nhất", ("-amount", "-received_on", "-pk")),
+    Sort("nho", "Số tiền nhỏ nhất", ("amount", "-received_on", "-pk")),
+]
 
 
 @login_required
@@ -121,12 +129,13 @@ def donation_list(request):
         )
         return export_response(request, "khoan-ung-ho", header, rows)
     total = donations.aggregate(amount=Sum("amount"), count=Count("pk"))
-    page = Paginator(donations, 50).get_page(request.GET.get("page"))
+    shown = listing(request, donations, DONATION_SORTS)
     return render(
         request,
         "donations/donation_list.html",
         {
-            "page": page,
+            "page": shown.page,
+            "listing": shown,
             "campaign_code": code,
             "channel": channel,
             "channels": Channel.choices,
