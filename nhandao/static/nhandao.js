@@ -20,6 +20,24 @@
     });
   }
   document.addEventListener("DOMContentLoaded", markScrollable);
+
+  // The menu's groups are <details>: one open at a time; Escape or a click elsewhere closes it.
+  function closeMenuGroups(except) {
+    document.querySelectorAll("details.menu-group[open]").forEach(function (d) {
+      if (d !== except) d.removeAttribute("open");
+    });
+  }
+  document.addEventListener("toggle", function (e) {
+    if (e.target.matches && e.target.matches("details.menu-group") && e.target.open) closeMenuGroups(e.target);
+  }, true);
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest("details.menu-group")) closeMenuGroups(null);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var open = document.querySelector("details.menu-group[open]");
+    if (open) { open.removeAttribute("open"); open.querySelector("summary").focus(); }
+  });
   window.addEventListener("resize", markScrollable);
   document.addEventListener("htmx:afterSettle", markScrollable);
 })();
