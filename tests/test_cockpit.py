@@ -4,15 +4,22 @@ of work to do (what waits, scoped, and how it changes), the organisation switch,
 page and the accessible form fields."""
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import timezone
 
 from nhandao.lib import cockpit as registry
 from nhandao.orgs import actions as org_actions
 from nhandao.orgs.models import RoleKind
 from nhandao.relief import actions
-from tests.test_relief_fixtures import donate, funded, yagi  # noqa: F401  (fixtures)
+from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
+    donate,
+    funded,
+    make_campaign,
+    yagi,
+)
 
 CAST_USERS = (
     "root",
@@ -188,3 +195,33 @@ def test_the_donation_list_sorts_by_amount_and_falls_back_on_an_unknown_sort(cas
     assert amounts("?sort=khong-co") == amounts("")  # the first order: newest first
     html = client.get("/ung-ho/?sort=nho").content.decode()
     assert '<option value="nho" selected>' in html
+
+
+def test_home_warns_of_deadlines_in_the_next_14_days_and_leaders_see_who_is_late(cast, login):
+    today = timezone.localdate()
+    make_campaign(
+        cast.root,
+        cast.ba_dinh,
+        code="BD-SOON",
+        kind="movement",
+        launch=today - timedelta(days=10),
+        receiving_end=today + timedelta(days=5),
+    )
+    soon = f"Hạn chiến dịch trong {14} ngày tới"
+    officer = login(cast.ba_dinh_officer)
+    assert waiting_of(officer)[soon] == 1
+    assert (today + timedelta(days=5)).strftime("%d/%m/%Y") in officer.get("/").content.decode()
+    assert soon not in waiting_of(login(cast.ngoc_ha_officer))  # a sibling's deadline
+    make_campaign(
+        cast.root,
+        cast.ba_dinh,
+        code="BD-LATE",
+        kind="movement",
+        launch=today - timedelta(days=100),
+        receiving_end=today - timedelta(days=3),
+    )
+    assert waiting_of(login(cast.ba_dinh_officer))["Chiến dịch đã quá hạn"] == 1
+    leader = login(cast.hn_manager).get("/").content.decode()
+    assert "Đơn vị chậm hạn" in leader
+    assert "Hội Chữ thập đỏ Phường Ba Đình</a> — " in leader
+    assert "Đơn vị chậm hạn" not in login(cast.tq_officer).get("/").content.decode()
