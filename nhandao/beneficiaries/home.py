@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from nhandao.beneficiaries import review
 from nhandao.beneficiaries.models import Household, ImportBatch, ImportStatus, Person
-from nhandao.lib.cockpit import NORMAL, SOON, URGENT, Figure, Waiting
+from nhandao.lib.cockpit import NORMAL, SOON, URGENT, Figure, Waiting, counted
 from nhandao.orgs import access
 
 IS = ImportStatus
@@ -19,13 +19,8 @@ def waiting(user) -> list[Waiting]:
             ((IS.PREVIEW, IS.REVIEW), "Danh sách đối tượng chờ xác nhận nhập", SOON),
         ):
             found = batches.filter(status__in=statuses)
-            pks = list(found.values_list("pk", flat=True)[:2])
-            url = (
-                reverse("import_detail", args=[pks[0]])
-                if len(pks) == 1
-                else reverse("import_upload")
-            )
-            out.append(Waiting(label, found.count(), url, urgency))
+            count, url = counted(found, "import_detail", reverse("import_upload"))
+            out.append(Waiting(label, count, url, urgency))
     if access.can_anywhere(user, "view"):
         groups = review.groups_for(user)
         out.append(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nhandao.donations.models import Donation, Donor, Statement, StatementStatus
-from nhandao.lib.cockpit import SOON, URGENT, Chart, Figure, Waiting
+from nhandao.lib.cockpit import SOON, URGENT, Chart, Figure, Waiting, counted
 from nhandao.lib.money import format_vnd
 from nhandao.orgs import access
 
@@ -23,13 +23,8 @@ def waiting(user) -> list[Waiting]:
         ((SS.PENDING,), "Sao kê chờ xác nhận nhập", SOON),
     ):
         found = statements.filter(status__in=statuses)
-        pks = list(found.values_list("pk", flat=True)[:2])
-        url = (
-            reverse("statement_detail", args=[pks[0]])
-            if len(pks) == 1
-            else reverse("bank_account_list")
-        )
-        out.append(Waiting(label, found.count(), url, urgency))
+        count, url = counted(found, "statement_detail", reverse("bank_account_list"))
+        out.append(Waiting(label, count, url, urgency))
     return out
 
 

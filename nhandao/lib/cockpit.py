@@ -54,6 +54,15 @@ class Waiting:
     hint: str = ""  # one short line: the nearest deadline, the newest failure
 
 
+def counted(queryset, detail: str, listing: str) -> tuple[int, str]:
+    """(how many, where to go): the record's own page when there is one, else `listing`.
+    One query when nothing waits (the usual case), two otherwise."""
+    pks = list(queryset.values_list("pk", flat=True)[:2])
+    if len(pks) < 2:
+        return len(pks), reverse(detail, args=pks) if pks else listing
+    return queryset.count(), listing
+
+
 @dataclass(frozen=True)
 class Figure:
     label: str

@@ -6,7 +6,7 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from nhandao.lib.cockpit import NORMAL, SOON, URGENT, Figure, Waiting
+from nhandao.lib.cockpit import NORMAL, SOON, URGENT, Figure, Waiting, counted
 from nhandao.lib.money import format_vnd
 from nhandao.orgs import access
 from nhandao.relief.models import Allocation, AllocationStatus, DistributionRound, LineImport
@@ -15,12 +15,6 @@ from nhandao.relief.models.imports import ImportStatus
 
 AS = AllocationStatus
 RETURNED_DAYS = 30  # a refused proposal stays on its maker's home page this long
-
-
-def _one_or_list(queryset, detail: str, listing: str) -> str:
-    """The record's own page when there is one, else the list that shows them."""
-    pks = list(queryset.values_list("pk", flat=True)[:2])
-    return reverse(detail, args=[pks[0]]) if len(pks) == 1 else listing
 
 
 def waiting(user) -> list[Waiting]:
@@ -33,14 +27,8 @@ def waiting(user) -> list[Waiting]:
             .filter(Q(status=AS.PROPOSED) | Q(status=AS.FIRST_APPROVED) & ~Q(first_approver=user))
             .exclude(proposed_by=user)
         )
-        out.append(
-            Waiting(
-                "Phân bổ chờ bạn duyệt",
-                to_approve.count(),
-                _one_or_list(to_approve, "relief_allocation", f"{allocations}?status=proposed"),
-                SOON,
-            )
-        )
+        count, url = counted(to_approve, "relief_allocation", f"{allocations}?status=proposed")
+        out.append(Waiting("Phân bổ chờ bạn duyệt", count, url, SOON))
     since = timezone.now() - timedelta(days=RETURNED_DAYS)
     returned = Allocation.objects.filter(
         proposed_by=user,
@@ -48,11 +36,12 @@ def waiting(user) -> list[Waiting]:
         history__to_status=AS.REJECTED,
         history__at__gte=since,
     ).distinct()
+    count, url = counted(returned, "relief_allocation", f"{allocations}?status=rejected")
     out.append(
         Waiting(
             "Phân bổ bạn đề xuất bị trả lại",
-            returned.count(),
-            _one_or_list(returned, "relief_allocation", f"{allocations}?status=rejected"),
+            count,
+            url,
             URGENT,
             "Xem lý do từ chối, sửa và đề xuất lại.",
         )
@@ -64,26 +53,14 @@ def waiting(user) -> list[Waiting]:
             (ImportStatus.PREVIEW, "Danh sách cấp phát chờ xác nhận nhập", SOON),
         ):
             imports = lists.filter(status=status)
-            out.append(
-                Waiting(
-                    label,
-                    imports.count(),
-                    _one_or_list(imports, "relief_line_import", reverse("relief_home")),
-                    urgency,
-                )
-            )
+            count, url = counted(imports, "relief_line_import", reverse("relief_home"))
+            out.append(Waiting(label, count, url, urgency))
         today = timezone.localdate()
         rounds = DistributionRound.objects.for_user(user, "edit").filter(
             status=RoundStatus.OPEN, date__lte=today + timedelta(days=14)
         )
-        out.append(
-            Waiting(
-                "Đợt cấp phát đang mở trong 14 ngày tới",
-                rounds.count(),
-                _one_or_list(rounds, "relief_round", reverse("relief_home")),
-                NORMAL,
-            )
-        )
+        count, url = counted(rounds, "relief_round", reverse("relief_home"))
+        out.append(Waiting("Đợt cấp phát đang mở trong 14 ngày tới", count, url, NORMAL))
     return out
 
 
