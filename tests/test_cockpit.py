@@ -225,3 +225,21 @@ def test_home_warns_of_deadlines_in_the_next_14_days_and_leaders_see_who_is_late
     assert "Đơn vị chậm hạn" in leader
     assert "Hội Chữ thập đỏ Phường Ba Đình</a> — " in leader
     assert "Đơn vị chậm hạn" not in login(cast.tq_officer).get("/").content.decode()
+
+
+def test_the_allocation_list_exports_what_it_shows(cast, login, funded):
+    actions.propose_allocation(
+        cast.root,
+        organisation=cast.central,
+        campaign=funded,
+        amount=1_500_000,
+        decision_no="=CMD()",  # a formula-looking text stays text (lib/exports.py)
+        decision_date=funded.launch_date,
+        target_organisation=cast.hanoi,
+    )
+    response = login(cast.tw_manager).get("/cuu-tro/phan-bo/?status=proposed&format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Số quyết định" in text and "1500000" in text
+    assert "'=CMD()" in text
+    empty = login(cast.tw_manager).get("/cuu-tro/phan-bo/?status=executed&format=csv")
+    assert "1500000" not in b"".join(empty.streaming_content).decode("utf-8-sig")
