@@ -243,3 +243,19 @@ def test_the_allocation_list_exports_what_it_shows(cast, login, funded):
     assert "'=CMD()" in text
     empty = login(cast.tw_manager).get("/cuu-tro/phan-bo/?status=executed&format=csv")
     assert "1500000" not in b"".join(empty.streaming_content).decode("utf-8-sig")
+
+
+def test_a_refused_back_office_form_leads_from_the_summary_to_each_field(cast, login):
+    response = login(cast.ba_dinh_officer).post("/doi-tuong/them/", {"full_name": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html.split('<div class="error-summary"', 1)[1].split("</div>", 1)[0]
+    form = response.context["form"]
+    assert form.errors
+    for name in form.errors:
+        if name == "__all__":
+            continue
+        field = form[name]
+        assert f'<a href="#{field.auto_id}">' in summary
+        assert f'id="{field.auto_id}-error"' in html
+        assert re.search(rf'aria-describedby="[^"]*{field.auto_id}-error"', html)
