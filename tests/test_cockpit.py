@@ -259,3 +259,23 @@ def test_a_refused_back_office_form_leads_from_the_summary_to_each_field(cast, l
         assert f'<a href="#{field.auto_id}">' in summary
         assert f'id="{field.auto_id}-error"' in html
         assert re.search(rf'aria-describedby="[^"]*{field.auto_id}-error"', html)
+
+
+def test_the_donor_list_sorts_by_total_given_and_exports_in_that_order(cast, login, funded):
+    from nhandao.donations.actions import find_or_create_donor
+
+    big = find_or_create_donor(cast.root, cast.central, name="Công ty Hòa Bình", kind="business")
+    small = find_or_create_donor(cast.root, cast.central, name="An Nguyễn")
+    for donor, amount in ((big, 9_000_000), (small, 100_000)):
+        donation = donate(cast.central, funded, amount)
+        donation.donor = donor
+        donation.save(update_fields=["donor"])
+    client = login(cast.tw_manager)
+    by_name = [d.name for d in client.get("/nha-hao-tam/").context["page"]]
+    by_total = [d.name for d in client.get("/nha-hao-tam/?sort=tong").context["page"]]
+    assert by_name.index("An Nguyễn") < by_name.index("Công ty Hòa Bình")
+    assert by_total.index("Công ty Hòa Bình") < by_total.index("An Nguyễn")
+    text = b"".join(client.get("/nha-hao-tam/?sort=tong&format=csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert text.index("Công ty Hòa Bình") < text.index("An Nguyễn")

@@ -4,7 +4,6 @@ campaign's own page, which shows what it received."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -30,7 +29,7 @@ from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
 from nhandao.lib.downloads import attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.exports import export_response, xlsx_response
-from nhandao.lib.listing import Sort, listing
+from nhandao.lib.listing import Sort, listing, sorted_by
 from nhandao.lib.text import search_terms
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
@@ -215,6 +214,12 @@ def donation_reverse(request, pk):
 
 # --- donors --------------------------------------------------------------------------------
 
+DONOR_SORTS = [
+    Sort("ten", "Tên A–Z", ("name_key", "pk")),
+    Sort("tong", "Ủng hộ nhiều nhất", ("-total", "name_key", "pk")),
+    Sort("so-khoan", "Nhiều khoản nhất", ("-count", "name_key", "pk")),
+]
+
 
 @login_required
 def donor_list(request):
@@ -224,7 +229,7 @@ def donor_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         donors = donors.search(query)
-    donors = donors.order_by("name_key", "pk")
+    donors, _ = sorted_by(request, donors, DONOR_SORTS)
     if request.GET.get("format") in ("csv", "xlsx"):
         header = [
             "Tên",
@@ -248,8 +253,12 @@ def donor_list(request):
             for d in donors[:100_000]
         )
         return export_response(request, "nha-hao-tam", header, rows)
-    page = Paginator(donors, 50).get_page(request.GET.get("page"))
-    return render(request, "donations/donor_list.html", {"page": page, "query": query})
+    shown = listing(request, donors, DONOR_SORTS)
+    return render(
+        request,
+        "donations/donor_list.html",
+        {"page": shown.page, "listing": shown, "query": query},
+    )
 
 
 @login_required
