@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "nhandao.orgs.cockpit.frame",
             ],
             "builtins": ["nhandao.lib.templatetags.vn"],
         },

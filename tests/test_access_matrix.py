@@ -78,6 +78,7 @@ PAGES = [
     ("audit events", "/nhat-ky/", expect(ADMINS_OF_HANOI, 403)),
     ("clusters", "/cum-thi-dua/", expect(LOGGED_IN, 200)),
     ("api tokens", "/khoa-api/", expect(LOGGED_IN, 200)),
+    ("style page (no data)", "/giao-dien/", expect(LOGGED_IN, 200, anon=200)),
     ("map search", "/don-vi-hanh-chinh/?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
     ("django admin", "/quan-tri/", expect({"root"}, 302)),
     ("api: map search", "/api/units?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
@@ -611,6 +612,9 @@ SUPPORT = {"organisation": "CTD-X4", "date": "2024-09-20", "kind": "gift", "valu
 # (name, method, url, data: dict or a function of the world's ids (a fresh upload), rule)
 WRITES = [
     # organisations and roles
+    # the organisation in context: only among the user's own (a refusal is a message)
+    ("organisation in context: switch", "POST", "/to-chuc/chon/",
+     lambda ids: {"org": ids["ba_dinh"], "next": "/"}, lambda who: 302),
     ("role: revoke", "POST", "/vai-tro/{role}/thu-hoi/", {},
      expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH, ok=302)),
     ("api: organisation: rename", "POST", "/api/orgs/{ba_dinh}/rename",

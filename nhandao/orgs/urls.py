@@ -4,6 +4,7 @@ from nhandao.orgs import views
 
 urlpatterns = [
     path("to-chuc/", views.org_list, name="org_list"),
+    path("to-chuc/chon/", views.org_switch, name="org_switch"),
     path("to-chuc/tao/", views.org_create, name="org_create"),
     path("to-chuc/<int:pk>/", views.org_detail, name="org_detail"),
     path("to-chuc/<int:pk>/doi-ten/", views.org_rename, name="org_rename"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from nhandao.beneficiaries.models import Household
 from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.errors import Refused
+from nhandao.lib.exports import export_response
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.relief import (
@@ -122,6 +123,13 @@ def allocation_list(request):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = ["Số quyết định", "Ngày quyết định", "Chiến dịch", "Từ", "Đến / nội dung",
+                  "Số tiền (đồng)", "Tình trạng"]  # fmt: skip
+        rows = ([a.decision_no, a.decision_date, a.campaign.code, a.organisation.name,
+                 a.recipient_label, a.amount, a.get_status_display()]
+                for a in qs[:100_000])  # fmt: skip
+        return export_response(request, "phan-bo", header, rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
