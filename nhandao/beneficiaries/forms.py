@@ -21,7 +21,7 @@ from nhandao.beneficiaries.models import (
 )
 from nhandao.lib.forms import FileField
 from nhandao.orgs import access
-from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
+from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.models import AdminMap
 
 MAP_CHOICES = [("", "Tự nhận biết (ưu tiên bản đồ mới)"), *AdminMap.choices]
@@ -117,7 +117,7 @@ class PersonForm(AddressMixin, ActorForm):
         super().__init__(*args, **kwargs)
         self.person = person
         self.warnings: list[str] = []
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
         self.sensitive = person is None or access.can(self.actor, "sensitive", person.organisation)
         if not self.sensitive:
             for name in SENSITIVE_FIELDS:
@@ -283,7 +283,7 @@ class HouseholdForm(AddressMixin, ActorForm):
         super().__init__(*args, **kwargs)
         self.household = household
         self.warnings: list[str] = []
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
     @staticmethod
     def values_of(household) -> dict:
@@ -339,7 +339,7 @@ class SupportForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
 
 class DecisionForm(forms.Form):
@@ -428,7 +428,7 @@ class HumanitarianAddressForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
     def clean(self):
         data = super().clean()
@@ -467,7 +467,7 @@ class SponsorForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
 
 class SponsorshipForm(ActorForm):
@@ -518,4 +518,4 @@ class UploadForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")

@@ -13,19 +13,23 @@ from nhandao.campaigns.models import (
     CampaignKind,
     CampaignStatus,
 )
-from nhandao.orgs.forms import ActorForm, OrgCodeField, OrgCodesField, reachable
+from nhandao.campaigns.pickers import campaign_picker
+from nhandao.orgs.forms import ActorForm, OrgCodeField, OrgCodesField, limit_orgs
 from nhandao.orgs.models import Organisation, OrgLevel
 
 MEMO_RE = re.compile(r"^[A-Za-z0-9]{4,25}$")
 
 
 class CampaignCodeField(forms.ModelChoiceField):
-    widget = forms.TextInput
+    """A campaign: picked by name on a page, given by its code in the API."""
+
     default_error_messages = {
         "invalid_choice": "Chiến dịch “%(value)s” không tồn tại hoặc nằm ngoài phạm vi của bạn."
     }
 
     def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", campaign_picker())
+        kwargs.setdefault("empty_label", "")
         super().__init__(queryset=queryset, to_field_name="code", **kwargs)
 
     def to_python(self, value):
@@ -64,7 +68,7 @@ class CampaignForm(ActorForm):
     def __init__(self, *args, instance: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance = instance
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
         self.fields["co_organisers"].queryset = Organisation.objects.active()
         self.fields["parent"].queryset = Campaign.objects.for_user(self.actor)
         for name in ("target_amount", "target_gifts", "target_people"):

@@ -7,9 +7,12 @@ field only accepts organisations inside that user's reach.
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.urls import reverse_lazy
 from django.utils import timezone
 
-from nhandao.orgs import access
+from nhandao.lib.widgets import MultiPicker
+
+from nhandao.orgs import access, pickers
 from nhandao.orgs.models import (
     AdminMap,
     AdminUnit,
@@ -26,19 +29,21 @@ OUT_OF_REACH = (
 
 
 class OrgCodeField(forms.ModelChoiceField):
-    """An organisation typed by its code, limited to a queryset (the user's reach)."""
+    """An organisation, limited to a queryset (the user's reach): picked by name on a page,
+    given by its code in the API (the picker's values are the codes)."""
 
-    widget = forms.TextInput
     default_error_messages = {"invalid_choice": OUT_OF_REACH}
 
     def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", pickers.org_picker())
+        kwargs.setdefault("empty_label", "")
         super().__init__(queryset=queryset, to_field_name="code", **kwargs)
 
 
 class OrgCodesField(forms.ModelMultipleChoiceField):
-    """Several organisation codes, separated by commas or spaces."""
+    """Several organisations: picked on a page, codes separated by commas or spaces in the
+    API."""
 
-    widget = forms.TextInput
     default_error_messages = {
         "invalid_choice": OUT_OF_REACH,
         "invalid_pk_value": OUT_OF_REACH,
@@ -46,6 +51,7 @@ class OrgCodesField(forms.ModelMultipleChoiceField):
     }
 
     def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", MultiPicker(url=reverse_lazy("pick_organisations")))
         super().__init__(queryset=queryset, to_field_name="code", **kwargs)
 
     def to_python(self, value):
@@ -59,6 +65,16 @@ class OrgCodesField(forms.ModelMultipleChoiceField):
 
 def reachable(user, perm: str):
     return Organisation.objects.for_user(user, perm).active()
+
+
+def limit_orgs(form, name: str, perm: str, preselect: bool = True) -> None:
+    """Limit an organisation field to those where the user has `perm`; its picker searches
+    the same set, and the user's own organisation is preselected."""
+    field = form.fields[name]
+    field.queryset = reachable(form.actor, perm)
+    field.widget.url = f"{reverse_lazy('pick_organisations')}?quyen={perm}"
+    if preselect and not isinstance(field, forms.ModelMultipleChoiceField):
+        pickers.preselect(form, name, perm)
 
 
 class ActorForm(forms.Form):
@@ -82,7 +98,7 @@ class OrganisationCreateForm(ActorForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["parent"].queryset = reachable(actor, "manage_orgs")
+        limit_orgs(self, "parent", "manage_orgs")
         self.fields["admin_map"].required = False
 
     def clean_code(self):
@@ -143,7 +159,7 @@ class MoveForm(ActorForm):
     def __init__(self, *args, org: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.org = org
-        self.fields["new_parent"].queryset = reachable(self.actor, "manage_orgs")
+        limit_orgs(self, "new_parent", "manage_orgs", preselect=False)
 
     def clean_new_parent(self):
         parent = self.cleaned_data["new_parent"]
@@ -163,8 +179,8 @@ class MergeForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sources"].queryset = reachable(self.actor, "manage_orgs")
-        self.fields["into"].queryset = reachable(self.actor, "manage_orgs")
+        limit_orgs(self, "sources", "manage_orgs", preselect=False)
+        limit_orgs(self, "into", "manage_orgs", preselect=False)
 
     def clean(self):
         data = super().clean()
@@ -191,7 +207,7 @@ class DissolveForm(ActorForm):
     def __init__(self, *args, org: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.org = org
-        self.fields["successor"].queryset = reachable(self.actor, "manage_orgs")
+        limit_orgs(self, "successor", "manage_orgs", preselect=False)
 
     def clean_successor(self):
         successor = self.cleaned_data["successor"]
@@ -209,7 +225,7 @@ class GrantRoleForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "manage_users")
+        limit_orgs(self, "organisation", "manage_users")
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -235,7 +251,7 @@ class UserCreateForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "manage_users")
+        limit_orgs(self, "organisation", "manage_users")
 
     def clean_username(self):
         username = self.cleaned_data["username"]

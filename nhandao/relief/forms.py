@@ -5,7 +5,7 @@ from django import forms
 
 from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.lib.forms import FileField
-from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
+from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
 from nhandao.relief.lookups import relief_campaigns
 from nhandao.relief.models import (
@@ -67,7 +67,7 @@ class AllocationForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "money")
+        limit_orgs(self, "organisation", "money")
         self.fields["campaign"].queryset = relief_campaigns(self.actor)
         self.fields["target_organisation"].queryset = Organisation.objects.active()
         self.fields["incident"].queryset = Incident.objects.all()
@@ -133,7 +133,7 @@ class RoundForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
         self.fields["campaign"].queryset = relief_campaigns(self.actor)
         self.fields["warehouse"].queryset = Warehouse.objects.for_user(self.actor, "edit")
 
@@ -229,7 +229,7 @@ class WarehouseForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
 
 class GoodsInForm(ActorForm):
@@ -283,7 +283,7 @@ class IncidentForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
 
 class IncidentAreaForm(forms.Form):

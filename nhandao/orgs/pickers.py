@@ -1,0 +1,112 @@
+"""Pickers over organisations and the map: the form fields, their hints and defaults, and
+the search endpoints (`/tra-cuu/to-chuc`, `/tra-cuu/xa-phuong`) they fetch from."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse_lazy
+
+from nhandao.lib import pickers
+from nhandao.lib.widgets import Picker
+from nhandao.orgs import access
+from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit, Organisation
+
+OLD_UNITS = Prefetch("predecessor_links__old_unit", queryset=AdminUnit.objects.order_by("name"))
+
+
+def org_hint(org: Organisation) -> str:
+    return f"{org.get_level_display()} · mã {org.code}"
+
+
+def unit_hint(unit: AdminUnit) -> str:
+    """The names a commune had before 1 July 2025 (people still say them)."""
+    old = sorted({link.old_unit.name for link in unit.predecessor_links.all()} - {unit.name})
+    return ("Trước 01/07/2025: " + ", ".join(old)) if old else ""
+
+
+def org_picker(perm: str | None = None) -> Picker:
+    url = reverse_lazy("pick_organisations")
+    if perm:
+        url = f"{url}?quyen={perm}"
+    return Picker(url=url, hint=org_hint, placeholder="Gõ tên tổ chức…")
+
+
+def unit_picker(levels=(AdminLevel.COMMUNE,)) -> Picker:
+    url = reverse_lazy("pick_units")
+    if tuple(levels) != (AdminLevel.COMMUNE,):
+        url = f"{url}?cap={','.join(levels)}"
+    return Picker(url=url, hint=unit_hint, placeholder="Gõ tên xã/phường (tên mới hoặc cũ)…")
+
+
+def current_units(levels=(AdminLevel.COMMUNE,)):
+    """Units on the current map, with the province for the label and old names for hints."""
+    return (
+        AdminUnit.objects.filter(map=AdminMap.NEW, level__in=levels)
+        .select_related("province")
+        .prefetch_related(OLD_UNITS)
+        .order_by("level", "name")
+    )
+
+
+def area_communes(user):
+    """The current-map communes of the user's home organisation's area (None: everywhere)."""
+    org = access.home_organisation(user)
+    units = access.area_units(org) if org is not None else []
+    if units is None:
+        return None
+    communes = [u.pk for u in units if u.level == AdminLevel.COMMUNE]
+    provinces = [u.pk for u in units if u.level == AdminLevel.PROVINCE]
+    return current_units().filter(Q(pk__in=communes) | Q(province__in=provinces))
+
+
+def home_default(user, queryset) -> Organisation | None:
+    """The obvious organisation: the only one offered, or the user's own."""
+    first_two = list(queryset[:2])
+    if len(first_two) == 1:
+        return first_two[0]
+    home = access.home_organisation(user)
+    if home is not None and queryset.filter(pk=home.pk).exists():
+        return home
+    return None
+
+
+def preselect(form, name: str, perm: str) -> None:
+    """The user's organisation as the initial value of an organisation field."""
+    field = form.fields[name]
+    if form.is_bound or form.initial.get(name):
+        return
+    org = home_default(form.actor, field.queryset)
+    if org is not None:
+        form.initial[name] = org.code
+
+
+@login_required
+def search_organisations(request):
+    perm = request.GET.get("quyen", "")
+    if perm in access.PERMISSIONS:
+        orgs = Organisation.objects.for_user(request.user, perm).active()
+    else:
+        orgs = Organisation.objects.active()
+    for term in pickers.terms(request):
+        orgs = orgs.filter(Q(name_key__contains=term) | Q(code__iexact=term))
+    orgs = orgs.order_by("level", "name_key")
+    return pickers.answer((o.code, o.name, org_hint(o)) for o in orgs[: pickers.RESULTS])
+
+
+@login_required
+def search_units(request):
+    """Current-map units by their name or a name they had before the 2025 merger."""
+    levels = [c for c in request.GET.get("cap", "commune").split(",") if c in AdminLevel.values]
+    units = current_units(levels or [AdminLevel.COMMUNE])
+    for term in pickers.terms(request):
+        old = AdminUnit.objects.filter(
+            name_key__contains=term, successor_links__new_unit=OuterRef("pk")
+        )
+        units = units.filter(
+            Q(name_key__contains=term)
+            | Q(code=term.lstrip("0") or term)
+            | Q(province__name_key__contains=term)
+            | Q(Exists(old))
+        )
+    return pickers.answer(
+        (u.code, str(u), unit_hint(u)) for u in units.distinct()[: pickers.RESULTS]
+    )
