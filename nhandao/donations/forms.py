@@ -7,8 +7,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from nhandao.campaigns.forms import CampaignCodeField
-from nhandao.campaigns.pickers import receiving
 from nhandao.campaigns.models import Campaign, CampaignStatus
+from nhandao.campaigns.pickers import receiving
 from nhandao.donations.importers import FIELD_LABELS, LAYOUTS
 from nhandao.donations.models import Bank, BankAccount, Channel, DonorKind, EarmarkKind
 from nhandao.lib.forms import FileField

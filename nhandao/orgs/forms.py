@@ -11,7 +11,6 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from nhandao.lib.widgets import MultiPicker
-
 from nhandao.orgs import access, pickers
 from nhandao.orgs.models import (
     AdminMap,
