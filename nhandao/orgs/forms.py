@@ -83,7 +83,7 @@ class ActorForm(forms.Form):
 
 
 class OrganisationCreateForm(ActorForm):
-    parent = OrgCodeField(None, label="Tổ chức cấp trên (mã)", required=False)
+    parent = OrgCodeField(None, label="Tổ chức cấp trên", required=False)
     code = forms.CharField(label="Mã tổ chức", max_length=40)
     name = forms.CharField(label="Tên tổ chức", max_length=200)
     kind = forms.ChoiceField(label="Loại", choices=OrgKind.choices)
@@ -91,14 +91,22 @@ class OrganisationCreateForm(ActorForm):
         label="Loại đối tác", choices=[("", "—"), *PartnerType.choices], required=False
     )
     level = forms.ChoiceField(label="Cấp", choices=OrgLevel.choices)
-    admin_unit_code = forms.CharField(label="Mã đơn vị hành chính", max_length=10, required=False)
-    admin_map = forms.ChoiceField(label="Bản đồ", choices=AdminMap.choices, initial=AdminMap.NEW)
+    admin_unit_code = forms.CharField(
+        label="Địa bàn (tỉnh hoặc xã/phường)",
+        max_length=10,
+        required=False,
+        widget=pickers.unit_picker(("province", "commune")),
+    )
+    admin_map = forms.ChoiceField(
+        label="Bản đồ", choices=AdminMap.choices, initial=AdminMap.NEW, widget=forms.HiddenInput
+    )
     valid_from = forms.DateField(label="Hoạt động từ (dd/mm/yyyy)", required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
         limit_orgs(self, "parent", "manage_orgs")
         self.fields["admin_map"].required = False
+        self.fields["admin_unit_code"].widget.labels = pickers.unit_label
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -118,7 +126,7 @@ class OrganisationCreateForm(ActorForm):
             self.add_error("partner_type", "Hãy chọn loại đối tác.")
         no_parent = not data.get("parent") and "parent" not in self.errors
         if no_parent and not access.is_everywhere(self.actor):
-            self.add_error("parent", "Hãy nhập mã tổ chức cấp trên trong phạm vi của bạn.")
+            self.add_error("parent", "Hãy chọn tổ chức cấp trên trong phạm vi của bạn.")
         code = (data.get("admin_unit_code") or "").strip().lstrip("0")
         data["admin_unit"] = None
         if code:
@@ -153,7 +161,7 @@ class RenameForm(ActorForm):
 
 
 class MoveForm(ActorForm):
-    new_parent = OrgCodeField(None, label="Chuyển về tổ chức cấp trên (mã)")
+    new_parent = OrgCodeField(None, label="Chuyển về tổ chức cấp trên")
 
     def __init__(self, *args, org: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,8 +180,8 @@ class MoveForm(ActorForm):
 class MergeForm(ActorForm):
     """Merge the listed organisations into `into` (which keeps the history)."""
 
-    sources = OrgCodesField(None, label="Các tổ chức được hợp nhất (mã, cách nhau bởi dấu phẩy)")
-    into = OrgCodeField(None, label="Hợp nhất vào tổ chức (mã)")
+    sources = OrgCodesField(None, label="Các tổ chức được hợp nhất")
+    into = OrgCodeField(None, label="Hợp nhất vào tổ chức")
     on = forms.DateField(label="Ngày hợp nhất (dd/mm/yyyy)")
 
     def __init__(self, *args, **kwargs):
@@ -200,7 +208,7 @@ class MergeForm(ActorForm):
 
 
 class DissolveForm(ActorForm):
-    successor = OrgCodeField(None, label="Tổ chức tiếp nhận (mã)")
+    successor = OrgCodeField(None, label="Tổ chức tiếp nhận")
     on = forms.DateField(label="Ngày giải thể (dd/mm/yyyy)")
 
     def __init__(self, *args, org: Organisation, **kwargs):
@@ -219,7 +227,7 @@ class DissolveForm(ActorForm):
 
 class GrantRoleForm(ActorForm):
     username = forms.CharField(label="Tên đăng nhập", max_length=150)
-    organisation = OrgCodeField(None, label="Tổ chức (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức")
     role = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
 
     def __init__(self, *args, **kwargs):
@@ -245,7 +253,7 @@ class UserCreateForm(ActorForm):
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     email = forms.EmailField(label="Email", required=False)
     password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput)
-    organisation = OrgCodeField(None, label="Tổ chức (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức")
     role = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ the search endpoints (`/tra-cuu/to-chuc`, `/tra-cuu/xa-phuong`) they fetch from.
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
 from nhandao.lib import pickers
 from nhandao.lib.widgets import Picker
@@ -26,14 +27,14 @@ def unit_hint(unit: AdminUnit) -> str:
 def org_picker(perm: str | None = None) -> Picker:
     url = reverse_lazy("pick_organisations")
     if perm:
-        url = f"{url}?quyen={perm}"
+        url = format_lazy("{}?quyen={}", url, perm)
     return Picker(url=url, hint=org_hint, placeholder="Gõ tên tổ chức…")
 
 
 def unit_picker(levels=(AdminLevel.COMMUNE,)) -> Picker:
     url = reverse_lazy("pick_units")
     if tuple(levels) != (AdminLevel.COMMUNE,):
-        url = f"{url}?cap={','.join(levels)}"
+        url = format_lazy("{}?cap={}", url, ",".join(levels))
     return Picker(url=url, hint=unit_hint, placeholder="Gõ tên xã/phường (tên mới hoặc cũ)…")
 
 
@@ -110,3 +111,42 @@ def search_units(request):
     return pickers.answer(
         (u.code, str(u), unit_hint(u)) for u in units.distinct()[: pickers.RESULTS]
     )
+
+
+def commune_label(code) -> str | None:
+    unit = (
+        AdminUnit.objects.filter(
+            map=AdminMap.NEW, level=AdminLevel.COMMUNE, code=str(code).strip().lstrip("0")
+        )
+        .select_related("province")
+        .first()
+    )
+    return str(unit) if unit is not None else None
+
+
+def attach_communes(form, name: str) -> None:
+    """A commune-code field as a picker: the communes of the user's area offered (the only
+    one preselected on a new form), any other found by searching its new or old name."""
+    widget = form.fields[name].widget
+    area = area_communes(form.actor)
+    offered = list(area[:LOCAL_OFFER]) if area is not None else []
+    widget.labels = commune_label
+    widget.preferred = [(u.code, str(u)) for u in offered]
+    if len(offered) == 1 and not form.is_bound and not form.initial.get(name):
+        form.initial[name] = offered[0].code
+
+
+LOCAL_OFFER = 300
+
+
+def unit_label(code) -> str | None:
+    """A province or commune of the current map by its code (a commune first, as the
+    organisation form resolves it)."""
+    unit = (
+        AdminUnit.objects.filter(map=AdminMap.NEW, code=str(code).strip().lstrip("0"))
+        .exclude(level=AdminLevel.DISTRICT)
+        .select_related("province")
+        .order_by("level")
+        .first()
+    )
+    return str(unit) if unit is not None else None
