@@ -2,7 +2,7 @@
 the search endpoints (`/tra-cuu/to-chuc`, `/tra-cuu/xa-phuong`) they fetch from."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 
@@ -87,7 +87,10 @@ def search_organisations(request):
         orgs = Organisation.objects.for_user(request.user, perm).active()
     else:
         orgs = Organisation.objects.active()
-    for term in pickers.terms(request):
+    by_code = orgs.filter(code__iexact=request.GET.get("q", "").strip())
+    if by_code.exists():  # a code typed whole (what the API and old habits use)
+        orgs = by_code
+    for term in [] if by_code.exists() else pickers.terms(request):
         orgs = orgs.filter(Q(name_key__contains=term) | Q(code__iexact=term))
     orgs = orgs.order_by("level", "name_key")
     return pickers.answer((o.code, o.name, org_hint(o)) for o in orgs[: pickers.RESULTS])
@@ -98,7 +101,8 @@ def search_units(request):
     """Current-map units by their name or a name they had before the 2025 merger."""
     levels = [c for c in request.GET.get("cap", "commune").split(",") if c in AdminLevel.values]
     units = current_units(levels or [AdminLevel.COMMUNE])
-    for term in pickers.terms(request):
+    words = pickers.terms(request)
+    for term in words:
         old = AdminUnit.objects.filter(
             name_key__contains=term, successor_links__new_unit=OuterRef("pk")
         )
@@ -108,6 +112,9 @@ def search_units(request):
             | Q(province__name_key__contains=term)
             | Q(Exists(old))
         )
+    # the units whose own name holds the query come first, then those found by an old name
+    whole = Q(name_key__contains=" ".join(words))
+    units = units.annotate(rank=Case(When(whole, then=0), default=1)).order_by("rank", "name")
     return pickers.answer(
         (u.code, str(u), unit_hint(u)) for u in units.distinct()[: pickers.RESULTS]
     )
