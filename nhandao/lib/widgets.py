@@ -28,7 +28,7 @@ class Picker(forms.Select):
     campaigns open for receiving; the rest is found by searching."""
 
     class Media:
-        css = {"all": [f"{VENDOR}/tom-select.default.min.css"]}
+        css = {"all": [f"{VENDOR}/tom-select.default.min.css", "css/picker.css"]}
         js = [f"{VENDOR}/tom-select.complete.min.js", "js/picker.js"]
 
     def __init__(self, attrs=None, choices=(), *, url=None, hint=None, placeholder=""):
