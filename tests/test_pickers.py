@@ -191,3 +191,11 @@ def test_a_picker_without_choices_renders_the_chosen_value_only_if_in_reach(cast
 def test_the_commune_search_folds_every_way_of_writing_the_name(cast, login, query):
     found = results(login(cast.ba_dinh_officer), "/tra-cuu/xa-phuong?q=" + query)
     assert any(r["value"] == "4" for r in found)
+
+
+def test_the_left_behind_page_opens_on_the_officers_province_and_commune(cast, login):
+    page = login(cast.ba_dinh_officer).get("/cuu-tro/bao-phu/").content.decode()
+    province = page[page.index('name="province"') :]
+    assert re.search(r'<option value="1"[^>]*selected', province[: province.index("</select>")])
+    commune = page[page.index('name="commune"') :]
+    assert re.search(r'<option value="4"[^>]*selected', commune[: commune.index("</select>")])

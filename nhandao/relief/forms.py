@@ -8,6 +8,7 @@ from django.utils import timezone
 from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.lib.forms import FileField
 from nhandao.lib.widgets import Picker
+from nhandao.orgs import access
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
 from nhandao.orgs.pickers import attach_communes, current_units, unit_picker
@@ -258,6 +259,13 @@ class CoverageForm(ActorForm):
             (u.code, u.name) for u in current_units(("province",))
         ]
         attach_communes(self, "commune")
+        if not self.is_bound:  # the user's own province, as they mostly look at it
+            home = access.home_organisation(self.actor)
+            units = access.area_units(home) if home is not None else None
+            if units:
+                unit = units[0]
+                province = unit if unit.level == "province" else unit.province
+                self.initial.setdefault("province", province.code)
 
     def clean(self):
         data = super().clean()
