@@ -72,7 +72,7 @@ class Picker(forms.Select):
 
     def get_context(self, name, value, attrs):
         self._hints = {}
-        values = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        values = set(self.format_value(value))
         original = self.choices
         if isinstance(original, ModelChoiceIterator):
             self.choices = self._model_choices(values)
@@ -111,3 +111,8 @@ class MultiPicker(Picker, forms.SelectMultiple):
 
     def value_omitted_from_data(self, data, files, name):
         return False
+
+    def format_value(self, value):
+        if isinstance(value, str):  # "A, B" (codes as the API and older pages give them)
+            value = value.replace(",", " ").split()
+        return super().format_value(value)
