@@ -32,9 +32,10 @@
     var url = select.dataset.url;
     var settings = {
       valueField: "value", labelField: "text", searchField: ["fold"],
-      score: score, render: render, maxOptions: 50, allowEmptyOption: true,
+      score: score, render: render, maxOptions: 50,
       placeholder: select.dataset.placeholder || "Gõ để tìm…",
-      plugins: select.multiple ? ["remove_button"] : [],
+      // an optional choice can be emptied again (×); several choices each have their ×
+      plugins: select.multiple ? ["remove_button"] : (select.required ? [] : ["clear_button"]),
       onInitialize: function () {
         // the hint and folded text of server-rendered options are data- attributes
         var self = this;
