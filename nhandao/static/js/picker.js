@@ -16,17 +16,15 @@
       return hay.indexOf(words[0]) === 0 ? 2 : 1;
     };
   }
-  function render(escape) {
-    return {
-      option: function (d) {
-        return "<div>" + escape(d.text) +
-          (d.hint ? '<div class="picker-hint">' + escape(d.hint) + "</div>" : "") + "</div>";
-      },
-      item: function (d) { return "<div>" + escape(d.text) + "</div>"; },
-      no_results: function () { return '<div class="no-results">Không tìm thấy.</div>'; },
-      loading: function () { return '<div class="spinner">Đang tìm…</div>'; },
-    };
-  }
+  var render = {
+    option: function (d, escape) {
+      return "<div>" + escape(d.text) +
+        (d.hint ? '<div class="picker-hint">' + escape(d.hint) + "</div>" : "") + "</div>";
+    },
+    item: function (d, escape) { return "<div>" + escape(d.text) + "</div>"; },
+    no_results: function () { return '<div class="no-results">Không tìm thấy.</div>'; },
+    loading: function () { return '<div class="spinner" aria-label="Đang tìm…"></div>'; },
+  };
   function init(select) {
     if (select.tomselect || typeof TomSelect === "undefined") return;
     var url = select.dataset.url;
