@@ -136,7 +136,8 @@ def attach_communes(form, name: str) -> None:
     one preselected on a new form), any other found by searching its new or old name."""
     widget = form.fields[name].widget
     area = area_communes(form.actor)
-    offered = list(area[:LOCAL_OFFER]) if area is not None else []
+    # labels only (no old names: those come with a search), so no prefetch
+    offered = list(area.prefetch_related(None)[:LOCAL_OFFER]) if area is not None else []
     widget.labels = commune_label
     widget.preferred = [(u.code, str(u)) for u in offered]
     if len(offered) == 1 and not form.is_bound and not form.initial.get(name):

@@ -53,6 +53,8 @@ def test_a_commune_records_a_cash_donation_with_the_pickers_only(phone412):
     option = page.locator(".ts-dropdown .option").filter(has_text="Hà Nội").first
     expect(option).to_contain_text("Tháng Nhân đạo")
     expect(option.locator(".picker-hint")).to_contain_text("Đang tiếp nhận")
+    active = page.locator(".ts-dropdown .option.active")
+    expect(active).to_contain_text("Hà Nội")  # the best match comes first
     page.keyboard.press("Enter")
     expect(page.locator("#id_campaign + .ts-wrapper .item")).to_contain_text("Hà Nội")
     page.get_by_label("Số tiền (đồng)").fill("200000")
@@ -73,6 +75,7 @@ def test_a_household_commune_is_found_by_its_old_name(phone412):
     option = page.locator(".ts-dropdown .option").filter(has_text="Ba Đình").first
     expect(option).to_be_visible()
     expect(option.locator(".picker-hint")).to_contain_text("Quán Thánh")
+    expect(page.locator(".ts-dropdown .option.active")).to_contain_text("Ba Đình")
     page.screenshot(path=SCREENS / "picker-household-commune-412.png", full_page=True)
     page.keyboard.press("Enter")
     expect(page.locator("#id_commune_code + .ts-wrapper .item")).to_contain_text("Ba Đình")

@@ -7,13 +7,23 @@
     return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/[đĐðÐɖƉ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim();
   }
+  function words(text) {
+    return fold(text).replace(/[^a-z0-9]+/g, " ").trim();
+  }
+  // every word typed must start a word of the label or its hint ("ha noi" finds "Hà Nội",
+  // not "Tháng"); the label's own words rank first
   function score(search) {
-    var words = fold(search).split(" ").filter(Boolean);
+    var typed = words(search).split(" ").filter(Boolean);
     return function (item) {
-      var hay = item.fold || fold(item.text + " " + (item.hint || ""));
-      if (!words.length) return 1;
-      for (var i = 0; i < words.length; i++) if (hay.indexOf(words[i]) < 0) return 0;
-      return hay.indexOf(words[0]) === 0 ? 2 : 1;
+      if (!typed.length) return 1;
+      var hay = " " + words(item.fold || item.text + " " + (item.hint || "")) + " ";
+      var label = " " + words(item.text) + " ";
+      var inLabel = 0;
+      for (var i = 0; i < typed.length; i++) {
+        if (hay.indexOf(" " + typed[i]) < 0) return 0;
+        if (label.indexOf(" " + typed[i]) >= 0) inLabel++;
+      }
+      return 1 + inLabel / typed.length;
     };
   }
   var render = {
