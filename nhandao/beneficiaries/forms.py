@@ -136,7 +136,9 @@ class PersonForm(AddressMixin, ActorForm):
         reach = ben_pickers.households(self.actor)
         ben_pickers.attach(
             self.fields["household"],
-            Household.objects.filter(Q(pk__in=reach.values("pk")) | Q(pk__in=own)),
+            Household.objects.filter(Q(pk__in=reach.values("pk")) | Q(pk__in=own)).select_related(
+                "head"
+            ),
             ben_pickers.household_label,
         )
         self.sensitive = person is None or access.can(self.actor, "sensitive", person.organisation)
