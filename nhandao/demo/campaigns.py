@@ -184,7 +184,8 @@ def seed(actor, network) -> dict:
 def _tet_coming(actor, rc_central, rc_hanoi):
     """Tết Nhân ái, launched in a week (a draft to prepare), with the Hanoi part."""
     launch = dates.days(7)
-    spring = dates.days(60).year  # the Tết this campaign prepares
+    today = dates.today()
+    spring = today.year + (1 if today.month >= 2 else 0)  # the coming Tết (late Jan–Feb)
     tet = actions.create_campaign(
         actor,
         code=f"TET-{spring}",
