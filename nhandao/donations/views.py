@@ -150,10 +150,9 @@ def donation_create(request, channel):
     if channel not in (Channel.CASH, Channel.IN_KIND):
         raise Http404("Không tìm thấy trang.")
     access.require_anywhere(request.user, "money")
+    # the campaign in context (a campaign page's "record a donation" link); the user's
+    # organisation and today are the form's own defaults
     initial = {"campaign": request.GET.get("campaign", "")}
-    home = access.home_organisation(request.user)
-    if home is not None:
-        initial["organisation"] = home.code
     form = forms.DonationForm(
         request.POST or None, actor=request.user, channel=channel, initial=initial
     )
