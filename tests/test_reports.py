@@ -280,7 +280,7 @@ def test_the_pages_walk_a_report_from_draft_to_approval(cast, login, time_machin
     donate(cast.ba_dinh, campaign, 1_500_000)
     client = login(cast.ba_dinh_officer)
     assert client.get("/bao-cao/?ky=2024-H2").status_code == 200
-    response = client.post("/bao-cao/lap/", {"organisation": cast.ba_dinh.pk, "period": PERIOD})
+    response = client.post("/bao-cao/lap/", {"organisation": cast.ba_dinh.code, "period": PERIOD})
     assert response.status_code == 302, response.content
     page = response["Location"]
     report_pk = int(page.rstrip("/").split("/")[-1])
@@ -315,7 +315,7 @@ def test_the_api_opens_fills_and_moves_a_report(cast, login):
     def post(url, data):
         return client.post(url, json.dumps(data), content_type="application/json")
 
-    opened = post("/api/reports", {"organisation": cast.ba_dinh.pk, "period": PERIOD})
+    opened = post("/api/reports", {"organisation": cast.ba_dinh.code, "period": PERIOD})
     assert opened.status_code == 201, opened.content
     listed = client.get("/api/reports?period=2024-h2").json()["items"]
     (row,) = [r for r in listed if r["organisation_id"] == cast.ba_dinh.pk]

@@ -1,11 +1,12 @@
 """API of reports (scoped by reports/lookups.py): the list, one report in the shape the
 `report` command prints, opening a report, entering values, and the moves."""
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.lib.errors import Refused
 from nhandao.orgs import access
+from nhandao.orgs.models import Organisation
 from nhandao.reports import actions, building
 from nhandao.reports.lookups import get_report
 from nhandao.reports.models import Report, ReportStatus
@@ -26,7 +27,7 @@ class ReportRow(Schema):
 
 
 class OpenReportIn(Schema):
-    organisation: int
+    organisation: str  # its code, as elsewhere in the API
     period: str
 
 
@@ -53,8 +54,9 @@ def list_reports(request, period: str = "", status: str = ""):
 
 @router.post("/reports", response={201: dict}, summary="Lập (hoặc mở) báo cáo của đơn vị")
 def open_report(request, payload: OpenReportIn):
-    org = access.get_org(request.auth, payload.organisation, "edit")
-    return 201, building.as_json(actions.open_report(request.auth, org, payload.period))
+    org = Organisation.objects.filter(code=payload.organisation).first()
+    org = access.get_org(request.auth, org.pk if org else None, "edit")
+    return Status(201, building.as_json(actions.open_report(request.auth, org, payload.period)))
 
 
 @router.get("/reports/{report_id}", response=dict, summary="Một báo cáo: chỉ tiêu, cấp dưới")

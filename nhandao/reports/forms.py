@@ -6,6 +6,7 @@ import re
 
 from django import forms
 
+from nhandao.orgs.forms import OrgCodeField
 from nhandao.orgs.models import Organisation
 from nhandao.reports import periods
 from nhandao.reports.models import Report, Source
@@ -26,13 +27,12 @@ def parse_whole(text: str):
 
 
 class OpenReportForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), label="Đơn vị")
+    organisation = OrgCodeField(Organisation.objects.none(), label="Đơn vị")
     period = forms.ChoiceField(label="Kỳ báo cáo")
 
     def __init__(self, *args, organisations, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = lambda org: org.name
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
         choices = [(p.code, p.label.capitalize()) for p in periods.reporting_periods(today)]

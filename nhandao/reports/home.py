@@ -18,13 +18,10 @@ def waiting(user) -> list[Waiting]:
     listing = reverse("report_list")
     if access.can_anywhere(user, "approve"):
         # reports sent up to an organisation where the user approves (the parent's role)
-        to_approve = (
-            Report.objects.filter(
-                access.reach_q(user, "approve", via="organisation__parent"),
-                status=ReportStatus.SUBMITTED,
-            )
-            .exclude(submitted_by=user)
-        )
+        to_approve = Report.objects.filter(
+            access.reach_q(user, "approve", via="organisation__parent"),
+            status=ReportStatus.SUBMITTED,
+        ).exclude(submitted_by=user)
         count, url = counted(to_approve, "report_detail", listing)
         out.append(Waiting("Báo cáo cấp dưới chờ bạn duyệt", count, url, SOON))
     if access.can_anywhere(user, "edit"):
