@@ -1,0 +1,422 @@
+"""The one place a campaign's money figures come from (issue #14): for a campaign (its parts
+included) × an organisation's subtree (or all), what each organisation received by channel,
+allocated down, received from above, moved up, spent on a Decree 93 use, distributed (cash,
+and goods out of stock at cost), holds in stock and holds as balance — and the people and
+households reached. The portal list and page, so-lieu.json, the open data, the internal
+campaign page and the API all read `campaign_figures()`; nothing recomputes them elsewhere.
+
+Sources, one per figure, none grouped twice:
+- money in (by channel): the donations register (active donations); it is also derived
+  from the ledger (balance − flows) and the two are compared (`register_matches_ledger`);
+- balance: the ledger head of each account (audit/ledger.py);
+- allocated in/out, spent, to stock, cash distributed: FundFlow, kept by the relief actions
+  in the same transaction as their ledger entries (`ledger_flows()` recomputes them from the
+  entries themselves: the tests hold the two equal);
+- goods: the stock card (StockMove), valued at cost: what the ledger paid for them (a
+  purchase or an in-kind donation moved into a warehouse), carried at the average cost of
+  the warehouse × item × campaign when goods are moved or handed out. Goods moved to
+  another organisation's warehouse count as allocated out of the sender and into the
+  receiver, so every organisation's equation holds;
+- people and households reached: DistributionSummary.
+
+Every organisation, every level and the campaign satisfy
+    received + allocated_in = allocated_out + spent + distributed + in_stock + balance
+(`reconciled`); a difference is published, never hidden.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
+
+from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
+from nhandao.donations.models import Donation
+from nhandao.orgs.models import AdminLevel, Organisation, OrgLevel
+from nhandao.relief.models import (
+    Allocation,
+    AllocationStatus,
+    Direction,
+    DistributionSummary,
+    FundFlow,
+    MoveKind,
+    StockMove,
+)
+
+# The three public levels; a district (before 2025) and a grassroots branch are reported
+# with the communes (the level that hands out relief), a province-level body with provinces.
+LEVELS = ("central", "province", "commune")
+LEVEL_LABELS = {"central": "Trung ương", "province": "Tỉnh/thành phố", "commune": "Xã/phường"}
+LEVEL_OF = {
+    OrgLevel.CENTRAL: "central",
+    OrgLevel.PROVINCE: "province",
+    OrgLevel.DISTRICT: "commune",
+    OrgLevel.COMMUNE: "commune",
+    OrgLevel.BRANCH: "commune",
+}
+CHANNELS = ("transfer", "cash", "in_kind", "other")
+MONEY_FIELDS = (
+    "received",
+    "allocated_in",
+    "allocated_out",
+    "spent",
+    "distributed",
+    "in_stock",
+    "balance",
+)
+# Which relief action wrote a SPEND entry (its `source`), so the ledger alone can be read
+# back into flows (ledger_flows) and compared with FundFlow.
+SPEND_SOURCES = {
+    "relief-allocation:": "spent",
+    "relief-stock": "to_stock",
+    "relief-line:": "distributed_cash",
+}
+
+
+@dataclass
+class Flows:
+    """One organisation's (or a group's) money for a campaign, in đồng."""
+
+    transfer: int = 0
+    cash: int = 0
+    in_kind: int = 0
+    other: int = 0
+    allocated_in: int = 0  # money allocated to it, and goods moved into its warehouses
+    allocated_out: int = 0  # money it allocated down or moved up, goods it sent away
+    goods_in: int = 0  # of allocated_in: goods received from another warehouse, at cost
+    goods_out: int = 0  # of allocated_out: goods sent to another organisation, at cost
+    spent: int = 0  # allocations to a Decree 93 use
+    to_stock: int = 0  # paid into stock (purchases, in-kind donations moved into a warehouse)
+    distributed_cash: int = 0
+    distributed_goods: int = 0  # at cost
+    in_stock: int = 0  # at cost
+    balance: int = 0  # ledger heads
+    ledger_received: int = 0  # net donations as the ledger has them
+    to_stock_card: int = 0  # what the stock card says was paid into stock (= to_stock)
+
+    @property
+    def received(self) -> int:
+        return self.transfer + self.cash + self.in_kind + self.other
+
+    @property
+    def distributed(self) -> int:
+        return self.distributed_cash + self.distributed_goods
+
+    @property
+    def difference(self) -> int:
+        """(received + allocated in) − (allocated out + spent + distributed + in stock +
+        balance): zero when the organisation's books add up."""
+        return (self.received + self.allocated_in) - (
+            self.allocated_out + self.spent + self.distributed + self.in_stock + self.balance
+        )
+
+    @property
+    def reconciled(self) -> bool:
+        return self.difference == 0
+
+    @property
+    def register_matches_ledger(self) -> bool:
+        return self.received == self.ledger_received
+
+    def add(self, other: "Flows") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def public(self) -> dict:
+        """The figures so-lieu.json publishes for a level (and the pages show)."""
+        return {
+            **{name: getattr(self, name) for name in MONEY_FIELDS},
+            "reconciled": self.reconciled,
+        }
+
+
+@dataclass
+class OrgRow:
+    organisation_id: int
+    name: str
+    level: str  # one of LEVELS
+    path: str
+    province_id: int | None
+    province: str
+    flows: Flows = field(default_factory=Flows)
+
+
+@dataclass
+class CampaignFigures:
+    campaign_id: int
+    code: str
+    as_of: date
+    rows: list[OrgRow]
+    total: Flows
+    allocated: int  # executed allocation decisions: to organisations and to uses
+    spent_by_use: list[dict]
+    people_reached: int
+    households_reached: int
+    lines_reached: int
+
+    @property
+    def levels(self) -> dict[str, Flows]:
+        out = {level: Flows() for level in LEVELS}
+        for row in self.rows:
+            out[row.level].add(row.flows)
+        return out
+
+    @property
+    def provinces(self) -> list[dict]:
+        """Per province (organisations whose unit lies in it; central bodies apart)."""
+        groups: dict = {}
+        for row in self.rows:
+            if row.province_id is None:
+                continue
+            group = groups.setdefault(
+                row.province_id, {"id": row.province_id, "name": row.province, "flows": Flows()}
+            )
+            group["flows"].add(row.flows)
+        return sorted(groups.values(), key=lambda g: g["name"])
+
+    def communes_of(self, province_id: int) -> list[OrgRow]:
+        return [r for r in self.rows if r.province_id == province_id and r.level == "commune"]
+
+    @property
+    def reconciled(self) -> bool:
+        return self.total.reconciled and all(f.reconciled for f in self.levels.values())
+
+    def public(self) -> dict:
+        """so-lieu.json (issue #14 item 2)."""
+        t = self.total
+        return {
+            "code": self.code,
+            "as_of": self.as_of.isoformat(),
+            "received": {
+                "total": t.received,
+                "transfer": t.transfer,
+                "cash": t.cash,
+                "in_kind": t.in_kind,
+                "other": t.other,
+            },
+            "allocated": self.allocated,
+            "spent": t.spent,
+            "distributed": t.distributed,
+            "in_stock": t.in_stock,
+            "balance": t.balance,
+            "people_reached": self.people_reached,
+            "households_reached": self.households_reached,
+            "reconciled": self.reconciled,
+            "levels": [
+                {"level": level, "label": LEVEL_LABELS[level], **flows.public()}
+                for level, flows in self.levels.items()
+            ],
+            "provinces": [{"name": p["name"], **p["flows"].public()} for p in self.provinces],
+        }
+
+
+def _province(org: Organisation) -> tuple[int | None, str]:
+    unit = org.admin_unit
+    if unit is None or org.level == OrgLevel.CENTRAL:
+        return None, ""
+    province = unit if unit.level == AdminLevel.PROVINCE else unit.province
+    return (province.pk, province.name) if province else (None, "")
+
+
+def _within(qs, within: Organisation | None, via: str):
+    if within is None:
+        return qs
+    return qs.filter(**{f"{via}__path__startswith": within.path})
+
+
+def stock_at_cost(campaign_ids) -> dict[int, dict[str, int]]:
+    """Per warehouse organisation: to_stock (paid in through the ledger), goods_in /
+    goods_out (moved between organisations), distributed_goods and in_stock, all at cost.
+    One walk of the stock card in order (moves are few: one per delivery or hand-out line);
+    a move out takes its share of the level's cost, the last unit out takes what is left."""
+    moves = (
+        StockMove.objects.filter(campaign_id__in=campaign_ids)
+        .order_by("pk")
+        .values_list(
+            "warehouse_id",
+            "warehouse__organisation_id",
+            "item_id",
+            "campaign_id",
+            "kind",
+            "quantity",
+            "value",
+            "ledger_entry_id",
+            "transfer_ref",
+        )
+    )
+    held: dict[tuple, list] = defaultdict(lambda: [0, 0, None])  # qty, cost, organisation
+    sending: dict[str, tuple[int, int]] = {}  # transfer_ref → (cost, sending organisation)
+    per_org: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for wh, org, item, camp, kind, qty, value, entry_id, ref in moves:
+        level = held[(wh, item, camp)]
+        level[2] = org
+        if qty > 0:
+            if kind == MoveKind.IN_TRANSFER:
+                cost, sender = sending.pop(ref, (0, org))
+                if sender != org:
+                    per_org[sender]["goods_out"] += cost
+                    per_org[org]["goods_in"] += cost
+            else:  # goods paid through the ledger carry their price; anything else costs 0
+                cost = int(value) if entry_id else 0
+                per_org[org]["to_stock"] += cost
+            level[0] += qty
+            level[1] += cost
+        else:
+            taken = -qty
+            cost = level[1] if taken >= level[0] else round(level[1] * taken / level[0])
+            level[0] -= taken
+            level[1] -= cost
+            if kind == MoveKind.OUT_TRANSFER:
+                sending[ref] = (cost, org)
+            else:
+                per_org[org]["distributed_goods"] += cost
+    for _qty, cost, org in held.values():
+        per_org[org]["in_stock"] += cost
+    return {org: dict(values) for org, values in per_org.items()}
+
+
+def _heads(campaign_ids, within):
+    head = LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-seq")
+    accounts = LedgerAccount.objects.filter(campaign_id__in=campaign_ids).annotate(
+        head_balance=Subquery(head.values("balance_after")[:1])
+    )
+    return _within(accounts, within, "organisation").values_list(
+        "pk", "organisation_id", "head_balance"
+    )
+
+
+def campaign_figures(campaign, *, within: Organisation | None = None) -> CampaignFigures:
+    """The figures of `campaign` and its parts, for every organisation (or those of the
+    subtree of `within`), grouped by organisation; levels, provinces and the total are sums
+    of these rows and nothing else."""
+    ids = campaign.subtree_ids()
+    per_org: dict[int, Flows] = defaultdict(Flows)
+    received = _within(
+        Donation.objects.active().filter(campaign_id__in=ids), within, "organisation"
+    )
+    for org, channel, amount in (
+        received.values("organisation_id", "channel")
+        .annotate(amount=Sum("amount"))
+        .values_list("organisation_id", "channel", "amount")
+    ):
+        name = channel if channel in CHANNELS else "other"
+        setattr(per_org[org], name, getattr(per_org[org], name) + (amount or 0))
+    for _account, org, balance in _heads(ids, within):
+        per_org[org].balance += balance or 0
+    flows = _within(FundFlow.objects.filter(campaign_id__in=ids), within, "organisation")
+    for f in flows.values_list(
+        "organisation_id", "allocated_in", "allocated_out", "spent", "to_stock", "distributed"
+    ):
+        row = per_org[f[0]]
+        row.allocated_in += f[1]
+        row.allocated_out += f[2]
+        row.spent += f[3]
+        row.to_stock += f[4]
+        row.distributed_cash += f[5]
+    orgs_in_reach = None
+    if within is not None:
+        orgs_in_reach = set(
+            Organisation.objects.filter(path__startswith=within.path).values_list("pk", flat=True)
+        )
+    for org, goods in stock_at_cost(ids).items():
+        if orgs_in_reach is not None and org not in orgs_in_reach:
+            continue
+        row = per_org[org]
+        row.goods_in += goods.get("goods_in", 0)
+        row.goods_out += goods.get("goods_out", 0)
+        row.allocated_in += goods.get("goods_in", 0)
+        row.allocated_out += goods.get("goods_out", 0)
+        row.distributed_goods += goods.get("distributed_goods", 0)
+        row.in_stock += goods.get("in_stock", 0)
+        # FundFlow.to_stock is what the ledger paid; the stock card must agree with it
+        row.to_stock_card += goods.get("to_stock", 0)
+    for row in per_org.values():
+        # net donations as the ledger has them: what is left once every other flow is known
+        row.ledger_received = (
+            row.balance
+            - (row.allocated_in - row.goods_in)
+            + (row.allocated_out - row.goods_out)
+            + row.spent
+            + row.to_stock
+            + row.distributed_cash
+        )
+    organisations = Organisation.objects.filter(pk__in=list(per_org)).select_related(
+        "admin_unit__province"
+    )
+    rows = []
+    for org in organisations:
+        province_id, province = _province(org)
+        rows.append(
+            OrgRow(
+                organisation_id=org.pk,
+                name=org.name,
+                level=LEVEL_OF.get(org.level, "commune"),
+                path=org.path,
+                province_id=province_id,
+                province=province,
+                flows=per_org[org.pk],
+            )
+        )
+    rows.sort(key=lambda r: (LEVELS.index(r.level), r.province, r.name))
+    total = Flows()
+    for row in rows:
+        total.add(row.flows)
+    decisions = _within(
+        Allocation.objects.filter(campaign_id__in=ids, status=AllocationStatus.EXECUTED),
+        within,
+        "organisation",
+    )
+    allocated = decisions.aggregate(amount=Sum("amount"))["amount"] or 0
+    spent_by_use = [
+        {"use": r["purpose__name"] or r["purpose_text"], "amount": r["amount"]}
+        for r in decisions.filter(direction=Direction.PURPOSE)
+        .values("purpose__name", "purpose_text")
+        .annotate(amount=Sum("amount"))
+        .order_by("-amount")
+    ]
+    people = _within(
+        DistributionSummary.objects.filter(campaign_id__in=ids), within, "organisation"
+    ).aggregate(lines=Sum("lines"), households=Sum("households"), persons=Sum("persons"))
+    return CampaignFigures(
+        campaign_id=campaign.pk,
+        code=campaign.code,
+        as_of=timezone.localdate(),
+        rows=rows,
+        total=total,
+        allocated=allocated,
+        spent_by_use=spent_by_use,
+        people_reached=people["persons"] or 0,
+        households_reached=people["households"] or 0,
+        lines_reached=people["lines"] or 0,
+    )
+
+
+def ledger_flows(campaign) -> dict[int, dict[str, int]]:
+    """The money flows per organisation read from the ledger entries alone (every entry,
+    grouped): received (donations net of their reversals), allocated in/out, spent, to
+    stock, cash distributed, balance. Slow on a large campaign; the tests and the audit
+    compare it with campaign_figures(), which reads the summaries."""
+    out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    entries = (
+        LedgerEntry.objects.filter(account__campaign_id__in=campaign.subtree_ids())
+        .values_list("account__organisation_id", "kind", "reverses__kind", "source", "amount")
+        .iterator(5000)
+    )
+    for org, kind, reversed_kind, source, amount in entries:
+        row = out[org]
+        row["balance"] += amount
+        if kind == EntryKind.DONATION or (
+            kind == EntryKind.REVERSAL and reversed_kind == EntryKind.DONATION
+        ):
+            row["received"] += amount
+        elif kind == EntryKind.TRANSFER_IN:
+            row["allocated_in"] += amount
+        elif kind == EntryKind.TRANSFER_OUT:
+            row["allocated_out"] -= amount
+        else:  # SPEND, or the reversal of one (same source)
+            name = next(
+                (n for prefix, n in SPEND_SOURCES.items() if source.startswith(prefix)), "spent"
+            )
+            row[name] -= amount
+    return {org: dict(row) for org, row in out.items()}
