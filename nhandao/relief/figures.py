@@ -26,6 +26,7 @@ Every organisation, every level and the campaign satisfy
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from django.db.models import OuterRef, Subquery, Sum
@@ -154,33 +155,59 @@ class CampaignFigures:
     people_reached: int
     households_reached: int
     lines_reached: int
+    # (sender, receiver) → money allocated and goods moved (at cost) between organisations
+    transfers: dict = field(default_factory=dict)
 
-    @property
-    def levels(self) -> dict[str, Flows]:
-        out = {level: Flows() for level in LEVELS}
+    def grouped(self, key) -> dict:
+        """The rows summed by `key(row)` (rows whose key is None left out). Money and goods
+        moved between two organisations of the same group are inside it: they leave both
+        its allocated in and out, so a province's allocated_in is what reached it from
+        outside and nothing is counted twice (the equation keeps holding: both sides lose
+        the same amount)."""
+        groups: dict = {}
+        key_of = {}
         for row in self.rows:
-            out[row.level].add(row.flows)
-        return out
+            k = key(row)
+            key_of[row.organisation_id] = k
+            if k is not None:
+                groups.setdefault(k, Flows()).add(row.flows)
+        for (sender, receiver), amount in self.transfers.items():
+            k = key_of.get(sender)
+            if k is not None and k == key_of.get(receiver):
+                groups[k].allocated_in -= amount
+                groups[k].allocated_out -= amount
+        return groups
 
-    @property
+    @cached_property
+    def levels(self) -> dict[str, Flows]:
+        found = self.grouped(lambda row: row.level)
+        return {level: found.get(level, Flows()) for level in LEVELS}
+
+    @cached_property
     def provinces(self) -> list[dict]:
         """Per province (organisations whose unit lies in it; central bodies apart)."""
-        groups: dict = {}
-        for row in self.rows:
-            if row.province_id is None:
-                continue
-            group = groups.setdefault(
-                row.province_id, {"id": row.province_id, "name": row.province, "flows": Flows()}
-            )
-            group["flows"].add(row.flows)
-        return sorted(groups.values(), key=lambda g: g["name"])
+        names = {r.province_id: r.province for r in self.rows}
+        found = self.grouped(lambda row: row.province_id)
+        return sorted(
+            ({"id": pk, "name": names[pk], "flows": f} for pk, f in found.items()),
+            key=lambda g: g["name"],
+        )
+
+    @cached_property
+    def whole(self) -> Flows:
+        """The campaign as one: moves between its organisations cancel out."""
+        return self.grouped(lambda row: 0).get(0, Flows())
 
     def communes_of(self, province_id: int) -> list[OrgRow]:
         return [r for r in self.rows if r.province_id == province_id and r.level == "commune"]
 
     @property
     def reconciled(self) -> bool:
-        return self.total.reconciled and all(f.reconciled for f in self.levels.values())
+        return (
+            self.total.reconciled
+            and all(f.reconciled for f in self.levels.values())
+            and all(p["flows"].reconciled for p in self.provinces)
+        )
 
     def public(self) -> dict:
         """so-lieu.json (issue #14 item 2)."""
@@ -225,7 +252,7 @@ def _within(qs, within: Organisation | None, via: str):
     return qs.filter(**{f"{via}__path__startswith": within.path})
 
 
-def stock_at_cost(campaign_ids) -> dict[int, dict[str, int]]:
+def stock_at_cost(campaign_ids) -> tuple[dict[int, dict[str, int]], dict[tuple, int]]:
     """Per warehouse organisation: to_stock (paid in through the ledger), goods_in /
     goods_out (moved between organisations), distributed_goods and in_stock, all at cost.
     One walk of the stock card in order (moves are few: one per delivery or hand-out line);
@@ -248,6 +275,7 @@ def stock_at_cost(campaign_ids) -> dict[int, dict[str, int]]:
     held: dict[tuple, list] = defaultdict(lambda: [0, 0, None])  # qty, cost, organisation
     sending: dict[str, tuple[int, int]] = {}  # transfer_ref → (cost, sending organisation)
     per_org: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    pairs: dict[tuple, int] = defaultdict(int)  # (sender, receiver) → cost of goods moved
     for wh, org, item, camp, kind, qty, value, entry_id, ref in moves:
         level = held[(wh, item, camp)]
         level[2] = org
@@ -257,6 +285,7 @@ def stock_at_cost(campaign_ids) -> dict[int, dict[str, int]]:
                 if sender != org:
                     per_org[sender]["goods_out"] += cost
                     per_org[org]["goods_in"] += cost
+                    pairs[(sender, org)] += cost
             else:  # goods paid through the ledger carry their price; anything else costs 0
                 cost = int(value) if entry_id else 0
                 per_org[org]["to_stock"] += cost
@@ -273,7 +302,7 @@ def stock_at_cost(campaign_ids) -> dict[int, dict[str, int]]:
                 per_org[org]["distributed_goods"] += cost
     for _qty, cost, org in held.values():
         per_org[org]["in_stock"] += cost
-    return {org: dict(values) for org, values in per_org.items()}
+    return {org: dict(values) for org, values in per_org.items()}, dict(pairs)
 
 
 def _heads(campaign_ids, within):
@@ -319,7 +348,8 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         orgs_in_reach = set(
             Organisation.objects.filter(path__startswith=within.path).values_list("pk", flat=True)
         )
-    for org, goods in stock_at_cost(ids).items():
+    stock, goods_pairs = stock_at_cost(ids)
+    for org, goods in stock.items():
         if orgs_in_reach is not None and org not in orgs_in_reach:
             continue
         row = per_org[org]
@@ -375,6 +405,13 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         .annotate(amount=Sum("amount"))
         .order_by("-amount")
     ]
+    transfers: dict[tuple, int] = defaultdict(int)
+    for sender, receiver, amount in decisions.filter(target_organisation__isnull=False).values_list(
+        "organisation_id", "target_organisation_id", "amount"
+    ):
+        transfers[(sender, receiver)] += amount
+    for pair, cost in goods_pairs.items():
+        transfers[pair] += cost
     people = _within(
         DistributionSummary.objects.filter(campaign_id__in=ids), within, "organisation"
     ).aggregate(lines=Sum("lines"), households=Sum("households"), persons=Sum("persons"))
@@ -389,6 +426,7 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         people_reached=people["persons"] or 0,
         households_reached=people["households"] or 0,
         lines_reached=people["lines"] or 0,
+        transfers=dict(transfers),
     )
 
 
