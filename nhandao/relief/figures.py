@@ -26,8 +26,8 @@ Every organisation, every level and the campaign satisfy
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
