@@ -202,8 +202,11 @@ def campaign_figures(campaign) -> Figures:
     f.allocated_by_level = [
         {"level": k, "amount": v.allocated_in} for k, v in levels if v.allocated_in
     ]
+    # "đã chi, phân phối": spent on a use plus handed out to people
     f.distributed_by_level = [
-        {"level": k, "amount": v.distributed} for k, v in levels if v.distributed
+        {"level": k, "amount": v.spent + v.distributed}
+        for k, v in levels
+        if v.spent + v.distributed
     ]
     provinces = sorted(money.provinces, key=lambda p: -p["flows"].allocated_in)
     f.allocated_by_province = [
@@ -212,9 +215,13 @@ def campaign_figures(campaign) -> Figures:
         if p["flows"].allocated_in
     ]
     f.distributed_by_province = [
-        {"code": p["code"], "province": p["name"], "amount": p["flows"].distributed}
+        {
+            "code": p["code"],
+            "province": p["name"],
+            "amount": p["flows"].spent + p["flows"].distributed,
+        }
         for p in money.provinces
-        if p["flows"].distributed
+        if p["flows"].spent + p["flows"].distributed
     ]
     f.relief = relief_public.campaign_figures(campaign)
     f.relief_available = bool(f.relief["allocations"] or money.lines_reached)

@@ -9,9 +9,11 @@ Sources, one per figure, none grouped twice:
 - money in (by channel): the donations register (active donations); it is also derived
   from the ledger (balance − flows) and the two are compared (`register_matches_ledger`);
 - balance: the ledger head of each account (audit/ledger.py);
-- allocated in/out, spent, to stock, cash distributed: FundFlow, kept by the relief actions
-  in the same transaction as their ledger entries (`ledger_flows()` recomputes them from the
-  entries themselves: the tests hold the two equal);
+- allocated in/out, spent, to stock, cash distributed: the ledger's entries other than
+  donations (`ledger_moves()`, through a partial index: a few per decision or hand-out
+  line), classified by kind and by the relief action that wrote them (`source`);
+  `ledger_flows()` reads every entry in Python, independently, and the tests hold the two
+  equal;
 - goods: the stock card (StockMove), valued at cost: what the ledger paid for them (a
   purchase or an in-kind donation moved into a warehouse), carried at the average cost of
   the warehouse × item × campaign when goods are moved or handed out. Goods moved to
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
@@ -41,7 +43,6 @@ from nhandao.relief.models import (
     AllocationStatus,
     Direction,
     DistributionSummary,
-    FundFlow,
     MoveKind,
     StockMove,
 )
@@ -339,21 +340,15 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         per_org[org].count += count
     for _account, org, balance in _heads(ids, within):
         per_org[org].balance += balance or 0
-    flows = _within(FundFlow.objects.filter(campaign_id__in=ids), within, "organisation")
-    for f in flows.values_list(
-        "organisation_id", "allocated_in", "allocated_out", "spent", "to_stock", "distributed"
-    ):
-        row = per_org[f[0]]
-        row.allocated_in += f[1]
-        row.allocated_out += f[2]
-        row.spent += f[3]
-        row.to_stock += f[4]
-        row.distributed_cash += f[5]
     orgs_in_reach = None
     if within is not None:
         orgs_in_reach = set(
             Organisation.objects.filter(path__startswith=within.path).values_list("pk", flat=True)
         )
+    transfers: dict[tuple, int] = defaultdict(int)
+    for org, name, amount in ledger_moves(ids, transfers):
+        if orgs_in_reach is None or org in orgs_in_reach:
+            setattr(per_org[org], name, getattr(per_org[org], name) + amount)
     stock, goods_pairs = stock_at_cost(ids)
     for org, goods in stock.items():
         if orgs_in_reach is not None and org not in orgs_in_reach:
@@ -365,7 +360,7 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         row.allocated_out += goods.get("goods_out", 0)
         row.distributed_goods += goods.get("distributed_goods", 0)
         row.in_stock += goods.get("in_stock", 0)
-        # FundFlow.to_stock is what the ledger paid; the stock card must agree with it
+        # to_stock is what the ledger paid into stock; the stock card must agree with it
         row.to_stock_card += goods.get("to_stock", 0)
     for row in per_org.values():
         # net donations as the ledger has them: what is left once every other flow is known
@@ -412,11 +407,6 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         .annotate(amount=Sum("amount"))
         .order_by("-amount")
     ]
-    transfers: dict[tuple, int] = defaultdict(int)
-    for sender, receiver, amount in decisions.filter(target_organisation__isnull=False).values_list(
-        "organisation_id", "target_organisation_id", "amount"
-    ):
-        transfers[(sender, receiver)] += amount
     for pair, cost in goods_pairs.items():
         transfers[pair] += cost
     people = _within(
@@ -435,6 +425,60 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         lines_reached=people["lines"] or 0,
         transfers=dict(transfers),
     )
+
+
+def _spend_class():
+    """SQL: which relief action wrote a SPEND entry (SPEND_SOURCES), from its `source`."""
+    return Case(
+        *[
+            When(source__startswith=prefix, then=Value(name))
+            for prefix, name in SPEND_SOURCES.items()
+        ],
+        default=Value("spent"),
+    )
+
+
+def ledger_moves(campaign_ids, transfers: dict) -> list[tuple[int, str, int]]:
+    """Every ledger entry of the campaign's accounts that is not a donation (through the
+    partial index ledger_moves_idx: a few per decision or hand-out line), as (organisation,
+    Flows field, amount ≥ 0 moved); `transfers` gets (sender, receiver) → amount from the
+    two entries of each transfer. Reversals of donations are left to the balance."""
+    moves = LedgerEntry.objects.filter(account__campaign_id__in=campaign_ids).exclude(
+        kind=EntryKind.DONATION
+    )
+    out = []
+    ends: dict[str, dict] = defaultdict(dict)
+    for org, kind, link, amount in moves.filter(
+        kind__in=(EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT)
+    ).values_list("account__organisation_id", "kind", "transfer", "amount"):
+        if kind == EntryKind.TRANSFER_IN:
+            out.append((org, "allocated_in", amount))
+            ends[link]["to"], ends[link]["amount"] = org, amount
+        else:
+            out.append((org, "allocated_out", -amount))
+            ends[link]["from"] = org
+    for end in ends.values():
+        if "from" in end and "to" in end:
+            pair = (end["from"], end["to"])
+            transfers[pair] = transfers.get(pair, 0) + end["amount"]
+    rows = (
+        moves.filter(Q(kind=EntryKind.SPEND) | Q(reverses__kind__in=REVERSIBLE))
+        .annotate(spend=_spend_class())
+        .values_list("account__organisation_id", "kind", "reverses__kind", "spend")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    for org, kind, reversed_kind, spend, amount in rows:
+        if kind == EntryKind.SPEND or reversed_kind == EntryKind.SPEND:
+            out.append((org, spend, -amount))
+        elif reversed_kind == EntryKind.TRANSFER_IN:
+            out.append((org, "allocated_in", amount))
+        else:  # the reversal of a transfer out: money back
+            out.append((org, "allocated_out", -amount))
+    return out
+
+
+REVERSIBLE = (EntryKind.SPEND, EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT)
 
 
 def received_by_campaign(campaign_ids: list[int]) -> dict[int, int]:
