@@ -150,6 +150,7 @@ def record_donation(
         campaign=campaign,
         donor=donor,
         donor_name=nfc(donor_name or (donor.name if donor else "")),
+        donor_name_key=search_key(donor_name or (donor.name if donor else "")),
         channel=channel,
         received_on=received_on,
         amount=amount,

@@ -214,6 +214,9 @@ class Donation(models.Model):
         verbose_name="nhà hảo tâm",
     )
     donor_name = models.CharField("tên người ủng hộ (như ghi nhận)", max_length=200, blank=True)
+    # donor_name folded (lib.text.search_key) so the list's search compares folded with
+    # folded; NULL on rows a statement import writes (found by their donor and line instead)
+    donor_name_key = models.CharField(max_length=200, null=True, blank=True, editable=False)
     channel = models.CharField("hình thức", max_length=10, choices=Channel.choices)
     received_on = models.DateField("ngày nhận", db_index=True)
     amount = models.BigIntegerField("số tiền / giá trị quy đổi (đồng)")
