@@ -13,6 +13,7 @@ from nhandao.donations.models import (
     Channel,
     Donation,
     DonationRefused,
+    DonationTotal,
     Donor,
     DonorKind,
     Statement,
@@ -164,6 +165,7 @@ def record_donation(
         note=nfc(note),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    DonationTotal.add(organisation.pk, getattr(campaign, "pk", None), channel, amount, 1)
     record(actor, "donation.create", donation, after=snapshot(donation, DONATION_FIELDS))
     return donation
 
@@ -180,6 +182,9 @@ def reverse_donation(actor, donation: Donation, reason: str) -> Donation:
         raise DonationRefused(str(exc)) from exc
     donation.reversed_at = timezone.now()
     donation.save(update_fields=["reversed_at"])
+    DonationTotal.add(
+        donation.organisation_id, donation.campaign_id, donation.channel, -donation.amount, -1
+    )
     record(actor, "donation.reverse", donation, after={"reason": reason})
     return donation
 

@@ -6,8 +6,10 @@ households reached. The portal list and page, so-lieu.json, the open data, the i
 campaign page and the API all read `campaign_figures()`; nothing recomputes them elsewhere.
 
 Sources, one per figure, none grouped twice:
-- money in (by channel): the donations register (active donations); it is also derived
-  from the ledger (balance − flows) and the two are compared (`register_matches_ledger`);
+- money in (by channel): the donations register, through its totals (DonationTotal: active
+  donations per organisation × campaign × channel, kept by the actions and the statement
+  import); it is also derived from the ledger (balance − flows) and the two are compared
+  (`register_matches_ledger`, and the organisation's `reconciled`);
 - balance: the ledger head of each account (audit/ledger.py);
 - allocated in/out, spent, to stock, cash distributed: the ledger's entries other than
   donations (`ledger_moves()`, through a partial index: a few per decision or hand-out
@@ -31,12 +33,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
 from nhandao.campaigns.models import Campaign
-from nhandao.donations.models import Donation
+from nhandao.donations.models import DonationTotal
 from nhandao.orgs.models import AdminLevel, Organisation, OrgLevel
 from nhandao.relief.models import (
     Allocation,
@@ -328,15 +330,11 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
     ids = campaign.subtree_ids()
     per_org: dict[int, Flows] = defaultdict(Flows)
     received = _within(
-        Donation.objects.active().filter(campaign_id__in=ids), within, "organisation"
-    )
-    for org, channel, amount, count in (
-        received.values("organisation_id", "channel")
-        .annotate(amount=Sum("amount"), count=Count("pk"))
-        .values_list("organisation_id", "channel", "amount", "count")
-    ):
+        DonationTotal.objects.filter(campaign_id__in=ids), within, "organisation"
+    ).values_list("organisation_id", "channel", "amount", "count")
+    for org, channel, amount, count in received:
         name = channel if channel in CHANNELS else "other"
-        setattr(per_org[org], name, getattr(per_org[org], name) + (amount or 0))
+        setattr(per_org[org], name, getattr(per_org[org], name) + amount)
         per_org[org].count += count
     for _account, org, balance in _heads(ids, within):
         per_org[org].balance += balance or 0
@@ -489,8 +487,7 @@ def received_by_campaign(campaign_ids: list[int]) -> dict[int, int]:
     out = dict.fromkeys(wanted, 0)
     covered = {pk for pk in parent_of if _ancestors(pk, parent_of) & wanted}
     rows = (
-        Donation.objects.active()
-        .filter(campaign_id__in=list(covered))
+        DonationTotal.objects.filter(campaign_id__in=list(covered))
         .values("campaign_id")
         .annotate(amount=Sum("amount"))
         .values_list("campaign_id", "amount")
