@@ -436,6 +436,8 @@ def _check(client, campaign) -> None:
     assert f.reconciled
     data = numbers(client, campaign)
     assert data == json.loads(json.dumps(f.public()))
+    api = client.get(f"/api/public/campaigns/{campaign.code}").json()
+    assert api["figures"] == data and api["received"] == data["received"]["total"]
     listing = client.get(reverse("portal_home")).content.decode()
     row = re.search(rf"{re.escape(campaign.name)}.*?</tr>", listing, re.S).group(0)
     assert money(data["received"]["total"]) in row
