@@ -472,3 +472,41 @@ def test_any_sequence_keeps_the_figures_equal_to_the_ledger(cast, login, operati
             raise Rollback
     except Rollback:
         pass
+
+
+# --- support history: one rule for the pages and the overlap warning ----------------------
+
+
+def test_a_person_page_shows_the_households_and_merged_records_support(cast, login):
+    from nhandao.beneficiaries import actions as registry
+    from nhandao.beneficiaries import support
+    from nhandao.beneficiaries.models import MatchCandidate
+
+    ward = unit("4")
+    home = household(cast, ward, cast.ba_dinh, "Lê Thị Mai")
+    head = home.head
+    place = {"organisation": cast.ba_dinh, "commune": ward}
+    twin = registry.create_person(cast.root, full_name="Lê Thị Mai", **place)
+    registry.record_support(
+        cast.root, organisation=cast.front, date=DAY, kind="cash", value=300_000, household=home
+    )
+    registry.record_support(
+        cast.root, organisation=cast.front, date=DAY, kind="gift", value=200_000, person=twin
+    )
+    pair = MatchCandidate.objects.create(
+        person_a=head, person_b=twin, score=0.99, method="splink", reasons={"Tên": "giống"}
+    )
+    registry.merge_pair(cast.root, pair)  # the twin is merged into the head
+    survivor = head
+    values = sorted(s.value for s in support.person_history(survivor))
+    assert values == [200_000, 300_000]  # the household's and the merged record's
+    assert sorted(s.value for s in support.household_history(home)) == [200_000, 300_000]
+    body = login(cast.root).get(f"/doi-tuong/{survivor.pk}/").content.decode()
+    assert "300.000 ₫" in body and "200.000 ₫" in body
+    # the overlap warning follows the same rule: a new round's line for the household sees both
+    from nhandao.relief import rules
+
+    found = rules.overlapping_supports(
+        [("line", home.pk, None, None, None)], kinds=("cash", "gift"), day=DAY, days=30
+    )
+    assert sorted(r.value for r in found["line"]) == [200_000, 300_000]
