@@ -387,6 +387,26 @@ RECORD_PAGES = [
         "/cong-khai/chien-dich/{draft_code}/so-quy.json",
         expect(set(), 404, anon=404),
     ),
+    (
+        "portal: figures",
+        "/cong-khai/chien-dich/{campaign_code}/so-lieu.json",
+        expect(PUBLIC, 200, anon=200),
+    ),
+    (
+        "portal: figures of a draft",
+        "/cong-khai/chien-dich/{draft_code}/so-lieu.json",
+        expect(set(), 404, anon=404),
+    ),
+    (
+        "portal: a province of a campaign",
+        "/cong-khai/chien-dich/{campaign_code}/tinh/{province}/",
+        expect(PUBLIC, 200, anon=200),
+    ),
+    (
+        "portal: a province of a draft",
+        "/cong-khai/chien-dich/{draft_code}/tinh/{province}/",
+        expect(set(), 404, anon=404),
+    ),
     ("portal: ledger check", "/cong-khai/kiem-chung-so-quy/", expect(PUBLIC, 200, anon=200)),
     ("portal: receipt check", "/cong-khai/bien-nhan/", expect(PUBLIC, 200, anon=200)),
     # the administrative map is public data
@@ -557,6 +577,7 @@ def world(cast, settings, tmp_path):
     ids = {name: record.pk for name, record in records.items()}
     ids.update(campaign_code=campaign.code, draft_code=draft.code, receipt_code=receipt.code)
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
+    ids.update(province=cast.ba_dinh.admin_unit.province_id)
     return ids
 
 

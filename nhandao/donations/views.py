@@ -97,7 +97,9 @@ def donation_list(request):
     if query:
         for term in search_terms(query):
             donations = donations.filter(
-                Q(donor_name__icontains=term) | Q(statement_line__description_key__contains=term)
+                Q(donor_name_key__contains=term)
+                | Q(donor__name_key__contains=term)
+                | Q(statement_line__description_key__contains=term)
             )
     donations = donations.order_by("-received_on", "-pk")
     if request.GET.get("format") in ("csv", "xlsx"):

@@ -30,6 +30,7 @@ from nhandao.relief import (
     public,
     rules,
 )
+from nhandao.relief import figures as money_figures
 from nhandao.relief.models import (
     Allocation,
     AllocationStatus,
@@ -74,10 +75,9 @@ def home(request):
 @login_required
 def campaign(request, pk):
     camp = lookups.get_relief_campaign(request.user, pk)
-    figures = public.reconciliation(camp)
     context = {
         "campaign": camp,
-        "figures": figures,
+        "money": money_figures.campaign_figures(camp),  # the same numbers as the portal
         "by_province": public.allocated_by_province(camp),
         "by_commune": public.distributions_by_commune(camp)[:200],
         "reached": public.people_reached(camp),
