@@ -80,11 +80,12 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(cast, rnd, 
     ]
     assert DistributionLine.objects.count() == 0
     batch = caught.value.batch
-    assert batch.status == "invalid" and batch.rows == 4
+    assert batch.status == "failed" and batch.rows_read == 4
     assert batch.errors[0] == {
         "row": 2,
         "column": "Số tiền",
-        "message": "“một triệu” không phải số tiền hợp lệ (số đồng, ví dụ 1.000.000).",
+        "value": "một triệu",
+        "reason": "“một triệu” không phải số tiền hợp lệ (số đồng, ví dụ 1.000.000).",
     }
 
 
