@@ -27,12 +27,16 @@ def one_errors(errors) -> list[dict]:
     return [one_error(e) for e in errors or []]
 
 
-def to_frame(model, statuses: dict[str, str], *, warnings=False, content=False, upload_dir=""):
-    """Each record of `model` (a historical model): its status through `statuses`, its
+def to_frame(model, statuses, *, warnings=False, content=False, upload_dir=""):
+    """Each record of `model` (a historical model): its status through `statuses` (a dict
+    old → new, or a function of the record for a status that needs more than its name), its
     errors (and warnings) in the one shape, rows_rejected counted, and its bytes (the old
     `content` column) stored as its file under `upload_dir`."""
     for record in model.objects.all().iterator(chunk_size=200):
-        record.status = statuses.get(record.status, record.status)
+        if callable(statuses):
+            record.status = statuses(record)
+        else:
+            record.status = statuses.get(record.status, record.status)
         record.errors = one_errors(record.errors)
         record.rows_rejected = rows_with_errors(record.errors)
         names = ["status", "errors", "rows_rejected"]
