@@ -73,7 +73,7 @@ def test_an_action_queues_its_task_only_once_its_transaction_commits(cast, vcb, 
     assert not DBTaskResult.objects.exists()  # the test's own transaction has not committed
     tasks.run()
     statement.refresh_from_db()
-    assert statement.status == StatementStatus.DONE and statement.added == VCB_LINES
+    assert statement.status == StatementStatus.DONE and statement.rows_accepted == VCB_LINES
 
 
 def test_an_action_that_rolls_back_leaves_no_task_behind(cast, vcb, tasks):
@@ -98,7 +98,7 @@ def test_a_second_click_on_import_queues_nothing_more(cast, vcb, tasks, login):
     tasks.run()
     assert len(tasks.results(donation_tasks.import_statement)) == 1
     statement.refresh_from_db()
-    assert statement.status == StatementStatus.DONE and statement.added == VCB_LINES
+    assert statement.status == StatementStatus.DONE and statement.rows_accepted == VCB_LINES
 
 
 def test_a_statement_whose_task_runs_twice_is_imported_once(cast, vcb, tasks):
@@ -185,7 +185,7 @@ def test_a_worker_starting_fails_the_import_of_a_process_that_died(
 ):
     statement = upload(cast, vcb)
     row = claimed(donation_tasks.import_statement, dead_worker_id, statement.pk)
-    Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.RUNNING)  # claimed
+    Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.COMMITTING)  # claimed
     tasks.work()
     statement.refresh_from_db()
     row.refresh_from_db()
@@ -210,7 +210,7 @@ def test_a_dead_process_does_not_fail_an_import_that_had_finished(cast, vcb, dea
     assert workers.sweep() == 1
     statement.refresh_from_db()
     row.refresh_from_db()
-    assert statement.status == StatementStatus.DONE and statement.added == VCB_LINES
+    assert statement.status == StatementStatus.DONE and statement.rows_accepted == VCB_LINES
     assert row.status == TaskResultStatus.FAILED
 
 

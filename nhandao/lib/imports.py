@@ -19,7 +19,7 @@ The status pipeline (IMPORTS):
 
     uploaded ─┬─→ previewed ─┬─→ queued ─→ committing ─┬─→ done
               │               └─────────→ committing    └─→ failed
-              ├─→ queued (imported without a preview)
+              ├─→ queued, or committing (imported without a preview)
               └─→ failed (the file refused as a whole, or checking died)
     previewed → failed (errors found), previewed → cancelled (the officer drops it)
 
@@ -57,6 +57,7 @@ IMPORTS = Pipeline(
     moves=[
         Move(S.UPLOADED, S.PREVIEWED, "Kiểm tra xong"),
         Move(S.UPLOADED, S.QUEUED, "Nhập ngay"),
+        Move(S.UPLOADED, S.COMMITTING, "Nhập ngay"),
         Move(S.UPLOADED, S.FAILED, "Từ chối tệp"),
         Move(S.PREVIEWED, S.QUEUED, "Xác nhận nhập"),
         Move(S.PREVIEWED, S.COMMITTING, "Xác nhận nhập"),
