@@ -43,7 +43,8 @@ def to_frame(model, statuses, *, warnings=False, content=False, upload_dir=""):
         if warnings:
             record.warnings = one_errors(record.warnings)
             names.append("warnings")
-        if content and record.content is not None and not record.file:
+        has_bytes = content and getattr(record, "content", None) is not None  # not moved yet
+        if has_bytes and not record.file:
             when = timezone.localtime(record.uploaded_at) if record.uploaded_at else timezone.now()
             base = (record.file_name or "tep").rsplit("/", 1)[-1][:100]
             path = default_storage.save(
