@@ -150,6 +150,7 @@ class ImportRecord(models.Model):
     history_model = ""
     upload_dir = "imports"
     user_moves: tuple[str, ...] = (S.COMMITTING, S.CANCELLED)
+    repeated = False  # set by an importer's start when an upload is answered by this record
 
     class Meta:
         abstract = True
