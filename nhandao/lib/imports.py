@@ -108,7 +108,7 @@ def checksum(data: bytes) -> str:
 
 def upload_to(record, filename: str) -> str:
     """Where an import's file is stored: its app's folder, by month."""
-    return timezone.now().strftime(f"{record.upload_dir}/%Y/%m/{filename}")
+    return f"{record.upload_dir}/{timezone.now():%Y/%m}/{filename}"  # a "%" in a name stays
 
 
 class ImportRecord(models.Model):
