@@ -118,12 +118,20 @@ def test_the_page_offers_only_the_moves_of_the_pipeline(cast, rnd, login):
     rows = [["Mã hộ", "Số tiền"], [ba_dinh_homes(cast)[0].pk, 100_000]]
     batch, _ = relief_importers.start(cast.hn_officer, rnd, "a.xlsx", xlsx(rows))
     assert [m.target for m in batch.allowed_moves()] == [S.COMMITTING, S.CANCELLED]
-    html = login(cast.hn_officer).get(reverse("relief_line_import", args=[batch.pk]))
-    html = html.content.decode()
+    client = login(cast.hn_officer)
+    html = client.get(reverse("relief_line_import", args=[batch.pk])).content.decode()
     assert 'id="commit-import"' in html and 'value="cancelled"' in html
+    body = client.get(f"/api/relief/imports/{batch.pk}").json()
+    assert (body["status_label"], body["moves"]) == (
+        "Đã kiểm tra, chờ xác nhận",
+        ["committing", "cancelled"],
+    )
     relief_importers.discard(cast.hn_officer, batch)
     batch.refresh_from_db()
     assert batch.allowed_moves() == []
+    html = client.get(reverse("relief_line_import", args=[batch.pk])).content.decode()
+    assert 'id="commit-import"' not in html and "Đã bỏ, không nhập" in html
+    assert client.get(f"/api/relief/imports/{batch.pk}").json()["moves"] == []
 
 
 # ---- one error shape ------------------------------------------------------------------------

@@ -138,6 +138,7 @@ class StatementOut(Schema):  # the import record's fields (lib.imports), then a 
     uploaded_at: datetime
     status: str
     status_label: str
+    moves: list[str]  # the pipeline's moves from here that a user may ask for
     rows_read: int
     rows_accepted: int
     rows_duplicate: int
@@ -154,6 +155,10 @@ class StatementOut(Schema):  # the import record's fields (lib.imports), then a 
     matched: int
     unmatched: int
     balance_breaks: list
+
+    @staticmethod
+    def resolve_moves(statement) -> list[str]:
+        return [move.target for move in statement.allowed_moves()]
 
 
 class VerifyOut(Schema):

@@ -194,6 +194,7 @@ class ImportOut(Schema):
     uploaded_at: datetime
     status: str
     status_label: str
+    moves: list[str]  # the pipeline's moves from here that a user may ask for
     rows_read: int
     rows_accepted: int
     rows_rejected: int
@@ -206,7 +207,8 @@ class ImportOut(Schema):
 def import_out(batch, detail: str = "") -> dict:
     fields = ["id", "round_id", "file_name", "checksum", "uploaded_at", "status", "status_label"]
     fields += ["rows_read", "rows_accepted", "rows_rejected", "rows_duplicate", "created", "errors"]
-    return {name: getattr(batch, name) for name in fields} | {"detail": detail}
+    moves = [move.target for move in batch.allowed_moves()]
+    return {name: getattr(batch, name) for name in fields} | {"detail": detail, "moves": moves}
 
 
 @router.post(
