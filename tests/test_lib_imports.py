@@ -42,6 +42,7 @@ from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     xlsx,
     yagi,
 )
+from tests.test_relief_invariants import reload_map_afterwards  # noqa: F401  (fixture)
 
 S = ImportStatus
 SHAPE = {"row", "column", "value", "reason"}
@@ -356,3 +357,44 @@ def test_files_kept_in_the_database_move_to_the_storage(settings):
     assert record.file.startswith("x/lists/")
     with default_storage.open(record.file, "rb") as handle:
         assert handle.read() == b"Ho va ten\nAn\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_registry_migration_keeps_old_lists_their_files_and_errors(
+    reload_map_afterwards, transactional_db
+):
+    """beneficiaries/0005 run by Django's migration executor on lists the old schema held:
+    the bytes column becomes a stored file, statuses and errors the frame's."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("beneficiaries", "0004_refold_d_letters")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("beneficiaries", "ImportBatch")
+    message = {"row": 2, "column": "Họ và tên", "message": "Họ và tên không được để trống."}
+    fields = {"checksum": "0" * 64, "errors": [], "warnings": []}
+    refused = old.objects.create(
+        file_name="loi.csv",
+        content=b"Ho va ten,Ma xa\n,4\n",
+        status="invalid",
+        rows=1,
+        **fields | {"errors": [message], "warnings": [message]},
+    )
+    checking = old.objects.create(file_name="a.csv", content=b"x", status="preview", **fields)
+    review = old.objects.create(
+        file_name="b.csv", content=b"y", status="review", rows=1200, new_rows=1200, **fields
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    moved = ImportBatch.objects.get(pk=refused.pk)
+    assert (moved.status, moved.rows_read, moved.rows_rejected) == (S.FAILED, 1, 1)
+    expected = row_error(2, "Họ và tên", "", "Họ và tên không được để trống.")
+    assert moved.errors == moved.warnings == [expected]
+    assert moved.read_file() == b"Ho va ten,Ma xa\n,4\n"
+    assert moved.file.name.startswith("beneficiaries/lists/")
+    assert ImportBatch.objects.get(pk=checking.pk).status == S.UPLOADED
+    assert ImportBatch.objects.get(pk=review.pk).status == S.PREVIEWED
+    assert ImportBatch.objects.get(pk=review.pk).rows_accepted == 1200
