@@ -398,3 +398,60 @@ def test_the_registry_migration_keeps_old_lists_their_files_and_errors(
     assert ImportBatch.objects.get(pk=checking.pk).status == S.UPLOADED
     assert ImportBatch.objects.get(pk=review.pk).status == S.PREVIEWED
     assert ImportBatch.objects.get(pk=review.pk).rows_accepted == 1200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statement_migration_renames_keeps_figures_and_maps_statuses(
+    reload_map_afterwards, transactional_db
+):
+    """donations/0006 run by Django's migration executor on statements in the old schema
+    (the organisation and account made without actions: an audit event, append-only, would
+    keep SQLite from emptying the tables after a transactional test)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from nhandao.donations.models import BankAccount
+    from nhandao.orgs.models import Organisation, OrgKind, OrgLevel
+
+    org = Organisation.objects.create(
+        code="T-MIG", name="Tổ chức thử", kind=OrgKind.RED_CROSS, level=OrgLevel.CENTRAL
+    )
+    account = BankAccount.objects.create(
+        bank="VCB", number="0011001932418", holder="X", organisation=org
+    )
+    before = [("donations", "0005_statement_queued")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("donations", "Statement")
+    error = {"row": 3, "column": "credit_vnd", "reason": "Số tiền không đọc được", "values": {
+        "doc_no": "1.2", "credit_vnd": "1.5OO"}}  # fmt: skip
+    common = {"bank_account_id": account.pk, "checksum": "1" * 64}
+    refused = old.objects.create(
+        filename="a.csv", status="rejected", lines=5, rejected=1, errors=[error], **common
+    )
+    waiting = old.objects.create(filename="b.csv", status="pending", **common)
+    done = old.objects.create(
+        filename="c.csv", status="done", lines=360, added=300, already_present=60, **common
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    moved = Statement.objects.get(pk=refused.pk)
+    assert (moved.file_name, moved.status, moved.rows_read, moved.rows_rejected) == (
+        "a.csv",
+        S.FAILED,
+        5,
+        1,
+    )
+    assert moved.errors == [row_error(3, "credit_vnd", "1.5OO", "Số tiền không đọc được")]
+    assert Statement.objects.get(pk=waiting.pk).awaiting_confirmation
+    assert Statement.objects.get(pk=done.pk).summary() | {"credits_total": None} == {
+        "lines": 360,
+        "credit_lines": 0,
+        "credits_total": None,
+        "debits_total": 0,
+        "added": 300,
+        "already_present": 60,
+        "rejected": 0,
+    }
