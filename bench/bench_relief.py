@@ -504,7 +504,7 @@ def measure_import(world, figures, rows=5000):
     t_preview, (batch, _) = timed(importers.start, world["root"], rnd, "ds.xlsx", out.getvalue())
     t_commit, lines = timed(importers.commit, world["root"], batch)
     figures["import_list"] = {
-        "rows": batch.rows,
+        "rows": batch.rows_read,
         "errors": len(batch.errors),
         "created": len(lines),
         "upload_and_preview_ms": round(t_preview * 1000),

@@ -46,9 +46,12 @@ def test_the_template_has_vietnamese_headers_and_a_sample_row(login, cast):
 
 def test_a_good_file_is_previewed_then_imported_with_old_codes_converted(cast):
     batch = csv_batch(cast, GOOD)
-    assert batch.status == ImportStatus.PREVIEW and (batch.rows, batch.new_rows) == (3, 3)
+    assert batch.status == ImportStatus.PREVIEWED and (batch.rows_read, batch.rows_accepted) == (
+        3,
+        3,
+    )
     assert Person.objects.count() == 0  # preview writes no person
-    assert batch.warnings[0]["row"] == 3 and "mã cũ" in batch.warnings[0]["message"]
+    assert batch.warnings[0]["row"] == 3 and "mã cũ" in batch.warnings[0]["reason"]
     importers.commit(cast.ba_dinh_officer, batch)
     binh = Person.objects.get(external_id="A2")
     assert binh.commune.name == "Phường Ba Đình" and binh.old_commune.name == "Phường Quán Thánh"
@@ -60,7 +63,7 @@ def test_a_good_file_is_previewed_then_imported_with_old_codes_converted(cast):
 def test_reimporting_the_same_rows_adds_nothing(cast):
     importers.commit(cast.ba_dinh_officer, csv_batch(cast, GOOD))
     again = csv_batch(cast, GOOD + "A4,Phạm Văn Tư,Nam,1970,,,,,4\n")
-    assert (again.new_rows, again.known_rows) == (1, 3)
+    assert (again.rows_accepted, again.rows_duplicate) == (1, 3)
     importers.commit(cast.ba_dinh_officer, again)
     assert Person.objects.count() == 4
 
@@ -68,7 +71,8 @@ def test_reimporting_the_same_rows_adds_nothing(cast):
 def test_rows_without_a_source_id_are_recognised_by_name_birth_and_commune(cast):
     text = HEADER + ",Đỗ Văn Hải,Nam,1961,,,,,4\n"
     importers.commit(cast.ba_dinh_officer, csv_batch(cast, text))
-    assert csv_batch(cast, text).new_rows == 0
+    other_file = csv_batch(cast, text + ",Đỗ Văn Hà,Nam,1962,,,,,4\n")
+    assert (other_file.rows_accepted, other_file.rows_duplicate) == (1, 1)
 
 
 def test_every_bad_row_is_reported_with_row_column_and_reason_and_nothing_is_written(cast):
@@ -82,8 +86,14 @@ def test_every_bad_row_is_reported_with_row_column_and_reason_and_nothing_is_wri
         + "B6,Đinh Văn Em,Nam,1970,,,,,4\n"  # a good row: not imported either
     )
     batch = csv_batch(cast, text)
-    assert batch.status == ImportStatus.INVALID
-    errors = {(e["row"], e["column"]): e["message"] for e in batch.errors}
+    assert batch.status == ImportStatus.FAILED and batch.rows_rejected == 5
+    errors = {(e["row"], e["column"]): e["reason"] for e in batch.errors}
+    assert batch.errors[0] == {
+        "row": 2,
+        "column": "Số CCCD/CMND",
+        "value": "123",
+        "reason": errors[(2, "Số CCCD/CMND")],
+    }
     assert "CCCD gồm 12 chữ số" in errors[(2, "Số CCCD/CMND")]
     assert "không có thật" in errors[(3, "Ngày sinh")]
     assert "không có trên bản đồ cũ lẫn mới" in errors[(4, "Mã xã/phường")]
@@ -99,15 +109,15 @@ def test_the_rejected_rows_workbook_says_what_is_wrong(cast, login):
     response = login(cast.ba_dinh_officer).get(f"/doi-tuong/nhap/{batch.pk}/dong-loi.xlsx")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     rows = rows.to_python()
-    assert rows[0][0] == "Dòng" and rows[0][-1] == "Lỗi"
-    assert len(rows) == 2 and rows[1][2] == "Nguyễn Văn An"
-    assert "Số CCCD/CMND" in rows[1][-1]
+    assert rows[0][:5] == ["Dòng", "Cột", "Giá trị", "Lý do", "Mã nguồn"]
+    assert len(rows) == 2 and rows[1][:3] == [2, "Số CCCD/CMND", "123"]
+    assert "12 chữ số" in rows[1][3] and rows[1][4:6] == ["B1", "Nguyễn Văn An"]
 
 
 def test_a_file_missing_a_required_column_is_refused(cast):
     batch = csv_batch(cast, "Họ và tên,Ngày sinh\nNguyễn Văn An,1980\n")
-    assert batch.status == ImportStatus.INVALID
-    assert "Thiếu cột bắt buộc: “Mã xã/phường”" in batch.errors[0]["message"]
+    assert batch.status == ImportStatus.FAILED
+    assert "Thiếu cột bắt buộc: “Mã xã/phường”" in batch.errors[0]["reason"]
     assert Person.objects.count() == 0
 
 
@@ -135,7 +145,7 @@ def test_an_import_adding_too_many_likely_duplicates_stops_for_review(cast, monk
     monkeypatch.setattr(importers, "DUPLICATE_STOP", 2)
     text = GOOD + "A9,Tran Binh,Nam,1950,,,,Tổ 2,4\n"
     batch = csv_batch(cast, text)
-    assert batch.status == ImportStatus.REVIEW
+    assert batch.status == ImportStatus.PREVIEWED and importers.needs_review(batch)
     with pytest.raises(Refused, match="cần lãnh đạo xác nhận"):
         importers.commit(cast.ba_dinh_officer, batch)
     assert Person.objects.count() == 0
@@ -197,8 +207,10 @@ def test_the_command_accepts_english_columns_and_keeps_the_external_id(cast, tmp
     )
     call_command("import_beneficiaries", str(path), org="CTD-1")  # idempotent
     assert Person.objects.count() == 2
-    assert capsys.readouterr().out.startswith("Đã nhập 0 người mới; 2 dòng đã có, bỏ qua; ")
-    assert ImportBatch.objects.filter(status=ImportStatus.DONE).count() == 2
+    assert capsys.readouterr().out.startswith(
+        "Tệp này (cùng nội dung với “export.csv”) đã được nhập lúc "
+    )
+    assert ImportBatch.objects.filter(status=ImportStatus.DONE).count() == 1  # the earlier
     export = tmp_path / "clusters.csv"
     call_command("dedup", export=str(export))
     rows = list(csv.DictReader(export.open(encoding="utf-8")))
@@ -226,11 +238,11 @@ def test_a_big_file_is_committed_by_a_background_task(cast, monkeypatch, login, 
     batch = csv_batch(cast, GOOD)
     login(cast.ba_dinh_officer).post(f"/doi-tuong/nhap/{batch.pk}/")
     batch.refresh_from_db()
-    assert batch.status == ImportStatus.RUNNING and not Person.objects.exists()
+    assert batch.status == ImportStatus.QUEUED and not Person.objects.exists()
     tasks.run()
     batch.refresh_from_db()
     assert batch.status == ImportStatus.DONE and batch.created == 3 == Person.objects.count()
-    assert batch.progress == batch.rows == 3
+    assert batch.progress == batch.rows_read == 3
 
 
 # ---- support history ----
@@ -271,7 +283,7 @@ def test_a_bad_support_history_is_refused_row_by_row_and_nothing_is_written(cast
         call_command("import_supports", str(path), org="CTD-X4")
     assert not SupportRecord.objects.exists()
     result = importers.import_supports(None, cast.ba_dinh, "x.csv", path.read_bytes())
-    errors = {(e["row"], e["column"]): e["message"] for e in result["errors"]}
+    errors = {(e["row"], e["column"]): e["reason"] for e in result["errors"]}
     assert "không có thật" in errors[(3, "Ngày")]
     assert "Không tìm thấy đối tượng" in errors[(4, "Mã nguồn")]
     assert "không có trong danh mục" in errors[(4, "Hình thức")]

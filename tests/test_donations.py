@@ -239,9 +239,9 @@ def test_a_file_that_cannot_be_imported_is_refused_at_upload_not_left_pending(ca
     )
     tasks.run()
     statement = Statement.objects.get()
-    assert statement.status == "rejected" and statement.errors
+    assert statement.status == "failed" and statement.errors
     page = login(cast.hn_accountant).get(response.url).content.decode()
-    assert "Bị từ chối" in page and statement.errors[0]["reason"] in page
+    assert "Không nhập được" in page and statement.errors[0]["reason"] in page
     # the file as a whole was refused: no "0 rows" heading, no empty workbook to download
     assert "Lỗi (0 dòng)" not in page and 'id="rejected-xlsx"' not in page
     assert 'id="reconciliation"' not in page  # nor a table of zeros above the reason
@@ -266,8 +266,10 @@ def test_rejected_rows_can_be_downloaded_as_a_workbook(cast, login):
     response = client.get(f"/sao-ke/{statement.pk}/dong-loi.xlsx")
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     rows = sheet.to_python()
-    assert rows[0][:3] == ["Dòng", "Cột", "Lý do"]
-    assert any(str(r[2]).startswith("Thiếu số tiền") for r in rows[1:])
+    assert rows[0][:4] == ["Dòng", "Cột", "Giá trị", "Lý do"] and "credit_vnd" in rows[0][4:]
+    lost = [r for r in rows[1:] if str(r[3]).startswith("Thiếu số tiền")]
+    assert len(lost) == 5 and all(r[1] == "credit_vnd" and r[2] == "" for r in lost)
+    assert all(r[4] for r in lost)  # the line as it was in the file follows
 
 
 def test_lists_export_as_csv_and_xlsx(cast, login, appeal):
@@ -432,6 +434,7 @@ def test_the_api_uploads_a_statement_and_reports_its_status(cast, login, tasks):
     assert response.json()["status"] == "queued"  # imported in the background
     tasks.run()
     body = client.get(f"/api/statements/{response.json()['id']}").json()
-    assert (body["status"], body["lines"], body["added"]) == ("done", 360, 360)
+    assert (body["status"], body["rows_read"], body["rows_accepted"]) == ("done", 360, 360)
+    assert body["status_label"] == "Đã nhập" and body["moves"] == []
     assert body["credits_total"] == 87_663_313
     assert BankAccount.objects.get().statements.count() == 1

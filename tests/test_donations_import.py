@@ -88,7 +88,7 @@ def test_the_vietcombank_layout_is_recognised_and_its_sums_match_the_slice(cast,
 
 
 def test_reimporting_the_same_file_adds_nothing(cast, vcb):
-    do_import(cast.root, vcb, VCB)
+    first = do_import(cast.root, vcb, VCB)
     counts = (
         Donation.objects.count(),
         StatementLine.objects.count(),
@@ -96,7 +96,10 @@ def test_reimporting_the_same_file_adds_nothing(cast, vcb):
         Donor.objects.count(),
     )
     again = do_import(cast.root, vcb, VCB)
-    assert again.added == 0 and again.already_present == again.lines == 360
+    assert again.repeated and again.pk == first.pk  # the earlier statement answers
+    summary = again.repeat_summary()
+    assert summary["added"] == 0 and summary["already_present"] == summary["lines"] == 360
+    assert Statement.objects.count() == 1
     assert (
         Donation.objects.count(),
         StatementLine.objects.count(),
@@ -108,13 +111,13 @@ def test_reimporting_the_same_file_adds_nothing(cast, vcb):
 def test_the_same_file_is_recognised_by_its_checksum_and_the_same_lines_by_their_keys(cast, vcb):
     first = do_import(cast.root, vcb, VCB)
     again = do_import(cast.root, vcb, VCB)
-    assert "đã được nhập" in again.progress_note and str(first.pk) in again.progress_note
+    assert again.pk == first.pk and "đã được nhập" in again.repeat_message()
     # The same lines re-saved by a spreadsheet (CRLF line ends): another checksum, so every
     # line is read and checked again, and still nothing is added.
     resaved = (FIXTURES / VCB).read_bytes().replace(b"\n", b"\r\n")
     third = do_import(cast.root, vcb, data=resaved, filename=VCB)
-    assert third.checksum != first.checksum and "đã được nhập" not in third.progress_note
-    assert third.added == 0 and third.already_present == 360
+    assert third.checksum != first.checksum and not third.repeated
+    assert third.rows_accepted == 0 and third.rows_duplicate == 360
     assert StatementLine.objects.count() == 360 and Donation.objects.count() == 359
 
 
@@ -124,7 +127,7 @@ def test_an_overlapping_period_adds_only_the_new_lines(cast, vcb):
     second = "\n".join([text[0], *text[150:]]) + "\n"
     a = do_import(cast.root, vcb, data=first.encode(), filename="vcb_part1.csv")
     b = do_import(cast.root, vcb, data=second.encode(), filename="vcb_part2.csv")
-    assert a.added == 200 and b.already_present == 51 and b.added == 360 - 200
+    assert a.rows_accepted == 200 and b.rows_duplicate == 51 and b.rows_accepted == 360 - 200
     assert StatementLine.objects.count() == 360
 
 
@@ -140,7 +143,7 @@ def test_lines_sharing_a_key_are_told_apart_by_order_and_an_unsorted_file_is_boo
         "1,2024-09-03,9.2,,30000,ung ho bao lu\n"
     )
     first = do_import(cast.root, vcb, data=csv_text.encode(), filename="x.csv")
-    assert first.status == "done" and first.added == 3
+    assert first.status == "done" and first.rows_accepted == 3
     keys = set(StatementLine.objects.values_list("natural_key", flat=True))
     assert len(keys) == 3 and sum(k.startswith("20240905") for k in keys) == 2
     lines = list(StatementLine.objects.order_by("id").values_list("booked_on", flat=True))
@@ -151,14 +154,14 @@ def test_lines_sharing_a_key_are_told_apart_by_order_and_an_unsorted_file_is_boo
     # The same lines re-saved with a BOM and CRLF line ends: all recognised by their keys.
     resaved = b"\xef\xbb\xbf" + csv_text.encode().replace(b"\n", b"\r\n")
     again = do_import(cast.root, vcb, data=resaved, filename="x.csv")
-    assert again.status == "done" and again.added == 0 and again.already_present == 3
+    assert again.status == "done" and again.rows_accepted == 0 and again.rows_duplicate == 3
 
 
 def test_the_agribank_layout_checks_the_running_balance(cast, agribank):
     statement = do_import(cast.root, agribank, AGRI)
     lines, credit_lines, credits, debits = sums(AGRI)
     assert statement.layout == "agribank" and statement.status == "done"
-    assert (statement.lines, statement.credits_total, statement.debits_total) == (
+    assert (statement.rows_read, statement.credits_total, statement.debits_total) == (
         lines,
         credits,
         debits,
@@ -172,7 +175,7 @@ def test_the_agribank_layout_checks_the_running_balance(cast, agribank):
 
 def test_the_balance_check_finds_the_agribank_rows_whose_amount_was_lost(cast, agribank):
     statement = do_import(cast.root, agribank, AGRI_LOST)
-    assert statement.status == "rejected" and statement.added == 0
+    assert statement.status == "failed" and statement.rows_accepted == 0
     lost = [b for b in statement.balance_breaks if b["amount_in_file"] == 0]
     assert [b["reference"] for b in lost] == [
         "194293800",
@@ -193,7 +196,7 @@ def test_the_unified_sample_layout_is_recognised_and_its_sums_match(cast, vcb):
     statement = do_import(cast.root, vcb, UNIFIED)
     lines, credit_lines, credits, _ = sums(UNIFIED, credit="amount_vnd", debit=None)
     assert statement.layout == "unified" and statement.status == "done"
-    assert (statement.lines, statement.credit_lines, statement.credits_total) == (
+    assert (statement.rows_read, statement.credit_lines, statement.credits_total) == (
         lines,
         credit_lines,
         credits,
@@ -203,7 +206,7 @@ def test_the_unified_sample_layout_is_recognised_and_its_sums_match(cast, vcb):
 
 def test_unified_rows_of_another_account_or_without_amount_reject_the_file(cast, vcb):
     statement = do_import(cast.root, vcb, MIXED)
-    assert statement.status == "rejected"
+    assert statement.status == "failed"
     reasons = {(e["row"], e["reason"].split(" (")[0].split(",")[0]) for e in statement.errors}
     assert reasons == {
         (7, "Thiếu số tiền."),
@@ -212,13 +215,13 @@ def test_unified_rows_of_another_account_or_without_amount_reject_the_file(cast,
         (10, "Dòng của tài khoản khác"),
         (11, "Dòng của tài khoản khác"),
     }
-    assert statement.rejected == 5 and Donation.objects.count() == 0
+    assert statement.rows_rejected == 5 and Donation.objects.count() == 0
 
 
 def test_a_file_of_another_account_is_refused(cast, vcb):
     data = (FIXTURES / AGRI).read_bytes()
     statement = do_import(cast.root, vcb, data=data, filename=AGRI)
-    assert statement.status == "rejected"
+    assert statement.status == "failed"
     assert statement.errors[0]["reason"] == (
         "Tệp sao kê của tài khoản 1500201113838, không phải tài khoản 0011001932418 đã chọn."
     )
@@ -241,13 +244,13 @@ def test_unreadable_files_get_a_vietnamese_message_and_nothing_is_written(
     cast, vcb, data, filename, message
 ):
     statement = do_import(cast.root, vcb, data=data, filename=filename)
-    assert statement.status == "rejected" and statement.errors[0]["reason"].startswith(message)
+    assert statement.status == "failed" and statement.errors[0]["reason"].startswith(message)
     assert StatementLine.objects.count() == 0 and Donation.objects.count() == 0
 
 
 def test_a_wrong_layout_name_is_reported(cast, vcb):
     statement = do_import(cast.root, vcb, VCB, layout="agribank")
-    assert statement.status == "rejected"
+    assert statement.status == "failed"
     assert statement.errors[0]["reason"].startswith("Tệp không đúng mẫu “Agribank")
 
 
@@ -273,7 +276,7 @@ def test_every_bad_row_is_named_with_row_column_and_reason(cast, vcb):
         (7, "credit_vnd", "Dòng có cả số ghi nợ và số ghi có."),
         (8, "doc_no", "Dòng trùng lặp với dòng 2."),
     }
-    assert statement.rejected == 6 and statement.status == "rejected"
+    assert statement.rows_rejected == 6 and statement.status == "failed"
     assert Donation.objects.count() == 0 and LedgerEntry.objects.count() == 0
 
 
@@ -310,7 +313,7 @@ def test_a_generic_mapping_reads_xlsx_with_title_rows_and_vietnamese_number_form
     statement = do_import(cast.root, vcb, data=data, filename="saoke.xlsx", mapping=mapping)
     assert statement.status == "done", statement.errors
     assert (
-        statement.lines,
+        statement.rows_read,
         statement.credit_lines,
         statement.credits_total,
         statement.debits_total,
@@ -324,7 +327,7 @@ def test_a_mapping_whose_columns_are_missing_is_refused(cast, vcb):
     data = _xlsx([["Ngày", "Nội dung"], ["02/09/2024", "x"]])
     mapping = {"date": "Ngày", "amount": "Số tiền", "description": "Nội dung"}
     statement = do_import(cast.root, vcb, data=data, filename="x.xlsx", mapping=mapping)
-    assert statement.status == "rejected"
+    assert statement.status == "failed"
     assert "Không tìm thấy dòng tiêu đề" in statement.errors[0]["reason"]
 
 
@@ -375,7 +378,7 @@ def test_lines_after_the_receiving_deadline_are_refused(cast, vcb, yagi):
     yagi.receiving_end = date(2024, 9, 5)
     yagi.save()
     statement = do_import(cast.root, vcb, VCB)
-    assert statement.status == "rejected"
+    assert statement.status == "failed"
     late = [e for e in statement.errors if "đã kết thúc tiếp nhận ngày 05/09/2024" in e["reason"]]
     assert late and all(e["column"] == "date" for e in late)
     assert Donation.objects.count() == 0
@@ -418,11 +421,12 @@ def test_the_command_prints_one_json_object(cast, vcb, capsys):
     )
     again = json.loads(capsys.readouterr().out)
     assert again["added"] == 0 and again["already_present"] == 360
-    assert Statement.objects.count() == 2
+    assert again["same_file_as"] == Statement.objects.get().pk  # no second statement
 
 
 def test_lines_without_a_reference_are_recognised_again_by_their_fallback_key(cast, vcb):
     first = do_import(cast.root, vcb, UNIFIED)
-    again = do_import(cast.root, vcb, UNIFIED)
-    assert first.added == 300 and again.added == 0 and again.already_present == 300
+    resaved = (FIXTURES / UNIFIED).read_bytes().replace(b"\n", b"\r\n")  # another checksum
+    again = do_import(cast.root, vcb, data=resaved, filename=UNIFIED)
+    assert first.rows_accepted == 300 and again.rows_accepted == 0 and again.rows_duplicate == 300
     assert StatementLine.objects.filter(reference="").count() == 300

@@ -73,7 +73,7 @@ def test_statement_lines_and_donors_keyed_by_the_old_fold_end_as_a_new_import_ke
     assert dict(StatementLine.objects.values_list("pk", "natural_key")) == now
     assert not StatementLine.objects.filter(description_key__contains="ð").exists()
     again = actions.import_statement(cast.root, vcb, filename="b.csv", data=data + b"\n")
-    assert (again.added, again.already_present) == (0, first.lines)
+    assert (again.rows_accepted, again.rows_duplicate) == (0, first.rows_read)
     ð.refresh_from_db()
     assert (ð.name_key, ð.identity_key) == ("dinh van binh", "dinh van binh|a:123")
     pair[1].refresh_from_db()
@@ -122,7 +122,8 @@ def test_people_keyed_by_the_old_fold_are_found_and_not_imported_twice(cast):
     assert (dat.name_key, dat.village_key, dat.import_key) == keys[dat.pk]
     assert (dat.family_name, dat.given_name) == ("dinh", "dat")
     assert hoa.name_key == "do thi hoa" and hoa.import_key == hoa_key
-    again = registry.start(cast.ba_dinh_officer, cast.ba_dinh, "b.csv", GOOD.encode())
+    resaved = GOOD.replace("\n", "\r\n").encode()  # another checksum: read row by row
+    again = registry.start(cast.ba_dinh_officer, cast.ba_dinh, "b.csv", resaved)
     # Ðinh Văn Ðạt is known again; Hoa, edited since, cannot be: she is a new row (which the
     # duplicate check then flags against the registry)
-    assert registry.preview(again).new_rows == 1
+    assert registry.preview(again).rows_accepted == 1

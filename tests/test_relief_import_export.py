@@ -79,7 +79,7 @@ def test_a_cut_list_is_refused_and_nothing_is_written(cast, rnd, homes):
     data = f"Mã hộ,Họ và tên,Số tiền\n{homes[0].pk},Nguyễn Thị Hoa,1000000\n{homes[1].pk},Tr"
     with pytest.raises(importers.ImportRejected) as caught:
         importers.import_lines(cast.hn_officer, rnd, filename="ds.csv", data=data.encode())
-    assert "bị cắt" in caught.value.errors[0] and caught.value.batch.status == "invalid"
+    assert "bị cắt" in caught.value.errors[0] and caught.value.batch.status == "failed"
     assert caught.value.batch.errors[-1]["row"] == 3
     assert DistributionLine.objects.count() == 0
 
@@ -105,11 +105,12 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(cast, rnd, 
     ]
     assert DistributionLine.objects.count() == 0
     batch = caught.value.batch
-    assert batch.status == "invalid" and batch.rows == 4
+    assert batch.status == "failed" and batch.rows_read == 4
     assert batch.errors[0] == {
         "row": 2,
         "column": "Số tiền",
-        "message": "“một triệu” không phải số tiền hợp lệ: " + NOT_A_NUMBER,
+        "value": "một triệu",
+        "reason": "“một triệu” không phải số tiền hợp lệ: " + NOT_A_NUMBER,
     }
 
 

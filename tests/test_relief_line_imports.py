@@ -69,14 +69,14 @@ def bad_file(homes) -> bytes:
 def test_an_upload_is_recorded_and_previewed_without_touching_the_round(cast, rnd, homes):
     data = good_file(homes)
     batch, new = importers.start(cast.hn_officer, rnd, "danh-sach.xlsx", data)
-    assert new and batch.status == "preview"
+    assert new and batch.status == "previewed"
     assert (batch.file_name, batch.uploaded_by, batch.organisation) == (
         "danh-sach.xlsx",
         cast.hn_officer,
         cast.hanoi,
     )
-    assert len(batch.checksum) == 64 and bytes(batch.content) == data
-    assert (batch.rows, batch.new_rows, batch.known_rows, batch.total_value) == (
+    assert len(batch.checksum) == 64 and batch.read_file() == data
+    assert (batch.rows_read, batch.rows_accepted, batch.rows_duplicate, batch.total_value) == (
         2,
         2,
         0,
@@ -122,7 +122,7 @@ def test_the_same_file_while_its_preview_waits_gives_back_that_preview(cast, rnd
     data = good_file(homes)
     first, _ = importers.start(cast.hn_officer, rnd, "danh-sach.xlsx", data)
     again, new = importers.start(cast.hn_officer, rnd, "danh-sach.xlsx", data)
-    assert not new and again.pk == first.pk and again.status == "preview"
+    assert not new and again.pk == first.pk and again.status == "previewed"
     assert "đang chờ xác nhận" in importers.repeat_message(again)
 
 
@@ -131,7 +131,7 @@ def test_the_same_file_for_another_round_is_a_new_import(cast, rnd, homes):
     importers.commit(cast.hn_officer, importers.start(cast.hn_officer, rnd, "a.xlsx", data)[0])
     other = hanoi_round(cast, rnd.campaign, name="Đợt 2")
     batch, new = importers.start(cast.hn_officer, other, "a.xlsx", data)
-    assert new and batch.status == "preview" and batch.new_rows == 2
+    assert new and batch.status == "previewed" and batch.rows_accepted == 2
 
 
 def test_rows_already_in_the_list_are_skipped_and_a_changed_value_is_an_error(cast, rnd, homes):
@@ -144,18 +144,19 @@ def test_rows_already_in_the_list_are_skipped_and_a_changed_value_is_an_error(ca
         ]
     )
     batch, _ = importers.start(cast.hn_officer, rnd, "bo-sung.xlsx", revised)
-    assert (batch.status, batch.known_rows, batch.new_rows) == ("preview", 1, 1)
+    assert (batch.status, batch.rows_duplicate, batch.rows_accepted) == ("previewed", 1, 1)
     assert [r["known"] for r in batch.preview] == [True, False]
     lines = importers.commit(cast.hn_officer, batch)
     assert [x.recipient_name for x in lines] == ["Lê Thị Mai"]
     changed = xlsx([["Mã hộ", "Số tiền"], [homes[0].pk, 900_000]])
     batch, _ = importers.start(cast.hn_officer, rnd, "sua.xlsx", changed)
-    assert batch.status == "invalid"
+    assert batch.status == "failed"
     assert batch.errors == [
         {
             "row": 2,
             "column": "Mã hộ",
-            "message": "“Nguyễn Thị Hoa” đã có trong danh sách của đợt này với trị giá "
+            "value": str(homes[0].pk),
+            "reason": "“Nguyễn Thị Hoa” đã có trong danh sách của đợt này với trị giá "
             "1.000.000 ₫ (tệp ghi 900.000 ₫).",
         }
     ]
@@ -163,7 +164,7 @@ def test_rows_already_in_the_list_are_skipped_and_a_changed_value_is_an_error(ca
 
 def test_a_bad_file_is_invalid_with_every_error_and_nothing_is_written(cast, rnd, homes):
     batch, _ = importers.start(cast.hn_officer, rnd, "loi.xlsx", bad_file(homes))
-    assert batch.status == "invalid"
+    assert batch.status == "failed"
     assert [(e["row"], e["column"]) for e in batch.errors] == [(3, "Mã hộ"), (4, "Số tiền")]
     with pytest.raises(importers.ImportRejected) as caught:
         importers.commit(cast.hn_officer, batch)
@@ -177,25 +178,29 @@ def test_the_rejected_rows_download_as_they_were_with_a_reason_column(cast, rnd,
     batch, _ = importers.start(cast.hn_officer, rnd, "loi.xlsx", bad_file(homes))
     sheet = load_workbook(io.BytesIO(importers.rejected_workbook(batch))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Dòng", "STT", "Mã hộ", "Họ và tên", "Số tiền", "Lý do từ chối")
+    header = ("Dòng", "Cột", "Giá trị", "Lý do", "STT", "Mã hộ", "Họ và tên", "Số tiền")
+    assert rows[0] == header
     assert rows[1] == (
         3,
+        "Mã hộ",
+        "999999",
+        "không có hộ mã “999999” trong sổ đối tượng.",
         2,
         999999,
         "Ai đó",
         200_000,
-        "Mã hộ: không có hộ mã “999999” trong sổ đối tượng.",
     )
-    assert rows[2][:5] == (4, 3, homes[1].pk, "Trần Văn Nam", "năm trăm")
-    assert rows[2][5].startswith("Số tiền: “năm trăm” không phải số tiền hợp lệ")
+    assert rows[2][:3] == (4, "Số tiền", "năm trăm")
+    assert rows[2][3].startswith("“năm trăm” không phải số tiền hợp lệ")
+    assert rows[2][4:] == (3, homes[1].pk, "Trần Văn Nam", "năm trăm")
     assert len(rows) == 3  # the good row is not in it
 
 
 def test_a_file_level_error_is_a_row_of_the_rejected_workbook(cast, rnd):
     batch, _ = importers.start(cast.hn_officer, rnd, "ds.csv", b"Ten,So tien\na,1\n")
-    assert batch.status == "invalid" and batch.errors[0]["row"] == 0
+    assert batch.status == "failed" and batch.errors[0]["row"] == 0
     rows = list(load_workbook(io.BytesIO(importers.rejected_workbook(batch))).active.values)
-    assert rows[1][0] is None and rows[1][-1].startswith("Thiếu cột xác định người nhận")
+    assert rows[1][0] is None and rows[1][3].startswith("Thiếu cột xác định người nhận")
 
 
 def test_commit_checks_again_and_refuses_what_changed_since_the_preview(cast, rnd, homes):
@@ -205,7 +210,7 @@ def test_commit_checks_again_and_refuses_what_changed_since_the_preview(cast, rn
     with pytest.raises(importers.ImportRejected, match="với trị giá 800.000 ₫"):
         importers.commit(cast.hn_officer, batch)
     batch.refresh_from_db()
-    assert batch.status == "invalid" and batch.errors[0]["row"] == 3
+    assert batch.status == "failed" and batch.errors[0]["row"] == 3
     assert list(DistributionLine.objects.values_list("recipient_name", flat=True)) == [
         "Trần Văn Nam"
     ]
@@ -215,8 +220,8 @@ def test_a_discarded_preview_cannot_be_committed(cast, rnd, homes):
     batch, _ = importers.start(cast.hn_officer, rnd, "danh-sach.xlsx", good_file(homes))
     importers.discard(cast.hn_officer, batch)
     batch.refresh_from_db()
-    assert batch.status == "discarded"
-    with pytest.raises(ReliefError, match="không chuyển sang “Đã nhập”"):
+    assert batch.status == "cancelled"
+    with pytest.raises(ReliefError, match="không chuyển sang “Đang nhập”"):
         importers.commit(cast.hn_officer, batch)
     assert not DistributionLine.objects.exists()
 
@@ -225,15 +230,15 @@ def test_a_list_for_a_closed_round_is_invalid(cast, rnd, homes):
     actions.set_round_status(cast.hn_officer, rnd, "cancelled")
     rnd.refresh_from_db()
     batch, _ = importers.start(cast.hn_officer, rnd, "danh-sach.xlsx", good_file(homes))
-    assert batch.status == "invalid"
-    assert "đã kết thúc hoặc đã hủy" in batch.errors[0]["message"]
+    assert batch.status == "failed"
+    assert "đã kết thúc hoặc đã hủy" in batch.errors[0]["reason"]
 
 
 def test_a_list_beyond_the_fund_is_previewed_with_a_warning(cast, rnd, homes):
     big = xlsx([["Mã hộ", "Số tiền"], [homes[0].pk, 4_000_000], [homes[1].pk, 2_000_000]])
     batch, _ = importers.start(cast.hn_officer, rnd, "lon.xlsx", big)
-    assert batch.status == "preview"
-    assert batch.warnings[0]["message"].startswith(
+    assert batch.status == "previewed"
+    assert batch.warnings[0]["reason"].startswith(
         "Danh sách (kể cả các dòng đã có) cần 6.000.000 ₫, quỹ chiến dịch"
     )
 
@@ -306,7 +311,7 @@ def test_discarding_through_the_page(cast, login, rnd, homes):
     batch_url = upload(client, rnd, good_file(homes)).url
     response = client.post(batch_url, {"action": "discard"})
     assert response.url == reverse("relief_round", args=[rnd.pk])
-    assert LineImport.objects.get().status == "discarded" and not DistributionLine.objects.exists()
+    assert LineImport.objects.get().status == "cancelled" and not DistributionLine.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -351,11 +356,12 @@ def test_the_api_imports_in_one_step_and_recognises_the_same_file(cast, login, r
     assert refused.status_code == 422
     assert refused.json()["errors"]["file"][0].startswith("Dòng 3, cột “Mã hộ”")
     record = client.get(f"/api/relief/imports/{refused.json()['import_id']}").json()
-    assert record["status"] == "invalid"
+    assert record["status"] == "failed"
     assert record["errors"][0] == {
         "row": 3,
         "column": "Mã hộ",
-        "message": "không có hộ mã “999999” trong sổ đối tượng.",
+        "value": "999999",
+        "reason": "không có hộ mã “999999” trong sổ đối tượng.",
     }
 
 
@@ -382,10 +388,12 @@ def test_a_goods_list_needs_quantities_and_counts_them(cast, rnd, homes):
     goods = hanoi_round(cast, rnd.campaign, name="Gạo", kind="gift", warehouse=store, item=rice)
     data = xlsx([["Mã hộ", "Số lượng"], [homes[0].pk, 10], [homes[1].pk, 0]])
     batch, _ = importers.start(cast.hn_officer, goods, "gao.xlsx", data)
-    assert batch.errors == [{"row": 3, "column": "Số lượng", "message": "cần một số lớn hơn 0."}]
+    assert batch.errors == [
+        {"row": 3, "column": "Số lượng", "value": "0", "reason": "cần một số lớn hơn 0."}
+    ]
     data = xlsx([["Mã hộ", "Số lượng"], [homes[0].pk, 10], [homes[1].pk, "12,5"]])
     batch, _ = importers.start(cast.hn_officer, goods, "gao2.xlsx", data)
-    assert batch.status == "preview" and batch.total_quantity == 22.5
+    assert batch.status == "previewed" and batch.total_quantity == 22.5
     lines = importers.commit(cast.hn_officer, batch)
     assert [str(x.quantity) for x in lines] == ["10.00", "12.50"]
 
@@ -406,8 +414,8 @@ def test_a_row_naming_someone_the_organisation_does_not_serve_reads_as_unknown(c
         ]
     )
     batch, _ = importers.start(cast.hn_officer, rnd, "ds.xlsx", data)
-    assert batch.status == "invalid"
-    assert [(e["row"], e["column"], e["message"]) for e in batch.errors] == [
+    assert batch.status == "failed"
+    assert [(e["row"], e["column"], e["reason"]) for e in batch.errors] == [
         (2, "Mã hộ", f"không có hộ mã “{elsewhere.pk}” trong sổ đối tượng."),
         (3, "Mã đối tượng", f"không có đối tượng mã “{head.pk}”."),
         (4, "Số CCCD", "số “008090012345” không có trong sổ đối tượng."),

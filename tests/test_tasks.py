@@ -73,7 +73,7 @@ def test_an_action_queues_its_task_only_once_its_transaction_commits(cast, vcb, 
     assert not DBTaskResult.objects.exists()  # the test's own transaction has not committed
     tasks.run()
     statement.refresh_from_db()
-    assert statement.status == StatementStatus.DONE and statement.added == VCB_LINES
+    assert statement.status == StatementStatus.DONE and statement.rows_accepted == VCB_LINES
 
 
 def test_an_action_that_rolls_back_leaves_no_task_behind(cast, vcb, tasks):
@@ -98,7 +98,7 @@ def test_a_second_click_on_import_queues_nothing_more(cast, vcb, tasks, login):
     tasks.run()
     assert len(tasks.results(donation_tasks.import_statement)) == 1
     statement.refresh_from_db()
-    assert statement.status == StatementStatus.DONE and statement.added == VCB_LINES
+    assert statement.status == StatementStatus.DONE and statement.rows_accepted == VCB_LINES
 
 
 def test_a_statement_whose_task_runs_twice_is_imported_once(cast, vcb, tasks):
@@ -173,8 +173,8 @@ def test_a_list_whose_commit_is_refused_in_the_worker_keeps_the_refusal(cast, mo
     tasks.run()
     batch.refresh_from_db()
     assert batch.status == ImportStatus.FAILED and not Person.objects.exists()
-    assert batch.errors[0]["message"].startswith("Nhập thất bại, không dòng nào được ghi: ")
-    assert "cần lãnh đạo xác nhận" in batch.errors[0]["message"]
+    assert batch.errors[0]["reason"].startswith("Nhập thất bại, không dòng nào được ghi: ")
+    assert "cần lãnh đạo xác nhận" in batch.errors[0]["reason"]
 
 
 # ---- a process that dies: the sweep ----
@@ -185,7 +185,7 @@ def test_a_worker_starting_fails_the_import_of_a_process_that_died(
 ):
     statement = upload(cast, vcb)
     row = claimed(donation_tasks.import_statement, dead_worker_id, statement.pk)
-    Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.RUNNING)  # claimed
+    Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.COMMITTING)  # claimed
     tasks.work()
     statement.refresh_from_db()
     row.refresh_from_db()
@@ -210,19 +210,21 @@ def test_a_dead_process_does_not_fail_an_import_that_had_finished(cast, vcb, dea
     assert workers.sweep() == 1
     statement.refresh_from_db()
     row.refresh_from_db()
-    assert statement.status == StatementStatus.DONE and statement.added == VCB_LINES
+    assert statement.status == StatementStatus.DONE and statement.rows_accepted == VCB_LINES
     assert row.status == TaskResultStatus.FAILED
 
 
 def test_lists_being_checked_or_committed_by_a_dead_process_are_marked_failed(cast, dead_worker_id):
     def batch(name, **state):
-        made = list_importers.start(cast.ba_dinh_officer, cast.ba_dinh, name, GOOD.encode())
+        data = f"{GOOD}{name},Ngô Văn Long,Nam,1981,,,,,4\n".encode()  # three files
+        made = list_importers.start(cast.ba_dinh_officer, cast.ba_dinh, name, data)
         ImportBatch.objects.filter(pk=made.pk).update(**state)
         return made
 
-    checking = batch("a.csv")  # preview, no rows counted yet: "Đang kiểm tra tệp"
-    committing = batch("b.csv", status=ImportStatus.RUNNING, rows=3)
-    checked = batch("c.csv", rows=3)  # its check had finished before the process died
+    checking = batch("a.csv")  # uploaded, being checked: "Đang kiểm tra tệp"
+    committing = batch("b.csv", status=ImportStatus.COMMITTING, rows_read=3)
+    # its check had finished before the process died
+    checked = batch("c.csv", status=ImportStatus.PREVIEWED, rows_read=3)
     claimed(list_tasks.preview_import_task, dead_worker_id, checking.pk)
     claimed(list_tasks.commit_import_task, dead_worker_id, committing.pk, None)
     claimed(list_tasks.preview_import_task, dead_worker_id, checked.pk)
@@ -230,8 +232,12 @@ def test_lists_being_checked_or_committed_by_a_dead_process_are_marked_failed(ca
     for made in (checking, committing, checked):
         made.refresh_from_db()
     assert checking.status == committing.status == ImportStatus.FAILED
-    assert checking.errors == [{"row": 0, "column": "", "message": lib_tasks.STOPPED_REASON}]
-    assert checked.status == ImportStatus.PREVIEW and not checked.errors
+    assert checking.errors == [
+        {"row": 0, "column": "", "value": "", "reason": lib_tasks.STOPPED_REASON}
+    ]
+    assert checked.status == ImportStatus.PREVIEWED and not checked.errors
+    history = [(h.from_status, h.to_status) for h in committing.history.all()]
+    assert history == [("", "uploaded"), ("committing", "failed")]
 
 
 def test_tasks_of_a_live_process_of_another_machine_or_of_an_unknown_worker_are_left_alone(

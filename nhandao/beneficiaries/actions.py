@@ -496,7 +496,8 @@ def upload_list(actor, organisation, file_name: str, content: bytes):
     from nhandao.beneficiaries import importers, tasks
 
     batch = importers.start(actor, organisation, file_name, content)
-    enqueue_on_commit(tasks.preview_import_task, batch.pk)
+    if not batch.repeated:  # the same file again: its earlier batch answers, checked already
+        enqueue_on_commit(tasks.preview_import_task, batch.pk)
     return batch
 
 

@@ -41,8 +41,7 @@ class MatchCandidateAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "organisation", "status", "rows", "created", "uploaded_at"]
-    exclude = ["content"]
+    list_display = ["file_name", "organisation", "status", "rows_read", "created", "uploaded_at"]
     raw_id_fields = ["organisation", "uploaded_by"]
 
 

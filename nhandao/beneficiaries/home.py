@@ -15,8 +15,8 @@ def waiting(user) -> list[Waiting]:
     if access.can_anywhere(user, "edit"):
         batches = ImportBatch.objects.for_user(user, "edit")
         for statuses, label, urgency in (
-            ((IS.INVALID, IS.FAILED), "Danh sách đối tượng nhập lỗi", URGENT),
-            ((IS.PREVIEW, IS.REVIEW), "Danh sách đối tượng chờ xác nhận nhập", SOON),
+            ((IS.FAILED,), "Danh sách đối tượng nhập lỗi", URGENT),
+            ((IS.PREVIEWED,), "Danh sách đối tượng chờ xác nhận nhập", SOON),
         ):
             found = batches.filter(status__in=statuses)
             count, url = counted(found, "import_detail", reverse("import_upload"))

@@ -15,8 +15,6 @@ from datetime import date
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -35,6 +33,7 @@ from nhandao.beneficiaries.models import (
 from nhandao.lib import reader
 from nhandao.lib.dates import DateError, parse_date
 from nhandao.lib.errors import Refused
+from nhandao.lib.imports import MAX_ERRORS, rejected_rows_workbook, row_error
 from nhandao.lib.money import AmountError, parse_vnd
 from nhandao.lib.tasks import enqueue_on_commit, run_here
 from nhandao.lib.text import search_key
@@ -81,9 +80,10 @@ class ImportFileError(ValueError):
         self.errors = list(errors or [])
 
     def as_errors(self) -> list[dict]:
-        """The batch's error shape: the rows, or one error for the whole file."""
-        rows = [{"row": e.row, "column": e.column, "message": e.reason} for e in self.errors]
-        return rows or [{"row": 0, "column": "", "message": str(self)}]
+        """The one error shape (lib.imports.row_error): the reader's refused rows, or one
+        error for the whole file."""
+        rows = [row_error(e.row, e.column, e.value, e.reason) for e in self.errors]
+        return rows or [row_error(0, "", "", str(self))]
 
 
 def _accepts(headers, columns=COLUMNS, required=REQUIRED) -> bool:
@@ -184,8 +184,8 @@ def check_rows(headers, rows, organisation, lookups=None, progress=None) -> Chec
         raw = {n: str(v).strip() for n, v in raw.items()}
         errors = []
 
-        def error(name, message, errors=errors, number=number):
-            errors.append({"row": number, "column": COLUMNS[name][0], "message": message})
+        def error(name, message, errors=errors, number=number, raw=raw):
+            errors.append(row_error(number, COLUMNS[name][0], raw.get(name, ""), message))
 
         person = {
             "external_id": raw.get("external_id", ""),
@@ -226,12 +226,13 @@ def check_rows(headers, rows, organisation, lookups=None, progress=None) -> Chec
             person["old_commune_id"] = lookups.old[code][0]
             person["commune_id"] = lookups.convert[code]
             result.warnings.append(
-                {
-                    "row": number,
-                    "column": COLUMNS["commune_code"][0],
-                    "message": f"Mã “{code}” là mã cũ ({lookups.old[code][1]}); "
+                row_error(
+                    number,
+                    COLUMNS["commune_code"][0],
+                    code,
+                    f"Mã “{code}” là mã cũ ({lookups.old[code][1]}); "
                     f"đã chuyển sang {lookups.new_name[person['commune_id']]}.",
-                }
+                )
             )
         else:
             error("commune_code", f"Mã xã/phường “{code}” không có trên bản đồ cũ lẫn mới.")
@@ -330,42 +331,53 @@ def find_duplicates(rows: list[dict]) -> pl.DataFrame:
     return pairs.filter((pl.col("id_l") < 0) | (pl.col("id_r") < 0))
 
 
+PREVIEWED = [
+    "rows_read", "rows_accepted", "rows_duplicate", "rows_rejected", "errors", "warnings",
+    "likely_duplicates", "progress",
+]  # fmt: skip
+
+
 def preview(batch: ImportBatch, progress=None) -> ImportBatch:
-    """Read and check every row; record counts, errors, warnings and likely duplicates."""
+    """Read and check every row of an uploaded list; record counts, errors, warnings and
+    likely duplicates: uploaded → previewed, or failed (the file as a whole, or rows with
+    errors: none is imported). A list checked already is left as it is."""
+    if batch.status != ImportStatus.UPLOADED:
+        return batch
     try:
-        headers, rows = read_table(bytes(batch.content), batch.file_name)
+        headers, rows = read_table(batch.read_file(), batch.file_name)
         checked = check_rows(headers, rows, batch.organisation, progress=progress)
     except ImportFileError as error:
-        batch.status, batch.errors = ImportStatus.INVALID, error.as_errors()
-        batch.save()
+        batch.fail(error.as_errors())
         return batch
     new = [p for p in checked.rows if p is not None]
-    batch.rows, batch.new_rows = len(rows), len(new)
-    batch.known_rows = checked.known + checked.repeated
-    batch.errors, batch.warnings = checked.errors[:5000], checked.warnings[:5000]
+    batch.rows_read, batch.rows_accepted = len(rows), len(new)
+    batch.rows_duplicate = checked.known + checked.repeated
+    batch.warnings = checked.warnings[:MAX_ERRORS]
     duplicates = find_duplicates(new) if new and not checked.errors else None
     batch.likely_duplicates = 0
     if duplicates is not None and duplicates.height:
         involved = {i for i in duplicates["id_l"].to_list() + duplicates["id_r"].to_list() if i < 0}
         batch.likely_duplicates = len(involved)
-    if checked.errors:
-        batch.status = ImportStatus.INVALID
-    elif batch.likely_duplicates >= DUPLICATE_STOP and not batch.duplicates_confirmed:
-        batch.status = ImportStatus.REVIEW
-    else:
-        batch.status = ImportStatus.PREVIEW
     batch.progress = len(rows)
-    batch.save()
+    if checked.errors:
+        batch.fail(checked.errors, fields=PREVIEWED)
+    else:
+        batch.move(ImportStatus.PREVIEWED, fields=PREVIEWED)
     return batch
 
 
-def _require_committable(batch: ImportBatch, *statuses) -> None:
-    if batch.likely_duplicates >= DUPLICATE_STOP and not batch.duplicates_confirmed:
+def needs_review(batch: ImportBatch) -> bool:
+    """A list that would add DUPLICATE_STOP likely duplicates or more waits for a manager."""
+    return batch.likely_duplicates >= DUPLICATE_STOP and not batch.duplicates_confirmed
+
+
+def _require_committable(batch: ImportBatch) -> None:
+    if needs_review(batch):
         raise Refused(
             f"Tệp này sẽ thêm {batch.likely_duplicates} người có thể trùng "
             f"(từ {DUPLICATE_STOP} trở lên): cần lãnh đạo xác nhận trước khi nhập."
         )
-    if batch.status not in statuses:
+    if batch.status != ImportStatus.PREVIEWED:
         raise Refused("Chỉ nhập được tệp đã kiểm tra không có dòng lỗi.")
 
 
@@ -382,11 +394,14 @@ def start_commit(actor, batch: ImportBatch) -> bool:
     queued; the import page shows its progress)."""
     from nhandao.beneficiaries import tasks
 
-    _require_committable(batch, ImportStatus.PREVIEW, ImportStatus.REVIEW)
-    if batch.rows >= BACKGROUND_FROM:
+    _require_committable(batch)
+    if batch.rows_read >= BACKGROUND_FROM:
         with transaction.atomic():
-            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
-            enqueue_on_commit(tasks.commit_import_task, batch.pk, actor.pk)
+            if ImportBatch.claim(
+                batch.pk, ImportStatus.PREVIEWED, ImportStatus.QUEUED, actor=actor
+            ):
+                enqueue_on_commit(tasks.commit_import_task, batch.pk, actor.pk)
+        batch.refresh_from_db()
         return True
     commit(actor, batch)
     return False
@@ -404,12 +419,12 @@ def check_here(batch: ImportBatch) -> ImportBatch:
 
 def commit_here(actor, batch: ImportBatch) -> ImportBatch:
     """Commit a checked list in this process (the command line), as a background commit
-    does: running, then the worker's task run here, so that a process that dies leaves it
-    failed, not running."""
+    does: queued, then the worker's task run here, so that a process that dies leaves it
+    failed, not committing."""
     from nhandao.beneficiaries import tasks
 
-    _require_committable(batch, ImportStatus.PREVIEW, ImportStatus.REVIEW)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    _require_committable(batch)
+    ImportBatch.claim(batch.pk, ImportStatus.PREVIEWED, ImportStatus.QUEUED, actor=actor)
     run_here(tasks.commit_import_task, batch.pk, actor.pk if actor else None)
     batch.refresh_from_db()
     return batch
@@ -426,29 +441,37 @@ def preview_stored(batch_id: int) -> ImportBatch:
 
 
 def commit_stored(batch_id: int, actor=None) -> ImportBatch:
-    """Commit a checked list (what tasks.commit_import_task runs)."""
+    """Commit a queued list (what tasks.commit_import_task runs); claimed queued →
+    committing first, so that it is committed once however often its task runs."""
+    if not ImportBatch.claim(batch_id, ImportStatus.QUEUED, ImportStatus.COMMITTING, actor=actor):
+        return ImportBatch.objects.get(pk=batch_id)
     return commit(actor, ImportBatch.objects.get(pk=batch_id))
 
 
 def mark_failed(batch_id: int, reason: str) -> None:
     """A list whose checking or committing could not finish (its task raised, or its process
-    died): failed, with the reason, unless it had got further. Still being checked is the
-    state the import page shows as such (preview, no rows counted yet); being committed is
-    running. Nothing of it was written: the rows go in one transaction (commit)."""
-    still_checking = Q(status=ImportStatus.PREVIEW, rows=0)
-    ImportBatch.objects.filter(still_checking | Q(status=ImportStatus.RUNNING), pk=batch_id).update(
-        status=ImportStatus.FAILED,
-        finished_at=timezone.now(),
-        errors=[{"row": 0, "column": "", "message": reason}],
-    )
+    died): failed, with the reason, unless it had got further (lib.imports). Nothing of it
+    was written: the rows go in one transaction (commit)."""
+    ImportBatch.mark_failed(batch_id, reason)
 
 
 def commit(actor, batch: ImportBatch) -> ImportBatch:
-    """Write every new row in one transaction, and the likely duplicate pairs for review."""
-    _require_committable(batch, ImportStatus.PREVIEW, ImportStatus.REVIEW, ImportStatus.RUNNING)
-    headers, rows = read_table(bytes(batch.content), batch.file_name)
+    """Write every new row in one transaction, and the likely duplicate pairs for review.
+    A previewed list is claimed (previewed → committing) first; a list whose rows turn out
+    wrong on this second check fails with its errors, and nothing is written."""
+    if needs_review(batch):  # checked again in the worker: the rule may have changed
+        _require_committable(batch)
+    if batch.status != ImportStatus.COMMITTING:
+        _require_committable(batch)
+        if not ImportBatch.claim(
+            batch.pk, ImportStatus.PREVIEWED, ImportStatus.COMMITTING, actor=actor
+        ):
+            raise Refused("Tệp này đang được nhập hoặc đã nhập.")
+        batch.refresh_from_db()
+    headers, rows = read_table(batch.read_file(), batch.file_name)
     checked = check_rows(headers, rows, batch.organisation)
     if checked.errors:
+        batch.fail(checked.errors, actor=actor)
         raise Refused("Tệp có dòng lỗi; không nhập dòng nào.")
     new = [p for p in checked.rows if p is not None]
     duplicates = find_duplicates(new) if new else None
@@ -476,9 +499,8 @@ def commit(actor, batch: ImportBatch) -> ImportBatch:
         Person.objects.bulk_create(persons, batch_size=2000)
         if duplicates is not None and duplicates.height:
             _store_pairs(duplicates, persons)
-        batch.created, batch.status = len(persons), ImportStatus.DONE
-        batch.finished_at, batch.progress = timezone.now(), len(rows)
-        batch.save()
+        batch.created, batch.progress = len(persons), len(rows)
+        batch.move(ImportStatus.DONE, actor=actor, fields=["created", "progress"])
         record(
             actor,
             "beneficiaries.import_committed",
@@ -572,38 +594,35 @@ def template_workbook() -> bytes:
 
 
 def rejected_workbook(batch: ImportBatch) -> bytes:
-    """The rows with errors, as they were, with a column saying what is wrong."""
-    headers, rows = read_table(bytes(batch.content), batch.file_name)
-    by_row: dict[int, list[str]] = {}
-    for e in batch.errors:
-        by_row.setdefault(e["row"], []).append(
-            f"{e['column']}: {e['message']}" if e["column"] else e["message"]
-        )
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Dòng bị từ chối"
-    sheet.append(["Dòng", *headers, "Lỗi"])
-    for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
-    cells = dict(rows)
-    for number in sorted(by_row):
-        sheet.append([number, *cells.get(number, []), "; ".join(by_row[number])])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The rows with errors, as they were, with what is wrong (lib.imports)."""
+    try:
+        headers, rows = read_table(batch.read_file(), batch.file_name)
+    except ImportFileError:
+        headers, rows = [], []
+    return rejected_rows_workbook(batch.errors, headers, dict(rows))
 
 
 def start(
     actor, organisation, file_name: str, content: bytes, *, duplicates_confirmed=False
 ) -> ImportBatch:
-    return ImportBatch.objects.create(
+    """Keep an uploaded list (uploaded: to be checked). The same file already uploaded for
+    the same organisation, and not failed or dropped, is answered instead: that earlier
+    batch, marked `repeated`, so that nothing is checked or imported twice."""
+    batch = ImportBatch(
         organisation=organisation,
-        uploaded_by=actor,
-        file_name=file_name[:255],
-        content=content,
-        checksum=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         duplicates_confirmed=duplicates_confirmed,
     )
+    batch.store_file(content, file_name)
+    earlier = ImportBatch.earlier_same_file(batch.checksum, organisation=organisation)
+    if earlier is not None:
+        batch.file.delete(save=False)  # the earlier batch keeps its own copy
+        earlier.repeated = True
+        return earlier
+    batch.save()
+    batch.log_move("", ImportStatus.UPLOADED, actor=actor)
+    batch.repeated = False
+    return batch
 
 
 # ---- support history ----
@@ -642,8 +661,8 @@ def import_supports(actor, organisation, file_name: str, content: bytes, persons
     for number, values in rows:
         raw = {n: str(values[i]).strip() if i < len(values) else "" for n, i in found.items()}
 
-        def error(name, message, number=number):
-            errors.append({"row": number, "column": SUPPORT_COLUMNS[name][0], "message": message})
+        def error(name, message, number=number, raw=raw):
+            errors.append(row_error(number, SUPPORT_COLUMNS[name][0], raw.get(name, ""), message))
 
         person = None
         if raw.get("person_id", "").isdigit():

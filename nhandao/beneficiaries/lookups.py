@@ -117,11 +117,10 @@ def get_merge(user, pk) -> MergeRecord:
     return access.get_for_user(merges, user, pk, via="survivor__organisation")
 
 
-def get_import_batch(user, pk, *, with_content: bool = False) -> ImportBatch:
+def get_import_batch(user, pk) -> ImportBatch:
     """An uploaded list: only those who may edit at its organisation open it (the file holds
-    identity numbers); the file itself only when asked for."""
-    batches = ImportBatch.objects.all() if with_content else ImportBatch.objects.defer("content")
-    return access.get_for_user(batches, user, pk, "edit")
+    identity numbers)."""
+    return access.get_for_user(ImportBatch.objects.all(), user, pk, "edit")
 
 
 ADDRESS_RELATED = ("organisation", "person", "household__head")

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from nhandao.lib.imports import ImportRecord, ImportStatus
+from nhandao.lib.models import StatusChange
 from nhandao.lib.text import search_key
 from nhandao.orgs.models import AdminUnit, Organisation
 
@@ -489,15 +491,6 @@ class MergeRecord(models.Model):
 # ---- imports ----
 
 
-class ImportStatus(models.TextChoices):
-    PREVIEW = "preview", "Xem trước"
-    INVALID = "invalid", "Có dòng lỗi"
-    REVIEW = "review", "Dừng lại để xem xét trùng lặp"
-    RUNNING = "running", "Đang nhập"
-    DONE = "done", "Đã nhập"
-    FAILED = "failed", "Thất bại"
-
-
 class ImportQuerySet(models.QuerySet):
     def for_user(self, user, perm: str = "edit"):
         from nhandao.orgs import access
@@ -505,41 +498,42 @@ class ImportQuerySet(models.QuerySet):
         return access.scope(self, user, perm)
 
 
-class ImportBatch(models.Model):
-    """An uploaded list: the file, its checksum, status, counts and per-row errors.
-    Without an organisation (command line), each row goes to its commune's chapter."""
+class ImportBatch(ImportRecord):
+    """An uploaded list: the file, its checksum, status, counts and per-row errors
+    (lib.imports). Without an organisation (command line), each row goes to its commune's
+    chapter. rows_accepted: the new persons; rows_duplicate: rows already in the registry
+    or repeated in the file; progress: rows checked so far."""
 
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    file_name = models.CharField(max_length=255)
-    content = models.BinaryField()
-    checksum = models.CharField(max_length=64, db_index=True)
-    status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
-    )
-    rows = models.PositiveIntegerField(default=0)
-    new_rows = models.PositiveIntegerField(default=0)
-    known_rows = models.PositiveIntegerField(default=0)
     likely_duplicates = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     progress = models.PositiveIntegerField(default=0)  # rows processed
-    errors = models.JSONField(default=list)  # [{"row", "column", "message"}]
-    warnings = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)  # [row_error(…)]
     duplicates_confirmed = models.BooleanField(default=False)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportQuerySet.as_manager()
+
+    target_fields = ("organisation",)
+    row_key = "Mã nguồn, hoặc họ tên + ngày/năm sinh + CCCD + xã, trong tổ chức quản lý"
+    history_model = "beneficiaries.ImportBatchStatusChange"
+    user_moves = (ImportStatus.COMMITTING,)  # the large ones go through "queued": the same button
+    upload_dir = "beneficiaries/lists"
 
     class Meta:
         ordering = ["-uploaded_at"]
 
-    def __str__(self):
-        return self.file_name
+
+class ImportBatchStatusChange(StatusChange):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="history")
+    to_status = models.CharField(max_length=16, choices=ImportStatus.choices)
+
+    subject_field = "batch"
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "thay đổi tình trạng tệp danh sách đối tượng"
+        verbose_name_plural = "lịch sử tình trạng tệp danh sách đối tượng"
 
 
 # ---- humanitarian addresses (địa chỉ nhân đạo) and sponsors ----

@@ -25,7 +25,7 @@ def run_dedup_task(user_id: int | None = None) -> dict:
 @import_task(mark_failed=importers.mark_failed)
 def preview_import_task(batch_id: int) -> dict:
     batch = importers.preview_stored(batch_id)
-    return {"status": batch.status, "rows": batch.rows}
+    return {"status": batch.status, "rows": batch.rows_read}
 
 
 @import_task(mark_failed=importers.mark_failed)

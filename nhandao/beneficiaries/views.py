@@ -346,8 +346,10 @@ def import_upload(request):
         batch = actions.upload_list(
             request.user, form.cleaned_data["organisation"], upload.name, upload.read()
         )
+        if batch.repeated:
+            messages.info(request, batch.repeat_message())
         return redirect("import_detail", pk=batch.pk)
-    batches = ImportBatch.objects.for_user(request.user).defer("content")[:20]
+    batches = ImportBatch.objects.for_user(request.user).defer("errors", "warnings")[:20]
     return render(request, "beneficiaries/import_upload.html", {"form": form, "batches": batches})
 
 
@@ -375,6 +377,10 @@ def import_detail(request, pk):
             "errors": batch.errors[:200],
             "warnings": batch.warnings[:50],
             "can_approve": access.can(request.user, "approve", batch.organisation),
+            "moves": batch.allowed_moves(
+                lambda perm: access.can(request.user, perm, batch.organisation)
+            ),
+            "review": importers.needs_review(batch),
             "threshold": importers.DUPLICATE_STOP,
         },
     )
@@ -386,7 +392,7 @@ def _xlsx(content: bytes, name: str):
 
 @login_required
 def import_rejected(request, pk):
-    batch = lookups.get_import_batch(request.user, pk, with_content=True)
+    batch = lookups.get_import_batch(request.user, pk)
     return _xlsx(importers.rejected_workbook(batch), f"dong-bi-tu-choi-{batch.pk}.xlsx")
 
 

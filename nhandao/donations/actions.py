@@ -198,24 +198,27 @@ def issue_receipt(actor, donation: Donation):
 def create_statement(
     actor, bank_account, *, filename: str, data: bytes, campaign=None, options: dict | None = None
 ):
-    """The import record of an uploaded file, pending (the import runs in tasks.py).
-    `options`: layout, columns (a column mapping), header_row, number_format."""
-    from django.core.files.base import ContentFile
-
-    from nhandao.donations.importers import checksum
-
+    """The import record of an uploaded file, uploaded (the import runs in tasks.py).
+    `options`: layout, columns (a column mapping), header_row, number_format. The same file
+    for the same account, imported or on its way, is answered by that earlier statement
+    (marked `repeated`): nothing is recorded or imported twice."""
     options = {k: v for k, v in (options or {}).items() if v}
     statement = Statement(
         bank_account=bank_account,
         campaign=campaign,
-        filename=filename[:255],
-        checksum=checksum(data),
         layout=options.get("layout", ""),
         mapping=options or None,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    statement.file.save(filename, ContentFile(data), save=False)
+    statement.store_file(data, filename)
+    earlier = Statement.earlier_same_file(statement.checksum, bank_account=bank_account)
+    if earlier is not None:
+        statement.file.delete(save=False)  # the earlier statement keeps its own copy
+        earlier.repeated = True
+        return earlier
     statement.save()
+    statement.repeated = False
+    statement.log_move("", StatementStatus.UPLOADED, actor=actor)
     record(
         actor,
         "statement.upload",
@@ -228,16 +231,20 @@ def create_statement(
 
 def upload_statement(actor, bank_account, *, preview_first: bool, **fields):
     """Record an uploaded statement (create_statement's `fields`). With `preview_first` it
-    stays pending until the officer has looked at the preview and confirmed — unless the file
-    cannot be imported as it is: then its import is queued at once and refuses it (writing
-    nothing, keeping every reason and the rejected rows) instead of leaving it pending
-    forever. Without `preview_first` the import is queued at once."""
+    waits, previewed, until the officer has looked at the preview and confirmed — unless the
+    file cannot be imported as it is: then its import is queued at once and refuses it
+    (writing nothing, keeping every reason and the rejected rows) instead of leaving it
+    waiting forever. Without `preview_first` the import is queued at once. The same file
+    again: the earlier statement, as it is."""
     from nhandao.donations import importers
 
     statement = create_statement(actor, bank_account, **fields)
+    if statement.repeated:
+        return statement
     if preview_first:
         preview = importers.preview(statement)
         if not (preview.get("error") or preview.get("errors")):
+            statement.move(StatementStatus.PREVIEWED, actor=actor)
             return statement
     return run_statement(actor, statement)
 
@@ -255,12 +262,19 @@ def _import_task_args(actor, statement) -> tuple:
     )
 
 
-def _queue(statement) -> bool:
-    """pending → queued, once (a filtered update): False when it was no longer pending."""
-    queued = Statement.objects.filter(pk=statement.pk, status=StatementStatus.PENDING).update(
-        status=StatementStatus.QUEUED, progress=0, progress_note="Đang chờ đến lượt nhập"
+def _queue(statement, actor=None) -> bool:
+    """uploaded or previewed → queued, once (a filtered update): False when it was neither."""
+    return any(
+        Statement.claim(
+            statement.pk,
+            source,
+            StatementStatus.QUEUED,
+            actor=actor,
+            progress=0,
+            progress_note="Đang chờ đến lượt nhập",
+        )
+        for source in (StatementStatus.UPLOADED, StatementStatus.PREVIEWED)
     )
-    return bool(queued)
 
 
 @transaction.atomic
@@ -270,7 +284,7 @@ def run_statement(actor, statement):
     queued already (a second click) is not queued again."""
     from nhandao.donations import tasks
 
-    if _queue(statement):
+    if _queue(statement, actor):
         enqueue_on_commit(tasks.import_statement, *_import_task_args(actor, statement))
     statement.refresh_from_db()
     return statement
@@ -302,7 +316,9 @@ def import_statement(
     statement = create_statement(
         actor, bank_account, filename=filename, data=data, campaign=campaign, options=options
     )
-    _queue(statement)
+    if statement.repeated:  # the same file again: its earlier statement answers
+        return statement
+    _queue(statement, actor)
     run_here(tasks.import_statement, *_import_task_args(actor, statement))
     statement.refresh_from_db()
     return statement

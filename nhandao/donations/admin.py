@@ -35,7 +35,9 @@ class DonationAdmin(ReadOnly):
 
 @admin.register(Statement)
 class StatementAdmin(ReadOnly):
-    list_display = ["filename", "bank_account", "status", "lines", "added", "created_at"]
+    list_display = [
+        "file_name", "bank_account", "status", "rows_read", "rows_accepted", "uploaded_at",
+    ]  # fmt: skip
 
 
 @admin.register(Receipt)

@@ -130,28 +130,35 @@ class DonationIn(Schema):
     note: str = ""
 
 
-class StatementOut(Schema):
+class StatementOut(Schema):  # the import record's fields (lib.imports), then a statement's
     id: int
     bank_account_id: int
-    filename: str
+    file_name: str
     checksum: str
-    layout: str
+    uploaded_at: datetime
     status: str
+    status_label: str
+    moves: list[str]  # the pipeline's moves from here that a user may ask for
+    rows_read: int
+    rows_accepted: int
+    rows_duplicate: int
+    rows_rejected: int
+    errors: list[dict]
+    layout: str
     progress: int
-    lines: int
     credit_lines: int
     debit_lines: int
     credits_total: int
     debits_total: int
     opening_balance: int | None
     closing_balance: int | None
-    added: int
-    already_present: int
-    rejected: int
     matched: int
     unmatched: int
-    errors: list
     balance_breaks: list
+
+    @staticmethod
+    def resolve_moves(statement) -> list[str]:
+        return [move.target for move in statement.allowed_moves()]
 
 
 class VerifyOut(Schema):
@@ -223,8 +230,9 @@ def create_donation(request, payload: DonationIn):
 
 @router.post(
     "/bank-accounts/{account_id}/statements",
-    response={201: StatementOut},
-    summary="Tải lên sao kê (CSV/XLSX); nhập ở nền, xem tiến độ ở /statements/{id}",
+    response={201: StatementOut, 200: StatementOut},
+    summary="Tải lên sao kê (CSV/XLSX); nhập ở nền, xem tiến độ ở /statements/{id} "
+    "(cùng một tệp lần nữa: 200, sao kê đã có)",
 )
 def upload_statement(
     request,
@@ -242,12 +250,10 @@ def upload_statement(
     )
     if not form.is_valid():
         raise FormInvalid(form)
-    return Status(
-        201,
-        actions.upload_statement(
-            request.auth, account, preview_first=False, **form.action_fields()
-        ),
+    statement = actions.upload_statement(
+        request.auth, account, preview_first=False, **form.action_fields()
     )
+    return Status(200 if statement.repeated else 201, statement)
 
 
 @router.get("/statements/{statement_id}", response=StatementOut, summary="Tình trạng, đối soát")

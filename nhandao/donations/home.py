@@ -19,8 +19,8 @@ def waiting(user) -> list[Waiting]:
     statements = Statement.objects.for_user(user, "money")
     out = []
     for statuses, label, urgency in (
-        ((SS.FAILED, SS.REJECTED), "Sao kê nhập lỗi hoặc bị từ chối", URGENT),
-        ((SS.PENDING,), "Sao kê chờ xác nhận nhập", SOON),
+        ((SS.FAILED,), "Sao kê nhập lỗi hoặc bị từ chối", URGENT),
+        ((SS.PREVIEWED,), "Sao kê chờ xác nhận nhập", SOON),
     ):
         found = statements.filter(status__in=statuses)
         count, url = counted(found, "statement_detail", reverse("bank_account_list"))

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 
 from nhandao.lib.errors import Refused
+from nhandao.lib.imports import ImportRecord, ImportStatus
+from nhandao.lib.models import StatusChange
 from nhandao.lib.text import search_key
 
 
@@ -315,17 +317,7 @@ class DonationTotal(models.Model):
         )
 
 
-class StatementStatus(models.TextChoices):
-    """pending (uploaded; waiting for the officer's confirmation of the preview) → queued
-    (waiting for the worker) → running → done, rejected (the file's fault) or failed (the
-    system's: the import raised, or its process died)."""
-
-    PENDING = "pending", "Chờ xử lý"
-    QUEUED = "queued", "Chờ đến lượt nhập"
-    RUNNING = "running", "Đang nhập"
-    DONE = "done", "Đã nhập"
-    REJECTED = "rejected", "Bị từ chối"
-    FAILED = "failed", "Lỗi hệ thống"
+StatementStatus = ImportStatus  # statements follow the one import pipeline (lib.imports)
 
 
 class StatementQuerySet(models.QuerySet):
@@ -333,8 +325,13 @@ class StatementQuerySet(models.QuerySet):
         return _scope(self, user, perm, via="bank_account__organisation")
 
 
-class Statement(models.Model):
-    """One uploaded statement file: an import record with counts and per-row errors."""
+class Statement(ImportRecord):
+    """One uploaded statement file: an import record (lib.imports) with the figures of a
+    bank statement. rows_read: the file's lines; rows_accepted: lines added to the book;
+    rows_duplicate: lines already in it; rows_rejected: lines refused (then none is added).
+    Uploaded → previewed (the officer looks at the preview and confirms) → queued (waiting
+    for the worker) → committing → done or failed (the file's fault or the system's: the
+    reason is in `errors`)."""
 
     bank_account = models.ForeignKey(
         BankAccount, on_delete=models.PROTECT, related_name="statements", verbose_name="tài khoản"
@@ -347,61 +344,76 @@ class Statement(models.Model):
         related_name="+",
         verbose_name="chiến dịch mặc định",
     )
-    file = models.FileField(upload_to="statements/%Y/%m/", blank=True)
-    filename = models.CharField("tên tệp", max_length=255)
-    checksum = models.CharField("SHA-256", max_length=64, db_index=True)
     layout = models.CharField("mẫu sao kê", max_length=40, blank=True)
     mapping = models.JSONField("ánh xạ cột", null=True, blank=True)
-    status = models.CharField(
-        max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING
-    )
     progress = models.PositiveSmallIntegerField(default=0)
     progress_note = models.CharField(max_length=120, blank=True)
-    lines = models.PositiveIntegerField(default=0)
     credit_lines = models.PositiveIntegerField(default=0)
     debit_lines = models.PositiveIntegerField(default=0)
     credits_total = models.BigIntegerField(default=0)
     debits_total = models.BigIntegerField(default=0)
     opening_balance = models.BigIntegerField(null=True, blank=True)
     closing_balance = models.BigIntegerField(null=True, blank=True)
-    added = models.PositiveIntegerField(default=0)
-    already_present = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
     matched = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
     balance_breaks = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = StatementQuerySet.as_manager()
+
+    target_fields = ("bank_account",)
+    row_key = (
+        "tài khoản, ngày, số tham chiếu, chiều, số tiền (không có số tham chiếu: nội dung), "
+        "thứ tự trong ngày"
+    )
+    history_model = "donations.StatementStatusChange"
+    upload_dir = "statements"
+    user_moves = (ImportStatus.QUEUED,)
 
     class Meta:
         verbose_name = "sao kê"
         verbose_name_plural = "sao kê"
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self):
-        return f"{self.filename} ({self.bank_account})"
+        return f"{self.file_name} ({self.bank_account})"
 
     @property
     def organisation(self):
         return self.bank_account.organisation
 
     def summary(self) -> dict:
-        """The figures printed by `nhandao import_statement` and the API."""
+        """The figures printed by `nhandao import_statement` and the API (their names are
+        the command's since its first version)."""
         return {
-            "lines": self.lines,
+            "lines": self.rows_read,
             "credit_lines": self.credit_lines,
             "credits_total": self.credits_total,
             "debits_total": self.debits_total,
-            "added": self.added,
-            "already_present": self.already_present,
-            "rejected": self.rejected,
+            "added": self.rows_accepted,
+            "already_present": self.rows_duplicate,
+            "rejected": self.rows_rejected,
         }
+
+    def repeat_summary(self) -> dict:
+        """What uploading this very file again does: nothing added, every line present."""
+        lines = self.rows_accepted + self.rows_duplicate
+        return self.summary() | {
+            "added": 0,
+            "already_present": lines,
+            "rejected": 0,
+            "same_file_as": self.pk,
+        }
+
+
+class StatementStatusChange(StatusChange):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="history")
+    to_status = models.CharField(max_length=16, choices=ImportStatus.choices)
+
+    subject_field = "statement"
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "thay đổi tình trạng sao kê"
+        verbose_name_plural = "lịch sử tình trạng sao kê"
 
 
 class Direction(models.TextChoices):

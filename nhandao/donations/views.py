@@ -23,10 +23,9 @@ from nhandao.donations.models import (
     Donor,
     Receipt,
     Statement,
-    StatementStatus,
 )
 from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
-from nhandao.lib.downloads import attachment
+from nhandao.lib.downloads import XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.exports import export_response, xlsx_response
 from nhandao.lib.listing import Sort, listing, sorted_by
@@ -329,14 +328,14 @@ def statement_upload(request, pk):
 @login_required
 def statement_detail(request, pk):
     statement = lookups.get_statement(request.user, pk)
-    preview = importers.preview(statement) if statement.status == StatementStatus.PENDING else None
+    preview = importers.preview(statement) if statement.awaiting_confirmation else None
     return render(
         request,
         "donations/statement_detail.html",
         {
             "statement": statement,
             "preview": preview,
-            "running": statement.status in (StatementStatus.QUEUED, StatementStatus.RUNNING),
+            "moves": statement.allowed_moves(),
             "errors": statement.errors[:200],
         },
     )
@@ -346,27 +345,16 @@ def statement_detail(request, pk):
 @require_POST
 def statement_run(request, pk):
     statement = lookups.get_statement(request.user, pk)
-    if statement.status == StatementStatus.PENDING:
-        actions.run_statement(request.user, statement)
+    actions.run_statement(request.user, statement)  # once: only from uploaded or previewed
     return redirect("statement_detail", pk=statement.pk)
 
 
 @login_required
 def statement_rejected(request, pk):
-    """The rejected rows as a workbook: the row's values and the reason, per error."""
+    """The rejected rows as a workbook: each error with the line as it was in the file."""
     statement = lookups.get_statement(request.user, pk)
-    columns = []
-    for error in statement.errors:
-        for key in error.get("values", {}):
-            if key not in columns:
-                columns.append(key)
-    header = ["Dòng", "Cột", "Lý do", *columns]
-    rows = [
-        [e["row"], e["column"], e["reason"], *[e.get("values", {}).get(c, "") for c in columns]]
-        for e in statement.errors
-    ]
-    return xlsx_response(
-        f"dong-loi-sao-ke-{statement.pk}.xlsx", [("Dòng bị từ chối", header, rows)]
+    return attachment(
+        importers.rejected_workbook(statement), f"dong-loi-sao-ke-{statement.pk}.xlsx", XLSX
     )
 
 

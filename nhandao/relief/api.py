@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from nhandao.lib.api import ErrorOut, FormInvalid
 from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
-from nhandao.relief.models import Allocation, ImportStatus
+from nhandao.relief.models import Allocation
 
 router = Router(tags=["Cứu trợ"])
 
@@ -179,10 +179,11 @@ def get_round(request, round_id: int):
     }
 
 
-class RowError(Schema):
+class RowError(Schema):  # lib.imports.row_error
     row: int
     column: str
-    message: str
+    value: str
+    reason: str
 
 
 class ImportOut(Schema):
@@ -192,18 +193,22 @@ class ImportOut(Schema):
     checksum: str
     uploaded_at: datetime
     status: str
-    rows: int
-    new_rows: int
-    known_rows: int
+    status_label: str
+    moves: list[str]  # the pipeline's moves from here that a user may ask for
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    rows_duplicate: int
     created: int
     errors: list[RowError]
     detail: str = ""
 
 
 def import_out(batch, detail: str = "") -> dict:
-    fields = ["id", "round_id", "file_name", "checksum", "uploaded_at", "status", "rows"]
-    fields += ["new_rows", "known_rows", "created", "errors"]
-    return {name: getattr(batch, name) for name in fields} | {"detail": detail}
+    fields = ["id", "round_id", "file_name", "checksum", "uploaded_at", "status", "status_label"]
+    fields += ["rows_read", "rows_accepted", "rows_rejected", "rows_duplicate", "created", "errors"]
+    moves = [move.target for move in batch.allowed_moves()]
+    return {name: getattr(batch, name) for name in fields} | {"detail": detail, "moves": moves}
 
 
 @router.post(
@@ -215,7 +220,7 @@ def import_out(batch, detail: str = "") -> dict:
 def import_lines(request, round_id: int, file: UploadedFile = File(...)):  # noqa: B008
     rnd = lookups.get_round(request.auth, round_id, "edit")
     batch, _new = importers.start(request.auth, rnd, file.name, file.read())
-    if batch.status == ImportStatus.DONE:
+    if batch.is_done:
         return Status(200, import_out(batch, importers.repeat_message(batch)))
     lines = importers.commit(request.auth, batch)
     return Status(201, [line_out(x) for x in lines])

@@ -49,8 +49,8 @@ def waiting(user) -> list[Waiting]:
     if access.can_anywhere(user, "edit"):
         lists = LineImport.objects.for_user(user, "edit")
         for status, label, urgency in (
-            (ImportStatus.INVALID, "Danh sách cấp phát có dòng lỗi", URGENT),
-            (ImportStatus.PREVIEW, "Danh sách cấp phát chờ xác nhận nhập", SOON),
+            (ImportStatus.FAILED, "Danh sách cấp phát có dòng lỗi", URGENT),
+            (ImportStatus.PREVIEWED, "Danh sách cấp phát chờ xác nhận nhập", SOON),
         ):
             imports = lists.filter(status=status)
             count, url = counted(imports, "relief_line_import", reverse("relief_home"))

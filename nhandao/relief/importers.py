@@ -17,8 +17,6 @@ same file uploaded again for the same round is recognised by its checksum: re-im
 changes nothing and says so.
 """
 
-import hashlib
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -29,15 +27,15 @@ from django.utils import timezone
 from nhandao.audit.actions import record
 from nhandao.beneficiaries.models import Household, Person
 from nhandao.lib import reader
+from nhandao.lib.imports import MAX_ERRORS, ImportStatus, rejected_rows_workbook, row_error
+from nhandao.lib.imports import error_text as _error_text
 from nhandao.lib.money import AmountError, format_vnd, parse_vnd
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
 from nhandao.relief import actions, rules
 from nhandao.relief.models import (
-    IMPORT_TRANSITIONS,
     DistributionLine,
     DistributionRound,
-    ImportStatus,
     LineImport,
     LineStatus,
 )
@@ -45,7 +43,6 @@ from nhandao.relief.rules import ReliefError
 
 IS = ImportStatus
 PREVIEW_ROWS = 500  # rows kept for the preview page
-MAX_ERRORS = 5000
 
 # normalised header → field
 HEADERS = {
@@ -78,23 +75,19 @@ LABELS = {
 TEMPLATE_HEADERS = ["STT", "Mã hộ", "Mã đối tượng", "Số CCCD", "Họ và tên", "Số tiền", "Số lượng"]
 
 
-def error(row: int, column: str, message: str) -> dict:
-    """One problem: `row` as numbered in the spreadsheet (0: the file as a whole)."""
-    return {"row": row, "column": column, "message": message}
+def error(row: int, column: str, message: str, value="") -> dict:
+    """One problem in the one shape of lib.imports: `row` as numbered in the spreadsheet
+    (0: the file as a whole)."""
+    return row_error(row, column, value, message)
 
 
-def error_text(e: dict) -> str:
-    if not e["row"]:
-        return e["message"]
-    if e["column"]:
-        return f"Dòng {e['row']}, cột “{e['column']}”: {e['message']}"
-    return f"Dòng {e['row']}: {e['message']}"
+error_text = _error_text
 
 
 class ImportRejected(ReliefError):
     """The file is refused; `errors` are the messages (each a reason about the upload's
     `file`), `batch` the import record whose rejected rows a client can fetch, `details`
-    the errors as stored ({row, column, message}) when the reader named rows."""
+    the errors as stored (lib.imports.row_error) when the reader named rows."""
 
     def __init__(
         self, errors: list[str], batch: LineImport | None = None, details: list | None = None
@@ -119,7 +112,7 @@ def read_rows(filename: str, data: bytes) -> reader.Table:
     try:
         return reader.read_table(data, filename, is_header=lambda cells: bool(_columns(cells)))
     except reader.FileRefused as exc:
-        details = [error(e.row, e.column, _reason(e)) for e in exc.row_errors()]
+        details = [error(e.row, e.column, _reason(e), e.value) for e in exc.row_errors()]
         raise ImportRejected([error_text(e) for e in details], details=details) from None
 
 
@@ -372,7 +365,17 @@ def check(rnd, table: reader.Table) -> Checked:
         result.warnings = _budget_warnings(rnd, result.entries)
     if not result.entries and not result.known and not result.errors:
         result.errors.append(error(0, "", "Tệp không có dòng dữ liệu nào."))
+    _add_values(result.errors, columns, dict(data_rows))
     return result
+
+
+def _add_values(errors: list[dict], columns: dict[str, int], rows: dict[int, list]) -> None:
+    """Each row error gets the value found in its column (the one error shape keeps it)."""
+    index = {LABELS[name]: i for name, i in columns.items() if name in LABELS}
+    for e in errors:
+        row, i = rows.get(e["row"]), index.get(e["column"])
+        if row is not None and i is not None and i < len(row) and not e["value"]:
+            e["value"] = _text(row[i])
 
 
 def _budget_warnings(rnd, entries) -> list[dict]:
@@ -412,9 +415,16 @@ def _require_edit(actor, rnd) -> None:
         raise PermissionDenied("Bạn không có quyền sửa danh sách đợt này.")
 
 
+APPLIED = [
+    "rows_read", "rows_duplicate", "rows_accepted", "rows_rejected", "total_value",
+    "total_quantity", "errors", "warnings", "preview",
+]  # fmt: skip
+
+
 def _apply(batch: LineImport, checked: Checked) -> None:
-    batch.rows, batch.known_rows = checked.rows, checked.known
-    batch.new_rows = len(checked.entries)
+    batch.rows_read, batch.rows_duplicate = checked.rows, checked.known
+    batch.rows_accepted = len(checked.entries)
+    batch.rows_rejected = len({e["row"] for e in checked.errors if e["row"]})
     batch.total_value = sum(int(e[3] or 0) for e in checked.entries)
     batch.total_quantity = sum((e[4] or 0 for e in checked.entries), Decimal(0))
     batch.errors, batch.warnings = checked.errors[:MAX_ERRORS], checked.warnings
@@ -427,12 +437,16 @@ def preview(batch: LineImport) -> LineImport:
         "organisation", "campaign", "item", "warehouse", "commune"
     ).get(pk=batch.round_id)
     try:
-        checked = check(rnd, read_rows(batch.file_name, bytes(batch.content)))
+        checked = check(rnd, read_rows(batch.file_name, batch.read_file()))
     except ImportRejected as exc:
         checked = Checked(errors=exc.details)
     _apply(batch, checked)
-    batch.status = IS.INVALID if checked.errors else IS.PREVIEW
-    batch.save()
+    if checked.errors:
+        batch.fail(checked.errors, fields=APPLIED)
+    elif batch.status == IS.PREVIEWED:  # checked again (the same file uploaded again)
+        batch.save(update_fields=APPLIED)
+    else:
+        batch.move(IS.PREVIEWED, fields=APPLIED)
     return batch
 
 
@@ -440,25 +454,18 @@ def start(actor, rnd, file_name: str, content: bytes) -> tuple[LineImport, bool]
     """Keep an uploaded list and check it: (the import, whether it is new). The same file
     already imported into (or waiting for) this round gives back that import, unchanged."""
     _require_edit(actor, rnd)
-    checksum = hashlib.sha256(content).hexdigest()
-    earlier = (
-        LineImport.objects.filter(round=rnd, checksum=checksum, status__in=[IS.DONE, IS.PREVIEW])
-        .order_by("status", "-pk")  # "done" < "preview": a finished import first
-        .first()
-    )
-    if earlier is not None and earlier.status == IS.DONE:
-        return earlier, False
-    if earlier is not None:
-        return preview(earlier), False
     batch = LineImport(
         round=rnd,
         organisation_id=rnd.organisation_id,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        file_name=file_name[:255],
-        content=content,
-        checksum=checksum,
     )
+    batch.store_file(content, file_name)
+    earlier = LineImport.earlier_same_file(batch.checksum, round=rnd)
+    if earlier is not None:
+        batch.file.delete(save=False)  # the earlier import keeps its own copy
+        return (preview(earlier) if earlier.status == IS.PREVIEWED else earlier), False
     batch.save()
+    batch.log_move("", IS.UPLOADED, actor=actor)
     return preview(batch), True
 
 
@@ -471,21 +478,22 @@ def repeat_message(batch: LineImport) -> str:
             f"{when:%H:%M %d/%m/%Y} ({batch.created} dòng). Không nhập lại: danh sách của "
             "đợt không thay đổi."
         )
-    return (
-        f"Tệp này (cùng nội dung với “{batch.file_name}”) đã được tải lên lúc "
-        f"{when:%H:%M %d/%m/%Y} và đang chờ xác nhận; đây là bản xem trước của nó."
-    )
-
-
-def _move(batch, to_status) -> None:
-    if to_status not in IMPORT_TRANSITIONS[batch.status]:
-        if batch.status == IS.DONE:
-            raise ReliefError(repeat_message(batch))
-        raise ReliefError(
-            f"Tệp “{batch.file_name}” đang ở tình trạng “{batch.get_status_display()}”, "
-            f"không chuyển sang “{ImportStatus(to_status).label}” được."
+    if batch.status == IS.PREVIEWED:
+        return (
+            f"Tệp này (cùng nội dung với “{batch.file_name}”) đã được tải lên lúc "
+            f"{when:%H:%M %d/%m/%Y} và đang chờ xác nhận; đây là bản xem trước của nó."
         )
-    batch.status = to_status
+    return batch.repeat_message()
+
+
+def _require_move(batch, to_status) -> None:
+    if batch.status == IS.DONE:
+        raise ReliefError(repeat_message(batch))
+    if not batch.pipeline.allows(batch.status, to_status):
+        raise ReliefError(
+            f"Tệp “{batch.file_name}” đang ở tình trạng “{batch.status_label}”, "
+            f"không chuyển sang “{batch.pipeline.label(to_status)}” được."
+        )
 
 
 class _Refused(Exception):
@@ -495,8 +503,8 @@ class _Refused(Exception):
 
 def commit(actor, batch: LineImport) -> list[DistributionLine]:
     """Check the file again and add all its new rows to the round, or none. On errors the
-    import becomes invalid (with the errors) and ImportRejected is raised."""
-    if batch.status == IS.INVALID:
+    import fails (with the errors) and ImportRejected is raised."""
+    if batch.status == IS.FAILED:
         raise ImportRejected([error_text(e) for e in batch.errors], batch)
     try:
         with transaction.atomic():
@@ -507,9 +515,10 @@ def commit(actor, batch: LineImport) -> list[DistributionLine]:
                 .get(pk=locked.round_id)
             )
             _require_edit(actor, rnd)
-            _move(locked, IS.DONE)
+            _require_move(locked, IS.COMMITTING)
+            locked.move(IS.COMMITTING, actor=actor)
             try:
-                checked = check(rnd, read_rows(locked.file_name, bytes(locked.content)))
+                checked = check(rnd, read_rows(locked.file_name, locked.read_file()))
             except ImportRejected as exc:
                 raise _Refused(exc.details) from exc
             if checked.errors:
@@ -523,9 +532,8 @@ def commit(actor, batch: LineImport) -> list[DistributionLine]:
             except ReliefError as exc:  # changed since the check (a concurrent request)
                 raise _Refused([error(0, "", m) for m in str(exc).split("\n")]) from exc
             _apply(locked, checked)
-            locked.status, locked.created = IS.DONE, len(lines)
-            locked.committed_by, locked.finished_at = actor, timezone.now()
-            locked.save()
+            locked.created, locked.committed_by = len(lines), actor
+            locked.move(IS.DONE, actor=actor, fields=[*APPLIED, "created", "committed_by"])
             record(
                 actor,
                 "relief.lines_imported",
@@ -534,17 +542,16 @@ def commit(actor, batch: LineImport) -> list[DistributionLine]:
                     "import": locked.pk,
                     "filename": locked.file_name,
                     "sha256": locked.checksum,
-                    "rows": locked.rows,
+                    "rows": locked.rows_read,
                     "created": len(lines),
-                    "known": locked.known_rows,
+                    "known": locked.rows_duplicate,
                 },
             )
     except _Refused as refused:  # the transaction rolled back: record why, then refuse
         fresh = LineImport.objects.get(pk=batch.pk)
         if refused.checked is not None:
             _apply(fresh, refused.checked)
-        fresh.errors, fresh.status = refused.errors[:MAX_ERRORS], IS.INVALID
-        fresh.save()
+        fresh.fail(refused.errors, actor=actor, fields=APPLIED)
         batch.refresh_from_db()
         raise ImportRejected([error_text(e) for e in refused.errors], batch) from None
     except IntegrityError as exc:  # the same file committed meanwhile by another request
@@ -557,9 +564,8 @@ def commit(actor, batch: LineImport) -> list[DistributionLine]:
 def discard(actor, batch: LineImport) -> LineImport:
     batch = LineImport.objects.select_for_update().get(pk=batch.pk)
     _require_edit(actor, batch.round)
-    _move(batch, IS.DISCARDED)
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["status", "finished_at"])
+    _require_move(batch, IS.CANCELLED)
+    batch.move(IS.CANCELLED, actor=actor)
     record(actor, "relief.import_discarded", batch, after={"filename": batch.file_name})
     return batch
 
@@ -577,32 +583,11 @@ def import_lines(actor, rnd, *, filename: str, data: bytes) -> list[Distribution
 
 
 def rejected_workbook(batch: LineImport) -> bytes:
-    """The refused rows as they were in the file, with the row number and the reason."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
+    """The refused rows as they were in the file, with the row number and the reason
+    (lib.imports.rejected_rows_workbook)."""
     try:
-        table = read_rows(batch.file_name, bytes(batch.content))
-        header, cells = table.header, dict(table.rows)
+        table = read_rows(batch.file_name, batch.read_file())
+        header, by_number = table.header, dict(table.rows)
     except ImportRejected:
-        header, cells = [], {}
-    by_row: dict[int, list[str]] = {}
-    for e in batch.errors:
-        text = f"{e['column']}: {e['message']}" if e["column"] else e["message"]
-        by_row.setdefault(e["row"], []).append(text)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Dòng bị từ chối"
-    sheet.append(["Dòng", *header, "Lý do từ chối"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="C8102E")
-    width = len(header)
-    for number in sorted(by_row):
-        values = list(cells.get(number, []))
-        values = (values + [None] * width)[:width]
-        sheet.append([number or "", *values, "; ".join(by_row[number])])
-    sheet.column_dimensions[sheet.cell(1, width + 2).column_letter].width = 80
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        header, by_number = [], {}
+    return rejected_rows_workbook(batch.errors, header, by_number)

@@ -62,12 +62,10 @@ def get_line(user, pk, perm: str = "edit") -> DistributionLine:
     return line
 
 
-def get_line_import(user, pk, *, with_content=False) -> LineImport:
+def get_line_import(user, pk) -> LineImport:
     """An uploaded distribution list: only those who may edit its round see it (the file may
     hold citizen id numbers)."""
     qs = LineImport.objects.select_related("round__campaign", "organisation", "uploaded_by")
-    if not with_content:
-        qs = qs.defer("content")
     batch = access.get_within(qs.for_user(user), pk)
     _require(user, "edit", batch.organisation, "Bạn không có quyền nhập danh sách của đợt này.")
     return batch

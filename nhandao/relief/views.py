@@ -17,6 +17,7 @@ from nhandao.beneficiaries.models import Household
 from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.exports import export_response
+from nhandao.lib.imports import ImportStatus
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.relief import (
@@ -246,7 +247,9 @@ def round_detail(request, pk):
             "import_form": forms.ImportForm(),
             "confirm_form": forms.ConfirmForm(),
             "history": rnd.history.select_related("actor"),
-            "imports": rnd.imports.defer("content", "preview").select_related("uploaded_by")[:10]
+            "imports": rnd.imports.defer("preview", "errors", "warnings").select_related(
+                "uploaded_by"
+            )[:10]
             if can_edit
             else [],
             "deadline_warning": rules.distribution_deadline_warning(
@@ -319,7 +322,7 @@ def line_import(request, pk):
     batch = lookups.get_line_import(request.user, pk)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "discard":
+            if request.POST.get("action") in ("discard", ImportStatus.CANCELLED):
                 importers.discard(request.user, batch)
                 messages.success(request, "Đã bỏ tệp; danh sách của đợt không thay đổi.")
                 return redirect("relief_round", pk=batch.round_id)
@@ -330,7 +333,7 @@ def line_import(request, pk):
         except Refused as exc:
             show_refused(request, exc)
             return redirect("relief_line_import", pk=pk)
-        known = f"; {batch.known_rows} dòng đã có, bỏ qua" if batch.known_rows else ""
+        known = f"; {batch.rows_duplicate} dòng đã có, bỏ qua" if batch.rows_duplicate else ""
         messages.success(request, f"Đã nhập {len(lines)} dòng vào danh sách cấp phát{known}.")
         return redirect("relief_round", pk=batch.round_id)
     return render(
@@ -341,13 +344,14 @@ def line_import(request, pk):
             "rnd": batch.round,
             "errors": batch.errors[:200],
             "shown": batch.preview[:200],
+            "moves": batch.allowed_moves(),
         },
     )
 
 
 @login_required
 def line_import_rejected(request, pk):
-    batch = lookups.get_line_import(request.user, pk, with_content=True)
+    batch = lookups.get_line_import(request.user, pk)
     return attachment(importers.rejected_workbook(batch), f"dong-bi-tu-choi-{batch.pk}.xlsx", XLSX)
 
 

@@ -13,7 +13,8 @@ Natural key of a line: (account, date, reference, direction, amount, n) where n 
 same tuple earlier in the file (banks reuse a reference for several lines of a day); when a
 line has no reference, (account, date, direction, amount, folded message, n). Re-importing a
 file or an overlapping period therefore adds nothing; the very same file (same checksum, same
-account) is recognised before it is even read.
+account) is answered by its earlier statement (lib.imports: the import frame), and a
+statement that reaches the worker after the same file was imported is done at once.
 """
 
 import logging
@@ -37,6 +38,7 @@ from nhandao.donations.importers.names import fold_expr
 from nhandao.donations.importers.reading import checksum, read_statement
 from nhandao.donations.importers.writing import commit
 from nhandao.donations.models import Statement, StatementStatus
+from nhandao.lib.imports import rejected_rows_workbook, row_error
 from nhandao.lib.tasks import enqueue_on_commit
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "fold_expr",
     "preview",
     "mark_failed",
+    "rejected_workbook",
     "read_statement",
     "run_import",
     "run_stored",
@@ -95,12 +98,12 @@ def check(
     """Read and check a stored statement's file, writing nothing (StatementError when the file
     as a whole cannot be taken): the preview and the import both go through here."""
     bank_account = statement.bank_account
-    named = account_in_filename(statement.filename)
+    named = account_in_filename(statement.file_name)
     if named and named != bank_account.number:
         raise StatementError(
             f"Tệp sao kê của tài khoản {named}, không phải tài khoản {bank_account.number} đã chọn."
         )
-    parsed = read_statement(data, statement.filename, layout, mapping, header_row, number_format)
+    parsed = read_statement(data, statement.file_name, layout, mapping, header_row, number_format)
     return validate(parsed, bank_account, campaigns_for(bank_account, statement.campaign))
 
 
@@ -160,11 +163,17 @@ def run_stored(
     number_format="auto",
 ) -> dict:
     """Import a queued statement from its stored file (what tasks.import_statement runs).
-    The statement is claimed first, queued → running with a filtered update, so that it is
+    The statement is claimed first, queued → committing with a filtered update, so that it is
     imported once however often its task runs (run again from the admin, two workers): a
     statement that is no longer queued is left as it is and its figures are returned."""
-    claimed = Statement.objects.filter(pk=statement_id, status=StatementStatus.QUEUED).update(
-        status=StatementStatus.RUNNING, progress=5, progress_note="Đang đọc tệp"
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    claimed = Statement.claim(
+        statement_id,
+        StatementStatus.QUEUED,
+        StatementStatus.COMMITTING,
+        actor=actor,
+        progress=5,
+        progress_note="Đang đọc tệp",
     )
     statement = Statement.objects.select_related("bank_account__organisation", "campaign").get(
         pk=statement_id
@@ -172,12 +181,9 @@ def run_stored(
     if not claimed:
         log.warning("statement %s is %s: not imported again", statement_id, statement.status)
         return statement.summary()
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    with statement.file.open("rb") as handle:
-        data = handle.read()
     return run_import(
         statement,
-        data,
+        statement.read_file(),
         actor=actor,
         layout=layout,
         mapping=mapping,
@@ -188,16 +194,10 @@ def run_stored(
 
 def mark_failed(statement_id: int, reason: str) -> None:
     """A statement whose import could not finish (its task raised, or its process died):
-    failed, with the reason, unless it had finished. Nothing of it was written: the lines,
-    entries and donations go in one transaction (writing.commit)."""
-    Statement.objects.filter(
-        pk=statement_id, status__in=[StatementStatus.QUEUED, StatementStatus.RUNNING]
-    ).update(
-        status=StatementStatus.FAILED,
-        progress=100,
-        finished_at=timezone.now(),
-        errors=[error(0, "", reason)],
-    )
+    failed, with the reason, unless it had finished (lib.imports). Nothing of it was
+    written: the lines, entries and donations go in one transaction (writing.commit)."""
+    Statement.mark_failed(statement_id, reason)
+    Statement.objects.filter(pk=statement_id, status=StatementStatus.FAILED).update(progress=100)
 
 
 def run_import(
@@ -210,7 +210,10 @@ def run_import(
     header_row=None,
     number_format="auto",
 ) -> dict:
-    """The whole pipeline for one stored Statement record."""
+    """The whole pipeline for one Statement record (claimed by its task: committing; the
+    demo and scripts call it on a statement just uploaded)."""
+    if statement.status != StatementStatus.COMMITTING:
+        statement.move(StatementStatus.COMMITTING, actor=actor)
     bank_account = statement.bank_account
     earlier = (
         Statement.objects.filter(
@@ -220,11 +223,10 @@ def run_import(
         .order_by("pk")
         .first()
     )
-    if earlier is not None:
+    if earlier is not None:  # imported meanwhile (two uploads of one file at the same time)
         return _same_file_again(statement, earlier)
-    statement.status = StatementStatus.RUNNING
     statement.progress, statement.progress_note = 5, "Đang đọc và kiểm tra từng dòng"
-    statement.save(update_fields=["status", "progress", "progress_note"])
+    statement.save(update_fields=["progress", "progress_note"])
     try:
         started = time.perf_counter()
         checked = check(
@@ -237,14 +239,13 @@ def run_import(
         )
         log.info("statement %s checked in %.2f s", statement.pk, time.perf_counter() - started)
     except StatementError as exc:
-        statement.status = StatementStatus.REJECTED
-        statement.errors = [error(0, "", str(exc).splitlines()[0])] + [
-            error(e.row, e.column, e.reason, {e.column: e.value} if e.column else {})
-            for e in exc.row_errors
-            if e.row
+        statement.progress = 100
+        # the file's refusal (its first line) and, when the reader refused rows, each of them
+        # in the one error shape (lib.imports.row_error)
+        errors = [error(0, "", str(exc).splitlines()[0])] + [
+            row_error(e.row, e.column, e.value, e.reason) for e in exc.row_errors if e.row
         ]
-        statement.progress, statement.finished_at = 100, timezone.now()
-        statement.save()
+        statement.fail(errors, actor=actor, fields=["progress"])
         return statement.summary()
     summary = commit(statement, checked, actor)
     if statement.status == StatementStatus.DONE and statement.matched:
@@ -260,20 +261,50 @@ def run_import(
 def _same_file_again(statement, earlier) -> dict:
     """The very file already imported into this account: every line is already present, so
     say so without reading it again (the counts are the earlier import's)."""
-    for name in (
-        "layout", "lines", "credit_lines", "debit_lines", "credits_total", "debits_total",
+    names = [
+        "layout", "rows_read", "credit_lines", "debit_lines", "credits_total", "debits_total",
         "opening_balance", "closing_balance", "balance_breaks",
-    ):  # fmt: skip
+    ]  # fmt: skip
+    for name in names:
         setattr(statement, name, getattr(earlier, name))
-    statement.added = statement.rejected = statement.matched = statement.unmatched = 0
-    statement.already_present = earlier.added + earlier.already_present
+    statement.rows_accepted = statement.rows_rejected = statement.matched = 0
+    statement.unmatched = 0
+    statement.rows_duplicate = earlier.rows_accepted + earlier.rows_duplicate
     statement.errors = []
-    statement.status = StatementStatus.DONE
     statement.progress = 100
     statement.progress_note = (
-        f"Tệp này đã được nhập ngày {timezone.localtime(earlier.created_at):%d/%m/%Y} "
+        f"Tệp này đã được nhập ngày {timezone.localtime(earlier.uploaded_at):%d/%m/%Y} "
         f"(sao kê số {earlier.pk}): không thêm dòng nào."
     )[:120]
-    statement.finished_at = timezone.now()
-    statement.save()
+    names += ["rows_accepted", "rows_rejected", "matched", "unmatched", "rows_duplicate"]
+    statement.move(StatementStatus.DONE, fields=[*names, "errors", "progress", "progress_note"])
     return statement.summary()
+
+
+def rejected_workbook(statement) -> bytes:
+    """The rejected lines (lib.imports.rejected_rows_workbook): each error with the line as
+    it was in the file, read again with the statement's options (a file refused as a whole
+    has its reason only)."""
+    options = statement.mapping or {}
+    header, rows = [], {}
+    numbers = {e["row"] for e in statement.errors if e["row"]}
+    if numbers:
+        try:
+            parsed = read_statement(
+                statement.read_file(),
+                statement.file_name,
+                options.get("layout") or statement.layout or "auto",
+                options.get("columns"),
+                options.get("header_row"),
+                options.get("number_format") or "auto",
+            )
+        except StatementError:
+            parsed = None
+        if parsed is not None:
+            columns = parsed.layout.columns
+            fields = [name for name in FIELDS if name in columns]
+            header = [columns[name] for name in fields]
+            wanted = parsed.frame.filter(parsed.frame["row_no"].is_in(list(numbers)))
+            for row in wanted.select(["row_no", *fields]).iter_rows():
+                rows[row[0]] = list(row[1:])
+    return rejected_rows_workbook(statement.errors, header, rows)

@@ -16,6 +16,7 @@ from nhandao.donations.importers.names import (
     plausible_name,
 )
 from nhandao.donations.importers.reading import amounts, dates
+from nhandao.lib.imports import row_error
 from nhandao.lib.money import format_vnd
 from nhandao.lib.text import fold
 
@@ -29,7 +30,9 @@ def vnd(amount: int) -> str:
 
 
 def error(row, column, reason, values=None):
-    return {"row": int(row), "column": column, "reason": reason, "values": values or {}}
+    """One error in the shape of every import (lib.imports.row_error): the value is the
+    row's cell in the named column, when the row's cells are given."""
+    return row_error(row, column, (values or {}).get(column, ""), reason)
 
 
 def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:

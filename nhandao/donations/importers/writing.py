@@ -92,6 +92,14 @@ DONOR_COLUMNS = [
 ]
 
 
+# what commit() computes of a statement, saved whether it ends done or failed
+FIGURES = [
+    "rows_read", "credit_lines", "debit_lines", "credits_total", "debits_total",
+    "opening_balance", "closing_balance", "balance_breaks", "layout", "rows_accepted",
+    "rows_duplicate", "progress",
+]  # fmt: skip
+
+
 def progress(statement, percent: int, note: str) -> None:
     type(statement).objects.filter(pk=statement.pk).update(progress=percent, progress_note=note)
 
@@ -102,7 +110,7 @@ def commit(statement, checked: Checked, actor=None) -> dict:
     bank_account = statement.bank_account
     org = bank_account.organisation
     now = timezone.now()
-    statement.lines = checked.lines
+    statement.rows_read = checked.lines
     statement.credit_lines = checked.credit_lines
     statement.debit_lines = checked.debit_lines
     statement.credits_total = checked.credits_total
@@ -111,14 +119,12 @@ def commit(statement, checked: Checked, actor=None) -> dict:
     statement.closing_balance = checked.closing_balance
     statement.balance_breaks = checked.balance_breaks
     statement.layout = checked.parsed.layout.name
-    statement.rejected = checked.rejected_rows
     if not checked.ok:
-        statement.errors = checked.errors[:MAX_ERRORS_KEPT]
-        statement.status = StatementStatus.REJECTED
-        statement.added = statement.already_present = 0
-        statement.finished_at = now
+        statement.rows_accepted = statement.rows_duplicate = 0
         statement.progress = 100
-        statement.save()
+        statement.fail(checked.errors[:MAX_ERRORS_KEPT], actor=actor, fields=FIGURES)
+        statement.rows_rejected = checked.rejected_rows  # rows, not errors: a row may have two
+        statement.save(update_fields=["rows_rejected"])
         return statement.summary()
 
     # Only the columns written below. The cells as read and the other checked columns are
@@ -146,8 +152,9 @@ def commit(statement, checked: Checked, actor=None) -> dict:
             _constraints("IMMEDIATE")
         present = _existing_keys(bank_account, rows)
         new = rows.filter(~present) if present.any() else rows
-        statement.already_present = rows.height - new.height
-        statement.added = new.height
+        statement.rows_duplicate = rows.height - new.height
+        statement.rows_accepted = new.height
+        statement.rows_rejected = 0
         if not new["d"].is_sorted():  # a statement comes in date order: nothing to copy
             new = new.sort(["d", "row_no"])
         is_credit = pl.col("direction") == "C"
@@ -191,18 +198,21 @@ def commit(statement, checked: Checked, actor=None) -> dict:
         if connection.vendor == "postgresql":
             _constraints("DEFERRED")  # Django's foreign keys are INITIALLY DEFERRED
         statement.errors = []
-        statement.status = StatementStatus.DONE
         statement.progress = 100
         statement.progress_note = f"Đã ghi {counts['credits']} khoản ủng hộ"
-        statement.finished_at = timezone.now()
-        statement.save()
+        statement.move(
+            StatementStatus.DONE,
+            actor=actor,
+            fields=[*FIGURES, "rows_accepted", "rows_duplicate", "rows_rejected", "matched",
+                    "unmatched", "errors", "progress_note"],
+        )  # fmt: skip
         record(
             actor,
             "statement.import",
             statement,
             organisation=org,
             after={
-                "filename": statement.filename,
+                "filename": statement.file_name,
                 "checksum": statement.checksum,
                 **statement.summary(),
             },

@@ -30,7 +30,7 @@ from nhandao.relief.models.distributions import (
     RoundStatus,
     RoundStatusChange,
 )
-from nhandao.relief.models.imports import IMPORT_TRANSITIONS, IS, ImportStatus, LineImport
+from nhandao.relief.models.imports import IS, ImportStatus, LineImport, LineImportStatusChange
 from nhandao.relief.models.incidents import Incident, IncidentArea, IncidentKind
 from nhandao.relief.models.policies import (
     OVERLAP_KINDS,
@@ -46,7 +46,6 @@ from nhandao.relief.models.summaries import DistributionSummary, FundFlow
 __all__ = [
     "ALLOCATION_TRANSITIONS",
     "AS",
-    "IMPORT_TRANSITIONS",
     "IS",
     "OVERLAP_KINDS",
     "ROUND_TRANSITIONS",
@@ -71,6 +70,7 @@ __all__ = [
     "Item",
     "KindPolicy",
     "LineImport",
+    "LineImportStatusChange",
     "LineStatus",
     "MoveKind",
     "ReceiptMethod",

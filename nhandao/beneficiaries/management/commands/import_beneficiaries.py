@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from nhandao.beneficiaries import importers
-from nhandao.beneficiaries.models import ImportStatus
+from nhandao.lib.imports import ImportStatus, error_text
 from nhandao.orgs.models import Organisation
 
 
@@ -45,24 +45,26 @@ class Command(BaseCommand):
             file.read_bytes(),
             duplicates_confirmed=confirm_duplicates,
         )
+        if batch.repeated:
+            self.stdout.write(batch.repeat_message())
+            return
         batch = importers.check_here(batch)
         for w in batch.warnings[:20]:
-            self.stdout.write(f"Cảnh báo dòng {w['row']}, cột “{w['column']}”: {w['message']}")
-        if batch.status == ImportStatus.INVALID:
+            self.stdout.write(f"Cảnh báo: {error_text(w)}")
+        if batch.status == ImportStatus.FAILED and any(e["row"] for e in batch.errors):
             for e in batch.errors[:50]:
-                where = f"Dòng {e['row']}, cột “{e['column']}”: " if e["row"] else ""
-                self.stderr.write(f"{where}{e['message']}")
+                self.stderr.write(error_text(e))
             raise CommandError(f"{len(batch.errors)} lỗi; không nhập dòng nào.")
-        if batch.status == ImportStatus.REVIEW:
+        if importers.needs_review(batch) and batch.status == ImportStatus.PREVIEWED:
             raise CommandError(
                 f"Dừng lại: {batch.likely_duplicates} người có thể trùng. Kiểm tra rồi chạy lại "
                 "với --confirm-duplicates."
             )
-        if batch.status == ImportStatus.PREVIEW:
+        if batch.status == ImportStatus.PREVIEWED:
             batch = importers.commit_here(None, batch)
         if batch.status != ImportStatus.DONE:  # failed: the reason is its one error
-            raise CommandError(batch.errors[0]["message"])
+            raise CommandError(batch.errors[0]["reason"])
         self.stdout.write(
-            f"Đã nhập {batch.created} người mới; {batch.known_rows} dòng đã có, bỏ qua; "
+            f"Đã nhập {batch.created} người mới; {batch.rows_duplicate} dòng đã có, bỏ qua; "
             f"{batch.likely_duplicates} người có thể trùng đã đưa vào danh sách xem xét."
         )

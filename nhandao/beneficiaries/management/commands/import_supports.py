@@ -31,7 +31,7 @@ class Command(BaseCommand):
         except importers.ImportFileError as error:
             raise CommandError(str(error)) from None
         for e in result["errors"][:50]:
-            self.stderr.write(f"Dòng {e['row']}, cột “{e['column']}”: {e['message']}")
+            self.stderr.write(f"Dòng {e['row']}, cột “{e['column']}”: {e['reason']}")
         if result["errors"]:
             raise CommandError(f"{len(result['errors'])} lỗi; không nhập dòng nào.")
         self.stdout.write(f"Đã nhập {result['created']} lần hỗ trợ; {result['known']} đã có.")

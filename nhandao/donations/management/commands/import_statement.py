@@ -3,8 +3,9 @@
 Imports a bank statement (CSV or XLSX) as the system user, in this process (whether a
 worker runs or not; a worker running meanwhile does not import it too: actions.import_statement),
 and prints ONE JSON object: lines, credit_lines, credits_total, debits_total, added,
-already_present, rejected. Exit status 1 when the file was rejected or the import failed (the
-reasons go to standard error).
+already_present, rejected (and same_file_as: the earlier statement, when this very file was
+imported into the account before: nothing is added). Exit status 1 when the file was
+refused or the import failed (the reasons go to standard error).
 """
 
 import json
@@ -58,7 +59,8 @@ class Command(BaseCommand):
             campaign=chosen,
             layout=layout,
         )
-        self.stdout.write(json.dumps(statement.summary(), ensure_ascii=False))
+        summary = statement.repeat_summary() if statement.repeated else statement.summary()
+        self.stdout.write(json.dumps(summary, ensure_ascii=False))
         if statement.status != StatementStatus.DONE:
             for error in statement.errors[:50]:
                 where = f"dòng {error['row']}, cột {error['column']}: " if error["row"] else ""
