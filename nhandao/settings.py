@@ -25,7 +25,32 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# Development: `make run/test/demo` set NHANDAO_DEV=1, and so do the tests (inherited by the
+# processes they start). Only then may SECRET_KEY and the key-encryption key be left out.
+if "pytest" in sys.modules:
+    os.environ.setdefault("NHANDAO_DEV", "1")
+NHANDAO_DEV = env_bool("NHANDAO_DEV", False)
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 (refused outside development)
+
+
+def secret_key(environ, *, dev: bool) -> str:
+    """SECRET_KEY from the environment or SECRET_KEY_FILE (a container secret). Outside
+    development a missing, public or short key refuses to start: sessions, CSRF tokens and
+    password-reset links would be forgeable."""
+    key = environ.get("SECRET_KEY", "")
+    if not key and environ.get("SECRET_KEY_FILE"):
+        key = Path(environ["SECRET_KEY_FILE"]).read_text().strip()
+    if dev:
+        return key or DEV_SECRET_KEY
+    if not key or key == DEV_SECRET_KEY or len(key) < 50:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required outside development (NHANDAO_DEV=1): at least 50 random "
+            'characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'
+        )
+    return key
+
+
+SECRET_KEY = secret_key(os.environ, dev=NHANDAO_DEV)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

@@ -447,20 +447,30 @@ class ReceiptCounter(models.Model):
 
 
 class SigningKey(models.Model):
-    """An organisation's Ed25519 key: the private half encrypted with a key derived from
-    settings.SECRET_KEY, the public half published."""
+    """An organisation's Ed25519 key: the private half wrapped by the key-encryption key
+    (lib/kek.py), the public half published. Rotation retires a key (`retired_at`) and
+    creates the next one; a retired key signs nothing more but stays published, so the
+    receipts and ledgers it signed still verify."""
 
-    organisation = models.OneToOneField(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="signing_key"
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="signing_keys"
     )
     key_id = models.CharField(max_length=16, unique=True)
     public_key = models.CharField(max_length=64)
     private_key_encrypted = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "khóa ký"
         verbose_name_plural = "khóa ký"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_active_signing_key_per_organisation",
+            )
+        ]
 
     def __str__(self):
         return f"{self.key_id} ({self.organisation_id})"

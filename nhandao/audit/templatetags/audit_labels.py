@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "statement.upload": "Tải lên sao kê",
     "statement.import": "Nhập sao kê",
     "receipt.issue": "Cấp biên nhận",
+    "signing_key.rotate": "Đổi khóa ký",
     "receipt.issue_automatic": "Cấp biên nhận tự động",
     "beneficiaries.household_created": "Thêm hộ gia đình",
     "beneficiaries.household_updated": "Sửa hộ gia đình",
