@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from nhandao.api import api
+from nhandao.lib.health import healthz
 from nhandao.orgs import views as org_views
 
 admin.site.site_header = "nhandao — quản trị hệ thống"
@@ -9,6 +10,7 @@ admin.site.site_title = "nhandao"
 
 urlpatterns = [
     path("", org_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     # first: the public pages and the public API are the busiest (URL resolution tries the
     # patterns in order; "api/" fails at once for every other page)
     path("", include("nhandao.portal.urls")),

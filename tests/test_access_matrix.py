@@ -79,6 +79,7 @@ PAGES = [
     ("clusters", "/cum-thi-dua/", expect(LOGGED_IN, 200)),
     ("api tokens", "/khoa-api/", expect(LOGGED_IN, 200)),
     ("map search", "/don-vi-hanh-chinh/?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
+    ("health check", "/healthz?only=database", expect(LOGGED_IN, 200, anon=200)),
     ("django admin", "/quan-tri/", expect({"root"}, 302)),
     ("api: map search", "/api/units?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
     ("api: me", "/api/me", expect(LOGGED_IN, 200, anon=401)),
