@@ -286,6 +286,9 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# dumpdata/loaddata keep microseconds (the ledger's hashes cover them): lib/serializers_json.py
+SERIALIZATION_MODULES = {"json": "nhandao.lib.serializers_json"}
+
 # Background work (django-tasks): a database queue worked by `nhandao db_worker`, in tests too
 # (tests/conftest.py's `tasks` fixture runs that command): tests and production run the same
 # code path. See docs/decisions/0003-tasks-after-commit.md.

@@ -360,12 +360,14 @@ class Direction(models.TextChoices):
 class StatementLine(models.Model):
     """One bank line, stored once per account whatever file brought it (natural key)."""
 
-    # no index of its own: the unique (bank_account, natural_key) index serves it
+    # no index of its own: the unique (bank_account, line_key) index serves it
     bank_account = models.ForeignKey(
         BankAccount, on_delete=models.PROTECT, related_name="lines", db_index=False
     )
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="line_set")
-    natural_key = models.CharField(max_length=40)
+    # the line's natural key; not named `natural_key`, which is the method Django's
+    # serialisers call (dumpdata --natural-foreign crashed on it)
+    line_key = models.CharField(max_length=40)
     row_no = models.PositiveIntegerField("dòng")
     booked_on = models.DateField("ngày")
     booked_time = models.CharField("giờ", max_length=8, blank=True)
@@ -390,7 +392,7 @@ class StatementLine(models.Model):
         verbose_name_plural = "dòng sao kê"
         ordering = ["booked_on", "row_no"]
         constraints = [
-            models.UniqueConstraint(fields=["bank_account", "natural_key"], name="unique_line_key")
+            models.UniqueConstraint(fields=["bank_account", "line_key"], name="unique_line_key")
         ]
 
     def __str__(self):
