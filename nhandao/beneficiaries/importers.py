@@ -32,6 +32,7 @@ from nhandao.beneficiaries.models import (
     Vulnerability,
 )
 from nhandao.lib.errors import Refused
+from nhandao.lib.exports import append_row
 from nhandao.lib.tasks import enqueue_on_commit, run_here
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
@@ -543,8 +544,9 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
-    sheet.append([label for label, _ in COLUMNS.values()])
-    sheet.append(
+    append_row(sheet, [label for label, _ in COLUMNS.values()])
+    append_row(
+        sheet,
         [
             "HN-0001",
             "Nguyễn Thị Hoa",
@@ -556,7 +558,7 @@ def template_workbook() -> bytes:
             "Tổ 5",
             "4",
             "Người khuyết tật",
-        ]
+        ],
     )
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
@@ -576,7 +578,7 @@ def template_workbook() -> bytes:
         "Nhập lại cùng một tệp không thêm người nào (mỗi người nhận biết theo Mã nguồn, hoặc "
         "theo họ tên, ngày sinh, CCCD và xã).",
     ]:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 120
     out = io.BytesIO()
     book.save(out)
@@ -594,12 +596,12 @@ def rejected_workbook(batch: ImportBatch) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Dòng bị từ chối"
-    sheet.append(["Dòng", *headers, "Lỗi"])
+    append_row(sheet, ["Dòng", *headers, "Lỗi"])
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
     for number in sorted(by_row):
         values = rows[number - 2] if 2 <= number <= len(rows) + 1 else []
-        sheet.append([number, *values, "; ".join(by_row[number])])
+        append_row(sheet, [number, *values, "; ".join(by_row[number])])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

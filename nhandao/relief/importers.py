@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from nhandao.audit.actions import record
 from nhandao.beneficiaries.models import Household, Person
+from nhandao.lib.exports import append_row
 from nhandao.lib.money import format_vnd
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
@@ -615,7 +616,7 @@ def rejected_workbook(batch: LineImport) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Dòng bị từ chối"
-    sheet.append(["Dòng", *header, "Lý do từ chối"])
+    append_row(sheet, ["Dòng", *header, "Lý do từ chối"])
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="C8102E")
@@ -623,7 +624,7 @@ def rejected_workbook(batch: LineImport) -> bytes:
     for number in sorted(by_row):
         values = list(rows[number - 1]) if 2 <= number <= len(rows) else []
         values = (values + [None] * width)[:width]
-        sheet.append([number or "", *values, "; ".join(by_row[number])])
+        append_row(sheet, [number or "", *values, "; ".join(by_row[number])])
     sheet.column_dimensions[sheet.cell(1, width + 2).column_letter].width = 80
     out = io.BytesIO()
     book.save(out)
