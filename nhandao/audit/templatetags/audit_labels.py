@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "role.revoke": "Thu hồi vai trò",
     "user.create": "Tạo người dùng",
     "user.password_change": "Đổi mật khẩu",
+    "token.revoke": "Thu hồi khóa API",
     "token.issue": "Tạo khóa API",
     "cluster.create": "Lập cụm thi đua",
     "campaign.create": "Tạo chiến dịch",
