@@ -14,12 +14,14 @@ Nothing here knows an app: lib is the bottom layer (tests/test_layers.py).
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
+from nhandao.lib import busy
 from nhandao.lib.errors import NeedsConfirmation, Refused
 
 INVALID = "Dữ liệu không hợp lệ."
@@ -137,3 +139,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(Throttled, throttled)
+
+    def database_error(request, exc: OperationalError):
+        if not busy.is_busy(exc):
+            raise exc
+        return busy.busy_response(request)
+
+    api.add_exception_handler(OperationalError, database_error)
