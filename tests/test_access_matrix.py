@@ -509,6 +509,9 @@ def world(cast, settings, tmp_path):
     merge = registry.merge_pair(cast.root, pair("Đỗ Văn Hải"))
     (line,) = relief.add_lines(cast.root, round_, [("Dòng 1", household, None, 100_000, None)])
     role = Role.objects.get(user=cast.ba_dinh_accountant, organisation=cast.ba_dinh)
+    from nhandao.accounts.models import ApiToken
+
+    token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     records = {
         "campaign": campaign,
         "bank_account": account,
@@ -532,6 +535,7 @@ def world(cast, settings, tmp_path):
         "merge": merge,
         "line": line,
         "role": role,
+        "token": token,
         "unit": cast.ba_dinh.admin_unit,
     }
     ids = {name: record.pk for name, record in records.items()}
@@ -603,6 +607,11 @@ WRITES = [
     # organisations and roles
     ("role: revoke", "POST", "/vai-tro/{role}/thu-hoi/", {},
      expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH, ok=302)),
+    # API tokens: the owner, or an org admin over the owner's organisation; 404 for others
+    ("token: create", "POST", "/khoa-api/tao/", {"name": "x", "scope": "read", "days": "30"},
+     expect(LOGGED_IN, 200)),
+    ("token: revoke", "POST", "/khoa-api/{token}/thu-hoi/", {},
+     lambda who: 302 if who in ADMINS_OF_HANOI | {"ba_dinh_accountant", "anon"} else 404),
     ("api: organisation: rename", "POST", "/api/orgs/{ba_dinh}/rename",
      {"name": "Hội Chữ thập đỏ Phường Ba Đình"},
      expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH, anon=401)),

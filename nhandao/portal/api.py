@@ -7,9 +7,10 @@ from datetime import date
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from nhandao.lib.api import FormInvalid, Throttled, json_response
+from nhandao.lib.pagination import MAX_YEAR, MIN_YEAR
 from nhandao.portal import forms, ratelimit, search, sources
 
 router = Router(tags=["Công khai"])
@@ -114,7 +115,11 @@ def _campaign_out(campaign, received: int) -> dict:
 
 @router.get("/public/campaigns", response=list[CampaignOut], auth=None)
 def campaigns(
-    request, kind: str = "", year: int | None = None, province: str = "", status: str = ""
+    request,
+    kind: str = "",
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
+    province: str = "",
+    status: str = "",
 ):
     """Public campaigns (not drafts), filtered by kind, year, province code and status."""
     qs = sources.filter_campaigns(

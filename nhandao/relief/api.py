@@ -8,10 +8,11 @@ with `override_reason`.
 
 from datetime import date, datetime
 
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from nhandao.lib.api import ErrorOut, FormInvalid
+from nhandao.lib.pagination import MAX_ID, MAX_YEAR, MIN_YEAR
 from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
 from nhandao.relief.models import Allocation, ImportStatus
@@ -72,7 +73,9 @@ def allocation_out(a) -> dict:
 
 
 @router.get("/relief/allocations", response=list[AllocationOut], summary="Phân bổ trong phạm vi")
-def list_allocations(request, campaign: int | None = None, status: str | None = None):
+def list_allocations(
+    request, campaign: int | None = Query(None, ge=1, le=MAX_ID), status: str | None = None
+):
     qs = Allocation.objects.for_user(request.auth).select_related("purpose")
     if campaign:
         qs = qs.filter(campaign_id=campaign)
@@ -265,7 +268,11 @@ def figures(request, campaign_id: int):
 
 @router.get("/relief/coverage", summary="Hộ đủ điều kiện chưa nhận hỗ trợ, theo xã")
 def coverage_counts(
-    request, campaign: str, province: str, commune: str = "", year: int | None = None
+    request,
+    campaign: str,
+    province: str,
+    commune: str = "",
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
 ):
     form = forms.CoverageForm(
         {"campaign": campaign, "province": province, "commune": commune, "year": year},
