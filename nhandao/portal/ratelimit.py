@@ -19,7 +19,7 @@ from django.core.cache import cache
 
 from nhandao.lib import net
 
-DEFAULTS = {"search": (60, 60), "check": (10, 60), "verify": (10, 60)}
+DEFAULTS = {"search": (60, 60), "check": (10, 60), "verify": (10, 60), "ledger": (10, 60)}
 MESSAGE = "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau {seconds} giây."
 
 
