@@ -32,7 +32,7 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-class RoleOut(Schema):
+class MyRoleOut(Schema):
     organisation_id: int
     organisation_code: str
     organisation_name: str
@@ -43,14 +43,14 @@ class MeOut(Schema):
     username: str
     full_name: str
     is_superuser: bool
-    roles: list[RoleOut]
+    roles: list[MyRoleOut]
 
 
 @router.get("/me", response=MeOut, summary="Người dùng hiện tại và vai trò")
 def me(request):
     user = request.auth
     roles = [
-        RoleOut(
+        MyRoleOut(
             organisation_id=r.organisation_id,
             organisation_code=r.organisation.code,
             organisation_name=r.organisation.name,

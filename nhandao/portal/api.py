@@ -16,7 +16,7 @@ from nhandao.portal import forms, ratelimit, search, sources
 router = Router(tags=["Công khai"])
 
 
-class CampaignOut(Schema):
+class PublicCampaignOut(Schema):
     code: str
     name: str
     kind: str
@@ -30,7 +30,7 @@ class CampaignOut(Schema):
     url: str
 
 
-class LineOut(Schema):
+class PublicLineOut(Schema):
     booked_on: date
     reference: str
     direction: str
@@ -42,7 +42,7 @@ class LineOut(Schema):
 
 
 class SearchOut(Schema):
-    lines: list[LineOut]
+    lines: list[PublicLineOut]
     count: int | None
     count_more: bool
     next: str
@@ -63,7 +63,7 @@ class CheckOut(SearchOut):
     uses: list[UseOut]
 
 
-class DecisionOut(Schema):
+class PublicDecisionOut(Schema):
     decision_no: str
     decision_date: date
     from_org: str
@@ -73,9 +73,9 @@ class DecisionOut(Schema):
     document_url: str | None
 
 
-class DetailOut(CampaignOut):
+class DetailOut(PublicCampaignOut):
     goods_dropoff: str
-    decisions: list[DecisionOut]
+    decisions: list[PublicDecisionOut]
     received_count: int
     by_channel: list[dict]
     by_day: list[dict]
@@ -113,7 +113,7 @@ def _campaign_out(campaign, received: int) -> dict:
     }
 
 
-@router.get("/public/campaigns", response=list[CampaignOut], auth=None)
+@router.get("/public/campaigns", response=list[PublicCampaignOut], auth=None)
 def campaigns(
     request,
     kind: str = "",

@@ -98,7 +98,7 @@ def propose(request, payload: AllocationIn):
     return Status(201, allocation_out(allocation))
 
 
-class DecisionIn(Schema):
+class AllocationDecisionIn(Schema):
     note: str = ""
 
 
@@ -113,7 +113,7 @@ def _decide(request, allocation_id: int, action, note: str):
     response={200: AllocationOut, 422: ErrorOut},
     summary="Duyệt phân bổ (người khác người lập; trên ngưỡng cần hai người)",
 )
-def approve(request, allocation_id: int, payload: DecisionIn):
+def approve(request, allocation_id: int, payload: AllocationDecisionIn):
     return _decide(request, allocation_id, actions.approve_allocation, payload.note)
 
 
@@ -122,7 +122,7 @@ def approve(request, allocation_id: int, payload: DecisionIn):
     response={200: AllocationOut, 422: ErrorOut},
     summary="Từ chối phân bổ",
 )
-def reject(request, allocation_id: int, payload: DecisionIn):
+def reject(request, allocation_id: int, payload: AllocationDecisionIn):
     return _decide(request, allocation_id, actions.reject_allocation, payload.note)
 
 
