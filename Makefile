@@ -15,14 +15,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+run: export NHANDAO_DEV = 1
 run: $(STAMP)
 	mkdir -p var
 	PORT=$(PORT) $(BIN)/nhandao demo --port $(PORT)
 
+demo: export NHANDAO_DEV = 1
 demo: $(STAMP)
 	mkdir -p var
 	$(BIN)/nhandao demo --no-serve
 
+test: export NHANDAO_DEV = 1
 test: $(STAMP)
 	mkdir -p var
 	$(BIN)/nhandao makemigrations --check --dry-run
@@ -36,6 +39,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format nhandao tests bench
 	$(BIN)/ruff check --fix nhandao tests bench
 
+worker: export NHANDAO_DEV = 1
 worker: $(STAMP)
 	$(BIN)/nhandao db_worker
 

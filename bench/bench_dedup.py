@@ -139,6 +139,7 @@ def measure_db(path: Path, threads: int | None) -> dict:
     db = ROOT / "var" / "bench" / f"dedup_{path.stem}.sqlite3"
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{db}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "nhandao.settings"
+    os.environ.setdefault("NHANDAO_DEV", "1")  # benchmarks run on development settings
     import django
 
     django.setup()

@@ -281,6 +281,7 @@ def load(kind: str, workers: int = 3) -> dict:
 def child(kind: str, with_load: bool, workers: int = 3):
     os.environ["DATABASE_URL"] = database_url(kind)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
+    os.environ.setdefault("NHANDAO_DEV", "1")  # benchmarks run on development settings
     import django
 
     django.setup()

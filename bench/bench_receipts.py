@@ -23,6 +23,7 @@ from bench.bench_statement_import import DEFAULT_FILE, run_child  # noqa: E402
 
 def child(path: Path) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
+    os.environ.setdefault("NHANDAO_DEV", "1")  # benchmarks run on development settings
     import django
 
     django.setup()

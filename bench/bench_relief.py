@@ -76,6 +76,7 @@ def main():
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.measure_only or fresh_database(args.backend)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
+    os.environ.setdefault("NHANDAO_DEV", "1")  # benchmarks run on development settings
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -53,6 +53,7 @@ def generate(source: Path, lines: int, target: Path) -> Path:
 def child(path: Path) -> dict:
     """Runs inside a process whose DATABASE_URL points at an empty database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
+    os.environ.setdefault("NHANDAO_DEV", "1")  # benchmarks run on development settings
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -33,6 +33,7 @@ def database_url(kind: str) -> str:
 def setup(kind: str, fresh: bool):
     os.environ["DATABASE_URL"] = database_url(kind)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
+    os.environ.setdefault("NHANDAO_DEV", "1")  # benchmarks run on development settings
     if fresh:
         if kind == "sqlite":
             SQLITE_PATH.parent.mkdir(exist_ok=True)

@@ -7,7 +7,6 @@ with Vietnamese messages; their shape and codes are the frame's (lib/api.py).
 The top layer with nhandao/urls.py: it imports every app's router, and no app imports it.
 """
 
-from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from nhandao.accounts.api import TokenAuth
@@ -15,13 +14,13 @@ from nhandao.accounts.api import router as accounts_router
 from nhandao.beneficiaries.api import router as beneficiaries_router
 from nhandao.campaigns.api import router as campaigns_router
 from nhandao.donations.api import router as donations_router
-from nhandao.lib.api import install_error_handlers
+from nhandao.lib.api import DocumentedErrorsAPI, install_error_handlers
 from nhandao.orgs.api import router as orgs_router
 from nhandao.portal.api import router as portal_router
 from nhandao.relief.api import router as relief_router
 from nhandao.reports.api import router as reports_router
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(
     title="nhandao API",
     version="1",
     description="API của nhandao. Dữ liệu bản đồ hành chính là công khai; còn lại cần đăng nhập "

@@ -25,7 +25,32 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# Development: `make run/test/demo` set NHANDAO_DEV=1, and so do the tests (inherited by the
+# processes they start). Only then may SECRET_KEY and the key-encryption key be left out.
+if "pytest" in sys.modules:
+    os.environ.setdefault("NHANDAO_DEV", "1")
+NHANDAO_DEV = env_bool("NHANDAO_DEV", False)
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 (refused outside development)
+
+
+def secret_key(environ, *, dev: bool) -> str:
+    """SECRET_KEY from the environment or SECRET_KEY_FILE (a container secret). Outside
+    development a missing, public or short key refuses to start: sessions, CSRF tokens and
+    password-reset links would be forgeable."""
+    key = environ.get("SECRET_KEY", "")
+    if not key and environ.get("SECRET_KEY_FILE"):
+        key = Path(environ["SECRET_KEY_FILE"]).read_text().strip()
+    if dev:
+        return key or DEV_SECRET_KEY
+    if not key or key == DEV_SECRET_KEY or len(key) < 50:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required outside development (NHANDAO_DEV=1): at least 50 random "
+            'characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'
+        )
+    return key
+
+
+SECRET_KEY = secret_key(os.environ, dev=NHANDAO_DEV)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -65,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a locked database (a long import on SQLite) answers 503 "đang bận", not 500
+    "nhandao.lib.busy.BusyDatabaseMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' rule).
     "axes.middleware.AxesMiddleware",
 ]
@@ -204,18 +231,67 @@ CACHES = {
     )
 }
 
+# --- behind HTTPS (deploy/: Caddy in front; see deploy/production.env.example) -----------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container's probe speaks plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The proxy says the request came over HTTPS; trusted only because the app listens where only
+# the proxy reaches it (deploy/compose.yaml, deploy/systemd: 127.0.0.1 or the compose network).
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies whose X-Forwarded-For is believed (lib/net.client_ip: rate limits and lockout).
+TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "nhandao.lib.net.client_ip"
 
+# Uploaded and generated files on S3-compatible object storage (django-storages) when
+# S3_BUCKET is set; else on disk under var/media.
+if os.environ.get("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,  # private files: short-lived signed links only
+            "file_overwrite": False,
+        },
+    }
+
+# Logs on standard error; LOG_FORMAT=json writes one JSON object a line (python-json-logger)
+# for a log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# dumpdata/loaddata keep microseconds (the ledger's hashes cover them): lib/serializers_json.py
+SERIALIZATION_MODULES = {"json": "nhandao.lib.serializers_json"}
 
 # Background work (django-tasks): a database queue worked by `nhandao db_worker`, in tests too
 # (tests/conftest.py's `tasks` fixture runs that command): tests and production run the same

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from nhandao.api import api
 from nhandao.lib import views as lib_views
+from nhandao.lib.health import healthz
 from nhandao.orgs import views as org_views
 
 admin.site.site_header = "nhandao — quản trị hệ thống"
@@ -10,6 +11,7 @@ admin.site.site_title = "nhandao"
 
 urlpatterns = [
     path("", org_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     # first: the public pages and the public API are the busiest (URL resolution tries the
     # patterns in order; "api/" fails at once for every other page)
     path("", include("nhandao.portal.urls")),

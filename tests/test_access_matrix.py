@@ -89,6 +89,7 @@ PAGES = [
     ("api tokens", "/khoa-api/", expect(LOGGED_IN, 200)),
     ("style page (no data)", "/giao-dien/", expect(LOGGED_IN, 200, anon=200)),
     ("map search", "/don-vi-hanh-chinh/?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
+    ("health check", "/healthz?only=database", expect(LOGGED_IN, 200, anon=200)),
     ("django admin", "/quan-tri/", expect({"root"}, 302)),
     ("api: map search", "/api/units?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
     ("api: me", "/api/me", expect(LOGGED_IN, 200, anon=401)),
@@ -548,6 +549,9 @@ def world(cast, settings, tmp_path):
     from nhandao.reports import actions as reports
 
     report = reports.open_report(cast.root, cast.ba_dinh, "2024-H2")
+    from nhandao.accounts.models import ApiToken
+
+    token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     records = {
         "campaign": campaign,
         "bank_account": account,
@@ -572,6 +576,7 @@ def world(cast, settings, tmp_path):
         "line": line,
         "role": role,
         "report": report,
+        "token": token,
         "unit": cast.ba_dinh.admin_unit,
     }
     ids = {name: record.pk for name, record in records.items()}
@@ -595,8 +600,11 @@ def _sections():
 
 
 @pytest.mark.parametrize("app,rows", _sections().items(), ids=list(_sections()))
-def test_access_matrix_of_records(cast, world, client, app, rows):
+def test_access_matrix_of_records(cast, world, client, app, rows, monkeypatch):
     """Every page of the app, every user of the cast; a failure lists each wrong answer."""
+    # every user asks from one address: the signed ledger's per-client limit (10 a minute,
+    # tested in test_ledger_cache.py) would answer 429 before the matrix is through
+    monkeypatch.setenv("PORTAL_RATE_LIMITS", "ledger=1000/60")
     wrong = []
     for page, url, rule in rows:
         for who in EVERYONE:
@@ -647,6 +655,11 @@ WRITES = [
      lambda ids: {"org": ids["ba_dinh"], "next": "/"}, lambda who: 302),
     ("role: revoke", "POST", "/vai-tro/{role}/thu-hoi/", {},
      expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH, ok=302)),
+    # API tokens: the owner, or an org admin over the owner's organisation; 404 for others
+    ("token: create", "POST", "/khoa-api/tao/", {"name": "x", "scope": "read", "days": "30"},
+     expect(LOGGED_IN, 200)),
+    ("token: revoke", "POST", "/khoa-api/{token}/thu-hoi/", {},
+     lambda who: 302 if who in ADMINS_OF_HANOI | {"ba_dinh_accountant", "anon"} else 404),
     ("api: organisation: rename", "POST", "/api/orgs/{ba_dinh}/rename",
      {"name": "Hội Chữ thập đỏ Phường Ba Đình"},
      expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH, anon=401)),

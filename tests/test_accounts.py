@@ -51,7 +51,7 @@ def test_a_password_change_is_audited(cast, login):
 
 
 def test_a_bearer_token_authenticates_api_calls_and_only_its_hash_is_stored(cast, client):
-    token, raw = ApiToken.issue(cast.ba_dinh_officer, "script")
+    token, raw = ApiToken.issue(cast.ba_dinh_officer, "script", scope="read", days=30)
     assert raw not in token.key_hash
     response = client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200

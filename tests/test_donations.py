@@ -349,7 +349,7 @@ def test_a_payload_signed_with_another_key_is_rejected(cast, client, appeal):
 
 def test_private_keys_are_stored_encrypted_and_public_keys_published(cast, client, appeal):
     receipt = receipts.issue(cast.root, _donation(cast, appeal))
-    key = receipt.organisation.signing_key
+    key = receipt.organisation.signing_keys.get()
     assert key.public_key not in key.private_key_encrypted
     assert key.public_key in client.get("/khoa-cong-khai/").content.decode()
 

@@ -144,7 +144,7 @@ def test_lines_sharing_a_key_are_told_apart_by_order_and_an_unsorted_file_is_boo
     )
     first = do_import(cast.root, vcb, data=csv_text.encode(), filename="x.csv")
     assert first.status == "done" and first.rows_accepted == 3
-    keys = set(StatementLine.objects.values_list("natural_key", flat=True))
+    keys = set(StatementLine.objects.values_list("line_key", flat=True))
     assert len(keys) == 3 and sum(k.startswith("20240905") for k in keys) == 2
     lines = list(StatementLine.objects.order_by("id").values_list("booked_on", flat=True))
     entries = list(

@@ -47,16 +47,16 @@ def test_statement_lines_and_donors_keyed_by_the_old_fold_end_as_a_new_import_ke
     data = (FIXTURES / "yagi_sample10k_vcb_slice.csv").read_bytes() + EXTRA.encode()
     first = actions.import_statement(cast.root, vcb, filename="a.csv", data=data)
     assert first.status == "done", first.errors[:3]
-    now = dict(StatementLine.objects.values_list("pk", "natural_key"))
+    now = dict(StatementLine.objects.values_list("pk", "line_key"))
     assert StatementLine.objects.filter(description_key="dinh van an ung ho").count() == 2
     # What the old fold stored: messages keyed with "ð", natural keys hashing them.
     lines = list(StatementLine.objects.order_by("pk"))
     for line in lines:
         line.description_key = search_key_before(line.description)
     for line, key in zip(lines, stored_natural_keys(lines, vcb.number), strict=True):
-        line.natural_key = key
-    StatementLine.objects.bulk_update(lines, ["description_key", "natural_key"])
-    assert dict(StatementLine.objects.values_list("pk", "natural_key")) != now
+        line.line_key = key
+    StatementLine.objects.bulk_update(lines, ["description_key", "line_key"])
+    assert dict(StatementLine.objects.values_list("pk", "line_key")) != now
     # Donors: one keyed with "ð", and a pair that the new fold makes one identity.
     ð = Donor.objects.create(organisation=cast.hanoi, name="Ðinh Văn Bình", account_no="123")
     pair = [
@@ -70,7 +70,7 @@ def test_statement_lines_and_donors_keyed_by_the_old_fold_end_as_a_new_import_ke
 
     migrate("donations", "0004_refold_d_letters")
 
-    assert dict(StatementLine.objects.values_list("pk", "natural_key")) == now
+    assert dict(StatementLine.objects.values_list("pk", "line_key")) == now
     assert not StatementLine.objects.filter(description_key__contains="ð").exists()
     again = actions.import_statement(cast.root, vcb, filename="b.csv", data=data + b"\n")
     assert (again.rows_accepted, again.rows_duplicate) == (0, first.rows_read)

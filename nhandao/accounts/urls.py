@@ -9,4 +9,5 @@ urlpatterns = [
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path("khoa-api/", views.tokens, name="tokens"),
     path("khoa-api/tao/", views.token_create, name="token_create"),
+    path("khoa-api/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
 ]

@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from nhandao.accounts import actions
+from nhandao.accounts import actions, lookups
 from nhandao.accounts.forms import LoginForm
+from nhandao.accounts.models import TOKEN_LIFETIMES, TokenScope
+from nhandao.lib.errors import Refused
 
 
 class LoginView(auth_views.LoginView):
@@ -29,19 +31,57 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+def _tokens_page(request, new_token: str = "", status: int = 200):
+    own = request.user.api_tokens.order_by("-created_at")
+    managed = lookups.managed_tokens(request.user).select_related("user").order_by("-created_at")
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "tokens": own,
+            "managed": managed,
+            "new_token": new_token,
+            "scopes": TokenScope.choices,
+            "lifetimes": TOKEN_LIFETIMES.items(),
+        },
+        status=status,
+    )
+
+
 @login_required
 def tokens(request):
-    """The user's own API tokens; a new one is shown once."""
-    return render(request, "accounts/tokens.html", {"tokens": request.user.api_tokens.all()})
+    """The user's own API tokens, and those an org admin may revoke."""
+    return _tokens_page(request)
 
 
 @login_required
 @require_POST
 def token_create(request):
-    name = (request.POST.get("name") or "").strip()
-    if not name:
-        messages.error(request, "Tên khóa: không được để trống.")
+    """A new token, shown once in this response itself (never through the messages cookie,
+    never stored): the page is not cached."""
+    try:
+        days = int(request.POST.get("days") or 90)
+    except ValueError:
+        days = 0
+    try:
+        raw = actions.issue_token(
+            request.user,
+            request.POST.get("name") or "",
+            scope=request.POST.get("scope") or TokenScope.READ,
+            days=days,
+        )
+    except Refused as exc:
+        messages.error(request, exc.message)
         return redirect("tokens")
-    raw = actions.issue_token(request.user, name[:80])
-    messages.success(request, f"Khóa mới (chỉ hiện một lần, hãy lưu lại): {raw}")
+    response = _tokens_page(request, new_token=raw)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = lookups.get_token(request.user, pk)
+    actions.revoke_token(request.user, token)
+    messages.success(request, f"Đã thu hồi khóa {token.name} ({token.prefix}…).")
     return redirect("tokens")

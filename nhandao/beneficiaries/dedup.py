@@ -5,7 +5,6 @@ Decided pairs (different people, merged) are never proposed again; pending pairs
 earlier run are replaced by this run's.
 """
 
-import csv
 import time
 
 import polars as pl
@@ -21,6 +20,7 @@ from nhandao.beneficiaries.models import (
     Person,
     PersonStatus,
 )
+from nhandao.lib.exports import csv_chunks
 from nhandao.orgs.models import AdminUnit
 
 # the database columns giving linkage.COLUMNS, in order (given_raw is made from full_name)
@@ -147,11 +147,10 @@ def export_clusters(path) -> int:
     persons = list(Person.objects.values_list("pk", "external_id", "merged_into_id"))
     links = list(pairs) + [(pk, into) for pk, _, into in persons if into]
     cluster_of = linkage.clusters([pk for pk, _, _ in persons], links)
+    rows = ([pk, external_id, cluster_of[pk]] for pk, external_id, _ in sorted(persons))
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["person_id", "external_id", "cluster_id"])
-        for pk, external_id, _ in sorted(persons):
-            writer.writerow([pk, external_id, cluster_of[pk]])
+        for chunk in csv_chunks(["person_id", "external_id", "cluster_id"], rows, bom=False):
+            handle.write(chunk)
     return len(persons)
 
 

@@ -33,6 +33,7 @@ from nhandao.beneficiaries.models import (
 from nhandao.lib import reader
 from nhandao.lib.dates import DateError, parse_date
 from nhandao.lib.errors import Refused
+from nhandao.lib.exports import append_row
 from nhandao.lib.imports import MAX_ERRORS, rejected_rows_workbook, row_error
 from nhandao.lib.money import AmountError, parse_vnd
 from nhandao.lib.tasks import enqueue_on_commit, run_here
@@ -553,8 +554,9 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
-    sheet.append([label for label, _ in COLUMNS.values()])
-    sheet.append(
+    append_row(sheet, [label for label, _ in COLUMNS.values()])
+    append_row(
+        sheet,
         [
             "HN-0001",
             "Nguyễn Thị Hoa",
@@ -566,7 +568,7 @@ def template_workbook() -> bytes:
             "Tổ 5",
             "4",
             "Người khuyết tật",
-        ]
+        ],
     )
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
@@ -586,7 +588,7 @@ def template_workbook() -> bytes:
         "Nhập lại cùng một tệp không thêm người nào (mỗi người nhận biết theo Mã nguồn, hoặc "
         "theo họ tên, ngày sinh, CCCD và xã).",
     ]:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 120
     out = io.BytesIO()
     book.save(out)

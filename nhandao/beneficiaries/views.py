@@ -4,14 +4,12 @@ Each view: parse input → access check (lookups.py, built on orgs/access.py) �
 render.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -33,6 +31,7 @@ from nhandao.beneficiaries.models import (
     Sponsor,
     SupportRecord,
 )
+from nhandao.lib import exports
 from nhandao.lib.downloads import XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
@@ -532,41 +531,34 @@ def person_export(request):
     persons = list(persons.select_related("organisation", "commune").order_by("name_key", "pk"))
     sensitive = lookups.sensitive_persons(request.user, persons)
     actions.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="doi-tuong.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "Mã",
+        "Mã nguồn",
+        "Họ và tên",
+        "Giới tính",
+        "Năm sinh",
+        "Xã/phường",
+        "Thôn/xóm",
+        "Tổ chức quản lý",
+        "Ngày sinh",
+        "Số CCCD/CMND",
+        "Điện thoại",
+    ]
+    rows = (
         [
-            "Mã",
-            "Mã nguồn",
-            "Họ và tên",
-            "Giới tính",
-            "Năm sinh",
-            "Xã/phường",
-            "Thôn/xóm",
-            "Tổ chức quản lý",
-            "Ngày sinh",
-            "Số CCCD/CMND",
-            "Điện thoại",
+            p.pk,
+            p.external_id,
+            p.full_name,
+            p.get_sex_display(),
+            p.birth_year or "",
+            p.commune.name if p.commune_id else "",
+            p.village,
+            p.organisation.name,
+            *([p.birth_display(), p.id_number, p.phone] if p.pk in sensitive else ["", "", ""]),
         ]
+        for p in persons
     )
-    for p in persons:
-        private = [p.birth_display(), p.id_number, p.phone] if p.pk in sensitive else ["", "", ""]
-        writer.writerow(
-            [
-                p.pk,
-                p.external_id,
-                p.full_name,
-                p.get_sex_display(),
-                p.birth_year or "",
-                p.commune.name if p.commune_id else "",
-                p.village,
-                p.organisation.name,
-                *private,
-            ]
-        )
-    return response
+    return exports.csv_response("doi-tuong.csv", header, rows)
 
 
 @login_required

@@ -6,12 +6,13 @@ above campaigns)."""
 from datetime import date
 
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nhandao.campaigns import actions, forms
 from nhandao.campaigns.lookups import get_campaign
 from nhandao.campaigns.models import Campaign
 from nhandao.lib.api import FormInvalid
+from nhandao.lib.pagination import Pagination
 
 router = Router(tags=["Chiến dịch"])
 
@@ -61,7 +62,7 @@ class StatusIn(Schema):
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Chiến dịch trong phạm vi của bạn")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_campaigns(request, q: str = "", status: str = ""):
     campaigns = Campaign.objects.for_user(request.auth)
     if q:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nhandao.campaigns.api import CampaignOut
 from nhandao.campaigns.lookups import get_campaign
@@ -15,6 +15,7 @@ from nhandao.donations import actions, forms, lookups, receipts
 from nhandao.donations.figures import totals
 from nhandao.donations.models import Donation, Donor
 from nhandao.lib.api import FormInvalid
+from nhandao.lib.pagination import Pagination
 
 router = Router(tags=["Tiếp nhận ủng hộ"])
 
@@ -172,7 +173,7 @@ class VerifyOut(Schema):
 
 
 @router.get("/donors", response=list[DonorOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_donors(request, q: str = ""):
     donors = Donor.objects.for_user(request.auth)
     return (donors.search(q) if q else donors).order_by("name_key", "pk")
@@ -188,7 +189,7 @@ def create_donor(request, payload: DonorIn):
 
 
 @router.get("/donations", response=list[DonationOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_donations(request, campaign: str = "", channel: str = ""):
     donations = Donation.objects.for_user(request.auth)
     if campaign:

@@ -424,12 +424,14 @@ class Direction(models.TextChoices):
 class StatementLine(models.Model):
     """One bank line, stored once per account whatever file brought it (natural key)."""
 
-    # no index of its own: the unique (bank_account, natural_key) index serves it
+    # no index of its own: the unique (bank_account, line_key) index serves it
     bank_account = models.ForeignKey(
         BankAccount, on_delete=models.PROTECT, related_name="lines", db_index=False
     )
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="line_set")
-    natural_key = models.CharField(max_length=40)
+    # the line's natural key; not named `natural_key`, which is the method Django's
+    # serialisers call (dumpdata --natural-foreign crashed on it)
+    line_key = models.CharField(max_length=40)
     row_no = models.PositiveIntegerField("dòng")
     booked_on = models.DateField("ngày")
     booked_time = models.CharField("giờ", max_length=8, blank=True)
@@ -454,7 +456,7 @@ class StatementLine(models.Model):
         verbose_name_plural = "dòng sao kê"
         ordering = ["booked_on", "row_no"]
         constraints = [
-            models.UniqueConstraint(fields=["bank_account", "natural_key"], name="unique_line_key")
+            models.UniqueConstraint(fields=["bank_account", "line_key"], name="unique_line_key")
         ]
 
     def __str__(self):
@@ -511,20 +513,30 @@ class ReceiptCounter(models.Model):
 
 
 class SigningKey(models.Model):
-    """An organisation's Ed25519 key: the private half encrypted with a key derived from
-    settings.SECRET_KEY, the public half published."""
+    """An organisation's Ed25519 key: the private half wrapped by the key-encryption key
+    (lib/kek.py), the public half published. Rotation retires a key (`retired_at`) and
+    creates the next one; a retired key signs nothing more but stays published, so the
+    receipts and ledgers it signed still verify."""
 
-    organisation = models.OneToOneField(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="signing_key"
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="signing_keys"
     )
     key_id = models.CharField(max_length=16, unique=True)
     public_key = models.CharField(max_length=64)
     private_key_encrypted = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "khóa ký"
         verbose_name_plural = "khóa ký"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_active_signing_key_per_organisation",
+            )
+        ]
 
     def __str__(self):
         return f"{self.key_id} ({self.organisation_id})"

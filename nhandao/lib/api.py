@@ -14,12 +14,14 @@ Nothing here knows an app: lib is the bottom layer (tests/test_layers.py).
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
+from nhandao.lib import busy
 from nhandao.lib.errors import NeedsConfirmation, Refused
 
 INVALID = "Dữ liệu không hợp lệ."
@@ -137,3 +139,59 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(Throttled, throttled)
+
+    def database_error(request, exc: OperationalError):
+        if not busy.is_busy(exc):
+            raise exc
+        return busy.busy_response(request)
+
+    api.add_exception_handler(OperationalError, database_error)
+
+
+# --- the errors in the published schema ----------------------------------------------------
+
+ERROR_STATUSES = {
+    "401": "Cần đăng nhập hoặc khóa API.",
+    "403": "Không có quyền.",
+    "404": "Không tìm thấy (hoặc ngoài phạm vi).",
+    "409": "Cần xác nhận (cảnh báo trùng lặp).",
+    "422": "Dữ liệu không hợp lệ hoặc bị từ chối: lý do theo từng trường.",
+    "429": "Quá nhiều yêu cầu; thử lại sau Retry-After giây.",
+    "503": "Hệ thống đang bận; thử lại sau.",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["detail"],
+}
+
+
+class DocumentedErrorsAPI(NinjaAPI):
+    """NinjaAPI whose published schema documents the frame's error answers on every
+    operation (the shape above), so that a client — and schemathesis — knows them."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema

@@ -85,8 +85,14 @@ def csv_chunks(
     yield writer.writerow([safe_text(str(h)) for h in header])
     if tags:
         yield writer.writerow(tags)
+    batch = []  # a thousand rows a chunk: a streamed response writes chunks, not rows
     for row in rows:
-        yield writer.writerow([_csv_value(v) for v in row])
+        batch.append(writer.writerow([_csv_value(v) for v in row]))
+        if len(batch) == 1000:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
 
 def csv_text(header: list[str], rows: Iterable, **kwargs) -> str:
@@ -125,6 +131,17 @@ def _xlsx_cell(sheet, value):
     cell = WriteOnlyCell(sheet, value=clean_text(str(value)))
     cell.data_type = "s"  # a string, whatever it starts with: never a formula
     return cell
+
+
+def append_row(sheet, values: Iterable) -> None:
+    """`sheet.append(values)` for a styled (normal-mode) openpyxl sheet — a printable list,
+    a rejected-rows workbook — with the same rule as the write-only sheets: texts are string
+    cells (never formulas) without control characters; numbers, dates and empty cells stay."""
+    cleaned = [clean_text(v) if isinstance(v, str) else v for v in values]
+    sheet.append(cleaned)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def write_xlsx(sheets: list[Sheet], handle) -> None:

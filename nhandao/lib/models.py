@@ -1,4 +1,4 @@
-"""Abstract models of the shared frame (no tables of their own)."""
+"""Models of the shared frame: abstract ones, and the workers' heartbeat."""
 
 from django.conf import settings
 from django.db import models
@@ -39,3 +39,18 @@ class StatusChange(models.Model):
             actor=actor,
             note=note[:255],
         )
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each `nhandao db_worker` (lib.workers.beat), read by /healthz:
+    in the database, the one store every web process and every machine shares."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "nhịp tiến trình nền"
+        verbose_name_plural = "nhịp tiến trình nền"
+
+    def __str__(self):
+        return f"{self.worker_id} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -25,7 +25,7 @@ Nothing was written by the dead import: its transaction died with its database c
 import logging
 import os
 import socket
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
@@ -131,3 +131,17 @@ def _mark_import_failed(row: DBTaskResult) -> None:
     mark_failed = getattr(task.func, "mark_failed", None)
     if mark_failed is not None:
         mark_failed(row.args_kwargs["args"][0], STOPPED_REASON)
+
+
+# --- heartbeat (read by /healthz, lib/health.py) -------------------------------------------
+
+BEAT_EVERY = 15  # seconds between two heartbeats of a running worker
+
+
+def beat(worker: str) -> None:
+    """Record that this worker is alive now; its rows of dead workers are removed by age."""
+    from nhandao.lib.models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker[:64], defaults={"beat_at": now})
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()

@@ -4,9 +4,10 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nhandao.lib.api import FormInvalid
+from nhandao.lib.pagination import Pagination
 from nhandao.orgs import access, actions, forms
 from nhandao.orgs.models import AdminUnit, Organisation
 
@@ -45,7 +46,7 @@ def _units():
     tags=["Bản đồ hành chính"],
     summary="Tìm đơn vị hành chính (không dấu cũng được)",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_units(request, q: str = "", map: str = "", level: str = "", province_code: str = ""):
     units = _units().search(q)
     if map:
@@ -111,7 +112,7 @@ class OrgDetailOut(OrgOut):
 @router.get(
     "/orgs", response=list[OrgOut], tags=["Tổ chức"], summary="Tổ chức trong phạm vi của bạn"
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_orgs(request, q: str = "", kind: str = "", status: str = ""):
     orgs = Organisation.objects.for_user(request.auth).search(q)
     if kind:
@@ -139,7 +140,7 @@ def org_detail(request, org_id: int):
     tags=["Tổ chức"],
     summary="Tổ chức và toàn bộ cấp dưới",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def org_subtree(request, org_id: int):
     org = access.get_org(request.auth, org_id)
     return Organisation.objects.subtree_of(org).order_by("path")

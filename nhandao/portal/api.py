@@ -7,15 +7,16 @@ from datetime import date
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from nhandao.lib.api import FormInvalid, Throttled, json_response
+from nhandao.lib.pagination import MAX_YEAR, MIN_YEAR
 from nhandao.portal import forms, ratelimit, search, sources
 
 router = Router(tags=["Công khai"])
 
 
-class CampaignOut(Schema):
+class PublicCampaignOut(Schema):
     code: str
     name: str
     kind: str
@@ -29,7 +30,7 @@ class CampaignOut(Schema):
     url: str
 
 
-class LineOut(Schema):
+class PublicLineOut(Schema):
     booked_on: date
     reference: str
     direction: str
@@ -41,7 +42,7 @@ class LineOut(Schema):
 
 
 class SearchOut(Schema):
-    lines: list[LineOut]
+    lines: list[PublicLineOut]
     count: int | None
     count_more: bool
     next: str
@@ -62,7 +63,7 @@ class CheckOut(SearchOut):
     uses: list[UseOut]
 
 
-class DecisionOut(Schema):
+class PublicDecisionOut(Schema):
     decision_no: str
     decision_date: date
     from_org: str
@@ -72,9 +73,9 @@ class DecisionOut(Schema):
     document_url: str | None
 
 
-class DetailOut(CampaignOut):
+class DetailOut(PublicCampaignOut):
     goods_dropoff: str
-    decisions: list[DecisionOut]
+    decisions: list[PublicDecisionOut]
     received_count: int
     by_channel: list[dict]
     by_day: list[dict]
@@ -115,9 +116,13 @@ def _campaign_out(campaign, received: int) -> dict:
     }
 
 
-@router.get("/public/campaigns", response=list[CampaignOut], auth=None)
+@router.get("/public/campaigns", response=list[PublicCampaignOut], auth=None)
 def campaigns(
-    request, kind: str = "", year: int | None = None, province: str = "", status: str = ""
+    request,
+    kind: str = "",
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
+    province: str = "",
+    status: str = "",
 ):
     """Public campaigns (not drafts), filtered by kind, year, province code and status."""
     qs = sources.filter_campaigns(

@@ -8,15 +8,13 @@ Datasets:
 - phan-phoi: money distributed (spent), per level and province (aggregated).
 """
 
-import csv
-import io
 import json
 from datetime import date
 
 from django.db.models import Count, Sum
-from openpyxl import Workbook
 
 from nhandao.donations.models import Channel, Donation, StatementLine
+from nhandao.lib import exports
 from nhandao.lib.downloads import CSV, JSON, XLSX, attachment
 from nhandao.portal import sources
 from nhandao.portal.masking import mask_accounts
@@ -213,19 +211,9 @@ def _text(value):
 
 
 def _csv_stream(table: Table, hxl: bool):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    yield "\ufeff" if not hxl else ""
-    writer.writerow(table.columns)
-    if hxl:
-        writer.writerow(table.tags)
-    for i, row in enumerate(table.rows):
-        writer.writerow([_text(v) for v in row])
-        if i % 1000 == 999:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
+    """Through lib/exports (formula-safe); open data keeps ISO dates, and HXL no BOM."""
+    rows = ([_text(v) for v in row] for row in table.rows)
+    return exports.csv_chunks(table.columns, rows, tags=table.tags if hxl else None, bom=not hxl)
 
 
 def _json_stream(table: Table, campaign):
@@ -244,18 +232,15 @@ def _json_stream(table: Table, campaign):
 
 
 def xlsx_bytes(table: Table) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.name[:31])
-    sheet.append(table.columns)
-    sheet.append(table.tags)
-    for i, row in enumerate(table.rows):
-        if i >= XLSX_MAX_ROWS:
-            sheet.append([f"… còn nữa: tải bản CSV để có đủ (tối đa {XLSX_MAX_ROWS} dòng ở đây)"])
-            break
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    def rows():
+        yield table.tags
+        for i, row in enumerate(table.rows):
+            if i >= XLSX_MAX_ROWS:
+                yield [f"… còn nữa: tải bản CSV để có đủ (tối đa {XLSX_MAX_ROWS} dòng ở đây)"]
+                return
+            yield row
+
+    return exports.xlsx_bytes([exports.Sheet(table.name[:31], table.columns, rows())])
 
 
 def response(campaign, dataset: str, fmt: str):

@@ -57,6 +57,8 @@ def signed_text(document: dict) -> str:
     )
 
 
+CACHE_SECONDS = 7 * 24 * 3600  # a version that no longer changes is dropped after a week
+
 # --- export --------------------------------------------------------------------------------
 
 
@@ -72,6 +74,43 @@ def _withheld_entry_ids(entry_ids) -> set[int]:
         if kind == DonorKind.ANONYMOUS or (channel != Channel.TRANSFER and not consent):
             out.add(entry_id)
     return out
+
+
+def version(campaign) -> str:
+    """What the signed document depends on, read cheaply: the campaign's name, its accounts'
+    entries (append-only: their count and last id), which donation memos are withheld (the
+    donors' consent and anonymity, counted), and the organisation's active signing key. Any
+    change gives a new version, so a new document; otherwise the cached one is served."""
+    from django.db.models import Count, Max, Q
+
+    from nhandao.audit.models import LedgerEntry
+    from nhandao.donations import receipts
+    from nhandao.donations.models import Donation, DonorKind
+
+    ids = campaign.subtree_ids()
+    entries = LedgerEntry.objects.filter(account__campaign_id__in=ids).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    donors = Donation.objects.filter(ledger_entry__account__campaign_id__in=ids).aggregate(
+        consent=Count("pk", filter=Q(donor__consent_publish=True)),
+        anonymous=Count("pk", filter=Q(donor__kind=DonorKind.ANONYMOUS)),
+    )
+    key = receipts.key_for(campaign.organisation).key_id  # created here on first use
+    parts = [campaign.pk, campaign.name, entries["n"], entries["last"], donors, key, FORMAT]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def cached_json(campaign) -> bytes:
+    """The signed document as served: built and signed once per version (version()), then
+    served from the shared cache — not rebuilt and re-signed on every request."""
+    from django.core.cache import cache
+
+    cache_key = f"portal:ledger:{campaign.pk}:{version(campaign)}"
+    data = cache.get(cache_key)
+    if data is None:
+        data = json.dumps(export(campaign), ensure_ascii=False, indent=1).encode()
+        cache.set(cache_key, data, CACHE_SECONDS)
+    return data
 
 
 def export(campaign) -> dict:

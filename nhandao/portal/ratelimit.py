@@ -17,7 +17,9 @@ import time
 
 from django.core.cache import cache
 
-DEFAULTS = {"search": (60, 60), "check": (10, 60), "verify": (10, 60)}
+from nhandao.lib import net
+
+DEFAULTS = {"search": (60, 60), "check": (10, 60), "verify": (10, 60), "ledger": (10, 60)}
 MESSAGE = "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau {seconds} giây."
 
 
@@ -35,7 +37,7 @@ def limits() -> dict[str, tuple[int, int]] | None:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return net.client_ip(request)
 
 
 def hit(request, scope: str) -> int:

@@ -273,11 +273,14 @@ def decision_document(request, code, pk):
 
 @require_GET
 def ledger_file(request, code):
+    """The signed ledger: rate-limited per client (it can be tens of MB), built and signed once
+    per version of the campaign's books and served from the shared cache."""
+    wait = ratelimit.hit(request, "ledger")
+    if wait:
+        return too_many(request, wait)
     campaign = _campaign_or_404(code)
-    document = ledger_export.export(campaign)
     response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=1),
-        content_type="application/json; charset=utf-8",
+        ledger_export.cached_json(campaign), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="so-quy-{campaign.code}.json"'
     return response

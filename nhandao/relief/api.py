@@ -8,10 +8,11 @@ with `override_reason`.
 
 from datetime import date, datetime
 
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from nhandao.lib.api import ErrorOut, FormInvalid
+from nhandao.lib.pagination import MAX_ID, MAX_YEAR, MIN_YEAR
 from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
 from nhandao.relief.models import Allocation
@@ -72,7 +73,9 @@ def allocation_out(a) -> dict:
 
 
 @router.get("/relief/allocations", response=list[AllocationOut], summary="Phân bổ trong phạm vi")
-def list_allocations(request, campaign: int | None = None, status: str | None = None):
+def list_allocations(
+    request, campaign: int | None = Query(None, ge=1, le=MAX_ID), status: str | None = None
+):
     qs = Allocation.objects.for_user(request.auth).select_related("purpose")
     if campaign:
         qs = qs.filter(campaign_id=campaign)
@@ -95,7 +98,7 @@ def propose(request, payload: AllocationIn):
     return Status(201, allocation_out(allocation))
 
 
-class DecisionIn(Schema):
+class AllocationDecisionIn(Schema):
     note: str = ""
 
 
@@ -110,7 +113,7 @@ def _decide(request, allocation_id: int, action, note: str):
     response={200: AllocationOut, 422: ErrorOut},
     summary="Duyệt phân bổ (người khác người lập; trên ngưỡng cần hai người)",
 )
-def approve(request, allocation_id: int, payload: DecisionIn):
+def approve(request, allocation_id: int, payload: AllocationDecisionIn):
     return _decide(request, allocation_id, actions.approve_allocation, payload.note)
 
 
@@ -119,7 +122,7 @@ def approve(request, allocation_id: int, payload: DecisionIn):
     response={200: AllocationOut, 422: ErrorOut},
     summary="Từ chối phân bổ",
 )
-def reject(request, allocation_id: int, payload: DecisionIn):
+def reject(request, allocation_id: int, payload: AllocationDecisionIn):
     return _decide(request, allocation_id, actions.reject_allocation, payload.note)
 
 
@@ -270,7 +273,11 @@ def figures(request, campaign_id: int):
 
 @router.get("/relief/coverage", summary="Hộ đủ điều kiện chưa nhận hỗ trợ, theo xã")
 def coverage_counts(
-    request, campaign: str, province: str, commune: str = "", year: int | None = None
+    request,
+    campaign: str,
+    province: str,
+    commune: str = "",
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
 ):
     form = forms.CoverageForm(
         {"campaign": campaign, "province": province, "commune": commune, "year": year},

@@ -5,6 +5,7 @@ import io
 
 from django.utils import timezone
 
+from nhandao.lib.exports import append_row
 from nhandao.lib.money import format_vnd
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -43,36 +44,37 @@ def distribution_xlsx(rnd) -> bytes:
     bold = Font(bold=True, name="Times New Roman", size=13)
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.append([rnd.organisation.name.upper()])
-    sheet.append([])
-    sheet.append(["DANH SÁCH CẤP PHÁT"])
-    sheet.append(
-        [f"{rnd.name} — {rnd.get_kind_display()}" + (f" ({rnd.item})" if rnd.item_id else "")]
+    append_row(sheet, [rnd.organisation.name.upper()])
+    append_row(sheet, [])
+    append_row(sheet, ["DANH SÁCH CẤP PHÁT"])
+    append_row(
+        sheet,
+        [f"{rnd.name} — {rnd.get_kind_display()}" + (f" ({rnd.item})" if rnd.item_id else "")],
     )
-    sheet.append([f"Chiến dịch: {rnd.campaign.name}"])
-    sheet.append([f"Ngày {rnd.date:%d/%m/%Y}" + (f", tại {rnd.place}" if rnd.place else "")])
-    sheet.append([])
+    append_row(sheet, [f"Chiến dịch: {rnd.campaign.name}"])
+    append_row(sheet, [f"Ngày {rnd.date:%d/%m/%Y}" + (f", tại {rnd.place}" if rnd.place else "")])
+    append_row(sheet, [])
     for row in (1, 3):
         sheet.cell(row=row, column=1).font = bold
     sheet.merge_cells("A3:F3")
     sheet.cell(row=3, column=1).alignment = Alignment(horizontal="center")
-    sheet.append(LIST_HEADERS)
+    append_row(sheet, LIST_HEADERS)
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font, cell.border = bold, box
     total = 0
     for n, line in enumerate(_lines(rnd), start=1):
-        sheet.append([n, line.recipient_name, _address(line), _qty(line), line.value, ""])
+        append_row(sheet, [n, line.recipient_name, _address(line), _qty(line), line.value, ""])
         total += line.value
         sheet.row_dimensions[sheet.max_row].height = 30  # room to sign
         for cell in sheet[sheet.max_row]:
             cell.border = box
         sheet.cell(row=sheet.max_row, column=5).number_format = "#,##0"
-    sheet.append(["", "Tổng cộng", "", "", total, ""])
+    append_row(sheet, ["", "Tổng cộng", "", "", total, ""])
     sheet.cell(row=sheet.max_row, column=2).font = bold
     sheet.cell(row=sheet.max_row, column=5).number_format = "#,##0"
-    sheet.append([])
-    sheet.append(["", "Người lập biểu", "", "", "Thủ trưởng đơn vị"])
+    append_row(sheet, [])
+    append_row(sheet, ["", "Người lập biểu", "", "", "Thủ trưởng đơn vị"])
     for letter, width in zip("ABCDEF", (6, 30, 32, 10, 16, 22), strict=True):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
@@ -157,29 +159,32 @@ def coverage_xlsx(campaign, area, rows, left_behind) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Theo xã"
-    sheet.append([f"Độ bao phủ — {campaign.name} — {area.name}"])
-    sheet.append([f"Xuất lúc {timezone.localtime():%d/%m/%Y %H:%M}"])
-    sheet.append(
-        ["Xã/phường", "Hộ đủ điều kiện", "Đã nhận", "Chưa nhận", "Hộ nghèo", "Hộ nghèo chưa nhận"]
+    append_row(sheet, [f"Độ bao phủ — {campaign.name} — {area.name}"])
+    append_row(sheet, [f"Xuất lúc {timezone.localtime():%d/%m/%Y %H:%M}"])
+    append_row(
+        sheet,
+        ["Xã/phường", "Hộ đủ điều kiện", "Đã nhận", "Chưa nhận", "Hộ nghèo", "Hộ nghèo chưa nhận"],
     )
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for r in rows:
-        sheet.append(
-            [r.commune_name, r.eligible, r.reached, r.left_behind, r.poor, r.poor_left_behind]
+        append_row(
+            sheet,
+            [r.commune_name, r.eligible, r.reached, r.left_behind, r.poor, r.poor_left_behind],
         )
     listing = book.create_sheet("Hộ chưa nhận")
-    listing.append(["Mã hộ", "Chủ hộ", "Thôn/xóm", "Xã/phường"])
+    append_row(listing, ["Mã hộ", "Chủ hộ", "Thôn/xóm", "Xã/phường"])
     for cell in listing[1]:
         cell.font = Font(bold=True)
     for h in left_behind:
-        listing.append(
+        append_row(
+            listing,
             [
                 h.pk,
                 h.head.full_name if h.head_id else "",
                 h.village,
                 h.commune.name if h.commune_id else "",
-            ]
+            ],
         )
     out = io.BytesIO()
     book.save(out)
@@ -192,7 +197,7 @@ def import_template_xlsx() -> bytes:
     from nhandao.relief.importers import TEMPLATE_HEADERS
 
     book = Workbook()
-    book.active.append(TEMPLATE_HEADERS)
+    append_row(book.active, TEMPLATE_HEADERS)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

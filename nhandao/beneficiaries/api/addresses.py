@@ -3,13 +3,14 @@
 from datetime import date
 
 from django.db.models import Count, OuterRef, Subquery, Sum
-from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from nhandao.beneficiaries import actions, forms, lookups
 from nhandao.beneficiaries.api.paging import Mapped, each
 from nhandao.beneficiaries.models import HumanitarianAddress, Sponsor, Sponsorship, SupportRecord
 from nhandao.lib.api import FormInvalid
+from nhandao.lib.pagination import MAX_ID, Pagination
 from nhandao.lib.text import search_terms
 from nhandao.orgs import access
 
@@ -89,7 +90,7 @@ def address_out(a: HumanitarianAddress) -> dict:
     response=list[AddressOut],
     summary="Địa chỉ nhân đạo trong phạm vi (without_sponsor=true: chưa có nhà đỡ đầu)",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_addresses(request, without_sponsor: bool = False):
     access.require_anywhere(request.auth, "view")
     addresses = (
@@ -178,7 +179,7 @@ def sponsor_out(sponsor: Sponsor) -> dict:
 
 
 @router.get("/sponsors", response=list[SponsorOut], summary="Nhà đỡ đầu trong phạm vi")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_sponsors(request, q: str = ""):
     access.require_anywhere(request.auth, "view")
     sponsors = Sponsor.objects.for_user(request.auth).order_by("name_key", "pk")
@@ -228,8 +229,12 @@ def create_sponsor(request, payload: SponsorIn):
     response=list[SponsorshipOut],
     summary="Cam kết đỡ đầu cho các địa chỉ trong phạm vi",
 )
-@paginate(PageNumberPagination)
-def list_sponsorships(request, sponsor: int | None = None, address: int | None = None):
+@paginate(Pagination)
+def list_sponsorships(
+    request,
+    sponsor: int | None = Query(None, ge=1, le=MAX_ID),
+    address: int | None = Query(None, ge=1, le=MAX_ID),
+):
     access.require_anywhere(request.auth, "view")
     sponsorships = lookups.sponsorships(request.auth).order_by("-start", "pk")
     if sponsor is not None:

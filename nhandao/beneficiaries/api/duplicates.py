@@ -3,13 +3,14 @@
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nhandao.beneficiaries import actions, forms, lookups, review
 from nhandao.beneficiaries.api.paging import Mapped
 from nhandao.beneficiaries.api.persons import PersonOut, person_out
 from nhandao.beneficiaries.models import MatchCandidate, Person
 from nhandao.lib.api import FormInvalid
+from nhandao.lib.pagination import Pagination
 from nhandao.orgs import access
 
 router = Router()
@@ -42,7 +43,7 @@ def candidate_out(user, c) -> dict:
 
 
 @router.get("/duplicates", response=list[CandidateOut], summary="Cặp hồ sơ có thể trùng")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_candidates(request):
     access.require_anywhere(request.auth, "view")
     pairs = (
@@ -66,7 +67,7 @@ class GroupOut(Schema):
     response=list[GroupOut],
     summary="Nhóm hồ sơ có thể trùng (các cặp có chung một người)",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_groups(request):
     access.require_anywhere(request.auth, "view")
     groups = review.groups_for(request.auth)

@@ -2,11 +2,12 @@
 
 from datetime import date
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from nhandao.beneficiaries import actions, forms, lookups
 from nhandao.beneficiaries.models import Person, SupportRecord
 from nhandao.lib.api import ErrorOut, FormInvalid
+from nhandao.lib.pagination import MAX_PAGE
 from nhandao.orgs import access
 
 router = Router()
@@ -96,7 +97,7 @@ PAGE_SIZE = 50
 @router.get(
     "/persons", response=PersonPage, summary="Tìm đối tượng (tên không dấu, CCCD, điện thoại)"
 )
-def list_persons(request, q: str = "", page: int = 1):
+def list_persons(request, q: str = "", page: int = Query(1, ge=1, le=MAX_PAGE)):
     access.require_anywhere(request.auth, "view")
     persons = Person.objects.visible_to(request.auth).active().search(q)
     persons = persons.select_related("organisation", "commune")

@@ -300,7 +300,7 @@ def _with_keys_and_campaigns(rows: pl.DataFrame, bank_account, campaigns) -> pl.
     )
     # The name candidates served only to choose donor_name.
     rows = rows.drop("launch", "ct_name", "lead_name", "ct_ok", "lead_ok")
-    return rows.with_columns(natural_keys(rows, bank_account.number).alias("natural_key"))
+    return rows.with_columns(natural_keys(rows, bank_account.number).alias("line_key"))
 
 
 def stored_natural_keys(lines, account: str) -> list[str]:

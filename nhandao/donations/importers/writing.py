@@ -30,7 +30,7 @@ CHUNK_ROWS = 50_000  # lines written per step (memory stays flat on long files)
 LINE_COLUMNS = [
     "bank_account_id",
     "statement_id",
-    "natural_key",
+    "line_key",
     "row_no",
     "booked_on",
     "booked_time",
@@ -58,7 +58,7 @@ NEEDED_COLUMNS = [
     "donor_name",
     "donor_account",
     "campaign_id",
-    "natural_key",
+    "line_key",
 ]
 # A credit line naming a donor and the donor's account, and that donor's identity key as
 # models.identity_key() makes it, "<folded name>|a:<account>" ("" for the other lines). The
@@ -186,7 +186,7 @@ def commit(statement, checked: Checked, actor=None) -> dict:
                 items = [
                     (d, value, f"Chuyển khoản: {name or 'không rõ tên'}"[:255], f"stmt:{key}")
                     for d, value, name, key in part.select(
-                        ["d", "value", "donor_name", "natural_key"]
+                        ["d", "value", "donor_name", "line_key"]
                     ).iter_rows()
                 ]
                 entry_ids = ledger.append_many(accounts[campaign_id], items, actor=actor)
@@ -231,10 +231,10 @@ def _existing_keys(bank_account, rows: pl.DataFrame) -> pl.Series:
     stored = _frame(
         StatementLine.objects.filter(
             bank_account=bank_account, booked_on__range=(rows["d"].min(), rows["d"].max())
-        ).values_list("natural_key"),
-        {"natural_key": pl.Utf8},
+        ).values_list("line_key"),
+        {"line_key": pl.Utf8},
     )
-    return rows["natural_key"].is_in(stored["natural_key"].implode())
+    return rows["line_key"].is_in(stored["line_key"].implode())
 
 
 def _frame(values_list, schema: dict) -> pl.DataFrame:
@@ -289,11 +289,11 @@ def _donor_ids(org, above: int = 0) -> pl.DataFrame:
 
 
 def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> pl.DataFrame:
-    """The lines (credits and debits) of one chunk; returns (natural_key, line_id)."""
+    """The lines (credits and debits) of one chunk; returns (line_key, line_id)."""
     lines = chunk.select(
         pl.lit(bank_account.pk).alias("bank_account_id"),
         pl.lit(statement.pk).alias("statement_id"),
-        "natural_key",
+        "line_key",
         "row_no",
         pl.col("d").cast(pl.Utf8),
         pl.col("time").str.slice(0, 8),
@@ -307,11 +307,9 @@ def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> pl.DataFrame:
         "campaign_id",
     )
     inserted = ledger.insert_rows_staged(
-        StatementLine._meta.db_table, LINE_COLUMNS, lines.iter_rows(), ["natural_key", "id"]
+        StatementLine._meta.db_table, LINE_COLUMNS, lines.iter_rows(), ["line_key", "id"]
     )
-    return pl.DataFrame(
-        inserted, schema={"natural_key": pl.Utf8, "line_id": pl.Int64}, orient="row"
-    )
+    return pl.DataFrame(inserted, schema={"line_key": pl.Utf8, "line_id": pl.Int64}, orient="row")
 
 
 def _constraints(mode: str) -> None:
@@ -331,7 +329,7 @@ def _insert_donations(org, credits, line_ids, donor_ids, actor, now) -> None:
     """The donations of a chunk's credit lines, their line, entry and donor ids already in
     hand. (An INSERT … SELECT joining the lines and entries back made PostgreSQL hash every
     line and entry of the account for each chunk: slower with every import.)"""
-    rows = credits.join(line_ids, on="natural_key", how="left").join(
+    rows = credits.join(line_ids, on="line_key", how="left").join(
         donor_ids, on="donor_key", how="left"
     )
     if rows["line_id"].null_count():  # every line of the chunk was just inserted

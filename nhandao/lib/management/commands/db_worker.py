@@ -40,6 +40,19 @@ def sweep_safely() -> int:
         return 0
 
 
+def beat_every(seconds: float, worker: str, stop: threading.Event) -> None:
+    """The heartbeat /healthz reads; a failed beat (SQLite locked) is logged, not fatal."""
+    while True:
+        try:
+            workers.beat(worker)
+        except Exception:
+            log.exception("heartbeat failed; will try again")
+        finally:
+            connection.close()  # this thread's own connection
+        if stop.wait(seconds):
+            return
+
+
 def sweep_every(seconds: float, stop: threading.Event) -> None:
     while not stop.wait(seconds):
         try:
@@ -86,6 +99,12 @@ class Command(db_worker.Command):
                 target=sweep_every,
                 args=(workers.SWEEP_EVERY, stop),
                 name="sweep-dead-tasks",
+                daemon=True,
+            ).start()
+            threading.Thread(
+                target=beat_every,
+                args=(workers.BEAT_EVERY, options["worker_id"], stop),
+                name="heartbeat",
                 daemon=True,
             ).start()
         worker = Worker(
