@@ -1,7 +1,7 @@
 """The one import frame: every uploaded file (a bank statement, a registry list, a
 distribution list, and every importer to come) is an `ImportRecord` with the same fields,
 the same status pipeline, the same error shape and the same rejected-rows workbook
-(docs/decisions/XXXX-one-import-frame.md).
+(docs/decisions/0008-one-import-frame.md).
 
     class Statement(ImportRecord):                  # the app's concrete record
         target_fields = ("bank_account",)            # "the same file again" means: for this

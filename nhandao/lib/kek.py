@@ -2,7 +2,7 @@
 organisations' Ed25519 signing keys), so that a copy of the database alone — a backup, a
 dump — cannot sign anything.
 
-Where it comes from (docs/decisions/XXXX-keys.md):
+Where it comes from (docs/decisions/0014-keys.md):
 
 - `NHANDAO_KEK`: the current KEK, 32 random bytes in URL-safe base64
   (`python -c "import secrets; print(secrets.token_urlsafe(32))"`);
