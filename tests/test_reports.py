@@ -327,3 +327,33 @@ def test_the_api_opens_fills_and_moves_a_report(cast, login):
     assert moved.status_code == 200 and moved.json()["status"] == "submitted"
     assert post(f"{url}/move", {"to_status": "approved"}).status_code == 403
     assert login(cast.tq_officer).get(url).status_code == 404
+
+
+def test_computed_indicators_agree_with_the_figures_module(cast):
+    """The report reads one organisation's records in a period; the figures module reads a
+    campaign's ledger. For a campaign whose money all moved within the period they agree."""
+    from nhandao.relief.figures import campaign_figures
+
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.central, campaign, 80_000_000)
+    donate(cast.hanoi, campaign, 6_000_000)
+    donate(cast.ba_dinh, campaign, 2_500_000)
+    allocate(cast, campaign, cast.hanoi, 30_000_000)
+    figures = {row.organisation_id: row.flows for row in campaign_figures(campaign).rows}
+    for org in (cast.central, cast.hanoi, cast.ba_dinh):
+        report = actions.open_report(cast.root, org, PERIOD)
+        computed = building.computed_now(report)
+        flows = figures[org.pk]
+        assert computed[("received_money", "")] == flows.transfer + flows.cash + flows.other
+        assert computed[("received_goods_value", "")] == flows.in_kind
+        assert computed[("allocated", "")] == flows.allocated_out
+        assert computed[("allocated_in", "")] == flows.allocated_in
+
+
+def test_the_home_page_lists_reports_to_approve_and_returned(cast, login):
+    report = submitted(cast, cast.ba_dinh, cast.ba_dinh_officer)
+    assert "Báo cáo cấp dưới chờ bạn duyệt" in login(cast.hn_manager).get("/").content.decode()
+    actions.return_report(cast.hn_manager, report, "Thiếu thuyết minh")
+    home = login(cast.ba_dinh_officer).get("/").content.decode()
+    assert "Báo cáo bị trả lại, cần sửa" in home
+    assert "Báo cáo cấp dưới chờ bạn duyệt" not in login(cast.hn_manager).get("/").content.decode()
