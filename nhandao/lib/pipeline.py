@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.utils.module_loading import import_string
 
 from nhandao.lib.errors import Refused
 
@@ -40,8 +41,11 @@ class Move:
     checker: bool = False  # maker–checker: not by the subject's makers
     style: str = ""  # "secondary", "danger": how a page draws the button
     when: Callable | None = None  # subject → bool: does this move apply to this subject?
-    rule: Callable | None = None  # subject → None, raises Refused: may it be made now?
-    note_required: bool = False  # the move needs a reason (a rejection, a return)
+    # subject → None, raises Refused: may it be made now? A dotted path is imported when the
+    # move is made (the rule lives in the app's actions, which import the models)
+    rule: Callable | str | None = None
+    # the move needs a reason (a rejection, a return): what to say when it is missing
+    note_required: str = ""
 
 
 class Moves(tuple):
@@ -173,11 +177,10 @@ class Pipeline:
                 "cần một người khác (hai người, hai bước)."
             )
         if move.note_required and not note.strip():
-            raise self.error(
-                f"Cần ghi lý do để “{move.label or self.label(target)}”.", field="note"
-            )
+            raise self.error(move.note_required, field="note")
         if move.rule is not None:
-            move.rule(subject)
+            rule = import_string(move.rule) if isinstance(move.rule, str) else move.rule
+            rule(subject)
         setattr(subject, self.field, target)
         subject.save(update_fields=[self.field])
         if history is not None:

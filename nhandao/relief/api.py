@@ -100,7 +100,8 @@ class DecisionIn(Schema):
 
 
 def _decide(request, allocation_id: int, action, note: str):
-    """The checker's step (approve or reject) on an allocation in the user's scope."""
+    """A step of the allocation's pipeline (approve, reject, return, resubmit) on an
+    allocation in the user's scope; the action checks who may make it."""
     allocation = lookups.get_allocation(request.auth, allocation_id)
     return Status(200, allocation_out(action(request.auth, allocation, note)))
 
@@ -121,6 +122,24 @@ def approve(request, allocation_id: int, payload: DecisionIn):
 )
 def reject(request, allocation_id: int, payload: DecisionIn):
     return _decide(request, allocation_id, actions.reject_allocation, payload.note)
+
+
+@router.post(
+    "/relief/allocations/{allocation_id}/return",
+    response={200: AllocationOut, 422: ErrorOut},
+    summary="Trả lại đề xuất để người lập giải trình (cần lý do)",
+)
+def return_(request, allocation_id: int, payload: DecisionIn):
+    return _decide(request, allocation_id, actions.return_allocation, payload.note)
+
+
+@router.post(
+    "/relief/allocations/{allocation_id}/resubmit",
+    response={200: AllocationOut, 422: ErrorOut},
+    summary="Giải trình và gửi lại đề xuất đã bị trả lại",
+)
+def resubmit(request, allocation_id: int, payload: DecisionIn):
+    return _decide(request, allocation_id, actions.resubmit_allocation, payload.note)
 
 
 class LineOut(Schema):

@@ -1,0 +1,200 @@
+"""An audit event's changes in words: "Trạng thái: Nháp → Đang mở", "Đợt cấp phát: — → Trao
+tiền hỗ trợ Ba Đình (15/09/2024)", never a field name or a code.
+
+Words come from the audited model itself (audit is the foundation and imports no app; the
+model is found by its label): a status field through the model's status pipeline
+(`Model.pipeline`, lib.pipeline: change_text), any other field through its verbose name, its
+choices, the record a foreign key points at, dates dd/mm/yyyy and amounts in đồng. What an
+action records that is not a field of the model (a note, a count, a reason) is named in
+EXTRA_LABELS. Values hidden from the reader (AuditEvent.changes_for) stay hidden.
+"""
+
+from datetime import date, datetime
+
+from django.apps import apps
+from django.db import models
+
+from nhandao.audit.models import HIDDEN
+from nhandao.lib.dates import format_date, format_datetime
+from nhandao.lib.money import format_vnd
+
+NONE = "—"
+
+# Keys that actions record beside the model's fields (or instead of them).
+EXTRA_LABELS = {
+    "note": "Ghi chú",
+    "reason": "Lý do",
+    "co_organisers": "Đồng tổ chức",
+    "decided_by": "Cơ quan quyết định",
+    "decision_ref": "Số quyết định",
+    "created": "Số bản ghi đã tạo",
+    "rows": "Số dòng",
+    "lines": "Số dòng",
+    "count": "Số lượng",
+    "filename": "Tệp",
+    "file_name": "Tệp",
+    "checksum": "Mã kiểm tra tệp",
+    "username": "Tên đăng nhập",
+    "role": "Vai trò",
+    "user": "Người dùng",
+    "fields": "Các trường đã xem",
+    "merged": "Hồ sơ đã gộp",
+    "kept": "Hồ sơ giữ lại",
+    "members": "Thành viên",
+    "sources": "Tổ chức hợp nhất",
+    "successor": "Tổ chức kế thừa",
+    "new_parent": "Cấp trên mới",
+    "old_parent": "Cấp trên cũ",
+    "on": "Ngày hiệu lực",
+    "second_approval_above": "Ngưỡng cần người duyệt thứ hai",
+    "round": "Đợt cấp phát",
+    "override_reason": "Lý do vẫn cấp khi trùng",
+    "credits_total": "Tổng tiền vào",
+    "credits": "Số khoản tiền vào",
+    "debits": "Số khoản tiền ra",
+    "skipped": "Số dòng bỏ qua",
+    "imported": "Số dòng đã nhập",
+    "amount": "Số tiền",
+    "area": "Vùng bị ảnh hưởng",
+    "units": "Đơn vị hành chính",
+    "communes": "Xã/phường",
+    "total": "Tổng",
+    "value": "Trị giá",
+    "overlaps": "Hỗ trợ trước bị trùng",
+}
+# Keys recorded under another name than the model field whose words they take.
+ALIASES = {"method": "receipt_method"}
+
+# Labels of keys that are model fields but read better in the log than their verbose name.
+STATUS_WORD = "Trạng thái"
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model, key: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except Exception:  # FieldDoesNotExist, or a reverse relation without a verbose name
+        return None
+
+
+def _capitalised(text: str) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def field_label(model, key: str) -> str:
+    """The words for one recorded key: the status, a model field's verbose name, or
+    EXTRA_LABELS; never the key itself."""
+    key = ALIASES.get(key, key) if _field(model, key) is None else key
+    pipeline = getattr(model, "pipeline", None)
+    if pipeline is not None and key == pipeline.field:
+        return STATUS_WORD
+    field = _field(model, key)
+    if field is not None and getattr(field, "verbose_name", None):
+        verbose = str(field.verbose_name)
+        if verbose.replace(" ", "_") != key:  # Django's default is the name itself
+            return _capitalised(verbose)
+    if key in EXTRA_LABELS:
+        return EXTRA_LABELS[key]
+    if key.endswith("_id") and _field(model, key[:-3]) is not None:
+        return field_label(model, key[:-3])
+    return "Thông tin khác"
+
+
+class _Records:
+    """The records foreign keys point at, fetched once per model for a page of events."""
+
+    def __init__(self):
+        self.cache: dict[tuple, str] = {}
+
+    def name(self, model, pk) -> str:
+        key = (model._meta.label_lower, pk)
+        if key not in self.cache:
+            obj = model._default_manager.filter(pk=pk).first()
+            self.cache[key] = str(obj) if obj is not None else f"(bản ghi số {pk} đã xóa)"
+        return self.cache[key]
+
+
+def _is_money(field) -> bool:
+    verbose = str(getattr(field, "verbose_name", ""))
+    return isinstance(field, (models.BigIntegerField, models.IntegerField)) and (
+        "đồng" in verbose or "tiền" in verbose or field.name in ("amount", "value")
+    )
+
+
+def value_text(model, key: str, value, records: _Records) -> str:
+    if value is None or value == "":
+        return NONE
+    if value == HIDDEN:
+        return HIDDEN
+    field = _field(model, key) or _field(model, ALIASES.get(key, ""))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, list):
+        related = getattr(field, "related_model", None) if field is not None else None
+        if related is not None:
+            return ", ".join(records.name(related, v) for v in value) or NONE
+        if all(isinstance(v, int) for v in value):  # ids of records of another kind
+            return f"{len(value)} bản ghi" if value else NONE
+        return ", ".join(str(v) for v in value) or NONE
+    if field is not None:
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if field.is_relation and field.related_model is not None:
+            return records.name(field.related_model, value)
+        if isinstance(field, models.DateTimeField):
+            try:
+                return format_datetime(datetime.fromisoformat(value))
+            except (TypeError, ValueError):
+                return str(value)
+        if isinstance(field, models.DateField):
+            try:
+                return format_date(date.fromisoformat(value))
+            except (TypeError, ValueError):
+                return str(value)
+        if _is_money(field) and isinstance(value, int):
+            return format_vnd(value)
+    if key in ("amount", "second_approval_above", "credits_total") and isinstance(value, int):
+        return format_vnd(value)
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:
+            pass
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def change_lines(event, changes, records: _Records | None = None) -> list[str]:
+    """The event's changes (as AuditEvent.changes_for gives them) as lines of words."""
+    records = records or _Records()
+    model = _model(event.object_type)
+    pipeline = getattr(model, "pipeline", None)
+    lines = []
+    for key, before, after in changes:
+        label = field_label(model, key)
+        if pipeline is not None and key == pipeline.field and HIDDEN not in (before, after):
+            text = pipeline.change_text(before or "", after or "")
+        else:
+            before_text = value_text(model, key, before, records)
+            after_text = value_text(model, key, after, records)
+            text = f"{before_text} → {after_text}"
+        lines.append(f"{label}: {text}")
+    return lines
+
+
+def rows_in_words(events, user) -> list[tuple]:
+    """(event, its changes in words) for a page of events, as `user` may read them."""
+    records = _Records()
+    return [(event, change_lines(event, event.changes_for(user), records)) for event in events]
