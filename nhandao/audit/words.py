@@ -61,7 +61,60 @@ EXTRA_LABELS = {
     "total": "Tổng",
     "value": "Trị giá",
     "overlaps": "Hỗ trợ trước bị trùng",
+    "status": "Trạng thái",
+    "organisation": "Tổ chức",
+    "name": "Tên",
+    "code": "Mã",
+    "kind": "Loại",
+    "level": "Cấp",
+    "parent": "Cấp trên",
+    "full_name": "Họ và tên",
+    "phone": "Số điện thoại",
+    "address": "Địa chỉ",
+    "commune": "Xã/phường",
+    "village": "Thôn, tổ",
+    "campaign": "Chiến dịch",
+    "date": "Ngày",
+    "received_on": "Ngày nhận",
+    "description": "Nội dung",
+    "household": "Hộ gia đình",
+    "person": "Đối tượng",
+    "moved": "Bản ghi đã chuyển sang hồ sơ giữ lại",
+    "sponsor": "Nhà đỡ đầu",
+    "monthly_amount": "Số tiền mỗi tháng",
+    "months": "Số tháng",
+    "donation": "Khoản ủng hộ",
+    "number": "Số biên nhận",
+    "year": "Năm",
+    "source": "Cách thêm",
+    "method": "Hình thức xác nhận",
 }
+# Values of non-field keys, in words.
+VALUE_WORDS = {
+    ("source", "manual"): "nhập tay",
+    ("source", "filter"): "lọc từ sổ đối tượng",
+    ("source", "import"): "nhập từ tệp",
+}
+# Keys that are not fields but hold the id of a record of this model: shown by its name.
+RECORD_OF = {
+    "household": "beneficiaries.household",
+    "person": "beneficiaries.person",
+    "merged": "beneficiaries.person",
+    "kept": "beneficiaries.person",
+    "sponsor": "beneficiaries.sponsor",
+    "donation": "donations.donation",
+    "round": "relief.distributionround",
+    "decided_by": "orgs.organisation",
+    "successor": "orgs.organisation",
+    "new_parent": "orgs.organisation",
+    "old_parent": "orgs.organisation",
+    "organisation": "orgs.organisation",
+    "sources": "orgs.organisation",
+    "co_organisers": "orgs.organisation",
+    "campaign": "campaigns.campaign",
+}
+# Actions that record another model's fields on their record (a household's poverty row).
+ACTION_MODELS = {"beneficiaries.poverty_set": "beneficiaries.householdpoverty"}
 # Keys recorded under another name than the model field whose words they take.
 ALIASES = {"method": "receipt_method"}
 
@@ -99,7 +152,7 @@ def field_label(model, key: str) -> str:
         return STATUS_WORD
     field = _field(model, key)
     if field is not None and getattr(field, "verbose_name", None):
-        verbose = str(field.verbose_name)
+        verbose = str(field.verbose_name).replace(" (đồng)", "")  # the value says ₫
         if verbose.replace(" ", "_") != key:  # Django's default is the name itself
             return _capitalised(verbose)
     if key in EXTRA_LABELS:
@@ -138,15 +191,19 @@ def value_text(model, key: str, value, records: _Records) -> str:
     field = _field(model, key) or _field(model, ALIASES.get(key, ""))
     if isinstance(value, bool):
         return "Có" if value else "Không"
+    related = getattr(field, "related_model", None) if field is not None else None
+    if field is None and key in RECORD_OF:
+        related = _model(RECORD_OF[key])
+        if related is not None and isinstance(value, int):
+            return records.name(related, value)
     if isinstance(value, list):
-        related = getattr(field, "related_model", None) if field is not None else None
         if related is not None:
             return ", ".join(records.name(related, v) for v in value) or NONE
         if all(isinstance(v, int) for v in value):  # ids of records of another kind
             return f"{len(value)} bản ghi" if value else NONE
         return ", ".join(str(v) for v in value) or NONE
     if field is not None:
-        if field.choices:
+        if field.choices and isinstance(value, (str, int)):
             return str(dict(field.flatchoices).get(value, value))
         if field.is_relation and field.related_model is not None:
             return records.name(field.related_model, value)
@@ -162,24 +219,28 @@ def value_text(model, key: str, value, records: _Records) -> str:
                 return str(value)
         if _is_money(field) and isinstance(value, int):
             return format_vnd(value)
-    if key in ("amount", "second_approval_above", "credits_total") and isinstance(value, int):
+    money_keys = ("amount", "second_approval_above", "credits_total", "monthly_amount", "value")
+    if key in money_keys and isinstance(value, int):
         return format_vnd(value)
     if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
         try:
             return format_date(date.fromisoformat(value))
         except ValueError:
             pass
+    if isinstance(value, str) and (key, value) in VALUE_WORDS:
+        return VALUE_WORDS[(key, value)]
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, dict):  # counts by kind of record: the total
+        counts = [v for v in value.values() if isinstance(v, int)]
+        return f"{sum(counts)} bản ghi" if len(counts) == len(value) else "(chi tiết kỹ thuật)"
     return str(value)
 
 
 def change_lines(event, changes, records: _Records | None = None) -> list[str]:
     """The event's changes (as AuditEvent.changes_for gives them) as lines of words."""
     records = records or _Records()
-    model = _model(event.object_type)
+    model = _model(ACTION_MODELS.get(event.action, event.object_type))
     pipeline = getattr(model, "pipeline", None)
     lines = []
     for key, before, after in changes:
