@@ -352,3 +352,22 @@ def test_the_access_matrix_world_reads_in_words_too(cast, world):
         }
         change_lines(event, event.changes())  # every value has words (no exception)
     assert sorted(unnamed) == [], " ".join(f"{a}:{k}" for a, k in sorted(unnamed))
+
+
+def test_the_api_gives_a_rounds_status_in_words_and_the_callers_moves(
+    cast, round_with_lines, login
+):
+    url = f"/api/relief/rounds/{round_with_lines.pk}"
+    officer = login(cast.hn_officer).get(url).json()
+    assert officer["status_label"] == "Đang lập danh sách"
+    assert officer["moves"] == [
+        {"to_status": "open", "label": "Bắt đầu cấp phát"},
+        {"to_status": "cancelled", "label": "Hủy đợt"},
+    ]
+    assert login(cast.hn_viewer).get(url).json()["moves"] == []
+
+
+def test_the_campaign_api_gives_the_status_in_words(cast, login):
+    new_campaign(cast)
+    rows = login(cast.hn_officer).get("/api/campaigns").json()["items"]
+    assert [(r["status"], r["status_label"]) for r in rows] == [("draft", "Dự thảo")]

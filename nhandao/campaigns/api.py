@@ -10,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from nhandao.campaigns import actions, forms
 from nhandao.campaigns.lookups import get_campaign
-from nhandao.campaigns.models import Campaign
+from nhandao.campaigns.models import PIPELINE, Campaign
 from nhandao.lib.api import FormInvalid
 
 router = Router(tags=["Chiến dịch"])
@@ -22,6 +22,7 @@ class CampaignOut(Schema):
     name: str
     kind: str
     status: str
+    status_label: str  # the status in words (the pipeline's label)
     organisation_id: int
     parent_id: int | None
     theme: str
@@ -34,6 +35,10 @@ class CampaignOut(Schema):
     transfer_memo: str
     goods_dropoff: str
     auto_receipts: bool
+
+    @staticmethod
+    def resolve_status_label(campaign) -> str:
+        return PIPELINE.label(campaign.status)
 
 
 class CampaignIn(Schema):

@@ -14,7 +14,12 @@ from ninja.files import UploadedFile
 from nhandao.lib.api import ErrorOut, FormInvalid
 from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
-from nhandao.relief.models import Allocation, ImportStatus
+from nhandao.relief.models import (
+    ALLOCATION_PIPELINE,
+    ROUND_PIPELINE,
+    Allocation,
+    ImportStatus,
+)
 
 router = Router(tags=["Cứu trợ"])
 
@@ -52,6 +57,7 @@ class AllocationOut(Schema):
     decision_no: str
     decision_date: date
     status: str
+    status_label: str  # the status in words (the pipeline's label)
     needs_second: bool
 
 
@@ -67,6 +73,7 @@ def allocation_out(a) -> dict:
         "decision_no": a.decision_no,
         "decision_date": a.decision_date,
         "status": a.status,
+        "status_label": ALLOCATION_PIPELINE.label(a.status),
         "needs_second": a.needs_second,
     }
 
@@ -155,6 +162,11 @@ class LineOut(Schema):
     override_reason: str
 
 
+class MoveOut(Schema):
+    to_status: str
+    label: str
+
+
 class RoundOut(Schema):
     id: int
     organisation_id: int
@@ -164,6 +176,8 @@ class RoundOut(Schema):
     date: date
     place: str
     status: str
+    status_label: str
+    moves: list[MoveOut]  # what the caller may do with the round now
     lines: list[LineOut]
 
 
@@ -194,6 +208,11 @@ def get_round(request, round_id: int):
         "date": rnd.date,
         "place": rnd.place,
         "status": rnd.status,
+        "status_label": ROUND_PIPELINE.label(rnd.status),
+        "moves": [
+            {"to_status": m.target, "label": m.label}
+            for m in actions.round_moves(rnd, request.auth)
+        ],
         "lines": [line_out(x) for x in rnd.lines.all()[:5000]],
     }
 
