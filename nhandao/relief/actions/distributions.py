@@ -203,7 +203,7 @@ def validate_lines(rnd, entries) -> list[str]:
 def check_accepts_lines(rnd) -> None:
     """Can recipients be added to the round at all (its status, and for unconditional cash the
     Decree 93 list of uses)?"""
-    if rnd.status not in (RS.DRAFT, RS.OPEN):
+    if not rnd.takes_recipients:
         raise ReliefError("Đợt cấp phát đã kết thúc hoặc đã hủy: không thêm được người nhận.")
     if not rnd.earmark and not rnd.is_goods:
         _check_money_use(rnd)
@@ -467,7 +467,7 @@ def confirm_line(
     )
     rnd = line.round
     _require(actor, "edit", rnd.organisation, "Bạn không có quyền xác nhận cấp phát của đợt này.")
-    if rnd.status != RS.OPEN:
+    if not rnd.handing_out:
         raise ReliefError("Chỉ xác nhận nhận hàng/tiền khi đợt đang cấp phát.")
     if line.status != LineStatus.PLANNED:
         raise ReliefError(f"Dòng “{line.recipient_name}” đã được xác nhận hoặc đã hủy.")
