@@ -371,3 +371,19 @@ def test_the_campaign_api_gives_the_status_in_words(cast, login):
     new_campaign(cast)
     rows = login(cast.hn_officer).get("/api/campaigns").json()["items"]
     assert [(r["status"], r["status_label"]) for r in rows] == [("draft", "Dự thảo")]
+
+
+def test_values_read_as_a_person_would_say_them(cast):
+    from nhandao.audit.words import value_text
+
+    class Event:
+        action, object_type = "relief.goods_transfer", "relief.stockmove"
+
+    assert change_lines(Event, [("quantity", None, "50.00"), ("note", None, "")]) == [
+        "Số lượng (+ nhập / − xuất): — → 50"
+    ]
+    assert change_lines(Event, [("checksum", None, "ab" * 32)]) == []  # technical only
+    assert value_text(None, "year", 2025, None) == "2025"
+    assert value_text(None, "amount", 1_500_000, None) == "1.500.000 ₫"
+    assert value_text(None, "quantity", "2.50", None) == "2,5"
+    assert value_text(None, "on", "2025-07-01", None) == "01/07/2025"

@@ -10,6 +10,7 @@ EXTRA_LABELS. Values hidden from the reader (AuditEvent.changes_for) stay hidden
 """
 
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.db import models
@@ -86,6 +87,17 @@ EXTRA_LABELS = {
     "donation": "Khoản ủng hộ",
     "number": "Số biên nhận",
     "year": "Năm",
+    "item": "Mặt hàng",
+    "to": "Đến kho",
+    "houses_damaged": "Số nhà bị hư hại",
+    "houses_destroyed": "Số nhà bị sập, cuốn trôi",
+    "needs_amount": "Nhu cầu hỗ trợ",
+    "needs_note": "Nhu cầu",
+    "added": "Số khoản đã thêm",
+    "already_present": "Số khoản đã có từ trước",
+    "credit_lines": "Số dòng tiền vào",
+    "debits_total": "Tổng tiền ra",
+    "rejected": "Số dòng bị từ chối",
     "source": "Cách thêm",
     "method": "Hình thức xác nhận",
 }
@@ -112,7 +124,15 @@ RECORD_OF = {
     "sources": "orgs.organisation",
     "co_organisers": "orgs.organisation",
     "campaign": "campaigns.campaign",
+    "item": "relief.item",
+    "to": "relief.warehouse",
+    "commune": "orgs.adminunit",
 }
+# The same key naming another kind of record on some subjects.
+RECORD_OF_BY_TYPE = {("orgs.organisation", "merged"): "orgs.organisation"}
+LABELS_BY_TYPE = {("orgs.organisation", "merged"): "Tổ chức hợp nhất vào đây"}
+# Hashes and other machine values: only under "Chi tiết kỹ thuật", never as a change line.
+TECHNICAL_KEYS = {"checksum", "natural_key", "content_hash", "payload", "signature_hex"}
 # Actions that record another model's fields on their record (a household's poverty row).
 ACTION_MODELS = {"beneficiaries.poverty_set": "beneficiaries.householdpoverty"}
 # Keys recorded under another name than the model field whose words they take.
@@ -146,6 +166,8 @@ def _capitalised(text: str) -> str:
 def field_label(model, key: str) -> str:
     """The words for one recorded key: the status, a model field's verbose name, or
     EXTRA_LABELS; never the key itself."""
+    if model is not None and (model._meta.label_lower, key) in LABELS_BY_TYPE:
+        return LABELS_BY_TYPE[(model._meta.label_lower, key)]
     key = ALIASES.get(key, key) if _field(model, key) is None else key
     pipeline = getattr(model, "pipeline", None)
     if pipeline is not None and key == pipeline.field:
@@ -183,7 +205,20 @@ def _is_money(field) -> bool:
     )
 
 
-def value_text(model, key: str, value, records: _Records) -> str:
+def _decimal_text(value) -> str:
+    """ "50.00" → "50", "2.50" → "2,5": a quantity the Vietnamese way."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{number.normalize():f}" if number == number.to_integral() else f"{number:f}"
+    whole, _, fraction = text.partition(".")
+    whole = f"{int(whole):,}".replace(",", ".") if whole.lstrip("-").isdigit() else whole
+    fraction = fraction.rstrip("0")
+    return f"{whole},{fraction}" if fraction else whole
+
+
+def value_text(model, key: str, value, records: _Records, object_type: str = "") -> str:
     if value is None or value == "":
         return NONE
     if value == HIDDEN:
@@ -192,8 +227,9 @@ def value_text(model, key: str, value, records: _Records) -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     related = getattr(field, "related_model", None) if field is not None else None
-    if field is None and key in RECORD_OF:
-        related = _model(RECORD_OF[key])
+    record_of = RECORD_OF_BY_TYPE.get((object_type, key)) or RECORD_OF.get(key)
+    if field is None and record_of:
+        related = _model(record_of)
         if related is not None and isinstance(value, int):
             return records.name(related, value)
     if isinstance(value, list):
@@ -219,7 +255,15 @@ def value_text(model, key: str, value, records: _Records) -> str:
                 return str(value)
         if _is_money(field) and isinstance(value, int):
             return format_vnd(value)
-    money_keys = ("amount", "second_approval_above", "credits_total", "monthly_amount", "value")
+    money_keys = (
+        "amount",
+        "second_approval_above",
+        "credits_total",
+        "debits_total",
+        "monthly_amount",
+        "needs_amount",
+        "value",
+    )
     if key in money_keys and isinstance(value, int):
         return format_vnd(value)
     if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
@@ -229,8 +273,12 @@ def value_text(model, key: str, value, records: _Records) -> str:
             pass
     if isinstance(value, str) and (key, value) in VALUE_WORDS:
         return VALUE_WORDS[(key, value)]
+    if isinstance(value, int) and ("year" in key or key in ("number", "year")):
+        return str(value)  # a year or a serial number, not a quantity
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")
+    if isinstance(field, models.DecimalField) or key == "quantity":
+        return _decimal_text(value)
     if isinstance(value, dict):  # counts by kind of record: the total
         counts = [v for v in value.values() if isinstance(v, int)]
         return f"{sum(counts)} bản ghi" if len(counts) == len(value) else "(chi tiết kỹ thuật)"
@@ -244,12 +292,19 @@ def change_lines(event, changes, records: _Records | None = None) -> list[str]:
     pipeline = getattr(model, "pipeline", None)
     lines = []
     for key, before, after in changes:
+        if key in TECHNICAL_KEYS:
+            continue
         label = field_label(model, key)
-        if pipeline is not None and key == pipeline.field and HIDDEN not in (before, after):
+        if HIDDEN in (before, after):  # the reader may not see personal data
+            lines.append(f"{label}: {HIDDEN}")
+            continue
+        if pipeline is not None and key == pipeline.field:
             text = pipeline.change_text(before or "", after or "")
         else:
-            before_text = value_text(model, key, before, records)
-            after_text = value_text(model, key, after, records)
+            before_text = value_text(model, key, before, records, event.object_type)
+            after_text = value_text(model, key, after, records, event.object_type)
+            if before_text == after_text:  # None → "": nothing a reader would call a change
+                continue
             text = f"{before_text} → {after_text}"
         lines.append(f"{label}: {text}")
     return lines
