@@ -387,3 +387,18 @@ def test_values_read_as_a_person_would_say_them(cast):
     assert value_text(None, "amount", 1_500_000, None) == "1.500.000 ₫"
     assert value_text(None, "quantity", "2.50", None) == "2,5"
     assert value_text(None, "on", "2025-07-01", None) == "01/07/2025"
+
+
+def test_the_campaign_api_answers_a_move_beyond_the_role_403_and_a_wrong_move_422(cast, login):
+    campaign = new_campaign(cast)
+    url = f"/api/campaigns/{campaign.pk}/status"
+
+    def move(user, to_status):
+        return login(user).post(url, {"to_status": to_status}, content_type="application/json")
+
+    assert move(cast.hn_officer, "published").status_code == 422  # not from a draft
+    for status in ("receiving", "distributing", "closed"):
+        assert move(cast.hn_officer, status).status_code == 200
+    assert move(cast.hn_officer, "published").status_code == 403  # a leader's move
+    answer = move(cast.hn_manager, "published")
+    assert answer.status_code == 200 and answer.json()["status_label"] == "Đã công khai"
