@@ -368,9 +368,11 @@ def test_the_api_gives_a_rounds_status_in_words_and_the_callers_moves(
 
 
 def test_the_campaign_api_gives_the_status_in_words(cast, login):
-    new_campaign(cast)
+    campaign = new_campaign(cast)
     rows = login(cast.hn_officer).get("/api/campaigns").json()["items"]
     assert [(r["status"], r["status_label"]) for r in rows] == [("draft", "Dự thảo")]
+    detail = login(cast.hn_officer).get(f"/api/campaigns/{campaign.pk}").json()
+    assert detail["status_label"] == "Dự thảo"
 
 
 def test_values_read_as_a_person_would_say_them(cast):

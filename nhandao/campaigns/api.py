@@ -38,7 +38,9 @@ class CampaignOut(Schema):
 
     @staticmethod
     def resolve_status_label(campaign) -> str:
-        return PIPELINE.label(campaign.status)
+        # a Campaign, or the dict of a detail built on this schema (donations/api.py)
+        status = campaign["status"] if isinstance(campaign, dict) else campaign.status
+        return PIPELINE.label(status)
 
 
 class CampaignIn(Schema):
