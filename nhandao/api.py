@@ -19,6 +19,7 @@ from nhandao.lib.api import install_error_handlers
 from nhandao.orgs.api import router as orgs_router
 from nhandao.portal.api import router as portal_router
 from nhandao.relief.api import router as relief_router
+from nhandao.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="nhandao API",
@@ -39,3 +40,4 @@ api.add_router("/", donations_router)
 api.add_router("/", orgs_router)
 api.add_router("/", beneficiaries_router)
 api.add_router("/", relief_router)
+api.add_router("/", reports_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "nhandao.beneficiaries",
     "nhandao.relief",
     "nhandao.people",
+    "nhandao.reports",
     "nhandao.portal",
     "nhandao.demo",
 ]
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "nhandao.orgs.cockpit.frame",
             ],
             "builtins": ["nhandao.lib.templatetags.vn"],
         },

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from nhandao.api import api
+from nhandao.lib import views as lib_views
 from nhandao.orgs import views as org_views
 
 admin.site.site_header = "nhandao — quản trị hệ thống"
@@ -20,5 +21,7 @@ urlpatterns = [
     path("", include("nhandao.relief.urls")),
     path("", include("nhandao.campaigns.urls")),
     path("", include("nhandao.donations.urls")),
+    path("", include("nhandao.reports.urls")),
+    path("giao-dien/", lib_views.style_guide, name="style_guide"),
     path("quan-tri/", admin.site.urls),
 ]

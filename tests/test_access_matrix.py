@@ -75,9 +75,19 @@ PAGES = [
     ("dissolve", "/to-chuc/{ba_dinh}/giai-the/", expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH)),
     ("users and roles", "/to-chuc/{hanoi}/nguoi-dung/", expect_scoped(ADMINS_OF_HANOI, HANOI)),
     ("create organisation", "/to-chuc/tao/", expect(LOGGED_IN, 200)),
+    # pickers' searches: any logged-in user; each answers within that user's reach
+    ("pick organisations", "/tra-cuu/to-chuc?q=hoi&quyen=edit", expect(LOGGED_IN, 200)),
+    ("pick communes", "/tra-cuu/xa-phuong?q=ba+dinh", expect(LOGGED_IN, 200)),
+    ("pick campaigns", "/tra-cuu/chien-dich?q=a", expect(LOGGED_IN, 200)),
+    ("pick relief campaigns", "/tra-cuu/chien-dich-cuu-tro?q=a", expect(LOGGED_IN, 200)),
+    ("pick persons", "/tra-cuu/nguoi?q=a", expect(LOGGED_IN, 200)),
+    ("pick households", "/tra-cuu/ho?q=a", expect(LOGGED_IN, 200)),
+    ("pick sponsors", "/tra-cuu/nha-do-dau?q=a", expect(LOGGED_IN, 200)),
+    ("pick in-kind donations", "/tra-cuu/khoan-hien-vat?q=a", expect(LOGGED_IN, 200)),
     ("audit events", "/nhat-ky/", expect(ADMINS_OF_HANOI, 403)),
     ("clusters", "/cum-thi-dua/", expect(LOGGED_IN, 200)),
     ("api tokens", "/khoa-api/", expect(LOGGED_IN, 200)),
+    ("style page (no data)", "/giao-dien/", expect(LOGGED_IN, 200, anon=200)),
     ("map search", "/don-vi-hanh-chinh/?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
     ("django admin", "/quan-tri/", expect({"root"}, 302)),
     ("api: map search", "/api/units?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
@@ -333,6 +343,13 @@ RECORD_PAGES = [
             who, 200 if who in CENTRAL else 403 if who in REACH_BA_DINH else 422
         ),
     ),
+    # reports
+    ("reports", "/bao-cao/", expect(LOGGED_IN, 200)),
+    ("report", "/bao-cao/{report}/", expect_scoped(REACH_BA_DINH)),
+    ("report: word", "/bao-cao/{report}/tai/docx/", expect_scoped(REACH_BA_DINH)),
+    ("report: excel", "/bao-cao/{report}/tai/xlsx/", expect_scoped(REACH_BA_DINH)),
+    ("api: reports", "/api/reports", expect(LOGGED_IN, 200, anon=401)),
+    ("api: report", "/api/reports/{report}", expect_scoped(REACH_BA_DINH, anon=401)),
     # the public portal: no login, only what may be published
     ("portal", "/cong-khai/", expect(PUBLIC, 200, anon=200)),
     ("portal: campaign", "/cong-khai/chien-dich/{campaign_code}/", expect(PUBLIC, 200, anon=200)),
@@ -368,6 +385,26 @@ RECORD_PAGES = [
     (
         "portal: ledger of a draft",
         "/cong-khai/chien-dich/{draft_code}/so-quy.json",
+        expect(set(), 404, anon=404),
+    ),
+    (
+        "portal: figures",
+        "/cong-khai/chien-dich/{campaign_code}/so-lieu.json",
+        expect(PUBLIC, 200, anon=200),
+    ),
+    (
+        "portal: figures of a draft",
+        "/cong-khai/chien-dich/{draft_code}/so-lieu.json",
+        expect(set(), 404, anon=404),
+    ),
+    (
+        "portal: a province of a campaign",
+        "/cong-khai/chien-dich/{campaign_code}/tinh/{province}/",
+        expect(PUBLIC, 200, anon=200),
+    ),
+    (
+        "portal: a province of a draft",
+        "/cong-khai/chien-dich/{draft_code}/tinh/{province}/",
         expect(set(), 404, anon=404),
     ),
     ("portal: ledger check", "/cong-khai/kiem-chung-so-quy/", expect(PUBLIC, 200, anon=200)),
@@ -508,6 +545,9 @@ def world(cast, settings, tmp_path):
     merge = registry.merge_pair(cast.root, pair("Đỗ Văn Hải"))
     (line,) = relief.add_lines(cast.root, round_, [("Dòng 1", household, None, 100_000, None)])
     role = Role.objects.get(user=cast.ba_dinh_accountant, organisation=cast.ba_dinh)
+    from nhandao.reports import actions as reports
+
+    report = reports.open_report(cast.root, cast.ba_dinh, "2024-H2")
     records = {
         "campaign": campaign,
         "bank_account": account,
@@ -531,11 +571,13 @@ def world(cast, settings, tmp_path):
         "merge": merge,
         "line": line,
         "role": role,
+        "report": report,
         "unit": cast.ba_dinh.admin_unit,
     }
     ids = {name: record.pk for name, record in records.items()}
     ids.update(campaign_code=campaign.code, draft_code=draft.code, receipt_code=receipt.code)
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
+    ids.update(province=cast.ba_dinh.admin_unit.province_id)
     return ids
 
 
@@ -543,7 +585,7 @@ def _sections():
     """RECORD_PAGES cut at their section comments' first page (one test per app: the records
     are built once per app rather than once per page)."""
     starts = {"campaigns": "campaigns", "donations": "donations", "persons": "beneficiaries",
-              "relief": "relief", "portal": "portal"}  # fmt: skip
+              "relief": "relief", "reports": "reports", "portal": "portal"}  # fmt: skip
     sections: dict[str, list] = {}
     name = ""
     for row in RECORD_PAGES:
@@ -600,6 +642,9 @@ SUPPORT = {"organisation": "CTD-X4", "date": "2024-09-20", "kind": "gift", "valu
 # (name, method, url, data: dict or a function of the world's ids (a fresh upload), rule)
 WRITES = [
     # organisations and roles
+    # the organisation in context: only among the user's own (a refusal is a message)
+    ("organisation in context: switch", "POST", "/to-chuc/chon/",
+     lambda ids: {"org": ids["ba_dinh"], "next": "/"}, lambda who: 302),
     ("role: revoke", "POST", "/vai-tro/{role}/thu-hoi/", {},
      expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH, ok=302)),
     ("api: organisation: rename", "POST", "/api/orgs/{ba_dinh}/rename",
@@ -710,6 +755,10 @@ WRITES = [
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     ("api: line: confirm", "POST", "/api/relief/lines/{line}/confirm", {"method": "signature"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    ("report: save", "POST", "/bao-cao/{report}/luu/", {"state_budget": "1.000"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("report: submit", "POST", "/bao-cao/{report}/chuyen/submitted/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
 ]  # fmt: skip
 
 

@@ -275,4 +275,4 @@ def test_a_bad_support_history_is_refused_row_by_row_and_nothing_is_written(cast
     assert "không có thật" in errors[(3, "Ngày")]
     assert "Không tìm thấy đối tượng" in errors[(4, "Mã nguồn")]
     assert "không có trong danh mục" in errors[(4, "Hình thức")]
-    assert "không âm" in errors[(4, "Trị giá (đồng)")]
+    assert "không được âm" in errors[(4, "Trị giá (đồng)")]

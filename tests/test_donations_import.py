@@ -266,8 +266,8 @@ def test_every_bad_row_is_named_with_row_column_and_reason(cast, vcb):
     statement = do_import(cast.root, vcb, data=BAD_ROWS.encode(), filename="bad.csv")
     found = {(e["row"], e["column"], e["reason"].split(" (")[0]) for e in statement.errors}
     assert found == {
-        (3, "date", "Ngày không đọc được"),
-        (4, "credit_vnd", "Số tiền không đọc được"),
+        (3, "date", "Ngày “31/02/2024” không có thật."),
+        (4, "credit_vnd", "Không phải số tiền"),
         (5, "credit_vnd", "Số tiền bằng 0."),
         (6, "credit_vnd", "Số tiền âm."),
         (7, "credit_vnd", "Dòng có cả số ghi nợ và số ghi có."),

@@ -424,3 +424,70 @@ def test_a_count_is_reused_for_another_sort_of_the_same_lines(statements, monkey
     assert first.count_more and again.count_more
     assert not any("COUNT(*)" in x["sql"] for x in ctx.captured_queries)
     assert [line["id"] for line in first.lines] != [line["id"] for line in again.lines]
+
+
+# --- one box: amounts, dates and references typed in the main box ---------------------------
+
+
+def box(q, **panel):
+    form = SearchForm({"q": q, **panel})
+    assert form.is_valid(), form.errors
+    return form, search.run(form.query())
+
+
+def ids(result):
+    return [line["id"] for line in result.lines]
+
+
+@pytest.mark.parametrize("typed", ["5000000", "5.000.000", "5,000,000", "5000k", "5tr", "5 triệu"])
+def test_an_amount_typed_in_the_box_is_read_as_an_amount(statements, typed):
+    form, result = box(typed)
+    assert result.lines and all(line["amount"] == 5_000_000 for line in result.lines)
+    assert ids(result) == ids(find(amount="5000000"))
+    assert form.explanation == "Tìm số tiền 5.000.000 ₫."
+
+
+@pytest.mark.parametrize("typed", ["1,5tr", "1.5 triệu", "1500k", "1.500.000đ"])
+def test_decimal_amounts_with_a_unit(statements, typed):
+    form, result = box(typed)
+    assert [line["amount"] for line in result.lines] and {
+        line["amount"] for line in result.lines
+    } == {1_500_000}
+    assert "1.500.000 ₫" in form.explanation
+
+
+def test_a_date_typed_in_the_box_is_that_day(statements):
+    form, result = box("11/09/2024")
+    assert form.explanation == "Tìm ngày 11/09/2024."
+    assert ids(result) == ids(find(date_from="11/09/2024", date_to="11/09/2024"))
+    assert result.lines and {str(line["booked_on"]) for line in result.lines} == {"2024-09-11"}
+
+
+def test_a_reference_typed_in_the_box_finds_its_line(statements):
+    row = real_rows()[10]
+    form, result = box(row["doc_no"])
+    assert row["doc_no"] in {line["reference"] for line in result.lines}
+    assert form.explanation == f"Tìm số tham chiếu chứa “{row['doc_no']}”."
+    _, inside = box("FT24256123")  # a bank reference written in the message
+    assert [line["reference"] for line in inside.lines] == ["9001.10004"]
+
+
+def test_a_name_and_an_amount_together(statements):
+    rows = [r for r in real_rows() if "do duc loi" in r["details"].lower() and r["credit_vnd"]]
+    amount = int(rows[0]["credit_vnd"])
+    form, result = box(f"do duc loi {amount:,}".replace(",", "."))
+    assert result.lines and all(line["amount"] == amount for line in result.lines)
+    assert rows[0]["doc_no"] in {line["reference"] for line in result.lines}
+    assert form.explanation.startswith(f"Tìm số tiền {amount:,}".replace(",", "."))
+    assert form.explanation.endswith("và tên hoặc lời nhắn “do duc loi”.")
+
+
+def test_the_advanced_panel_wins_over_the_box(statements):
+    form, result = box("500k", amount="5.000.000")
+    assert all(line["amount"] == 5_000_000 for line in result.lines)
+    assert "500.000" not in form.explanation
+
+
+def test_the_page_says_how_it_read_the_box(statements, client):
+    page = client.get(reverse("portal_search"), {"q": "nguyen van a 500k"}).content.decode()
+    assert "Tìm số tiền 500.000 ₫ và tên hoặc lời nhắn “nguyen van a”." in page

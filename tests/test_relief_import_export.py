@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from nhandao.relief import actions, exports, importers
 from nhandao.relief.models import DistributionLine
 from nhandao.relief.rules import ReliefError
+from tests.bad_files import cp1258
 from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     DAY,
     allocate,
@@ -59,6 +60,30 @@ def test_a_csv_list_with_a_citizen_id_column_is_accepted(cast, rnd, homes):
     assert lines[0].person_id == head.pk and lines[0].value == 1_000_000
 
 
+def test_a_windows_1258_semicolon_list_with_decimal_zeros_is_read_as_written(cast, rnd, homes):
+    # Vietnamese Excel's "CSV": Windows-1258, `;`, a title row, amounts "1.500.000,00" (once
+    # read as 150.000.000 đ, ×100)
+    text = (
+        "DANH SÁCH CẤP PHÁT;;\n"
+        f"Mã hộ;Họ và tên;Số tiền\n{homes[0].pk};Nguyễn Thị Hoa;1.500.000,00\n"
+        f"{homes[1].pk};Trần Văn Nam;500.000\n"
+    )
+    lines = importers.import_lines(cast.hn_officer, rnd, filename="ds.csv", data=cp1258(text))
+    assert [(line.recipient_name, line.value) for line in lines] == [
+        ("Nguyễn Thị Hoa", 1_500_000),
+        ("Trần Văn Nam", 500_000),
+    ]
+
+
+def test_a_cut_list_is_refused_and_nothing_is_written(cast, rnd, homes):
+    data = f"Mã hộ,Họ và tên,Số tiền\n{homes[0].pk},Nguyễn Thị Hoa,1000000\n{homes[1].pk},Tr"
+    with pytest.raises(importers.ImportRejected) as caught:
+        importers.import_lines(cast.hn_officer, rnd, filename="ds.csv", data=data.encode())
+    assert "bị cắt" in caught.value.errors[0] and caught.value.batch.status == "invalid"
+    assert caught.value.batch.errors[-1]["row"] == 3
+    assert DistributionLine.objects.count() == 0
+
+
 def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(cast, rnd, homes):
     data = xlsx(
         [
@@ -72,7 +97,7 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(cast, rnd, 
     with pytest.raises(importers.ImportRejected) as caught:
         importers.import_lines(cast.hn_officer, rnd, filename="ds.xlsx", data=data)
     assert caught.value.errors == [
-        "Dòng 2, cột “Số tiền”: “một triệu” không phải số tiền hợp lệ (số đồng, ví dụ 1.000.000).",
+        "Dòng 2, cột “Số tiền”: “một triệu” không phải số tiền hợp lệ: " + NOT_A_NUMBER,
         "Dòng 3, cột “Mã hộ”: không có hộ mã “999999” trong sổ đối tượng.",
         "Dòng 4, cột “Họ và tên”: “Lê Văn Khác” không khớp hồ sơ trong sổ đối tượng.",
         # row 2 names the same household: reported now, not after row 2 is fixed
@@ -84,8 +109,11 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(cast, rnd, 
     assert batch.errors[0] == {
         "row": 2,
         "column": "Số tiền",
-        "message": "“một triệu” không phải số tiền hợp lệ (số đồng, ví dụ 1.000.000).",
+        "message": "“một triệu” không phải số tiền hợp lệ: " + NOT_A_NUMBER,
     }
+
+
+NOT_A_NUMBER = "Không phải số tiền (chỉ gồm chữ số, dấu chấm, dấu phẩy)."
 
 
 def test_duplicate_rows_in_an_imported_list_reject_the_whole_file(cast, rnd, homes):

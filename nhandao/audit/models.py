@@ -219,6 +219,16 @@ class LedgerEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "seq"], name="unique_ledger_seq"),
         ]
+        # Every entry but donations (transfers, spending, reversals: a few per decision or
+        # hand-out, never millions): the figures module reads a campaign's money flows from
+        # the ledger through this small index instead of scanning its donations.
+        indexes = [
+            models.Index(
+                fields=["account", "kind"],
+                condition=~models.Q(kind="donation"),
+                name="ledger_moves_idx",
+            )
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.booked_on:%d/%m/%Y} {self.amount:+,} ({self.account_id})"

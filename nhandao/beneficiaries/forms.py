@@ -6,8 +6,11 @@ may enter records ("edit").
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.urls import reverse_lazy
 
 from nhandao.beneficiaries import actions, identity, matching, places, review
+from nhandao.beneficiaries import pickers as ben_pickers
 from nhandao.beneficiaries.models import (
     Household,
     MatchCandidate,
@@ -20,9 +23,11 @@ from nhandao.beneficiaries.models import (
     Vulnerability,
 )
 from nhandao.lib.forms import FileField
-from nhandao.orgs import access
-from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
+from nhandao.lib.widgets import Picker
+from nhandao.orgs import access, pickers
+from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.models import AdminMap
+from nhandao.orgs.pickers import attach_communes
 
 MAP_CHOICES = [("", "Tự nhận biết (ưu tiên bản đồ mới)"), *AdminMap.choices]
 
@@ -80,7 +85,7 @@ class PersonForm(AddressMixin, ActorForm):
     """A new person, or (with `person`) a change to one. When changing a person, a user
     without the "sensitive" permission gets no sensitive fields (neither shown nor saved)."""
 
-    organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức quản lý")
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     sex = forms.ChoiceField(label="Giới tính", choices=[("", "—"), *Sex.choices], required=False)
     birth = forms.CharField(
@@ -90,11 +95,19 @@ class PersonForm(AddressMixin, ActorForm):
         label="Số CCCD (12 số) hoặc CMND (9 số)", max_length=20, required=False
     )
     phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
-    commune_code = forms.CharField(label="Mã xã/phường nơi ở", max_length=10, required=False)
-    commune_map = forms.ChoiceField(label="Mã theo bản đồ", choices=MAP_CHOICES, required=False)
+    commune_code = forms.CharField(
+        label="Xã/phường nơi ở", max_length=10, required=False, widget=pickers.unit_picker()
+    )
+    commune_map = forms.ChoiceField(
+        label="Mã theo bản đồ", choices=MAP_CHOICES, required=False, widget=forms.HiddenInput
+    )
     village = forms.CharField(label="Thôn/xóm/tổ dân phố", max_length=120, required=False)
     address = forms.CharField(label="Địa chỉ (số nhà, đường)", max_length=255, required=False)
-    household = forms.IntegerField(label="Mã hộ gia đình (nếu có)", required=False)
+    household = forms.IntegerField(
+        label="Thuộc hộ gia đình (nếu có)",
+        required=False,
+        widget=Picker(url=reverse_lazy("pick_households"), placeholder="Gõ tên chủ hộ…"),
+    )
     relationship = forms.ChoiceField(
         label="Quan hệ với chủ hộ", choices=[("", "—"), *Relationship.choices], required=False
     )
@@ -117,7 +130,17 @@ class PersonForm(AddressMixin, ActorForm):
         super().__init__(*args, **kwargs)
         self.person = person
         self.warnings: list[str] = []
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
+        attach_communes(self, "commune_code")
+        own = [person.household_id] if person is not None and person.household_id else []
+        reach = ben_pickers.households(self.actor)
+        ben_pickers.attach(
+            self.fields["household"],
+            Household.objects.filter(Q(pk__in=reach.values("pk")) | Q(pk__in=own)).select_related(
+                "head"
+            ),
+            ben_pickers.household_label,
+        )
         self.sensitive = person is None or access.can(self.actor, "sensitive", person.organisation)
         if not self.sensitive:
             for name in SENSITIVE_FIELDS:
@@ -273,9 +296,11 @@ class PersonForm(AddressMixin, ActorForm):
 class HouseholdForm(AddressMixin, ActorForm):
     """A new household, or (with `household`) a change to its organisation or address."""
 
-    organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
-    commune_code = forms.CharField(label="Mã xã/phường", max_length=10)
-    commune_map = forms.ChoiceField(label="Mã theo bản đồ", choices=MAP_CHOICES, required=False)
+    organisation = OrgCodeField(None, label="Tổ chức quản lý")
+    commune_code = forms.CharField(label="Xã/phường", max_length=10, widget=pickers.unit_picker())
+    commune_map = forms.ChoiceField(
+        label="Mã theo bản đồ", choices=MAP_CHOICES, required=False, widget=forms.HiddenInput
+    )
     village = forms.CharField(label="Thôn/xóm/tổ dân phố", max_length=120, required=False)
     address = forms.CharField(label="Địa chỉ (số nhà, đường)", max_length=255, required=False)
 
@@ -283,7 +308,8 @@ class HouseholdForm(AddressMixin, ActorForm):
         super().__init__(*args, **kwargs)
         self.household = household
         self.warnings: list[str] = []
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
+        attach_communes(self, "commune_code")
 
     @staticmethod
     def values_of(household) -> dict:
@@ -329,7 +355,7 @@ class PovertyForm(forms.Form):
 
 
 class SupportForm(ActorForm):
-    organisation = OrgCodeField(None, label="Tổ chức hỗ trợ (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức hỗ trợ")
     date = forms.DateField(label="Ngày (dd/mm/yyyy)")
     kind = forms.ChoiceField(label="Hình thức", choices=SupportKind.choices)
     value = forms.IntegerField(
@@ -339,7 +365,7 @@ class SupportForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
 
 class DecisionForm(forms.Form):
@@ -420,15 +446,27 @@ class GroupMergeForm(ActorForm):
 
 
 class HumanitarianAddressForm(ActorForm):
-    organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
-    person = forms.IntegerField(label="Mã đối tượng", required=False)
-    household = forms.IntegerField(label="Mã hộ gia đình", required=False)
+    organisation = OrgCodeField(None, label="Tổ chức quản lý")
+    person = forms.IntegerField(
+        label="Đối tượng",
+        required=False,
+        widget=Picker(url=reverse_lazy("pick_persons"), placeholder="Gõ họ tên…"),
+    )
+    household = forms.IntegerField(
+        label="Hoặc hộ gia đình",
+        required=False,
+        widget=Picker(url=reverse_lazy("pick_households"), placeholder="Gõ tên chủ hộ…"),
+    )
     needs = forms.CharField(label="Nhu cầu", widget=forms.Textarea, required=False)
     since = forms.DateField(label="Nhận từ ngày (dd/mm/yyyy)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
+        people = ben_pickers.persons(self.actor)
+        ben_pickers.attach(self.fields["person"], people, ben_pickers.person_label)
+        homes = ben_pickers.households(self.actor)
+        ben_pickers.attach(self.fields["household"], homes, ben_pickers.household_label)
 
     def clean(self):
         data = super().clean()
@@ -461,19 +499,22 @@ class HumanitarianAddressForm(ActorForm):
 
 
 class SponsorForm(ActorForm):
-    organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức quản lý")
     name = forms.CharField(label="Tên nhà đỡ đầu (tổ chức, doanh nghiệp, cá nhân)", max_length=200)
     contact = forms.CharField(label="Liên hệ", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
 
 class SponsorshipForm(ActorForm):
     """A sponsor's commitment to an address; the sponsor must be in the user's reach."""
 
-    sponsor = forms.IntegerField(label="Mã nhà đỡ đầu")
+    sponsor = forms.IntegerField(
+        label="Nhà đỡ đầu",
+        widget=Picker(url=reverse_lazy("pick_sponsors"), placeholder="Gõ tên nhà đỡ đầu…"),
+    )
     monthly_amount = forms.IntegerField(
         label="Số tiền mỗi tháng (đồng)",
         min_value=0,
@@ -483,6 +524,11 @@ class SponsorshipForm(ActorForm):
     goods = forms.CharField(label="Hiện vật", max_length=200, required=False)
     start = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
     months = forms.IntegerField(label="Số tháng", min_value=1, max_value=600)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sponsors = ben_pickers.sponsors(self.actor)
+        ben_pickers.attach(self.fields["sponsor"], sponsors, lambda s: s.name)
 
     def clean(self):
         data = super().clean()
@@ -510,7 +556,7 @@ class SponsorshipForm(ActorForm):
 
 
 class UploadForm(ActorForm):
-    organisation = OrgCodeField(None, label="Tổ chức quản lý (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức quản lý")
     file = FileField(
         label="Tệp danh sách (.xlsx hoặc .csv)",
         error_messages={"required": "Hãy chọn tệp danh sách."},
@@ -518,4 +564,4 @@ class UploadForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")

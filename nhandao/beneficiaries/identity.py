@@ -9,6 +9,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from nhandao.lib.dates import DateError, parse_date
 from nhandao.lib.names import (  # noqa: F401 — re-exported: the registry's callers use them
     COMMON_FAMILY_NAMES,
     PHONE_RE,
@@ -79,40 +80,25 @@ def check_id_number(value: str | None, sex: str = "", birth_year: int | None = N
 
 # ---- birth dates: a full date or only a year ----
 
-_DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
 
 def parse_birth(value, today: date | None = None) -> tuple[date | None, int | None]:
-    """(birth date or None, birth year) from "dd/mm/yyyy", "yyyy-mm-dd", "yyyy" or a date."""
+    """(birth date or None, birth year) from "dd/mm/yyyy", "yyyy-mm-dd", "yyyy" or a date:
+    a full date is read by lib.dates.parse_date (the one date parser), between 01/01/1900
+    and today."""
     today = today or date.today()
     if value is None or value == "":
         return None, None
-    if isinstance(value, date):
-        born = value if not hasattr(value, "date") else value.date()
-    else:
-        text = str(value).strip()
-        if text.endswith(".0"):
-            text = text[:-2]
-        if not text:
+    if not isinstance(value, date):
+        value = str(value).strip().removesuffix(".0")
+        if not value:
             return None, None
-        if re.fullmatch(r"\d{4}", text):
-            year = int(text)
+        if re.fullmatch(r"\d{4}", value):
+            year = int(value)
             if not 1900 <= year <= today.year:
-                raise ValueError(f"Năm sinh “{text}” không hợp lệ.")
+                raise ValueError(f"Năm sinh “{value}” không hợp lệ.")
             return None, year
-        match = _DATE_RE.match(text)
-        iso = _ISO_RE.match(text[:10])
-        if match:
-            d, m, y = (int(g) for g in match.groups())
-        elif iso:
-            y, m, d = (int(g) for g in iso.groups())
-        else:
-            raise ValueError(f"Ngày sinh “{text}” không đọc được (dùng dd/mm/yyyy hoặc yyyy).")
-        try:
-            born = date(y, m, d)
-        except ValueError:
-            raise ValueError(f"Ngày sinh “{text}” không có thật.") from None
-    if born > today or born.year < 1900:
-        raise ValueError(f"Ngày sinh “{born:%d/%m/%Y}” không hợp lệ.")
+    try:
+        born = parse_date(value, earliest=date(1900, 1, 1), latest=today)
+    except DateError as exc:
+        raise ValueError(f"Ngày sinh không hợp lệ: {exc}") from None
     return born, born.year

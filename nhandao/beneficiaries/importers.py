@@ -11,6 +11,7 @@ dictionaries loaded once instead of one query per row.
 import hashlib
 import io
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 from django.db import transaction
@@ -31,7 +32,10 @@ from nhandao.beneficiaries.models import (
     SupportRecord,
     Vulnerability,
 )
+from nhandao.lib import reader
+from nhandao.lib.dates import DateError, parse_date
 from nhandao.lib.errors import Refused
+from nhandao.lib.money import AmountError, parse_vnd
 from nhandao.lib.tasks import enqueue_on_commit, run_here
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
@@ -69,53 +73,40 @@ VULNERABILITY = {search_key(label): code for code, label in Vulnerability.choice
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (format, missing columns)."""
+    """The file as a whole cannot be read (format, missing columns); `errors` are the
+    reader's row errors behind it, when it was refused for some of its cells."""
+
+    def __init__(self, message: str, errors: list | None = None):
+        super().__init__(message)
+        self.errors = list(errors or [])
+
+    def as_errors(self) -> list[dict]:
+        """The batch's error shape: the rows, or one error for the whole file."""
+        rows = [{"row": e.row, "column": e.column, "message": e.reason} for e in self.errors]
+        return rows or [{"row": 0, "column": "", "message": str(self)}]
 
 
-def read_table(content: bytes, file_name: str) -> tuple[list[str], list[list[str]]]:
-    """(headers, rows as strings) of a .csv or .xlsx file."""
-    name = file_name.lower()
+def _accepts(headers, columns=COLUMNS, required=REQUIRED) -> bool:
+    """The header row: the required columns' names are all there (accents, case ignored)."""
+    keys = {search_key(h) for h in headers}
+    return all(keys & columns[name][1] for name in required)
+
+
+def read_table(
+    content: bytes, file_name: str, columns=COLUMNS, required=REQUIRED
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(headers, rows as (row number in the file, cells as text)) of a .csv or .xlsx file,
+    read by lib.reader (encoding, `;`, limits, bombs, control characters, truncation)."""
+    if not file_name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")):
+        raise ImportFileError("Chỉ nhận tệp .xlsx hoặc .csv.")
     try:
-        if name.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-            from python_calamine import CalamineWorkbook
-
-            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-            data = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
-            if not data:
-                return [], []
-            headers = [str(h or "").strip() for h in data[0]]
-            rows = [[_cell(v) for v in row] for row in data[1:]]
-        elif name.endswith((".csv", ".txt")):
-            frame = pl.read_csv(
-                io.BytesIO(content),
-                infer_schema=False,
-                encoding="utf8-lossy",
-                truncate_ragged_lines=True,
-            )
-            headers = [h.strip().lstrip("\ufeff") for h in frame.columns]
-            rows = [["" if v is None else v for v in row] for row in frame.iter_rows()]
-        else:
-            raise ImportFileError("Chỉ nhận tệp .xlsx hoặc .csv.")
-    except ImportFileError:
-        raise
-    except Exception as error:  # noqa: BLE001 — any parser failure is a bad file for the user
-        raise ImportFileError(f"Không đọc được tệp “{file_name}”: {error}") from None
-    rows = [r for r in rows if any(str(v).strip() for v in r)]
-    return headers, rows
-
-
-def _cell(value) -> str:
-    from datetime import date, datetime
-
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+        table = reader.read_table(
+            content, file_name, is_header=lambda h: _accepts(h, columns, required)
+        )
+    except reader.FileRefused as exc:
+        raise ImportFileError(exc.message, exc.errors) from None
+    rows = [(number, [reader.cell_text(v) for v in cells]) for number, cells in table.rows]
+    return table.header, rows
 
 
 def map_headers(headers: list[str]) -> dict[str, int]:
@@ -188,7 +179,7 @@ def check_rows(headers, rows, organisation, lookups=None, progress=None) -> Chec
     columns = map_headers(headers)
     result = Checked()
     seen = set()
-    for number, values in enumerate(rows, start=2):  # row 1 holds the headers
+    for number, values in rows:  # numbered as in the file
         raw = {n: (values[i] if i < len(values) else "") for n, i in columns.items()}
         raw = {n: str(v).strip() for n, v in raw.items()}
         errors = []
@@ -274,8 +265,8 @@ def check_rows(headers, rows, organisation, lookups=None, progress=None) -> Chec
             else:
                 seen.add((org_id, person["import_key"]))
         result.rows.append(person)
-        if progress and number % 5000 == 0:
-            progress(number - 1)
+        if progress and len(result.rows) % 5000 == 0:
+            progress(len(result.rows))
     keys = {}
     for p in result.rows:
         if p is not None:
@@ -345,10 +336,7 @@ def preview(batch: ImportBatch, progress=None) -> ImportBatch:
         headers, rows = read_table(bytes(batch.content), batch.file_name)
         checked = check_rows(headers, rows, batch.organisation, progress=progress)
     except ImportFileError as error:
-        batch.status, batch.errors = (
-            ImportStatus.INVALID,
-            [{"row": 0, "column": "", "message": str(error)}],
-        )
+        batch.status, batch.errors = ImportStatus.INVALID, error.as_errors()
         batch.save()
         return batch
     new = [p for p in checked.rows if p is not None]
@@ -597,9 +585,9 @@ def rejected_workbook(batch: ImportBatch) -> bytes:
     sheet.append(["Dòng", *headers, "Lỗi"])
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+    cells = dict(rows)
     for number in sorted(by_row):
-        values = rows[number - 2] if 2 <= number <= len(rows) + 1 else []
-        sheet.append([number, *values, "; ".join(by_row[number])])
+        sheet.append([number, *cells.get(number, []), "; ".join(by_row[number])])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -637,7 +625,7 @@ def import_supports(actor, organisation, file_name: str, content: bytes, persons
     """Support records given by `organisation`, all or nothing; a row already recorded
     (same person, date, kind, value, note) is skipped. `persons`: the queryset rows may name
     (the user's visible persons); every active person when None (command line)."""
-    headers, rows = read_table(content, file_name)
+    headers, rows = read_table(content, file_name, SUPPORT_COLUMNS, ("date", "kind", "value"))
     found = {}
     for index, header in enumerate(headers):
         for name, (_label, keys) in SUPPORT_COLUMNS.items():
@@ -651,7 +639,7 @@ def import_supports(actor, organisation, file_name: str, content: bytes, persons
     persons = persons if persons is not None else Person.objects.all()
     persons = persons.filter(status="active")
     errors, records = [], []
-    for number, values in enumerate(rows, start=2):
+    for number, values in rows:
         raw = {n: str(values[i]).strip() if i < len(values) else "" for n, i in found.items()}
 
         def error(name, message, number=number):
@@ -666,20 +654,20 @@ def import_supports(actor, organisation, file_name: str, content: bytes, persons
             key = "person_id" if raw.get("person_id") else "external_id"
             error(key, "Không tìm thấy đối tượng này (hoặc nằm ngoài phạm vi của bạn).")
         try:
-            day, _ = identity.parse_birth(raw.get("date"))
-            if day is None:
-                raise ValueError(f"Ngày “{raw.get('date')}” phải có ngày, tháng, năm.")
-        except ValueError as e:
-            error("date", str(e).replace("Ngày sinh", "Ngày"))
+            day = parse_date(raw.get("date"), latest=date.today())
+        except DateError as e:
+            error("date", str(e))
             day = None
         kind = SUPPORT_KIND.get(search_key(raw.get("kind")))
         if kind is None:
             error("kind", f"Hình thức “{raw.get('kind')}” không có trong danh mục.")
-        value = raw.get("value", "").replace(".", "").replace(",", "").replace(" ", "")
-        if not value.isdigit():
-            error("value", f"Trị giá “{raw.get('value')}” phải là số đồng không âm.")
-        if person is not None and day is not None and kind and value.isdigit():
-            records.append((person, day, kind, int(value), raw.get("note", "")[:255]))
+        try:
+            value = parse_vnd(raw.get("value", ""))
+        except AmountError as e:
+            error("value", f"Trị giá “{raw.get('value')}”: {e}")
+            value = None
+        if person is not None and day is not None and kind and value is not None:
+            records.append((person, day, kind, value, raw.get("note", "")[:255]))
     if errors:
         return {"created": 0, "known": 0, "errors": errors}
     existing = set(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nhandao.beneficiaries import views
+from nhandao.beneficiaries import pickers, views
 
 urlpatterns = [
     path("doi-tuong/", views.person_list, name="person_list"),
@@ -27,4 +27,10 @@ urlpatterns = [
     path("dia-chi-nhan-dao/<int:pk>/", views.address_detail, name="address_detail"),
     path("nha-do-dau/them/", views.sponsor_create, name="sponsor_create"),
     path("nha-do-dau/<int:pk>/", views.sponsor_detail, name="sponsor_detail"),
+]
+
+urlpatterns += [
+    path("tra-cuu/nguoi", pickers.search_persons, name="pick_persons"),
+    path("tra-cuu/ho", pickers.search_households, name="pick_households"),
+    path("tra-cuu/nha-do-dau", pickers.search_sponsors, name="pick_sponsors"),
 ]

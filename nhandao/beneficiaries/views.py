@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from nhandao.beneficiaries import (
     importers,
     lookups,
     review,
+    support,
 )
 from nhandao.beneficiaries.models import (
     HumanitarianAddress,
@@ -57,7 +58,7 @@ def person_detail(request, pk):
     person = view.person
     if view.sensitive:
         actions.log_sensitive_read(request.user, [person], "page")
-    supports = person.supports.select_related("organisation").order_by("-date", "-pk")
+    supports = support.person_history(person)  # with the household and merged records
     members = []
     if view.full and person.household_id:
         members = person.household.members.exclude(pk=person.pk).order_by("pk")
@@ -186,9 +187,7 @@ def household_detail(request, pk):
     if sensitive:
         actions.log_household_read(request.user, household, "page")
     members = household.members.filter(status=PersonStatus.ACTIVE).order_by("pk")
-    supports = SupportRecord.objects.filter(
-        Q(household=household) | Q(person__household=household)
-    ).select_related("organisation", "person")
+    supports = support.household_history(household)  # members and merged records too
     return render(
         request,
         "beneficiaries/household_detail.html",

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from django import forms
+from django.utils import timezone
 
 from nhandao.campaigns.models import (
     DECREE_93_KINDS,
@@ -13,19 +14,23 @@ from nhandao.campaigns.models import (
     CampaignKind,
     CampaignStatus,
 )
-from nhandao.orgs.forms import ActorForm, OrgCodeField, OrgCodesField, reachable
+from nhandao.campaigns.pickers import campaign_picker
+from nhandao.orgs.forms import ActorForm, OrgCodeField, OrgCodesField, limit_orgs
 from nhandao.orgs.models import Organisation, OrgLevel
 
 MEMO_RE = re.compile(r"^[A-Za-z0-9]{4,25}$")
 
 
 class CampaignCodeField(forms.ModelChoiceField):
-    widget = forms.TextInput
+    """A campaign: picked by name on a page, given by its code in the API."""
+
     default_error_messages = {
         "invalid_choice": "Chiến dịch “%(value)s” không tồn tại hoặc nằm ngoài phạm vi của bạn."
     }
 
     def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", campaign_picker())
+        kwargs.setdefault("empty_label", "")
         super().__init__(queryset=queryset, to_field_name="code", **kwargs)
 
     def to_python(self, value):
@@ -36,13 +41,11 @@ class CampaignForm(ActorForm):
     code = forms.CharField(label="Mã chiến dịch", max_length=40)
     name = forms.CharField(label="Tên chiến dịch", max_length=200)
     kind = forms.ChoiceField(label="Loại", choices=CampaignKind.choices)
-    organisation = OrgCodeField(None, label="Đơn vị chủ trì (mã tổ chức)")
-    co_organisers = OrgCodesField(
-        None, label="Đồng tổ chức (mã, cách nhau bởi dấu phẩy)", required=False
-    )
-    parent = CampaignCodeField(None, label="Thuộc chiến dịch cấp trên (mã)", required=False)
+    organisation = OrgCodeField(None, label="Đơn vị chủ trì")
+    co_organisers = OrgCodesField(None, label="Đồng tổ chức", required=False)
+    parent = CampaignCodeField(None, label="Thuộc chiến dịch cấp trên", required=False)
     theme = forms.CharField(label="Chủ đề", max_length=255, required=False)
-    launch_date = forms.DateField(label="Ngày phát động (dd/mm/yyyy)")
+    launch_date = forms.DateField(label="Ngày phát động (dd/mm/yyyy)", initial=timezone.localdate)
     receiving_end = forms.DateField(label="Ngày kết thúc tiếp nhận (dd/mm/yyyy)", required=False)
     distribution_end = forms.DateField(label="Ngày kết thúc phân phối (dd/mm/yyyy)", required=False)
     target_amount = forms.IntegerField(label="Chỉ tiêu tiền (đồng)", required=False, min_value=0)
@@ -64,7 +67,7 @@ class CampaignForm(ActorForm):
     def __init__(self, *args, instance: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance = instance
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
         self.fields["co_organisers"].queryset = Organisation.objects.active()
         self.fields["parent"].queryset = Campaign.objects.for_user(self.actor)
         for name in ("target_amount", "target_gifts", "target_people"):
@@ -156,14 +159,18 @@ class StatusForm(ActorForm):
 
 class ExtensionForm(ActorForm):
     new_receiving_end = forms.DateField(label="Gia hạn tiếp nhận đến (dd/mm/yyyy)")
-    decided_by = OrgCodeField(None, label="Cơ quan quyết định gia hạn (mã tổ chức)")
+    decided_by = OrgCodeField(None, label="Cơ quan quyết định gia hạn")
     decision_ref = forms.CharField(label="Số quyết định", max_length=80)
     decided_on = forms.DateField(label="Ngày quyết định (dd/mm/yyyy)")
 
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        # only a province or the centre may extend (clean_decided_by says so otherwise)
         self.fields["decided_by"].queryset = Organisation.objects.active()
+        self.fields["decided_by"].widget.preferred = Organisation.objects.active().filter(
+            level__in=(OrgLevel.CENTRAL, OrgLevel.PROVINCE)
+        )
 
     def clean_decided_by(self):
         org = self.cleaned_data["decided_by"]

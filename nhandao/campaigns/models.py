@@ -81,7 +81,8 @@ class CampaignQuerySet(models.QuerySet):
         """Campaigns whose organiser or one of whose co-organisers is within reach; to view,
         also the launched campaigns of the organisations above (a commune chapter takes part
         in its province's and the national campaigns: it sees them and records donations to
-        them, without editing them)."""
+        them, without editing them), and every campaign an organisation within reach took
+        part in (its ledger holds an account of it)."""
         from nhandao.orgs import access
 
         if access.is_everywhere(user):
@@ -90,6 +91,16 @@ class CampaignQuerySet(models.QuerySet):
         q |= access.reach_q(user, perm, via="co_organisers")
         if perm == "view":
             q |= access.above_q(user, perm, via="organisation") & ~models.Q(status=S.DRAFT)
+            # Participation (issue #14): an organisation that received for a campaign, was
+            # allocated its money or handed it out has an account of it in the ledger, and
+            # sees the campaign (read-only: editing still needs a role at the organiser).
+            from nhandao.audit.models import LedgerAccount
+
+            q |= models.Q(
+                pk__in=LedgerAccount.objects.filter(
+                    access.reach_q(user, perm, via="organisation"), campaign__isnull=False
+                ).values("campaign_id")
+            )
         ids = self.model.objects.filter(q).values("pk")
         return self.filter(pk__in=ids)
 

@@ -5,7 +5,6 @@ The detail page shows the money received, so it lives a layer up, in donations/v
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,8 +13,16 @@ from nhandao.campaigns.lookups import get_campaign
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.lib import exports
 from nhandao.lib.errors import Refused
+from nhandao.lib.listing import Sort, listing
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
+
+CAMPAIGN_SORTS = [
+    Sort("moi", "Phát động mới nhất", ("-launch_date", "code")),
+    Sort("cu", "Phát động cũ nhất", ("launch_date", "code")),
+    Sort("ten", "Tên A–Z", ("name_key", "code")),
+    Sort("chi-tieu", "Chỉ tiêu lớn nhất", ("-target_amount", "code")),
+]
 
 
 @login_required
@@ -34,14 +41,13 @@ def campaign_list(request):
                  c.receiving_closes_on(), c.target_amount, c.get_status_display()]
                 for c in campaigns.order_by("-launch_date", "code")[:10_000])  # fmt: skip
         return exports.export_response(request, "chien-dich", header, rows)
-    page = Paginator(campaigns.order_by("-launch_date", "code"), 50).get_page(
-        request.GET.get("page")
-    )
+    shown = listing(request, campaigns, CAMPAIGN_SORTS)
     return render(
         request,
         "campaigns/campaign_list.html",
         {
-            "page": page,
+            "page": shown.page,
+            "listing": shown,
             "query": query,
             "status": status,
             "statuses": CampaignStatus.choices,

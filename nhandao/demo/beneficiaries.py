@@ -14,6 +14,7 @@ from pathlib import Path
 
 from nhandao.beneficiaries import actions, dedup
 from nhandao.beneficiaries.models import Person, PovertyStatus, SupportKind
+from nhandao.demo import dates
 from nhandao.lib.text import D_LETTERS
 from nhandao.orgs.models import Organisation
 
@@ -103,7 +104,7 @@ def seed(actor, network) -> dict:
                         k=rng.randint(0, 1),
                     ),
                     consent_by=members[0][0],
-                    consent_at=date(2025, 10, 1),
+                    consent_at=dates.days(-90),
                     consent_purpose="Quản lý, hỗ trợ đối tượng khó khăn",
                 )
                 people.append(person)
@@ -111,7 +112,7 @@ def seed(actor, network) -> dict:
             actions.set_poverty(
                 actor,
                 household,
-                year=2025,
+                year=dates.poverty_year(),
                 status=status,
                 certified_by=f"UBND {unit.name}",
                 certificate_no=f"{rng.randint(10, 300)}/QĐ-UBND",
@@ -120,7 +121,7 @@ def seed(actor, network) -> dict:
                 actor,
                 organisation=chapter,
                 household=household,
-                date=date(2026, 1, 20),
+                date=dates.days(-40),
                 kind=SupportKind.GIFT,
                 value=500_000,
                 note="Quà Tết Nhân ái",
@@ -153,7 +154,7 @@ def seed(actor, network) -> dict:
             actor,
             organisation=union,
             person=twin,
-            date=date(2026, 1, 25),
+            date=dates.days(-35),
             kind=SupportKind.CASH,
             value=1_000_000,
             note="Tết Nhân ái",
@@ -185,7 +186,7 @@ def seed(actor, network) -> dict:
             organisation=person.organisation,
             person=person,
             needs="Gạo, thuốc men hằng tháng",
-            since=date(2025, 9, 1),
+            since=dates.days(-120),
         )
         if sponsor is not None and index % 2 == 0:
             sponsorship = actions.commit_sponsorship(
@@ -193,17 +194,17 @@ def seed(actor, network) -> dict:
                 address,
                 sponsor=sponsor,
                 monthly_amount=500_000,
-                start=date(2025, 9, 1),
+                start=dates.days(-120),
                 months=24,
             )
             actions.record_support(
                 actor,
                 organisation=person.organisation,
                 person=person,
-                date=date(2025, 12, 5),
+                date=dates.days(-30),
                 kind=SupportKind.CASH,
                 value=500_000,
-                note="Tháng 12/2025",
+                note=f"Tháng {dates.days(-30):%m/%Y}",
                 sponsorship=sponsorship,
             )
     run = dedup.run_dedup(actor)

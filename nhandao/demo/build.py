@@ -1,7 +1,8 @@
 """Builds the demo database: the real map, the demo network and each app's demo data.
 
-Each app's demo data is a module here (orgs.py, campaigns.py, beneficiaries.py, relief.py)
-whose `seed(actor, network)` runs in order, in one transaction, only on an empty database.
+Each app's demo data is a module here (orgs.py, campaigns.py, beneficiaries.py, relief.py,
+reports.py) whose `seed(actor, network)` runs in order, in one transaction, only on an empty
+database.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from nhandao.demo import beneficiaries as beneficiaries_demo
 from nhandao.demo import campaigns as campaigns_demo
 from nhandao.demo import orgs as orgs_demo
 from nhandao.demo import relief as relief_demo
+from nhandao.demo import reports as reports_demo
 from nhandao.orgs.mapdata import load_admin_units, map_is_loaded
 from nhandao.orgs.models import Organisation
 
@@ -35,6 +37,7 @@ def build() -> list[tuple[str, str, str]]:
     logins = [(ADMIN_USERNAME, "Quản trị hệ thống (superuser)", "toàn hệ thống")]
     logins += orgs_demo.demo_users(admin, network)
     relief_demo.seed(admin, network)  # after the logins: it acts as the demo users
+    reports_demo.seed(admin, network)  # after relief: the reports read its distributions
     return logins
 
 

@@ -1,7 +1,9 @@
 """Demo campaigns and money: the typhoon Yagi appeal of September 2024 with the real
 accounts of the published statements (Vietcombank 0011001932418 of the Central relief board,
 Agribank 1500201113838 of the Hanoi Front committee) and slices of those statements
-imported; a Tháng Nhân đạo campaign with cash and in-kind donations and a receipt.
+imported (dated 2024, as the statements are); a Tháng Nhân đạo of this year receiving now with
+cash and in-kind donations and receipts, a Tết Nhân ái about to launch, and a flood appeal in
+distribution (dates counted from the day the demo is built: dates.py).
 
 Everything goes through the actions and the importer, as in real use.
 """
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from nhandao.campaigns import actions
 from nhandao.campaigns.models import CampaignKind, CampaignStatus
+from nhandao.demo import dates
 from nhandao.donations import actions as donations
 from nhandao.donations import importers, receipts
 
@@ -93,31 +96,33 @@ def seed(actor, network) -> dict:
             CampaignStatus.PUBLISHED,
         )
 
-    # Tháng Nhân đạo: the national campaign and the Hanoi chapter's part, with counter gifts.
+    # Tháng Nhân đạo of this year, receiving now (its deadline in ten days), with the Hanoi
+    # chapter's part and counter gifts of the past weeks.
     rc_central, rc_hanoi = network["rc_central"], network["rc_province"]["1"]
+    year = dates.today().year
     month = actions.create_campaign(
         actor,
-        code="TND-2026",
-        name="Tháng Nhân đạo năm 2026",
+        code=f"TND-{year}",
+        name=f"Tháng Nhân đạo năm {year}",
         kind=CampaignKind.HUMANITARIAN_MONTH,
         organisation=rc_central,
         theme="Hành trình nhân đạo – Lan tỏa yêu thương",
-        launch_date=date(2026, 5, 1),
-        receiving_end=date(2026, 5, 31),
+        launch_date=dates.days(-20),
+        receiving_end=dates.days(10),
         target_amount=800_000_000_000,
         target_gifts=1_500_000,
         target_people=1_700_000,
-        transfer_memo="TND2026",
+        transfer_memo=f"TND{year}",
     )
     month_hn = actions.create_campaign(
         actor,
-        code="TND-2026-HN",
-        name="Tháng Nhân đạo năm 2026 – Hà Nội",
+        code=f"TND-{year}-HN",
+        name=f"Tháng Nhân đạo năm {year} – Hà Nội",
         kind=CampaignKind.HUMANITARIAN_MONTH,
         organisation=rc_hanoi,
         parent=month,
-        launch_date=date(2026, 5, 1),
-        receiving_end=date(2026, 5, 31),
+        launch_date=dates.days(-20),
+        receiving_end=dates.days(10),
         target_amount=40_000_000_000,
         target_gifts=60_000,
     )
@@ -134,14 +139,14 @@ def seed(actor, network) -> dict:
     gifts = [
         dict(
             channel="cash",
-            received_on=date(2026, 5, 8),
+            received_on=dates.days(-18),
             amount=50_000_000,
             donor=donor,
             donor_name=donor.name,
         ),
         dict(
             channel="in_kind",
-            received_on=date(2026, 5, 12),
+            received_on=dates.days(-14),
             amount=36_000_000,
             donor=donor,
             donor_name=donor.name,
@@ -151,13 +156,13 @@ def seed(actor, network) -> dict:
         ),
         dict(
             channel="cash",
-            received_on=date(2026, 5, 15),
+            received_on=dates.days(-11),
             amount=2_000_000,
             donor_name="Trường THPT Chu Văn An",
             earmark_kind="purpose",
             earmark_ref="Học bổng cho học sinh nghèo vượt khó",
         ),
-        dict(channel="cash", received_on=date(2026, 5, 20), amount=500_000, donor_name=""),
+        dict(channel="cash", received_on=dates.days(-6), amount=500_000, donor_name=""),
     ]
     recorded = [
         donations.record_donation(actor, organisation=rc_hanoi, campaign=month_hn, **g)
@@ -165,4 +170,80 @@ def seed(actor, network) -> dict:
     ]
     receipts.issue(actor, recorded[0])
     receipts.issue(actor, recorded[1])
-    return {"yagi": yagi, "yagi_hn": yagi_hn, "month": month, "vcb": vcb, "agribank": agribank}
+    return {
+        "yagi": yagi,
+        "yagi_hn": yagi_hn,
+        "month": month,
+        "tet": _tet_coming(actor, rc_central, rc_hanoi),
+        "appeal": _appeal_in_distribution(actor, rc_hanoi),
+        "vcb": vcb,
+        "agribank": agribank,
+    }
+
+
+def _tet_coming(actor, rc_central, rc_hanoi):
+    """Tết Nhân ái, launched in a week (a draft to prepare), with the Hanoi part."""
+    launch = dates.days(7)
+    today = dates.today()
+    spring = today.year + (1 if today.month >= 2 else 0)  # the coming Tết (late Jan–Feb)
+    tet = actions.create_campaign(
+        actor,
+        code=f"TET-{spring}",
+        name=f"Tết Nhân ái Xuân {spring}",
+        kind=CampaignKind.TET,
+        organisation=rc_central,
+        theme="Tết vì người nghèo và nạn nhân chất độc da cam",
+        launch_date=launch,
+        receiving_end=dates.days(55),
+        target_gifts=2_000_000,
+        transfer_memo=f"TET{spring}",
+    )
+    actions.create_campaign(
+        actor,
+        code=f"TET-{spring}-HN",
+        name=f"Tết Nhân ái Xuân {spring} – Hà Nội",
+        kind=CampaignKind.TET,
+        organisation=rc_hanoi,
+        parent=tet,
+        launch_date=launch,
+        receiving_end=dates.days(55),
+        target_gifts=80_000,
+    )
+    return tet
+
+
+def _appeal_in_distribution(actor, rc_hanoi):
+    """A flood appeal of the Hanoi Red Cross: received for a month, closed to gifts a week
+    ago, now in distribution with its Decree 93 deadline in nine days (relief.py spends it)."""
+    launch = dates.days(-40)
+    appeal = actions.create_campaign(
+        actor,
+        code=f"MUALU-{launch:%m%Y}",
+        name=f"Ủng hộ đồng bào bị thiệt hại do mưa lũ tháng {launch:%m/%Y}",
+        kind=CampaignKind.APPEAL,
+        organisation=rc_hanoi,
+        theme="Chung tay cùng đồng bào vùng lũ",
+        launch_date=launch,
+        receiving_end=dates.days(-8),
+        distribution_end=dates.days(9),
+        target_amount=5_000_000_000,
+        transfer_memo=f"MUALU{launch:%m%Y}",
+    )
+    _through(actor, appeal, CampaignStatus.RECEIVING)
+    for day, amount, name in [
+        (-38, 120_000_000, "Công ty CP Thực phẩm Hà Thành"),
+        (-35, 45_000_000, "Trường THPT Chu Văn An"),
+        (-30, 8_500_000, "Hội Cựu chiến binh phường Ba Đình"),
+        (-21, 30_000_000, "Ngân hàng TMCP Đông Á – chi nhánh Hà Nội"),
+        (-12, 2_000_000, ""),
+    ]:
+        donations.record_donation(
+            actor,
+            organisation=rc_hanoi,
+            campaign=appeal,
+            channel="cash",
+            received_on=dates.days(day),
+            amount=amount,
+            donor_name=name,
+        )
+    return _through(actor, appeal, CampaignStatus.DISTRIBUTING)

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 
 from nhandao.beneficiaries import actions as registry
 from nhandao.campaigns.models import Campaign
+from nhandao.demo import dates
 from nhandao.donations import actions as donations
 from nhandao.orgs.models import AdminUnit, Organisation
 from nhandao.relief import actions
@@ -113,7 +114,68 @@ def seed(actor, network) -> dict:
         "Bổ sung danh sách xã được khử khuẩn và dự toán hóa chất trước khi duyệt.",
     )
     rounds = _hanoi_round(actor, network, yagi)
-    return {"incident": incident, "allocated": allocated, **rounds}
+    today = _appeal_today(network)
+    return {"incident": incident, "allocated": allocated, **rounds, **today}
+
+
+def _appeal_today(network) -> dict:
+    """The flood appeal in distribution (campaigns.py): the Hà Nội Red Cross passes money to
+    the demo commune, whose handout is today (a round open, nobody confirmed yet), and
+    proposes money for the neighbouring commune, waiting for its leader's approval."""
+    rc_hanoi = network["rc_province"]["1"]
+    commune_org = network["communes"].get("4")
+    appeal = Campaign.objects.filter(
+        organisation=rc_hanoi, kind="appeal", status="distributing", code__startswith="MUALU-"
+    ).first()
+    if appeal is None or commune_org is None:
+        return {}
+    lead, accountant, officer = _user("hn.lanhdao"), _user("hn.ketoan"), _user("xa.canbo")
+    rnd = actions.create_round(
+        officer,
+        organisation=commune_org,
+        campaign=appeal,
+        kind="cash",
+        name="Hỗ trợ hộ nghèo bị thiệt hại do mưa lũ",
+        date=dates.today(),
+        place=f"Nhà văn hóa {commune_org.admin_unit.name}",
+        commune=commune_org.admin_unit,
+    )
+    homes = list(
+        actions.eligible_households(rnd, statuses=("poor",), year=dates.poverty_year())[:8]
+    )
+    per_home = 1_500_000
+    if homes:
+        allocation = actions.propose_allocation(
+            accountant,
+            organisation=rc_hanoi,
+            campaign=appeal,
+            amount=per_home * len(homes),
+            decision_no=f"{dates.days(-3):%d}/QĐ-CTĐHN",
+            decision_date=dates.days(-3),
+            target_organisation=commune_org,
+        )
+        actions.approve_allocation(lead, allocation)
+        actions.add_lines(officer, rnd, [(f"Hộ #{h.pk}", h, None, per_home, None) for h in homes])
+        actions.set_round_status(officer, rnd, "open")
+    sibling = (
+        Organisation.objects.filter(parent=commune_org.parent, level=commune_org.level)
+        .exclude(pk=commune_org.pk)
+        .order_by("code")
+        .first()
+    )
+    pending = None
+    if sibling is not None:
+        pending = actions.propose_allocation(
+            accountant,
+            organisation=rc_hanoi,
+            campaign=appeal,
+            amount=20_000_000,
+            decision_no=f"{dates.today():%d}/QĐ-CTĐHN",
+            decision_date=dates.today(),
+            target_organisation=sibling,
+            note="Hỗ trợ các hộ bị ngập nhà",
+        )
+    return {"appeal": appeal, "handout_today": rnd, "pending_today": pending}
 
 
 def _hanoi_round(actor, network, yagi) -> dict:
@@ -148,7 +210,7 @@ def _hanoi_round(actor, network, yagi) -> dict:
         place=f"Nhà văn hóa {commune_org.admin_unit.name}",
         commune=commune_org.admin_unit,
     )
-    year = 2025  # the registry's demo households carry their 2025 certification
+    year = dates.poverty_year()  # the certification the registry's demo households carry
     homes = list(actions.eligible_households(rnd, statuses=("poor", "near_poor"), year=year)[:12])
     if not homes:
         return {"round": rnd}

@@ -13,6 +13,7 @@ from nhandao.donations.models import (
     Channel,
     Donation,
     DonationRefused,
+    DonationTotal,
     Donor,
     DonorKind,
     Statement,
@@ -150,6 +151,7 @@ def record_donation(
         campaign=campaign,
         donor=donor,
         donor_name=nfc(donor_name or (donor.name if donor else "")),
+        donor_name_key=search_key(donor_name or (donor.name if donor else "")),
         channel=channel,
         received_on=received_on,
         amount=amount,
@@ -163,6 +165,7 @@ def record_donation(
         note=nfc(note),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    DonationTotal.add(organisation.pk, getattr(campaign, "pk", None), channel, amount, 1)
     record(actor, "donation.create", donation, after=snapshot(donation, DONATION_FIELDS))
     return donation
 
@@ -179,6 +182,9 @@ def reverse_donation(actor, donation: Donation, reason: str) -> Donation:
         raise DonationRefused(str(exc)) from exc
     donation.reversed_at = timezone.now()
     donation.save(update_fields=["reversed_at"])
+    DonationTotal.add(
+        donation.organisation_id, donation.campaign_id, donation.channel, -donation.amount, -1
+    )
     record(actor, "donation.reverse", donation, after={"reason": reason})
     return donation
 

@@ -3,13 +3,16 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
 
 from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.campaigns.models import Campaign, CampaignStatus
+from nhandao.campaigns.pickers import receiving
 from nhandao.donations.importers import FIELD_LABELS, LAYOUTS
 from nhandao.donations.models import Bank, BankAccount, Channel, DonorKind, EarmarkKind
 from nhandao.lib.forms import FileField
-from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
+from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 
 POSITIVE = "Số tiền phải lớn hơn 0."
 WHOLE = {"invalid": "Số tiền phải là số nguyên (đồng), ví dụ 1500000."}
@@ -18,9 +21,9 @@ WHOLE = {"invalid": "Số tiền phải là số nguyên (đồng), ví dụ 150
 class DonationForm(ActorForm):
     """Cash or in-kind donation typed at the counter (transfers come from statements)."""
 
-    organisation = OrgCodeField(None, label="Tổ chức tiếp nhận (mã)")
-    campaign = CampaignCodeField(None, label="Chiến dịch (mã)", required=False)
-    received_on = forms.DateField(label="Ngày nhận (dd/mm/yyyy)")
+    organisation = OrgCodeField(None, label="Tổ chức tiếp nhận")
+    campaign = CampaignCodeField(None, label="Chiến dịch", required=False)
+    received_on = forms.DateField(label="Ngày nhận (dd/mm/yyyy)", initial=timezone.localdate)
     amount = forms.IntegerField(label="Số tiền (đồng)", required=False, error_messages=WHOLE)
     goods_item = forms.CharField(label="Hiện vật", max_length=200, required=False)
     goods_quantity = forms.DecimalField(
@@ -49,8 +52,17 @@ class DonationForm(ActorForm):
     def __init__(self, *args, channel: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.channel = channel
-        self.fields["organisation"].queryset = reachable(self.actor, "money")
-        self.fields["campaign"].queryset = Campaign.objects.for_user(self.actor)
+        limit_orgs(self, "organisation", "money")
+        campaigns = Campaign.objects.for_user(self.actor)
+        self.fields["campaign"].queryset = campaigns
+        # offered: the campaigns receiving now (others are refused with a reason)
+        open_now = receiving(campaigns)
+        self.fields["campaign"].widget.preferred = open_now
+        self.fields["campaign"].widget.url = f"{reverse_lazy('pick_campaigns')}?pham-vi=tiep-nhan"
+        if not self.is_bound and not self.initial.get("campaign"):
+            only = list(open_now[:2])
+            if len(only) == 1:
+                self.initial["campaign"] = only[0].code
         if channel == Channel.IN_KIND:
             del self.fields["amount"]
         else:
@@ -108,7 +120,7 @@ class DonationForm(ActorForm):
 
 
 class DonorForm(ActorForm):
-    organisation = OrgCodeField(None, label="Tổ chức (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức")
     kind = forms.ChoiceField(label="Loại", choices=DonorKind.choices)
     name = forms.CharField(label="Tên", max_length=200)
     account_no = forms.CharField(label="Số tài khoản", max_length=30, required=False)
@@ -120,7 +132,7 @@ class DonorForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "money")
+        limit_orgs(self, "organisation", "money")
 
 
 class BankAccountForm(ActorForm):
@@ -132,12 +144,12 @@ class BankAccountForm(ActorForm):
         error_messages={"invalid": "Số tài khoản chỉ gồm 6–20 chữ số."},
     )
     holder = forms.CharField(label="Chủ tài khoản", max_length=200)
-    organisation = OrgCodeField(None, label="Tổ chức chủ tài khoản (mã)")
-    campaign = CampaignCodeField(None, label="Chiến dịch dùng tài khoản này (mã)", required=False)
+    organisation = OrgCodeField(None, label="Tổ chức chủ tài khoản")
+    campaign = CampaignCodeField(None, label="Chiến dịch dùng tài khoản này", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "money")
+        limit_orgs(self, "organisation", "money")
         self.fields["campaign"].queryset = Campaign.objects.for_user(self.actor)
 
     def clean(self):
@@ -166,9 +178,7 @@ class StatementUploadForm(forms.Form):
             ("custom", "Ánh xạ cột (tệp ngân hàng khác)"),
         ],
     )
-    campaign = CampaignCodeField(
-        None, label="Chiến dịch mặc định (mã, không bắt buộc)", required=False
-    )
+    campaign = CampaignCodeField(None, label="Chiến dịch mặc định (không bắt buộc)", required=False)
     number_format = forms.ChoiceField(label="Định dạng số", choices=NUMBER_FORMATS)
     header_row = forms.IntegerField(
         label="Dòng tiêu đề (số thứ tự, để trống = tự tìm)", required=False, min_value=1

@@ -6,7 +6,7 @@ Every donation posts one entry to the ledger (audit.LedgerEntry) of its fund acc
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from nhandao.lib.errors import Refused
 from nhandao.lib.text import search_key
@@ -214,6 +214,9 @@ class Donation(models.Model):
         verbose_name="nhà hảo tâm",
     )
     donor_name = models.CharField("tên người ủng hộ (như ghi nhận)", max_length=200, blank=True)
+    # donor_name folded (lib.text.search_key) so the list's search compares folded with
+    # folded; NULL on rows a statement import writes (found by their donor and line instead)
+    donor_name_key = models.CharField(max_length=200, null=True, blank=True, editable=False)
     channel = models.CharField("hình thức", max_length=10, choices=Channel.choices)
     received_on = models.DateField("ngày nhận", db_index=True)
     amount = models.BigIntegerField("số tiền / giá trị quy đổi (đồng)")
@@ -261,6 +264,55 @@ class Donation(models.Model):
         if self.donor_id:
             return str(self.donor)
         return self.donor_name or "Ẩn danh"
+
+
+class DonationTotal(models.Model):
+    """What an organisation received for a campaign through a channel: the active donations'
+    sum and count, kept in the same transaction by the three paths that write donations
+    (actions.record_donation, actions.reverse_donation, the statement import), so that a
+    campaign's figures (relief.figures) never group millions of donation rows."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    amount = models.BigIntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation", "channel"],
+                condition=models.Q(campaign__isnull=False),
+                name="unique_donation_total",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "channel"],
+                condition=models.Q(campaign__isnull=True),
+                name="unique_donation_total_no_campaign",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.campaign_id}/{self.channel}: {self.amount}"
+
+    @classmethod
+    def add(cls, organisation_id, campaign_id, channel, amount: int, count: int) -> None:
+        """Add to the row (made on first use; a concurrent maker wins, then we add)."""
+        key = {"organisation_id": organisation_id, "campaign_id": campaign_id, "channel": channel}
+        row = cls.objects.filter(**key).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    row = cls.objects.create(**key)
+            except IntegrityError:
+                row = cls.objects.get(**key)
+        cls.objects.filter(pk=row.pk).update(
+            amount=models.F("amount") + amount, count=models.F("count") + count
+        )
 
 
 class StatementStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nhandao.donations import views
+from nhandao.donations import pickers, views
 
 urlpatterns = [
     path("ung-ho/", views.donation_list, name="donation_list"),
@@ -24,3 +24,4 @@ urlpatterns = [
     path("chien-dich/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("chien-dich/<int:pk>/so-chi-tiet.xlsx", views.receipt_book, name="receipt_book"),
 ]
+urlpatterns.append(path("tra-cuu/khoan-hien-vat", pickers.search_in_kind, name="pick_in_kind"))

@@ -4,7 +4,6 @@ campaign's own page, which shows what it received."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,6 +28,7 @@ from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
 from nhandao.lib.downloads import attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.exports import export_response, xlsx_response
+from nhandao.lib.listing import Sort, listing, sorted_by
 from nhandao.lib.text import search_terms
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
@@ -73,6 +73,13 @@ def campaign_detail(request, pk):
 
 # --- donations -----------------------------------------------------------------------------
 
+DONATION_SORTS = [
+    Sort("moi", "Ngày nhận mới nhất", ("-received_on", "-pk")),
+    Sort("cu", "Ngày nhận cũ nhất", ("received_on", "pk")),
+    Sort("lon", "Số tiền lớn nhất", ("-amount", "-received_on", "-pk")),
+    Sort("nho", "Số tiền nhỏ nhất", ("amount", "-received_on", "-pk")),
+]
+
 
 @login_required
 def donation_list(request):
@@ -89,7 +96,9 @@ def donation_list(request):
     if query:
         for term in search_terms(query):
             donations = donations.filter(
-                Q(donor_name__icontains=term) | Q(statement_line__description_key__contains=term)
+                Q(donor_name_key__contains=term)
+                | Q(donor__name_key__contains=term)
+                | Q(statement_line__description_key__contains=term)
             )
     donations = donations.order_by("-received_on", "-pk")
     if request.GET.get("format") in ("csv", "xlsx"):
@@ -120,12 +129,13 @@ def donation_list(request):
         )
         return export_response(request, "khoan-ung-ho", header, rows)
     total = donations.aggregate(amount=Sum("amount"), count=Count("pk"))
-    page = Paginator(donations, 50).get_page(request.GET.get("page"))
+    shown = listing(request, donations, DONATION_SORTS)
     return render(
         request,
         "donations/donation_list.html",
         {
-            "page": page,
+            "page": shown.page,
+            "listing": shown,
             "campaign_code": code,
             "channel": channel,
             "channels": Channel.choices,
@@ -141,10 +151,9 @@ def donation_create(request, channel):
     if channel not in (Channel.CASH, Channel.IN_KIND):
         raise Http404("Không tìm thấy trang.")
     access.require_anywhere(request.user, "money")
+    # the campaign in context (a campaign page's "record a donation" link); the user's
+    # organisation and today are the form's own defaults
     initial = {"campaign": request.GET.get("campaign", "")}
-    home = access.home_organisation(request.user)
-    if home is not None:
-        initial["organisation"] = home.code
     form = forms.DonationForm(
         request.POST or None, actor=request.user, channel=channel, initial=initial
     )
@@ -205,6 +214,12 @@ def donation_reverse(request, pk):
 
 # --- donors --------------------------------------------------------------------------------
 
+DONOR_SORTS = [
+    Sort("ten", "Tên A–Z", ("name_key", "pk")),
+    Sort("tong", "Ủng hộ nhiều nhất", ("-total", "name_key", "pk")),
+    Sort("so-khoan", "Nhiều khoản nhất", ("-count", "name_key", "pk")),
+]
+
 
 @login_required
 def donor_list(request):
@@ -214,7 +229,7 @@ def donor_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         donors = donors.search(query)
-    donors = donors.order_by("name_key", "pk")
+    donors, _ = sorted_by(request, donors, DONOR_SORTS)
     if request.GET.get("format") in ("csv", "xlsx"):
         header = [
             "Tên",
@@ -238,8 +253,12 @@ def donor_list(request):
             for d in donors[:100_000]
         )
         return export_response(request, "nha-hao-tam", header, rows)
-    page = Paginator(donors, 50).get_page(request.GET.get("page"))
-    return render(request, "donations/donor_list.html", {"page": page, "query": query})
+    shown = listing(request, donors, DONOR_SORTS)
+    return render(
+        request,
+        "donations/donor_list.html",
+        {"page": shown.page, "listing": shown, "query": query},
+    )
 
 
 @login_required

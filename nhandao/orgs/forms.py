@@ -7,9 +7,11 @@ field only accepts organisations inside that user's reach.
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.urls import reverse_lazy
 from django.utils import timezone
 
-from nhandao.orgs import access
+from nhandao.lib.widgets import MultiPicker
+from nhandao.orgs import access, pickers
 from nhandao.orgs.models import (
     AdminMap,
     AdminUnit,
@@ -26,19 +28,21 @@ OUT_OF_REACH = (
 
 
 class OrgCodeField(forms.ModelChoiceField):
-    """An organisation typed by its code, limited to a queryset (the user's reach)."""
+    """An organisation, limited to a queryset (the user's reach): picked by name on a page,
+    given by its code in the API (the picker's values are the codes)."""
 
-    widget = forms.TextInput
     default_error_messages = {"invalid_choice": OUT_OF_REACH}
 
     def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", pickers.org_picker())
+        kwargs.setdefault("empty_label", "")
         super().__init__(queryset=queryset, to_field_name="code", **kwargs)
 
 
 class OrgCodesField(forms.ModelMultipleChoiceField):
-    """Several organisation codes, separated by commas or spaces."""
+    """Several organisations: picked on a page, codes separated by commas or spaces in the
+    API."""
 
-    widget = forms.TextInput
     default_error_messages = {
         "invalid_choice": OUT_OF_REACH,
         "invalid_pk_value": OUT_OF_REACH,
@@ -46,6 +50,7 @@ class OrgCodesField(forms.ModelMultipleChoiceField):
     }
 
     def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", MultiPicker(url=reverse_lazy("pick_organisations")))
         super().__init__(queryset=queryset, to_field_name="code", **kwargs)
 
     def to_python(self, value):
@@ -61,6 +66,16 @@ def reachable(user, perm: str):
     return Organisation.objects.for_user(user, perm).active()
 
 
+def limit_orgs(form, name: str, perm: str, preselect: bool = True) -> None:
+    """Limit an organisation field to those where the user has `perm`; its picker searches
+    the same set, and the user's own organisation is preselected."""
+    field = form.fields[name]
+    field.queryset = reachable(form.actor, perm)
+    field.widget.url = f"{reverse_lazy('pick_organisations')}?quyen={perm}"
+    if preselect and not isinstance(field, forms.ModelMultipleChoiceField):
+        pickers.preselect(form, name, perm)
+
+
 class ActorForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         self.actor = actor
@@ -68,7 +83,7 @@ class ActorForm(forms.Form):
 
 
 class OrganisationCreateForm(ActorForm):
-    parent = OrgCodeField(None, label="Tổ chức cấp trên (mã)", required=False)
+    parent = OrgCodeField(None, label="Tổ chức cấp trên", required=False)
     code = forms.CharField(label="Mã tổ chức", max_length=40)
     name = forms.CharField(label="Tên tổ chức", max_length=200)
     kind = forms.ChoiceField(label="Loại", choices=OrgKind.choices)
@@ -76,14 +91,22 @@ class OrganisationCreateForm(ActorForm):
         label="Loại đối tác", choices=[("", "—"), *PartnerType.choices], required=False
     )
     level = forms.ChoiceField(label="Cấp", choices=OrgLevel.choices)
-    admin_unit_code = forms.CharField(label="Mã đơn vị hành chính", max_length=10, required=False)
-    admin_map = forms.ChoiceField(label="Bản đồ", choices=AdminMap.choices, initial=AdminMap.NEW)
+    admin_unit_code = forms.CharField(
+        label="Địa bàn (tỉnh hoặc xã/phường)",
+        max_length=10,
+        required=False,
+        widget=pickers.unit_picker(("province", "commune")),
+    )
+    admin_map = forms.ChoiceField(
+        label="Bản đồ", choices=AdminMap.choices, initial=AdminMap.NEW, widget=forms.HiddenInput
+    )
     valid_from = forms.DateField(label="Hoạt động từ (dd/mm/yyyy)", required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["parent"].queryset = reachable(actor, "manage_orgs")
+        limit_orgs(self, "parent", "manage_orgs")
         self.fields["admin_map"].required = False
+        self.fields["admin_unit_code"].widget.labels = pickers.unit_label
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -103,7 +126,7 @@ class OrganisationCreateForm(ActorForm):
             self.add_error("partner_type", "Hãy chọn loại đối tác.")
         no_parent = not data.get("parent") and "parent" not in self.errors
         if no_parent and not access.is_everywhere(self.actor):
-            self.add_error("parent", "Hãy nhập mã tổ chức cấp trên trong phạm vi của bạn.")
+            self.add_error("parent", "Hãy chọn tổ chức cấp trên trong phạm vi của bạn.")
         code = (data.get("admin_unit_code") or "").strip().lstrip("0")
         data["admin_unit"] = None
         if code:
@@ -138,12 +161,12 @@ class RenameForm(ActorForm):
 
 
 class MoveForm(ActorForm):
-    new_parent = OrgCodeField(None, label="Chuyển về tổ chức cấp trên (mã)")
+    new_parent = OrgCodeField(None, label="Chuyển về tổ chức cấp trên")
 
     def __init__(self, *args, org: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.org = org
-        self.fields["new_parent"].queryset = reachable(self.actor, "manage_orgs")
+        limit_orgs(self, "new_parent", "manage_orgs", preselect=False)
 
     def clean_new_parent(self):
         parent = self.cleaned_data["new_parent"]
@@ -157,14 +180,14 @@ class MoveForm(ActorForm):
 class MergeForm(ActorForm):
     """Merge the listed organisations into `into` (which keeps the history)."""
 
-    sources = OrgCodesField(None, label="Các tổ chức được hợp nhất (mã, cách nhau bởi dấu phẩy)")
-    into = OrgCodeField(None, label="Hợp nhất vào tổ chức (mã)")
+    sources = OrgCodesField(None, label="Các tổ chức được hợp nhất")
+    into = OrgCodeField(None, label="Hợp nhất vào tổ chức")
     on = forms.DateField(label="Ngày hợp nhất (dd/mm/yyyy)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sources"].queryset = reachable(self.actor, "manage_orgs")
-        self.fields["into"].queryset = reachable(self.actor, "manage_orgs")
+        limit_orgs(self, "sources", "manage_orgs", preselect=False)
+        limit_orgs(self, "into", "manage_orgs", preselect=False)
 
     def clean(self):
         data = super().clean()
@@ -185,13 +208,13 @@ class MergeForm(ActorForm):
 
 
 class DissolveForm(ActorForm):
-    successor = OrgCodeField(None, label="Tổ chức tiếp nhận (mã)")
+    successor = OrgCodeField(None, label="Tổ chức tiếp nhận")
     on = forms.DateField(label="Ngày giải thể (dd/mm/yyyy)")
 
     def __init__(self, *args, org: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.org = org
-        self.fields["successor"].queryset = reachable(self.actor, "manage_orgs")
+        limit_orgs(self, "successor", "manage_orgs", preselect=False)
 
     def clean_successor(self):
         successor = self.cleaned_data["successor"]
@@ -204,12 +227,12 @@ class DissolveForm(ActorForm):
 
 class GrantRoleForm(ActorForm):
     username = forms.CharField(label="Tên đăng nhập", max_length=150)
-    organisation = OrgCodeField(None, label="Tổ chức (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức")
     role = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "manage_users")
+        limit_orgs(self, "organisation", "manage_users")
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -230,12 +253,12 @@ class UserCreateForm(ActorForm):
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     email = forms.EmailField(label="Email", required=False)
     password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput)
-    organisation = OrgCodeField(None, label="Tổ chức (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức")
     role = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "manage_users")
+        limit_orgs(self, "organisation", "manage_users")
 
     def clean_username(self):
         username = self.cleaned_data["username"]

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from nhandao.orgs import views
+from nhandao.orgs import pickers, views
 
 urlpatterns = [
     path("to-chuc/", views.org_list, name="org_list"),
+    path("to-chuc/chon/", views.org_switch, name="org_switch"),
     path("to-chuc/tao/", views.org_create, name="org_create"),
     path("to-chuc/<int:pk>/", views.org_detail, name="org_detail"),
     path("to-chuc/<int:pk>/doi-ten/", views.org_rename, name="org_rename"),
@@ -15,4 +16,9 @@ urlpatterns = [
     path("don-vi-hanh-chinh/", views.unit_list, name="unit_list"),
     path("don-vi-hanh-chinh/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("cum-thi-dua/", views.cluster_list, name="cluster_list"),
+]
+
+urlpatterns += [
+    path("tra-cuu/to-chuc", pickers.search_organisations, name="pick_organisations"),
+    path("tra-cuu/xa-phuong", pickers.search_units, name="pick_units"),
 ]

@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from nhandao.audit.models import AuditEvent
-from nhandao.orgs import access, actions, forms, lookups
+from nhandao.lib import cockpit as registry
+from nhandao.orgs import access, actions, cockpit, forms, lookups
 from nhandao.orgs.models import (
     AdminLevel,
     AdminMap,
@@ -22,16 +24,41 @@ from nhandao.orgs.models import (
 
 @login_required
 def home(request):
-    org = access.home_organisation(request.user)
-    context = {"org": org}
+    """Work to do: what waits for this user (every app's home.py), the key figures of the
+    organisation in context and one chart; leaders see who is late below them."""
+    user = request.user
+    org = cockpit.context_organisation(request)
+    charts = registry.charts(user, org)
+    context = {
+        "org": org,
+        "waiting": registry.waiting(user),
+        "figures": registry.figures(user, org),
+        "chart": charts[0] if charts else None,
+        "chart_data": charts[0].as_json() if charts else None,
+        "late": registry.late(user, org),
+        "roles": user.roles.select_related("organisation"),
+    }
     if org is not None:
-        subtree = Organisation.objects.subtree_of(org)
-        context.update(
-            children=org.children.active().order_by("name_key")[:50],
-            active_count=subtree.active().count() - 1,
-            roles=request.user.roles.select_related("organisation"),
-        )
+        context["active_count"] = Organisation.objects.subtree_of(org).active().count() - 1
     return render(request, "orgs/home.html", context)
+
+
+@login_required
+@require_POST
+def org_switch(request):
+    """Choose the organisation in context among those where the user holds a role."""
+    chosen = request.POST.get("org", "")
+    for org in cockpit.role_organisations(request.user):
+        if str(org.pk) == chosen:
+            request.session[cockpit.SESSION_KEY] = org.pk
+            messages.success(request, f"Đang làm việc cho: {org.name}.")
+            break
+    else:
+        messages.error(request, "Bạn không có vai trò ở tổ chức đã chọn.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "home"
+    return redirect(target or "home")
 
 
 @login_required

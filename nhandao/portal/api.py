@@ -87,6 +87,9 @@ class DetailOut(CampaignOut):
     allocated_by_province: list[dict]
     distributed_by_province: list[dict]
     people_reached: int | None
+    spent: int
+    in_stock: int
+    figures: dict  # so-lieu.json: the same document, levels and provinces reconciled
 
 
 def _slow_down(request, kind: str) -> None:
@@ -168,6 +171,9 @@ def campaign(request, code: str):
             "allocated_by_province": f.allocated_by_province,
             "distributed_by_province": f.distributed_by_province,
             "people_reached": f.people_reached,
+            "spent": f.spent,
+            "in_stock": f.in_stock,
+            "figures": f.money.public(),
         }
     )
     return out

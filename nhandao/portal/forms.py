@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django import forms
 
 from nhandao.lib.text import search_terms
-from nhandao.portal import search, sources
+from nhandao.portal import reading, search, sources
 
 MAX_AMOUNT = 1_000_000_000_000_000  # 10^15 đồng: more than any bank line
 MIN_DAY = date(2000, 1, 1)
@@ -65,7 +65,7 @@ class SearchForm(forms.Form):
         label="Tìm trong sao kê",
         required=False,
         max_length=200,
-        help_text="Tên người chuyển hoặc lời nhắn, có dấu hay không dấu đều được",
+        help_text="Tên người chuyển, lời nhắn, số tham chiếu, số tiền hoặc ngày",
     )
     ref = forms.CharField(label="Số tham chiếu (hoặc một phần)", required=False, max_length=60)
     amount = AmountField(label="Số tiền đúng bằng")
@@ -83,7 +83,9 @@ class SearchForm(forms.Form):
     after = forms.CharField(required=False, max_length=60)
 
     def clean_q(self):
-        words = search_terms(self.cleaned_data.get("q"))
+        # the box may hold an amount, a date or a reference fragment besides the words
+        self.reading = reading.read(self.cleaned_data.get("q") or "")
+        words = search_terms(" ".join(self.reading.words))
         if len(words) > MAX_WORDS:
             raise forms.ValidationError(f"Tối đa {MAX_WORDS} từ khóa.")
         return words
@@ -110,6 +112,7 @@ class SearchForm(forms.Form):
         words = data.get("q") or []
         if self.errors:
             return data
+        self._take_from_box(data)
         lo, hi = data.get("amount_min"), data.get("amount_max")
         if lo is not None and hi is not None and lo > hi:
             self.add_error("amount_max", "Số tiền đến phải lớn hơn hoặc bằng số tiền từ.")
@@ -129,6 +132,38 @@ class SearchForm(forms.Form):
             if len("".join(words)) < 2:
                 raise forms.ValidationError("Từ khóa quá ngắn: hãy nhập ít nhất 2 ký tự.")
         return data
+
+    def _take_from_box(self, data) -> None:
+        """What the box read fills the conditions the advanced panel left empty (the panel's
+        explicit conditions win: what they replace is left out of the explanation)."""
+        box = getattr(self, "reading", None)
+        if box is None:
+            return
+        if box.amount is not None:
+            if (
+                data.get("amount") is None
+                and data.get("amount_min") is None
+                and (data.get("amount_max") is None)
+            ):
+                data["amount"] = box.amount
+            else:
+                box.amount = None
+        if box.day is not None:
+            if not data.get("date_from") and not data.get("date_to"):
+                data["date_from"] = data["date_to"] = box.day
+            else:
+                box.day = None
+        if box.reference:
+            if not data.get("ref"):
+                data["ref"] = re.sub(r"\s+", "", box.reference)
+            else:
+                box.reference = ""
+
+    @property
+    def explanation(self) -> str:
+        """How the box was read ("Tìm số tiền 500.000 ₫ và tên hoặc lời nhắn “…”")."""
+        box = getattr(self, "reading", None)
+        return box.explain() if box is not None and self.is_valid() else ""
 
     def query(self, limit: int = search.PAGE_SIZE) -> search.Query:
         data = self.cleaned_data

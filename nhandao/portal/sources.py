@@ -9,15 +9,13 @@ relief). Everything the public site shows is read here, already reduced to publi
 """
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
-from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
+from nhandao.audit.models import LedgerAccount
 from nhandao.campaigns.models import Campaign, CampaignKind, CampaignStatus
 from nhandao.donations.models import (
     BankAccount,
@@ -28,7 +26,9 @@ from nhandao.donations.models import (
     Statement,
     StatementLine,
 )
-from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit, OrgLevel
+from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit
+from nhandao.relief import figures
+from nhandao.relief import public as relief_public
 
 ANONYMOUS_TEXT = "Nhà hảo tâm đề nghị ẩn danh"
 KINDS = CampaignKind.choices
@@ -80,16 +80,6 @@ def campaign_years():
     return sorted({d.year for d in public_campaigns().dates("launch_date", "year")}, reverse=True)
 
 
-def received_by_campaign(campaign_ids) -> dict[int, int]:
-    rows = (
-        Donation.objects.active()
-        .filter(campaign_id__in=list(campaign_ids))
-        .values("campaign_id")
-        .annotate(amount=Sum("amount"))
-    )
-    return {r["campaign_id"]: r["amount"] or 0 for r in rows}
-
-
 def province_of(org):
     unit = org.admin_unit if org is not None else None
     if unit is None:
@@ -126,18 +116,24 @@ def giving_accounts(campaign):
 
 @dataclass
 class Figures:
+    """What the portal shows of a campaign's money. Every amount is read from the one
+    figures module (nhandao.relief.figures: `money`); the lists by day and by goods item are
+    breakdowns of the same donations, shown for the chart."""
+
+    money: figures.CampaignFigures
     received: int = 0
     received_count: int = 0
     by_channel: list = field(default_factory=list)
     by_day: list = field(default_factory=list)
     by_org: list = field(default_factory=list)
     goods: list = field(default_factory=list)
-    allocated: int = 0  # left the campaign's accounts: allocated to others or spent
+    allocated: int = 0  # executed allocation decisions (to organisations and to uses)
+    spent: int = 0
+    distributed: int = 0
+    in_stock: int = 0
     balance: int = 0
-    ledger_received: int = 0
     allocated_by_level: list = field(default_factory=list)
     allocated_by_province: list = field(default_factory=list)
-    distributed: int = 0
     distributed_by_level: list = field(default_factory=list)
     distributed_by_province: list = field(default_factory=list)
     people_reached: int | None = None
@@ -147,51 +143,52 @@ class Figures:
 
     @property
     def difference(self) -> int:
-        """received − (allocated + balance): zero when the register and the ledger agree."""
-        return self.received - (self.allocated + self.balance)
+        """The campaign's equation, received = spent + distributed + in stock + balance (its
+        own moves between organisations cancel): zero when it adds up."""
+        return self.money.whole.difference
 
     @property
     def reconciled(self) -> bool:
-        return self.difference == 0
+        return self.money.reconciled
+
+    @property
+    def levels(self) -> list[dict]:
+        return [
+            {"level": level, "label": figures.LEVEL_LABELS[level], "flows": flows}
+            for level, flows in self.money.levels.items()
+        ]
+
+    @property
+    def provinces(self) -> list[dict]:
+        return self.money.provinces
 
 
-def _level_label(level):
-    return OrgLevel(level).label if level in OrgLevel.values else level
+def received_by_campaign(campaign_ids) -> dict[int, int]:
+    """What each campaign (its parts included) received: the same figure as its page."""
+    return figures.received_by_campaign(list(campaign_ids))
 
 
 def campaign_figures(campaign) -> Figures:
-    """Both sides of the money for a campaign and its parts at lower levels."""
-    ids = campaign.subtree_ids()
-    f = Figures()
-    donations = Donation.objects.active().filter(campaign_id__in=ids)
-    total = donations.aggregate(amount=Sum("amount"), count=Count("pk"))
-    f.received, f.received_count = total["amount"] or 0, total["count"]
+    """Both sides of the money for a campaign and its parts, from the figures module."""
+    money = figures.campaign_figures(campaign)
+    total = money.total
+    f = Figures(money=money)
+    f.received, f.received_count = total.received, total.count
     f.by_channel = [
-        {
-            "code": r["channel"],
-            "label": Channel(r["channel"]).label,
-            "amount": r["amount"],
-            "count": r["count"],
-        }
-        for r in donations.values("channel")
-        .annotate(amount=Sum("amount"), count=Count("pk"))
-        .order_by("-amount")
+        {"code": code, "label": Channel(code).label, "amount": getattr(total, code)}
+        for code in figures.CHANNELS
+        if getattr(total, code)
     ]
+    donations = Donation.objects.active().filter(campaign_id__in=campaign.subtree_ids())
     f.by_day = list(
         donations.values("received_on")
         .annotate(amount=Sum("amount"), count=Count("pk"))
         .order_by("received_on")
     )
     f.by_org = [
-        {
-            "org": r["organisation__name"],
-            "code": r["organisation__code"],
-            "amount": r["amount"],
-            "count": r["count"],
-        }
-        for r in donations.values("organisation__name", "organisation__code")
-        .annotate(amount=Sum("amount"), count=Count("pk"))
-        .order_by("-amount")
+        {"org": r.name, "amount": r.flows.received, "count": r.flows.count}
+        for r in sorted(money.rows, key=lambda r: -r.flows.received)
+        if r.flows.received
     ]
     f.goods = list(
         donations.filter(channel=Channel.IN_KIND)
@@ -199,95 +196,70 @@ def campaign_figures(campaign) -> Figures:
         .annotate(quantity=Sum("goods_quantity"), amount=Sum("amount"))
         .order_by("-amount")[:50]
     )
-
-    # The ledger side: per kind, and per receiving account for transfers and spending.
-    entries = LedgerEntry.objects.filter(account__campaign_id__in=ids)
-    sums = {
-        (r["kind"], r["reverses__kind"]): r["amount"]
-        for r in entries.values("kind", "reverses__kind").annotate(amount=Sum("amount"))
-    }
-    donated = sums.get((EntryKind.DONATION, None), 0) + sums.get(
-        (EntryKind.REVERSAL, EntryKind.DONATION), 0
-    )
-    f.ledger_received = donated
-    f.balance = sum(sums.values())
-    f.allocated = donated - f.balance  # spent, or moved out of the campaign's accounts
-
-    accounts = {
-        a.pk: a
-        for a in LedgerAccount.objects.filter(campaign_id__in=ids).select_related(
-            "organisation__admin_unit__province"
-        )
-    }
-    moved_in = (
-        entries.filter(kind=EntryKind.TRANSFER_IN)
-        .values("account_id")
-        .annotate(amount=Sum("amount"))
-    )
-    spent = (
-        entries.filter(
-            Q(kind=EntryKind.SPEND) | Q(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.SPEND)
-        )
-        .values("account_id")
-        .annotate(amount=Sum("amount"))
-    )
-    f.allocated_by_level, f.allocated_by_province = _group(moved_in, accounts, campaign, 1)
-    f.distributed_by_level, f.distributed_by_province = _group(spent, accounts, campaign, -1)
-    f.distributed = sum(r["amount"] for r in f.distributed_by_level)
-    relief = relief_summary(campaign, ids)
-    if relief is not None:
-        f.relief = relief
-        people = relief.get("people_reached") or {}
-        f.relief_available = bool(relief.get("allocations") or people.get("lines"))
-        f.people_reached = people.get("persons") if f.relief_available else None
-        f.households_reached = people.get("households") if f.relief_available else None
+    f.allocated, f.spent = money.allocated, total.spent
+    f.distributed, f.in_stock, f.balance = total.distributed, total.in_stock, total.balance
+    levels = [(figures.LEVEL_LABELS[k], v) for k, v in money.levels.items()]
+    f.allocated_by_level = [
+        {"level": k, "amount": v.allocated_in} for k, v in levels if v.allocated_in
+    ]
+    # "đã chi, phân phối": spent on a use plus handed out to people
+    f.distributed_by_level = [
+        {"level": k, "amount": v.spent + v.distributed}
+        for k, v in levels
+        if v.spent + v.distributed
+    ]
+    provinces = sorted(money.provinces, key=lambda p: -p["flows"].allocated_in)
+    f.allocated_by_province = [
+        {"code": p["code"], "province": p["name"], "amount": p["flows"].allocated_in}
+        for p in provinces
+        if p["flows"].allocated_in
+    ]
+    f.distributed_by_province = [
+        {
+            "code": p["code"],
+            "province": p["name"],
+            "amount": p["flows"].spent + p["flows"].distributed,
+        }
+        for p in money.provinces
+        if p["flows"].spent + p["flows"].distributed
+    ]
+    f.relief = relief_public.campaign_figures(campaign)
+    f.relief_available = bool(f.relief["allocations"] or money.lines_reached)
+    if f.relief_available:
+        f.people_reached, f.households_reached = money.people_reached, money.households_reached
     return f
 
 
-def _group(rows, accounts, campaign, sign):
-    """Sum rows of (account_id, amount) by the receiving organisation's level and province,
-    leaving out the organiser's own accounts (money that has not gone down a level)."""
-    by_level, by_province = defaultdict(int), defaultdict(int)
-    for row in rows:
-        account = accounts.get(row["account_id"])
-        own = account is None or account.organisation_id == campaign.organisation_id
-        if own and sign > 0:
-            continue
-        org = account.organisation if account else None
-        amount = sign * (row["amount"] or 0)
-        if not amount or org is None:
-            continue
-        by_level[_level_label(org.level)] += amount
-        province = province_of(org)
-        by_province[(province.code, province.name) if province else ("", "Trung ương")] += amount
-    return (
-        [{"level": k, "amount": v} for k, v in sorted(by_level.items(), key=lambda i: -i[1])],
-        [
-            {"code": k[0], "province": k[1], "amount": v}
-            for k, v in sorted(by_province.items(), key=lambda i: -i[1])
-        ],
-    )
+def campaign_money(campaign):
+    """The figures module's answer for a public campaign (so-lieu.json, the province pages)."""
+    return figures.campaign_figures(campaign)
 
 
-def relief_summary(campaign, ids=None) -> dict | None:
-    """Allocation decisions, distributions per commune and people reached, from the relief
-    app (nhandao.relief.public: aggregates only, no personal data); None until it exists."""
-    if not apps.is_installed("nhandao.relief"):
+def province_detail(campaign, province_id: int) -> dict | None:
+    """A province of a campaign: its organisations' figures (communes aggregated per
+    organisation) and, per commune, what was handed out and to whom (names only with
+    consent). None when the campaign has no figures in that province."""
+    money = figures.campaign_figures(campaign)
+    province = next((p for p in money.provinces if p["id"] == province_id), None)
+    if province is None:
         return None
-    try:
-        from nhandao.relief import public
-    except ImportError:
-        return None
-    return public.campaign_figures(campaign)
+    communes = [
+        r
+        for r in relief_public.distributions_by_commune(campaign)
+        if r["province_id"] == province_id
+    ]
+    return {
+        "province": province,
+        "organisations": [r for r in money.rows if r.province_id == province_id],
+        "communes": relief_public.recipients_disclosure(
+            campaign, [r["commune_id"] for r in communes]
+        ),
+    }
 
 
 def decision_document(campaign, allocation_id: int):
     """A public allocation of this campaign that has a decision file, or None."""
-    if not apps.is_installed("nhandao.relief"):
-        return None
-    from nhandao.relief import public
-
-    return public.decision_document(campaign, allocation_id)
+    return relief_public.decision_document(campaign, allocation_id)
 
 
 def money_use(campaign) -> dict:

@@ -6,6 +6,16 @@ urlpatterns = [
     path("cong-khai/", views.campaign_list, name="portal_home"),
     path("cong-khai/chien-dich/<str:code>/", views.campaign_detail, name="portal_campaign"),
     path(
+        "cong-khai/chien-dich/<str:code>/so-lieu.json",
+        views.campaign_numbers,
+        name="portal_figures",
+    ),
+    path(
+        "cong-khai/chien-dich/<str:code>/tinh/<int:province_id>/",
+        views.province_detail,
+        name="portal_province",
+    ),
+    path(
         "cong-khai/chien-dich/<str:code>/du-lieu/<slug:dataset>.<str:fmt>",
         views.open_data,
         name="portal_data",

@@ -150,6 +150,32 @@ def campaign_detail(request, code):
     )
 
 
+@require_GET
+@public_cache()
+def campaign_numbers(request, code):
+    """so-lieu.json: the campaign's figures at a stable address (issue #14), the same numbers
+    as its page and the list."""
+    campaign = _campaign_or_404(code)
+    document = sources.campaign_money(campaign).public()
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    return response
+
+
+@require_GET
+@public_cache()
+def province_detail(request, code, province_id):
+    """A province of a campaign: the reconciliation of its organisations and, per commune,
+    what was handed out (aggregated; names only where the recipient agreed)."""
+    campaign = _campaign_or_404(code)
+    detail = sources.province_detail(campaign, province_id)
+    if detail is None:
+        raise Http404("Chiến dịch không có số liệu ở tỉnh này.")
+    return render(request, "portal/province_detail.html", {"campaign": campaign, **detail})
+
+
 # --- statement search and self-check -------------------------------------------------------
 
 

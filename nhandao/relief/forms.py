@@ -2,11 +2,16 @@
 campaign fields only accept what the acting user reaches."""
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
 
 from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.lib.forms import FileField
-from nhandao.orgs.forms import ActorForm, OrgCodeField, reachable
+from nhandao.lib.widgets import Picker
+from nhandao.orgs import access
+from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
+from nhandao.orgs.pickers import attach_communes, current_units, unit_picker
 from nhandao.relief.lookups import relief_campaigns
 from nhandao.relief.models import (
     AllowedUse,
@@ -20,11 +25,24 @@ from nhandao.relief.models import (
 
 
 class UnitCodeField(forms.CharField):
-    """A unit on the current map, typed by its official code."""
+    """A unit on the current map: picked by its name (or an old name) on a page, given by
+    its official code in the API."""
 
     def __init__(self, *args, levels=("commune",), **kwargs):
         self.levels = levels
+        kwargs.setdefault("widget", unit_picker(levels))
         super().__init__(*args, max_length=10, **kwargs)
+        self.widget.labels = self.label_of
+
+    def label_of(self, code) -> str | None:
+        unit = (
+            AdminUnit.objects.filter(
+                map=AdminMap.NEW, code=str(code).strip().lstrip("0"), level__in=self.levels
+            )
+            .select_related("province")
+            .first()
+        )
+        return str(unit) if unit is not None else None
 
     def clean(self, value):
         code = (super().clean(value) or "").strip().lstrip("0")
@@ -43,16 +61,29 @@ class UnitCodeField(forms.CharField):
         return unit
 
 
+def limit_campaigns(form, name: str) -> None:
+    """A campaign field over the campaigns whose money the user may spend; the only one
+    preselected."""
+    field = form.fields[name]
+    field.queryset = relief_campaigns(form.actor)
+    field.widget.url = reverse_lazy("pick_relief_campaigns")
+    if not form.is_bound and not form.initial.get(name) and field.required:
+        only = list(field.queryset[:2])
+        if len(only) == 1:
+            form.initial[name] = only[0].code
+
+
 class AllocationForm(ActorForm):
-    organisation = OrgCodeField(None, label="Đơn vị phân bổ (mã tổ chức)")
-    campaign = CampaignCodeField(None, label="Chiến dịch (mã)")
+    organisation = OrgCodeField(None, label="Đơn vị phân bổ")
+    campaign = CampaignCodeField(None, label="Chiến dịch")
     source_earmark = forms.CharField(
         label="Nguồn: địa chỉ chỉ định (để trống: không chỉ định)", max_length=160, required=False
     )
-    target_organisation = OrgCodeField(None, label="Đơn vị nhận (mã tổ chức)", required=False)
+    target_organisation = OrgCodeField(None, label="Đơn vị nhận", required=False)
     purpose = forms.ModelChoiceField(
         AllowedUse.objects.filter(active=True),
         required=False,
+        widget=Picker(),
         label="Hoặc: nội dung sử dụng (NĐ 93/2021, Điều 11)",
     )
     purpose_text = forms.CharField(
@@ -60,15 +91,19 @@ class AllocationForm(ActorForm):
     )
     amount = forms.IntegerField(label="Số tiền (đồng)", min_value=1)
     decision_no = forms.CharField(label="Số quyết định", max_length=60)
-    decision_date = forms.DateField(label="Ngày quyết định (dd/mm/yyyy)")
+    decision_date = forms.DateField(
+        label="Ngày quyết định (dd/mm/yyyy)", initial=timezone.localdate
+    )
     decision_file = FileField(label="Văn bản quyết định (PDF, ảnh)", required=False)
-    incident = forms.ModelChoiceField(Incident.objects.none(), required=False, label="Sự cố")
+    incident = forms.ModelChoiceField(
+        Incident.objects.none(), required=False, label="Sự cố", widget=Picker()
+    )
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "money")
-        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+        limit_orgs(self, "organisation", "money")
+        limit_campaigns(self, "campaign")
         self.fields["target_organisation"].queryset = Organisation.objects.active()
         self.fields["incident"].queryset = Incident.objects.all()
 
@@ -115,26 +150,34 @@ class DecisionForm(forms.Form):
 
 
 class RoundForm(ActorForm):
-    organisation = OrgCodeField(None, label="Đơn vị cấp phát (mã tổ chức)")
-    campaign = CampaignCodeField(None, label="Chiến dịch (mã)")
+    organisation = OrgCodeField(None, label="Đơn vị cấp phát")
+    campaign = CampaignCodeField(None, label="Chiến dịch")
     kind = forms.ChoiceField(label="Hình thức", choices=DistributionKind.choices)
     name = forms.CharField(label="Tên đợt", max_length=200)
     date = forms.DateField(label="Ngày cấp phát (dd/mm/yyyy)")
     place = forms.CharField(label="Địa điểm", max_length=255, required=False)
-    commune = UnitCodeField(label="Xã/phường (mã)", required=False)
+    commune = UnitCodeField(label="Xã/phường", required=False)
     earmark = forms.CharField(
         label="Nguồn: địa chỉ chỉ định (để trống: không chỉ định)", max_length=160, required=False
     )
     warehouse = forms.ModelChoiceField(
-        Warehouse.objects.none(), required=False, label="Xuất hàng từ kho (đợt cấp hàng)"
+        Warehouse.objects.none(),
+        required=False,
+        label="Xuất hàng từ kho (đợt cấp hàng)",
+        widget=Picker(),
     )
-    item = forms.ModelChoiceField(Item.objects.all(), required=False, label="Mặt hàng")
-    incident = forms.ModelChoiceField(Incident.objects.all(), required=False, label="Sự cố")
+    item = forms.ModelChoiceField(
+        Item.objects.all(), required=False, label="Mặt hàng", widget=Picker()
+    )
+    incident = forms.ModelChoiceField(
+        Incident.objects.all(), required=False, label="Sự cố", widget=Picker()
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
-        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+        limit_orgs(self, "organisation", "edit")
+        limit_campaigns(self, "campaign")
+        attach_communes(self, "commune")
         self.fields["warehouse"].queryset = Warehouse.objects.for_user(self.actor, "edit")
 
     def action_fields(self) -> dict:
@@ -163,7 +206,7 @@ STATUS_CHOICES = [("poor", "Hộ nghèo"), ("near_poor", "Hộ cận nghèo")]
 
 
 class RegistryFilterForm(forms.Form):
-    commune = UnitCodeField(label="Xã/phường (mã; để trống: cả địa bàn)", required=False)
+    commune = UnitCodeField(label="Xã/phường (để trống: cả địa bàn)", required=False)
     statuses = forms.MultipleChoiceField(
         label="Diện", choices=STATUS_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["poor"]
     )
@@ -204,14 +247,25 @@ class ConfirmForm(forms.Form):
 
 
 class CoverageForm(ActorForm):
-    campaign = CampaignCodeField(None, label="Chiến dịch (mã)")
-    province = UnitCodeField(label="Tỉnh/thành phố (mã)", levels=("province",))
-    commune = UnitCodeField(label="Xã/phường (mã; để trống: cả tỉnh)", required=False)
+    campaign = CampaignCodeField(None, label="Chiến dịch")
+    province = UnitCodeField(label="Tỉnh/thành phố", levels=("province",))
+    commune = UnitCodeField(label="Xã/phường (để trống: cả tỉnh)", required=False)
     year = forms.IntegerField(label="Năm xác nhận diện nghèo", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+        limit_campaigns(self, "campaign")
+        self.fields["province"].widget.preferred = [
+            (u.code, u.name) for u in current_units(("province",))
+        ]
+        attach_communes(self, "commune")
+        if not self.is_bound:  # the user's own province, as they mostly look at it
+            home = access.home_organisation(self.actor)
+            units = access.area_units(home) if home is not None else None
+            if units:
+                unit = units[0]
+                province = unit if unit.level == "province" else unit.province
+                self.initial.setdefault("province", province.code)
 
     def clean(self):
         data = super().clean()
@@ -223,28 +277,40 @@ class CoverageForm(ActorForm):
 
 
 class WarehouseForm(ActorForm):
-    organisation = OrgCodeField(None, label="Tổ chức (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức")
     name = forms.CharField(label="Tên kho", max_length=200)
     address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
 
 class GoodsInForm(ActorForm):
     item_name = forms.CharField(label="Mặt hàng", max_length=200)
     unit = forms.CharField(label="Đơn vị tính", max_length=30)
     quantity = forms.DecimalField(label="Số lượng", min_value=0.01, max_digits=14, decimal_places=2)
-    date = forms.DateField(label="Ngày nhập (dd/mm/yyyy)")
-    campaign = CampaignCodeField(None, label="Chiến dịch (mã)", required=False)
+    date = forms.DateField(label="Ngày nhập (dd/mm/yyyy)", initial=timezone.localdate)
+    campaign = CampaignCodeField(None, label="Chiến dịch", required=False)
     value = forms.IntegerField(label="Trị giá (đồng)", min_value=0, required=False)
-    donation = forms.IntegerField(label="Từ khoản ủng hộ hiện vật (mã khoản)", required=False)
+    donation = forms.IntegerField(
+        label="Từ khoản ủng hộ hiện vật",
+        required=False,
+        widget=Picker(url=reverse_lazy("pick_in_kind"), placeholder="Gõ tên hàng, người ủng hộ…"),
+    )
     pay_from_campaign = forms.BooleanField(label="Mua bằng tiền của chiến dịch", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+        limit_campaigns(self, "campaign")
+        from nhandao.donations.pickers import donation_label, in_kind
+
+        donations = in_kind(self.actor)
+        widget = self.fields["donation"].widget
+        widget.labels = lambda pk: next(
+            (donation_label(d) for d in donations.filter(pk=int(pk))), None
+        )
+        widget.preferred = [(d.pk, donation_label(d)) for d in donations[:50]]
 
     def clean_donation(self):
         pk = self.cleaned_data.get("donation")
@@ -261,20 +327,20 @@ class GoodsInForm(ActorForm):
 
 
 class TransferGoodsForm(ActorForm):
-    target = forms.ModelChoiceField(Warehouse.objects.none(), label="Kho nhận")
-    item = forms.ModelChoiceField(Item.objects.all(), label="Mặt hàng")
+    target = forms.ModelChoiceField(Warehouse.objects.none(), label="Kho nhận", widget=Picker())
+    item = forms.ModelChoiceField(Item.objects.all(), label="Mặt hàng", widget=Picker())
     quantity = forms.DecimalField(label="Số lượng", min_value=0.01, max_digits=14, decimal_places=2)
-    date = forms.DateField(label="Ngày (dd/mm/yyyy)")
-    campaign = CampaignCodeField(None, label="Chiến dịch (mã)", required=False)
+    date = forms.DateField(label="Ngày (dd/mm/yyyy)", initial=timezone.localdate)
+    campaign = CampaignCodeField(None, label="Chiến dịch", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = Warehouse.objects.for_user(self.actor)
-        self.fields["campaign"].queryset = relief_campaigns(self.actor)
+        limit_campaigns(self, "campaign")
 
 
 class IncidentForm(ActorForm):
-    organisation = OrgCodeField(None, label="Tổ chức ghi nhận (mã)")
+    organisation = OrgCodeField(None, label="Tổ chức ghi nhận")
     kind = forms.ChoiceField(label="Loại", choices=IncidentKind.choices)
     name = forms.CharField(label="Tên", max_length=200)
     start = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
@@ -283,11 +349,11 @@ class IncidentForm(ActorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = reachable(self.actor, "edit")
+        limit_orgs(self, "organisation", "edit")
 
 
 class IncidentAreaForm(forms.Form):
-    commune = UnitCodeField(label="Xã/phường bị ảnh hưởng (mã)")
+    commune = UnitCodeField(label="Xã/phường bị ảnh hưởng")
     deaths = forms.IntegerField(label="Người chết", min_value=0, initial=0)
     missing = forms.IntegerField(label="Người mất tích", min_value=0, initial=0)
     injured = forms.IntegerField(label="Người bị thương", min_value=0, initial=0)

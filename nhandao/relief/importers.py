@@ -19,7 +19,6 @@ changes nothing and says so.
 
 import hashlib
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -29,7 +28,8 @@ from django.utils import timezone
 
 from nhandao.audit.actions import record
 from nhandao.beneficiaries.models import Household, Person
-from nhandao.lib.money import format_vnd
+from nhandao.lib import reader
+from nhandao.lib.money import AmountError, format_vnd, parse_vnd
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
 from nhandao.relief import actions, rules
@@ -93,12 +93,16 @@ def error_text(e: dict) -> str:
 
 class ImportRejected(ReliefError):
     """The file is refused; `errors` are the messages (each a reason about the upload's
-    `file`), `batch` the import record whose rejected rows a client can fetch."""
+    `file`), `batch` the import record whose rejected rows a client can fetch, `details`
+    the errors as stored ({row, column, message}) when the reader named rows."""
 
-    def __init__(self, errors: list[str], batch: LineImport | None = None):
+    def __init__(
+        self, errors: list[str], batch: LineImport | None = None, details: list | None = None
+    ):
         super().__init__("\n".join(errors), field="file")
         self.errors = errors
         self.batch = batch
+        self.details = details or [error(0, "", message) for message in errors]
 
     def facts(self) -> dict:
         return {"import_id": self.batch.pk if self.batch else None}
@@ -107,48 +111,23 @@ class ImportRejected(ReliefError):
 # ---- reading ----------------------------------------------------------------------------
 
 
-def read_rows(filename: str, data: bytes) -> list[list]:
-    """All rows (the first one is the header) as lists of cell values."""
-    name = filename.lower()
-    if name.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as exc:  # noqa: BLE001 — any unreadable workbook
-            raise ImportRejected([f"Không đọc được tệp Excel: {exc}"]) from exc
-    if name.endswith((".csv", ".txt")):
-        import polars as pl
-
-        try:
-            frame = pl.read_csv(
-                io.BytesIO(data),
-                has_header=False,
-                infer_schema=False,
-                truncate_ragged_lines=True,
-                encoding="utf8-lossy",
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise ImportRejected([f"Không đọc được tệp CSV: {exc}"]) from exc
-        return [list(row) for row in frame.iter_rows()]
-    raise ImportRejected(["Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."])
+def read_rows(filename: str, data: bytes) -> reader.Table:
+    """The list's header and rows (numbered as in the file), read by lib.reader: encoding,
+    `;`, the header row found among the first rows, limits, bombs, truncation."""
+    if not filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")):
+        raise ImportRejected(["Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."])
+    try:
+        return reader.read_table(data, filename, is_header=lambda cells: bool(_columns(cells)))
+    except reader.FileRefused as exc:
+        details = [error(e.row, e.column, _reason(e)) for e in exc.row_errors()]
+        raise ImportRejected([error_text(e) for e in details], details=details) from None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _reason(e: reader.RowError) -> str:
+    return f"“{e.value[:60]}”: {e.reason}" if e.row and e.value else e.reason
 
 
-def _money(value) -> int | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value) if float(value).is_integer() and value >= 0 else None
-    text = re.sub(r"\s|₫|đ|vnd", "", _text(value).lower())
-    text = text.replace(".", "").replace(",", "")
-    return int(text) if text.isdigit() else None
+_text = reader.cell_text
 
 
 def _quantity(value) -> Decimal | None:
@@ -280,13 +259,12 @@ def _parse_rows(rnd, columns, data_rows) -> tuple[list[Row], list[dict]]:
                 fail("name", f"“{name}” không khớp hồ sơ trong sổ đối tượng.")
         raw_value = cell(row, "value")
         if _text(raw_value):
-            found.value = _money(raw_value)
-            if found.value is None:
-                fail(
-                    "value",
-                    f"“{_text(raw_value)}” không phải số tiền hợp lệ (số đồng, ví dụ 1.000.000).",
-                )
-            elif found.value == 0 and not rnd.is_goods:
+            try:
+                found.value = parse_vnd(raw_value)
+            except AmountError as exc:
+                found.value = None
+                fail("value", f"“{_text(raw_value)}” không phải số tiền hợp lệ: {exc}")
+            if found.value == 0 and not rnd.is_goods:
                 fail("value", "số tiền phải lớn hơn 0.")
         elif rnd.is_goods:
             found.value = 0
@@ -307,13 +285,13 @@ def _same(line_value, line_quantity, row: Row) -> bool:
     return line_quantity is None or row.quantity is None or line_quantity == row.quantity
 
 
-def check(rnd, rows: list[list]) -> Checked:
+def check(rnd, table: reader.Table) -> Checked:
     """Every row of the file checked against the registry and the round; writes nothing."""
     result = Checked()
-    if not rows:
+    if not table.header and not table.rows:
         result.errors.append(error(0, "", "Tệp không có dữ liệu."))
         return result
-    columns = _columns(rows[0])
+    columns = _columns(table.header)
     result.errors = _column_errors(rnd, columns)
     try:
         actions.check_accepts_lines(rnd)
@@ -321,7 +299,7 @@ def check(rnd, rows: list[list]) -> Checked:
         result.errors.append(error(0, "", str(exc)))
     if result.errors:
         return result
-    data_rows = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(_text(v) for v in row)]
+    data_rows = table.rows  # blank rows left out by the reader
     result.rows = len(data_rows)
     parsed, errors = _parse_rows(rnd, columns, data_rows)
     result.errors += errors
@@ -451,7 +429,7 @@ def preview(batch: LineImport) -> LineImport:
     try:
         checked = check(rnd, read_rows(batch.file_name, bytes(batch.content)))
     except ImportRejected as exc:
-        checked = Checked(errors=[error(0, "", message) for message in exc.errors])
+        checked = Checked(errors=exc.details)
     _apply(batch, checked)
     batch.status = IS.INVALID if checked.errors else IS.PREVIEW
     batch.save()
@@ -533,7 +511,7 @@ def commit(actor, batch: LineImport) -> list[DistributionLine]:
             try:
                 checked = check(rnd, read_rows(locked.file_name, bytes(locked.content)))
             except ImportRejected as exc:
-                raise _Refused([error(0, "", m) for m in exc.errors]) from exc
+                raise _Refused(exc.details) from exc
             if checked.errors:
                 raise _Refused(checked.errors, checked)
             try:
@@ -604,10 +582,10 @@ def rejected_workbook(batch: LineImport) -> bytes:
     from openpyxl.styles import Font, PatternFill
 
     try:
-        rows = read_rows(batch.file_name, bytes(batch.content))
+        table = read_rows(batch.file_name, bytes(batch.content))
+        header, cells = table.header, dict(table.rows)
     except ImportRejected:
-        rows = []
-    header = [_text(v) for v in rows[0]] if rows else []
+        header, cells = [], {}
     by_row: dict[int, list[str]] = {}
     for e in batch.errors:
         text = f"{e['column']}: {e['message']}" if e["column"] else e["message"]
@@ -621,7 +599,7 @@ def rejected_workbook(batch: LineImport) -> bytes:
         cell.fill = PatternFill("solid", fgColor="C8102E")
     width = len(header)
     for number in sorted(by_row):
-        values = list(rows[number - 1]) if 2 <= number <= len(rows) else []
+        values = list(cells.get(number, []))
         values = (values + [None] * width)[:width]
         sheet.append([number or "", *values, "; ".join(by_row[number])])
     sheet.column_dimensions[sheet.cell(1, width + 2).column_letter].width = 80

@@ -13,12 +13,15 @@ Functions take a campaign and cover that campaign and its parts at lower levels.
 from django.db.models import OuterRef, Subquery, Sum
 
 from nhandao.audit.models import LedgerAccount, LedgerEntry
+from nhandao.lib.text import search_key
 from nhandao.relief.models import (
     Allocation,
     AllocationStatus,
     DistributionKind,
+    DistributionLine,
     DistributionSummary,
     FundFlow,
+    LineStatus,
 )
 
 # Allocations the public sees: approved and carried out (a proposal, a first approval
@@ -125,7 +128,9 @@ def distributions_by_commune(campaign) -> list[dict]:
     """Per commune: lines received (lượt), households, persons, value, and per kind."""
     rows = (
         DistributionSummary.objects.filter(campaign_id__in=_ids(campaign))
-        .values("commune_id", "commune__name", "commune__province__name", "kind")
+        .values(
+            "commune_id", "commune__name", "commune__province_id", "commune__province__name", "kind"
+        )
         .annotate(
             lines=Sum("lines"),
             households=Sum("households"),
@@ -144,6 +149,7 @@ def distributions_by_commune(campaign) -> list[dict]:
                 "commune_id": key,
                 "commune": r["commune__name"] or "Không rõ địa bàn",
                 "province": r["commune__province__name"] or "",
+                "province_id": r["commune__province_id"],
                 "lines": 0,
                 "households": 0,
                 "persons": 0,
@@ -269,3 +275,44 @@ def campaign_figures(campaign) -> dict:
         "people_reached": people_reached(campaign),
         "reconciliation": reconciliation(campaign),
     }
+
+
+# Decree 93 art. 14 asks for the list of recipients to be made public; a name is shown only
+# where the person (for a household: its head) agreed to publication: consent recorded with
+# a purpose that says so ("công khai"). Everyone else is counted, never named.
+PUBLISH_CONSENT = "cong khai"
+
+
+def _may_publish(person) -> bool:
+    return bool(
+        person is not None
+        and person.consent_at
+        and PUBLISH_CONSENT in search_key(person.consent_purpose)
+    )
+
+
+def recipients_disclosure(campaign, commune_ids) -> list[dict]:
+    """Per commune: lines received, households, persons and value per kind (the summaries),
+    and the names of recipients who consented to publication (others only counted)."""
+    by_commune = {
+        r["commune_id"]: {**r, "names": [], "unnamed": 0}
+        for r in distributions_by_commune(campaign)
+        if r["commune_id"] in set(commune_ids)
+    }
+    lines = (
+        DistributionLine.objects.filter(
+            campaign_id__in=_ids(campaign),
+            commune_id__in=list(by_commune),
+            status=LineStatus.RECEIVED,
+        )
+        .select_related("person", "household__head")
+        .order_by("commune_id", "recipient_name", "pk")
+    )
+    for line in lines:
+        person = line.person or (line.household.head if line.household_id else None)
+        row = by_commune[line.commune_id]
+        if _may_publish(person):
+            row["names"].append({"name": person.full_name, "value": line.value})
+        else:
+            row["unnamed"] += 1
+    return list(by_commune.values())

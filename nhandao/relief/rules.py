@@ -207,6 +207,7 @@ def overlapping_supports(targets, *, kinds: tuple[str, ...], day, days: int) -> 
     targets in one query (a round's page shows a warning per line). `targets` = iterable of
     (key, household_id, person_id, person's household_id, exclude_pk); returns
     {key: [support records, newest first]} for the keys with any."""
+    from nhandao.beneficiaries import support
     from nhandao.beneficiaries.models import SupportRecord
 
     targets = list(targets)
@@ -214,6 +215,10 @@ def overlapping_supports(targets, *, kinds: tuple[str, ...], day, days: int) -> 
     households = {h for t in targets for h in (t[1], t[3]) if h}
     if not people and not households:
         return {}
+    # the registry's one rule: members, merged records and their households count too
+    reach = support.reach_many({t[0]: ([t[2]], [t[1] or t[3]]) for t in targets})
+    people = set().union(*(p for p, _ in reach.values()))
+    households = set().union(*(h for _, h in reach.values()))
     window = timedelta(days=days)
     records = list(
         SupportRecord.objects.filter(
@@ -228,16 +233,16 @@ def overlapping_supports(targets, *, kinds: tuple[str, ...], day, days: int) -> 
         .order_by("-date")
     )
 
-    def touches(record, person_id, household_id) -> bool:
-        if person_id and record.person_id == person_id:
+    def touches(record, persons, households) -> bool:
+        if record.person_id and record.person_id in persons:
             return True
         record_households = (record.household_id, record.person and record.person.household_id)
-        return bool(household_id) and household_id in record_households
+        return any(h and h in households for h in record_households)
 
     found = {}
-    for key, household_id, person_id, person_household_id, exclude_pk in targets:
-        household_id = household_id or person_household_id  # the line's household first
-        matches = [r for r in records if r.pk != exclude_pk and touches(r, person_id, household_id)]
+    for key, _household, _person, _person_household, exclude_pk in targets:
+        persons, homes = reach[key]
+        matches = [r for r in records if r.pk != exclude_pk and touches(r, persons, homes)]
         if matches:
             found[key] = matches
     return found

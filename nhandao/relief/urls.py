@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nhandao.relief import views
+from nhandao.relief import pickers, views
 
 urlpatterns = [
     path("cuu-tro/", views.home, name="relief_home"),
@@ -42,3 +42,10 @@ urlpatterns = [
     path("cuu-tro/su-co/moi/", views.incident_create, name="relief_incident_create"),
     path("cuu-tro/su-co/<int:pk>/", views.incident_detail, name="relief_incident"),
 ]
+urlpatterns.append(
+    path(
+        "tra-cuu/chien-dich-cuu-tro",
+        pickers.search_relief_campaigns,
+        name="pick_relief_campaigns",
+    )
+)

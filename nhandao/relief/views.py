@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from nhandao.beneficiaries.models import Household
 from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.errors import Refused
+from nhandao.lib.exports import export_response
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.relief import (
@@ -29,6 +30,7 @@ from nhandao.relief import (
     public,
     rules,
 )
+from nhandao.relief import figures as money_figures
 from nhandao.relief.models import (
     ALLOCATION_PIPELINE,
     Allocation,
@@ -76,10 +78,9 @@ def home(request):
 @login_required
 def campaign(request, pk):
     camp = lookups.get_relief_campaign(request.user, pk)
-    figures = public.reconciliation(camp)
     context = {
         "campaign": camp,
-        "figures": figures,
+        "money": money_figures.campaign_figures(camp),  # the same numbers as the portal
         "by_province": public.allocated_by_province(camp),
         "by_commune": public.distributions_by_commune(camp)[:200],
         "reached": public.people_reached(camp),
@@ -125,6 +126,13 @@ def allocation_list(request):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = ["Số quyết định", "Ngày quyết định", "Chiến dịch", "Từ", "Đến / nội dung",
+                  "Số tiền (đồng)", "Tình trạng"]  # fmt: skip
+        rows = ([a.decision_no, a.decision_date, a.campaign.code, a.organisation.name,
+                 a.recipient_label, a.amount, a.get_status_display()]
+                for a in qs[:100_000])  # fmt: skip
+        return export_response(request, "phan-bo", header, rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -131,3 +131,13 @@ def log_in(page, username, password="nhandao@2026"):
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+def open_menu(page, group=None):
+    """Open the main menu as a phone user does (the ☰ Menu button shows below 900 px), then
+    the group named `group`."""
+    button = page.locator("label.menu-button")
+    if button.is_visible():
+        button.click()
+    if group:
+        page.locator("#main-menu summary", has_text=group).first.click()

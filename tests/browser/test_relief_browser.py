@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_menu
 
 pytestmark = pytest.mark.browser
 ROUND = "Hỗ trợ hộ nghèo, cận nghèo bị ảnh hưởng bão số 3"
@@ -22,7 +22,8 @@ def test_a_round_meets_an_overlap_warning_and_a_manager_confirms_with_a_reason(c
     officer = chromium.new_context(**PHONE, base_url=live_site)
     page = officer.new_page()
     log_in(page, "xa.canbo")
-    page.get_by_role("link", name="Cứu trợ").click()
+    open_menu(page, "Cứu trợ")
+    page.get_by_role("link", name="Tổng quan cứu trợ").click()
     page.get_by_role("link", name=ROUND).first.click()
     expect(page.get_by_role("heading", name=ROUND)).to_be_visible()
     row = warned_row(page)

@@ -145,6 +145,7 @@ def preview(statement) -> dict:
         "checked": checked,
         "sample": sample,
         "layout": checked.parsed.layout.label,
+        "encoding": checked.parsed.encoding,
         "errors": checked.errors[:200],
     }
 
@@ -237,7 +238,11 @@ def run_import(
         log.info("statement %s checked in %.2f s", statement.pk, time.perf_counter() - started)
     except StatementError as exc:
         statement.status = StatementStatus.REJECTED
-        statement.errors = [error(0, "", str(exc))]
+        statement.errors = [error(0, "", str(exc).splitlines()[0])] + [
+            error(e.row, e.column, e.reason, {e.column: e.value} if e.column else {})
+            for e in exc.row_errors
+            if e.row
+        ]
         statement.progress, statement.finished_at = 100, timezone.now()
         statement.save()
         return statement.summary()

@@ -15,7 +15,7 @@ from nhandao.donations.importers.names import (
     fold_expr,
     plausible_name,
 )
-from nhandao.donations.importers.reading import amount_expr, date_expr
+from nhandao.donations.importers.reading import amounts, dates
 from nhandao.lib.money import format_vnd
 from nhandao.lib.text import fold
 
@@ -37,36 +37,47 @@ def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:
     f = parsed.frame
     cols = parsed.layout.columns
     fmt = parsed.number_format
+    parsed_columns = [*dates(f, "date")]
+    for name in ("debit", "credit", "amount", "balance"):
+        parsed_columns += amounts(f, name, fmt)
     f = f.with_columns(
-        date_expr("date").alias("d"),
-        amount_expr("debit", fmt).alias("debit_v"),
-        amount_expr("credit", fmt).alias("credit_v"),
-        amount_expr("amount", fmt).alias("amount_v"),
-        amount_expr("balance", fmt).alias("balance_v"),
+        [
+            column.alias(alias)
+            for column, alias in zip(
+                parsed_columns,
+                [
+                    "d",
+                    "date_why",
+                    "debit_v",
+                    "debit_why",
+                    "credit_v",
+                    "credit_why",
+                    "amount_v",
+                    "amount_why",
+                    "balance_v",
+                    "balance_why",
+                ],
+                strict=True,
+            )
+        ]  # fmt: skip
     )
     errors: list[dict] = []
     raw_cols = FIELDS
     label = {k: cols.get(k, FIELD_LABELS[k]) for k in FIELD_LABELS}
 
-    def add(mask: pl.Expr, column: str, reason: str):
-        bad = f.filter(mask).select(["row_no", *raw_cols])
+    def add(mask: pl.Expr, column: str, reason: str | None):
+        """Rows where `mask` holds; `reason` None: the row's own, in column <column>_why."""
+        why = f"{column}_why" if reason is None else None
+        bad = f.filter(mask).select(["row_no", *raw_cols, *([why] if why else [])])
         for row in bad.iter_rows(named=True):
             values = {cols[k]: row[k] for k in raw_cols if k in cols}
-            errors.append(error(row["row_no"], label[column], reason, values))
+            errors.append(error(row["row_no"], label[column], reason or row[why], values))
 
     add(pl.col("date") == "", "date", "Thiếu ngày giao dịch.")
-    add(
-        (pl.col("date") != "") & pl.col("d").is_null(),
-        "date",
-        "Ngày không đọc được (dùng dd/mm/yyyy hoặc yyyy-mm-dd).",
-    )
+    add(pl.col("date_why").is_not_null(), "date", None)  # lib.dates.parse_date's reason
     for name in ("debit", "credit", "amount", "balance"):
         if name in cols:
-            add(
-                (pl.col(name) != "") & pl.col(f"{name}_v").is_null(),
-                name,
-                "Số tiền không đọc được (ví dụ hợp lệ: 1.000.000 hoặc 50,000 hoặc 400.000,00).",
-            )
+            add(pl.col(f"{name}_why").is_not_null(), name, None)  # lib.money.parse_vnd's
 
     if "amount" in cols:
         signed = pl.col("amount_v")

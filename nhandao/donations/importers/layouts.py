@@ -91,7 +91,12 @@ OUTGOING_RE = (
 
 
 class StatementError(Exception):
-    """The file as a whole cannot be read (message in Vietnamese)."""
+    """The file as a whole cannot be read (message in Vietnamese); `row_errors` are the
+    reader's RowErrors behind it, when the file was refused for some of its cells."""
+
+    def __init__(self, message: str, row_errors: list | None = None):
+        super().__init__(message)
+        self.row_errors = list(row_errors or [])
 
 
 @dataclass
@@ -102,6 +107,7 @@ class Parsed:
     filename: str
     checksum: str
     number_format: str = "auto"
+    encoding: str = ""  # a CSV's, as the reader detected it ("" for XLSX)
 
 
 @dataclass

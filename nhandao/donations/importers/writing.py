@@ -16,6 +16,7 @@ from nhandao.donations.importers.names import fold_expr
 from nhandao.donations.models import (
     Channel,
     Donation,
+    DonationTotal,
     Donor,
     StatementLine,
     StatementStatus,
@@ -359,3 +360,10 @@ def _insert_donations(org, credits, line_ids, donor_ids, actor, now) -> None:
             "created_at": connection.ops.adapt_datetimefield_value(now),
         },
     )
+    # the campaign totals the figures read (DonationTotal), in the same transaction
+    for campaign_id, amount, count in (
+        rows.group_by("campaign_id")
+        .agg(pl.col("value").sum().alias("amount"), pl.len().alias("count"))
+        .iter_rows()
+    ):
+        DonationTotal.add(org.pk, campaign_id, Channel.TRANSFER, int(amount), int(count))

@@ -19,3 +19,20 @@ def status_label(subject) -> str:
     pipeline (`Model.pipeline`, lib.pipeline) — templates never show or compare codes."""
     pipeline = type(subject).pipeline
     return pipeline.label(getattr(subject, pipeline.field))
+
+
+@register.filter
+def with_aria(field):
+    """The field's widget linked to its hint and errors (aria-describedby) and marked invalid
+    when it has errors, so a screen reader reads them with the field (form_fields.html)."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

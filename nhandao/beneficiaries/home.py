@@ -1,0 +1,43 @@
+"""The registry on the home page: lists that failed or wait, duplicate groups to review."""
+
+from django.urls import reverse
+
+from nhandao.beneficiaries import review
+from nhandao.beneficiaries.models import Household, ImportBatch, ImportStatus, Person
+from nhandao.lib.cockpit import NORMAL, SOON, URGENT, Figure, Waiting, counted
+from nhandao.orgs import access
+
+IS = ImportStatus
+
+
+def waiting(user) -> list[Waiting]:
+    out = []
+    if access.can_anywhere(user, "edit"):
+        batches = ImportBatch.objects.for_user(user, "edit")
+        for statuses, label, urgency in (
+            ((IS.INVALID, IS.FAILED), "Danh sách đối tượng nhập lỗi", URGENT),
+            ((IS.PREVIEW, IS.REVIEW), "Danh sách đối tượng chờ xác nhận nhập", SOON),
+        ):
+            found = batches.filter(status__in=statuses)
+            count, url = counted(found, "import_detail", reverse("import_upload"))
+            out.append(Waiting(label, count, url, urgency))
+    if access.can_anywhere(user, "view"):
+        groups = review.groups_for(user)
+        out.append(
+            Waiting("Nhóm hồ sơ có thể trùng cần xem", len(groups), reverse("review_queue"), NORMAL)
+        )
+    return out
+
+
+def figures(user, org) -> list[Figure]:
+    if org is None:
+        return []
+    households = Household.objects.filter(access.subtree_q(org, via="organisation")).count()
+    persons = Person.objects.filter(access.subtree_q(org, via="organisation")).active().count()
+    return [
+        Figure(
+            "Đối tượng đang quản lý",
+            f"{persons:,}".replace(",", ".") + f" người · {households:,} hộ".replace(",", "."),
+            reverse("person_list"),
+        )
+    ]

@@ -1,0 +1,143 @@
+"""One search box that understands what was typed: a name or words of the message, a
+reference fragment, an amount ("500000", "500.000", "500k", "1,5tr", "1.5 triệu") or a date
+("05/09/2024"), and says how it read the query ("Tìm số tiền 500.000 ₫ và tên hoặc lời nhắn
+“nguyen van a”"). The advanced panel keeps its explicit conditions; they win over the box.
+
+The rules, in order, for each word of the box:
+- a date dd/mm/yyyy (or with - or .) → that day;
+- a number with a unit (k, nghìn, tr, triệu, tỷ; a decimal comma or point before the unit:
+  "1,5tr"), or a number followed by such a unit word, or grouped by thousands ("500.000",
+  "1,500,000"), or digits ending in 000 ("500000"), with or without đ/₫/vnd → an amount;
+- 3+ digits with letters or . / : - ("FT24256", "9001.10004"), or 6+ digits not ending in
+  000 → a fragment of the bank's reference (also found at the start of a message word);
+- anything else → words of the name or message (accents and case ignored).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from nhandao.lib.text import fold
+
+UNITS = {
+    "k": 1_000,
+    "nghin": 1_000,
+    "ngan": 1_000,
+    "tr": 1_000_000,
+    "trieu": 1_000_000,
+    "m": 1_000_000,
+    "ty": 1_000_000_000,
+    "ti": 1_000_000_000,
+}
+CURRENCY = ("vnd", "dong", "d", "₫")
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+_WITH_UNIT = re.compile(r"^(\d+(?:[.,]\d{1,3})?)(k|nghin|ngan|tr|trieu|m|ty|ti)$")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d{1,3})?$")
+_REFERENCE = re.compile(r"^[\w./:-]{3,60}$")
+MAX_AMOUNT = 10**15
+
+
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " ₫"
+
+
+@dataclass
+class Reading:
+    words: list[str] = field(default_factory=list)  # as typed (folded by the search)
+    amount: int | None = None
+    day: date | None = None
+    reference: str = ""
+
+    def explain(self) -> str:
+        """How the box was read, in words: "Tìm số tiền 500.000 ₫ và tên … “…”"."""
+        parts = []
+        if self.amount is not None:
+            parts.append(f"số tiền {_vnd(self.amount)}")
+        if self.day is not None:
+            parts.append(f"ngày {self.day:%d/%m/%Y}")
+        if self.reference:
+            parts.append(f"số tham chiếu chứa “{self.reference}”")
+        if self.words:
+            parts.append(f"tên hoặc lời nhắn “{' '.join(self.words)}”")
+        return ("Tìm " + " và ".join(parts) + ".") if parts else ""
+
+
+def _number(text: str, unit: int) -> int | None:
+    """ "1,5" × 1.000.000 → 1.500.000 (one or two decimals before a unit); "1.500" (a
+    thousands point) × 1.000 → 1.500.000."""
+    if unit > 1 and re.match(r"^\d+[.,]\d{1,2}$", text):
+        value = Decimal(text.replace(",", ".")) * unit
+        return int(value) if value == value.to_integral_value() else None
+    digits = text.replace(".", "").replace(",", "")
+    return int(digits) * unit if digits.isdigit() else None
+
+
+def _amount(token: str, following: str) -> tuple[int | None, bool]:
+    """(amount, whether the following word was its unit)."""
+    plain = fold(token)
+    for suffix in CURRENCY:
+        if plain.endswith(suffix) and plain[: -len(suffix)][-1:].isdigit():
+            plain = plain[: -len(suffix)]
+            break
+    match = _WITH_UNIT.match(plain)
+    if match:
+        return _number(match.group(1), UNITS[match.group(2)]), False
+    unit = UNITS.get(fold(following).rstrip("."))
+    if unit and _NUMBER.match(plain):
+        return _number(plain, unit), True
+    if _GROUPED.match(plain):
+        return _number(plain, 1), False
+    if plain.isdigit() and plain.endswith("000") and len(plain) <= 15:
+        return int(plain), False
+    return None, False
+
+
+def _day(token: str) -> date | None:
+    match = _DATE.match(token)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    return found if 2000 <= year <= 2100 else None
+
+
+def _is_reference(token: str) -> bool:
+    if not _REFERENCE.match(token):
+        return False
+    digits = sum(c.isdigit() for c in token)
+    letters = sum(c.isalpha() for c in token)
+    marks = any(c in "./:-" for c in token)
+    if digits >= 3 and (letters or marks):
+        return True
+    return token.isdigit() and len(token) >= 6
+
+
+def read(text: str) -> Reading:
+    reading = Reading()
+    tokens = (text or "").split()
+    skip = False
+    for i, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        day = _day(token)
+        if day is not None and reading.day is None:
+            reading.day = day
+            continue
+        amount, used_next = _amount(token, following)
+        if amount is not None and 0 < amount <= MAX_AMOUNT and reading.amount is None:
+            reading.amount, skip = amount, used_next
+            continue
+        if fold(token) in CURRENCY and reading.amount is not None:
+            continue  # "500.000 đ": the unit of the amount just read
+        if _is_reference(token) and not reading.reference:
+            reading.reference = token
+            continue
+        reading.words.append(token)
+    return reading

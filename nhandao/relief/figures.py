@@ -1,0 +1,577 @@
+"""The one place a campaign's money figures come from (issue #14): for a campaign (its parts
+included) × an organisation's subtree (or all), what each organisation received by channel,
+allocated down, received from above, moved up, spent on a Decree 93 use, distributed (cash,
+and goods out of stock at cost), holds in stock and holds as balance — and the people and
+households reached. The portal list and page, so-lieu.json, the open data, the internal
+campaign page and the API all read `campaign_figures()`; nothing recomputes them elsewhere.
+
+Sources, one per figure, none grouped twice:
+- money in (by channel): the donations register, through its totals (DonationTotal: active
+  donations per organisation × campaign × channel, kept by the actions and the statement
+  import); it is also derived from the ledger (balance − flows) and the two are compared
+  (`register_matches_ledger`, and the organisation's `reconciled`);
+- balance: the ledger head of each account (audit/ledger.py);
+- allocated in/out, spent, to stock, cash distributed: the ledger's entries other than
+  donations (`ledger_moves()`, through a partial index: a few per decision or hand-out
+  line), classified by kind and by the relief action that wrote them (`source`);
+  `ledger_flows()` reads every entry in Python, independently, and the tests hold the two
+  equal;
+- goods: the stock card (StockMove), valued at cost: what the ledger paid for them (a
+  purchase or an in-kind donation moved into a warehouse), carried at the average cost of
+  the warehouse × item × campaign when goods are moved or handed out. Goods moved to
+  another organisation's warehouse count as allocated out of the sender and into the
+  receiver, so every organisation's equation holds;
+- people and households reached: DistributionSummary.
+
+Every organisation, every level and the campaign satisfy
+    received + allocated_in = allocated_out + spent + distributed + in_stock + balance
+(`reconciled`); a difference is published, never hidden.
+"""
+
+import operator
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from django.db.models import Case, OuterRef, Q, Subquery, Sum, Value, When
+from django.utils import timezone
+
+from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
+from nhandao.campaigns.models import Campaign
+from nhandao.donations.models import DonationTotal
+from nhandao.orgs.models import AdminLevel, Organisation, OrgLevel
+from nhandao.relief.models import (
+    Allocation,
+    AllocationStatus,
+    Direction,
+    DistributionSummary,
+    MoveKind,
+    StockMove,
+)
+
+# The three public levels; a district (before 2025) and a grassroots branch are reported
+# with the communes (the level that hands out relief), a province-level body with provinces.
+LEVELS = ("central", "province", "commune")
+LEVEL_LABELS = {"central": "Trung ương", "province": "Tỉnh/thành phố", "commune": "Xã/phường"}
+LEVEL_OF = {  # plain strings: the values read from the database are plain strings
+    OrgLevel.CENTRAL.value: "central",
+    OrgLevel.PROVINCE.value: "province",
+    OrgLevel.DISTRICT.value: "commune",
+    OrgLevel.COMMUNE.value: "commune",
+    OrgLevel.BRANCH.value: "commune",
+}
+CHANNELS = ("transfer", "cash", "in_kind", "other")
+MONEY_FIELDS = (
+    "received",
+    "allocated_in",
+    "allocated_out",
+    "spent",
+    "distributed",
+    "in_stock",
+    "balance",
+)
+# Which relief action wrote a SPEND entry (its `source`), so the ledger alone can be read
+# back into flows (ledger_flows) and compared with FundFlow.
+SPEND_SOURCES = {
+    "relief-allocation:": "spent",
+    "relief-stock": "to_stock",
+    "relief-line:": "distributed_cash",
+}
+
+
+@dataclass
+class Flows:
+    """One organisation's (or a group's) money for a campaign, in đồng."""
+
+    transfer: int = 0
+    cash: int = 0
+    in_kind: int = 0
+    other: int = 0
+    count: int = 0  # donations received
+    allocated_in: int = 0  # money allocated to it, and goods moved into its warehouses
+    allocated_out: int = 0  # money it allocated down or moved up, goods it sent away
+    goods_in: int = 0  # of allocated_in: goods received from another warehouse, at cost
+    goods_out: int = 0  # of allocated_out: goods sent to another organisation, at cost
+    spent: int = 0  # allocations to a Decree 93 use
+    to_stock: int = 0  # paid into stock (purchases, in-kind donations moved into a warehouse)
+    distributed_cash: int = 0
+    distributed_goods: int = 0  # at cost
+    in_stock: int = 0  # at cost
+    balance: int = 0  # ledger heads
+    ledger_received: int = 0  # net donations as the ledger has them
+    to_stock_card: int = 0  # what the stock card says was paid into stock (= to_stock)
+
+    @property
+    def received(self) -> int:
+        return self.transfer + self.cash + self.in_kind + self.other
+
+    @property
+    def distributed(self) -> int:
+        return self.distributed_cash + self.distributed_goods
+
+    @property
+    def difference(self) -> int:
+        """(received + allocated in) − (allocated out + spent + distributed + in stock +
+        balance): zero when the organisation's books add up."""
+        return (self.received + self.allocated_in) - (
+            self.allocated_out + self.spent + self.distributed + self.in_stock + self.balance
+        )
+
+    @property
+    def reconciled(self) -> bool:
+        return self.difference == 0
+
+    @property
+    def register_matches_ledger(self) -> bool:
+        return self.received == self.ledger_received
+
+    @classmethod
+    def total_of(cls, many: list["Flows"]) -> "Flows":
+        """The sum of many, field by field (thousands of organisations per campaign: the
+        columns are summed by C code, not one attribute at a time)."""
+        if not many:
+            return cls()
+        columns = zip(*map(_FIELD_VALUES, (flows.__dict__ for flows in many)), strict=True)
+        return cls(*map(sum, columns))
+
+    def add(self, other: "Flows") -> None:
+        mine, theirs = self.__dict__, other.__dict__  # thousands of rows per campaign: no getattr
+        for name in FLOW_FIELDS:
+            mine[name] += theirs[name]
+
+    def public(self) -> dict:
+        """The figures so-lieu.json publishes for a level (and the pages show)."""
+        return {
+            **{name: getattr(self, name) for name in MONEY_FIELDS},
+            "reconciled": self.reconciled,
+        }
+
+
+FLOW_FIELDS = tuple(Flows.__dataclass_fields__)
+_FIELD_VALUES = operator.itemgetter(*FLOW_FIELDS)
+
+
+@dataclass
+class OrgRow:
+    organisation_id: int
+    name: str
+    level: str  # one of LEVELS
+    path: str
+    province_id: int | None
+    province: str
+    province_code: str = ""
+    flows: Flows = field(default_factory=Flows)
+
+
+@dataclass
+class CampaignFigures:
+    campaign_id: int
+    code: str
+    as_of: date
+    rows: list[OrgRow]
+    total: Flows
+    allocated: int  # executed allocation decisions: to organisations and to uses
+    spent_by_use: list[dict]
+    people_reached: int
+    households_reached: int
+    lines_reached: int
+    # (sender, receiver) → money allocated and goods moved (at cost) between organisations
+    transfers: dict = field(default_factory=dict)
+
+    def grouped(self, key) -> dict:
+        """The rows summed by `key(row)` (rows whose key is None left out). Money and goods
+        moved between two organisations of the same group are inside it: they leave both
+        its allocated in and out, so a province's allocated_in is what reached it from
+        outside and nothing is counted twice (the equation keeps holding: both sides lose
+        the same amount)."""
+        members: dict = defaultdict(list)
+        key_of = {}
+        for row in self.rows:
+            k = key(row)
+            key_of[row.organisation_id] = k
+            if k is not None:
+                members[k].append(row.flows)
+        groups = {k: Flows.total_of(flows) for k, flows in members.items()}
+        for (sender, receiver), amount in self.transfers.items():
+            k = key_of.get(sender)
+            if k is not None and k == key_of.get(receiver):
+                groups[k].allocated_in -= amount
+                groups[k].allocated_out -= amount
+        return groups
+
+    @cached_property
+    def levels(self) -> dict[str, Flows]:
+        found = self.grouped(lambda row: row.level)
+        return {level: found.get(level, Flows()) for level in LEVELS}
+
+    @cached_property
+    def provinces(self) -> list[dict]:
+        """Per province (organisations whose unit lies in it; central bodies apart)."""
+        names = {r.province_id: (r.province, r.province_code) for r in self.rows}
+        found = self.grouped(lambda row: row.province_id)
+        return sorted(
+            (
+                {"id": pk, "name": names[pk][0], "code": names[pk][1], "flows": f}
+                for pk, f in found.items()
+            ),
+            key=lambda g: g["name"],
+        )
+
+    @cached_property
+    def whole(self) -> Flows:
+        """The campaign as one: moves between its organisations cancel out."""
+        return self.grouped(lambda row: 0).get(0, Flows())
+
+    def communes_of(self, province_id: int) -> list[OrgRow]:
+        return [r for r in self.rows if r.province_id == province_id and r.level == "commune"]
+
+    @property
+    def reconciled(self) -> bool:
+        return (
+            self.total.reconciled
+            and all(f.reconciled for f in self.levels.values())
+            and all(p["flows"].reconciled for p in self.provinces)
+        )
+
+    def public(self) -> dict:
+        """so-lieu.json (issue #14 item 2)."""
+        t = self.total
+        return {
+            "code": self.code,
+            "as_of": self.as_of.isoformat(),
+            "received": {
+                "total": t.received,
+                "transfer": t.transfer,
+                "cash": t.cash,
+                "in_kind": t.in_kind,
+                "other": t.other,
+            },
+            "allocated": self.allocated,
+            "spent": t.spent,
+            "distributed": t.distributed,
+            "in_stock": t.in_stock,
+            "balance": t.balance,
+            "people_reached": self.people_reached,
+            "households_reached": self.households_reached,
+            "reconciled": self.reconciled,
+            "levels": [
+                {"level": level, "label": LEVEL_LABELS[level], **flows.public()}
+                for level, flows in self.levels.items()
+            ],
+            "provinces": [{"name": p["name"], **p["flows"].public()} for p in self.provinces],
+        }
+
+
+ORG_COLUMNS = (
+    "pk",
+    "name",
+    "level",
+    "path",
+    "admin_unit__level",
+    "admin_unit_id",
+    "admin_unit__name",
+    "admin_unit__code",
+    "admin_unit__province_id",
+    "admin_unit__province__name",
+    "admin_unit__province__code",
+)
+
+
+def _organisations(campaign_ids, wanted):
+    """(pk, name, level, path, (province id, name, code) or None) of the organisations in
+    `wanted`: those with an account of the campaign in one query by subquery (a list of
+    thousands of ids costs more to compile than to run), then any other (goods only)."""
+    accounts = LedgerAccount.objects.filter(campaign_id__in=campaign_ids).values("organisation_id")
+    found = list(Organisation.objects.filter(pk__in=accounts).values_list(*ORG_COLUMNS))
+    seen = {row[0] for row in found}
+    others = [pk for pk in wanted if pk not in seen]
+    if others:
+        found += Organisation.objects.filter(pk__in=others).values_list(*ORG_COLUMNS)
+    for pk, name, level, path, unit_level, unit, u_name, u_code, prov, p_name, p_code in found:
+        if pk not in wanted:
+            continue
+        if unit is None or level == OrgLevel.CENTRAL:
+            province = None
+        elif unit_level == AdminLevel.PROVINCE:
+            province = (unit, u_name, u_code)
+        else:
+            province = (prov, p_name, p_code) if prov else None
+        yield pk, name, level, path, province
+
+
+def _within(qs, within: Organisation | None, via: str):
+    if within is None:
+        return qs
+    return qs.filter(**{f"{via}__path__startswith": within.path})
+
+
+def stock_at_cost(campaign_ids) -> tuple[dict[int, dict[str, int]], dict[tuple, int]]:
+    """Per warehouse organisation: to_stock (paid in through the ledger), goods_in /
+    goods_out (moved between organisations), distributed_goods and in_stock, all at cost.
+    One walk of the stock card in order (moves are few: one per delivery or hand-out line);
+    a move out takes its share of the level's cost, the last unit out takes what is left."""
+    moves = (
+        StockMove.objects.filter(campaign_id__in=campaign_ids)
+        .order_by("pk")
+        .values_list(
+            "warehouse_id",
+            "warehouse__organisation_id",
+            "item_id",
+            "campaign_id",
+            "kind",
+            "quantity",
+            "value",
+            "ledger_entry_id",
+            "transfer_ref",
+        )
+    )
+    held: dict[tuple, list] = defaultdict(lambda: [0, 0, None])  # qty, cost, organisation
+    sending: dict[str, tuple[int, int]] = {}  # transfer_ref → (cost, sending organisation)
+    per_org: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    pairs: dict[tuple, int] = defaultdict(int)  # (sender, receiver) → cost of goods moved
+    for wh, org, item, camp, kind, qty, value, entry_id, ref in moves:
+        level = held[(wh, item, camp)]
+        level[2] = org
+        if qty > 0:
+            if kind == MoveKind.IN_TRANSFER:
+                cost, sender = sending.pop(ref, (0, org))
+                if sender != org:
+                    per_org[sender]["goods_out"] += cost
+                    per_org[org]["goods_in"] += cost
+                    pairs[(sender, org)] += cost
+            else:  # goods paid through the ledger carry their price; anything else costs 0
+                cost = int(value) if entry_id else 0
+                per_org[org]["to_stock"] += cost
+            level[0] += qty
+            level[1] += cost
+        else:
+            taken = -qty
+            cost = level[1] if taken >= level[0] else round(level[1] * taken / level[0])
+            level[0] -= taken
+            level[1] -= cost
+            if kind == MoveKind.OUT_TRANSFER:
+                sending[ref] = (cost, org)
+            else:
+                per_org[org]["distributed_goods"] += cost
+    for _qty, cost, org in held.values():
+        per_org[org]["in_stock"] += cost
+    return {org: dict(values) for org, values in per_org.items()}, dict(pairs)
+
+
+def _heads(campaign_ids, within):
+    head = LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-seq")
+    accounts = LedgerAccount.objects.filter(campaign_id__in=campaign_ids).annotate(
+        head_balance=Subquery(head.values("balance_after")[:1])
+    )
+    return _within(accounts, within, "organisation").values_list(
+        "pk", "organisation_id", "head_balance"
+    )
+
+
+def campaign_figures(campaign, *, within: Organisation | None = None) -> CampaignFigures:
+    """The figures of `campaign` and its parts, for every organisation (or those of the
+    subtree of `within`), grouped by organisation; levels, provinces and the total are sums
+    of these rows and nothing else."""
+    ids = campaign.subtree_ids()
+    per_org: dict[int, Flows] = defaultdict(Flows)
+    received = _within(
+        DonationTotal.objects.filter(campaign_id__in=ids), within, "organisation"
+    ).values_list("organisation_id", "channel", "amount", "count")
+    for org, channel, amount, count in received:
+        name = channel if channel in CHANNELS else "other"
+        setattr(per_org[org], name, getattr(per_org[org], name) + amount)
+        per_org[org].count += count
+    for _account, org, balance in _heads(ids, within):
+        per_org[org].balance += balance or 0
+    orgs_in_reach = None
+    if within is not None:
+        orgs_in_reach = set(
+            Organisation.objects.filter(path__startswith=within.path).values_list("pk", flat=True)
+        )
+    transfers: dict[tuple, int] = defaultdict(int)
+    for org, name, amount in ledger_moves(ids, transfers):
+        if orgs_in_reach is None or org in orgs_in_reach:
+            setattr(per_org[org], name, getattr(per_org[org], name) + amount)
+    stock, goods_pairs = stock_at_cost(ids)
+    for org, goods in stock.items():
+        if orgs_in_reach is not None and org not in orgs_in_reach:
+            continue
+        row = per_org[org]
+        row.goods_in += goods.get("goods_in", 0)
+        row.goods_out += goods.get("goods_out", 0)
+        row.allocated_in += goods.get("goods_in", 0)
+        row.allocated_out += goods.get("goods_out", 0)
+        row.distributed_goods += goods.get("distributed_goods", 0)
+        row.in_stock += goods.get("in_stock", 0)
+        # to_stock is what the ledger paid into stock; the stock card must agree with it
+        row.to_stock_card += goods.get("to_stock", 0)
+    for row in per_org.values():
+        # net donations as the ledger has them: what is left once every other flow is known
+        row.ledger_received = (
+            row.balance
+            - (row.allocated_in - row.goods_in)
+            + (row.allocated_out - row.goods_out)
+            + row.spent
+            + row.to_stock
+            + row.distributed_cash
+        )
+    rows = [
+        OrgRow(
+            organisation_id=pk,
+            name=name,
+            level=LEVEL_OF.get(level, "commune"),
+            path=path,
+            province_id=province[0] if province else None,
+            province=province[1] if province else "",
+            province_code=province[2] if province else "",
+            flows=per_org[pk],
+        )
+        for pk, name, level, path, province in _organisations(ids, per_org)
+    ]
+    order = {level: i for i, level in enumerate(LEVELS)}
+    rows.sort(key=lambda r: (order[r.level], r.province, r.name))
+    total = Flows.total_of([row.flows for row in rows])
+    decisions = _within(
+        Allocation.objects.filter(campaign_id__in=ids, status=AllocationStatus.EXECUTED),
+        within,
+        "organisation",
+    )
+    allocated = decisions.aggregate(amount=Sum("amount"))["amount"] or 0
+    spent_by_use = [
+        {"use": r["purpose__name"] or r["purpose_text"], "amount": r["amount"]}
+        for r in decisions.filter(direction=Direction.PURPOSE)
+        .values("purpose__name", "purpose_text")
+        .annotate(amount=Sum("amount"))
+        .order_by("-amount")
+    ]
+    for pair, cost in goods_pairs.items():
+        transfers[pair] += cost
+    people = _within(
+        DistributionSummary.objects.filter(campaign_id__in=ids), within, "organisation"
+    ).aggregate(lines=Sum("lines"), households=Sum("households"), persons=Sum("persons"))
+    return CampaignFigures(
+        campaign_id=campaign.pk,
+        code=campaign.code,
+        as_of=timezone.localdate(),
+        rows=rows,
+        total=total,
+        allocated=allocated,
+        spent_by_use=spent_by_use,
+        people_reached=people["persons"] or 0,
+        households_reached=people["households"] or 0,
+        lines_reached=people["lines"] or 0,
+        transfers=dict(transfers),
+    )
+
+
+def _spend_class():
+    """SQL: which relief action wrote a SPEND entry (SPEND_SOURCES), from its `source`."""
+    return Case(
+        *[
+            When(source__startswith=prefix, then=Value(name))
+            for prefix, name in SPEND_SOURCES.items()
+        ],
+        default=Value("spent"),
+    )
+
+
+def ledger_moves(campaign_ids, transfers: dict) -> list[tuple[int, str, int]]:
+    """Every ledger entry of the campaign's accounts that is not a donation (through the
+    partial index ledger_moves_idx: a few per decision or hand-out line), as (organisation,
+    Flows field, amount ≥ 0 moved); `transfers` gets (sender, receiver) → amount from the
+    two entries of each transfer. Reversals of donations are left to the balance."""
+    moves = LedgerEntry.objects.filter(account__campaign_id__in=campaign_ids).exclude(
+        kind=EntryKind.DONATION
+    )
+    out = []
+    ends: dict[str, dict] = defaultdict(dict)
+    for org, kind, link, amount in moves.filter(
+        kind__in=(EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT)
+    ).values_list("account__organisation_id", "kind", "transfer", "amount"):
+        if kind == EntryKind.TRANSFER_IN:
+            out.append((org, "allocated_in", amount))
+            ends[link]["to"], ends[link]["amount"] = org, amount
+        else:
+            out.append((org, "allocated_out", -amount))
+            ends[link]["from"] = org
+    for end in ends.values():
+        if "from" in end and "to" in end:
+            pair = (end["from"], end["to"])
+            transfers[pair] = transfers.get(pair, 0) + end["amount"]
+    rows = (
+        moves.filter(Q(kind=EntryKind.SPEND) | Q(reverses__kind__in=REVERSIBLE))
+        .annotate(spend=_spend_class())
+        .values_list("account__organisation_id", "kind", "reverses__kind", "spend")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    for org, kind, reversed_kind, spend, amount in rows:
+        if kind == EntryKind.SPEND or reversed_kind == EntryKind.SPEND:
+            out.append((org, spend, -amount))
+        elif reversed_kind == EntryKind.TRANSFER_IN:
+            out.append((org, "allocated_in", amount))
+        else:  # the reversal of a transfer out: money back
+            out.append((org, "allocated_out", -amount))
+    return out
+
+
+REVERSIBLE = (EntryKind.SPEND, EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT)
+
+
+def received_by_campaign(campaign_ids: list[int]) -> dict[int, int]:
+    """Received by each campaign with its parts (campaign_figures().total.received, for many
+    campaigns at once): one grouped query, rolled up the parts' tree here."""
+    parent_of = dict(Campaign.objects.values_list("pk", "parent_id"))
+    wanted = set(campaign_ids)
+    out = dict.fromkeys(wanted, 0)
+    covered = {pk for pk in parent_of if _ancestors(pk, parent_of) & wanted}
+    rows = (
+        DonationTotal.objects.filter(campaign_id__in=list(covered))
+        .values("campaign_id")
+        .annotate(amount=Sum("amount"))
+        .values_list("campaign_id", "amount")
+    )
+    for pk, amount in rows:
+        for ancestor in _ancestors(pk, parent_of) & wanted:
+            out[ancestor] += amount or 0
+    return out
+
+
+def _ancestors(pk, parent_of) -> set[int]:
+    """The campaign and every campaign it is a part of."""
+    found = set()
+    while pk is not None and pk not in found:
+        found.add(pk)
+        pk = parent_of.get(pk)
+    return found
+
+
+def ledger_flows(campaign) -> dict[int, dict[str, int]]:
+    """The money flows per organisation read from the ledger entries alone (every entry,
+    grouped): received (donations net of their reversals), allocated in/out, spent, to
+    stock, cash distributed, balance. Slow on a large campaign; the tests and the audit
+    compare it with campaign_figures(), which reads the summaries."""
+    out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    entries = (
+        LedgerEntry.objects.filter(account__campaign_id__in=campaign.subtree_ids())
+        .values_list("account__organisation_id", "kind", "reverses__kind", "source", "amount")
+        .iterator(5000)
+    )
+    for org, kind, reversed_kind, source, amount in entries:
+        row = out[org]
+        row["balance"] += amount
+        if kind == EntryKind.DONATION or (
+            kind == EntryKind.REVERSAL and reversed_kind == EntryKind.DONATION
+        ):
+            row["received"] += amount
+        elif kind == EntryKind.TRANSFER_IN:
+            row["allocated_in"] += amount
+        elif kind == EntryKind.TRANSFER_OUT:
+            row["allocated_out"] -= amount
+        else:  # SPEND, or the reversal of one (same source)
+            name = next(
+                (n for prefix, n in SPEND_SOURCES.items() if source.startswith(prefix)), "spent"
+            )
+            row[name] -= amount
+    return {org: dict(row) for org, row in out.items()}

@@ -1,0 +1,86 @@
+"""API of reports (scoped by reports/lookups.py): the list, one report in the shape the
+`report` command prints, opening a report, entering values, and the moves."""
+
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from nhandao.lib.errors import Refused
+from nhandao.orgs import access
+from nhandao.orgs.models import Organisation
+from nhandao.reports import actions, building
+from nhandao.reports.lookups import get_report
+from nhandao.reports.models import Report, ReportStatus
+
+router = Router(tags=["Báo cáo"])
+
+
+class ReportRow(Schema):
+    id: int
+    organisation_id: int
+    period: str
+    status: str
+    due_on: str
+
+    @staticmethod
+    def resolve_due_on(report):
+        return report.due_on.isoformat()
+
+
+class OpenReportIn(Schema):
+    organisation: str  # its code, as elsewhere in the API
+    period: str
+
+
+class EntriesIn(Schema):
+    values: dict[str, int | None] = {}
+    narrative: dict[str, str] | None = None
+
+
+class MoveIn(Schema):
+    to_status: str
+    note: str = ""
+
+
+@router.get("/reports", response=list[ReportRow], summary="Báo cáo trong phạm vi của bạn")
+@paginate(PageNumberPagination)
+def list_reports(request, period: str = "", status: str = ""):
+    reports = Report.objects.for_user(request.auth)
+    if period:
+        reports = reports.filter(period=period.upper())
+    if status:
+        reports = reports.filter(status=status)
+    return reports.order_by("-end", "organisation__path")
+
+
+@router.post("/reports", response={201: dict}, summary="Lập (hoặc mở) báo cáo của đơn vị")
+def open_report(request, payload: OpenReportIn):
+    org = Organisation.objects.filter(code=payload.organisation).first()
+    org = access.get_org(request.auth, org.pk if org else None, "edit")
+    return Status(201, building.as_json(actions.open_report(request.auth, org, payload.period)))
+
+
+@router.get("/reports/{report_id}", response=dict, summary="Một báo cáo: chỉ tiêu, cấp dưới")
+def report_detail(request, report_id: int):
+    return {"id": report_id, **building.as_json(get_report(request.auth, report_id))}
+
+
+@router.post("/reports/{report_id}/values", response=dict, summary="Nhập số liệu, thuyết minh")
+def enter_values(request, report_id: int, payload: EntriesIn):
+    report = get_report(request.auth, report_id, "edit")
+    report = actions.save_entries(request.auth, report, payload.values, payload.narrative)
+    return {"id": report_id, **building.as_json(report)}
+
+
+@router.post("/reports/{report_id}/move", response=dict, summary="Gửi, duyệt, trả lại, mở lại")
+def move_report(request, report_id: int, payload: MoveIn):
+    report = get_report(request.auth, report_id)
+    moves = {
+        ReportStatus.SUBMITTED: lambda: actions.submit(request.auth, report),
+        ReportStatus.APPROVED: lambda: actions.approve(request.auth, report),
+        ReportStatus.RETURNED: lambda: actions.return_report(request.auth, report, payload.note),
+        ReportStatus.DRAFT: lambda: actions.reopen(request.auth, report, payload.note),
+    }
+    if payload.to_status not in moves:
+        raise Refused("Chuyển sang: submitted, approved, returned hoặc draft.", field="to_status")
+    report = moves[payload.to_status]()
+    return {"id": report_id, **building.as_json(report)}

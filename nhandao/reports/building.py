@@ -1,0 +1,307 @@
+"""A report's figures: its own values, its children's approved totals, formulas on top.
+
+Own values: computed indicators are read live from the records while the report is being
+written, and from their snapshot once it is submitted (the live value is still shown beside
+it when a later correction changed it); entered indicators are what the organisation typed.
+Totals = own + the children's approved totals (each child's totals were snapshotted when it
+was approved, so a national report sums 34 rows per indicator, not 3,321 communes' records).
+Formulas (total value, ratio to the state budget) are evaluated on the totals at each level."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+
+from nhandao.lib.money import format_vnd
+from nhandao.orgs.models import Organisation
+from nhandao.reports import indicators
+from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source
+from nhandao.reports.periods import Period, parse
+
+Values = dict[tuple[str, str], int]  # (indicator code, breakdown) → value
+
+
+def shown(value, unit: str) -> str:
+    """A figure as an office writes it: "1.500.000", "14,2 lần", "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".") + (
+            f" {unit}" if unit == "lần" else ""
+        )
+    return format_vnd(value, symbol=False)
+
+
+@dataclass
+class Line:
+    indicator: Indicator
+    value: int | float | None  # the total shown in the report
+    own: int | float | None
+    from_children: int | None
+    previous: int | float | None
+    breakdowns: dict[str, int] = field(default_factory=dict)
+    live: int | None = None  # the records' value now, when it differs from the snapshot
+
+    @property
+    def shown(self) -> str:
+        return shown(self.value, self.indicator.unit)
+
+    @property
+    def shown_previous(self) -> str:
+        return shown(self.previous, self.indicator.unit)
+
+    @property
+    def change(self) -> float | None:
+        """+6 %: the change against the same period a year earlier."""
+        if self.value is None or not self.previous:
+            return None
+        return (self.value - self.previous) / self.previous * 100
+
+
+@dataclass
+class ChildStatus:
+    organisation: Organisation
+    report: Report | None
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else ReportStatus.DRAFT
+
+    @property
+    def status_label(self) -> str:
+        return self.report.status_label if self.report else "Chưa lập"
+
+    @property
+    def settled(self) -> bool:
+        """Approved, or marked as not reporting: the parent may be approved."""
+        return self.status in (ReportStatus.APPROVED, ReportStatus.NOT_REPORTING)
+
+
+def period_of(report: Report) -> Period:
+    return parse(report.period, report.form.cutoff)
+
+
+def children_of(org: Organisation, period: Period) -> list[Organisation]:
+    """The organisations that report to `org` for the period: its children of the same kind
+    (a partner company or a mass organisation under a chapter does not send it this report)
+    active at some time in it — a commune merged into `org` mid-year reports for the months
+    it existed."""
+    return list(
+        Organisation.objects.filter(parent=org, kind=org.kind)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        .order_by("name")
+    )
+
+
+def children_status(report: Report) -> list[ChildStatus]:
+    children = children_of(report.organisation, period_of(report))
+    reports = {
+        r.organisation_id: r
+        for r in Report.objects.filter(
+            form=report.form, period=report.period, organisation__in=children
+        )
+    }
+    return [ChildStatus(child, reports.get(child.pk)) for child in children]
+
+
+def computed_now(report: Report) -> Values:
+    """The computed indicators of the report's own organisation, read from the records now."""
+    period = period_of(report)
+    values: Values = {}
+    for indicator in report.form.indicators.filter(source=Source.COMPUTED):
+        provider = indicators.PROVIDERS[indicator.expression or indicator.code]
+        for breakdown, value in provider(report.organisation, period.start, period.end).items():
+            values[(indicator.code, breakdown)] = value
+    return values
+
+
+def _stored(report: Report, scope: str, sources=None) -> Values:
+    rows = report.values.filter(scope=scope).select_related("indicator")
+    if sources:
+        rows = rows.filter(source__in=sources)
+    return {(v.indicator.code, v.breakdown): v.value for v in rows if v.value is not None}
+
+
+def own_values(report: Report) -> tuple[Values, Values]:
+    """(own values as the report states them, the computed ones as the records say now)."""
+    live = computed_now(report)
+    entered = _stored(report, "own", [Source.ENTERED])
+    if report.is_locked and report.status != ReportStatus.NOT_REPORTING:
+        return {**_stored(report, "own", [Source.COMPUTED]), **entered}, live
+    return {**live, **entered}, live
+
+
+def children_totals(report: Report) -> Values:
+    """The sum of the approved children's snapshotted totals."""
+    settled = [
+        c.report.pk
+        for c in children_status(report)
+        if c.report and c.status == ReportStatus.APPROVED
+    ]
+    rows = (
+        ReportValue.objects.filter(report__in=settled, scope="total", value__isnull=False)
+        .values("indicator__code", "breakdown")
+        .annotate(total=Sum("value"))
+    )
+    return {(r["indicator__code"], r["breakdown"]): r["total"] for r in rows}
+
+
+def _with_formulas(
+    form_indicators: list[Indicator], values: Values
+) -> dict[str, int | float | None]:
+    # A figure nobody entered counts as 0 in a sum; a ratio over a budget of 0 is "—".
+    whole: dict[str, int | float | None] = {
+        i.code: 0 for i in form_indicators if i.source != Source.FORMULA
+    }
+    whole.update({code: v for (code, b), v in values.items() if b == ""})
+    for indicator in form_indicators:
+        if indicator.source == Source.FORMULA:
+            whole[indicator.code] = indicators.evaluate(indicator.expression, whole)
+    return whole
+
+
+def totals(report: Report) -> Values:
+    """Own values + approved children's totals, by (code, breakdown); no formulas."""
+    own, _ = own_values(report)
+    summed: Values = defaultdict(int)
+    for values in (own, children_totals(report)):
+        for key, value in values.items():
+            summed[key] += value
+    return dict(summed)
+
+
+def previous_totals(report: Report) -> dict[str, int | float | None]:
+    """The same period a year earlier, from that period's approved report (none: nothing)."""
+    previous = Report.objects.filter(
+        form=report.form,
+        organisation=report.organisation,
+        period=period_of(report).previous_year(report.form.cutoff).code,
+        status=ReportStatus.APPROVED,
+    ).first()
+    if previous is None:
+        return {}
+    return _with_formulas(report.form.ordered_indicators(), _stored(previous, "total"))
+
+
+def lines(report: Report) -> list[Line]:
+    """The report's indicator table, in the form's order."""
+    form_indicators = report.form.ordered_indicators()
+    own, live = own_values(report)
+    from_children = children_totals(report)
+    summed = totals(report)
+    whole = _with_formulas(form_indicators, summed)
+    own_whole = _with_formulas(form_indicators, own)
+    previous = previous_totals(report)
+    out = []
+    for indicator in form_indicators:
+        code = indicator.code
+        breakdowns = {b: v for (c, b), v in summed.items() if c == code and b}
+        differs = (
+            report.is_locked
+            and indicator.source == Source.COMPUTED
+            and live.get((code, ""), 0) != own.get((code, ""), 0)
+        )
+        out.append(
+            Line(
+                indicator=indicator,
+                value=whole.get(code),
+                own=own_whole.get(code),
+                from_children=from_children.get((code, "")),
+                previous=previous.get(code),
+                breakdowns=breakdowns,
+                live=live.get((code, ""), 0) if differs else None,
+            )
+        )
+    return out
+
+
+def snapshot_own(report: Report) -> None:
+    """On submission: keep the computed values as they are now."""
+    report.values.filter(scope="own", source=Source.COMPUTED).delete()
+    codes = {i.code: i for i in report.form.indicators.all()}
+    ReportValue.objects.bulk_create(
+        ReportValue(
+            report=report,
+            indicator=codes[code],
+            breakdown=b,
+            value=v,
+            scope="own",
+            source=Source.COMPUTED,
+        )  # fmt: skip
+        for (code, b), v in computed_now(report).items()
+    )
+
+
+def snapshot_totals(report: Report) -> None:
+    """On approval: keep own + children's approved totals, which the level above sums."""
+    report.values.filter(scope="total").delete()
+    codes = {i.code: i for i in report.form.indicators.all()}
+    ReportValue.objects.bulk_create(
+        ReportValue(
+            report=report,
+            indicator=codes[code],
+            breakdown=b,
+            value=v,
+            scope="total",
+            source=codes[code].source,
+        )  # fmt: skip
+        for (code, b), v in totals(report).items()
+    )
+
+
+def as_json(report: Report) -> dict:
+    """The report for scripts and the API (the shape `nhandao report` prints)."""
+    period = period_of(report)
+
+    def plain(value):
+        return round(value, 2) if isinstance(value, float) else value
+
+    return {
+        "organisation": {"code": report.organisation.code, "name": report.organisation.name},
+        "form": report.form.code,
+        "period": {
+            "code": period.code,
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },  # fmt: skip
+        "status": report.status,
+        "status_label": report.status_label,
+        "due_on": report.due_on.isoformat(),
+        "indicators": [
+            {
+                "code": line.indicator.code,
+                "name": line.indicator.name,
+                "value": plain(line.value),
+                "unit": line.indicator.unit,
+                "source": line.indicator.source,
+                "previous": plain(line.previous),
+                "breakdowns": line.breakdowns,
+            }
+            for line in lines(report)
+        ],
+        "children": [
+            {"organisation": c.organisation.code, "name": c.organisation.name, "status": c.status}
+            for c in children_status(report)
+        ],
+        "narrative": report.narrative,
+    }
+
+
+def children_table(report: Report, children: list[ChildStatus]) -> dict[int, dict]:
+    """Each approved child's totals by indicator code (formulas included), for the annex,
+    the dashboard's comparison and the drill-down; one query for all children."""
+    approved = {c.report.pk: c.organisation.pk for c in children
+                if c.report and c.status == ReportStatus.APPROVED}  # fmt: skip
+    rows = ReportValue.objects.filter(
+        report__in=approved, scope="total", breakdown="", value__isnull=False
+    ).values_list("report_id", "indicator__code", "value")
+    per_report: dict[int, Values] = defaultdict(dict)
+    for report_id, code, value in rows:
+        per_report[report_id][(code, "")] = value
+    form_indicators = report.form.ordered_indicators()
+    return {
+        approved[report_id]: _with_formulas(form_indicators, values)
+        for report_id, values in per_report.items()
+    }

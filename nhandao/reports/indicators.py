@@ -1,0 +1,154 @@
+"""How each kind of indicator gets its value.
+
+Computed indicators read nhandao's own records for ONE organisation and ONE period (its
+children's figures arrive through their approved reports: the roll-up, in building.py).
+Each provider answers {breakdown: value}, "" being the whole. Formulas are expressions over
+other indicators' codes with + − × ÷ and numbers, read with Python's `ast` — never `eval`.
+An app that adds figures (blood, members) adds a provider here."""
+
+import ast
+import operator
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+
+from nhandao.donations.models import Channel, Donation
+from nhandao.lib.errors import Refused
+from nhandao.relief.models import Allocation, AllocationStatus, Direction, DistributionLine
+from nhandao.relief.models.distributions import LineStatus
+
+Figures = dict[str, int]
+
+
+def _donations(org, start: date, end: date):
+    return Donation.objects.filter(
+        organisation=org, received_on__range=(start, end), reversed_at__isnull=True
+    )
+
+
+def received_money(org, start, end) -> Figures:
+    """Money received (transfer, cash, other), by channel."""
+    rows = (
+        _donations(org, start, end)
+        .exclude(channel=Channel.IN_KIND)
+        .values("channel")
+        .annotate(total=Sum("amount"))
+    )
+    figures = {row["channel"]: row["total"] for row in rows}
+    figures[""] = sum(figures.values())
+    return figures
+
+
+def received_goods_value(org, start, end) -> Figures:
+    """Goods received, at the value recorded on receipt."""
+    total = (
+        _donations(org, start, end)
+        .filter(channel=Channel.IN_KIND)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return {"": total or 0}
+
+
+def allocated(org, start, end) -> Figures:
+    """Allocated down to other organisations (executed decisions dated in the period)."""
+    total = Allocation.objects.filter(
+        organisation=org,
+        direction=Direction.DOWN,
+        status=AllocationStatus.EXECUTED,
+        decision_date__range=(start, end),
+    ).aggregate(total=Sum("amount"))["total"]
+    return {"": total or 0}
+
+
+def allocated_in(org, start, end) -> Figures:
+    """Allocated to this organisation by the level above (executed decisions in the period)."""
+    total = Allocation.objects.filter(
+        target_organisation=org,
+        direction=Direction.DOWN,
+        status=AllocationStatus.EXECUTED,
+        decision_date__range=(start, end),
+    ).aggregate(total=Sum("amount"))["total"]
+    return {"": total or 0}
+
+
+def _received_lines(org, start, end):
+    return DistributionLine.objects.filter(
+        organisation=org, status=LineStatus.RECEIVED, received_on__range=(start, end)
+    )
+
+
+def distributed(org, start, end) -> Figures:
+    """Cash and goods handed to people (lines marked received), at their value."""
+    total = _received_lines(org, start, end).aggregate(total=Sum("value"))["total"]
+    return {"": total or 0}
+
+
+def people_reached(org, start, end) -> Figures:
+    """Distinct people helped: those named on a line, and the members of households helped."""
+    lines = _received_lines(org, start, end)
+    from nhandao.beneficiaries.models import Person
+
+    helped = Person.objects.filter(
+        Q(pk__in=lines.filter(person__isnull=False).values("person"))
+        | Q(household__in=lines.filter(household__isnull=False).values("household"))
+    )
+    return {"": helped.count()}
+
+
+def households_reached(org, start, end) -> Figures:
+    """Distinct households helped, directly or through one of their members."""
+    lines = _received_lines(org, start, end)
+    direct = lines.filter(household__isnull=False).values_list("household", flat=True)
+    through = lines.filter(person__household__isnull=False).values_list(
+        "person__household", flat=True
+    )
+    return {"": len(set(direct) | set(through))}
+
+
+def donors(org, start, end) -> Figures:
+    """Distinct named donors who gave in the period (anonymous gifts not counted)."""
+    count = _donations(org, start, end).aggregate(n=Count("donor", distinct=True))["n"]
+    return {"": count or 0}
+
+
+PROVIDERS = {
+    "received_money": received_money,
+    "received_goods_value": received_goods_value,
+    "allocated": allocated,
+    "allocated_in": allocated_in,
+    "distributed": distributed,
+    "people_reached": people_reached,
+    "households_reached": households_reached,
+    "donors": donors,
+}
+
+# --- formulas ---
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: None}
+
+
+def names_in(expression: str) -> set[str]:
+    return {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name)}
+
+
+def evaluate(expression: str, values: dict[str, int | float | None]) -> int | float | None:
+    """The expression's value over `values`; None when a value it needs is missing or it
+    divides by zero (shown as "—", never an error)."""
+
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return node.value
+        if isinstance(node, ast.Name):
+            return values.get(node.id)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            left, right = walk(node.left), walk(node.right)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Div):
+                return None if right == 0 else left / right
+            return _OPS[type(node.op)](left, right)
+        raise Refused(f"Công thức “{expression}” có phần không hiểu được.", field="expression")
+
+    return walk(ast.parse(expression, mode="eval"))

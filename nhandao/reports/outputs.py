@@ -1,0 +1,119 @@
+"""A report as files: Word in the Decree 30/2020 layout (docxtpl over a template the office
+may edit) and Excel with the indicator table and the children as an annex."""
+
+import io
+
+from django.utils import timezone
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.exceptions import TemplateError, UndefinedError
+
+from nhandao.lib import exports
+from nhandao.reports import building
+from nhandao.reports.building import shown
+from nhandao.reports.models import Report
+from nhandao.reports.standard_template import TEMPLATE
+
+
+def basename(report: Report) -> str:
+    return f"bao-cao-{report.organisation.code}-{report.period}".lower()
+
+
+def context(report: Report) -> dict:
+    today = timezone.localdate()
+    org = report.organisation
+    place = org.admin_unit.name if org.admin_unit_id else "Hà Nội"
+    lines = building.lines(report)
+    sections = [
+        {"number": i, "title": title, "text": report.narrative.get(title) or "…"}
+        for i, title in enumerate(report.form.sections, start=1)
+    ]
+    return {
+        "parent_name": (org.parent.name if org.parent_id else "").upper(),
+        "organisation_name": org.name.upper(),
+        "number": report.number or f"      /{report.form.symbol}",
+        "place": place,
+        "day": f"{today.day:02d}",
+        "month": f"{today.month:02d}",
+        "year": today.year,
+        "title": f"{report.form.name} {report.period_label}",
+        "sections": sections,
+        "lines": [
+            {
+                "number": i,
+                "name": line.indicator.name,
+                "unit": line.indicator.unit,
+                "value": shown(line.value, line.indicator.unit),
+                "previous": shown(line.previous, line.indicator.unit),
+            }
+            for i, line in enumerate(lines, start=1)
+        ],
+        "recipients": [org.parent.name if org.parent_id else "Lưu trữ", "Lưu: VT"],
+        "signer_title": "TM. BAN THƯỜNG VỤ",
+        "signer_name": report.approved_by.get_full_name() if report.approved_by else "",
+    }
+
+
+def docx_bytes(report: Report, template=None) -> tuple[bytes, str]:
+    """The Word file, and a warning when the office's own template could not be used (a
+    field it names does not exist): then the standard template is used instead."""
+    data = context(report)
+    warning = ""
+    if template is not None:
+        try:
+            return _render(template, data), ""
+        except (UndefinedError, TemplateError) as exc:
+            warning = (
+                f"Mẫu Word của đơn vị có trường không tồn tại ({exc.message}); "
+                "báo cáo được lập theo mẫu chuẩn."
+            )
+    return _render(TEMPLATE, data), warning
+
+
+def _render(template, data) -> bytes:
+    document = DocxTemplate(template)
+    document.render(data, autoescape=True, jinja_env=_strict_env())
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _strict_env():
+    from jinja2 import Environment
+
+    return Environment(undefined=StrictUndefined, autoescape=True)
+
+
+def xlsx_bytes(report: Report) -> bytes:
+    lines = building.lines(report)
+    header = ["TT", "Mã", "Chỉ tiêu", "Đơn vị tính", "Kỳ này", "Của đơn vị", "Cấp dưới",
+              "Cùng kỳ năm trước", "Cách lấy số liệu"]  # fmt: skip
+    rows = [
+        [
+            i,
+            line.indicator.code,
+            line.indicator.name,
+            line.indicator.unit,
+            line.value,
+            line.own,
+            line.from_children,
+            line.previous,
+            line.indicator.get_source_display(),
+        ]  # fmt: skip
+        for i, line in enumerate(lines, start=1)
+    ]
+    children = building.children_status(report)
+    child_totals = building.children_table(report, children)
+    codes = [line.indicator.code for line in lines]
+    annex_header = ["Đơn vị", "Tình trạng"] + [line.indicator.name for line in lines]
+    annex = [
+        [child.organisation.name, child.status_label]
+        + [child_totals.get(child.organisation.pk, {}).get(code) for code in codes]
+        for child in children
+    ]
+    return exports.xlsx_bytes(
+        [
+            exports.Sheet("Chỉ tiêu", header, rows, widths={2: 50}),
+            exports.Sheet("Phụ lục cấp dưới", annex_header, annex, widths={0: 40}),
+        ]
+    )

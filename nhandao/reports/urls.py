@@ -1,0 +1,17 @@
+from django.urls import path
+
+from nhandao.reports import views
+
+urlpatterns = [
+    path("bao-cao/", views.report_list, name="report_list"),
+    path("bao-cao/lap/", views.report_open, name="report_open"),
+    path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
+    path("bao-cao/<int:pk>/luu/", views.report_save, name="report_save"),
+    path("bao-cao/<int:pk>/chuyen/<slug:target>/", views.report_move, name="report_move"),
+    path(
+        "bao-cao/<int:pk>/khong-bao-cao/<int:org_pk>/",
+        views.report_not_reporting,
+        name="report_not_reporting",
+    ),  # fmt: skip
+    path("bao-cao/<int:pk>/tai/<slug:fmt>/", views.report_download, name="report_download"),
+]
