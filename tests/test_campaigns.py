@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 
 from nhandao.campaigns import actions
 from nhandao.campaigns.forms import CampaignForm, ExtensionForm
@@ -41,8 +42,11 @@ def test_status_moves_only_along_the_transitions_table_and_each_move_is_recorded
     campaign = appeal(cast)
     with pytest.raises(actions.TransitionError, match="Không thể chuyển"):
         actions.set_status(cast.hn_officer, campaign, CampaignStatus.CLOSED)
-    for status in ("receiving", "distributing", "closed", "published"):
+    for status in ("receiving", "distributing", "closed"):
         campaign = actions.set_status(cast.hn_officer, campaign, status, note=f"sang {status}")
+    with pytest.raises(PermissionDenied, match="Công khai kết quả"):  # a leader's decision
+        actions.set_status(cast.hn_officer, campaign, "published")
+    campaign = actions.set_status(cast.hn_manager, campaign, "published", note="sang published")
     history = list(campaign.history.values_list("from_status", "to_status"))
     assert history == [
         ("", "draft"),

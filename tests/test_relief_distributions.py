@@ -256,7 +256,7 @@ def test_every_status_change_writes_a_history_row_with_who_and_why(cast, hn_roun
     actions.set_round_status(cast.hn_officer, hn_round, "cancelled", "Bão đổi hướng")
     rows = [(h.from_status, h.to_status, h.actor, h.note, str(h)) for h in hn_round.history.all()]
     assert rows == [
-        ("", "draft", cast.hn_officer, "Lập đợt", f"{hn_round.pk}:  → draft"),
+        ("", "draft", cast.hn_officer, "Lập đợt", f"{hn_round.pk}: — → draft"),
         (
             "draft",
             "cancelled",
@@ -266,6 +266,10 @@ def test_every_status_change_writes_a_history_row_with_who_and_why(cast, hn_roun
         ),
     ]
     assert hn_round.history.last().get_to_status_display() == "Đã hủy"
+    assert [h.change_text() for h in hn_round.history.all()] == [
+        "— → Đang lập danh sách",
+        "Đang lập danh sách → Đã hủy",
+    ]
 
 
 def test_a_pages_overlap_warnings_come_from_one_query_and_match_the_rule_line_by_line(

@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from nhandao.audit.models import AuditEvent
+from nhandao.audit.templatetags.audit_labels import ACTION_LABELS
+from nhandao.audit.words import rows_in_words
 from nhandao.orgs import access
 
 
@@ -17,5 +19,10 @@ def event_list(request):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    rows = [(event, event.changes_for(request.user)) for event in page]
-    return render(request, "audit/event_list.html", {"page": page, "rows": rows, "action": action})
+    rows = rows_in_words(page, request.user)
+    actions = sorted(ACTION_LABELS.items(), key=lambda item: item[1])
+    return render(
+        request,
+        "audit/event_list.html",
+        {"page": page, "rows": rows, "action": action, "actions": actions},
+    )

@@ -4,15 +4,18 @@ input with campaigns/forms.py."""
 from django.db import transaction
 
 from nhandao.audit.actions import record, snapshot
+from nhandao.campaigns.lookups import can_act
 from nhandao.campaigns.models import (
-    TRANSITIONS,
+    PIPELINE,
     Campaign,
     CampaignExtension,
-    CampaignStatus,
     CampaignStatusChange,
+    TransitionError,
 )
-from nhandao.lib.errors import Refused
+from nhandao.lib.pipeline import Moves
 from nhandao.lib.text import nfc, search_key
+
+__all__ = ["TransitionError", "allowed_moves", "create_campaign", "set_status"]
 
 FIELDS = [
     "code",
@@ -34,13 +37,6 @@ FIELDS = [
 ]
 
 
-class TransitionError(Refused):
-    """A status move that TRANSITIONS does not list (on the form's `to_status`)."""
-
-    def __init__(self, message: str):
-        super().__init__(message, field="to_status")
-
-
 def _normalise(campaign: Campaign) -> None:
     campaign.name = nfc(campaign.name)
     campaign.name_key = search_key(campaign.name)
@@ -55,13 +51,7 @@ def create_campaign(actor, *, co_organisers=(), **fields) -> Campaign:
     campaign.save()
     if co_organisers:
         campaign.co_organisers.set(co_organisers)
-    CampaignStatusChange.objects.create(
-        campaign=campaign,
-        from_status="",
-        to_status=campaign.status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        note="Tạo chiến dịch",
-    )
+    CampaignStatusChange.log(campaign, campaign.status, actor=actor, note="Tạo chiến dịch")
     after = snapshot(campaign, FIELDS)
     after["co_organisers"] = sorted(o.pk for o in co_organisers)
     record(actor, "campaign.create", campaign, after=after)
@@ -81,30 +71,28 @@ def update_campaign(actor, campaign: Campaign, *, co_organisers=None, **fields) 
     return campaign
 
 
-def allowed_moves(campaign: Campaign) -> tuple[str, ...]:
-    return TRANSITIONS.get(campaign.status, ())
+def _can(actor, campaign: Campaign):
+    """How the pipeline asks for a permission: at the organiser or a co-organiser."""
+    return lambda perm: can_act(actor, perm, campaign)
+
+
+def allowed_moves(campaign: Campaign, user) -> Moves:
+    """The moves `user` may make on the campaign now (one button each on its page)."""
+    return PIPELINE.moves_for(campaign, can=_can(user, campaign))
 
 
 @transaction.atomic
 def set_status(actor, campaign: Campaign, to_status: str, note: str = "") -> Campaign:
-    """The one way to change a campaign's status: only moves listed in TRANSITIONS."""
+    """The one way to change a campaign's status: a move of PIPELINE that the actor may make
+    (actor None: the system, e.g. a command, acts without a permission check)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if to_status not in allowed_moves(campaign):
-        target = (
-            CampaignStatus(to_status).label if to_status in CampaignStatus.values else to_status
-        )
-        raise TransitionError(
-            f"Không thể chuyển chiến dịch từ “{campaign.get_status_display()}” sang “{target}”."
-        )
-    before = campaign.status
-    campaign.status = to_status
-    campaign.save(update_fields=["status"])
-    CampaignStatusChange.objects.create(
-        campaign=campaign,
-        from_status=before,
-        to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        note=note[:255],
+    before = PIPELINE.move(
+        campaign,
+        to_status,
+        actor=actor,
+        history=CampaignStatusChange,
+        note=note,
+        can=_can(actor, campaign) if actor is not None else None,
     )
     record(
         actor,

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from nhandao.campaigns import actions, forms
 from nhandao.campaigns.lookups import get_campaign
-from nhandao.campaigns.models import Campaign
+from nhandao.campaigns.models import PIPELINE, Campaign
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import Pagination
 
@@ -23,6 +23,7 @@ class CampaignOut(Schema):
     name: str
     kind: str
     status: str
+    status_label: str  # the status in words (the pipeline's label)
     organisation_id: int
     parent_id: int | None
     theme: str
@@ -35,6 +36,12 @@ class CampaignOut(Schema):
     transfer_memo: str
     goods_dropoff: str
     auto_receipts: bool
+
+    @staticmethod
+    def resolve_status_label(campaign) -> str:
+        # a Campaign, or the dict of a detail built on this schema (donations/api.py)
+        status = campaign["status"] if isinstance(campaign, dict) else campaign.status
+        return PIPELINE.label(status)
 
 
 class CampaignIn(Schema):

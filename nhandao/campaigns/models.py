@@ -2,7 +2,7 @@
 
 A campaign belongs to its organiser (access follows the organiser, and co-organisers see it
 too), may be a part of a higher-level campaign (figures roll up), and moves through an
-explicit status pipeline (TRANSITIONS) with a history row for every move.
+explicit status pipeline (PIPELINE, lib.pipeline) with a history row for every move.
 
 Decree 93/2021/NĐ-CP (appeals for disasters, epidemics, incidents, seriously ill patients):
 receiving lasts at most 90 days from launch unless a provincial-or-higher body extends it;
@@ -12,9 +12,11 @@ ends are refused.
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import models
 
+from nhandao.lib.errors import Refused
+from nhandao.lib.models import StatusChange
+from nhandao.lib.pipeline import Move, Pipeline
 from nhandao.lib.text import search_key
 
 RECEIVING_DAYS = 90  # Decree 93/2021, art. 6
@@ -44,14 +46,34 @@ class CampaignStatus(models.TextChoices):
 
 
 S = CampaignStatus
-# from → allowed targets. Nothing else is a legal move.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.DRAFT: (S.RECEIVING,),
-    S.RECEIVING: (S.DISTRIBUTING,),
-    S.DISTRIBUTING: (S.CLOSED,),
-    S.CLOSED: (S.PUBLISHED,),
-    S.PUBLISHED: (),
-}
+
+
+class TransitionError(Refused):
+    """A status move the pipeline refuses (on the form's `to_status`)."""
+
+    def __init__(self, message: str, field: str | None = "to_status"):
+        super().__init__(message, field=field)
+
+
+# The one table of campaign moves: nothing else is a legal move. Publishing the results is a
+# leader's decision ("approve"); the rest is the organiser's ordinary work. Decree 93
+# deadlines are not moves: they are warned about on the campaign page (Campaign.warnings)
+# and enforced where money moves (a donation after receiving ends, a round opened after
+# distribution ends), because campaigns are also recorded after the fact.
+PIPELINE = Pipeline(
+    CampaignStatus,
+    noun="chiến dịch",
+    error=TransitionError,
+    error_field="to_status",
+    moves=[
+        Move(S.DRAFT, S.RECEIVING, "Phát động, bắt đầu tiếp nhận"),
+        Move(S.RECEIVING, S.DISTRIBUTING, "Kết thúc tiếp nhận, chuyển sang phân phối"),
+        Move(S.DISTRIBUTING, S.CLOSED, "Kết thúc chiến dịch"),
+        Move(S.CLOSED, S.PUBLISHED, "Công khai kết quả", permission="approve"),
+    ],
+)
+# from → allowed targets, read from the pipeline (kept for callers that list them)
+TRANSITIONS: dict[str, tuple[str, ...]] = {s: PIPELINE.targets_from(s) for s in S.values}
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -140,6 +162,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
+    pipeline = PIPELINE
 
     class Meta:
         verbose_name = "chiến dịch"
@@ -225,22 +248,15 @@ class Campaign(models.Model):
         return ids
 
 
-class CampaignStatusChange(models.Model):
+class CampaignStatusChange(StatusChange):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=12, choices=CampaignStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=CampaignStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.CharField("ghi chú", max_length=255, blank=True)
+    to_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
 
-    class Meta:
-        verbose_name = "lịch sử tình trạng chiến dịch"
-        ordering = ["at", "pk"]
+    subject_field = "campaign"
 
-    def __str__(self):
-        return f"{self.campaign_id}: {self.from_status or '—'} → {self.to_status}"
+    class Meta(StatusChange.Meta):
+        verbose_name = "thay đổi tình trạng chiến dịch"
+        verbose_name_plural = "lịch sử tình trạng chiến dịch"
 
 
 class CampaignExtension(models.Model):
@@ -260,6 +276,7 @@ class CampaignExtension(models.Model):
 
     class Meta:
         verbose_name = "gia hạn tiếp nhận"
+        verbose_name_plural = "gia hạn tiếp nhận"
         ordering = ["new_receiving_end"]
 
     def __str__(self):

@@ -1,10 +1,10 @@
 """Demo relief: the typhoon Yagi incident, allocations from the Central relief board's Yagi
 fund (the real Vietcombank statement slice imported by the campaigns demo) to provincial
-Front committees, one allocation waiting for approval and one above the two-approver
-threshold, the Hà Nội Red Cross passing Yagi money to a commune chapter, a distribution round
-in that commune where one household had cash from the Women's Union three days earlier
-(an overlap warning, one overridden by a manager with a reason, one still waiting), and a
-warehouse with in-kind goods.
+Front committees, one allocation waiting for approval, one returned to its maker for an
+explanation and one above the two-approver threshold, the Hà Nội Red Cross passing Yagi
+money to a commune chapter, a distribution round in that commune where one household had
+cash from the Women's Union three days earlier (an overlap warning, one overridden by a
+manager with a reason, one still waiting), and a warehouse with in-kind goods.
 
 Damage, needs and allocation figures are illustrative (shares of the demo fund), not the
 official Yagi figures. Everything goes through relief/actions.py with the demo logins, so
@@ -98,7 +98,7 @@ def seed(actor, network) -> dict:
         target_organisation=network["front_province"][code],
         incident=incident,
     )
-    actions.propose_allocation(
+    sanitation = actions.propose_allocation(
         maker,
         organisation=relief,
         campaign=yagi,
@@ -106,6 +106,12 @@ def seed(actor, network) -> dict:
         decision_no="49/QĐ-BCTTW",
         decision_date=DAY,
         purpose=AllowedUse.objects.get(code="sanitation"),
+    )
+    # returned to its maker for an explanation: the accountant's work to answer
+    actions.return_allocation(
+        checker,
+        sanitation,
+        "Bổ sung danh sách xã được khử khuẩn và dự toán hóa chất trước khi duyệt.",
     )
     rounds = _hanoi_round(actor, network, yagi)
     today = _appeal_today(network)

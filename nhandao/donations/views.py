@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from nhandao.campaigns.actions import allowed_moves
 from nhandao.campaigns.lookups import can_act, get_campaign
-from nhandao.campaigns.models import CampaignStatus
 from nhandao.donations import actions, exports, forms, importers, lookups, receipts
 from nhandao.donations.figures import received_by_part, totals
 from nhandao.donations.models import (
@@ -63,7 +62,7 @@ def campaign_detail(request, pk):
             "history": campaign.history.select_related("actor"),
             "extensions": campaign.extensions.select_related("decided_by"),
             "co_organisers": campaign.co_organisers.all(),
-            "moves": [(m, CampaignStatus(m).label) for m in allowed_moves(campaign)],
+            "moves": allowed_moves(campaign, request.user),
             "can_edit": can_edit,
             "recent": recent,
             "accounts": accounts,

@@ -27,6 +27,11 @@ class StatusChange(models.Model):
         subject = getattr(self, f"{self.subject_field}_id")
         return f"{subject}: {self.from_status or '—'} → {self.to_status}"
 
+    def change_text(self) -> str:
+        """ "Nháp → Đang mở": this step in words, from the subject model's pipeline."""
+        subject_model = self._meta.get_field(self.subject_field).related_model
+        return subject_model.pipeline.change_text(self.from_status, self.to_status)
+
     @classmethod
     def log(cls, subject, to_status, *, from_status="", actor=None, note=""):
         """Write the history row of `subject` moving to `to_status`."""

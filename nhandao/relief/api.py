@@ -15,7 +15,11 @@ from nhandao.lib.api import ErrorOut, FormInvalid
 from nhandao.lib.pagination import MAX_ID, MAX_YEAR, MIN_YEAR
 from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
-from nhandao.relief.models import Allocation
+from nhandao.relief.models import (
+    ALLOCATION_PIPELINE,
+    ROUND_PIPELINE,
+    Allocation,
+)
 
 router = Router(tags=["Cứu trợ"])
 
@@ -53,6 +57,7 @@ class AllocationOut(Schema):
     decision_no: str
     decision_date: date
     status: str
+    status_label: str  # the status in words (the pipeline's label)
     needs_second: bool
 
 
@@ -68,6 +73,7 @@ def allocation_out(a) -> dict:
         "decision_no": a.decision_no,
         "decision_date": a.decision_date,
         "status": a.status,
+        "status_label": ALLOCATION_PIPELINE.label(a.status),
         "needs_second": a.needs_second,
     }
 
@@ -103,7 +109,8 @@ class AllocationDecisionIn(Schema):
 
 
 def _decide(request, allocation_id: int, action, note: str):
-    """The checker's step (approve or reject) on an allocation in the user's scope."""
+    """A step of the allocation's pipeline (approve, reject, return, resubmit) on an
+    allocation in the user's scope; the action checks who may make it."""
     allocation = lookups.get_allocation(request.auth, allocation_id)
     return Status(200, allocation_out(action(request.auth, allocation, note)))
 
@@ -126,6 +133,24 @@ def reject(request, allocation_id: int, payload: AllocationDecisionIn):
     return _decide(request, allocation_id, actions.reject_allocation, payload.note)
 
 
+@router.post(
+    "/relief/allocations/{allocation_id}/return",
+    response={200: AllocationOut, 422: ErrorOut},
+    summary="Trả lại đề xuất để người lập giải trình (cần lý do)",
+)
+def return_(request, allocation_id: int, payload: AllocationDecisionIn):
+    return _decide(request, allocation_id, actions.return_allocation, payload.note)
+
+
+@router.post(
+    "/relief/allocations/{allocation_id}/resubmit",
+    response={200: AllocationOut, 422: ErrorOut},
+    summary="Giải trình và gửi lại đề xuất đã bị trả lại",
+)
+def resubmit(request, allocation_id: int, payload: AllocationDecisionIn):
+    return _decide(request, allocation_id, actions.resubmit_allocation, payload.note)
+
+
 class LineOut(Schema):
     id: int
     household_id: int | None
@@ -139,6 +164,11 @@ class LineOut(Schema):
     override_reason: str
 
 
+class MoveOut(Schema):
+    to_status: str
+    label: str
+
+
 class RoundOut(Schema):
     id: int
     organisation_id: int
@@ -148,6 +178,8 @@ class RoundOut(Schema):
     date: date
     place: str
     status: str
+    status_label: str
+    moves: list[MoveOut]  # what the caller may do with the round now
     lines: list[LineOut]
 
 
@@ -178,6 +210,11 @@ def get_round(request, round_id: int):
         "date": rnd.date,
         "place": rnd.place,
         "status": rnd.status,
+        "status_label": ROUND_PIPELINE.label(rnd.status),
+        "moves": [
+            {"to_status": m.target, "label": m.label}
+            for m in actions.round_moves(rnd, request.auth)
+        ],
         "lines": [line_out(x) for x in rnd.lines.all()[:5000]],
     }
 

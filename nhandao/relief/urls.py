@@ -8,6 +8,7 @@ urlpatterns = [
     path("cuu-tro/phan-bo/", views.allocation_list, name="relief_allocations"),
     path("cuu-tro/phan-bo/moi/", views.allocation_create, name="relief_allocation_create"),
     path("cuu-tro/phan-bo/<int:pk>/", views.allocation_detail, name="relief_allocation"),
+    path("cuu-tro/phan-bo/<int:pk>/chuyen/", views.allocation_move, name="relief_allocation_move"),
     path(
         "cuu-tro/phan-bo/<int:pk>/<str:decision>/",
         views.allocation_decide,

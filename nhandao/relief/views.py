@@ -33,12 +33,12 @@ from nhandao.relief import (
 )
 from nhandao.relief import figures as money_figures
 from nhandao.relief.models import (
+    ALLOCATION_PIPELINE,
     Allocation,
     AllocationStatus,
     DistributionRound,
     Incident,
     LineStatus,
-    RoundStatus,
     StockLevel,
     StockMove,
     Warehouse,
@@ -63,6 +63,9 @@ def home(request):
         )[:20],
         "pending": Allocation.objects.for_user(user)
         .filter(status__in=[AllocationStatus.PROPOSED, AllocationStatus.FIRST_APPROVED])
+        .count(),
+        "returned": Allocation.objects.for_user(user)
+        .filter(status=AllocationStatus.RETURNED)
         .count(),
         "rounds": DistributionRound.objects.for_user(user).select_related(
             "organisation", "campaign"
@@ -155,38 +158,57 @@ def allocation_detail(request, pk):
             "incident",
         ),
     )
-    can_approve = access.can(
-        request.user, "approve", allocation.organisation
-    ) and allocation.status in (AllocationStatus.PROPOSED, AllocationStatus.FIRST_APPROVED)
     return render(
         request,
         "relief/allocation_detail.html",
         {
             "a": allocation,
             "history": allocation.history.select_related("actor"),
-            "can_approve": can_approve,
-            "form": forms.DecisionForm(),
+            "moves": actions.allocation_moves(allocation, request.user),
         },
     )
 
 
 @login_required
 @require_POST
+def allocation_move(request, pk):
+    """One button of the allocation's page: the move to the status it names."""
+    allocation = lookups.get_allocation(request.user, pk)
+    try:
+        allocation = actions.move_allocation(
+            request.user, allocation, request.POST.get("to", ""), request.POST.get("note", "")
+        )
+        messages.success(request, f"Phân bổ: {ALLOCATION_PIPELINE.label(allocation.status)}.")
+    except Refused as exc:
+        show_refused(request, exc)
+    return redirect("relief_allocation", pk=pk)
+
+
+# the decision links of earlier pages and scripts, as the move each one names
+DECISIONS = {
+    "duyet": None,  # approve: the next approval step, whichever it is
+    "tu-choi": AllocationStatus.REJECTED,
+    "tra-lai": AllocationStatus.RETURNED,
+    "gui-lai": AllocationStatus.PROPOSED,
+    "huy": AllocationStatus.CANCELLED,
+}
+
+
+@login_required
+@require_POST
 def allocation_decide(request, pk, decision):
+    if decision not in DECISIONS:
+        raise Http404()
     allocation = lookups.get_allocation(request.user, pk)
     note = request.POST.get("note", "")
     try:
-        if decision == "duyet":
+        if DECISIONS[decision] is None:
             allocation = actions.approve_allocation(request.user, allocation, note)
-            messages.success(request, f"Đã duyệt: {allocation.get_status_display()}.")
-        elif decision == "tu-choi":
-            actions.reject_allocation(request.user, allocation, note)
-            messages.success(request, "Đã từ chối đề xuất.")
-        elif decision == "huy":
-            actions.cancel_allocation(request.user, allocation, note)
-            messages.success(request, "Đã hủy đề xuất.")
         else:
-            raise Http404()
+            allocation = actions.move_allocation(
+                request.user, allocation, DECISIONS[decision], note
+            )
+        messages.success(request, f"Phân bổ: {ALLOCATION_PIPELINE.label(allocation.status)}.")
     except Refused as exc:
         show_refused(request, exc)
     return redirect("relief_allocation", pk=pk)
@@ -222,7 +244,7 @@ def round_detail(request, pk):
     )
     lines = rnd.lines.select_related("household", "person", "commune", "support_record")
     page = Paginator(lines, 100).get_page(request.GET.get("page"))
-    warnings = actions.overlap_warnings(rnd, page) if rnd.status == "open" else {}
+    warnings = actions.overlap_warnings(rnd, page) if rnd.handing_out else {}
     totals = rnd.lines.aggregate(
         planned=Coalesce(Sum("value", filter=Q(status=LineStatus.PLANNED)), 0),
         received=Coalesce(Sum("value", filter=Q(status=LineStatus.RECEIVED)), 0),
@@ -237,6 +259,7 @@ def round_detail(request, pk):
             "warnings": warnings,
             "totals": totals,
             "can_edit": can_edit,
+            "moves": actions.round_moves(rnd, request.user),
             "can_override": access.can(request.user, "approve", rnd.organisation),
             "filter_form": forms.RegistryFilterForm(
                 initial={
@@ -255,7 +278,7 @@ def round_detail(request, pk):
             "deadline_warning": rules.distribution_deadline_warning(
                 rnd.campaign, timezone.localdate()
             )
-            if rnd.status in (RoundStatus.DRAFT, RoundStatus.OPEN)
+            if rnd.takes_recipients
             else None,
         },
     )

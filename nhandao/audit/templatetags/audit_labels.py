@@ -64,6 +64,13 @@ ACTION_LABELS = {
     "relief.goods_transfer": "Điều chuyển hàng",
     "relief.incident_created": "Ghi nhận sự cố, thiên tai",
     "relief.incident_area": "Cập nhật vùng bị ảnh hưởng",
+    "report.open": "Mở kỳ báo cáo",
+    "report.save": "Lưu báo cáo",
+    "report.submit": "Nộp báo cáo",
+    "report.return": "Trả lại báo cáo",
+    "report.approve": "Duyệt báo cáo",
+    "report.reopen": "Mở lại báo cáo",
+    "report.not_reporting": "Ghi nhận đơn vị không báo cáo",
 }
 
 

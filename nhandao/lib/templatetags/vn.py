@@ -1,4 +1,5 @@
-"""Template filters for Vietnamese display: {{ amount|vnd }}, {{ day|ngay }}, {{ t|ngaygio }}."""
+"""Template filters for Vietnamese display: {{ amount|vnd }}, {{ day|ngay }}, {{ t|ngaygio }},
+{{ subject|status_label }}."""
 
 from django import template
 
@@ -10,6 +11,14 @@ register = template.Library()
 register.filter("vnd", format_vnd)
 register.filter("ngay", format_date)
 register.filter("ngaygio", format_datetime)
+
+
+@register.filter
+def status_label(subject) -> str:
+    """{{ campaign|status_label }}: the subject's status in words, from its model's status
+    pipeline (`Model.pipeline`, lib.pipeline) — templates never show or compare codes."""
+    pipeline = type(subject).pipeline
+    return pipeline.label(getattr(subject, pipeline.field))
 
 
 @register.filter

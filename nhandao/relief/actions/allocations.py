@@ -2,6 +2,7 @@
 checker approves (two above the organisation's threshold), executing moves the money in the
 ledger."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,11 +11,13 @@ from nhandao.audit.actions import record, snapshot
 from nhandao.audit.models import EntryKind
 from nhandao.lib.money import format_vnd
 from nhandao.lib.text import nfc
+from nhandao.orgs import access
 from nhandao.orgs.models import OrgKind
 from nhandao.relief import rules
 from nhandao.relief.actions.common import _flow, _require, existing_account
 from nhandao.relief.models import (
-    ALLOCATION_TRANSITIONS,
+    ALLOCATION_PIPELINE,
+    WITHDRAW,
     Allocation,
     AllocationPolicy,
     AllocationStatus,
@@ -155,15 +158,41 @@ def propose_allocation(
     return allocation
 
 
+def allocation_can(user, allocation):
+    """How the pipeline asks for a permission on this allocation: at its organisation; to
+    withdraw it, its proposer may too."""
+
+    def can(perm: str) -> bool:
+        if perm == WITHDRAW:
+            mine = allocation.proposed_by_id == getattr(user, "pk", None)
+            return mine or access.can(user, "approve", allocation.organisation)
+        return access.can(user, perm, allocation.organisation)
+
+    return can
+
+
+def allocation_moves(allocation, user):
+    """The moves `user` may make on the allocation now (one button each on its page)."""
+    return ALLOCATION_PIPELINE.moves_for(
+        allocation,
+        can=allocation_can(user, allocation),
+        actor_id=getattr(user, "pk", None),
+        maker_id=allocation.makers,
+    )
+
+
 def _move_allocation(actor, allocation, to_status, note=""):
-    if to_status not in ALLOCATION_TRANSITIONS.get(allocation.status, ()):
-        raise ReliefError(
-            f"Không thể chuyển phân bổ từ “{allocation.get_status_display()}” sang "
-            f"“{AllocationStatus(to_status).label}”."
-        )
-    before = allocation.status
-    allocation.status = to_status
-    AllocationStatusChange.log(allocation, to_status, from_status=before, actor=actor, note=note)
+    """A move of ALLOCATION_PIPELINE (table, permission, maker–checker, reason), its history
+    row and audit event; the caller saves the other fields it changed."""
+    before = ALLOCATION_PIPELINE.move(
+        allocation,
+        to_status,
+        actor=actor,
+        history=AllocationStatusChange,
+        note=note,
+        maker_id=allocation.makers,
+        can=allocation_can(actor, allocation),
+    )
     record(
         actor,
         "relief.allocation_status",
@@ -241,21 +270,21 @@ def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocat
     if allocation.status == AS.FIRST_APPROVED and allocation.first_approver_id == actor.pk:
         raise ReliefError("Phân bổ này cần người duyệt thứ hai, khác người đã duyệt lần 1.")
     if allocation.status == AS.PROPOSED and allocation.needs_second:
-        allocation.first_approver = actor
         _move_allocation(actor, allocation, AS.FIRST_APPROVED, note or "Duyệt lần 1")
-        allocation.save(update_fields=["first_approver", "status"])
-        return allocation
-    if allocation.status == AS.PROPOSED:
         allocation.first_approver = actor
-    else:
-        allocation.second_approver = actor
+        allocation.save(update_fields=["first_approver"])
+        return allocation
+    second = allocation.status == AS.FIRST_APPROVED
     _move_allocation(actor, allocation, AS.EXECUTED, note or "Duyệt, chuyển tiền")
+    if second:
+        allocation.second_approver = actor
+    else:
+        allocation.first_approver = actor
     _execute(actor, allocation)
     allocation.save(
         update_fields=[
             "first_approver",
             "second_approver",
-            "status",
             "out_entry",
             "in_entry",
             "executed_at",
@@ -267,23 +296,67 @@ def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocat
 @transaction.atomic
 def reject_allocation(actor, allocation: Allocation, reason: str) -> Allocation:
     allocation = _locked_for_checker(actor, allocation)
-    if not reason.strip():
-        raise ReliefError("Cần ghi lý do từ chối.", field="note")
     _move_allocation(actor, allocation, AS.REJECTED, reason)
-    allocation.save(update_fields=["status"])
+    return allocation
+
+
+@transaction.atomic
+def return_allocation(actor, allocation: Allocation, reason: str) -> Allocation:
+    """A checker sends the proposal back to its maker with what to explain; nothing moves.
+    Approval starts over when the maker sends it again."""
+    allocation = _locked_for_checker(actor, allocation)
+    _move_allocation(actor, allocation, AS.RETURNED, reason)
+    if allocation.first_approver_id is not None:
+        allocation.first_approver = None
+        allocation.save(update_fields=["first_approver"])
+    return allocation
+
+
+@transaction.atomic
+def resubmit_allocation(actor, allocation: Allocation, answer: str) -> Allocation:
+    """The maker's answer to a return: the proposal waits for approval again. The balance is
+    checked again, since the fund may have been spent meanwhile."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    _require(actor, "money", allocation.organisation, "Bạn không có quyền gửi lại phân bổ này.")
+    ALLOCATION_PIPELINE.check(allocation.status, AS.PROPOSED, allocation)
+    source = existing_account(
+        allocation.organisation, allocation.campaign, allocation.source_earmark
+    )
+    available = source.balance() if source else 0
+    if allocation.amount > available:
+        raise ReliefError(
+            f"Vượt số dư: quỹ “{source or allocation.organisation}” còn "
+            f"{format_vnd(available)}, không thể phân bổ {format_vnd(allocation.amount)}.",
+            field="amount",
+        )
+    _move_allocation(actor, allocation, AS.PROPOSED, answer)
     return allocation
 
 
 @transaction.atomic
 def cancel_allocation(actor, allocation: Allocation, reason: str = "") -> Allocation:
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
-    if allocation.proposed_by_id != getattr(actor, "pk", None):
-        _require(
-            actor,
-            "approve",
-            allocation.organisation,
-            "Chỉ người đề xuất hoặc lãnh đạo được hủy đề xuất phân bổ.",
-        )
+    if not allocation_can(actor, allocation)(WITHDRAW):
+        raise PermissionDenied("Chỉ người đề xuất hoặc lãnh đạo được hủy đề xuất phân bổ.")
     _move_allocation(actor, allocation, AS.CANCELLED, reason or "Hủy đề xuất")
-    allocation.save(update_fields=["status"])
     return allocation
+
+
+# What a page's button (the target status) asks for: the action that makes that move.
+ACTION_FOR_TARGET = {
+    AS.EXECUTED: approve_allocation,
+    AS.FIRST_APPROVED: approve_allocation,
+    AS.RETURNED: return_allocation,
+    AS.REJECTED: reject_allocation,
+    AS.PROPOSED: resubmit_allocation,
+    AS.CANCELLED: cancel_allocation,
+}
+
+
+def move_allocation(actor, allocation: Allocation, to_status: str, note: str = ""):
+    """The move a page's button names, made by its action (refused if there is none)."""
+    action = ACTION_FOR_TARGET.get(to_status)
+    if action is None:
+        ALLOCATION_PIPELINE.check(allocation.status, to_status)  # refuses in words
+        raise ReliefError("Tình trạng không hợp lệ.", field="status")
+    return action(actor, allocation, note)

@@ -26,7 +26,7 @@ from nhandao.relief.actions.common import (
 from nhandao.relief.actions.stock import _stock_move, stock_of
 from nhandao.relief.models import (
     OVERLAP_KINDS,
-    ROUND_TRANSITIONS,
+    ROUND_PIPELINE,
     SUPPORT_KIND,
     DistributionLine,
     DistributionRound,
@@ -203,7 +203,7 @@ def validate_lines(rnd, entries) -> list[str]:
 def check_accepts_lines(rnd) -> None:
     """Can recipients be added to the round at all (its status, and for unconditional cash the
     Decree 93 list of uses)?"""
-    if rnd.status not in (RS.DRAFT, RS.OPEN):
+    if not rnd.takes_recipients:
         raise ReliefError("Đợt cấp phát đã kết thúc hoặc đã hủy: không thêm được người nhận.")
     if not rnd.earmark and not rnd.is_goods:
         _check_money_use(rnd)
@@ -300,26 +300,36 @@ def add_lines_from_registry(
     return add_lines(actor, rnd, entries, source="filter")
 
 
+def round_moves(rnd, user):
+    """The moves `user` may make on the round now (one button each on its page)."""
+    return ROUND_PIPELINE.moves_for(rnd, can=lambda perm: access.can(user, perm, rnd.organisation))
+
+
+def check_round_can_open(rnd) -> None:
+    """The rule of draft → open (ROUND_PIPELINE): within Decree 93's distribution deadline,
+    and the planned lines fit the fund (cash) or the stock (goods)."""
+    rules.check_distribution_deadline(rnd.campaign, rnd.date)
+    _check_round_budget(rnd)
+
+
 @transaction.atomic
 def set_round_status(actor, rnd: DistributionRound, to_status: str, note: str = ""):
+    """The one way to move a round: a move of ROUND_PIPELINE the actor may make. Closing
+    cancels the lines nobody came for (they stay in the list, as not received)."""
     rnd = DistributionRound.objects.select_for_update().get(pk=rnd.pk)
     _require(actor, "edit", rnd.organisation, "Bạn không có quyền với đợt cấp phát này.")
-    if to_status not in ROUND_TRANSITIONS.get(rnd.status, ()):
-        target = RoundStatus(to_status).label if to_status in RoundStatus.values else to_status
-        raise ReliefError(
-            f"Không thể chuyển đợt cấp phát từ “{rnd.get_status_display()}” sang “{target}”."
-        )
-    if to_status == RS.OPEN:
-        rules.check_distribution_deadline(rnd.campaign, rnd.date)
-        _check_round_budget(rnd)
+    before = ROUND_PIPELINE.move(
+        rnd,
+        to_status,
+        actor=actor,
+        history=RoundStatusChange,
+        note=note,
+        can=lambda perm: access.can(actor, perm, rnd.organisation),
+    )
     if to_status == RS.CLOSED:
         DistributionLine.objects.filter(round=rnd, status=LineStatus.PLANNED).update(
             status=LineStatus.CANCELLED
         )
-    before = rnd.status
-    rnd.status = to_status
-    rnd.save(update_fields=["status"])
-    RoundStatusChange.log(rnd, to_status, from_status=before, actor=actor, note=note)
     record(
         actor,
         "relief.round_status",
@@ -457,7 +467,7 @@ def confirm_line(
     )
     rnd = line.round
     _require(actor, "edit", rnd.organisation, "Bạn không có quyền xác nhận cấp phát của đợt này.")
-    if rnd.status != RS.OPEN:
+    if not rnd.handing_out:
         raise ReliefError("Chỉ xác nhận nhận hàng/tiền khi đợt đang cấp phát.")
     if line.status != LineStatus.PLANNED:
         raise ReliefError(f"Dòng “{line.recipient_name}” đã được xác nhận hoặc đã hủy.")

@@ -13,13 +13,16 @@ import X` keeps working and the migrations see the same models.
 from nhandao.relief.models.allocations import (
     ALLOCATION_TRANSITIONS,
     AS,
+    WITHDRAW,
     Allocation,
     AllocationQuerySet,
     AllocationStatus,
     AllocationStatusChange,
     Direction,
 )
+from nhandao.relief.models.allocations import PIPELINE as ALLOCATION_PIPELINE
 from nhandao.relief.models.base import ScopedQuerySet, StatusChange
+from nhandao.relief.models.distributions import PIPELINE as ROUND_PIPELINE
 from nhandao.relief.models.distributions import (
     ROUND_TRANSITIONS,
     RS,
@@ -44,13 +47,16 @@ from nhandao.relief.models.stock import Item, MoveKind, StockLevel, StockMove, W
 from nhandao.relief.models.summaries import DistributionSummary, FundFlow
 
 __all__ = [
+    "ALLOCATION_PIPELINE",
     "ALLOCATION_TRANSITIONS",
     "AS",
     "IS",
     "OVERLAP_KINDS",
+    "ROUND_PIPELINE",
     "ROUND_TRANSITIONS",
     "RS",
     "SUPPORT_KIND",
+    "WITHDRAW",
     "Allocation",
     "AllocationPolicy",
     "AllocationQuerySet",

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.db import models
 
+from nhandao.lib.pipeline import Move, Pipeline
 from nhandao.relief.models.base import StatusChange
 from nhandao.relief.models.incidents import Incident
 from nhandao.relief.models.policies import AllowedUse
+from nhandao.relief.rules import ReliefError
 
 
 class AllocationQuerySet(models.QuerySet):
@@ -22,6 +24,7 @@ class AllocationQuerySet(models.QuerySet):
 class AllocationStatus(models.TextChoices):
     PROPOSED = "proposed", "Chờ duyệt"
     FIRST_APPROVED = "first_approved", "Đã duyệt lần 1, chờ người duyệt thứ hai"
+    RETURNED = "returned", "Trả lại, chờ người lập giải trình"
     EXECUTED = "executed", "Đã duyệt, đã chuyển tiền"
     REJECTED = "rejected", "Bị từ chối"
     CANCELLED = "cancelled", "Đã hủy"
@@ -34,12 +37,55 @@ class Direction(models.TextChoices):
 
 
 AS = AllocationStatus
+# The pseudo-permission of withdrawing a proposal: its maker, or a leader ("approve") of the
+# organisation (relief.lookups.allocation_can answers it).
+WITHDRAW = "withdraw"
+
+
+def _one_approver(allocation) -> bool:
+    return not allocation.needs_second
+
+
+def _two_approvers(allocation) -> bool:
+    return allocation.needs_second
+
+
+REJECT_NOTE = "Cần ghi lý do từ chối."
+RETURN_NOTE = "Cần ghi điều người lập phải giải trình khi trả lại."
+
+# The one table of an allocation's moves, maker–checker: a checker move is never made by the
+# allocation's makers (whoever proposed it, and the first approver). Above the organisation's
+# threshold (`needs_second`) approval takes two different approvers. A checker may return the
+# proposal for an explanation instead of rejecting it; its maker answers and sends it again,
+# and approval starts over.
+PIPELINE = Pipeline(
+    AllocationStatus,
+    noun="phân bổ",
+    error=ReliefError,
+    moves=[
+        Move(AS.PROPOSED, AS.EXECUTED, "Duyệt, chuyển tiền", "approve", checker=True,
+             when=_one_approver),
+        Move(AS.PROPOSED, AS.FIRST_APPROVED, "Duyệt lần 1", "approve", checker=True,
+             when=_two_approvers),
+        Move(AS.FIRST_APPROVED, AS.EXECUTED, "Duyệt lần 2, chuyển tiền", "approve",
+             checker=True),
+        Move(AS.PROPOSED, AS.RETURNED, "Trả lại để giải trình", "approve", checker=True,
+             style="secondary", note_required=RETURN_NOTE),
+        Move(AS.FIRST_APPROVED, AS.RETURNED, "Trả lại để giải trình", "approve", checker=True,
+             style="secondary", note_required=RETURN_NOTE),
+        Move(AS.PROPOSED, AS.REJECTED, "Từ chối", "approve", checker=True, style="danger",
+             note_required=REJECT_NOTE),
+        Move(AS.FIRST_APPROVED, AS.REJECTED, "Từ chối", "approve", checker=True,
+             style="danger", note_required=REJECT_NOTE),
+        Move(AS.RETURNED, AS.PROPOSED, "Giải trình, gửi lại", "money",
+             note_required="Cần ghi nội dung giải trình trước khi gửi lại."),
+        Move(AS.PROPOSED, AS.CANCELLED, "Hủy đề xuất", WITHDRAW, style="secondary"),
+        Move(AS.RETURNED, AS.CANCELLED, "Hủy đề xuất", WITHDRAW, style="secondary"),
+    ],
+)  # fmt: skip
+# from → allowed targets, read from the pipeline (kept for callers that list them)
 ALLOCATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    AS.PROPOSED: (AS.FIRST_APPROVED, AS.EXECUTED, AS.REJECTED, AS.CANCELLED),
-    AS.FIRST_APPROVED: (AS.EXECUTED, AS.REJECTED),
-    AS.EXECUTED: (),
-    AS.REJECTED: (),
-    AS.CANCELLED: (),
+    s: PIPELINE.targets_from(s) for s in AS.values
 }
 
 
@@ -120,6 +166,7 @@ class Allocation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AllocationQuerySet.as_manager()
+    pipeline = PIPELINE
 
     class Meta:
         verbose_name = "phân bổ"
@@ -132,6 +179,11 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"Quyết định {self.decision_no} ({self.decision_date:%d/%m/%Y})"
+
+    @property
+    def makers(self) -> set:
+        """Who may not make a checker move: the proposer and the first approver."""
+        return {self.proposed_by_id, self.first_approver_id} - {None}
 
     @property
     def recipient_label(self) -> str:

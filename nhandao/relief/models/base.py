@@ -1,7 +1,11 @@
-"""What the relief models share: the scoped QuerySet and the status history row."""
+"""What the relief models share: the scoped QuerySet, and the status history row (the
+frame's lib.models.StatusChange, re-exported)."""
 
-from django.conf import settings
 from django.db import models
+
+from nhandao.lib.models import StatusChange
+
+__all__ = ["ScopedQuerySet", "StatusChange"]
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -9,39 +13,3 @@ class ScopedQuerySet(models.QuerySet):
         from nhandao.orgs import access
 
         return access.scope(self, user, perm)
-
-
-class StatusChange(models.Model):
-    """One step of a status pipeline: from → to, who, when, why. Each subclass adds the
-    foreign key to its subject (named by `subject_field`) and the choices of `to_status`."""
-
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.CharField(max_length=255, blank=True)
-
-    subject_field = ""
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        subject = getattr(self, f"{self.subject_field}_id")
-        return f"{subject}: {self.from_status} → {self.to_status}"
-
-    @classmethod
-    def log(cls, subject, to_status, *, from_status="", actor=None, note=""):
-        """Write the history row of `subject` moving to `to_status`."""
-        if not getattr(actor, "is_authenticated", False):
-            actor = None
-        return cls.objects.create(
-            **{cls.subject_field: subject},
-            from_status=from_status,
-            to_status=to_status,
-            actor=actor,
-            note=note[:255],
-        )

@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.db import models
 
+from nhandao.lib.pipeline import Move, Pipeline
 from nhandao.relief.models.base import ScopedQuerySet, StatusChange
 from nhandao.relief.models.incidents import Incident
 from nhandao.relief.models.policies import DistributionKind
 from nhandao.relief.models.stock import Item, StockMove, Warehouse
+from nhandao.relief.rules import ReliefError
 
 
 class RoundStatus(models.TextChoices):
@@ -17,12 +19,25 @@ class RoundStatus(models.TextChoices):
 
 
 RS = RoundStatus
-ROUND_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    RS.DRAFT: (RS.OPEN, RS.CANCELLED),
-    RS.OPEN: (RS.CLOSED,),
-    RS.CLOSED: (),
-    RS.CANCELLED: (),
-}
+# The one table of a round's moves. Opening checks the rules of the day (Decree 93's
+# distribution deadline, the list fits the fund or the stock) in the actions module, which
+# imports these models, hence the dotted path.
+PIPELINE = Pipeline(
+    RoundStatus,
+    noun="đợt cấp phát",
+    error=ReliefError,
+    moves=[
+        Move(
+            RS.DRAFT,
+            RS.OPEN,
+            "Bắt đầu cấp phát",
+            rule="nhandao.relief.actions.distributions.check_round_can_open",
+        ),
+        Move(RS.DRAFT, RS.CANCELLED, "Hủy đợt", style="secondary"),
+        Move(RS.OPEN, RS.CLOSED, "Kết thúc đợt"),
+    ],
+)
+ROUND_TRANSITIONS: dict[str, tuple[str, ...]] = {s: PIPELINE.targets_from(s) for s in RS.values}
 
 
 class DistributionRound(models.Model):
@@ -86,6 +101,7 @@ class DistributionRound(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
+    pipeline = PIPELINE
 
     class Meta:
         verbose_name = "đợt cấp phát"
@@ -98,6 +114,17 @@ class DistributionRound(models.Model):
     @property
     def is_goods(self) -> bool:
         return self.item_id is not None
+
+    # what a page asks of the round's status (templates never compare status codes)
+    @property
+    def takes_recipients(self) -> bool:
+        """Recipients may be added: the list is being drawn up or handed out."""
+        return self.status in (RS.DRAFT, RS.OPEN)
+
+    @property
+    def handing_out(self) -> bool:
+        """Handout day: receipts are confirmed line by line or by the signed paper list."""
+        return self.status == RS.OPEN
 
 
 class RoundStatusChange(StatusChange):
@@ -215,3 +242,8 @@ class DistributionLine(models.Model):
 
     def __str__(self):
         return f"{self.recipient_name} — {self.value:,} đ".replace(",", ".")
+
+    @property
+    def awaiting(self) -> bool:
+        """Not received yet (nor cancelled): the line a handout confirms."""
+        return self.status == LineStatus.PLANNED
