@@ -99,6 +99,9 @@ def parse_birth(value, today: date | None = None) -> tuple[date | None, int | No
             return None, year
     try:
         born = parse_date(value, earliest=date(1900, 1, 1), latest=today)
-    except DateError as exc:
-        raise ValueError(f"Ngày sinh không hợp lệ: {exc}") from None
+    except DateError as exc:  # "Ngày “30/02/1985” không có thật." → "Ngày sinh “…” …"
+        reason = str(exc)
+        if reason.startswith("Ngày “"):
+            raise ValueError("Ngày sinh" + reason.removeprefix("Ngày")) from None
+        raise ValueError(f"Ngày sinh không hợp lệ: {reason}") from None
     return born, born.year

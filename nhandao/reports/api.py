@@ -1,10 +1,11 @@
 """API of reports (scoped by reports/lookups.py): the list, one report in the shape the
 `report` command prints, opening a report, entering values, and the moves."""
 
-from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from nhandao.lib.errors import Refused
+from nhandao.lib.pagination import Pagination
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
 from nhandao.reports import actions, building
@@ -31,19 +32,23 @@ class OpenReportIn(Schema):
     period: str
 
 
-class EntriesIn(Schema):
+class ReportEntriesIn(Schema):
     values: dict[str, int | None] = {}
     narrative: dict[str, str] | None = None
 
 
-class MoveIn(Schema):
+class ReportMoveIn(Schema):
     to_status: str
     note: str = ""
 
 
 @router.get("/reports", response=list[ReportRow], summary="Báo cáo trong phạm vi của bạn")
-@paginate(PageNumberPagination)
-def list_reports(request, period: str = "", status: str = ""):
+@paginate(Pagination)
+def list_reports(
+    request,
+    period: str = Query("", max_length=10),
+    status: str = Query("", max_length=16),
+):
     reports = Report.objects.for_user(request.auth)
     if period:
         reports = reports.filter(period=period.upper())
@@ -65,14 +70,14 @@ def report_detail(request, report_id: int):
 
 
 @router.post("/reports/{report_id}/values", response=dict, summary="Nhập số liệu, thuyết minh")
-def enter_values(request, report_id: int, payload: EntriesIn):
+def enter_values(request, report_id: int, payload: ReportEntriesIn):
     report = get_report(request.auth, report_id, "edit")
     report = actions.save_entries(request.auth, report, payload.values, payload.narrative)
     return {"id": report_id, **building.as_json(report)}
 
 
 @router.post("/reports/{report_id}/move", response=dict, summary="Gửi, duyệt, trả lại, mở lại")
-def move_report(request, report_id: int, payload: MoveIn):
+def move_report(request, report_id: int, payload: ReportMoveIn):
     report = get_report(request.auth, report_id)
     moves = {
         ReportStatus.SUBMITTED: lambda: actions.submit(request.auth, report),
