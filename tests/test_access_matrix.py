@@ -371,6 +371,7 @@ RECORD_PAGES = [
         expect(set(), 404, anon=404),
     ),
     ("portal: ledger check", "/cong-khai/kiem-chung-so-quy/", expect(PUBLIC, 200, anon=200)),
+    ("portal: checkpoint log", "/cong-khai/so-quy/diem-moc.json", expect(PUBLIC, 200, anon=200)),
     ("portal: receipt check", "/cong-khai/bien-nhan/", expect(PUBLIC, 200, anon=200)),
     # the administrative map is public data
     ("map unit", "/don-vi-hanh-chinh/{unit}/", expect(PUBLIC, 200, anon=200)),

@@ -248,12 +248,36 @@ def decision_document(request, code, pk):
 @require_GET
 def ledger_file(request, code):
     campaign = _campaign_or_404(code)
-    document = ledger_export.export(campaign)
+    try:
+        document = ledger_export.export(campaign)
+    except ledger_export.ChainRefused as exc:  # never sign a chain that does not verify
+        return HttpResponse(
+            json.dumps({"detail": exc.message}, ensure_ascii=False),
+            status=409,
+            content_type="application/json; charset=utf-8",
+        )
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="so-quy-{campaign.code}.json"'
+    return response
+
+
+@require_GET
+@public_cache()
+def checkpoint_log(request):
+    """The checkpoint log, append-only: `?tu=N` gives the checkpoints after number N, so a
+    keeper of copies fetches only what is new."""
+    try:
+        since = max(0, int(request.GET.get("tu") or 0))
+    except ValueError:
+        since = 0
+    response = HttpResponse(
+        json.dumps(sources.checkpoint_log(since), ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="diem-moc.json"'
     return response
 
 

@@ -249,6 +249,12 @@ def run_import(
 
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         enqueue_on_commit(issue_automatic_receipts, statement.pk, actor_id)
+    if statement.status == StatementStatus.DONE and statement.added:
+        # the new entries anchored in the public checkpoint log at once, not at the next
+        # daily checkpoint (audit/checkpoints.py)
+        from nhandao.donations.tasks import take_checkpoint
+
+        enqueue_on_commit(take_checkpoint, "import")
     return summary
 
 
