@@ -109,6 +109,8 @@ def commit(statement, checked: Checked, actor=None) -> dict:
     statement.opening_balance = checked.opening_balance
     statement.closing_balance = checked.closing_balance
     statement.balance_breaks = checked.balance_breaks
+    if checked.rows.height:
+        statement.first_day, statement.last_day = checked.rows["d"].min(), checked.rows["d"].max()
     statement.layout = checked.parsed.layout.name
     statement.rejected = checked.rejected_rows
     if not checked.ok:
