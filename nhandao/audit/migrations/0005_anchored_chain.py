@@ -75,6 +75,17 @@ added_columns = {
 }
 
 
+# Undoing the step (SQLite ≥ 3.35 and PostgreSQL drop columns in place, triggers kept).
+dropped_columns = {
+    vendor: [
+        f"DROP INDEX {EVENTS}_seq_uniq",
+        *[f"ALTER TABLE {EVENTS} DROP COLUMN {c}" for c in ("seq", "prev_hash", "hash")],
+        *[f"ALTER TABLE {ENTRIES} DROP COLUMN {c}" for c in ("hash_rule", "memo_salt")],
+    ]
+    for vendor in ("sqlite", "postgresql")
+}
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0004_fewer_indexes"),
@@ -122,7 +133,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[run_sql(added_columns)],
+            database_operations=[run_sql(added_columns, dropped_columns)],
         ),
         migrations.RunPython(chain_existing_events, migrations.RunPython.noop),
         migrations.CreateModel(
