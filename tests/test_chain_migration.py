@@ -55,7 +55,9 @@ from nhandao.audit.models import AuditEvent, LedgerEntry
 from nhandao.donations import checkpoints as taking
 before = checkpoints.verify_database()
 taking.take("manual")
-ledger.post(ledger.LedgerAccount.objects.get(pk=account_id), 1000, booked_on=__import__("datetime").date(2024, 9, 11))
+from datetime import date
+fund = ledger.LedgerAccount.objects.get(pk=account_id)
+ledger.post(fund, 1000, booked_on=date(2024, 9, 11))
 after = checkpoints.verify_database()
 refused = []
 for table in ("audit_ledgerentry", "audit_auditevent", "audit_checkpoint", "audit_checkpointhead"):
