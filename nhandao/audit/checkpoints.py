@@ -110,20 +110,23 @@ def last_checkpointed() -> dict[int, tuple[int, str]]:
 
 
 def stored_hashes(pairs) -> dict[tuple[int, int], str]:
-    """{(account_id, seq): hash} of the stored entries at those places (missing: absent)."""
+    """{(account_id, seq): hash} of the stored entries at those places (missing: absent).
+    The places go to a temporary table joined on the (account, seq) index: SQLite scans the
+    whole table for `(account_id, seq) IN (VALUES …)` (80 s for 6,800 places in 2 M)."""
     pairs = list(pairs)
-    found = {}
+    if not pairs:
+        return {}
     table = LedgerEntry._meta.db_table
     with connection.cursor() as cursor:
-        for start in range(0, len(pairs), 400):
-            chunk = pairs[start : start + 400]
-            marks = ", ".join(["(%s, %s)"] * len(chunk))
-            cursor.execute(
-                f"SELECT account_id, seq, hash FROM {table} "  # noqa: S608
-                f"WHERE (account_id, seq) IN (VALUES {marks})",
-                [value for pair in chunk for value in pair],
-            )
-            found.update({(a, s): h for a, s, h in cursor.fetchall()})
+        cursor.execute("DROP TABLE IF EXISTS checkpoint_places")
+        cursor.execute("CREATE TEMPORARY TABLE checkpoint_places (account_id bigint, seq bigint)")
+        cursor.executemany("INSERT INTO checkpoint_places VALUES (%s, %s)", pairs)
+        cursor.execute(
+            f"SELECT e.account_id, e.seq, e.hash FROM checkpoint_places p "  # noqa: S608
+            f"JOIN {table} e ON e.account_id = p.account_id AND e.seq = p.seq"
+        )
+        found = {(a, s): h for a, s, h in cursor.fetchall()}
+        cursor.execute("DROP TABLE checkpoint_places")
     return found
 
 

@@ -398,6 +398,21 @@ class Verification:
         return f"Sổ quỹ bị thay đổi tại {where}: {self.reason}"
 
 
+_string = json.encoder.encode_basestring  # what _CANONICAL writes a string with (C)
+
+
+def rule2_text(account_id, seq, at, booked_on, kind, amount, balance_after, commit, source,
+               reverses_id, transfer, actor_name, prev_hash) -> str:  # fmt: skip
+    """_CANONICAL.encode(rule2_values(…)), written directly: the same text (a test compares
+    them on awkward strings), twice as fast — verify_all() writes it 2 M times."""
+    reverses = "null" if reverses_id is None else int(reverses_id)
+    return (
+        f"[2,{int(account_id)},{int(seq)},{_string(at)},{_string(booked_on)},{_string(kind)},"
+        f"{int(amount)},{int(balance_after)},{_string(commit)},{_string(source)},{reverses},"
+        f"{_string(transfer)},{_string(actor_name)},{_string(prev_hash)}]"
+    )
+
+
 # The stored columns verification reads, in this order (after the entry's id).
 VERIFIED_COLUMNS = [*HASHED_COLUMNS, "hash", "hash_rule", "memo_salt"]
 
@@ -550,14 +565,17 @@ def verify_all(batch: int = 20_000) -> FullVerification:
                         booked_on = booked_on.isoformat()
                     if rule == 2:
                         commit = sha256(f"{salt}:{memo}".encode()).hexdigest()
-                        values = [2, acc, seq, at_hashed, booked_on, kind, amount, after, commit,
-                                  source, reverses, transfer_id, actor, prev]  # fmt: skip
+                        text = rule2_text(
+                            acc, seq, at_hashed, booked_on, kind, amount, after, commit,
+                            source, reverses, transfer_id, actor, prev,
+                        )  # fmt: skip
                     else:
                         values = [acc, seq, at_hashed, booked_on, kind, amount, after, memo,
                                   source, reverses, transfer_id, actor, prev]  # fmt: skip
+                        text = encode(values)
                     if rule not in (1, 2):
                         reason = f"quy tắc băm không biết ({rule})."
-                    elif sha256(encode(values).encode()).hexdigest() != stored:
+                    elif sha256(text.encode()).hexdigest() != stored:
                         reason = "nội dung không khớp mã băm."
                     else:
                         balance += amount
