@@ -29,6 +29,8 @@ ACTION_LABELS = {
     "donation.reverse": "Hủy khoản ủng hộ (bút toán đảo)",
     "statement.upload": "Tải lên sao kê",
     "statement.import": "Nhập sao kê",
+    "statement.debits_matched": "Đối chiếu tự động các dòng chi của sao kê",
+    "statement.debit_matched_manually": "Đối chiếu thủ công một dòng chi (có lý do)",
     "receipt.issue": "Cấp biên nhận",
     "receipt.issue_automatic": "Cấp biên nhận tự động",
     "beneficiaries.household_created": "Thêm hộ gia đình",
