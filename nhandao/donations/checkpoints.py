@@ -6,16 +6,26 @@ from django_tasks import task
 
 from nhandao.audit import checkpoints
 from nhandao.audit.models import CheckpointReason
+from nhandao.donations.models import SigningKey
 from nhandao.donations.receipts.keys import key_for, sign
 
 
-def sign_with_key(organisation, text: str) -> tuple[str, str, str]:
-    key = key_for(organisation)
-    return key.key_id, key.public_key, sign(key, text)
+class Signer:
+    """Signs with each organisation's key; the keys (with their organisation, which
+    unwrapping reads) are loaded in one query, not two per organisation (3,400 signers)."""
+
+    def __init__(self):
+        self.keys = {
+            k.organisation_id: k for k in SigningKey.objects.select_related("organisation")
+        }
+
+    def __call__(self, organisation, text: str) -> tuple[str, str, str]:
+        key = self.keys.get(organisation.pk) or key_for(organisation)
+        return key.key_id, key.public_key, sign(key, text)
 
 
 def take(reason: str = CheckpointReason.MANUAL):
-    return checkpoints.take(reason, sign_with_key)
+    return checkpoints.take(reason, Signer())
 
 
 @task()
