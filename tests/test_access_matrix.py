@@ -409,6 +409,7 @@ RECORD_PAGES = [
         expect(set(), 404, anon=404),
     ),
     ("portal: ledger check", "/cong-khai/kiem-chung-so-quy/", expect(PUBLIC, 200, anon=200)),
+    ("portal: checkpoint log", "/cong-khai/so-quy/diem-moc.json", expect(PUBLIC, 200, anon=200)),
     ("portal: receipt check", "/cong-khai/bien-nhan/", expect(PUBLIC, 200, anon=200)),
     # the administrative map is public data
     ("map unit", "/don-vi-hanh-chinh/{unit}/", expect(PUBLIC, 200, anon=200)),
@@ -686,6 +687,10 @@ WRITES = [
      expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("statement: import", "POST", "/sao-ke/{statement}/nhap/", {},
      expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("statement: match debits again", "POST", "/sao-ke/{statement}/doi-chieu/", {"rematch": "1"},
+     expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("statement: manual match refused", "POST", "/sao-ke/{statement}/doi-chieu/",
+     {"line": 1, "reason": ""}, expect_scoped(MONEY_BA_DINH, REACH_BA_DINH)),
     ("api: statement: upload", "POST", "/api/bank-accounts/{bank_account}/statements",
      lambda ids: {"file": _file("sao-ke.csv")},
      expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),

@@ -230,5 +230,8 @@ def test_dumpdata_keeps_microseconds_and_natural_foreign_keys_work(db, cast):
     ]
     assert loaded and all(o.at == entries[o.pk].at for o in loaded)
     for entry in loaded:
-        fields = {name: getattr(entry, name) for name in ledger.HASHED_COLUMNS}
+        # hash rule 2 (the anchored chain) commits the memo with its salt: both are dumped
+        columns = [*ledger.HASHED_COLUMNS, "hash_rule", "memo_salt"]
+        fields = {name: getattr(entry, name) for name in columns}
+        assert entry.hash_rule == ledger.RULE
         assert ledger.entry_hash(**fields) == entry.hash

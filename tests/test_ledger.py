@@ -201,3 +201,40 @@ def test_any_sequence_of_postings_keeps_balances_non_negative_and_chains_valid(c
     # Money is only created by donations and destroyed by spending or reversal.
     total = sum(a.balance() for a in accounts)
     assert total == sum(e.amount for a in accounts for e in a.entries.all())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.text(max_size=12), min_size=4, max_size=4),
+    numbers=st.lists(st.integers(-(2**62), 2**62), min_size=4, max_size=4),
+    reverses=st.one_of(st.none(), st.integers(1, 10**9)),
+)
+def test_the_fast_rule_2_text_is_the_canonical_text(texts, numbers, reverses):
+    """verify_all() writes rule 2's text directly; it must be the encoder's, byte for byte
+    (quotes, backslashes, control characters, any letter)."""
+    source, transfer, actor, kind = texts
+    account, seq, amount, balance = numbers
+    values = [account, seq, "2024-09-10T01:02:03.000004+00:00", "2024-09-10", kind, amount,
+              balance, "memo", source, reverses, transfer, actor, "f" * 64]  # fmt: skip
+    commit = ledger.memo_commit("ab" * 16, "memo")
+    expected = ledger._CANONICAL.encode(ledger.rule2_values(values, commit))
+    fast = ledger.rule2_text(*values[:7], commit, *values[8:])
+    assert fast == expected
+
+
+def test_the_canonical_text_of_rule_2_never_changes():
+    values = [3, 1, "2024-09-10T01:02:03.000004+00:00", "2024-09-10", "donation", 500000,
+              500000, "Tiền mặt: Nguyễn Văn A", "", None, "", "hệ thống",
+              ledger.GENESIS]  # fmt: skip
+    commit = ledger.memo_commit("0123456789abcdef" * 2, values[7])
+    assert ledger.rule2_values(values, commit)[0] == 2
+    assert ledger.entry_hash(
+        **dict(zip(ledger.HASHED_COLUMNS, values, strict=True)),
+        hash_rule=2,
+        memo_salt="0123456789abcdef" * 2,
+    ) == ledger.digest(ledger.rule2_values(values, commit))
+    assert commit == PINNED_COMMIT and ledger.digest(ledger.rule2_values(values, commit)) == PINNED
+
+
+PINNED_COMMIT = "9614157051156154fe3029858223d1773e4a9afc75e29279080041c1d9f8817e"
+PINNED = "d83248bb95a500a21e3db9e50e6e6ca717487ab795a15ee323e6700acbbf496b"

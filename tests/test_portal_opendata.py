@@ -158,9 +158,10 @@ def test_a_rehashed_chain_fails_the_signature(exported):
         for row in entries:
             if row[0] == 5:
                 row[6] = "Chuyển khoản: NGƯỜI KHÁC"
+                row[15] = ledger.memo_commit(row[14], row[6])
             row[11] = prev
             balance += row[4]
-            if row[6] is not None:
+            if row[6] is not None or row[13] == 2:  # rule 2: even a withheld memo's commitment
                 row[12] = ledger_export.entry_hash(
                     account_id=doc["accounts"][0]["id"],
                     seq=row[0],
@@ -169,12 +170,15 @@ def test_a_rehashed_chain_fails_the_signature(exported):
                     kind=row[3],
                     amount=row[4],
                     balance_after=row[5],
-                    memo=row[6],
+                    memo=row[6] or "",
                     source=row[7],
                     reverses_id=row[8],
                     transfer=row[9],
                     actor_name=row[10],
                     prev_hash=row[11],
+                    hash_rule=row[13],
+                    memo_salt=row[14],
+                    memo_commit=row[15],
                 )
             prev = row[12]
 
@@ -183,15 +187,28 @@ def test_a_rehashed_chain_fails_the_signature(exported):
         call_command("verify_ledger", str(exported))
 
 
-def test_an_altered_entry_whose_memo_is_withheld_fails_the_signature(exported):
+def test_an_altered_entry_whose_memo_is_withheld_breaks_its_hash(exported):
+    """Its memo is withheld, but its hash covers the memo's salted commitment (rule 2), so
+    the hash is recomputed and the edit named without even reaching the signature."""
+
     def change(doc):
         last = doc["accounts"][0]["entries"][-1]
-        assert last[6] is None  # the cash gift, its donor's name withheld
+        assert last[6] is None and last[14] is None and last[15]  # commitment, no salt
         last[4] += 1_000_000
         last[5] += 1_000_000
 
     _tamper(exported, change)
-    with pytest.raises(CommandError, match="chữ ký không khớp"):
+    with pytest.raises(CommandError, match="nội dung đã bị sửa"):
+        call_command("verify_ledger", str(exported))
+
+
+def test_a_changed_withheld_memo_breaks_its_commitment(exported):
+    def change(doc):
+        last = doc["accounts"][0]["entries"][-1]
+        last[15] = ledger.memo_commit("00" * 16, "Tiền mặt: Người Khác")
+
+    _tamper(exported, change)
+    with pytest.raises(CommandError, match="nội dung đã bị sửa"):
         call_command("verify_ledger", str(exported))
 
 

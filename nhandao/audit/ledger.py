@@ -7,11 +7,19 @@
   way). `append_many()` is the set-based path used by statement imports.
 - A balance is the `balance_after` of the account's last entry and never goes below zero:
   the account row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers).
-- `verify()` recomputes every hash and link and names the first altered entry.
+- `verify()` recomputes every hash and link and names the first altered entry;
+  `verify_all()` walks every account in one pass (the `verify_ledger` command).
+
+Hash rules, per entry (`hash_rule`, itself hashed from rule 2 on): rule 1 (entries written
+before session 6) hashes the memo in clear; rule 2 hashes a salted commitment of the memo
+(`memo_commit`), so the published file can withhold a donor's name yet still let anyone
+recompute the entry's hash, and changing a withheld memo breaks the chain. Old entries keep
+rule 1 and still verify: a rule is never changed once entries use it.
 """
 
 import hashlib
 import json
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -56,7 +64,9 @@ HASHED_COLUMNS = [
     "actor_name",
     "prev_hash",
 ]
-ENTRY_COLUMNS = [*HASHED_COLUMNS, "hash"]
+ENTRY_COLUMNS = [*HASHED_COLUMNS, "hash", "hash_rule", "memo_salt"]
+# The rule new entries are written with (see the module's docstring).
+RULE = 2
 
 
 def at_text(at: datetime) -> str:
@@ -76,14 +86,43 @@ def digest(values: list) -> str:
     return hashlib.sha256(_CANONICAL.encode(values).encode()).hexdigest()
 
 
+def new_salt() -> str:
+    """A memo's salt: 128 random bits, so a withheld name cannot be found by trying a list
+    of names against the published commitment."""
+    return secrets.token_hex(16)
+
+
+def memo_commit(salt: str, memo: str) -> str:
+    """The salted commitment of a memo that rule 2 hashes in its place."""
+    return hashlib.sha256(f"{salt}:{memo}".encode()).hexdigest()
+
+
+def rule2_values(values: list, commit: str) -> list:
+    """Rule 2's canonical values from rule 1's (HASHED_COLUMNS order): the rule first, the
+    memo replaced by its commitment."""
+    return [2, *values[:7], commit, *values[8:]]
+
+
+MEMO = HASHED_COLUMNS.index("memo")
+
+
 def entry_hash(**fields) -> str:
-    """The hash of an entry given as keyword arguments named by HASHED_COLUMNS."""
+    """The hash of an entry given as keyword arguments named by HASHED_COLUMNS, plus
+    `hash_rule` (1 when absent) and, for rule 2, `memo_salt` (or `memo_commit` when the memo
+    itself is withheld)."""
     at, booked_on = fields["at"], fields["booked_on"]
     if isinstance(at, datetime):
         fields["at"] = at_text(at)
     if isinstance(booked_on, date):
         fields["booked_on"] = booked_on.isoformat()
-    return digest([fields[name] for name in HASHED_COLUMNS])
+    values = [fields[name] for name in HASHED_COLUMNS]
+    rule = fields.get("hash_rule") or 1
+    if rule == 1:
+        return digest(values)
+    if rule == 2:
+        commit = fields.get("memo_commit") or memo_commit(fields["memo_salt"], fields["memo"])
+        return digest(rule2_values(values, commit))
+    raise ValueError(f"unknown hash rule {rule}")
 
 
 def _actor_name(actor) -> str:
@@ -142,6 +181,8 @@ def post(
         "transfer": transfer,
         "actor_name": _actor_name(actor)[:150],
         "prev_hash": prev_hash,
+        "hash_rule": RULE,
+        "memo_salt": new_salt(),
     }
     return LedgerEntry.objects.create(**fields, hash=entry_hash(**fields))
 
@@ -235,6 +276,8 @@ def chain_rows(account: LedgerAccount, items, *, actor=None) -> list[tuple]:
         balance += amount
         if balance < 0:
             raise LedgerError("Số dư không đủ cho bút toán ghi giảm.")
+        memo = (memo or "")[:255]
+        salt = new_salt()
         values = [
             account.pk,
             seq,
@@ -243,16 +286,16 @@ def chain_rows(account: LedgerAccount, items, *, actor=None) -> list[tuple]:
             "donation",
             amount,
             balance,
-            (memo or "")[:255],
+            memo,
             (source or "")[:120],
             None,
             "",
             name,
             prev_hash,
         ]
-        prev_hash = digest(values)
+        prev_hash = digest(rule2_values(values, memo_commit(salt, memo)))
         values[2] = at_db  # the row stores the time as the database takes it
-        values.append(prev_hash)
+        values += [prev_hash, RULE, salt]
         rows.append(tuple(values))
     return rows
 
@@ -355,30 +398,196 @@ class Verification:
         return f"Sổ quỹ bị thay đổi tại {where}: {self.reason}"
 
 
+_string = json.encoder.encode_basestring  # what _CANONICAL writes a string with (C)
+
+
+def rule2_text(account_id, seq, at, booked_on, kind, amount, balance_after, commit, source,
+               reverses_id, transfer, actor_name, prev_hash) -> str:  # fmt: skip
+    """_CANONICAL.encode(rule2_values(…)), written directly: the same text (a test compares
+    them on awkward strings), twice as fast — verify_all() writes it 2 M times."""
+    reverses = "null" if reverses_id is None else int(reverses_id)
+    return (
+        f"[2,{int(account_id)},{int(seq)},{_string(at)},{_string(booked_on)},{_string(kind)},"
+        f"{int(amount)},{int(balance_after)},{_string(commit)},{_string(source)},{reverses},"
+        f"{_string(transfer)},{_string(actor_name)},{_string(prev_hash)}]"
+    )
+
+
+# The stored columns verification reads, in this order (after the entry's id).
+VERIFIED_COLUMNS = [*HASHED_COLUMNS, "hash", "hash_rule", "memo_salt"]
+
+
+def _at_from_db(value) -> str:
+    """An entry's stored time as it was hashed: PostgreSQL gives an aware datetime, SQLite
+    the naive UTC time Django wrote (parsed by Django's converter on a raw cursor, or the
+    text itself: "2026-12-03 20:58:47.123456", no fraction at .000000)."""
+    if isinstance(value, datetime):
+        return at_text(value if value.tzinfo else value.replace(tzinfo=UTC))
+    text = value.replace(" ", "T")
+    if "." not in text:
+        text += ".000000"
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).isoformat(timespec="microseconds")
+
+
+def check_row(row, prev_hash: str, balance: int, expected_seq: int) -> tuple[str, int]:
+    """Check one stored row (VERIFIED_COLUMNS order) against the running state of its
+    account; returns (its hash, the balance after it) or raises ValueError(reason)."""
+    (
+        _acc,
+        seq,
+        at,
+        booked_on,
+        _k,
+        amount,
+        after,
+        memo,
+        _s,
+        _r,
+        _t,
+        _a,
+        prev,
+        stored,
+        rule,
+        salt,
+    ) = row
+    if seq != expected_seq:
+        raise ValueError(f"thiếu bút toán trước số {seq} (mong đợi #{expected_seq}).")
+    if prev != prev_hash:
+        raise ValueError("không nối tiếp bút toán trước.")
+    values = list(row[:13])
+    values[2] = _at_from_db(at)
+    values[3] = booked_on if isinstance(booked_on, str) else booked_on.isoformat()
+    if rule == 2:
+        computed = digest(rule2_values(values, memo_commit(salt, memo)))
+    elif rule == 1:
+        computed = digest(values)
+    else:
+        raise ValueError(f"quy tắc băm không biết ({rule}).")
+    if computed != stored:
+        raise ValueError("nội dung không khớp mã băm.")
+    balance += amount
+    if after != balance or balance < 0:
+        raise ValueError("số dư không khớp các bút toán.")
+    return stored, balance
+
+
 def verify(account: LedgerAccount) -> Verification:
     """Walk the account's entries in order; the first entry whose hash, link, sequence or
     balance does not follow is named."""
-    prev_hash, balance, expected_seq, checked = GENESIS, 0, 1, 0
+    prev_hash, balance, expected_seq = GENESIS, 0, 1
     rows = (
         LedgerEntry.objects.filter(account=account)
         .order_by("seq")
-        .values_list("pk", *HASHED_COLUMNS, "hash")
+        .values_list("pk", *VERIFIED_COLUMNS)
     )
+    for pk, *row in rows.iterator(5000):
+        try:
+            prev_hash, balance = check_row(row, prev_hash, balance, expected_seq)
+        except ValueError as reason:
+            return Verification(
+                False, expected_seq - 1, LedgerEntry.objects.get(pk=pk), str(reason)
+            )
+        expected_seq += 1
+    return Verification(True, expected_seq - 1)
 
-    def bad(pk, reason):
-        return Verification(False, checked, LedgerEntry.objects.get(pk=pk), reason)
 
-    for pk, *values, stored in rows.iterator(5000):
-        entry = dict(zip(HASHED_COLUMNS, values, strict=True))
-        seq, amount, after = entry["seq"], entry["amount"], entry["balance_after"]
-        if seq != expected_seq:
-            return bad(pk, f"thiếu bút toán trước số {seq} (mong đợi #{expected_seq}).")
-        if entry["prev_hash"] != prev_hash:
-            return bad(pk, "không nối tiếp bút toán trước.")
-        if entry_hash(**entry) != stored:
-            return bad(pk, "nội dung không khớp mã băm.")
-        balance += amount
-        if after != balance or balance < 0:
-            return bad(pk, "số dư không khớp các bút toán.")
-        prev_hash, expected_seq, checked = stored, expected_seq + 1, checked + 1
-    return Verification(True, checked)
+@dataclass
+class Break:
+    """Where an account's chain stops following (its later entries are not trusted)."""
+
+    account_id: int
+    seq: int
+    entry_id: int
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"tài khoản {self.account_id}, bút toán #{self.seq} (mã {self.entry_id}): {self.reason}"
+        )
+
+
+@dataclass
+class FullVerification:
+    accounts: int = 0
+    entries: int = 0
+    breaks: list = None
+    heads: dict = None  # {account_id: (seq, hash)} of the verified chains
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+
+def verify_all(batch: int = 20_000) -> FullVerification:
+    """Every account's chain in one ordered pass over the table (a raw cursor: 2 M entries
+    are read as tuples, not model rows). Each account stops at its first break; the others
+    go on. Returns the heads of the chains, which checkpoints are compared with.
+
+    Same checks as check_row(), inlined: at 2 M entries every call and conversion counts.
+    The times are read as text (no converter) and converted once per distinct value (an
+    import writes one time for all its entries)."""
+    result = FullVerification(breaks=[], heads={})
+    at_texts: dict = {}
+    text = "CAST(at AS TEXT)" if connection.vendor == "sqlite" else "at"
+    day = "CAST(booked_on AS TEXT)" if connection.vendor == "sqlite" else "booked_on"
+    columns = ", ".join(
+        ["id", *[{"at": text, "booked_on": day}.get(c, c) for c in VERIFIED_COLUMNS]]
+    )
+    encode, sha256 = _CANONICAL.encode, hashlib.sha256
+    account, prev_hash, balance, expected, broken = None, GENESIS, 0, 1, False
+    heads, breaks = result.heads, result.breaks
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {LedgerEntry._meta.db_table} ORDER BY account_id, seq"  # noqa: S608
+        )
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                (pk, acc, seq, at, booked_on, kind, amount, after, memo, source, reverses,
+                 transfer_id, actor, prev, stored, rule, salt) = row  # fmt: skip
+                if acc != account:
+                    if account is not None and not broken:
+                        heads[account] = (expected - 1, prev_hash)
+                    account, prev_hash, balance, expected, broken = acc, GENESIS, 0, 1, False
+                    result.accounts += 1
+                if broken:
+                    continue
+                reason = ""
+                if seq != expected:
+                    reason = f"thiếu bút toán trước số {seq} (mong đợi #{expected})."
+                elif prev != prev_hash:
+                    reason = "không nối tiếp bút toán trước."
+                else:
+                    at_hashed = at_texts.get(at)
+                    if at_hashed is None:
+                        at_hashed = at_texts[at] = _at_from_db(at)
+                    if not isinstance(booked_on, str):
+                        booked_on = booked_on.isoformat()
+                    if rule == 2:
+                        commit = sha256(f"{salt}:{memo}".encode()).hexdigest()
+                        text = rule2_text(
+                            acc, seq, at_hashed, booked_on, kind, amount, after, commit,
+                            source, reverses, transfer_id, actor, prev,
+                        )  # fmt: skip
+                    else:
+                        values = [acc, seq, at_hashed, booked_on, kind, amount, after, memo,
+                                  source, reverses, transfer_id, actor, prev]  # fmt: skip
+                        text = encode(values)
+                    if rule not in (1, 2):
+                        reason = f"quy tắc băm không biết ({rule})."
+                    elif sha256(text.encode()).hexdigest() != stored:
+                        reason = "nội dung không khớp mã băm."
+                    else:
+                        balance += amount
+                        if after != balance or balance < 0:
+                            reason = "số dư không khớp các bút toán."
+                if reason:
+                    breaks.append(Break(acc, seq, pk, reason))
+                    broken = True
+                    continue
+                prev_hash = stored
+                expected += 1
+                result.entries += 1
+        if account is not None and not broken:
+            heads[account] = (expected - 1, prev_hash)
+    return result

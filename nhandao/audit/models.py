@@ -5,8 +5,15 @@ database refuses too: triggers created in migration 0002 reject UPDATE and DELET
 SQLite and PostgreSQL, so neither a bug nor the admin can rewrite history.
 """
 
+import hashlib
+import json
+from datetime import UTC
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+GENESIS = "0" * 64
 
 
 class AppendOnlyError(Exception):
@@ -24,7 +31,12 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    """One event, chained to the previous one (one chain for the whole installation): `hash`
+    = SHA-256 of the event's canonical text (event_values), which includes `prev_hash`.
+    Checkpoints (below) publish the chain's head, so a rewritten event is detected."""
+
+    # set by save() before hashing (auto_now_add would set it after)
+    at = models.DateTimeField("thời điểm", default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -48,6 +60,9 @@ class AuditEvent(models.Model):
     )
     before = models.JSONField("trước", null=True, blank=True)
     after = models.JSONField("sau", null=True, blank=True)
+    seq = models.PositiveBigIntegerField("số thứ tự", null=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -63,7 +78,14 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Không được sửa sự kiện nhật ký.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            lock_chain("audit-events")
+            head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+            seq, prev_hash = head if head and head[0] else (0, GENESIS)
+            self.at = timezone.now()
+            self.seq, self.prev_hash = seq + 1, prev_hash
+            self.hash = event_hash(event_values(self))
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Không được xóa sự kiện nhật ký.")
@@ -83,6 +105,48 @@ class AuditEvent(models.Model):
         if not hidden or access.can(user, "sensitive", self.organisation):
             return self.changes()
         return [(k, HIDDEN, HIDDEN) if k in hidden else (k, b, a) for k, b, a in self.changes()]
+
+
+def lock_chain(name: str) -> None:
+    """Serialise the writers of one chain: a transaction-scoped advisory lock on PostgreSQL;
+    SQLite transactions start IMMEDIATE (settings), so its writers are serialised already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"nhandao:{name}"])
+
+
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _json_value(value):
+    """A JSON field's value as it reads back from the database (keys as text, tuples as
+    lists), so the hash of a new event and of the stored one agree."""
+    return None if value is None else json.loads(json.dumps(value))
+
+
+def event_values(event) -> list:
+    """The canonical values of an event, in the order they are hashed. Never change this
+    text (a test pins it): published checkpoints carry hashes made with it."""
+    at = event.at
+    at_text = at if isinstance(at, str) else at.astimezone(UTC).isoformat(timespec="microseconds")
+    return [
+        event.seq,
+        at_text,
+        event.actor_id,
+        event.actor_name,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.object_repr,
+        event.organisation_id,
+        _json_value(event.before),
+        _json_value(event.after),
+        event.prev_hash,
+    ]
+
+
+def event_hash(values: list) -> str:
+    return hashlib.sha256(_CANONICAL.encode(values).encode()).hexdigest()
 
 
 # Fields of personal data whose values the audit log shows only to holders of the "sensitive"
@@ -211,6 +275,10 @@ class LedgerEntry(models.Model):
     actor_name = models.CharField("người ghi", max_length=150, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # how `hash` is computed (audit/ledger.py): 1 memo in clear (older entries), 2 memo
+    # committed with `memo_salt`, so a withheld memo is still bound by the chain
+    hash_rule = models.PositiveSmallIntegerField(default=2)
+    memo_salt = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = "bút toán sổ quỹ"
@@ -240,3 +308,81 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Không được xóa bút toán sổ quỹ: hãy ghi bút toán đảo.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints: the chains' heads, signed and published (audit/checkpoints.py)
+# ---------------------------------------------------------------------------------------------
+
+
+class AppendOnlyModel(models.Model):
+    """Written once: save() of a stored row and delete() refuse (the database refuses too)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Không được sửa điểm mốc đã công bố.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Không được xóa điểm mốc đã công bố.")
+
+
+class CheckpointReason(models.TextChoices):
+    IMPORT = "import", "Sau khi nhập sao kê"
+    DAILY = "daily", "Hằng ngày"
+    MANUAL = "manual", "Theo yêu cầu"
+
+
+class Checkpoint(AppendOnlyModel):
+    """One point of the public checkpoint log: the head (sequence, hash) of every ledger
+    account that moved since the previous checkpoint, and of the audit events' chain;
+    chained to the previous checkpoint and signed by each organisation whose accounts it
+    names (and by the top-level organisations, for the audit chain)."""
+
+    number = models.PositiveIntegerField("số", unique=True)
+    taken_at = models.DateTimeField("lúc")
+    reason = models.CharField("lý do", max_length=10, choices=CheckpointReason.choices)
+    audit_seq = models.PositiveBigIntegerField(default=0)
+    audit_hash = models.CharField(max_length=64)
+    heads_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "điểm mốc"
+        verbose_name_plural = "điểm mốc"
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Điểm mốc {self.number} ({self.taken_at:%d/%m/%Y %H:%M})"
+
+
+class CheckpointHead(AppendOnlyModel):
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="heads")
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="checkpoint_heads"
+    )
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "seq"])]
+
+    def __str__(self):
+        return f"{self.checkpoint_id}: {self.account_id} #{self.seq}"
+
+
+class CheckpointSignature(AppendOnlyModel):
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="signatures")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    key_id = models.CharField(max_length=16)
+    public_key = models.CharField(max_length=64)
+    value = models.CharField(max_length=120)
+
+    def __str__(self):
+        return f"{self.checkpoint_id}: {self.key_id}"

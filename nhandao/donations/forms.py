@@ -233,3 +233,16 @@ class StatementUploadForm(forms.Form):
             "header_row": data.get("header_row"),
             "number_format": "" if data["number_format"] == "auto" else data["number_format"],
         }
+
+
+class DebitMatchForm(forms.Form):
+    """A person matches a debit line of a statement: to a ledger entry (its number), or to
+    none (a bank fee), always with a reason (donations/matching.py)."""
+
+    line = forms.IntegerField(label="Dòng sao kê", min_value=1)
+    entry = forms.IntegerField(label="Bút toán (mã, để trống nếu không có)", required=False)
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=255,
+        error_messages={"required": "Hãy ghi lý do đối chiếu thủ công."},
+    )

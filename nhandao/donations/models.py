@@ -354,6 +354,10 @@ class Statement(ImportRecord):
     debits_total = models.BigIntegerField(default=0)
     opening_balance = models.BigIntegerField(null=True, blank=True)
     closing_balance = models.BigIntegerField(null=True, blank=True)
+    # the first and last day of the file's lines: continuity with the account's other
+    # statements (donations/matching.py) looks for days that no statement covers
+    first_day = models.DateField("từ ngày", null=True, blank=True)
+    last_day = models.DateField("đến ngày", null=True, blank=True)
     matched = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
     balance_breaks = models.JSONField(default=list, blank=True)
@@ -461,6 +465,46 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"{self.booked_on:%d/%m/%Y} {self.direction} {self.amount}"
+
+
+class MatchMethod(models.TextChoices):
+    AUTO = "auto", "Tự động"
+    MANUAL = "manual", "Thủ công (có lý do)"
+
+
+class DebitMatch(models.Model):
+    """What a debit line of a statement paid: the ledger entry (an allocation's transfer out,
+    a spending) it is matched to, automatically (amount, date window, reference,
+    counterparty account: donations/matching.py) or by hand with a reason — by hand also
+    without an entry (a bank fee), the reason saying what it was."""
+
+    line = models.OneToOneField(StatementLine, on_delete=models.PROTECT, related_name="debit_match")
+    entry = models.OneToOneField(
+        "audit.LedgerEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="debit_match",
+        verbose_name="bút toán",
+    )
+    method = models.CharField("cách khớp", max_length=6, choices=MatchMethod.choices)
+    criteria = models.JSONField("tiêu chí khớp", default=list, blank=True)
+    reason = models.CharField("lý do", max_length=255, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    matched_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "đối chiếu dòng chi"
+        verbose_name_plural = "đối chiếu dòng chi"
+
+    def __str__(self):
+        return f"{self.line} → {self.entry_id or self.reason}"
+
+    @property
+    def organisation(self):
+        return self.line.bank_account.organisation
 
 
 class Receipt(models.Model):

@@ -6,6 +6,9 @@ from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from nhandao.donations import importers
+from nhandao.donations.checkpoints import take_checkpoint
+
+__all__ = ["import_statement", "issue_automatic_receipts", "take_checkpoint"]
 from nhandao.lib.tasks import import_task
 
 

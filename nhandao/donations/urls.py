@@ -16,6 +16,7 @@ urlpatterns = [
     path("tai-khoan-ngan-hang/<int:pk>/vietqr/", views.bank_account_qr, name="bank_account_qr"),
     path("sao-ke/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("sao-ke/<int:pk>/nhap/", views.statement_run, name="statement_run"),
+    path("sao-ke/<int:pk>/doi-chieu/", views.statement_match, name="statement_match"),
     path("sao-ke/<int:pk>/dong-loi.xlsx", views.statement_rejected, name="statement_rejected"),
     path("bien-nhan/<int:pk>/", views.receipt_print, name="receipt_print"),
     path("bien-nhan/<int:pk>.pdf", views.receipt_pdf, name="receipt_pdf"),

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from nhandao.audit.models import LedgerEntry
 from nhandao.campaigns.actions import allowed_moves
 from nhandao.campaigns.lookups import can_act, get_campaign
-from nhandao.donations import actions, exports, forms, importers, lookups, receipts
+from nhandao.donations import actions, exports, forms, importers, lookups, matching, receipts
 from nhandao.donations.figures import received_by_part, totals
 from nhandao.donations.models import (
     BankAccount,
@@ -22,6 +23,7 @@ from nhandao.donations.models import (
     Donor,
     Receipt,
     Statement,
+    StatementLine,
 )
 from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
 from nhandao.lib.downloads import XLSX, attachment
@@ -66,8 +68,22 @@ def campaign_detail(request, pk):
             "can_edit": can_edit,
             "recent": recent,
             "accounts": accounts,
+            "debits": _campaign_debits(request.user, campaign),
         },
     )
+
+
+def _campaign_debits(user, campaign) -> matching.Debits:
+    """The debit lines of the campaign's statements the user may see (the "money"
+    permission on the account's organisation), with what they paid."""
+    # a debit line names no campaign of its own: the campaign's own accounts' debits count
+    lines = access.scope(
+        StatementLine.objects.filter(Q(campaign=campaign) | Q(bank_account__campaign=campaign)),
+        user,
+        "money",
+        via="bank_account__organisation",
+    )
+    return matching.debits(lines)
 
 
 # --- donations -----------------------------------------------------------------------------
@@ -325,9 +341,10 @@ def statement_upload(request, pk):
 
 
 @login_required
-def statement_detail(request, pk):
+def statement_detail(request, pk, form=None):
     statement = lookups.get_statement(request.user, pk)
     preview = importers.preview(statement) if statement.awaiting_confirmation else None
+    debits = matching.debits(statement.line_set.all())
     return render(
         request,
         "donations/statement_detail.html",
@@ -336,8 +353,53 @@ def statement_detail(request, pk):
             "preview": preview,
             "moves": statement.allowed_moves(),
             "errors": statement.errors[:200],
+            "debits": debits,
+            "breaks": matching.continuity(statement.bank_account),
+            "match_form": form or forms.DebitMatchForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def statement_match(request, pk):
+    """Match one debit line of the statement by hand (with a reason), or run the automatic
+    matching again (`rematch`): the "money" permission on the account (get_statement)."""
+    statement = lookups.get_statement(request.user, pk)
+    if "rematch" in request.POST:
+        outcome = matching.match_debits(statement.bank_account, request.user)
+        messages.success(
+            request,
+            f"Đã khớp thêm {outcome.matched} dòng chi; {outcome.ambiguous} dòng cần người "
+            f"quyết định; {outcome.unmatched} dòng chưa tìm được bút toán.",
+        )
+        return redirect("statement_detail", pk=statement.pk)
+    form = forms.DebitMatchForm(request.POST)
+    if form.is_valid():
+        line = statement.line_set.filter(pk=form.cleaned_data["line"]).first()
+        if line is None:
+            raise Http404("Dòng này không thuộc sao kê.")
+        entry = None
+        if form.cleaned_data["entry"]:
+            entry = (
+                LedgerEntry.objects.filter(
+                    pk=form.cleaned_data["entry"],
+                    account__organisation=statement.bank_account.organisation,
+                )
+                .select_related("account")
+                .first()
+            )
+            if entry is None:
+                form.add_error("entry", "Không có bút toán này của tổ chức chủ tài khoản.")
+        if form.is_valid():
+            try:
+                matching.match_manually(request.user, line, entry, form.cleaned_data["reason"])
+            except Refused as exc:
+                show_refused(request, exc, form)
+            else:
+                messages.success(request, "Đã ghi đối chiếu dòng chi.")
+                return redirect("statement_detail", pk=statement.pk)
+    return statement_detail(request, pk, form=form)
 
 
 @login_required

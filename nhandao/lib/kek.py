@@ -19,6 +19,7 @@ wrapped, before KEKs existed, with the key derived from SECRET_KEY; they still u
 """
 
 import base64
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -75,13 +76,18 @@ def generate() -> str:
 
 def legacy() -> Kek:
     """The wrapping key of the first releases: derived from SECRET_KEY."""
-    key = HKDF(
+    return Kek(LEGACY_ID, _derive_legacy(settings.SECRET_KEY))
+
+
+@functools.lru_cache(maxsize=4)
+def _derive_legacy(secret: str) -> bytes:
+    """Derived once per secret: a checkpoint unwraps thousands of signing keys in a row."""
+    return HKDF(
         algorithm=hashes.SHA256(),
         length=32,
         salt=b"nhandao-receipts",
         info=b"signing-key-encryption",
-    ).derive(settings.SECRET_KEY.encode())
-    return Kek(LEGACY_ID, key)
+    ).derive(secret.encode())
 
 
 def configured() -> list[Kek]:

@@ -8,8 +8,15 @@ page) recomputes every hash and link with the same canonical form as audit/ledge
 the running balances, then the signature, and names the first altered entry.
 
 Personal data: the memo of a cash or in-kind donation names the donor; it is withheld
-("memo": null) unless the donor agreed to publication, and such an entry is checked by its
-link, sequence and balance only (its hash cannot be recomputed without the memo).
+("memo": null) unless the donor agreed to publication. Entries of hash rule 2 carry the
+memo's salted commitment ("memo_commit"), which their hash covers, so their hash is
+recomputed all the same and an edited withheld memo breaks the chain; an entry of rule 1
+(written before rule 2) whose memo is withheld is checked by its link, sequence and balance.
+
+The export refuses (ChainRefused) to sign a chain that does not verify, or that disagrees
+with a published checkpoint (audit/checkpoints.py): the organisation's key never vouches for
+a rewritten history. `verify_against_checkpoints()` checks a downloaded file against a
+checkpoint log obtained earlier (`nhandao verify_ledger --file F --checkpoints C`).
 """
 
 import base64
@@ -22,12 +29,28 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils import timezone
 
-from nhandao.audit.ledger import GENESIS, HASHED_COLUMNS, at_text, entry_hash
+from nhandao.audit.ledger import (
+    GENESIS,
+    HASHED_COLUMNS,
+    VERIFIED_COLUMNS,
+    at_text,
+    check_row,
+    entry_hash,
+    memo_commit,
+)
+from nhandao.lib.errors import Refused
 
-FORMAT = "nhandao-ledger/1"
+FORMAT = "nhandao-ledger/2"
 MAX_FILE_BYTES = 50 * 1024 * 1024
-# the exported columns: every column of an entry but its (database-local) account id
-FIELDS = [*HASHED_COLUMNS[1:], "hash"]
+# the exported columns: every column of an entry but its (database-local) account id; format
+# 2 adds the hash rule, the memo's salt (null when the memo is withheld) and its commitment
+FIELDS_V1 = [*HASHED_COLUMNS[1:], "hash"]
+FIELDS = [*FIELDS_V1, "hash_rule", "memo_salt", "memo_commit"]
+FORMATS = {"nhandao-ledger/1": FIELDS_V1, FORMAT: FIELDS}
+
+
+class ChainRefused(Refused):
+    """The export will not sign: the stored chain does not verify."""
 
 
 def _b64(data: bytes) -> str:
@@ -114,7 +137,9 @@ def cached_json(campaign) -> bytes:
 
 
 def export(campaign) -> dict:
-    from nhandao.audit.models import LedgerAccount, LedgerEntry
+    """The campaign's ledger, each account's chain verified as it is read (and against the
+    published checkpoints) before the organisation's key signs it; ChainRefused otherwise."""
+    from nhandao.audit.models import CheckpointHead, LedgerAccount, LedgerEntry
     from nhandao.donations import receipts
 
     accounts = []
@@ -124,17 +149,42 @@ def export(campaign) -> dict:
         .order_by("pk")
     ):
         rows = list(
-            LedgerEntry.objects.filter(account=account).order_by("seq").values_list("pk", *FIELDS)
+            LedgerEntry.objects.filter(account=account)
+            .order_by("seq")
+            .values_list("pk", *VERIFIED_COLUMNS)
         )
         withheld = _withheld_entry_ids([r[0] for r in rows])
-        entries = []
-        for pk, *values in rows:
-            entry = dict(zip(FIELDS, values, strict=True))
+        anchored = dict(CheckpointHead.objects.filter(account=account).values_list("seq", "hash"))
+        entries, prev_hash, balance = [], GENESIS, 0
+        for pk, *row in rows:
+            entry = dict(zip(VERIFIED_COLUMNS, row, strict=True))
+            seq = entry["seq"]
+            try:
+                prev_hash, balance = check_row(row, prev_hash, balance, len(entries) + 1)
+            except ValueError as reason:
+                raise ChainRefused(
+                    f"Không ký sổ quỹ: tài khoản {account.pk}, bút toán #{seq}: {reason} "
+                    "Hãy chạy `nhandao verify_ledger`."
+                ) from None
+            if seq in anchored and anchored.pop(seq) != entry["hash"]:
+                raise ChainRefused(
+                    f"Không ký sổ quỹ: tài khoản {account.pk}, bút toán #{seq} khác điểm mốc "
+                    "đã công bố. Hãy chạy `nhandao verify_ledger`."
+                )
             entry["at"] = at_text(entry["at"])
             entry["booked_on"] = entry["booked_on"].isoformat()
+            rule2 = entry["hash_rule"] == 2
+            entry["memo_commit"] = memo_commit(entry["memo_salt"], entry["memo"]) if rule2 else None
             if pk in withheld:
-                entry["memo"] = None
-            entries.append(list(entry.values()))
+                entry["memo"] = entry["memo_salt"] = None
+            elif not rule2:
+                entry["memo_salt"] = None
+            entries.append([entry[name] for name in FIELDS])
+        if anchored:  # a checkpointed entry that is no longer stored
+            raise ChainRefused(
+                f"Không ký sổ quỹ: tài khoản {account.pk} thiếu bút toán #{min(anchored)} "
+                "đã công bố ở điểm mốc. Hãy chạy `nhandao verify_ledger`."
+            )
         accounts.append(
             {
                 "id": account.pk,
@@ -171,6 +221,7 @@ class Report:
     ok: bool
     checked: int = 0
     withheld: int = 0
+    unhashed: int = 0  # withheld memos of rule 1: their hash cannot be recomputed
     problems: list = field(default_factory=list)
     first_bad: str = ""
     key_id: str = ""
@@ -180,7 +231,13 @@ class Report:
     def message(self) -> str:
         if self.ok:
             note = (
-                f" ({self.withheld} bút toán ẩn nội dung: kiểm liên kết, số thứ tự và số dư)"
+                f" ({self.withheld} bút toán ẩn nội dung: mã băm kiểm qua cam kết của diễn giải"
+                + (
+                    f"; {self.unhashed} bút toán cũ chỉ kiểm liên kết, số thứ tự và số dư"
+                    if self.unhashed
+                    else ""
+                )
+                + ")"
                 if self.withheld
                 else ""
             )
@@ -203,7 +260,7 @@ def verify_bytes(data: bytes) -> Report:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         return _fail(Report(False), "tệp không phải JSON đọc được.")
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") not in FORMATS:
         return _fail(Report(False), f"tệp không phải sổ quỹ xuất từ nhandao ({FORMAT}).")
     try:
         return verify_document(document)
@@ -214,8 +271,9 @@ def verify_bytes(data: bytes) -> Report:
 def verify_document(document: dict) -> Report:
     """Recompute every link, hash and balance; then check the signature over the heads."""
     report = Report(True, campaign=str(document.get("campaign", {}).get("code", "")))
+    fields = FORMATS[document["format"]]
     for account in document["accounts"]:
-        _verify_account(account, report)
+        _verify_account(account, fields, report)
         if not report.ok:
             return report
     signature = document.get("signature") or {}
@@ -233,13 +291,14 @@ def verify_document(document: dict) -> Report:
     return report
 
 
-def _verify_account(account: dict, report: Report) -> None:
+def _verify_account(account: dict, fields: list, report: Report) -> None:
     account_id = account["id"]
     label = f"tài khoản {account_id} ({account.get('organisation', '')})"
     prev_hash, balance, expected = GENESIS, 0, 1
     for row in account["entries"]:
-        entry = dict(zip(FIELDS, row, strict=True))
+        entry = dict(zip(fields, row, strict=True))
         stored = entry.pop("hash")
+        rule = entry.get("hash_rule") or 1
         seq, amount, balance_after = entry["seq"], entry["amount"], entry["balance_after"]
         where = f"{label}, bút toán #{seq}"
         if seq != expected:
@@ -248,8 +307,23 @@ def _verify_account(account: dict, report: Report) -> None:
         if entry["prev_hash"] != prev_hash:
             _fail(report, f"{where}: không nối tiếp bút toán trước (mã băm trước bị thay).")
             return
-        if entry["memo"] is None:
+        memo = entry["memo"]
+        if (
+            rule == 2
+            and memo is not None
+            and memo_commit(entry["memo_salt"], memo) != entry["memo_commit"]
+        ):
+            _fail(report, f"{where}: diễn giải không khớp cam kết của nó (đã bị sửa).")
+            return
+        if entry["memo"] is None and rule == 2:
             report.withheld += 1
+            entry["memo"] = ""
+            if entry_hash(account_id=account_id, **entry) != stored:
+                _fail(report, f"{where}: nội dung đã bị sửa (không khớp mã băm).")
+                return
+        elif entry["memo"] is None:
+            report.withheld += 1
+            report.unhashed += 1
         elif entry_hash(account_id=account_id, **entry) != stored:
             _fail(report, f"{where}: nội dung đã bị sửa (không khớp mã băm).")
             return
@@ -259,3 +333,47 @@ def _verify_account(account: dict, report: Report) -> None:
             return
         prev_hash, expected = stored, expected + 1
         report.checked += 1
+
+
+# --- a downloaded file against a checkpoint log obtained earlier ---------------------------
+
+
+@dataclass
+class Comparison:
+    problems: list = field(default_factory=list)
+    compared: int = 0
+    newer: int = 0  # heads past the file's last entry (the file is older than the checkpoint)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_against_checkpoints(document: dict, log: dict) -> Comparison:
+    """Every checkpointed head of the file's accounts must be the file's entry at that
+    sequence: a chain re-hashed after an edit, even re-signed, disagrees with a checkpoint
+    published (and copied by someone else) before the edit."""
+    from nhandao.audit.checkpoints import verify_log
+
+    result = Comparison(problems=[f"nhật ký điểm mốc: {p}" for p in verify_log(log)])
+    fields = FORMATS.get(document.get("format"), FIELDS)
+    seq_at, hash_at = fields.index("seq"), fields.index("hash")
+    files = {
+        a["id"]: (a.get("organisation"), {row[seq_at]: row[hash_at] for row in a["entries"]})
+        for a in document.get("accounts", [])
+    }
+    for point in log.get("checkpoints") or []:
+        for account, organisation, seq, digest in point["heads"]:
+            if account not in files:
+                continue
+            owner, hashes = files[account]
+            where = f"điểm mốc {point['number']}: tài khoản {account}, bút toán #{seq}"
+            if owner != organisation:
+                result.problems.append(f"{where}: tổ chức khác ({organisation} ≠ {owner}).")
+            elif seq > max(hashes, default=0):
+                result.newer += 1
+            elif hashes.get(seq) != digest:
+                result.problems.append(f"{where}: tệp khác điểm mốc (lịch sử đã bị viết lại).")
+            else:
+                result.compared += 1
+    return result

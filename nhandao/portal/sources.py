@@ -393,3 +393,15 @@ def campaign_line_accounts(campaign) -> list[int]:
             "pk", flat=True
         )
     )
+
+
+# --- the checkpoint log --------------------------------------------------------------------
+
+
+def checkpoint_log(since: int = 0) -> dict:
+    """The public checkpoint log (audit/checkpoints.py): every checkpoint after `since`,
+    with its heads, signatures and the public keys that verify them. Public by design: it
+    holds hashes, sequence numbers, account ids and organisation codes, no personal data."""
+    from nhandao.audit.checkpoints import log_document
+
+    return log_document(since)

@@ -26,6 +26,7 @@ urlpatterns = [
         name="portal_decision",
     ),
     path("cong-khai/chien-dich/<str:code>/so-quy.json", views.ledger_file, name="portal_ledger"),
+    path("cong-khai/so-quy/diem-moc.json", views.checkpoint_log, name="portal_checkpoints"),
     path("cong-khai/tra-cuu-sao-ke/", views.statement_search, name="portal_search"),
     path("cong-khai/kiem-tra-ung-ho/", views.self_check, name="portal_check"),
     path("cong-khai/kiem-chung-so-quy/", views.ledger_verify, name="portal_ledger_verify"),

@@ -279,10 +279,33 @@ def ledger_file(request, code):
     if wait:
         return too_many(request, wait)
     campaign = _campaign_or_404(code)
-    response = HttpResponse(
-        ledger_export.cached_json(campaign), content_type="application/json; charset=utf-8"
-    )
+    try:
+        document = ledger_export.cached_json(campaign)
+    except ledger_export.ChainRefused as exc:  # never sign a chain that does not verify
+        return HttpResponse(
+            json.dumps({"detail": exc.message}, ensure_ascii=False),
+            status=409,
+            content_type="application/json; charset=utf-8",
+        )
+    response = HttpResponse(document, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="so-quy-{campaign.code}.json"'
+    return response
+
+
+@require_GET
+@public_cache()
+def checkpoint_log(request):
+    """The checkpoint log, append-only: `?tu=N` gives the checkpoints after number N, so a
+    keeper of copies fetches only what is new."""
+    try:
+        since = max(0, int(request.GET.get("tu") or 0))
+    except ValueError:
+        since = 0
+    response = HttpResponse(
+        json.dumps(sources.checkpoint_log(since), ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="diem-moc.json"'
     return response
 
 

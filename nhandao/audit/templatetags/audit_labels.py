@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "donation.reverse": "Hủy khoản ủng hộ (bút toán đảo)",
     "statement.upload": "Tải lên sao kê",
     "statement.import": "Nhập sao kê",
+    "statement.debits_matched": "Đối chiếu tự động các dòng chi của sao kê",
+    "statement.debit_matched_manually": "Đối chiếu thủ công một dòng chi (có lý do)",
     "receipt.issue": "Cấp biên nhận",
     "signing_key.rotate": "Đổi khóa ký",
     "receipt.issue_automatic": "Cấp biên nhận tự động",
@@ -64,13 +66,13 @@ ACTION_LABELS = {
     "relief.goods_transfer": "Điều chuyển hàng",
     "relief.incident_created": "Ghi nhận sự cố, thiên tai",
     "relief.incident_area": "Cập nhật vùng bị ảnh hưởng",
-    "report.open": "Mở kỳ báo cáo",
-    "report.save": "Lưu báo cáo",
-    "report.submit": "Nộp báo cáo",
-    "report.return": "Trả lại báo cáo",
+    "report.open": "Mở báo cáo kỳ",
+    "report.save": "Sửa báo cáo",
+    "report.submit": "Gửi báo cáo lên cấp trên",
     "report.approve": "Duyệt báo cáo",
-    "report.reopen": "Mở lại báo cáo",
-    "report.not_reporting": "Ghi nhận đơn vị không báo cáo",
+    "report.return": "Trả lại báo cáo (có ý kiến)",
+    "report.reopen": "Mở lại báo cáo (có lý do)",
+    "report.not_reporting": "Ghi nhận đơn vị không báo cáo (có lý do)",
 }
 
 

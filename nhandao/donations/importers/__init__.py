@@ -255,6 +255,17 @@ def run_import(
 
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         enqueue_on_commit(issue_automatic_receipts, statement.pk, actor_id)
+    if statement.status == StatementStatus.DONE and statement.debit_lines:
+        # what the new debit lines paid (allocations, spending), in the same task
+        from nhandao.donations.matching import match_debits
+
+        match_debits(statement.bank_account, actor)
+    if statement.status == StatementStatus.DONE and statement.rows_accepted:
+        # the new entries anchored in the public checkpoint log at once, not at the next
+        # daily checkpoint (audit/checkpoints.py)
+        from nhandao.donations.tasks import take_checkpoint
+
+        enqueue_on_commit(take_checkpoint, "import")
     return summary
 
 
@@ -263,7 +274,7 @@ def _same_file_again(statement, earlier) -> dict:
     say so without reading it again (the counts are the earlier import's)."""
     names = [
         "layout", "rows_read", "credit_lines", "debit_lines", "credits_total", "debits_total",
-        "opening_balance", "closing_balance", "balance_breaks",
+        "opening_balance", "closing_balance", "balance_breaks", "first_day", "last_day",
     ]  # fmt: skip
     for name in names:
         setattr(statement, name, getattr(earlier, name))

@@ -96,7 +96,7 @@ DONOR_COLUMNS = [
 FIGURES = [
     "rows_read", "credit_lines", "debit_lines", "credits_total", "debits_total",
     "opening_balance", "closing_balance", "balance_breaks", "layout", "rows_accepted",
-    "rows_duplicate", "progress",
+    "rows_duplicate", "progress", "first_day", "last_day",
 ]  # fmt: skip
 
 
@@ -118,6 +118,8 @@ def commit(statement, checked: Checked, actor=None) -> dict:
     statement.opening_balance = checked.opening_balance
     statement.closing_balance = checked.closing_balance
     statement.balance_breaks = checked.balance_breaks
+    if checked.rows.height:
+        statement.first_day, statement.last_day = checked.rows["d"].min(), checked.rows["d"].max()
     statement.layout = checked.parsed.layout.name
     if not checked.ok:
         statement.rows_accepted = statement.rows_duplicate = 0
