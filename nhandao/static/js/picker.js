@@ -63,6 +63,12 @@
           .catch(function () { callback(); });
       };
     }
+    // Tom Select moves the label's "for" to its own input: the hidden <select> keeps an
+    // accessible name of its own (axe: select-name)
+    if (!select.getAttribute("aria-label") && select.id) {
+      var label = document.querySelector('label[for="' + select.id + '"]');
+      if (label) select.setAttribute("aria-label", label.textContent.trim());
+    }
     new TomSelect(select, settings);
   }
   function initAll() {
