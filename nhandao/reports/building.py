@@ -51,6 +51,18 @@ class Line:
         return shown(self.previous, self.indicator.unit)
 
     @property
+    def shown_own(self) -> str:
+        return shown(self.own or 0, self.indicator.unit)
+
+    @property
+    def shown_children(self) -> str:
+        return shown(self.from_children, self.indicator.unit)
+
+    @property
+    def shown_live(self) -> str:
+        return shown(self.live, self.indicator.unit)
+
+    @property
     def change(self) -> float | None:
         """+6 %: the change against the same period a year earlier."""
         if self.value is None or not self.previous:

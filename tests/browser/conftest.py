@@ -141,3 +141,103 @@ def open_menu(page, group=None):
         button.click()
     if group:
         page.locator("#main-menu summary", has_text=group).first.click()
+
+
+# ---- phone size, pickers, home page: shared by the task walks ------------------------------
+
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+PHONE_412 = {"viewport": {"width": 412, "height": 915}, "locale": "vi-VN"}
+
+
+def wait_for(url: str, seconds: float = 90) -> None:
+    """The shared fixture waits 20 s for runserver; on a loaded machine it needs longer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/dang-nhap/", timeout=5)  # noqa: S310
+            return
+        except OSError:
+            time.sleep(0.5)
+
+
+@pytest.fixture
+def phone412(chromium, live_site):
+    wait_for(live_site)
+    context = chromium.new_context(**PHONE_412, base_url=live_site)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_as(chromium, live_site):
+    """phone_as(username): a new 412-px phone logged in as `username` (several may be open,
+    as when a maker and a checker work on the same record)."""
+    wait_for(live_site)
+    contexts = []
+
+    def open_as(username):
+        context = chromium.new_context(**PHONE_412, base_url=live_site)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, username)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def pick(page, field_id: str, typed: str, option_text: str) -> None:
+    """Choose in the searchable picker of `field_id` as a user does: open it, type part of a
+    name (accents optional), click the option showing `option_text`."""
+    from playwright.sync_api import expect
+
+    page.locator(f"#{field_id} + .ts-wrapper .ts-control").click()
+    page.keyboard.type(typed)
+    page.locator(".ts-dropdown .option").filter(has_text=option_text).first.click()
+    expect_picked(page, field_id, option_text)
+    # leave the picker, as a thumb tapping elsewhere does; a search answer still on its way
+    # may open the list again over the next field, so leave until it stays closed
+    control, dropdown = (
+        page.locator(f"#{field_id}-ts-control"),
+        page.locator(f"#{field_id} + .ts-wrapper .ts-dropdown"),
+    )
+    for _ in range(20):
+        control.blur()
+        page.wait_for_timeout(250)
+        if dropdown.is_hidden():
+            page.wait_for_load_state("networkidle")
+            if dropdown.is_hidden():
+                break
+    expect(dropdown).to_be_hidden()
+
+
+def expect_picked(page, field_id: str, text: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator(f"#{field_id} + .ts-wrapper .item").first).to_contain_text(text)
+
+
+def work_count(page, label: str) -> int:
+    """The count the home page's work list shows next to `label` (0: not listed, as the
+    home page leaves out what has nothing waiting)."""
+    page.goto("/")
+    item = page.locator("#waiting li.work").filter(has_text=label)
+    if item.count() == 0:
+        return 0
+    return int(item.first.locator(".count").inner_text())
+
+
+def figure(page, label: str) -> str:
+    """The value of the home page's key figure named `label`."""
+    page.goto("/")
+    return page.locator(".figure").filter(has_text=label).first.locator(".value").inner_text()
+
+
+def phone_screen(page, name: str, full_page: bool = True) -> None:
+    """No sideways scroll at phone width, then a screenshot into docs/screens/."""
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{page.url} scrolls sideways: {width[0]} px > {width[1]} px"
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENS / f"{name}.png", full_page=full_page)

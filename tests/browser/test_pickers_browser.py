@@ -4,38 +4,13 @@ typing without accents, today's date already there), never a code; a new househo
 is found by the name it had before 2025. Screenshots go to docs/screens/."""
 
 import re
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import SCREENS, log_in
 
 pytestmark = pytest.mark.browser
-SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
-PHONE_412 = {"viewport": {"width": 412, "height": 915}, "locale": "vi-VN"}
-
-
-def wait_for(url: str, seconds: float = 90) -> None:
-    """The shared fixture waits 20 s for runserver; on a loaded machine it needs longer."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/dang-nhap/", timeout=5)  # noqa: S310
-            return
-        except OSError:
-            time.sleep(0.5)
-
-
-@pytest.fixture
-def phone412(chromium, live_site):
-    wait_for(live_site)
-    context = chromium.new_context(**PHONE_412, base_url=live_site)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_commune_records_a_cash_donation_with_the_pickers_only(phone412):
