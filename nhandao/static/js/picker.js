@@ -63,13 +63,15 @@
           .catch(function () { callback(); });
       };
     }
-    // Tom Select moves the label's "for" to its own input: the hidden <select> keeps an
-    // accessible name of its own (axe: select-name)
+    // Tom Select moves the label's "for" to its own input (the combobox people use): the
+    // <select> it hides keeps a name (axe: select-name) and leaves the accessibility tree,
+    // so a screen reader meets one "Chiến dịch" combobox, not two
     if (!select.getAttribute("aria-label") && select.id) {
       var label = document.querySelector('label[for="' + select.id + '"]');
       if (label) select.setAttribute("aria-label", label.textContent.trim());
     }
     new TomSelect(select, settings);
+    select.setAttribute("aria-hidden", "true");
   }
   function initAll() {
     document.querySelectorAll("select[data-picker]").forEach(init);
