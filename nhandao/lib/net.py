@@ -26,10 +26,16 @@ def _trusted(address: str) -> bool:
     return any(ip in net for net in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
+# A request without REMOTE_ADDR (the test client's login, a misconfigured server) counts as
+# one client; it must still be an address, since django-axes stores it in an inet column on
+# PostgreSQL.
+UNKNOWN = "0.0.0.0"
+
+
 def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "") or ""
     if not remote:
-        return "unknown"
+        return UNKNOWN
     if not _trusted(remote):
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
