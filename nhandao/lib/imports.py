@@ -76,13 +76,19 @@ IN_PROGRESS = (S.UPLOADED, S.QUEUED, S.COMMITTING)
 UNFINISHED = (S.UPLOADED, S.QUEUED, S.COMMITTING)
 
 
+def _printable(text: str) -> str:
+    """A value as it may be stored and shown: control characters written as U+XXXX (a NUL
+    cannot be stored in PostgreSQL's JSON, and none should reach a page)."""
+    return "".join(f"U+{ord(ch):04X}" if ord(ch) < 32 and ch not in "\t" else ch for ch in text)
+
+
 def row_error(row: int, column: str = "", value="", reason: str = "") -> dict:
     """The one shape of an import error: the file's row (0: the file as a whole), the
     column's name as the file has it, the value found (as text), and why in Vietnamese."""
     return {
         "row": int(row or 0),
         "column": str(column or ""),
-        "value": "" if value is None else str(value),
+        "value": "" if value is None else _printable(str(value)),
         "reason": str(reason),
     }
 
