@@ -29,8 +29,18 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 @pytest.fixture
 def signed_in(cast, client):
+    """The root's session cookie. The WSGI application closes the database connection when a
+    request finishes (close_old_connections); on PostgreSQL that is the test's own
+    connection, so, as Django's test client does, the signal is disconnected meanwhile."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     client.force_login(cast.root)
-    return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    yield {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
