@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "nhandao.relief",
     "nhandao.people",
     "nhandao.reports",
+    "nhandao.blood",
+    "nhandao.movements",
+    "nhandao.emulation",
+    "nhandao.coordination",
     "nhandao.portal",
     "nhandao.demo",
 ]

@@ -1,0 +1,1 @@
+"""Hiến máu tình nguyện (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Phối hợp, chỉ đạo và giám sát (see docs/architecture.md)."""

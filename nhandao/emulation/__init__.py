@@ -1,0 +1,1 @@
+"""Thi đua, khen thưởng (see docs/architecture.md)."""

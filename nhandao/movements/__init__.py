@@ -1,0 +1,1 @@
+"""Phong trào và cuộc vận động (see docs/architecture.md)."""
