@@ -115,7 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "nhandao.orgs.cockpit.frame",
             ],
-            "builtins": ["nhandao.lib.templatetags.vn"],
+            "builtins": ["nhandao.lib.templatetags.vn", "nhandao.orgs.templatetags.access_tags"],
         },
     }
 ]

@@ -74,7 +74,7 @@ PAGES = [
     ("merge", "/to-chuc/{ba_dinh}/hop-nhat/", expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH)),
     ("dissolve", "/to-chuc/{ba_dinh}/giai-the/", expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH)),
     ("users and roles", "/to-chuc/{hanoi}/nguoi-dung/", expect_scoped(ADMINS_OF_HANOI, HANOI)),
-    ("create organisation", "/to-chuc/tao/", expect(LOGGED_IN, 200)),
+    ("create organisation", "/to-chuc/tao/", expect(ADMINS_OF_HANOI, 403)),
     # pickers' searches: any logged-in user; each answers within that user's reach
     ("pick organisations", "/tra-cuu/to-chuc?q=hoi&quyen=edit", expect(LOGGED_IN, 200)),
     ("pick communes", "/tra-cuu/xa-phuong?q=ba+dinh", expect(LOGGED_IN, 200)),

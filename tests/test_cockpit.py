@@ -67,6 +67,30 @@ def menu_links(html: str) -> list[str]:
     return parser.links
 
 
+class PageLinks(HTMLParser):
+    """The same-site hrefs inside <main>: the buttons and links a page offers."""
+
+    def __init__(self):
+        super().__init__()
+        self.inside = False
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "main":
+            self.inside = True
+        elif tag == "a" and self.inside and (attrs.get("href") or "").startswith("/"):
+            self.links.append(attrs["href"].split("#")[0])
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.inside = False
+
+
+# files and exports answer with a download; the public pages have their own tests
+NOT_PAGES = re.compile(r"/tai/|format=|/xuat|\.(csv|xlsx|docx|pdf|json)$|^/cong-khai/|^/dang-xuat")
+
+
 @pytest.mark.parametrize("username", CAST_USERS)
 def test_the_menu_never_links_to_a_page_that_answers_403(cast, login, username):
     client = login(getattr(cast, username))
@@ -77,6 +101,28 @@ def test_the_menu_never_links_to_a_page_that_answers_403(cast, login, username):
     for href in links:
         response = client.get(href)
         assert response.status_code == 200, (username, href, response.status_code)
+
+
+@pytest.mark.parametrize("username", CAST_USERS)
+def test_the_pages_of_the_menu_never_offer_a_link_that_answers_403_or_404(
+    cast, login, funded, username
+):
+    """A button the user may not use is not drawn (templates ask `{% may %}`, the check the
+    target view makes); one page per URL shape is followed."""
+    client = login(getattr(cast, username))
+    shapes = set()
+    for page in menu_links(client.get("/").content.decode()):
+        if NOT_PAGES.search(page):
+            continue
+        parser = PageLinks()
+        parser.feed(client.get(page).content.decode())
+        for href in parser.links:
+            shape = re.sub(r"\d+", "N", href.split("?")[0])
+            if NOT_PAGES.search(href) or shape in shapes:
+                continue
+            shapes.add(shape)
+            status = client.get(href).status_code
+            assert status not in (403, 404), (username, page, href, status)
 
 
 def test_the_menu_shows_what_each_role_may_do_and_the_audit_log_only_with_its_permission(

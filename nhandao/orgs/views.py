@@ -108,6 +108,7 @@ def _form_page(request, form, title, org=None, submit="Lưu"):
 
 @login_required
 def org_create(request):
+    access.require_anywhere(request.user, "manage_orgs")
     initial = {"parent": request.GET.get("parent", "")}
     form = forms.OrganisationCreateForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
