@@ -242,3 +242,28 @@ def tasks(db, monkeypatch):
     queue = TaskQueue()
     yield queue
     queue._close()
+
+
+@pytest.fixture
+def reload_map_afterwards(django_db_blocker):
+    """A transactional test empties every table when it ends (TRUNCATE on PostgreSQL):
+    put the administrative map and the relief reference data back for the tests that follow.
+
+    Ask for it BEFORE `transactional_db` and never mark such a test
+    `@pytest.mark.django_db(transaction=True)`: the marker makes pytest-django set up (and so
+    tear down) the database first, and the table-emptying would then run after this reload."""
+    yield
+    _load_reference(django_db_blocker)
+
+
+def _load_reference(django_db_blocker):
+    import importlib
+
+    from django.apps import apps
+
+    from nhandao.orgs.mapdata import load_admin_units
+
+    reference = importlib.import_module("nhandao.relief.migrations.0002_reference_data")
+    with django_db_blocker.unblock():
+        load_admin_units()
+        reference.load(apps, None)

@@ -21,23 +21,6 @@ from nhandao.lib import backup
 
 
 @pytest.fixture
-def reload_map_afterwards(django_db_blocker):
-    """A transactional test empties every table when it ends: put the administrative map and
-    the relief reference data back for the tests that follow."""
-    yield
-    import importlib
-
-    from django.apps import apps
-
-    from nhandao.orgs.mapdata import load_admin_units
-
-    reference = importlib.import_module("nhandao.relief.migrations.0002_reference_data")
-    with django_db_blocker.unblock():
-        load_admin_units()
-        reference.load(apps, None)
-
-
-@pytest.fixture
 def sqlite_undo(transactional_db):
     """SQLite cannot empty the append-only tables when a transactional test ends (their
     triggers refuse DELETE; PostgreSQL's TRUNCATE does not fire them): put the database back

@@ -42,7 +42,6 @@ from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     xlsx,
     yagi,
 )
-from tests.test_relief_invariants import reload_map_afterwards  # noqa: F401  (fixture)
 
 S = ImportStatus
 SHAPE = {"row", "column", "value", "reason"}
@@ -359,7 +358,6 @@ def test_files_kept_in_the_database_move_to_the_storage(settings):
         assert handle.read() == b"Ho va ten\nAn\n"
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_registry_migration_keeps_old_lists_their_files_and_errors(
     reload_map_afterwards, transactional_db
 ):
@@ -400,7 +398,6 @@ def test_the_registry_migration_keeps_old_lists_their_files_and_errors(
     assert ImportBatch.objects.get(pk=review.pk).rows_accepted == 1200
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_statement_migration_renames_keeps_figures_and_maps_statuses(
     reload_map_afterwards, transactional_db
 ):

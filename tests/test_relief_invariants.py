@@ -115,28 +115,6 @@ def test_random_sequences_keep_every_balance_non_negative_and_consistent(cast, w
 # ---- concurrency (PostgreSQL) ------------------------------------------------------------
 
 
-@pytest.fixture
-def reload_map_afterwards(django_db_blocker):
-    """A transactional test empties every table when it ends (TRUNCATE on PostgreSQL):
-    put the administrative map and the relief reference data back for the tests that follow."""
-    _load_reference(django_db_blocker)  # and before: an earlier transactional test may have
-    yield  # emptied them (the migration-executor tests of test_lib_imports do, on PostgreSQL)
-    _load_reference(django_db_blocker)
-
-
-def _load_reference(django_db_blocker):
-    import importlib
-
-    from django.apps import apps
-
-    from nhandao.orgs.mapdata import load_admin_units
-
-    reference = importlib.import_module("nhandao.relief.migrations.0002_reference_data")
-    with django_db_blocker.unblock():
-        load_admin_units()
-        reference.load(apps, None)
-
-
 ON_POSTGRESQL = "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
 
 
