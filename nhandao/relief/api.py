@@ -44,6 +44,7 @@ class AllocationIn(Schema):
     source_earmark: str | None = None
     incident: int | None = None
     note: str | None = None
+    into_stock: bool = False  # a purchase of goods for a warehouse (decision 0023)
 
 
 class AllocationOut(Schema):
@@ -59,6 +60,7 @@ class AllocationOut(Schema):
     status: str
     status_label: str  # the status in words (the pipeline's label)
     needs_second: bool
+    into_stock: bool
 
 
 def allocation_out(a) -> dict:
@@ -75,6 +77,7 @@ def allocation_out(a) -> dict:
         "status": a.status,
         "status_label": ALLOCATION_PIPELINE.label(a.status),
         "needs_second": a.needs_second,
+        "into_stock": a.into_stock,
     }
 
 

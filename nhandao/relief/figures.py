@@ -100,7 +100,10 @@ class Flows:
     in_stock: int = 0  # at cost
     balance: int = 0  # ledger heads
     ledger_received: int = 0  # net donations as the ledger has them
-    to_stock_card: int = 0  # what the stock card says was paid into stock (= to_stock)
+    to_stock_card: int = 0  # what the stock card says was paid into stock
+    # of in_stock: purchases approved and paid (an allocation into stock, decision 0023)
+    # whose goods have not been received yet; to_stock = to_stock_card + ordered
+    ordered: int = 0
 
     @property
     def received(self) -> int:
@@ -406,6 +409,10 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         row.in_stock += goods.get("in_stock", 0)
         # to_stock is what the ledger paid into stock; the stock card must agree with it
         row.to_stock_card += goods.get("to_stock", 0)
+    for org, amount in _ordered(ids, within):
+        # paid for, not delivered yet: held as goods on order (in stock, at cost)
+        per_org[org].ordered += amount
+        per_org[org].in_stock += amount
     for row in per_org.values():
         # net donations as the ledger has them: what is left once every other flow is known
         row.ledger_received = (
@@ -440,7 +447,7 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
     allocated = decisions.aggregate(amount=Sum("amount"))["amount"] or 0
     spent_by_use = [
         {"use": r["purpose__name"] or r["purpose_text"], "amount": r["amount"]}
-        for r in decisions.filter(direction=Direction.PURPOSE)
+        for r in decisions.filter(direction=Direction.PURPOSE, into_stock=False)
         .values("purpose__name", "purpose_text")
         .annotate(amount=Sum("amount"))
         .order_by("-amount")
@@ -462,6 +469,23 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         households_reached=people["households"] or 0,
         lines_reached=people["lines"] or 0,
         transfers=dict(transfers),
+    )
+
+
+def _ordered(campaign_ids, within):
+    """(organisation, amount) of the purchases approved (executed: paid) whose goods have not
+    been received yet."""
+    waiting = Allocation.objects.filter(
+        campaign_id__in=campaign_ids,
+        status=AllocationStatus.EXECUTED,
+        into_stock=True,
+        receipt__isnull=True,
+    )
+    return (
+        _within(waiting, within, "organisation")
+        .values_list("organisation_id")
+        .annotate(amount=Sum("amount"))
+        .order_by()
     )
 
 

@@ -504,7 +504,9 @@ def warehouse_create(request):
 def warehouse_detail(request, pk):
     warehouse = lookups.get_warehouse(request.user, pk)
     can_edit = access.can(request.user, "edit", warehouse.organisation)
-    goods_form = forms.GoodsInForm(request.POST or None, actor=request.user, prefix="in")
+    goods_form = forms.GoodsInForm(
+        request.POST or None, actor=request.user, prefix="in", warehouse=warehouse
+    )
     move_form = forms.TransferGoodsForm(request.POST or None, actor=request.user, prefix="out")
     if request.method == "POST":
         access.require(request.user, "edit", warehouse.organisation)
@@ -520,7 +522,7 @@ def warehouse_detail(request, pk):
                     campaign=d.get("campaign"),
                     value=d.get("value") or 0,
                     donation=d.get("donation"),
-                    pay_from_campaign=d.get("pay_from_campaign"),
+                    purchase=d.get("purchase"),
                 )
                 messages.success(request, "Đã nhập kho.")
                 return redirect("relief_warehouse", pk=pk)
