@@ -52,8 +52,8 @@ class CampaignDetailOut(CampaignOut):
     by_day: list[DayTotal]
 
 
-def _detail(campaign):
-    figures = money_figures.received_totals(campaign)
+def _detail(campaign, start=None, end=None):
+    figures = money_figures.received_totals(campaign, start, end)
     return {
         **CampaignOut.from_orm(campaign).dict(),
         "co_organisers": [o.code for o in campaign.co_organisers.all()],
@@ -69,12 +69,16 @@ def _detail(campaign):
 
 @router.get(
     "/campaigns/{campaign_id}",
-    response=CampaignDetailOut,
+    response={200: CampaignDetailOut, 422: ErrorOut},
     tags=["Chiến dịch"],
-    summary="Một chiến dịch và số đã nhận (theo hình thức, theo ngày)",
+    summary="Một chiến dịch và số đã nhận (theo hình thức, theo ngày; start–end: trong khoảng)",
 )
-def campaign_detail(request, campaign_id: int):
-    return _detail(get_campaign(request.auth, campaign_id))
+def campaign_detail(request, campaign_id: int, start: date | None = None, end: date | None = None):
+    campaign = get_campaign(request.auth, campaign_id)
+    period = forms.PeriodForm({"tu": start or "", "den": end or ""})
+    if not period.is_valid():
+        raise FormInvalid(period)
+    return _detail(campaign, *period.period())
 
 
 class ImportRefusedOut(ErrorOut):

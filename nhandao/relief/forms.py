@@ -402,3 +402,24 @@ class IncidentAreaForm(forms.Form):
     damage_amount = forms.IntegerField(label="Thiệt hại ước tính (đồng)", min_value=0, initial=0)
     needs_amount = forms.IntegerField(label="Nhu cầu hỗ trợ (đồng)", min_value=0, initial=0)
     needs_note = forms.CharField(label="Nhu cầu cụ thể", max_length=255, required=False)
+
+
+class PeriodForm(forms.Form):
+    """A period (from–to, either open) for a campaign's figures; dates dd/mm/yyyy."""
+
+    INVALID = {"invalid": "Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy, ví dụ 15/09/2024."}
+    tu = forms.DateField(label="Từ ngày (dd/mm/yyyy)", required=False, error_messages=INVALID)
+    den = forms.DateField(label="Đến ngày (dd/mm/yyyy)", required=False, error_messages=INVALID)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tu"), data.get("den")
+        if start and end and start > end:
+            self.add_error("den", "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
+        return data
+
+    def period(self) -> tuple:
+        """(start, end) when valid, else (None, None): the whole campaign."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("tu"), self.cleaned_data.get("den")
+        return None, None

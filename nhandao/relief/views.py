@@ -106,6 +106,8 @@ def campaign_detail(request, pk):
     channel, day and part: relief.figures, the portal's numbers), its receiving accounts'
     VietQR and its latest donations; status moves for its editors."""
     camp = get_campaign(request.user, pk)
+    period_form = forms.PeriodForm(request.GET or None)
+    start, end = period_form.period()
     recent = (
         Donation.objects.for_user(request.user)
         .filter(campaign=camp)
@@ -121,7 +123,8 @@ def campaign_detail(request, pk):
         "campaigns/campaign_detail.html",
         {
             "campaign": camp,
-            "totals": money_figures.received_totals(camp),
+            "totals": money_figures.received_totals(camp, start, end),
+            "period_form": period_form,
             "parts": money_figures.received_by_part(camp),
             "warnings": camp.warnings(timezone.localdate()),
             "history": camp.history.select_related("actor"),

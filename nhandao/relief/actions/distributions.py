@@ -440,9 +440,7 @@ def duplicate_notes(rnd, lines, user) -> dict[int, list[dict]]:
             "pk", "full_name", "household_id"
         )
     }
-    visible = set(
-        Person.objects.for_user(user).filter(pk__in=others).values_list("pk", flat=True)
-    )
+    visible = set(Person.objects.for_user(user).filter(pk__in=others).values_list("pk", flat=True))
     found = rules.overlapping_supports(
         (
             ((line_pk, twin), None, twin, people[twin][1], None)
