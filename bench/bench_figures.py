@@ -80,7 +80,7 @@ def build(n_donations: int, out: dict):
     from nhandao.orgs.mapdata import load_admin_units
     from nhandao.orgs.models import AdminUnit, Organisation, OrgKind, OrgLevel
     from nhandao.relief import actions
-    from nhandao.relief.models import Allocation, DistributionSummary, Item
+    from nhandao.relief.models import Allocation, AllowedUse, DistributionSummary, Item
 
     load_admin_units()
     User = get_user_model()
@@ -196,12 +196,16 @@ def build(n_donations: int, out: dict):
     Allocation.objects.bulk_create(decisions, batch_size=1000)
     DistributionSummary.objects.bulk_create(summaries, batch_size=1000)
     rice = Item.objects.create(name="Gạo", unit="kg")
+    food = AllowedUse.objects.get(code="food_water_medicine")
     for province in provinces.values():
         store = actions.create_warehouse(root, organisation=province, name=f"Kho {province.name}")
-        actions.receive_goods(
-            root, store, rice, 1000, date=first_day, campaign=campaign, value=15_000_000,
-            pay_from_campaign=True,
+        purchase = actions.propose_allocation(  # a purchase: maker–checker (decision 0023)
+            root, organisation=province, campaign=campaign, amount=15_000_000,
+            decision_no=f"QĐ-MUA {province.code}", decision_date=first_day, purpose=food,
+            into_stock=True,
         )  # fmt: skip
+        purchase = actions.approve_allocation(checker, purchase)
+        actions.receive_goods(root, store, rice, 1000, date=first_day, purchase=purchase)
     out["build_relief_s"] = round(time.perf_counter() - t, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -220,11 +220,15 @@ def test_figures_of_provincial_and_commune_parts_roll_up(cast):
             amount=amount,
             campaign=campaign,
         )
-    from nhandao.donations.figures import received_by_part, totals
+    from nhandao.relief.figures import campaign_figures, received_by_part
+    from nhandao.relief.figures import received_totals as totals
 
     assert totals(national)["amount"] == 1_230_000
     assert totals(province)["amount"] == 230_000
     assert totals(commune)["by_channel"][0]["amount"] == 30_000
+    # the back office's figures are the portal's: one module (decision 0023)
+    for campaign in (national, province, commune):
+        assert totals(campaign)["amount"] == campaign_figures(campaign).total.received
     # the campaign page's table of parts, rolled up in one query
     assert received_by_part(national) == [(province, 230_000)]
     assert received_by_part(province) == [(commune, 30_000)]

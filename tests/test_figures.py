@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from nhandao.donations import actions as donation_actions
 from nhandao.lib.errors import Refused
 from nhandao.relief import actions, figures
-from nhandao.relief.models import Item
+from nhandao.relief.models import Item, StockMove
 from tests.test_relief_fixtures import (  # noqa: F401  (fixtures)
     DAY,
     allocate,
@@ -291,7 +291,7 @@ OPERATIONS = st.lists(
                                                     ("central", "ba_dinh")]), st.integers(1, 30)),
         st.tuples(st.just("up"), st.sampled_from([("ba_dinh", "hanoi"), ("hanoi", "central")]),
                   st.integers(1, 30)),
-        st.tuples(st.just("buy"), st.integers(1, 20), st.integers(1, 9)),
+        st.tuples(st.just("buy"), st.integers(1, 20), st.integers(1, 9), st.booleans()),
         st.tuples(st.just("move"), st.integers(1, 9)),
         st.tuples(st.just("hand_out"), st.sampled_from(["cash", "goods"]), st.integers(1, 9)),
         st.tuples(st.just("spend"), st.sampled_from(["central", "hanoi"]), st.integers(1, 20)),
@@ -348,6 +348,7 @@ def _world(cast):
             for org in (cast.central, cast.hanoi, cast.ba_dinh)
         ],  # fmt: skip
         "opened": set(),
+        "purchases": [],
     }
 
 
@@ -380,12 +381,22 @@ def _apply(cast, w, op) -> None:
             decision_no="QĐ", decision_date=DAY, **extra,
         )  # fmt: skip
         actions.approve_allocation(checkers[source], proposal)
-    elif kind == "buy":
-        _, quantity, price = op
-        actions.receive_goods(
-            cast.root, w["store"], w["rice"], quantity, date=DAY, campaign=campaign,
-            value=quantity * price * 10_000, pay_from_campaign=True,
+    elif kind == "buy":  # a purchase: proposed, approved by another (spends), maybe received
+        _, quantity, price, received = op
+        proposal = actions.propose_allocation(
+            cast.root, organisation=cast.hanoi, campaign=campaign,
+            amount=quantity * price * 10_000, decision_no="QĐ-MUA", decision_date=DAY,
+            purpose=w["use"], into_stock=True,
         )  # fmt: skip
+        purchase = actions.approve_allocation(cast.hn_manager, proposal)
+        paid = [*w["purchases"], (purchase, quantity)]
+        if received:
+            for waiting, size in paid:  # deliver everything paid for so far
+                if not StockMove.objects.filter(purchase=waiting).exists():
+                    actions.receive_goods(
+                        cast.root, w["store"], w["rice"], size, date=DAY, purchase=waiting
+                    )
+        w["purchases"] = paid  # only once the whole operation went through
     elif kind == "move":
         actions.transfer_goods(
             cast.root, w["store"], w["ward_store"], w["rice"], op[1], date=DAY, campaign=campaign
@@ -414,7 +425,8 @@ def _check(client, campaign) -> None:
         assert flows.allocated_in - flows.goods_in == entries.get("allocated_in", 0)
         assert flows.allocated_out - flows.goods_out == entries.get("allocated_out", 0)
         assert flows.spent == entries.get("spent", 0)
-        assert flows.to_stock == entries.get("to_stock", 0) == flows.to_stock_card
+        assert flows.to_stock == entries.get("to_stock", 0)
+        assert flows.to_stock == flows.to_stock_card + flows.ordered
         assert flows.distributed_cash == entries.get("distributed_cash", 0)
         assert flows.reconciled, (row.name, flows)
     assert {r.organisation_id for r in f.rows} >= set(ledger)

@@ -208,32 +208,74 @@ def test_the_reconciliation_holds_at_each_level(cast, funded):
     ]
 
 
-def test_a_purchase_paid_from_the_campaign_fund_moves_money_into_stock(cast, yagi, store, rice):
+def test_a_purchase_from_campaign_money_is_approved_by_another_before_it_spends(
+    cast, yagi, store, rice
+):
+    """Issue #14 item 8 (decision 0023): an officer no longer pays stock from appeal money at
+    once; a purchase is an allocation into stock on a Decree 93 use, proposed by one person,
+    approved by another, whose approval spends; the goods receipt names it."""
+    from django.core.exceptions import PermissionDenied
+
+    from nhandao.audit.models import LedgerEntry
+    from nhandao.relief import figures
+    from nhandao.relief.models import AllowedUse
+
     donate(cast.hanoi, yagi, 5_000_000)
-    with pytest.raises(ReliefError, match="Số dư không đủ"):
+    with pytest.raises(TypeError):  # the old way: paying at once from the goods-in form
         actions.receive_goods(
-            cast.hn_officer,
-            store,
-            rice,
-            500,
-            date=DAY,
-            campaign=yagi,
-            value=6_000_000,
+            cast.hn_officer, store, rice, 300, date=DAY, campaign=yagi, value=4_500_000,
             pay_from_campaign=True,
-        )
-    assert StockMove.objects.count() == 0 and actions.stock_of(store, rice, yagi) == 0
-    move = actions.receive_goods(
-        cast.hn_officer,
-        store,
-        rice,
-        300,
-        date=DAY,
-        campaign=yagi,
-        value=4_500_000,
-        pay_from_campaign=True,
+        )  # fmt: skip
+    food = AllowedUse.objects.get(code="food_water_medicine")
+    buy = {
+        "organisation": cast.hanoi,
+        "campaign": yagi,
+        "decision_no": "QĐ-MUA-1",
+        "decision_date": DAY,
+        "into_stock": True,
+    }
+    with pytest.raises(PermissionDenied):  # an officer (edit rights) may not propose spending
+        actions.propose_allocation(cast.hn_officer, amount=4_500_000, purpose=food, **buy)
+    with pytest.raises(ReliefError, match="Điều 11 Nghị định 93") as refused:
+        actions.propose_allocation(cast.hn_accountant, amount=4_500_000, **buy)
+    assert refused.value.field == "purpose"
+    with pytest.raises(ReliefError, match="Vượt số dư"):
+        actions.propose_allocation(cast.hn_accountant, amount=6_000_000, purpose=food, **buy)
+    proposal = actions.propose_allocation(cast.hn_accountant, amount=4_500_000, purpose=food, **buy)
+    assert balance(cast.hanoi, yagi) == 5_000_000  # nothing moves on a proposal
+    with pytest.raises(ReliefError, match="chưa được duyệt"):
+        actions.receive_goods(cast.hn_officer, store, rice, 300, date=DAY, purchase=proposal)
+    with pytest.raises(PermissionDenied):  # approving needs "approve"
+        actions.approve_allocation(cast.hn_accountant, proposal)
+    own = actions.propose_allocation(cast.hn_manager, amount=100_000, purpose=food, **buy)
+    with pytest.raises(ReliefError, match="không được tự duyệt"):  # and another person
+        actions.approve_allocation(cast.hn_manager, own)
+    actions.cancel_allocation(cast.hn_manager, own)
+    assert balance(cast.hanoi, yagi) == 5_000_000 and StockMove.objects.count() == 0
+    purchase = actions.approve_allocation(cast.hn_manager, proposal)
+    assert purchase.status == "executed" and balance(cast.hanoi, yagi) == 500_000
+    entry = LedgerEntry.objects.get(pk=purchase.out_entry_id)
+    assert (entry.amount, entry.source) == (-4_500_000, f"relief-stock:{purchase.pk}")
+    paid = figures.campaign_figures(yagi)  # paid, not delivered: goods on order, in stock
+    assert (paid.total.spent, paid.total.to_stock, paid.total.in_stock) == (0, 4_500_000, 4_500_000)
+    assert paid.total.ordered == 4_500_000 and paid.reconciled
+    assert paid.spent_by_use == []  # a purchase is not spending on a use until handed out
+    other = actions.create_warehouse(cast.root, organisation=cast.ba_dinh, name="Kho Ba Đình")
+    with pytest.raises(ReliefError, match="hàng nhập vào kho của tổ chức đó"):
+        actions.receive_goods(cast.root, other, rice, 300, date=DAY, purchase=purchase)
+    move = actions.receive_goods(cast.hn_officer, store, rice, 300, date=DAY, purchase=purchase)
+    assert (move.kind, move.value, move.campaign) == ("in_purchase", 4_500_000, yagi)
+    assert move.ledger_entry_id == purchase.out_entry_id and move.purchase == purchase
+    assert balance(cast.hanoi, yagi) == 500_000  # the receipt spends nothing more
+    with pytest.raises(ReliefError, match="đã được nhập kho trước đó"):
+        actions.receive_goods(cast.hn_officer, store, rice, 300, date=DAY, purchase=purchase)
+    got = figures.campaign_figures(yagi)
+    assert (got.total.to_stock, got.total.to_stock_card, got.total.ordered) == (
+        4_500_000,
+        4_500_000,
+        0,
     )
-    assert move.kind == "in_purchase" and move.ledger_entry.amount == -4_500_000
-    assert balance(cast.hanoi, yagi) == 500_000
+    assert got.total.in_stock == 4_500_000 and got.reconciled
     assert public.reconciliation(yagi)["totals"]["to_stock"] == 4_500_000
 
 

@@ -5,11 +5,14 @@ person or a household, for their pages and for the overlap warning alike.
   later merged into them (and those records' households).
 - A household: support recorded for it, for any of its members, and for every person record
   merged into one of its members.
+
+A likely duplicate not merged yet (a pending MatchCandidate) is not part of that history: the
+overlap warning shows it apart, as "có thể trùng với …" (`likely_duplicates`).
 """
 
 from django.db.models import Q
 
-from nhandao.beneficiaries.models import Person, SupportRecord
+from nhandao.beneficiaries.models import MatchCandidate, MatchStatus, Person, SupportRecord
 
 
 def reach_many(wanted: dict) -> dict:
@@ -87,3 +90,21 @@ def _ordered(q):
         .select_related("organisation", "person")
         .order_by("-date", "-pk")
     )
+
+
+def likely_duplicates(person_ids) -> dict[int, set[int]]:
+    """{person id: ids of the active persons the dedup run found likely to be the same
+    (pending pairs, neither merged nor told apart)} for the given persons, in one query."""
+    wanted = set(person_ids)
+    out: dict[int, set[int]] = {}
+    if not wanted:
+        return out
+    pairs = MatchCandidate.objects.filter(
+        Q(person_a_id__in=wanted) | Q(person_b_id__in=wanted), status=MatchStatus.PENDING
+    ).values_list("person_a_id", "person_b_id")
+    for a, b in pairs:
+        if a in wanted:
+            out.setdefault(a, set()).add(b)
+        if b in wanted:
+            out.setdefault(b, set()).add(a)
+    return out

@@ -1,6 +1,6 @@
 """Campaigns as a user may reach them (pages and API share these): the scoped getter and who
-may act on a campaign. What a campaign received is donations.figures (donations sit above
-campaigns)."""
+may act on a campaign. What a campaign received is relief.figures (relief sits above
+campaigns and donations; decisions 0010, 0023)."""
 
 from nhandao.campaigns.models import Campaign
 from nhandao.orgs import access

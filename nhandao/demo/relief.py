@@ -4,7 +4,8 @@ Front committees, one allocation waiting for approval, one returned to its maker
 explanation and one above the two-approver threshold, the Hà Nội Red Cross passing Yagi
 money to a commune chapter, a distribution round in that commune where one household had
 cash from the Women's Union three days earlier (an overlap warning, one overridden by a
-manager with a reason, one still waiting), and a warehouse with in-kind goods.
+manager with a reason, one still waiting), and a warehouse with in-kind goods and rice
+bought with Yagi money through an approved purchase.
 
 Damage, needs and allocation figures are illustrative (shares of the demo fund), not the
 official Yagi figures. Everything goes through relief/actions.py with the demo logins, so
@@ -275,4 +276,20 @@ def _hanoi_round(actor, network, yagi) -> dict:
     actions.transfer_goods(
         actor, store, commune_store, noodles, 50, date=date(2024, 9, 18), campaign=yagi
     )
-    return {"round": rnd, "warehouse": store}
+    # rice bought with Yagi money (decision 0023): the accountant proposes the purchase on a
+    # Decree 93 use, the leader approves it (the money is spent), the goods receipt names it
+    rice, _ = Item.objects.get_or_create(name_key="gao", unit="kg", defaults={"name": "Gạo"})
+    purchase = actions.propose_allocation(
+        accountant,
+        organisation=rc_hanoi,
+        campaign=yagi,
+        amount=6_000_000,
+        decision_no="17/QĐ-CTĐHN-MS",
+        decision_date=date(2024, 9, 15),
+        purpose=AllowedUse.objects.get(code="food_water_medicine"),
+        into_stock=True,
+        note="Mua 400 kg gạo cấp cho các hộ bị ngập",
+    )
+    purchase = actions.approve_allocation(lead, purchase)
+    actions.receive_goods(accountant, store, rice, 400, date=date(2024, 9, 16), purchase=purchase)
+    return {"round": rnd, "warehouse": store, "purchase": purchase}

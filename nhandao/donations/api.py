@@ -1,72 +1,19 @@
-"""API of donors, donations, bank statements (upload and status) and receipt verification,
-and a campaign's detail with what it received."""
+"""API of donors, donations, bank statements (upload and status) and receipt verification.
+A campaign's detail with what it received is relief's (relief.api: relief.figures)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from nhandao.campaigns.api import CampaignOut
-from nhandao.campaigns.lookups import get_campaign
 from nhandao.donations import actions, forms, lookups, receipts
-from nhandao.donations.figures import totals
 from nhandao.donations.models import Donation, Donor
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import Pagination
 
 router = Router(tags=["Tiếp nhận ủng hộ"])
-
-
-class ChannelTotal(Schema):
-    code: str
-    channel: str
-    amount: int
-    count: int
-
-
-class DayTotal(Schema):
-    received_on: date
-    amount: int
-    count: int
-
-
-class CampaignDetailOut(CampaignOut):
-    co_organisers: list[str]
-    receiving_closes_on: date | None
-    distribution_closes_on: date | None
-    warnings: list[str]
-    received: int
-    donations: int
-    by_channel: list[ChannelTotal]
-    by_day: list[DayTotal]
-
-
-def _detail(campaign):
-    figures = totals(campaign)
-    return {
-        **CampaignOut.from_orm(campaign).dict(),
-        "co_organisers": [o.code for o in campaign.co_organisers.all()],
-        "receiving_closes_on": campaign.receiving_closes_on(),
-        "distribution_closes_on": campaign.distribution_closes_on(),
-        "warnings": campaign.warnings(timezone.localdate()),
-        "received": figures["amount"],
-        "donations": figures["count"],
-        "by_channel": figures["by_channel"],
-        "by_day": figures["by_day"],
-    }
-
-
-@router.get(
-    "/campaigns/{campaign_id}",
-    response=CampaignDetailOut,
-    tags=["Chiến dịch"],
-    summary="Một chiến dịch và số đã nhận (theo hình thức, theo ngày)",
-)
-def campaign_detail(request, campaign_id: int):
-    return _detail(get_campaign(request.auth, campaign_id))
 
 
 class DonorOut(Schema):

@@ -3,7 +3,17 @@ place for the pages and the API, so that no entry point fetches by primary key w
 scope. Built from orgs/access.py only: 404 outside the user's reach (existence not
 revealed), 403 within it without the permission asked for."""
 
-from nhandao.donations.models import BankAccount, Donation, Donor, Receipt, Statement
+from django.db.models import Q
+
+from nhandao.donations import matching
+from nhandao.donations.models import (
+    BankAccount,
+    Donation,
+    Donor,
+    Receipt,
+    Statement,
+    StatementLine,
+)
 from nhandao.orgs import access
 
 DONATION_RELATED = ("donor", "campaign", "organisation", "ledger_entry", "statement_line")
@@ -35,3 +45,16 @@ def get_receipt(user, pk) -> Receipt:
         "organisation", "donation__campaign", "donation__donor"
     )
     return access.get_for_user(receipts, user, pk)
+
+
+def campaign_debits(user, campaign) -> matching.Debits:
+    """The debit lines of the campaign's statements the user may see (the "money"
+    permission on the account's organisation), with what they paid."""
+    # a debit line names no campaign of its own: the campaign's own accounts' debits count
+    lines = access.scope(
+        StatementLine.objects.filter(Q(campaign=campaign) | Q(bank_account__campaign=campaign)),
+        user,
+        "money",
+        via="bank_account__organisation",
+    )
+    return matching.debits(lines)

@@ -22,7 +22,6 @@ urlpatterns = [
     path("bien-nhan/<int:pk>.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("verify/<str:code>", views.receipt_verify, name="receipt_verify"),
     path("khoa-cong-khai/", views.public_keys, name="public_keys"),
-    path("chien-dich/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("chien-dich/<int:pk>/so-chi-tiet.xlsx", views.receipt_book, name="receipt_book"),
 ]
 urlpatterns.append(path("tra-cuu/khoan-hien-vat", pickers.search_in_kind, name="pick_in_kind"))

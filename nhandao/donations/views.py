@@ -1,6 +1,7 @@
 """Pages for donations, donors, bank accounts, statements (upload, preview, progress,
-reconciliation, rejected rows) and receipts (issue, print, public verification), and a
-campaign's own page, which shows what it received."""
+reconciliation, rejected rows) and receipts (issue, print, public verification). A
+campaign's own page, which shows what it received, is relief's (relief.views.campaign_detail:
+its figures are relief.figures)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,14 +9,11 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.audit.models import LedgerEntry
-from nhandao.campaigns.actions import allowed_moves
-from nhandao.campaigns.lookups import can_act, get_campaign
+from nhandao.campaigns.lookups import get_campaign
 from nhandao.donations import actions, exports, forms, importers, lookups, matching, receipts
-from nhandao.donations.figures import received_by_part, totals
 from nhandao.donations.models import (
     BankAccount,
     Channel,
@@ -23,7 +21,6 @@ from nhandao.donations.models import (
     Donor,
     Receipt,
     Statement,
-    StatementLine,
 )
 from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
 from nhandao.lib.downloads import XLSX, attachment
@@ -33,58 +30,6 @@ from nhandao.lib.listing import Sort, listing, sorted_by
 from nhandao.lib.text import search_terms
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
-
-# --- a campaign and what it received -------------------------------------------------------
-
-
-@login_required
-def campaign_detail(request, pk):
-    """A campaign with its targets against what it received (by channel, day and part), its
-    receiving accounts' VietQR and its latest donations; status moves for its editors."""
-    campaign = get_campaign(request.user, pk)
-    can_edit = can_act(request.user, "edit", campaign)
-    recent = (
-        Donation.objects.for_user(request.user)
-        .filter(campaign=campaign)
-        .select_related("donor")
-        .order_by("-received_on", "-pk")[:20]
-    )
-    accounts = list(campaign.bank_accounts.all())
-    for account in accounts:
-        account.qr_payload = vietqr_payload(account, campaign)
-        account.qr_svg = qr_svg_data_uri(account.qr_payload)
-    return render(
-        request,
-        "campaigns/campaign_detail.html",
-        {
-            "campaign": campaign,
-            "totals": totals(campaign),
-            "parts": received_by_part(campaign),
-            "warnings": campaign.warnings(timezone.localdate()),
-            "history": campaign.history.select_related("actor"),
-            "extensions": campaign.extensions.select_related("decided_by"),
-            "co_organisers": campaign.co_organisers.all(),
-            "moves": allowed_moves(campaign, request.user),
-            "can_edit": can_edit,
-            "recent": recent,
-            "accounts": accounts,
-            "debits": _campaign_debits(request.user, campaign),
-        },
-    )
-
-
-def _campaign_debits(user, campaign) -> matching.Debits:
-    """The debit lines of the campaign's statements the user may see (the "money"
-    permission on the account's organisation), with what they paid."""
-    # a debit line names no campaign of its own: the campaign's own accounts' debits count
-    lines = access.scope(
-        StatementLine.objects.filter(Q(campaign=campaign) | Q(bank_account__campaign=campaign)),
-        user,
-        "money",
-        via="bank_account__organisation",
-    )
-    return matching.debits(lines)
-
 
 # --- donations -----------------------------------------------------------------------------
 

@@ -8,13 +8,17 @@ with `override_reason`.
 
 from datetime import date, datetime
 
+from django.utils import timezone
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from nhandao.campaigns.api import CampaignOut
+from nhandao.campaigns.lookups import get_campaign
 from nhandao.lib.api import ErrorOut, FormInvalid
 from nhandao.lib.pagination import MAX_ID, MAX_YEAR, MIN_YEAR
 from nhandao.orgs import access
 from nhandao.relief import actions, coverage, forms, importers, lookups, public
+from nhandao.relief import figures as money_figures
 from nhandao.relief.models import (
     ALLOCATION_PIPELINE,
     ROUND_PIPELINE,
@@ -22,6 +26,59 @@ from nhandao.relief.models import (
 )
 
 router = Router(tags=["Cứu trợ"])
+
+
+class ChannelTotal(Schema):
+    code: str
+    channel: str
+    amount: int
+    count: int
+
+
+class DayTotal(Schema):
+    received_on: date
+    amount: int
+    count: int
+
+
+class CampaignDetailOut(CampaignOut):
+    co_organisers: list[str]
+    receiving_closes_on: date | None
+    distribution_closes_on: date | None
+    warnings: list[str]
+    received: int
+    donations: int
+    by_channel: list[ChannelTotal]
+    by_day: list[DayTotal]
+
+
+def _detail(campaign, start=None, end=None):
+    figures = money_figures.received_totals(campaign, start, end)
+    return {
+        **CampaignOut.from_orm(campaign).dict(),
+        "co_organisers": [o.code for o in campaign.co_organisers.all()],
+        "receiving_closes_on": campaign.receiving_closes_on(),
+        "distribution_closes_on": campaign.distribution_closes_on(),
+        "warnings": campaign.warnings(timezone.localdate()),
+        "received": figures["amount"],
+        "donations": figures["count"],
+        "by_channel": figures["by_channel"],
+        "by_day": figures["by_day"],
+    }
+
+
+@router.get(
+    "/campaigns/{campaign_id}",
+    response={200: CampaignDetailOut, 422: ErrorOut},
+    tags=["Chiến dịch"],
+    summary="Một chiến dịch và số đã nhận (theo hình thức, theo ngày; start–end: trong khoảng)",
+)
+def campaign_detail(request, campaign_id: int, start: date | None = None, end: date | None = None):
+    campaign = get_campaign(request.auth, campaign_id)
+    period = forms.PeriodForm({"tu": start or "", "den": end or ""})
+    if not period.is_valid():
+        raise FormInvalid(period)
+    return _detail(campaign, *period.period())
 
 
 class ImportRefusedOut(ErrorOut):
@@ -44,6 +101,7 @@ class AllocationIn(Schema):
     source_earmark: str | None = None
     incident: int | None = None
     note: str | None = None
+    into_stock: bool = False  # a purchase of goods for a warehouse (decision 0023)
 
 
 class AllocationOut(Schema):
@@ -59,6 +117,7 @@ class AllocationOut(Schema):
     status: str
     status_label: str  # the status in words (the pipeline's label)
     needs_second: bool
+    into_stock: bool
 
 
 def allocation_out(a) -> dict:
@@ -75,6 +134,7 @@ def allocation_out(a) -> dict:
         "status": a.status,
         "status_label": ALLOCATION_PIPELINE.label(a.status),
         "needs_second": a.needs_second,
+        "into_stock": a.into_stock,
     }
 
 

@@ -34,12 +34,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Case, OuterRef, Q, Subquery, Sum, Value, When
+from django.db import connections
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
 from nhandao.campaigns.models import Campaign
-from nhandao.donations.models import DonationTotal
+from nhandao.donations.models import Channel, Donation, DonationTotal
 from nhandao.orgs.models import AdminLevel, Organisation, OrgLevel
 from nhandao.relief.models import (
     Allocation,
@@ -100,7 +101,10 @@ class Flows:
     in_stock: int = 0  # at cost
     balance: int = 0  # ledger heads
     ledger_received: int = 0  # net donations as the ledger has them
-    to_stock_card: int = 0  # what the stock card says was paid into stock (= to_stock)
+    to_stock_card: int = 0  # what the stock card says was paid into stock
+    # of in_stock: purchases approved and paid (an allocation into stock, decision 0023)
+    # whose goods have not been received yet; to_stock = to_stock_card + ordered
+    ordered: int = 0
 
     @property
     def received(self) -> int:
@@ -278,16 +282,31 @@ ORG_COLUMNS = (
 )
 
 
+def _fetch(qs) -> list[tuple]:
+    """The rows of a values_list() queryset straight from the database cursor: a campaign
+    has thousands of organisations, and Django's per-row machinery cost more than the
+    queries (docs/benchmarks.md). Only for columns that need no conversion (integers,
+    text, sums of integers)."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _organisations(campaign_ids, wanted):
     """(pk, name, level, path, (province id, name, code) or None) of the organisations in
     `wanted`: those with an account of the campaign in one query by subquery (a list of
     thousands of ids costs more to compile than to run), then any other (goods only)."""
     accounts = LedgerAccount.objects.filter(campaign_id__in=campaign_ids).values("organisation_id")
-    found = list(Organisation.objects.filter(pk__in=accounts).values_list(*ORG_COLUMNS))
+    found = _fetch(
+        Organisation.objects.filter(pk__in=accounts).values_list(*ORG_COLUMNS).order_by()
+    )
     seen = {row[0] for row in found}
     others = [pk for pk in wanted if pk not in seen]
     if others:
-        found += Organisation.objects.filter(pk__in=others).values_list(*ORG_COLUMNS)
+        found += _fetch(
+            Organisation.objects.filter(pk__in=others).values_list(*ORG_COLUMNS).order_by()
+        )
     for pk, name, level, path, unit_level, unit, u_name, u_code, prov, p_name, p_code in found:
         if pk not in wanted:
             continue
@@ -364,8 +383,10 @@ def _heads(campaign_ids, within):
     accounts = LedgerAccount.objects.filter(campaign_id__in=campaign_ids).annotate(
         head_balance=Subquery(head.values("balance_after")[:1])
     )
-    return _within(accounts, within, "organisation").values_list(
-        "pk", "organisation_id", "head_balance"
+    return _fetch(
+        _within(accounts, within, "organisation").values_list(
+            "pk", "organisation_id", "head_balance"
+        )
     )
 
 
@@ -378,10 +399,10 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
     received = _within(
         DonationTotal.objects.filter(campaign_id__in=ids), within, "organisation"
     ).values_list("organisation_id", "channel", "amount", "count")
-    for org, channel, amount, count in received:
-        name = channel if channel in CHANNELS else "other"
-        setattr(per_org[org], name, getattr(per_org[org], name) + amount)
-        per_org[org].count += count
+    for org, channel, amount, count in _fetch(received):
+        values = per_org[org].__dict__  # thousands of rows: no getattr/setattr
+        values[channel if channel in CHANNELS else "other"] += amount
+        values["count"] += count
     for _account, org, balance in _heads(ids, within):
         per_org[org].balance += balance or 0
     orgs_in_reach = None
@@ -392,7 +413,7 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
     transfers: dict[tuple, int] = defaultdict(int)
     for org, name, amount in ledger_moves(ids, transfers):
         if orgs_in_reach is None or org in orgs_in_reach:
-            setattr(per_org[org], name, getattr(per_org[org], name) + amount)
+            per_org[org].__dict__[name] += amount
     stock, goods_pairs = stock_at_cost(ids)
     for org, goods in stock.items():
         if orgs_in_reach is not None and org not in orgs_in_reach:
@@ -406,6 +427,10 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         row.in_stock += goods.get("in_stock", 0)
         # to_stock is what the ledger paid into stock; the stock card must agree with it
         row.to_stock_card += goods.get("to_stock", 0)
+    for org, amount in _ordered(ids, within):
+        # paid for, not delivered yet: held as goods on order (in stock, at cost)
+        per_org[org].ordered += amount
+        per_org[org].in_stock += amount
     for row in per_org.values():
         # net donations as the ledger has them: what is left once every other flow is known
         row.ledger_received = (
@@ -440,7 +465,7 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
     allocated = decisions.aggregate(amount=Sum("amount"))["amount"] or 0
     spent_by_use = [
         {"use": r["purpose__name"] or r["purpose_text"], "amount": r["amount"]}
-        for r in decisions.filter(direction=Direction.PURPOSE)
+        for r in decisions.filter(direction=Direction.PURPOSE, into_stock=False)
         .values("purpose__name", "purpose_text")
         .annotate(amount=Sum("amount"))
         .order_by("-amount")
@@ -465,58 +490,67 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
     )
 
 
-def _spend_class():
-    """SQL: which relief action wrote a SPEND entry (SPEND_SOURCES), from its `source`."""
-    return Case(
-        *[
-            When(source__startswith=prefix, then=Value(name))
-            for prefix, name in SPEND_SOURCES.items()
-        ],
-        default=Value("spent"),
+def _ordered(campaign_ids, within):
+    """(organisation, amount) of the purchases approved (executed: paid) whose goods have not
+    been received yet."""
+    waiting = Allocation.objects.filter(
+        campaign_id__in=campaign_ids,
+        status=AllocationStatus.EXECUTED,
+        into_stock=True,
+        receipt__isnull=True,
     )
+    return (
+        _within(waiting, within, "organisation")
+        .values_list("organisation_id")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+
+
+def spend_class(source: str) -> str:
+    """Which Flows field a SPEND entry (or its reversal) goes to, by the `source` the relief
+    action wrote (SPEND_SOURCES); anything else is spent on a use."""
+    for prefix, name in SPEND_SOURCES.items():
+        if source.startswith(prefix):
+            return name
+    return "spent"
 
 
 def ledger_moves(campaign_ids, transfers: dict) -> list[tuple[int, str, int]]:
     """Every ledger entry of the campaign's accounts that is not a donation (through the
     partial index ledger_moves_idx: a few per decision or hand-out line), as (organisation,
     Flows field, amount ≥ 0 moved); `transfers` gets (sender, receiver) → amount from the
-    two entries of each transfer. Reversals of donations are left to the balance."""
-    moves = LedgerEntry.objects.filter(account__campaign_id__in=campaign_ids).exclude(
-        kind=EntryKind.DONATION
+    two entries of each transfer. Reversals of donations are left to the balance. One walk
+    of the index, classified here (two grouped queries cost more: docs/benchmarks.md)."""
+    entries = (
+        LedgerEntry.objects.filter(account__campaign_id__in=campaign_ids)
+        .exclude(kind=EntryKind.DONATION)
+        .values_list(
+            "account__organisation_id", "kind", "transfer", "reverses__kind", "source", "amount"
+        )
+        .order_by()
     )
-    out = []
+    sums: dict[tuple, int] = defaultdict(int)
     ends: dict[str, dict] = defaultdict(dict)
-    for org, kind, link, amount in moves.filter(
-        kind__in=(EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT)
-    ).values_list("account__organisation_id", "kind", "transfer", "amount"):
-        if kind == EntryKind.TRANSFER_IN:
-            out.append((org, "allocated_in", amount))
+    transfer_in, transfer_out, spend = EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT, "spend"
+    for org, kind, link, reversed_kind, source, amount in _fetch(entries):
+        if kind == transfer_in:
+            sums[(org, "allocated_in")] += amount
             ends[link]["to"], ends[link]["amount"] = org, amount
-        else:
-            out.append((org, "allocated_out", -amount))
+        elif kind == transfer_out:
+            sums[(org, "allocated_out")] -= amount
             ends[link]["from"] = org
+        elif kind == spend or reversed_kind == spend:
+            sums[(org, spend_class(source))] -= amount
+        elif reversed_kind == transfer_in:
+            sums[(org, "allocated_in")] += amount
+        elif reversed_kind == transfer_out:  # the reversal of a transfer out: money back
+            sums[(org, "allocated_out")] -= amount
     for end in ends.values():
         if "from" in end and "to" in end:
             pair = (end["from"], end["to"])
             transfers[pair] = transfers.get(pair, 0) + end["amount"]
-    rows = (
-        moves.filter(Q(kind=EntryKind.SPEND) | Q(reverses__kind__in=REVERSIBLE))
-        .annotate(spend=_spend_class())
-        .values_list("account__organisation_id", "kind", "reverses__kind", "spend")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    )
-    for org, kind, reversed_kind, spend, amount in rows:
-        if kind == EntryKind.SPEND or reversed_kind == EntryKind.SPEND:
-            out.append((org, spend, -amount))
-        elif reversed_kind == EntryKind.TRANSFER_IN:
-            out.append((org, "allocated_in", amount))
-        else:  # the reversal of a transfer out: money back
-            out.append((org, "allocated_out", -amount))
-    return out
-
-
-REVERSIBLE = (EntryKind.SPEND, EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT)
+    return [(org, name, amount) for (org, name), amount in sums.items()]
 
 
 def received_by_campaign(campaign_ids: list[int]) -> dict[int, int]:
@@ -536,6 +570,66 @@ def received_by_campaign(campaign_ids: list[int]) -> dict[int, int]:
         for ancestor in _ancestors(pk, parent_of) & wanted:
             out[ancestor] += amount or 0
     return out
+
+
+def received_totals(campaign, start: date | None = None, end: date | None = None) -> dict:
+    """What the campaign and its parts received: total and count, by channel (the donation
+    totals, as campaign_figures reads them), by day (the register grouped by day), and the
+    share of the money target reached. The back office's campaign page and
+    GET /api/campaigns/{id}. With a period (`start`–`end`, either may be open) the channels
+    come from the register's donations received in it (the totals carry no dates) and the
+    target's share is left out (a period's share of the whole target says nothing)."""
+    ids = campaign.subtree_ids()
+    donations = Donation.objects.active().filter(campaign_id__in=ids)
+    if start is not None:
+        donations = donations.filter(received_on__gte=start)
+    if end is not None:
+        donations = donations.filter(received_on__lte=end)
+    period = start is not None or end is not None
+    if period:
+        channels = donations.values("channel").annotate(amount=Sum("amount"), count=Count("pk"))
+    else:
+        channels = (
+            DonationTotal.objects.filter(campaign_id__in=ids)
+            .values("channel")
+            .annotate(amount=Sum("amount"), count=Sum("count"))
+        )
+    by_channel = [
+        {
+            "channel": Channel(code).label if code in Channel.values else code,
+            "code": code,
+            "amount": amount or 0,
+            "count": count or 0,
+        }
+        for code, amount, count in channels.order_by("channel").values_list(
+            "channel", "amount", "count"
+        )
+        if count
+    ]
+    by_day = list(
+        donations.values("received_on")
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+        .order_by("received_on")
+    )
+    amount = sum(row["amount"] for row in by_channel)
+    target = campaign.target_amount
+    return {
+        "amount": amount,
+        "count": sum(row["count"] for row in by_channel),
+        "by_channel": by_channel,
+        "by_day": by_day,
+        "percent": round(amount * 100 / target, 1) if target and not period else None,
+        "start": start,
+        "end": end,
+    }
+
+
+def received_by_part(campaign) -> list[tuple[Campaign, int]]:
+    """Each direct part of the campaign with what it and its own parts received (the
+    received_by_campaign rule: one grouped query over the donation totals)."""
+    parts = list(campaign.parts.select_related("organisation").order_by("code"))
+    received = received_by_campaign([part.pk for part in parts])
+    return [(part, received.get(part.pk, 0)) for part in parts]
 
 
 def _ancestors(pk, parent_of) -> set[int]:
@@ -570,8 +664,5 @@ def ledger_flows(campaign) -> dict[int, dict[str, int]]:
         elif kind == EntryKind.TRANSFER_OUT:
             row["allocated_out"] -= amount
         else:  # SPEND, or the reversal of one (same source)
-            name = next(
-                (n for prefix, n in SPEND_SOURCES.items() if source.startswith(prefix)), "spent"
-            )
-            row[name] -= amount
+            row[spend_class(source)] -= amount
     return {org: dict(row) for org, row in out.items()}

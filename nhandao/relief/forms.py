@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.lib.forms import FileField
+from nhandao.lib.money import format_vnd
 from nhandao.lib.widgets import Picker
 from nhandao.orgs import access
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
@@ -14,6 +15,8 @@ from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
 from nhandao.orgs.pickers import attach_communes, current_units, unit_picker
 from nhandao.relief.lookups import relief_campaigns
 from nhandao.relief.models import (
+    Allocation,
+    AllocationStatus,
     AllowedUse,
     DistributionKind,
     Incident,
@@ -99,6 +102,10 @@ class AllocationForm(ActorForm):
         Incident.objects.none(), required=False, label="Sự cố", widget=Picker()
     )
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+    into_stock = forms.BooleanField(
+        label="Mua hàng nhập kho (tiền thành hàng trong kho; nhập kho ghi theo quyết định này)",
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,6 +128,11 @@ class AllocationForm(ActorForm):
             and "target_organisation" not in self.errors
         ):
             self.add_error("target_organisation", "Cần chọn đơn vị nhận hoặc nội dung sử dụng.")
+        if data.get("into_stock") and not purpose and "purpose" not in self.errors:
+            self.add_error(
+                "purpose",
+                "Mua hàng nhập kho cần chọn nội dung sử dụng theo Điều 11 Nghị định 93/2021/NĐ-CP.",
+            )
         data["source_earmark"] = (data.get("source_earmark") or "").strip()
         return data
 
@@ -142,6 +154,7 @@ class AllocationForm(ActorForm):
         return {n: self.cleaned_data.get(n) for n in names} | {
             "purpose_text": self.cleaned_data.get("purpose_text") or "",
             "note": self.cleaned_data.get("note") or "",
+            "into_stock": bool(self.cleaned_data.get("into_stock")),
         }
 
 
@@ -298,11 +311,30 @@ class GoodsInForm(ActorForm):
         required=False,
         widget=Picker(url=reverse_lazy("pick_in_kind"), placeholder="Gõ tên hàng, người ủng hộ…"),
     )
-    pay_from_campaign = forms.BooleanField(label="Mua bằng tiền của chiến dịch", required=False)
+    purchase = forms.ModelChoiceField(
+        Allocation.objects.none(),
+        label="Hàng mua theo quyết định đã duyệt (mua bằng tiền chiến dịch)",
+        required=False,
+        widget=Picker(placeholder="Gõ số quyết định…"),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, warehouse=None, **kwargs):
         super().__init__(*args, **kwargs)
         limit_campaigns(self, "campaign")
+        # approved purchases (allocations into stock) waiting for their goods, of the
+        # warehouse's organisation (decision 0023)
+        waiting = Allocation.objects.filter(
+            status=AllocationStatus.EXECUTED, into_stock=True, receipt__isnull=True
+        ).select_related("purpose")
+        if warehouse is not None:
+            waiting = waiting.filter(organisation=warehouse.organisation)
+        self.fields["purchase"].queryset = waiting.filter(
+            access.reach_q(self.actor, "edit", via="organisation")
+        )
+        self.fields["purchase"].label_from_instance = lambda a: (
+            f"QĐ {a.decision_no} ({a.decision_date:%d/%m/%Y}) — {a.purpose} — "
+            f"{format_vnd(a.amount)}"
+        )
         from nhandao.donations.pickers import donation_label, in_kind
 
         donations = in_kind(self.actor)
@@ -324,6 +356,14 @@ class GoodsInForm(ActorForm):
         if donation is None:
             raise forms.ValidationError("Không có khoản ủng hộ hiện vật này trong phạm vi của bạn.")
         return donation
+
+    def clean(self):
+        data = super().clean()
+        if data.get("donation") and data.get("purchase"):
+            self.add_error(
+                "purchase", "Chọn khoản ủng hộ hiện vật hoặc quyết định mua, không cả hai."
+            )
+        return data
 
 
 class TransferGoodsForm(ActorForm):
@@ -362,3 +402,24 @@ class IncidentAreaForm(forms.Form):
     damage_amount = forms.IntegerField(label="Thiệt hại ước tính (đồng)", min_value=0, initial=0)
     needs_amount = forms.IntegerField(label="Nhu cầu hỗ trợ (đồng)", min_value=0, initial=0)
     needs_note = forms.CharField(label="Nhu cầu cụ thể", max_length=255, required=False)
+
+
+class PeriodForm(forms.Form):
+    """A period (from–to, either open) for a campaign's figures; dates dd/mm/yyyy."""
+
+    INVALID = {"invalid": "Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy, ví dụ 15/09/2024."}
+    tu = forms.DateField(label="Từ ngày (dd/mm/yyyy)", required=False, error_messages=INVALID)
+    den = forms.DateField(label="Đến ngày (dd/mm/yyyy)", required=False, error_messages=INVALID)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tu"), data.get("den")
+        if start and end and start > end:
+            self.add_error("den", "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
+        return data
+
+    def period(self) -> tuple:
+        """(start, end) when valid, else (None, None): the whole campaign."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("tu"), self.cleaned_data.get("den")
+        return None, None

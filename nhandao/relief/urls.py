@@ -3,6 +3,8 @@ from django.urls import path
 from nhandao.relief import pickers, views
 
 urlpatterns = [
+    # the back office's campaign page: its figures are relief.figures (decision 0023)
+    path("chien-dich/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("cuu-tro/", views.home, name="relief_home"),
     path("cuu-tro/chien-dich/<int:pk>/", views.campaign, name="relief_campaign"),
     path("cuu-tro/phan-bo/", views.allocation_list, name="relief_allocations"),

@@ -14,6 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.beneficiaries.models import Household
+from nhandao.campaigns.actions import allowed_moves
+from nhandao.campaigns.lookups import can_act, get_campaign
+from nhandao.donations.lookups import campaign_debits
+from nhandao.donations.models import Donation
+from nhandao.donations.vietqr import qr_svg_data_uri, vietqr_payload
 from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.exports import export_response
@@ -93,6 +98,45 @@ def campaign(request, pk):
         .select_related("organisation"),
     }
     return render(request, "relief/campaign.html", context)
+
+
+@login_required
+def campaign_detail(request, pk):
+    """A campaign (the back office's page) with its targets against what it received (by
+    channel, day and part: relief.figures, the portal's numbers), its receiving accounts'
+    VietQR and its latest donations; status moves for its editors."""
+    camp = get_campaign(request.user, pk)
+    period_form = forms.PeriodForm(request.GET or None)
+    start, end = period_form.period()
+    recent = (
+        Donation.objects.for_user(request.user)
+        .filter(campaign=camp)
+        .select_related("donor")
+        .order_by("-received_on", "-pk")[:20]
+    )
+    accounts = list(camp.bank_accounts.all())
+    for account in accounts:
+        account.qr_payload = vietqr_payload(account, camp)
+        account.qr_svg = qr_svg_data_uri(account.qr_payload)
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": camp,
+            "totals": money_figures.received_totals(camp, start, end),
+            "period_form": period_form,
+            "parts": money_figures.received_by_part(camp),
+            "warnings": camp.warnings(timezone.localdate()),
+            "history": camp.history.select_related("actor"),
+            "extensions": camp.extensions.select_related("decided_by"),
+            "co_organisers": camp.co_organisers.all(),
+            "moves": allowed_moves(camp, request.user),
+            "can_edit": can_act(request.user, "edit", camp),
+            "recent": recent,
+            "accounts": accounts,
+            "debits": campaign_debits(request.user, camp),
+        },
+    )
 
 
 # ---- allocations ----------------------------------------------------------------------------
@@ -245,6 +289,7 @@ def round_detail(request, pk):
     lines = rnd.lines.select_related("household", "person", "commune", "support_record")
     page = Paginator(lines, 100).get_page(request.GET.get("page"))
     warnings = actions.overlap_warnings(rnd, page) if rnd.handing_out else {}
+    duplicates = actions.duplicate_notes(rnd, page, request.user) if rnd.handing_out else {}
     totals = rnd.lines.aggregate(
         planned=Coalesce(Sum("value", filter=Q(status=LineStatus.PLANNED)), 0),
         received=Coalesce(Sum("value", filter=Q(status=LineStatus.RECEIVED)), 0),
@@ -257,6 +302,7 @@ def round_detail(request, pk):
             "rnd": rnd,
             "page": page,
             "warnings": warnings,
+            "duplicates": duplicates,
             "totals": totals,
             "can_edit": can_edit,
             "moves": actions.round_moves(rnd, request.user),
@@ -504,7 +550,9 @@ def warehouse_create(request):
 def warehouse_detail(request, pk):
     warehouse = lookups.get_warehouse(request.user, pk)
     can_edit = access.can(request.user, "edit", warehouse.organisation)
-    goods_form = forms.GoodsInForm(request.POST or None, actor=request.user, prefix="in")
+    goods_form = forms.GoodsInForm(
+        request.POST or None, actor=request.user, prefix="in", warehouse=warehouse
+    )
     move_form = forms.TransferGoodsForm(request.POST or None, actor=request.user, prefix="out")
     if request.method == "POST":
         access.require(request.user, "edit", warehouse.organisation)
@@ -520,7 +568,7 @@ def warehouse_detail(request, pk):
                     campaign=d.get("campaign"),
                     value=d.get("value") or 0,
                     donation=d.get("donation"),
-                    pay_from_campaign=d.get("pay_from_campaign"),
+                    purchase=d.get("purchase"),
                 )
                 messages.success(request, "Đã nhập kho.")
                 return redirect("relief_warehouse", pk=pk)

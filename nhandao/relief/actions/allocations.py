@@ -39,6 +39,7 @@ ALLOCATION_FIELDS = [
     "decision_no",
     "decision_date",
     "incident",
+    "into_stock",
     "status",
 ]
 
@@ -90,8 +91,11 @@ def propose_allocation(
     decision_file=None,
     incident=None,
     note="",
+    into_stock=False,
 ) -> Allocation:
-    """A proposal (the maker's step). Nothing moves until it is approved."""
+    """A proposal (the maker's step). Nothing moves until it is approved. `into_stock`: a
+    purchase of goods for a warehouse (decision 0023): a use of Decree 93 is required, as for
+    any spending; approval spends the money and the goods receipt names the purchase."""
     _require(
         actor, "money", organisation, "Bạn không có quyền đề xuất phân bổ tiền của tổ chức này."
     )
@@ -100,6 +104,17 @@ def propose_allocation(
         raise ReliefError("Số tiền phân bổ phải lớn hơn 0.", field="amount")
     source = existing_account(organisation, campaign, source_earmark)
     label = source.earmark_label if source else ""
+    if into_stock and target_organisation is not None:
+        raise ReliefError(
+            "Mua hàng nhập kho là một khoản chi, không chọn đơn vị nhận.",
+            field="target_organisation",
+        )
+    if into_stock and (purpose is None or not purpose.active):
+        raise ReliefError(
+            "Mua hàng nhập kho cần chọn nội dung sử dụng theo Điều 11 Nghị định "
+            "93/2021/NĐ-CP (hàng mua để cấp phát cho nội dung nào).",
+            field="purpose",
+        )
     if target_organisation is not None:
         if not target_organisation.is_active:
             raise ReliefError(
@@ -142,6 +157,7 @@ def propose_allocation(
         decision_date=decision_date,
         incident=incident,
         note=nfc(note),
+        into_stock=bool(into_stock),
         needs_second=threshold is not None and amount > threshold,
         proposed_by=actor,
     )
@@ -229,16 +245,21 @@ def _execute(actor, allocation):
             _flow(target, allocated_in=allocation.amount)
             _flow(source, allocated_out=allocation.amount)
         else:
+            # a purchase pays into stock (relief.figures reads "relief-stock" as such)
+            into_stock = allocation.into_stock
             out = ledger.post(
                 source,
                 -allocation.amount,
                 booked_on=allocation.decision_date,
                 kind=EntryKind.SPEND,
                 memo=memo,
-                source=ref,
+                source=f"relief-stock:{allocation.pk}" if into_stock else ref,
                 actor=actor,
             )
-            _flow(source, spent=allocation.amount)
+            if into_stock:
+                _flow(source, to_stock=allocation.amount)
+            else:
+                _flow(source, spent=allocation.amount)
     except ledger.LedgerError as exc:
         raise ReliefError(f"Không thực hiện được phân bổ: {exc}") from exc
     allocation.out_entry = out

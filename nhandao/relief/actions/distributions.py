@@ -405,6 +405,75 @@ def _overlaps(rnd, lines) -> dict:
     )
 
 
+def duplicate_notes(rnd, lines, user) -> dict[int, list[dict]]:
+    """{line id: [{"person_id", "name", "text"}]} for the planned lines among `lines` whose
+    recipient is likely the same as another, unmerged record (a pending dedup pair) that
+    received support of the same kind within the window: "có thể trùng với …". Merged
+    records are in the overlap warning already (beneficiaries.support); these are not, until
+    someone reviews the pair. A record outside the user's reach is not named."""
+    from nhandao.beneficiaries import support
+    from nhandao.beneficiaries.models import Person
+
+    planned = [line for line in lines if line.status == LineStatus.PLANNED]
+    if not planned:
+        return {}
+    reach = support.reach_many(
+        {
+            line.pk: (
+                [line.person_id],
+                [line.household_id or (line.person.household_id if line.person_id else None)],
+            )
+            for line in planned
+        }
+    )
+    twins = support.likely_duplicates(set().union(*(p for p, _ in reach.values())))
+    wanted = {
+        line.pk: {t for p in reach[line.pk][0] for t in twins.get(p, ())} - reach[line.pk][0]
+        for line in planned
+    }
+    others = set().union(*wanted.values())
+    if not others:
+        return {}
+    people = {
+        pk: (name, home)
+        for pk, name, home in Person.objects.filter(pk__in=others).values_list(
+            "pk", "full_name", "household_id"
+        )
+    }
+    visible = set(Person.objects.for_user(user).filter(pk__in=others).values_list("pk", flat=True))
+    found = rules.overlapping_supports(
+        (
+            ((line_pk, twin), None, twin, people[twin][1], None)
+            for line_pk, found_twins in wanted.items()
+            for twin in found_twins
+            if twin in people
+        ),
+        kinds=OVERLAP_KINDS[rnd.kind],
+        day=rnd.date,
+        days=overlap_days(rnd.kind),
+    )
+    notes: dict[int, list[dict]] = {}
+    for (line_pk, twin), matches in sorted(found.items()):
+        name = people[twin][0] if twin in visible else ""
+        who = f"“{name}” (hồ sơ chưa gộp)" if name else "một hồ sơ ngoài phạm vi của bạn"
+        notes.setdefault(line_pk, []).append(
+            {
+                "person_id": twin if name else None,
+                "name": name,
+                "text": f"Có thể trùng với {who}, đã nhận " + _supports_text(matches) + ".",
+            }
+        )
+    return notes
+
+
+def _supports_text(matches) -> str:
+    return "; ".join(
+        f"{s.get_kind_display()} {format_vnd(s.value)} ngày {s.date:%d/%m/%Y} của "
+        f"“{s.organisation}”"
+        for s in matches[:3]
+    )
+
+
 def overlap_message(line, matches) -> str:
     parts = [
         f"{s.get_kind_display()} {format_vnd(s.value)} ngày {s.date:%d/%m/%Y} của "

@@ -11,7 +11,15 @@ from nhandao.audit.actions import record
 from nhandao.audit.models import EntryKind
 from nhandao.lib.text import nfc, search_key
 from nhandao.relief.actions.common import _flow, _fmt_qty, _qty, _user
-from nhandao.relief.models import Item, MoveKind, StockLevel, StockMove, Warehouse
+from nhandao.relief.models import (
+    Allocation,
+    AllocationStatus,
+    Item,
+    MoveKind,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
 from nhandao.relief.rules import ReliefError
 
 
@@ -43,6 +51,7 @@ def _stock_move(
     donation=None,
     ledger_entry=None,
     transfer_ref="",
+    purchase=None,
 ) -> StockMove:
     quantity = _qty(quantity)
     if quantity == 0:
@@ -68,6 +77,7 @@ def _stock_move(
         donation=donation,
         ledger_entry=ledger_entry,
         transfer_ref=transfer_ref,
+        purchase=purchase,
         actor=_user(actor),
     )
 
@@ -100,14 +110,18 @@ def receive_goods(
     campaign=None,
     value=0,
     donation=None,
-    pay_from_campaign=False,
+    purchase=None,
     memo="",
 ) -> StockMove:
     """Goods in. From an in-kind donation: its value leaves the donation's ledger account
-    (it now sits in the warehouse as goods). A purchase paid from the campaign fund: the
-    price leaves the organisation's unconditional campaign account."""
+    (it now sits in the warehouse as goods). From an approved purchase (an allocation into
+    stock, decision 0023): its approval paid for the goods, the receipt names it and carries
+    its amount as their cost; nothing is spent here. Anything else (a gift not recorded as a
+    donation, goods bought with money outside the campaign) comes in at no cost to it."""
     entry = None
     value = int(value or 0)
+    if donation is not None and purchase is not None:
+        raise ReliefError("Hàng nhập kho là hàng ủng hộ hoặc hàng mua, không phải cả hai.")
     if donation is not None:
         if donation.reversed_at is not None:
             raise ReliefError("Khoản ủng hộ này đã bị hủy.")
@@ -119,14 +133,14 @@ def receive_goods(
         account = donation.ledger_entry.account
         kind = MoveKind.IN_DONATION
         memo = memo or f"Nhập kho hàng ủng hộ: {donation.goods_item or item.name}"
-    elif pay_from_campaign:
-        if campaign is None or value <= 0:
-            raise ReliefError("Mua sắm bằng tiền chiến dịch cần chọn chiến dịch và ghi trị giá.")
-        account = ledger.account_for(warehouse.organisation, campaign)
-        kind = MoveKind.IN_PURCHASE
-        memo = memo or f"Mua {item.name} nhập kho"
-    else:
+    elif purchase is not None:
+        purchase = Allocation.objects.select_for_update().get(pk=purchase.pk)
+        _check_purchase(purchase, warehouse)
+        campaign, value, entry = purchase.campaign, purchase.amount, purchase.out_entry
         account, kind = None, MoveKind.IN_PURCHASE
+        memo = memo or f"Nhập kho hàng mua theo QĐ {purchase.decision_no}"
+    else:
+        account, kind = None, MoveKind.IN_PURCHASE  # not paid by the campaign's ledger
     if account is not None:
         try:
             entry = ledger.post(
@@ -153,15 +167,45 @@ def receive_goods(
         memo=memo,
         donation=donation,
         ledger_entry=entry,
+        purchase=purchase,
     )
     record(
         actor,
         "relief.goods_in",
         move,
         organisation=warehouse.organisation,
-        after={"item": item.pk, "quantity": str(move.quantity), "value": value},
+        after={
+            "item": item.pk,
+            "quantity": str(move.quantity),
+            "value": value,
+            "purchase": purchase.pk if purchase else None,
+        },
     )
     return move
+
+
+def _check_purchase(purchase, warehouse) -> None:
+    """A receipt delivers an approved, executed purchase of the warehouse's organisation,
+    once."""
+    if not purchase.into_stock:
+        raise ReliefError(f"{purchase} không phải quyết định mua hàng nhập kho.", field="purchase")
+    if purchase.status != AllocationStatus.EXECUTED:
+        raise ReliefError(
+            f"Quyết định mua sắm {purchase.decision_no} chưa được duyệt: chỉ nhập kho hàng "
+            "mua khi người có thẩm quyền đã duyệt (nguyên tắc hai người).",
+            field="purchase",
+        )
+    if purchase.organisation_id != warehouse.organisation_id:
+        raise ReliefError(
+            f"Quyết định mua sắm {purchase.decision_no} là của “{purchase.organisation}”: "
+            "hàng nhập vào kho của tổ chức đó.",
+            field="purchase",
+        )
+    if StockMove.objects.filter(purchase=purchase).exists():
+        raise ReliefError(
+            f"Hàng mua theo quyết định {purchase.decision_no} đã được nhập kho trước đó.",
+            field="purchase",
+        )
 
 
 @transaction.atomic

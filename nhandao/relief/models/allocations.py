@@ -140,6 +140,10 @@ class Allocation(models.Model):
         verbose_name="sự cố",
     )
     note = models.CharField("ghi chú", max_length=255, blank=True)
+    # A purchase of goods (issue #14 item 8, decision 0023): money spent on a Decree 93 use
+    # that becomes goods in a warehouse. Approval spends it (ledger source "relief-stock:<pk>");
+    # the goods receipt names it (StockMove.purchase) and carries its amount as cost.
+    into_stock = models.BooleanField("mua hàng nhập kho", default=False)
     status = models.CharField(
         "tình trạng", max_length=16, choices=AllocationStatus.choices, default=AS.PROPOSED
     )
@@ -189,7 +193,8 @@ class Allocation(models.Model):
     def recipient_label(self) -> str:
         if self.target_organisation_id:
             return str(self.target_organisation)
-        return str(self.purpose or self.purpose_text)
+        use = str(self.purpose or self.purpose_text)
+        return f"Mua hàng nhập kho — {use}" if self.into_stock else use
 
 
 class AllocationStatusChange(StatusChange):

@@ -108,6 +108,16 @@ class StockMove(models.Model):
         "audit.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     transfer_ref = models.CharField(max_length=36, blank=True)
+    # the approved purchase (an allocation into stock) this receipt delivers: its ledger
+    # entry paid for the goods (decision 0023); one receipt per purchase
+    purchase = models.OneToOneField(
+        "relief.Allocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipt",
+        verbose_name="quyết định mua sắm",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
