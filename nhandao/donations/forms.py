@@ -10,6 +10,7 @@ from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.campaigns.pickers import receiving
 from nhandao.donations.importers import FIELD_LABELS, LAYOUTS
+from nhandao.donations.importers.pdf import TEMPLATES as PDF_TEMPLATES
 from nhandao.donations.models import Bank, BankAccount, Channel, DonorKind, EarmarkKind
 from nhandao.lib.forms import FileField
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
@@ -169,12 +170,13 @@ MAPPED = ["date", "time", "reference", "debit", "credit", "amount", "balance", "
 
 
 class StatementUploadForm(forms.Form):
-    file = FileField(label="Tệp sao kê (.csv hoặc .xlsx)")
+    file = FileField(label="Tệp sao kê (.csv, .xlsx hoặc .pdf của ngân hàng)")
     layout = forms.ChoiceField(
         label="Mẫu sao kê",
         choices=[
             ("auto", "Tự nhận diện"),
             *[(k, v.label) for k, v in LAYOUTS.items()],
+            *[(f"pdf-{k}", v.label) for k, v in PDF_TEMPLATES.items()],
             ("custom", "Ánh xạ cột (tệp ngân hàng khác)"),
         ],
     )
@@ -196,8 +198,8 @@ class StatementUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            raise forms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".pdf")):
+            raise forms.ValidationError("Chỉ nhận tệp .csv, .xlsx hoặc .pdf.")
         if upload.size > 200 * 1024 * 1024:
             raise forms.ValidationError("Tệp lớn hơn 200 MB.")
         return upload

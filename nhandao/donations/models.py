@@ -454,6 +454,10 @@ class StatementLine(models.Model):
         related_name="+",
         db_index=False,  # portal's (campaign_id, booked_on, id) index serves it
     )
+    # where the line is printed in its statement's PDF (importers/pdf.py): the page (1-based)
+    # and the row's distance from the page's top, in points; empty for CSV/XLSX lines
+    page = models.PositiveIntegerField("trang", null=True, blank=True)
+    position = models.FloatField("vị trí trên trang", null=True, blank=True)
 
     class Meta:
         verbose_name = "dòng sao kê"

@@ -108,6 +108,7 @@ class Parsed:
     checksum: str
     number_format: str = "auto"
     encoding: str = ""  # a CSV's, as the reader detected it ("" for XLSX)
+    pdf: dict | None = None  # a PDF's template, pages and printed figures (importers/pdf.py)
 
 
 @dataclass

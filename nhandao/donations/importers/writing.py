@@ -42,6 +42,8 @@ LINE_COLUMNS = [
     "description_key",
     "donor_name",
     "campaign_id",
+    "page",
+    "position",
 ]
 # The columns of checked rows that writing uses (each filter or sort copies the columns it
 # keeps).
@@ -131,7 +133,9 @@ def commit(statement, checked: Checked, actor=None) -> dict:
 
     # Only the columns written below. The cells as read and the other checked columns are
     # not needed any more: letting them go frees ~140 MB at 2 million lines before the writes.
-    rows = checked.rows = checked.rows.select(NEEDED_COLUMNS)
+    # a PDF's lines also keep their page and position (importers/pdf.py)
+    kept = NEEDED_COLUMNS + [c for c in ("page", "position") if c in checked.rows.columns]
+    rows = checked.rows = checked.rows.select(kept)
     checked.parsed.frame = checked.parsed.frame.clear()
     progress(statement, 60, "Đang ghi vào sổ")
     clock = [time.perf_counter()]
@@ -307,6 +311,10 @@ def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> pl.DataFrame:
         "description_key",
         pl.col("donor_name").str.slice(0, 200),
         "campaign_id",
+        pl.col("page") if "page" in chunk.columns else pl.lit(None, pl.Int32).alias("page"),
+        pl.col("position")
+        if "position" in chunk.columns
+        else pl.lit(None, pl.Float32).alias("position"),
     )
     inserted = ledger.insert_rows_staged(
         StatementLine._meta.db_table, LINE_COLUMNS, lines.iter_rows(), ["line_key", "id"]
