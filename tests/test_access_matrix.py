@@ -420,6 +420,14 @@ RECORD_PAGES = [
         "/cong-khai/chien-dich/{campaign_code}/quyet-dinh/{allocation}/",
         expect(set(), 404, anon=404),
     ),
+    # pdf (issue #23): the published PDF of a statement, only when imported, a PDF and of a
+    # public account (served: tests/test_donations_pdf.py); the world's statement is a CSV
+    # not yet imported
+    (
+        "portal: statement PDF of a CSV statement",
+        "/cong-khai/sao-ke/{statement}.pdf",
+        expect(set(), 404, anon=404),
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from nhandao.donations import actions, importers
 from nhandao.donations.importers import pdf
 from nhandao.donations.importers.layouts import StatementError
 from nhandao.donations.models import Donation, Statement, StatementLine
-from tests.saoke import FIXTURES, create_vcb, create_yagi
+from tests.saoke import FIXTURES, VCB, create_vcb, create_yagi
 
 VCB_PDF = "vcb_0011001932418_pages1-10.pdf"
 VCB_PDF_LATER = "vcb_0011001932418_pages6-15.pdf"
@@ -301,3 +301,27 @@ def test_templates_are_data_a_new_one_needs_no_code(tmp_path):
     rows = reader.page_rows(doc[0], 1, doc[0].get_text("words")).rows
     first = [" ".join(w[4] for w in cell) for cell in rows[0][2]]
     assert first == ["01/09/2024 5213.45946", "", "50.000", "", "292976.010924.013647.xin cam on"]
+
+
+# ---- page provenance on the portal --------------------------------------------------------
+
+
+def test_a_public_search_result_links_to_its_page_of_the_published_pdf(cast, vcb, client):
+    data = (FIXTURES / VCB_PDF).read_bytes()
+    statement = actions.import_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    line = StatementLine.objects.get(description__contains="HUA THI HONG DUYEN")
+    assert line.page == 4
+    page = client.get("/cong-khai/tra-cuu-sao-ke/", {"q": "hua thi hong duyen"})
+    html = page.content.decode()
+    link = f'href="/cong-khai/sao-ke/{statement.pk}.pdf#page=4"'
+    assert page.status_code == 200 and link in html and ">trang 4</a>" in html
+    served = client.get(f"/cong-khai/sao-ke/{statement.pk}.pdf")
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert b"".join(served.streaming_content) == data
+    assert served["X-Checksum-SHA256"] == statement.checksum == importers.checksum(data)
+    # a CSV statement, or one that is not imported, has no public PDF
+    other = actions.create_statement(
+        cast.root, vcb, filename="vcb_0011001932418_slice.csv", data=(FIXTURES / VCB).read_bytes()
+    )
+    assert client.get(f"/cong-khai/sao-ke/{other.pk}.pdf").status_code == 404
+    assert client.get("/cong-khai/sao-ke/999999.pdf").status_code == 404
