@@ -5,7 +5,7 @@ overlapping statements; the donor list layout; bad input, each refused naming th
 import csv
 import gzip
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pymupdf
@@ -325,3 +325,68 @@ def test_a_public_search_result_links_to_its_page_of_the_published_pdf(cast, vcb
     )
     assert client.get(f"/cong-khai/sao-ke/{other.pk}.pdf").status_code == 404
     assert client.get("/cong-khai/sao-ke/999999.pdf").status_code == 404
+
+
+# ---- lines that cannot be posted go to review (issue #23 item 3, issue #24 item 6) --------
+
+
+def test_a_line_without_its_amount_goes_to_review_while_the_rest_imports(cast, vcb):
+    """A CSV line whose amount the source lost (three outgoing lines of the shared sample):
+    set aside, marked, and the file's other lines are imported."""
+    lines = (FIXTURES / "yagi_sample10k_mixed.csv").read_text(encoding="utf-8").splitlines()
+    data = ("\n".join(lines[:9]) + "\n").encode()  # 5 lines of the account, 3 without amount
+    statement = actions.import_statement(cast.root, vcb, filename="mixed.csv", data=data)
+    assert statement.status == "done", statement.errors[:3]
+    assert statement.summary() == {
+        "lines": 8,
+        "credit_lines": 5,
+        "credits_total": 3000 + 100000 + 50000 + 100000 + 1000000,
+        "debits_total": 0,
+        "added": 5,
+        "already_present": 0,
+        "rejected": 0,
+        "to_review": 3,
+    }
+    review = list(statement.reviews.order_by("row_no"))
+    assert [r.row_no for r in review] == [7, 8, 9]
+    assert review[0].reason == "amount_vnd: Thiếu số tiền."
+    assert review[0].values["description"].startswith("CHUYEN KHOANCHUYEN TIEN THEO QD SO 2757")
+    assert StatementLine.objects.count() == 5
+
+
+def redact_first_amount(data: bytes) -> bytes:
+    """Page 1 with its first line's credit (“50.000”) blanked out, as a lost amount."""
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    page = doc[0]
+    word = next(w for w in page.get_text("words") if w[4] == "50.000")
+    page.add_redact_annot(pymupdf.Rect(word[:4]))
+    page.apply_redactions()
+    return doc.tobytes()
+
+
+def test_a_review_correction_is_audited_and_re_applied_on_re_import(cast, vcb):
+    from nhandao.audit.models import AuditEvent
+
+    data = redact_first_amount((FIXTURES / VCB_PDF).read_bytes())
+    statement = actions.import_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    assert statement.status == "done" and statement.to_review == 1
+    line = statement.reviews.get()
+    assert (line.row_no, line.page) == (1, 1) and 300 < line.position < 320
+    assert line.reason == "ghi có: Thiếu số tiền (cả ghi nợ và ghi có đều trống)."
+    assert line.values["reference"] == "5213.45946"
+    total = statement.rows_accepted
+    assert not StatementLine.objects.filter(reference="5213.45946").exists()
+    with pytest.raises(Exception, match="Số tiền phải lớn hơn 0"):
+        actions.correct_review_line(
+            cast.root, line, booked_on=date(2024, 9, 1), amount=0, direction="C"
+        )
+    actions.correct_review_line(
+        cast.root, line, booked_on=date(2024, 9, 1), amount=50_000, direction="C", note="trang 1"
+    )
+    assert AuditEvent.objects.filter(action="statement.review_correct").count() == 1
+    again = actions.reimport_corrected(cast.root, statement)
+    assert again.status == "done", again.errors[:3]
+    assert again.rows_accepted == 1 and again.rows_duplicate == total and again.to_review == 0
+    posted = StatementLine.objects.get(reference="5213.45946")
+    assert (posted.amount, posted.direction, posted.page) == (50_000, "C", 1)
+    assert Donation.objects.filter(statement_line=posted, amount=50_000).exists()

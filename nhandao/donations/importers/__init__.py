@@ -121,6 +121,9 @@ def check(
                 f"Trang 1: sao kê PDF của tài khoản {printed}, không phải tài khoản "
                 f"{bank_account.number} đã chọn."
             )
+    corrections = _corrections(bank_account, parsed.checksum)
+    if corrections:
+        parsed.frame = _corrected(parsed, corrections)
     checked = validate(parsed, bank_account, campaigns_for(bank_account, statement.campaign))
     if parsed.pdf is not None:
         pdf.name_pages(checked)
@@ -130,6 +133,43 @@ def check(
                 "Tệp PDF đọc không khớp với chính nó (mẫu đọc sai): " + " ".join(reasons[:20])
             )
     return checked
+
+
+def _corrections(bank_account, file_checksum: str) -> dict:
+    """The officers' corrections of this file's lines for this account: {row: review}."""
+    from nhandao.donations.models import ReviewLine, ReviewStatus
+
+    found = ReviewLine.objects.filter(
+        bank_account=bank_account, checksum=file_checksum, status=ReviewStatus.CORRECTED
+    ).order_by("corrected_at")
+    return {line.row_no: line for line in found}
+
+
+def _corrected(parsed, corrections: dict):
+    """The file's cells with each corrected row's date and amount as the officer read them
+    (written as the file would have them, then parsed and checked like every other row)."""
+    import polars as pl
+
+    frame = parsed.frame
+    columns = parsed.layout.columns
+    updates = {"date": pl.col("date")}
+    for name in ("credit", "debit", "amount"):
+        if name in columns:
+            updates[name] = pl.col(name)
+    for row, line in corrections.items():
+        hit = pl.col("row_no") == row
+        day = line.corrected_on.strftime("%d/%m/%Y")
+        updates["date"] = pl.when(hit).then(pl.lit(day)).otherwise(updates["date"])
+        amount = str(line.corrected_amount)
+        if "credit" in columns or "debit" in columns:
+            credit = amount if line.corrected_direction == "C" else ""
+            debit = amount if line.corrected_direction == "D" else ""
+            for name, value in (("credit", credit), ("debit", debit)):
+                if name in updates:
+                    updates[name] = pl.when(hit).then(pl.lit(value)).otherwise(updates[name])
+        elif "amount" in updates:
+            updates["amount"] = pl.when(hit).then(pl.lit(amount)).otherwise(updates["amount"])
+    return frame.with_columns([expr.alias(name) for name, expr in updates.items()])
 
 
 def _refused_credits(checked) -> int:
@@ -253,6 +293,8 @@ def run_import(
         .order_by("pk")
         .first()
     )
+    if (statement.mapping or {}).get("again"):
+        earlier = None  # imported again on purpose, with the review's corrections
     if earlier is not None:  # imported meanwhile (two uploads of one file at the same time)
         return _same_file_again(statement, earlier)
     statement.progress, statement.progress_note = 5, "Đang đọc và kiểm tra từng dòng"

@@ -40,7 +40,13 @@ from pathlib import Path
 
 import polars as pl
 
-from nhandao.donations.importers.layouts import FIELDS, Layout, Parsed, StatementError
+from nhandao.donations.importers.layouts import (
+    FIELD_LABELS,
+    FIELDS,
+    Layout,
+    Parsed,
+    StatementError,
+)
 from nhandao.lib import reader
 from nhandao.lib.text import fold
 
@@ -83,7 +89,8 @@ class Template:
     @property
     def layout(self) -> Layout:
         fields = [f for c in self.columns for f in c.fields if f in FIELDS]
-        return Layout(f"pdf-{self.name}", self.label, {f: f for f in fields})
+        # the fields' Vietnamese names stand for the columns' headers in messages
+        return Layout(f"pdf-{self.name}", self.label, {f: FIELD_LABELS[f] for f in fields})
 
 
 def _template(data: dict) -> Template:
@@ -393,8 +400,27 @@ def read_pdf(data: bytes, filename: str, layout: str = "auto", progress=None) ->
         )
     template = recognise(first, layout)
     pdf = PdfReader(template)
-    records: list[list] = []
+    import pymupdf
+
     fields = [f for c in template.columns for f in c.fields]
+    columns = {name: [] for name in fields}
+    pages_col, positions = [], []
+
+    def finish(record) -> None:
+        """A row's words to text as soon as no later page can add to it (memory stays flat
+        on a 12,000-page statement: words are not kept)."""
+        page_no, position, cells = record
+        pages_col.append(page_no)
+        positions.append(position)
+        for column, words in zip(template.columns, cells, strict=True):
+            texts = _cell(words)
+            if len(column.fields) == 1:
+                columns[column.fields[0]].append(" ".join(texts))
+            else:
+                columns[column.fields[0]].append(texts[0] if texts else "")
+                columns[column.fields[1]].append(" ".join(texts[1:]))
+
+    pending = None  # the last row read: the next page may continue it
     pages = doc.page_count
     lost, empty, printed = [], [], []
     for index in range(pages):
@@ -414,18 +440,28 @@ def read_pdf(data: bytes, filename: str, layout: str = "auto", progress=None) ->
             page_text = "\n".join(" ".join(w[4] for w in line) for line in _lines(words))
             printed += [m.group(1) for m in re.finditer(template.totals, page_text)]
         result = pdf.page_rows(page, number, words)
-        if records:
+        if pending is not None:
             for col, extra in enumerate(result.leading):
-                records[-1][2][col].extend(extra)
-        records.extend(result.rows)
+                pending[2][col].extend(extra)
+        if result.rows:
+            if pending is not None:
+                finish(pending)
+            for record in result.rows[:-1]:
+                finish(record)
+            pending = result.rows[-1]
+        if number % 100 == 0:
+            pymupdf.TOOLS.store_shrink(100)  # MuPDF's cache of fonts and images: emptied
         if progress is not None and (number % 100 == 0 or number == pages):
             progress(number, pages)
+    if pending is not None:
+        finish(pending)
+    count = len(pages_col)
     if lost:
         raise StatementError(
             f"Trang {_pages(lost)}: chữ tiếng Việt bị mất (ký tự NUL hoặc �), không đọc đúng "
             "được nội dung: không nhập gì. Hãy xin ngân hàng tệp xuất lại."
         )
-    if not records:
+    if not count:
         raise StatementError("Tệp PDF không có dòng giao dịch nào theo mẫu " + template.label)
     scanned = [n for n in empty if n < pages]  # a last page may be blank (a signature scan)
     if scanned:
@@ -433,27 +469,15 @@ def read_pdf(data: bytes, filename: str, layout: str = "auto", progress=None) ->
             f"Trang {_pages(scanned)} không có chữ (bản quét): không đọc được các dòng của "
             "trang đó, nên không nhập gì. Hãy xin ngân hàng bản điện tử."
         )
-    columns = {name: [] for name in fields}
-    pages_col, positions = [], []
-    for page_no, position, cells in records:
-        pages_col.append(page_no)
-        positions.append(position)
-        for column, words in zip(template.columns, cells, strict=True):
-            texts = _cell(words)
-            if len(column.fields) == 1:
-                columns[column.fields[0]].append(" ".join(texts))
-            else:
-                columns[column.fields[0]].append(texts[0] if texts else "")
-                columns[column.fields[1]].append(" ".join(texts[1:]))
     frame = pl.DataFrame(
         {
-            "row_no": pl.Series(range(1, len(records) + 1), dtype=pl.Int64),
+            "row_no": pl.Series(range(1, count + 1), dtype=pl.Int64),
             **{
                 name: pl.Series(
                     [unicodedata.normalize("NFC", v) for v in columns[name]], dtype=pl.Utf8
                 )
                 if name in columns
-                else pl.Series([""] * len(records), dtype=pl.Utf8)
+                else pl.Series([""] * count, dtype=pl.Utf8)
                 for name in FIELDS
             },
             "page": pl.Series(pages_col, dtype=pl.Int32),

@@ -206,6 +206,9 @@ def commit(statement, checked: Checked, actor=None) -> dict:
         statement.errors = []
         statement.progress = 100
         statement.progress_note = f"Đã ghi {counts['credits']} khoản ủng hộ"
+        if checked.review:
+            _set_aside_for_review(statement, checked.review)
+            statement.progress_note += f"; {len(checked.review)} dòng cần xem lại"
         statement.move(
             StatementStatus.DONE,
             actor=actor,
@@ -226,6 +229,26 @@ def commit(statement, checked: Checked, actor=None) -> dict:
     lap("commit")
     log.info("statement %s import phases (s): %s", statement.pk, timings)
     return statement.summary()
+
+
+def _set_aside_for_review(statement, review: list[dict]) -> None:
+    """The lines that could not be posted, kept for an officer (models.ReviewLine): in the
+    import's transaction, so a failed import leaves none."""
+    from nhandao.donations.models import ReviewLine
+
+    ReviewLine.objects.bulk_create(
+        ReviewLine(
+            statement=statement,
+            bank_account=statement.bank_account,
+            checksum=statement.checksum,
+            row_no=item["row"],
+            page=item["page"],
+            position=item["position"],
+            values=item["values"],
+            reason=item["reason"],
+        )
+        for item in review
+    )
 
 
 def _existing_keys(bank_account, rows: pl.DataFrame) -> pl.Series:
