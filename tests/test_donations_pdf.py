@@ -390,3 +390,39 @@ def test_a_review_correction_is_audited_and_re_applied_on_re_import(cast, vcb):
     posted = StatementLine.objects.get(reference="5213.45946")
     assert (posted.amount, posted.direction, posted.page) == (50_000, "C", 1)
     assert Donation.objects.filter(statement_line=posted, amount=50_000).exists()
+
+
+def test_the_review_page_shows_the_pdf_page_and_saves_a_correction(cast, vcb, client, login):
+    data = redact_first_amount((FIXTURES / VCB_PDF).read_bytes())
+    statement = actions.import_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    line = statement.reviews.get()
+    login(cast.front_manager)
+    detail = client.get(f"/sao-ke/{statement.pk}/").content.decode()
+    assert 'id="review-lines"' in detail and f"/sao-ke/{statement.pk}/xem-lai/{line.pk}/" in detail
+    page = client.get(f"/sao-ke/{statement.pk}/xem-lai/{line.pk}/")
+    assert page.status_code == 200 and f"/sao-ke/{statement.pk}/trang/1.png" in page.content.decode()
+    image = client.get(f"/sao-ke/{statement.pk}/trang/1.png")
+    assert image.status_code == 200 and image.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get(f"/sao-ke/{statement.pk}/trang/99.png").status_code == 404
+    refused = client.post(
+        f"/sao-ke/{statement.pk}/xem-lai/{line.pk}/",
+        {"booked_on": "01/09/2024", "amount": "0", "direction": "C"},
+    )
+    assert "Số tiền phải lớn hơn 0." in refused.content.decode()
+    line.refresh_from_db()
+    assert line.status == "open"
+    saved = client.post(
+        f"/sao-ke/{statement.pk}/xem-lai/{line.pk}/",
+        {"booked_on": "01/09/2024", "amount": "50.000", "direction": "C", "note": "trang 1"},
+    )
+    assert saved.status_code == 302
+    line.refresh_from_db()
+    assert (line.status, line.corrected_amount, str(line.corrected_on)) == (
+        "corrected",
+        50_000,
+        "2024-09-01",
+    )
+    again = client.post(f"/sao-ke/{statement.pk}/nhap-lai/")
+    newest = Statement.objects.order_by("-pk").first()
+    assert again.status_code == 302 and again["Location"] == f"/sao-ke/{newest.pk}/"
+    assert newest.rows_accepted == 1 and StatementLine.objects.filter(page=1, row_no=1).exists()

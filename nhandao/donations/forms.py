@@ -237,6 +237,28 @@ class StatementUploadForm(forms.Form):
         }
 
 
+class ReviewCorrectionForm(forms.Form):
+    """An officer's reading of a line set aside for review, from the page beside it."""
+
+    booked_on = forms.DateField(label="Ngày giao dịch (dd/mm/yyyy)", input_formats=["%d/%m/%Y"])
+    amount = forms.CharField(label="Số tiền (đồng)", max_length=30)
+    direction = forms.ChoiceField(
+        label="Chiều", choices=[("C", "Ghi có (tiền vào)"), ("D", "Ghi nợ (tiền ra)")]
+    )
+    note = forms.CharField(label="Ghi chú (không bắt buộc)", max_length=300, required=False)
+
+    def clean_amount(self):
+        from nhandao.lib.money import AmountError, parse_vnd
+
+        try:
+            amount = parse_vnd(self.cleaned_data["amount"])
+        except AmountError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if amount <= 0:
+            raise forms.ValidationError("Số tiền phải lớn hơn 0.")
+        return amount
+
+
 class DebitMatchForm(forms.Form):
     """A person matches a debit line of a statement: to a ledger entry (its number), or to
     none (a bank fee), always with a reason (donations/matching.py)."""

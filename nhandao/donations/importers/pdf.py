@@ -554,3 +554,11 @@ def name_pages(checked) -> None:
             item["reason"] = f"Trang {page}: {item['reason']}"
     for item in checked.balance_breaks:
         item["page"] = pages.get(item["row"])
+
+
+def page_png(data: bytes, page: int, dpi: int = 110) -> bytes:
+    """Page `page` (1-based) of a PDF as a PNG, for the review beside the parsed fields."""
+    doc = open_pdf(data)
+    if not 1 <= page <= doc.page_count:
+        raise ValueError(page)
+    return doc[page - 1].get_pixmap(dpi=dpi).tobytes("png")
