@@ -121,6 +121,18 @@ def test_the_command_imports_a_pdf_and_every_line_keeps_its_page(cast, vcb, yagi
         "already_present": 0,
         "rejected": 0,
     }
+    # as docs/howto.md ("Import a PDF statement") shows it
+    assert out == {
+        "lines": 172,
+        "credit_lines": 171,
+        "credits_total": 16648888,
+        "debits_total": 55000,
+        "added": 172,
+        "already_present": 0,
+        "rejected": 0,
+    }
+    howto = (Path(__file__).parent.parent / "docs" / "howto.md").read_text(encoding="utf-8")
+    assert '`{"lines": 172, "credit_lines": 171, "credits_total": 16648888' in howto
     statement = Statement.objects.get()
     assert statement.layout == "pdf-vcb-2024" and statement.file_name == VCB_PDF
     pages = list(StatementLine.objects.order_by("row_no").values_list("page", flat=True))
@@ -400,7 +412,8 @@ def test_the_review_page_shows_the_pdf_page_and_saves_a_correction(cast, vcb, cl
     detail = client.get(f"/sao-ke/{statement.pk}/").content.decode()
     assert 'id="review-lines"' in detail and f"/sao-ke/{statement.pk}/xem-lai/{line.pk}/" in detail
     page = client.get(f"/sao-ke/{statement.pk}/xem-lai/{line.pk}/")
-    assert page.status_code == 200 and f"/sao-ke/{statement.pk}/trang/1.png" in page.content.decode()
+    assert page.status_code == 200
+    assert f"/sao-ke/{statement.pk}/trang/1.png" in page.content.decode()
     image = client.get(f"/sao-ke/{statement.pk}/trang/1.png")
     assert image.status_code == 200 and image.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert client.get(f"/sao-ke/{statement.pk}/trang/99.png").status_code == 404
