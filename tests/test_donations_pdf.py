@@ -285,14 +285,23 @@ def test_a_page_whose_text_lost_its_diacritics_is_named(cast, vcb):
     assert reason.startswith("Trang 4: chữ tiếng Việt bị mất (ký tự NUL hoặc �)")
 
 
-def test_a_scanned_page_is_refused_saying_it_is_scanned(cast, vcb):
+def scanned(page_index: int, dpi: int) -> bytes:
+    """The 10 Vietcombank pages with one of them replaced by its image (a scan)."""
     doc = pymupdf.open(stream=(FIXTURES / VCB_PDF).read_bytes(), filetype="pdf")
-    pixmap = doc[2].get_pixmap(dpi=50)
-    doc.delete_page(2)
-    page = doc.new_page(2)
+    pixmap = doc[page_index].get_pixmap(dpi=dpi)
+    doc.delete_page(page_index)
+    page = doc.new_page(page_index)
     page.insert_image(page.rect, pixmap=pixmap)
-    reason = refusal(cast, vcb, doc.tobytes())
-    assert reason.startswith("Trang 3 không có chữ (bản quét)")
+    return doc.tobytes()
+
+
+def test_without_ocr_a_scanned_page_is_refused_saying_it_is_scanned(cast, vcb, monkeypatch):
+    monkeypatch.setattr(pdf, "tessdata", lambda: None)
+    reason = refusal(cast, vcb, scanned(2, 50))
+    assert reason.startswith(
+        "Trang 3 không có chữ (bản quét), máy chủ chưa cài OCR (tesseract-ocr-vie): không đọc"
+    )
+    pixmap = pymupdf.open(FIXTURES / VCB_PDF)[2].get_pixmap(dpi=50)
     with pytest.raises(StatementError, match="Trang 1 không có chữ: tệp PDF là bản quét"):
         scan = pymupdf.open()
         scan.new_page().insert_image(pymupdf.Rect(0, 0, 200, 200), pixmap=pixmap)
@@ -439,3 +448,24 @@ def test_the_review_page_shows_the_pdf_page_and_saves_a_correction(cast, vcb, cl
     newest = Statement.objects.order_by("-pk").first()
     assert again.status_code == 302 and again["Location"] == f"/sao-ke/{newest.pk}/"
     assert newest.rows_accepted == 1 and StatementLine.objects.filter(page=1, row_no=1).exists()
+
+
+@pytest.mark.skipif(pdf.tessdata() is None, reason="tesseract-ocr-vie is not installed")
+def test_a_scanned_page_is_read_by_ocr_and_its_lines_go_to_review_never_posted(cast, vcb):
+    with open(FIXTURES / VCB_CSV, encoding="utf-8") as handle:
+        on_page_3 = [r for r in csv.DictReader(handle) if r["page"] == "3"]
+    statement = actions.import_statement(cast.root, vcb, filename=VCB_PDF, data=scanned(2, 200))
+    assert statement.status == "done", statement.errors[:3]
+    reviews = list(statement.reviews.order_by("row_no"))
+    assert {r.page for r in reviews} == {3} and len(reviews) == len(on_page_3)
+    assert all(r.reason.startswith("Đọc bằng OCR từ trang quét") for r in reviews)
+    # nothing of page 3 is in the book; the other pages are
+    assert not StatementLine.objects.filter(page=3).exists()
+    assert StatementLine.objects.count() == 172 - len(on_page_3)
+    # the officer confirms one line: imported again, only that line is added
+    first = reviews[0]
+    actions.correct_review_line(
+        cast.root, first, booked_on=date(2024, 9, 4), amount=5_000_000, direction="C"
+    )
+    again = actions.reimport_corrected(cast.root, statement)
+    assert again.rows_accepted == 1 and StatementLine.objects.filter(page=3).count() == 1

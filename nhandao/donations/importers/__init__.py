@@ -156,6 +156,8 @@ def _corrected(parsed, corrections: dict):
     for name in ("credit", "debit", "amount"):
         if name in columns:
             updates[name] = pl.col(name)
+    if "ocr" in frame.columns:  # a line an officer confirmed is no longer OCR's guess
+        updates["ocr"] = pl.col("ocr") & ~pl.col("row_no").is_in(list(corrections))
     for row, line in corrections.items():
         hit = pl.col("row_no") == row
         day = line.corrected_on.strftime("%d/%m/%Y")

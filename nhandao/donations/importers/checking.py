@@ -229,14 +229,16 @@ def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:
 # A line that cannot be posted as read goes to review instead of refusing the file (issue
 # #24: one outgoing line whose debit the source lost refused a 386,000-line file).
 REVIEWABLE = ("Thiếu số tiền", "Số tiền bằng 0")
+OCR_REASON = "Đọc bằng OCR từ trang quét: cần cán bộ xác nhận trước khi ghi vào sổ."
 
 
 def _set_aside(f: pl.DataFrame, errors: list[dict], label: dict, parsed: Parsed) -> list[dict]:
     """The rows whose every error is reviewable — an amount missing or zero; in a PDF also a
     date or amount that could not be read (the words under the column were not a date or an
-    amount) — when no other row has an error (a file refused for other reasons lists them
-    all). Each as {row, page, position, values, reason}."""
-    if not errors:
+    amount) — and every row read by OCR, when no other row has an error (a file refused for
+    other reasons lists them all). Each as {row, page, position, values, reason}."""
+    ocr = set(f.filter(pl.col("ocr"))["row_no"].to_list()) if "ocr" in f.columns else set()
+    if not errors and not ocr:
         return []
     readable = {label[name] for name in ("date", "debit", "credit", "amount")}
 
@@ -250,7 +252,7 @@ def _set_aside(f: pl.DataFrame, errors: list[dict], label: dict, parsed: Parsed)
         by_row.setdefault(e["row"], []).append(e)
     if not all(reviewable(e) for e in errors):
         return []
-    rows = f.filter(pl.col("row_no").is_in(list(by_row)))
+    rows = f.filter(pl.col("row_no").is_in(list(set(by_row) | ocr)))
     cells = ["date", "time", "reference", "debit", "credit", "amount", "description"]
     extra = [c for c in ("page", "position") if c in rows.columns]
     out = []
@@ -262,8 +264,11 @@ def _set_aside(f: pl.DataFrame, errors: list[dict], label: dict, parsed: Parsed)
                 "position": row.get("position"),
                 "values": {name: row[name] for name in cells if row[name]},
                 "reason": " ".join(
-                    f"{e['column']}: {e['reason']}" if e["column"] else e["reason"]
-                    for e in by_row[row["row_no"]]
+                    ([OCR_REASON] if row["row_no"] in ocr else [])
+                    + [
+                        f"{e['column']}: {e['reason']}" if e["column"] else e["reason"]
+                        for e in by_row.get(row["row_no"], [])
+                    ]
                 )[:300],
             }
         )

@@ -55,6 +55,9 @@ MAX_PAGES = 20_000  # more than the 12,028 pages of the largest statement publis
 MAX_WORDS_PER_PAGE = 20_000  # a statement page holds a few hundred
 MAX_CHARS_PER_PAGE = 200_000
 LOST = ("\x00", "\ufffd")
+# Tesseract's Vietnamese data, from Debian's tesseract-ocr-vie (MuPDF runs Tesseract itself)
+TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
+OCR_DPI = 300
 # words as printed: ligatures and whitespace kept, no images, no clipping tests
 TEXT_FLAGS = 0
 
@@ -184,6 +187,25 @@ def _words(page, number: int) -> list:
             "một trang (tệp bất thường, có thể là tệp “bom”)."
         )
     return words
+
+
+def tessdata() -> str | None:
+    """Where Tesseract's Vietnamese data is, or None when OCR is not installed."""
+    import os
+
+    for directory in (os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_DIRS):
+        if directory and Path(directory, "vie.traineddata").is_file():
+            return directory
+    return None
+
+
+def ocr_words(page, number: int, data_dir: str) -> list:
+    """The words of a scanned page, read by Tesseract (Vietnamese) through MuPDF."""
+    try:
+        textpage = page.get_textpage_ocr(language="vie", dpi=OCR_DPI, full=True, tessdata=data_dir)
+    except Exception as exc:  # MuPDF reports Tesseract's failures as RuntimeError
+        raise StatementError(f"Trang {number}: bản quét không đọc được bằng OCR: {exc}") from exc
+    return page.get_text("words", textpage=textpage, sort=False)
 
 
 def page_text_lost(text: str) -> bool:
@@ -384,15 +406,23 @@ def _cell(words) -> list[str]:
     return [w[4] for line in _lines(words) for w in line]
 
 
-def read_pdf(data: bytes, filename: str, layout: str = "auto", progress=None) -> Parsed:
+def read_pdf(
+    data: bytes, filename: str, layout: str = "auto", progress=None, ocr: bool = True
+) -> Parsed:
     """A PDF statement read into the frame every statement goes through (checking.validate),
     with `page` and `position` kept for each row."""
     doc = open_pdf(data)
-    first = "\n".join(" ".join(w[4] for w in line) for line in _lines(_words(doc[0], 1)))
+    data_dir = tessdata() if ocr else None
+    first_words = _words(doc[0], 1)
+    scanned_first = not first_words
+    if scanned_first and data_dir:
+        first_words = ocr_words(doc[0], 1, data_dir)
+    first = "\n".join(" ".join(w[4] for w in line) for line in _lines(first_words))
     if not first.strip():
         raise StatementError(
-            "Trang 1 không có chữ: tệp PDF là bản quét (ảnh). Hãy xin ngân hàng bản sao kê "
-            "điện tử (PDF có chữ) hoặc tệp CSV/Excel."
+            "Trang 1 không có chữ: tệp PDF là bản quét (ảnh)"
+            + ("" if data_dir or not ocr else " và máy chủ chưa cài OCR (tesseract-ocr-vie)")
+            + ". Hãy xin ngân hàng bản sao kê điện tử (PDF có chữ) hoặc tệp CSV/Excel."
         )
     if page_text_lost(first):
         raise StatementError(
@@ -405,6 +435,7 @@ def read_pdf(data: bytes, filename: str, layout: str = "auto", progress=None) ->
     fields = [f for c in template.columns for f in c.fields]
     columns = {name: [] for name in fields}
     pages_col, positions = [], []
+    ocr_pages: set[int] = set()
 
     def finish(record) -> None:
         """A row's words to text as soon as no later page can add to it (memory stays flat
@@ -426,10 +457,15 @@ def read_pdf(data: bytes, filename: str, layout: str = "auto", progress=None) ->
     for index in range(pages):
         number = index + 1
         page = doc[index]
-        words = _words(page, number)
+        words = first_words if index == 0 else _words(page, number)
+        scanned = scanned_first if index == 0 else not words
+        if scanned and data_dir and index > 0:
+            words = ocr_words(page, number, data_dir)
         if not words:
             empty.append(number)
             continue
+        if scanned:
+            ocr_pages.add(number)
         text = " ".join(w[4] for w in words)
         if len(text) > MAX_CHARS_PER_PAGE:
             raise StatementError(f"Trang {number}: chữ dài bất thường (tệp “bom”).")
@@ -463,11 +499,13 @@ def read_pdf(data: bytes, filename: str, layout: str = "auto", progress=None) ->
         )
     if not count:
         raise StatementError("Tệp PDF không có dòng giao dịch nào theo mẫu " + template.label)
-    scanned = [n for n in empty if n < pages]  # a last page may be blank (a signature scan)
-    if scanned:
+    blank = [n for n in empty if n < pages]  # a last page may be blank (a signature scan)
+    if blank:
         raise StatementError(
-            f"Trang {_pages(scanned)} không có chữ (bản quét): không đọc được các dòng của "
-            "trang đó, nên không nhập gì. Hãy xin ngân hàng bản điện tử."
+            f"Trang {_pages(blank)} không có chữ (bản quét)"
+            + ("" if data_dir or not ocr else ", máy chủ chưa cài OCR (tesseract-ocr-vie)")
+            + ": không đọc được các dòng của trang đó, nên không nhập gì. Hãy xin ngân hàng "
+            "bản điện tử."
         )
     frame = pl.DataFrame(
         {
@@ -482,6 +520,8 @@ def read_pdf(data: bytes, filename: str, layout: str = "auto", progress=None) ->
             },
             "page": pl.Series(pages_col, dtype=pl.Int32),
             "position": pl.Series(positions, dtype=pl.Float32),
+            # read by OCR from a scanned page: never posted before an officer confirms it
+            "ocr": pl.Series([p in ocr_pages for p in pages_col], dtype=pl.Boolean),
         }
     )
     extras = {"template": template, "pages": pages, "printed_totals": printed, "account": ""}
