@@ -469,3 +469,14 @@ def test_a_scanned_page_is_read_by_ocr_and_its_lines_go_to_review_never_posted(c
     )
     again = actions.reimport_corrected(cast.root, statement)
     assert again.rows_accepted == 1 and StatementLine.objects.filter(page=3).count() == 1
+
+
+def test_a_vietinbank_page_reads_by_its_template_with_running_numbers():
+    data = (FIXTURES / "vietinbank_111602391111_page12.pdf").read_bytes()
+    parsed = pdf.read_pdf(data, "vietinbank_111602391111_page12.pdf")
+    assert parsed.layout.name == "pdf-vietinbank-2024"
+    assert parsed.pdf["numbers"] == list(range(315, 344))
+    first = parsed.frame.row(0, named=True)
+    assert (first["date"], first["time"], first["credit"]) == ("10/09/2024", "20:48:00", "200.000")
+    assert first["description"] == "NGUYEN THU HANG chuyen tien mong moi nguoi binh an (CT1111)"
+    assert pdf.parse_checks(parsed, 0) == []
