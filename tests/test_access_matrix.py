@@ -420,6 +420,24 @@ RECORD_PAGES = [
         "/cong-khai/chien-dich/{campaign_code}/quyet-dinh/{allocation}/",
         expect(set(), 404, anon=404),
     ),
+    # pdf (issue #23): the published PDF of a statement, only when imported, a PDF and of a
+    # public account (served: tests/test_donations_pdf.py); the world's statement is a CSV
+    # not yet imported: it has no PDF page image nor lines to review either
+    (
+        "statement: page image of a CSV statement",
+        "/sao-ke/{statement}/trang/1.png",
+        expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=404),
+    ),
+    (
+        "statement: review of no such line",
+        "/sao-ke/{statement}/xem-lai/999999/",
+        expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=404),
+    ),
+    (
+        "portal: statement PDF of a CSV statement",
+        "/cong-khai/sao-ke/{statement}.pdf",
+        expect(set(), 404, anon=404),
+    ),
 ]
 
 
@@ -777,6 +795,13 @@ WRITES = [
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("report: submit", "POST", "/bao-cao/{report}/chuyen/submitted/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    # pdf (issue #23): import a statement's file again with the review's corrections; the
+    # world's statement has none (the accountant is sent back to it with the reason)
+    ("statement: import again with corrections", "POST", "/sao-ke/{statement}/nhap-lai/", {},
+     expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("statement: review correction of no such line", "POST",
+     "/sao-ke/{statement}/xem-lai/999999/", {"amount": "1"},
+     expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=404)),
 ]  # fmt: skip
 
 

@@ -324,6 +324,75 @@ def import_statement(
     return statement
 
 
+# --- lines set aside for review (issues #23, #24) --------------------------------------------
+
+
+@transaction.atomic
+def correct_review_line(actor, line, *, booked_on, amount: int, direction: str, note: str = ""):
+    """An officer's reading of a line that could not be posted (its page beside it): the
+    date, amount and direction, audited. The line is posted by importing the file again
+    (reimport_corrected): the correction is applied to the same row of the same file."""
+    from nhandao.donations.models import Direction, ReviewLine, ReviewStatus
+    from nhandao.lib.errors import Refused
+
+    if amount is None or amount <= 0:
+        raise Refused("Số tiền phải lớn hơn 0.", field="amount")
+    if direction not in Direction.values:
+        raise Refused("Hãy chọn ghi có (tiền vào) hoặc ghi nợ (tiền ra).", field="direction")
+    line = ReviewLine.objects.select_for_update().get(pk=line.pk)
+    fields = ["status", "corrected_on", "corrected_amount", "corrected_direction", "note"]
+    before = snapshot(line, fields)
+    line.corrected_on, line.corrected_amount, line.corrected_direction = (
+        booked_on,
+        amount,
+        direction,
+    )
+    line.note = (note or "").strip()[:300]
+    line.status = ReviewStatus.CORRECTED
+    line.corrected_by = actor if getattr(actor, "is_authenticated", False) else None
+    line.corrected_at = timezone.now()
+    line.save()
+    record(
+        actor,
+        "statement.review_correct",
+        line,
+        organisation=line.bank_account.organisation,
+        before=before,
+        after=snapshot(line, fields),
+    )
+    return line
+
+
+def reimport_corrected(actor, statement):
+    """Import a statement's own file again into its account with the officers' corrections
+    applied: the corrected lines are added, the others are already present (natural keys).
+    A new statement record (the same checksum), run here as import_statement does."""
+    from nhandao.donations import tasks
+
+    again = Statement(
+        bank_account=statement.bank_account,
+        campaign=statement.campaign,
+        layout=statement.layout,
+        mapping={**(statement.mapping or {}), "again": statement.pk},
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    again.store_file(statement.read_file(), statement.file_name)
+    again.save()
+    again.repeated = False
+    again.log_move("", StatementStatus.UPLOADED, actor=actor)
+    record(
+        actor,
+        "statement.reimport",
+        again,
+        organisation=statement.bank_account.organisation,
+        after={"again": statement.pk, "checksum": again.checksum},
+    )
+    _queue(again, actor)
+    run_here(tasks.import_statement, *_import_task_args(actor, again))
+    again.refresh_from_db()
+    return again
+
+
 @transaction.atomic
 def record_entered_donation(actor, channel: str, data: dict) -> Donation:
     """A cash or in-kind donation typed into the form (page or API). A donor record is kept

@@ -10,6 +10,7 @@ from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.campaigns.pickers import receiving
 from nhandao.donations.importers import FIELD_LABELS, LAYOUTS
+from nhandao.donations.importers.pdf import TEMPLATES as PDF_TEMPLATES
 from nhandao.donations.models import Bank, BankAccount, Channel, DonorKind, EarmarkKind
 from nhandao.lib.forms import FileField
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
@@ -169,12 +170,13 @@ MAPPED = ["date", "time", "reference", "debit", "credit", "amount", "balance", "
 
 
 class StatementUploadForm(forms.Form):
-    file = FileField(label="Tệp sao kê (.csv hoặc .xlsx)")
+    file = FileField(label="Tệp sao kê (.csv, .xlsx hoặc .pdf của ngân hàng)")
     layout = forms.ChoiceField(
         label="Mẫu sao kê",
         choices=[
             ("auto", "Tự nhận diện"),
             *[(k, v.label) for k, v in LAYOUTS.items()],
+            *[(f"pdf-{k}", v.label) for k, v in PDF_TEMPLATES.items()],
             ("custom", "Ánh xạ cột (tệp ngân hàng khác)"),
         ],
     )
@@ -196,8 +198,8 @@ class StatementUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            raise forms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".pdf")):
+            raise forms.ValidationError("Chỉ nhận tệp .csv, .xlsx hoặc .pdf.")
         if upload.size > 200 * 1024 * 1024:
             raise forms.ValidationError("Tệp lớn hơn 200 MB.")
         return upload
@@ -233,6 +235,28 @@ class StatementUploadForm(forms.Form):
             "header_row": data.get("header_row"),
             "number_format": "" if data["number_format"] == "auto" else data["number_format"],
         }
+
+
+class ReviewCorrectionForm(forms.Form):
+    """An officer's reading of a line set aside for review, from the page beside it."""
+
+    booked_on = forms.DateField(label="Ngày giao dịch (dd/mm/yyyy)", input_formats=["%d/%m/%Y"])
+    amount = forms.CharField(label="Số tiền (đồng)", max_length=30)
+    direction = forms.ChoiceField(
+        label="Chiều", choices=[("C", "Ghi có (tiền vào)"), ("D", "Ghi nợ (tiền ra)")]
+    )
+    note = forms.CharField(label="Ghi chú (không bắt buộc)", max_length=300, required=False)
+
+    def clean_amount(self):
+        from nhandao.lib.money import AmountError, parse_vnd
+
+        try:
+            amount = parse_vnd(self.cleaned_data["amount"])
+        except AmountError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if amount <= 0:
+            raise forms.ValidationError("Số tiền phải lớn hơn 0.")
+        return amount
 
 
 class DebitMatchForm(forms.Form):

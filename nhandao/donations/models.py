@@ -396,7 +396,14 @@ class Statement(ImportRecord):
             "added": self.rows_accepted,
             "already_present": self.rows_duplicate,
             "rejected": self.rows_rejected,
-        }
+        } | ({"to_review": self.to_review} if self.to_review else {})
+
+    @property
+    def to_review(self) -> int:
+        """Lines set aside for review (ReviewLine), not yet corrected."""
+        if self.pk is None:
+            return 0
+        return self.reviews.filter(status="open").count()
 
     def repeat_summary(self) -> dict:
         """What uploading this very file again does: nothing added, every line present."""
@@ -454,6 +461,10 @@ class StatementLine(models.Model):
         related_name="+",
         db_index=False,  # portal's (campaign_id, booked_on, id) index serves it
     )
+    # where the line is printed in its statement's PDF (importers/pdf.py): the page (1-based)
+    # and the row's distance from the page's top, in points; empty for CSV/XLSX lines
+    page = models.PositiveIntegerField("trang", null=True, blank=True)
+    position = models.FloatField("vị trí trên trang", null=True, blank=True)
 
     class Meta:
         verbose_name = "dòng sao kê"
@@ -584,3 +595,43 @@ class SigningKey(models.Model):
 
     def __str__(self):
         return f"{self.key_id} ({self.organisation_id})"
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", "Chờ xem lại"
+    CORRECTED = "corrected", "Đã sửa"
+
+
+class ReviewLine(models.Model):
+    """A line of an imported statement that could not be posted as it was read — its amount
+    missing or zero (an outgoing line whose debit the source lost), or, in a PDF, its date or
+    amount unreadable — kept aside, with its page, while the file's other lines import
+    (issues #23, #24). An officer's correction is audited (statement.review_correct) and
+    re-applied whenever the same file (its checksum) is imported into the account again."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="reviews")
+    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="+")
+    checksum = models.CharField(max_length=64)  # the file's, to re-apply a correction
+    row_no = models.PositiveIntegerField("dòng")
+    page = models.PositiveIntegerField("trang", null=True, blank=True)
+    position = models.FloatField(null=True, blank=True)
+    values = models.JSONField("giá trị đọc được", default=dict)
+    reason = models.CharField("lý do", max_length=300)
+    status = models.CharField(max_length=12, choices=ReviewStatus.choices, default="open")
+    corrected_on = models.DateField("ngày (đã sửa)", null=True, blank=True)
+    corrected_amount = models.BigIntegerField("số tiền (đã sửa)", null=True, blank=True)
+    corrected_direction = models.CharField(max_length=1, choices=Direction.choices, blank=True)
+    note = models.CharField("ghi chú", max_length=300, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "dòng sao kê cần xem lại"
+        verbose_name_plural = "dòng sao kê cần xem lại"
+        ordering = ["statement", "row_no"]
+        indexes = [models.Index(fields=["bank_account", "checksum"], name="review_by_file")]
+
+    def __str__(self):
+        return f"{self.statement_id}:{self.row_no} {self.reason}"

@@ -18,6 +18,13 @@ urlpatterns = [
     path("sao-ke/<int:pk>/nhap/", views.statement_run, name="statement_run"),
     path("sao-ke/<int:pk>/doi-chieu/", views.statement_match, name="statement_match"),
     path("sao-ke/<int:pk>/dong-loi.xlsx", views.statement_rejected, name="statement_rejected"),
+    path("sao-ke/<int:pk>/xem-lai/<int:line>/", views.statement_review, name="statement_review"),
+    path("sao-ke/<int:pk>/nhap-lai/", views.statement_reimport, name="statement_reimport"),
+    path(
+        "sao-ke/<int:pk>/trang/<int:page>.png",
+        views.statement_page_image,
+        name="statement_page_image",
+    ),
     path("bien-nhan/<int:pk>/", views.receipt_print, name="receipt_print"),
     path("bien-nhan/<int:pk>.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("verify/<str:code>", views.receipt_verify, name="receipt_verify"),

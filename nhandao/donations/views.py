@@ -6,14 +6,15 @@ its figures are relief.figures)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nhandao.audit.models import LedgerEntry
 from nhandao.campaigns.lookups import get_campaign
 from nhandao.donations import actions, exports, forms, importers, lookups, matching, receipts
+from nhandao.donations.importers.layouts import StatementError
 from nhandao.donations.models import (
     BankAccount,
     Channel,
@@ -290,6 +291,7 @@ def statement_detail(request, pk, form=None):
     statement = lookups.get_statement(request.user, pk)
     preview = importers.preview(statement) if statement.awaiting_confirmation else None
     debits = matching.debits(statement.line_set.all())
+    reviews = list(statement.reviews.all())
     return render(
         request,
         "donations/statement_detail.html",
@@ -301,8 +303,69 @@ def statement_detail(request, pk, form=None):
             "debits": debits,
             "breaks": matching.continuity(statement.bank_account),
             "match_form": form or forms.DebitMatchForm(),
+            "reviews": reviews,
+            "corrected": sum(1 for r in reviews if r.status == "corrected"),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_review(request, pk, line):
+    """A line set aside for review: its page of the PDF beside what was read, and the
+    officer's correction (the "money" permission on the account: get_statement)."""
+    statement = lookups.get_statement(request.user, pk)
+    review = statement.reviews.filter(pk=line).first()
+    if review is None:
+        raise Http404("Dòng này không thuộc sao kê.")
+    initial = {"direction": review.corrected_direction or "C"}
+    if review.corrected_amount:
+        initial |= {"booked_on": review.corrected_on, "amount": review.corrected_amount}
+    form = forms.ReviewCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.correct_review_line(request.user, review, **form.cleaned_data)
+        except Refused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Đã lưu sửa đổi dòng {review.row_no}.")
+            return redirect(reverse("statement_detail", args=[statement.pk]) + "#review")
+    return render(
+        request,
+        "donations/statement_review.html",
+        {"statement": statement, "line": review, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def statement_reimport(request, pk):
+    """Import the statement's own file again with the corrections: the corrected lines are
+    added, nothing else (natural keys)."""
+    statement = lookups.get_statement(request.user, pk)
+    if not statement.reviews.filter(status="corrected").exists():
+        messages.error(request, "Chưa có dòng nào được sửa.")
+        return redirect("statement_detail", pk=statement.pk)
+    again = actions.reimport_corrected(request.user, statement)
+    return redirect("statement_detail", pk=again.pk)
+
+
+@login_required
+@require_GET
+def statement_page_image(request, pk, page):
+    """A page of the statement's PDF as an image, for the review (money permission)."""
+    from nhandao.donations.importers import pdf
+
+    statement = lookups.get_statement(request.user, pk)
+    if not statement.file_name.lower().endswith(".pdf"):
+        raise Http404("Sao kê này không phải tệp PDF.")
+    try:
+        png = pdf.page_png(statement.read_file(), page)
+    except (StatementError, IndexError, ValueError):
+        raise Http404("Không có trang này.") from None
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

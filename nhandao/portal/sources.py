@@ -25,7 +25,9 @@ from nhandao.donations.models import (
     DonorKind,
     Statement,
     StatementLine,
+    StatementStatus,
 )
+from nhandao.lib.money import format_vnd
 from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit
 from nhandao.relief import figures
 from nhandao.relief import public as relief_public
@@ -405,3 +407,44 @@ def checkpoint_log(since: int = 0) -> dict:
     from nhandao.audit.checkpoints import log_document
 
     return log_document(since)
+
+
+# --- the PDF a public line came from (issue #23) -------------------------------------------
+
+
+def public_pdf_statement(pk: int):
+    """A statement whose PDF may be served: imported (done), a PDF, of a public account."""
+    statement = (
+        Statement.objects.filter(
+            pk=pk, status=StatementStatus.DONE, bank_account_id__in=public_account_ids()
+        )
+        .exclude(file="")
+        .first()
+    )
+    if statement is None or not statement.file_name.lower().endswith(".pdf"):
+        return None
+    return statement
+
+
+def with_pdf_pages(lines: list[dict]) -> list[dict]:
+    """Each public line read from a PDF gets its statement and page (`pdf_statement`,
+    `pdf_page`) for the link “trang N” to the PDF the bank published; one query a page."""
+    ids = [line["id"] for line in lines]
+    found = {
+        pk: (statement_id, page)
+        for pk, statement_id, page, name in StatementLine.objects.filter(
+            pk__in=ids, page__isnull=False
+        ).values_list("pk", "statement_id", "page", "statement__file_name")
+        if name.lower().endswith(".pdf")
+    }
+    return [
+        {
+            **line,
+            "pdf_statement": found[line["id"]][0],
+            "pdf_page": found[line["id"]][1],
+            "pdf_page_text": format_vnd(found[line["id"]][1], symbol=False),  # 1.234
+        }
+        if line["id"] in found
+        else line
+        for line in lines
+    ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cong-khai/chien-dich/<str:code>/so-quy.json", views.ledger_file, name="portal_ledger"),
     path("cong-khai/so-quy/diem-moc.json", views.checkpoint_log, name="portal_checkpoints"),
     path("cong-khai/tra-cuu-sao-ke/", views.statement_search, name="portal_search"),
+    path("cong-khai/sao-ke/<int:pk>.pdf", views.statement_pdf, name="portal_statement_pdf"),
     path("cong-khai/kiem-tra-ung-ho/", views.self_check, name="portal_check"),
     path("cong-khai/kiem-chung-so-quy/", views.ledger_verify, name="portal_ledger_verify"),
     path("cong-khai/bien-nhan/", views.receipt_check, name="portal_receipt"),

@@ -4,6 +4,7 @@ Anonymous GETs of the campaign pages are cached (public_cache); the search and t
 self-check are rate-limited per client address (ratelimit.py) and never cached.
 """
 
+import copy
 import hashlib
 import json
 import mimetypes
@@ -191,6 +192,7 @@ def statement_search(request):
             if form.bad_cursor:
                 notes.append("Liên kết trang không hợp lệ: hiển thị trang đầu.")
             result = search.run_cached(form.query())
+            result = _with_pdf_pages(result)
     campaign = None
     if form.is_bound and form.is_valid():
         campaign = form.cleaned_data.get("campaign")
@@ -212,6 +214,13 @@ def statement_search(request):
     )
 
 
+def _with_pdf_pages(result):
+    """The result with each line's PDF page (a copy: the cached result stays as it was)."""
+    result = copy.copy(result)
+    result.lines = sources.with_pdf_pages(result.lines)
+    return result
+
+
 @require_GET
 def self_check(request):
     form = forms.CheckForm(request.GET or None)
@@ -221,7 +230,7 @@ def self_check(request):
         if wait:
             return too_many(request, wait)
         if form.is_valid():
-            result = search.run_cached(form.query())
+            result = _with_pdf_pages(search.run_cached(form.query()))
             ids = {line["campaign_id"] for line in result.lines if line["campaign_id"]}
             for campaign in sources.public_campaigns().filter(pk__in=ids):
                 uses[campaign.pk] = {"campaign": campaign, **sources.money_use(campaign)}
@@ -267,6 +276,27 @@ def decision_document(request, code, pk):
         filename=filename,
         content_type=content_type if inline else "application/octet-stream",
     )
+    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
+    return response
+
+
+@require_GET
+def statement_pdf(request, pk):
+    """The PDF statement a public line was read from, as the bank published it (its SHA-256
+    in the ETag and in X-Checksum-SHA256); 404 unless imported, a PDF and of a public
+    account. Opened at a page by the link's #page=N."""
+    statement = sources.public_pdf_statement(pk)
+    if statement is None:
+        raise Http404("Không có sao kê PDF công khai này.")
+    try:
+        handle = statement.file.storage.open(statement.file.name, "rb")
+    except OSError:
+        raise Http404("Tệp sao kê không còn trên máy chủ.") from None
+    response = FileResponse(
+        handle, filename=f"sao-ke-{statement.pk}.pdf", content_type="application/pdf"
+    )
+    response["ETag"] = f'"{statement.checksum}"'
+    response["X-Checksum-SHA256"] = statement.checksum
     response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
     return response
 

@@ -81,7 +81,9 @@ def test_02_upload_a_statement_and_confirm_it(phone_as, tmp_path):
     open_menu(page, "Vận động")
     page.get_by_role("link", name="Tài khoản & sao kê").first.click()
     page.locator("#upload-1500201113838").click()
-    page.get_by_label("Tệp sao kê (.csv hoặc .xlsx)").set_input_files(str(next_statement(tmp_path)))
+    page.get_by_label("Tệp sao kê (.csv, .xlsx hoặc .pdf của ngân hàng)").set_input_files(
+        str(next_statement(tmp_path))
+    )
     page.get_by_role("button", name="Xem trước").click()
     expect(page.locator("#preview-rows")).to_be_visible(timeout=30_000)
     statement_url = page.url

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
+from nhandao.donations.importers import pdf
 from nhandao.donations.importers.checking import error, validate
 from nhandao.donations.importers.layouts import (
     FIELD_LABELS,
@@ -93,7 +94,14 @@ def account_in_filename(filename: str) -> str:
 
 
 def check(
-    statement, data: bytes, *, layout="auto", mapping=None, header_row=None, number_format="auto"
+    statement,
+    data: bytes,
+    *,
+    layout="auto",
+    mapping=None,
+    header_row=None,
+    number_format="auto",
+    progress=None,
 ) -> Checked:
     """Read and check a stored statement's file, writing nothing (StatementError when the file
     as a whole cannot be taken): the preview and the import both go through here."""
@@ -103,8 +111,72 @@ def check(
         raise StatementError(
             f"Tệp sao kê của tài khoản {named}, không phải tài khoản {bank_account.number} đã chọn."
         )
-    parsed = read_statement(data, statement.file_name, layout, mapping, header_row, number_format)
-    return validate(parsed, bank_account, campaigns_for(bank_account, statement.campaign))
+    parsed = read_statement(
+        data, statement.file_name, layout, mapping, header_row, number_format, progress
+    )
+    if parsed.pdf is not None:
+        printed = parsed.pdf["account"]
+        if printed and printed != bank_account.number:
+            raise StatementError(
+                f"Trang 1: sao kê PDF của tài khoản {printed}, không phải tài khoản "
+                f"{bank_account.number} đã chọn."
+            )
+    corrections = _corrections(bank_account, parsed.checksum)
+    if corrections:
+        parsed.frame = _corrected(parsed, corrections)
+    checked = validate(parsed, bank_account, campaigns_for(bank_account, statement.campaign))
+    if parsed.pdf is not None:
+        pdf.name_pages(checked)
+        reasons = pdf.parse_checks(parsed, checked.credits_total + _refused_credits(checked))
+        if reasons:
+            raise StatementError(
+                "Tệp PDF đọc không khớp với chính nó (mẫu đọc sai): " + " ".join(reasons[:20])
+            )
+    return checked
+
+
+def _corrections(bank_account, file_checksum: str) -> dict:
+    """The officers' corrections of this file's lines for this account: {row: review}."""
+    from nhandao.donations.models import ReviewLine, ReviewStatus
+
+    found = ReviewLine.objects.filter(
+        bank_account=bank_account, checksum=file_checksum, status=ReviewStatus.CORRECTED
+    ).order_by("corrected_at")
+    return {line.row_no: line for line in found}
+
+
+def _corrected(parsed, corrections: dict):
+    """The file's cells with each corrected row's date and amount as the officer read them
+    (written as the file would have them, then parsed and checked like every other row)."""
+    import polars as pl
+
+    frame = parsed.frame
+    columns = parsed.layout.columns
+    updates = {"date": pl.col("date")}
+    for name in ("credit", "debit", "amount"):
+        if name in columns:
+            updates[name] = pl.col(name)
+    if "ocr" in frame.columns:  # a line an officer confirmed is no longer OCR's guess
+        updates["ocr"] = pl.col("ocr") & ~pl.col("row_no").is_in(list(corrections))
+    for row, line in corrections.items():
+        hit = pl.col("row_no") == row
+        day = line.corrected_on.strftime("%d/%m/%Y")
+        updates["date"] = pl.when(hit).then(pl.lit(day)).otherwise(updates["date"])
+        amount = str(line.corrected_amount)
+        if "credit" in columns or "debit" in columns:
+            credit = amount if line.corrected_direction == "C" else ""
+            debit = amount if line.corrected_direction == "D" else ""
+            for name, value in (("credit", credit), ("debit", debit)):
+                if name in updates:
+                    updates[name] = pl.when(hit).then(pl.lit(value)).otherwise(updates[name])
+        elif "amount" in updates:
+            updates["amount"] = pl.when(hit).then(pl.lit(amount)).otherwise(updates["amount"])
+    return frame.with_columns([expr.alias(name) for name, expr in updates.items()])
+
+
+def _refused_credits(checked) -> int:
+    """Credits of the lines refused or set aside (printed totals count them too)."""
+    return 0
 
 
 def preview(statement) -> dict:
@@ -223,10 +295,19 @@ def run_import(
         .order_by("pk")
         .first()
     )
+    if (statement.mapping or {}).get("again"):
+        earlier = None  # imported again on purpose, with the review's corrections
     if earlier is not None:  # imported meanwhile (two uploads of one file at the same time)
         return _same_file_again(statement, earlier)
     statement.progress, statement.progress_note = 5, "Đang đọc và kiểm tra từng dòng"
     statement.save(update_fields=["progress", "progress_note"])
+
+    def pages_read(page: int, pages: int) -> None:
+        """A PDF's reading, shown on the statement's page (page N of M): 5 → 50 %."""
+        type(statement).objects.filter(pk=statement.pk).update(
+            progress=5 + 45 * page // pages, progress_note=f"Đang đọc trang {page} / {pages}"
+        )
+
     try:
         started = time.perf_counter()
         checked = check(
@@ -236,6 +317,7 @@ def run_import(
             mapping=mapping,
             header_row=header_row,
             number_format=number_format,
+            progress=pages_read,
         )
         log.info("statement %s checked in %.2f s", statement.pk, time.perf_counter() - started)
     except StatementError as exc:

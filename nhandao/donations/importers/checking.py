@@ -188,7 +188,11 @@ def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:
             closing = b.filter(pl.col("balance_v").is_not_null())["balance_v"][-1]
 
     errors.sort(key=lambda e: (e["row"], e["column"]))
-    bad_rows = {e["row"] for e in errors}
+    review = _set_aside(f, errors, label, parsed)
+    if review:
+        aside = {item["row"] for item in review}
+        errors = [e for e in errors if e["row"] not in aside]
+    bad_rows = {e["row"] for e in errors} | {item["row"] for item in review}
     good = f.filter(~pl.col("row_no").is_in(list(bad_rows))) if bad_rows else f
     good = good.with_columns(
         pl.when(pl.col("signed") > 0).then(pl.lit("C")).otherwise(pl.lit("D")).alias("direction"),
@@ -214,11 +218,61 @@ def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:
         debits_total=int(totals["debits_total"] or 0),
         opening_balance=opening,
         closing_balance=closing,
-        rejected_rows=len(bad_rows),
+        rejected_rows=len(bad_rows) - len(review),
+        review=review,
     )
     if not errors:
         _refuse_late_lines(checked, bank_account, campaigns)
     return checked
+
+
+# A line that cannot be posted as read goes to review instead of refusing the file (issue
+# #24: one outgoing line whose debit the source lost refused a 386,000-line file).
+REVIEWABLE = ("Thiếu số tiền", "Số tiền bằng 0")
+OCR_REASON = "Đọc bằng OCR từ trang quét: cần cán bộ xác nhận trước khi ghi vào sổ."
+
+
+def _set_aside(f: pl.DataFrame, errors: list[dict], label: dict, parsed: Parsed) -> list[dict]:
+    """The rows whose every error is reviewable — an amount missing or zero; in a PDF also a
+    date or amount that could not be read (the words under the column were not a date or an
+    amount) — and every row read by OCR, when no other row has an error (a file refused for
+    other reasons lists them all). Each as {row, page, position, values, reason}."""
+    ocr = set(f.filter(pl.col("ocr"))["row_no"].to_list()) if "ocr" in f.columns else set()
+    if not errors and not ocr:
+        return []
+    readable = {label[name] for name in ("date", "debit", "credit", "amount")}
+
+    def reviewable(e: dict) -> bool:
+        if e["reason"].startswith(REVIEWABLE):
+            return True
+        return parsed.pdf is not None and e["column"] in readable and e["row"] > 0
+
+    by_row: dict[int, list[dict]] = {}
+    for e in errors:
+        by_row.setdefault(e["row"], []).append(e)
+    if not all(reviewable(e) for e in errors):
+        return []
+    rows = f.filter(pl.col("row_no").is_in(list(set(by_row) | ocr)))
+    cells = ["date", "time", "reference", "debit", "credit", "amount", "description"]
+    extra = [c for c in ("page", "position") if c in rows.columns]
+    out = []
+    for row in rows.select(["row_no", *cells, *extra]).iter_rows(named=True):
+        out.append(
+            {
+                "row": row["row_no"],
+                "page": row.get("page"),
+                "position": row.get("position"),
+                "values": {name: row[name] for name in cells if row[name]},
+                "reason": " ".join(
+                    ([OCR_REASON] if row["row_no"] in ocr else [])
+                    + [
+                        f"{e['column']}: {e['reason']}" if e["column"] else e["reason"]
+                        for e in by_row.get(row["row_no"], [])
+                    ]
+                )[:300],
+            }
+        )
+    return out
 
 
 def _refuse_late_lines(checked: Checked, bank_account, campaigns) -> None:

@@ -108,6 +108,7 @@ class Parsed:
     checksum: str
     number_format: str = "auto"
     encoding: str = ""  # a CSV's, as the reader detected it ("" for XLSX)
+    pdf: dict | None = None  # a PDF's template, pages and printed figures (importers/pdf.py)
 
 
 @dataclass
@@ -124,6 +125,10 @@ class Checked:
     opening_balance: int | None = None
     closing_balance: int | None = None
     rejected_rows: int = 0
+    # lines that cannot be posted as read (amount missing or zero; a PDF's unreadable date or
+    # amount), set aside for review while the other lines import: {row, page, position,
+    # values, reason} (checking.REVIEWABLE)
+    review: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

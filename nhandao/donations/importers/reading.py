@@ -44,8 +44,14 @@ def read_statement(
     mapping: dict | None = None,
     header_row: int | None = None,
     number_format: str = "auto",
+    progress=None,
 ) -> Parsed:
-    """Read a CSV or XLSX statement into a frame of text columns named after FIELDS."""
+    """Read a CSV, XLSX or PDF statement into a frame of text columns named after FIELDS
+    (a PDF by its template: importers/pdf.py; `progress(page, pages)` as it goes)."""
+    from nhandao.donations.importers import pdf
+
+    if pdf.is_pdf(data):
+        return pdf.read_pdf(data, filename, layout, progress=progress)
     if mapping:
         columns = {k: v for k, v in mapping.items() if v and k in FIELDS}
         chosen = Layout("custom", "Ánh xạ cột tự chọn", columns)

@@ -42,6 +42,8 @@ LINE_COLUMNS = [
     "description_key",
     "donor_name",
     "campaign_id",
+    "page",
+    "position",
 ]
 # The columns of checked rows that writing uses (each filter or sort copies the columns it
 # keeps).
@@ -131,7 +133,9 @@ def commit(statement, checked: Checked, actor=None) -> dict:
 
     # Only the columns written below. The cells as read and the other checked columns are
     # not needed any more: letting them go frees ~140 MB at 2 million lines before the writes.
-    rows = checked.rows = checked.rows.select(NEEDED_COLUMNS)
+    # a PDF's lines also keep their page and position (importers/pdf.py)
+    kept = NEEDED_COLUMNS + [c for c in ("page", "position") if c in checked.rows.columns]
+    rows = checked.rows = checked.rows.select(kept)
     checked.parsed.frame = checked.parsed.frame.clear()
     progress(statement, 60, "Đang ghi vào sổ")
     clock = [time.perf_counter()]
@@ -202,6 +206,9 @@ def commit(statement, checked: Checked, actor=None) -> dict:
         statement.errors = []
         statement.progress = 100
         statement.progress_note = f"Đã ghi {counts['credits']} khoản ủng hộ"
+        if checked.review:
+            _set_aside_for_review(statement, checked.review)
+            statement.progress_note += f"; {len(checked.review)} dòng cần xem lại"
         statement.move(
             StatementStatus.DONE,
             actor=actor,
@@ -222,6 +229,26 @@ def commit(statement, checked: Checked, actor=None) -> dict:
     lap("commit")
     log.info("statement %s import phases (s): %s", statement.pk, timings)
     return statement.summary()
+
+
+def _set_aside_for_review(statement, review: list[dict]) -> None:
+    """The lines that could not be posted, kept for an officer (models.ReviewLine): in the
+    import's transaction, so a failed import leaves none."""
+    from nhandao.donations.models import ReviewLine
+
+    ReviewLine.objects.bulk_create(
+        ReviewLine(
+            statement=statement,
+            bank_account=statement.bank_account,
+            checksum=statement.checksum,
+            row_no=item["row"],
+            page=item["page"],
+            position=item["position"],
+            values=item["values"],
+            reason=item["reason"],
+        )
+        for item in review
+    )
 
 
 def _existing_keys(bank_account, rows: pl.DataFrame) -> pl.Series:
@@ -307,6 +334,10 @@ def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> pl.DataFrame:
         "description_key",
         pl.col("donor_name").str.slice(0, 200),
         "campaign_id",
+        pl.col("page") if "page" in chunk.columns else pl.lit(None, pl.Int32).alias("page"),
+        pl.col("position")
+        if "position" in chunk.columns
+        else pl.lit(None, pl.Float32).alias("position"),
     )
     inserted = ledger.insert_rows_staged(
         StatementLine._meta.db_table, LINE_COLUMNS, lines.iter_rows(), ["line_key", "id"]

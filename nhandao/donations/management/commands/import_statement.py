@@ -1,6 +1,7 @@
 """`nhandao import_statement PATH [--account NUMBER] [--campaign CODE] [--layout NAME]`
 
-Imports a bank statement (CSV or XLSX) as the system user, in this process (whether a
+Imports a bank statement (CSV, XLSX, or PDF read by its template: importers/pdf.py) as the
+system user, in this process (whether a
 worker runs or not; a worker running meanwhile does not import it too: actions.import_statement),
 and prints ONE JSON object: lines, credit_lines, credits_total, debits_total, added,
 already_present, rejected (and same_file_as: the earlier statement, when this very file was
@@ -17,11 +18,12 @@ from django.core.management.base import BaseCommand, CommandError
 from nhandao.campaigns.models import Campaign
 from nhandao.donations import actions
 from nhandao.donations.importers import LAYOUTS, account_in_filename
+from nhandao.donations.importers.pdf import TEMPLATES
 from nhandao.donations.models import BankAccount, StatementStatus
 
 
 class Command(BaseCommand):
-    help = "Nhập sao kê ngân hàng (CSV/XLSX) và in kết quả dạng JSON."
+    help = "Nhập sao kê ngân hàng (CSV/XLSX/PDF) và in kết quả dạng JSON."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--layout",
             default="auto",
-            choices=["auto", *LAYOUTS],
+            choices=["auto", *LAYOUTS, *(f"pdf-{name}" for name in TEMPLATES)],
             help="mẫu sao kê (mặc định: tự nhận diện)",
         )
 
