@@ -135,6 +135,7 @@ def load(kind: str):
         status=StatementStatus.DONE,
     )
     started = time.perf_counter()
+    cols = writing.LINE_COLUMNS
     rows = []
     for bank, (name, _, ref_col) in FILES.items():
         account, stmt = (vcb, statement) if bank == "VCB" else (agri, agri_statement)
@@ -155,10 +156,10 @@ def load(kind: str):
                     nfc(r["details"]),
                     search_key(r["details"]),
                     r["donor_name"],
+                    *([search_key(r["donor_name"])] if "donor_key" in cols else []),
                     campaign.pk,
                 )
             )
-    cols = writing.LINE_COLUMNS
     if len(cols) != len(rows[0]):
         raise SystemExit(f"LINE_COLUMNS changed: {cols}")
     table = "donations_statementline"

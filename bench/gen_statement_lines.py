@@ -151,6 +151,7 @@ def rows(n: int, campaign, account, statement, seed: int = 7):
             key[0],
             key[1],
             "",
+            "",
             campaign.pk,
         )
 

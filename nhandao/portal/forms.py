@@ -176,8 +176,9 @@ class SearchForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             campaign=data.get("campaign"),
-            sort=data.get("sort") or "-date",
+            sort=data.get("sort") or "rank",
             after=search.decode_cursor(data.get("after")),
+            tier=(search.decode_tiered(data.get("after")) or ("", None))[0],
             limit=limit,
         )
 

@@ -31,7 +31,7 @@ import random
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.cache import cache
@@ -58,12 +58,13 @@ PAGE_BUDGET = 0.5  # seconds
 COUNT_BUDGET = 0.25
 PROGRESS_STEP = 20_000  # SQLite VM steps between two looks at the clock
 SORTS = {
+    "rank": "Phù hợp nhất trước",
     "-date": "Mới nhất trước",
     "date": "Cũ nhất trước",
     "-amount": "Số tiền lớn nhất trước",
     "amount": "Số tiền nhỏ nhất trước",
 }
-_CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
+_CURSOR = re.compile(r"^([nr]?)(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
 
 
 class SearchTooBroad(Exception):
@@ -81,9 +82,13 @@ class Query:
     date_to: date | None = None
     campaign: object = None  # a public Campaign
     direction: str = ""  # "C", "D" or "" for both
-    sort: str = "-date"
+    sort: str = "rank"  # "rank": see run_ranked(); without words, newest first
     after: tuple | None = None  # (booked_on, amount, id) of the last line of the previous page
     limit: int = PAGE_SIZE
+    # the ranked search's parts (run_ranked): "name" only the lines whose sender's name starts
+    # with the typed words; "other" every other match; "" both (no ranking)
+    part: str = ""
+    tier: str = ""  # which part the cursor `after` belongs to ("n" name, "r" other)
 
     @property
     def empty(self) -> bool:
@@ -105,6 +110,9 @@ class Result:
     count: int | None = None  # exact when ≤ COUNT_CAP
     count_more: bool = False  # more than COUNT_CAP (or too many to count in time)
     estimate: int | None = None  # a common query: estimated from a sample, never counted
+    # not counted in time: at least this many (the page and the line after it), never a
+    # "more than 1,000" that was not counted
+    count_at_least: int | None = None
     message: str = ""
     elapsed_ms: float = 0.0
 
@@ -112,6 +120,8 @@ class Result:
     def count_text(self) -> str:
         if self.estimate is not None:
             return f"khoảng {self.estimate:,} dòng (ước tính)".replace(",", ".")
+        if self.count_at_least is not None:
+            return f"ít nhất {self.count_at_least:,} dòng (chưa đếm xong)".replace(",", ".")
         if self.count_more:
             return f"hơn {COUNT_CAP:,} dòng".replace(",", ".")
         if self.count is None:
@@ -119,19 +129,26 @@ class Result:
         return f"{self.count:,} dòng".replace(",", ".")
 
 
-def encode_cursor(row) -> str:
-    return f"{row['booked_on'].isoformat()}.{row['amount']}.{row['pk']}"
+def encode_cursor(row, tier: str = "") -> str:
+    return f"{tier}{row['booked_on'].isoformat()}.{row['amount']}.{row['pk']}"
 
 
 def decode_cursor(text: str) -> tuple | None:
     """(booked_on, amount, id) or None when the text is not a cursor we made."""
+    found = decode_tiered(text)
+    return found[1] if found else None
+
+
+def decode_tiered(text: str) -> tuple[str, tuple] | None:
+    """(tier, (booked_on, amount, id)): the tier "n" or "r" of a ranked search, or ""."""
     match = _CURSOR.match((text or "").strip())
     if not match:
         return None
     try:
-        return date.fromisoformat(match.group(1)), int(match.group(2)), int(match.group(3))
+        key = date.fromisoformat(match.group(2)), int(match.group(3)), int(match.group(4))
     except ValueError:
         return None
+    return match.group(1), key
 
 
 # --- time budget ---------------------------------------------------------------------------
@@ -399,6 +416,16 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
         params.append(_day(q.date_to))
 
     index, mode, share = "", "plain", None
+    if q.part and q.words:
+        name_cond, name_params = _name_condition(q.words)
+        if q.part == "name":
+            # the sender's name starts with the typed words: its index gives every match
+            conds.append(name_cond)
+            params += name_params
+            source = f"{table} l INDEXED BY portal_line_donor" if sqlite else f"{table} l"
+            return Plan(source, conds, params, "name", None)
+        conds.append(f"NOT {name_cond}")
+        params += name_params
     if q.reference:
         ref = _like_escape(q.reference)
         token = search_key(q.reference)
@@ -479,6 +506,18 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
     return Plan(f"{table} l{index}", conds or ["1 = 1"], params, mode, share)
 
 
+def _name_condition(words: list[str]) -> tuple[str, list]:
+    """The sender's folded name (donor_key) starts with these whole words: equal to them, or
+    in [words + " ", words + " ~") ("~" sorts after every letter and digit; PostgreSQL
+    compares in the "C" collation of the index, migrations/0005)."""
+    phrase = " ".join(words)
+    col = "l.donor_key" if connection.vendor == "sqlite" else 'l.donor_key COLLATE "C"'
+    return (
+        f"({col} = %s OR ({col} >= %s AND {col} < %s))",
+        [phrase, phrase + " ", phrase + " ~"],
+    )
+
+
 def _order_index(q: Query) -> str:
     """SQLite: walk this index in order when every word is common."""
     if q.sort.endswith("amount"):
@@ -554,7 +593,75 @@ def run_cached(q: Query) -> Result:
     return result
 
 
+# the cursor of a ranked search whose next page starts the "other" part at its first line
+# (the newest-first keyset compares below any date)
+OTHER_START = "r9999-12-31.0.0"
+
+
 def run(q: Query) -> Result:
+    """The lines of one page. Words sorted "rank" go through run_ranked(); without words
+    "rank" is newest first."""
+    if q.sort in ("rank", ""):
+        if q.words and not q.part:
+            return run_ranked(q)
+        q = replace(q, sort="-date")
+    return _run(q)
+
+
+def run_ranked(q: Query) -> Result:
+    """Lines whose sender's name (extracted at import, donor_key) starts with the typed words
+    first, then every other line holding the words; newest first within each part. The page
+    cursor says which part it continues ("n…" the name part, "r…" the other part)."""
+    started = time.perf_counter()
+    base = replace(q, sort="-date", after=None, tier="")
+    if q.after is not None and q.tier == "r":
+        other = _run(replace(base, part="other", after=q.after))
+        other.next_cursor = "r" + other.next_cursor if other.next_cursor else ""
+        return other
+    first = q.after is None
+    name = _run(replace(base, part="name", after=q.after if q.tier == "n" else None))
+    for line in name.lines:
+        line["by_name"] = True
+    remaining = q.limit - len(name.lines)
+    if name.message.startswith("Tìm kiếm quá rộng"):
+        return name
+    other = None
+    if remaining > 0 or first:
+        # the other part fills the page; on a first page it is also counted
+        other = _run(replace(base, part="other", limit=max(1, remaining)))
+    result = Result(lines=list(name.lines))
+    if name.next_cursor:
+        result.next_cursor = "n" + name.next_cursor
+    elif other is not None and remaining > 0:
+        result.lines += other.lines[:remaining]
+        if other.next_cursor:
+            result.next_cursor = "r" + other.next_cursor
+    elif other is None or other.lines:
+        result.next_cursor = OTHER_START  # the name part ended with this page
+    if first and other is not None:
+        _combine_counts(result, name, other)
+        if other.message.startswith("Tìm kiếm quá rộng") and not result.lines:
+            result.message = other.message
+    if not result.lines and not result.message:
+        result.message = "Không tìm thấy dòng sao kê nào khớp."
+    result.elapsed_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _combine_counts(result: Result, name: Result, other: Result) -> None:
+    """The total of both parts: exact when both are, else an estimate or "at least"."""
+    exact = name.count or 0
+    if other.estimate is not None:
+        # the sample's share counts every line holding the words, the name part's too
+        result.estimate = max(other.estimate, exact + 1)
+    elif other.count is not None:
+        result.count = other.count + exact
+    else:
+        result.count_more, result.count_at_least = other.count_more, other.count_at_least
+        result.estimate = other.estimate
+
+
+def _run(q: Query) -> Result:
     started = time.perf_counter()
     result = Result()
     accounts = sources.public_account_ids(q.campaign)
@@ -579,7 +686,7 @@ def run(q: Query) -> Result:
         with _Budget(PAGE_BUDGET, **settings) as budget:
             # lines reached through a words or reference index are all visited anyway:
             # count them in passing
-            window = plan.mode == "index" and q.after is None
+            window = plan.mode in ("index", "name") and q.after is None
             cols, order_sql, desc = _order(q)
             key_sql, key_params = _keyset(q, cols)
             where = " AND ".join(plan.conds + ([key_sql] if key_sql else []))
@@ -617,10 +724,15 @@ def run(q: Query) -> Result:
             result.count = len(found)
         elif total is not None:
             result.count, result.count_more = (total, False) if total <= COUNT_CAP else (None, True)
-        elif plan.mode == "scan" and (estimate := estimate_lines(plan.share)) is not None:
-            result.estimate = estimate
+        elif (
+            plan.mode == "scan"
+            and not (q.date_from or q.date_to or q.campaign is not None or q.direction)
+            and (estimate := estimate_lines(plan.share)) is not None
+        ):
+            # the sample's share holds for the whole table only: other conditions are counted
+            result.estimate = max(estimate, len(found) + 1)
         else:
-            _count(plan, result)
+            _count(plan, result, seen=len(found) + 1)
     elif not found:
         result.message = "Đã hết kết quả: trang này nằm sau dòng cuối cùng."
     if not result.lines and not result.message:
@@ -640,7 +752,7 @@ def estimate_lines(share: float | None) -> int | None:
     return int(round(share * total, -2))
 
 
-def _count(plan: Plan, result: Result) -> None:
+def _count(plan: Plan, result: Result, seen: int) -> None:
     sql = (
         f"SELECT COUNT(*) FROM (SELECT 1 FROM {plan.source} WHERE {' AND '.join(plan.conds)} "  # noqa: S608
         f"LIMIT %s) AS c"
@@ -657,7 +769,8 @@ def _count(plan: Plan, result: Result) -> None:
             with _Budget(COUNT_BUDGET, enable_seqscan="off") as budget:
                 n = budget.fetchall(sql, plan.params + [COUNT_CAP + 1])[0][0]
         except SearchTooBroad:
-            result.count_more = True
+            # not counted in time: what is known, never "more than COUNT_CAP"
+            result.count_at_least = seen
             return
         cache.set(key, n, RESULT_SECONDS)
     if n > COUNT_CAP:

@@ -41,6 +41,7 @@ LINE_COLUMNS = [
     "description",
     "description_key",
     "donor_name",
+    "donor_key",
     "campaign_id",
 ]
 # The columns of checked rows that writing uses (each filter or sort copies the columns it
@@ -306,6 +307,7 @@ def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> pl.DataFrame:
         "description",
         "description_key",
         pl.col("donor_name").str.slice(0, 200),
+        fold_expr(pl.col("donor_name")).str.slice(0, 200).alias("donor_key"),
         "campaign_id",
     )
     inserted = ledger.insert_rows_staged(
