@@ -246,7 +246,9 @@ def sample(n: int, seed: int = 24):
 
 def percentile(samples, p):
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0
+    return (
+        ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0
+    )
 
 
 def search_pages(params: dict, pages: int) -> tuple[list[list[int]], float]:
@@ -304,9 +306,7 @@ def evaluate(kind: str, n: int):
         cursor.execute("SELECT COUNT(*) FROM donations_statementline")
         total = cursor.fetchone()[0]
         cursor.execute("SELECT id, reference, amount, booked_on FROM donations_statementline")
-        by_key = {
-            (ref, amount, str(day)): pk for pk, ref, amount, day in cursor.fetchall()
-        }
+        by_key = {(ref, amount, str(day)): pk for pk, ref, amount, day in cursor.fetchall()}
     print(f"{kind}: {total:,} lines; {n} lines drawn per kind; load {os.getloadavg()[0]:.2f}")
     print(f"  {'kind':18} {'page 1':>7} {'≤5 pages':>9} {'p50 ms':>8} {'p95 ms':>8}  (n)")
     out = {}

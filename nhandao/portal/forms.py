@@ -16,10 +16,15 @@ _AMOUNT = re.compile(r"^\d{1,19}$")
 
 
 def parse_amount(text: str) -> int | None:
-    """ "1.500.000", "1,500,000 đ", "1500000" → 1500000; raises ValidationError otherwise."""
+    """ "1.500.000", "1,500,000 đ", "1500000", "1500k", "1,5tr" → 1500000; raises
+    ValidationError otherwise."""
     text = (text or "").strip().lower()
     if not text:
         return None
+    # as people write it: "500k", "0,5tr", "1.5 triệu" (the search box's reading)
+    written, _ = reading.amount_of(text)
+    if written is not None and 0 < written <= MAX_AMOUNT:
+        return written
     for noise in (" ", ".", ",", "đ", "₫", "vnd", "dong", "đồng"):
         text = text.replace(noise, "")
     if text.startswith("-"):

@@ -115,6 +115,8 @@ class Result:
     count_at_least: int | None = None
     message: str = ""
     elapsed_ms: float = 0.0
+    # "có phải bạn tìm …": the words with a typo corrected or glued words split
+    suggestion: str = ""
 
     @property
     def count_text(self) -> str:
@@ -261,6 +263,8 @@ class Sample:
     words: dict = field(default_factory=dict)  # word → frozenset of row numbers
     vocabulary: list = field(default_factory=list)  # the words, sorted (for prefixes)
     references: str = ""  # the upper-cased references, one per line
+    # references made of two runs around one mark: mark → (longest run before, after)
+    shapes: dict = field(default_factory=dict)
 
     def holding(self, word: str, prefix: bool) -> frozenset:
         if not prefix:
@@ -298,6 +302,15 @@ def _sample() -> Sample:
                 for text, reference in cursor.fetchall():
                     texts.append(text)
                     references.append((reference or "").upper())
+    shapes: dict = {}
+    for reference in references:
+        match = _PUNCTUATED.match(reference)
+        if match:
+            left, right = shapes.get(match.group(2), (0, 0))
+            shapes[match.group(2)] = (
+                max(left, len(match.group(1))),
+                max(right, len(match.group(3))),
+            )
     words: dict = {}
     for row, text in enumerate(texts):
         for word in set(text.split()):
@@ -309,6 +322,7 @@ def _sample() -> Sample:
         words={w: frozenset(rows) for w, rows in words.items()},
         vocabulary=sorted(words),
         references="\n".join(references),
+        shapes=shapes,
     )
     _SAMPLE[key] = sample
     return sample
@@ -364,6 +378,26 @@ def reference_share(fragment: str) -> float:
     # occurrences in the joined text: a reference holding the fragment twice counts twice,
     # close enough for an estimate, and one C loop instead of 10,000 `in` tests (1–2 ms)
     return sample.references.count(fragment) / sample.rows
+
+
+_PUNCTUATED = re.compile(r"^([0-9A-Za-z]+)([./:-])([0-9A-Za-z]+)$")
+MAX_VARIANTS = 12
+
+
+def reference_variants(typed: str) -> list[str]:
+    """The forms a reference typed without its punctuation may have in the statements:
+    "891227" → "891227", "89.1227", "8912.27", … — one mark inserted where the sample's
+    references carry one (Vietcombank "5213.45946": four digits, a dot, five), so that
+    "521345946" finds "5213.45946". A reference typed with its marks is looked up as typed."""
+    if not typed.isalnum() or len(typed) < 6:
+        return [typed]
+    shapes = _sample().shapes
+    found = [typed]
+    for mark, (left, right) in sorted(shapes.items()):
+        for i in range(1, len(typed)):
+            if i <= left and len(typed) - i <= right:
+                found.append(typed[:i] + mark + typed[i:])
+    return found[:MAX_VARIANTS]
 
 
 def _fts_match(terms: list[tuple[str, bool]]) -> str:
@@ -432,8 +466,12 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
         in_message = " " not in token and len(token) >= 6
         if sqlite:
             # no ESCAPE: FTS5's trigram index serves only a plain LIKE (the form lets no % in)
-            sub = "SELECT rowid FROM portal_ref_fts WHERE reference LIKE %s"
-            params.append(f"%{q.reference}%")
+            # typed without its marks: each form it may have (reference_variants)
+            variants = reference_variants(q.reference)
+            sub = " UNION ".join(
+                ["SELECT rowid FROM portal_ref_fts WHERE reference LIKE %s"] * len(variants)
+            )
+            params += [f"%{v}%" for v in variants]
             if in_message:
                 sub += " UNION SELECT rowid FROM portal_line_fts WHERE portal_line_fts MATCH %s"
                 params.append(f'"{token}"*')
@@ -445,8 +483,14 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             # dots and dashes, so "70.353" was looked up by the trigram "353" alone. The index
             # finds candidates by the bare fragment; the reference is then checked as typed.
             bare = re.sub(r"[^0-9A-Za-z]+", "", q.reference).lower()
+            # typed without marks ("521345946"): the bare key alone, which finds "5213.45946"
             ref_cond, ref_params = (
-                ("(l.reference_key LIKE %s AND l.reference ILIKE %s)", [f"%{bare}%", f"%{ref}%"])
+                ("l.reference_key LIKE %s", [f"%{bare}%"])
+                if len(bare) >= 3 and q.reference.isalnum()
+                else (
+                    "(l.reference_key LIKE %s AND l.reference ILIKE %s)",
+                    [f"%{bare}%", f"%{ref}%"],
+                )
                 if len(bare) >= 3
                 else ("l.reference ILIKE %s", [f"%{ref}%"])
             )
@@ -600,12 +644,100 @@ OTHER_START = "r9999-12-31.0.0"
 
 def run(q: Query) -> Result:
     """The lines of one page. Words sorted "rank" go through run_ranked(); without words
-    "rank" is newest first."""
+    "rank" is newest first. Words that find nothing are read again with one typo per word
+    corrected or glued words split (suggest()): its lines are shown, with the suggestion."""
+    result = _run_sorted(q)
+    if (
+        result.lines
+        or not q.words
+        or q.after is not None
+        or result.message.startswith("Tìm kiếm quá")
+    ):
+        return result
+    better = suggest(q.words)
+    if not better:
+        return result
+    again = _run_sorted(replace(q, words=better))
+    if again.lines:
+        again.suggestion = " ".join(better)
+        again.message = (
+            f"Không có dòng nào khớp “{' '.join(q.words)}”. Có phải bạn tìm "
+            f"“{again.suggestion}”? Đây là các dòng khớp “{again.suggestion}”."
+        )
+        return again
+    return result
+
+
+def _run_sorted(q: Query) -> Result:
     if q.sort in ("rank", ""):
         if q.words and not q.part:
             return run_ranked(q)
         q = replace(q, sort="-date")
     return _run(q)
+
+
+# --- how people type: one typo per word, glued words ---------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every word one edit away: a letter dropped, swapped with the next, changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }
+
+
+def _split_glued(word: str, known: dict) -> list[str] | None:
+    """ "nguyenvanan" → ["nguyen", "van", "an"]: the split into known words (of the sample)
+    with the fewest words, the commonest on a tie; None when there is none."""
+    best: list = [None] * (len(word) + 1)  # best[i]: (words, -frequency, split) of word[:i]
+    best[0] = (0, 0, [])
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 12), end):
+            head = best[start]
+            piece = word[start:end]
+            if head is None or piece not in known:
+                continue
+            candidate = (head[0] + 1, head[1] - len(known[piece]), [*head[2], piece])
+            if best[end] is None or candidate[:2] < best[end][:2]:
+                best[end] = candidate
+    found = best[len(word)]
+    return found[2] if found and found[0] > 1 else None
+
+
+def suggest(words: list[str]) -> list[str] | None:
+    """The words as the donor probably meant them, from the words of the sample of lines:
+    a word the sample does not know is split when glued ("nguyenvanan") or corrected by one
+    edit ("vna" → "van": of the same length first, then the commonest); None when nothing
+    changes."""
+    known = _sample().words
+    out, changed = [], False
+    for word in words:
+        seen = len(known.get(word, ()))
+        # a word the sample holds more than twice is meant; a rarer one may be a typo of a
+        # far commoner word ("vna", "nguyne")
+        if seen > 2 or word.isdigit() or len(word) < 2:
+            out.append(word)
+            continue
+        parts = _split_glued(word, known) if len(word) >= 6 and not seen else None
+        if parts:
+            out += parts
+            changed = True
+            continue
+        close = [w for w in _one_edit(word) if len(known.get(w, ())) > 10 * max(seen, 1)]
+        if close:
+            # a letter swapped or mistyped (same length) before one dropped or added: "vna"
+            # is "van" rather than the commoner "vn" of every "MAT TRAN TO QUOC VN" line
+            out.append(max(close, key=lambda w: (len(w) == len(word), len(known[w]), w)))
+            changed = True
+        else:
+            out.append(word)
+    return out if changed else None
 
 
 def run_ranked(q: Query) -> Result:
