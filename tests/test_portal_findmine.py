@@ -208,3 +208,23 @@ def test_counts_are_never_above_the_lines_that_match(statements, q):
     )  # fmt: skip
     shown = result.count if result.count is not None else result.estimate
     assert shown is not None and shown <= truth
+
+
+def test_many_matches_say_what_to_add(client, ranked):
+    form = SearchForm({"q": "van"})
+    assert form.is_valid()
+    result = search.run(form.query(limit=2))
+    assert "thêm số tiền" in result.advice and "thêm ngày chuyển" in result.advice
+    page = client.get("/cong-khai/tra-cuu-sao-ke/", {"q": "nguyen van an"})
+    assert "khớp tên người chuyển" in page.content.decode()
+
+
+def test_words_joined_by_an_underscore_are_found_as_words(cast, vcb, statements):
+    data = (
+        "page,date,doc_no,debit_vnd,credit_vnd,details\n"
+        "1,2024-09-12,8900.00001,,150000,MOMO.HUYNH_0901234567.ung ho bao lu\n"
+    )
+    done = actions.import_statement(cast.root, vcb, filename="momo.csv", data=data.encode())
+    assert done.status == "done", done.errors[:3]
+    for typed in ("huynh", "huynh 0901234567", "HUYNH_0901234567"):
+        assert "8900.00001" in references(find(q=typed)), typed

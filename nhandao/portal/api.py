@@ -48,6 +48,8 @@ class SearchOut(Schema):
     estimate: int | None = None  # not counted: estimated from a sample of lines
     count_at_least: int | None = None  # not counted in time: at least this many
     count_text: str = ""
+    advice: str = ""  # many matches: what to add to narrow them
+    suggestion: str = ""  # "có phải bạn tìm …": the words read again
     next: str
     message: str
 
@@ -207,6 +209,8 @@ def _lines(result: search.Result) -> dict:
         "estimate": result.estimate,
         "count_at_least": result.count_at_least,
         "count_text": result.count_text,
+        "advice": result.advice,
+        "suggestion": result.suggestion,
         "next": result.next_cursor,
         "message": result.message,
     }

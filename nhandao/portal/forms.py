@@ -90,7 +90,8 @@ class SearchForm(forms.Form):
     def clean_q(self):
         # the box may hold an amount, a date or a reference fragment besides the words
         self.reading = reading.read(self.cleaned_data.get("q") or "")
-        words = search_terms(" ".join(self.reading.words))
+        # "_" joins words as "." does (MoMo "NGUYEN_0901…"): split like the stored lines
+        words = search_terms(" ".join(self.reading.words).replace("_", " "))
         if len(words) > MAX_WORDS:
             raise forms.ValidationError(f"Tối đa {MAX_WORDS} từ khóa.")
         return words
@@ -212,7 +213,7 @@ class CheckForm(forms.Form):
         return ref
 
     def clean_name(self):
-        words = search_terms(self.cleaned_data.get("name"))
+        words = search_terms((self.cleaned_data.get("name") or "").replace("_", " "))
         if len(words) > MAX_WORDS:
             raise forms.ValidationError(f"Tối đa {MAX_WORDS} từ.")
         return words

@@ -154,7 +154,9 @@ def _joined(tokens: list[str]) -> list[str]:
 
 def read(text: str) -> Reading:
     reading = Reading()
-    tokens = _joined((text or "").split())
+    # "_" joins words as the wallets write them ("HUYNH_0901234567"): split as the stored
+    # lines are (search.WORD_ON_LINE, the words indexes)
+    tokens = _joined((text or "").replace("_", " ").split())
     skip = False
     for i, token in enumerate(tokens):
         if skip:

@@ -114,6 +114,8 @@ class Result:
     # "more than 1,000" that was not counted
     count_at_least: int | None = None
     message: str = ""
+    # many matches: what to add to narrow them ("thêm số tiền", "thêm ngày chuyển")
+    advice: str = ""
     elapsed_ms: float = 0.0
     # "có phải bạn tìm …": the words with a typo corrected or glued words split
     suggestion: str = ""
@@ -231,7 +233,9 @@ def _like_escape(text: str) -> str:
 
 # A word of the query checked on a line's folded message, as a whole word (or, for a prefix,
 # the start of one): the pattern comes from _word_pattern().
-WORD_ON_LINE = "(' ' || l.description_key || ' ') LIKE %s ESCAPE '\\'"
+# "_" splits words as in the words indexes (FTS5 unicode61, PostgreSQL's 'simple' parser): a
+# MoMo "NGUYEN_0901234567" holds the word "nguyen" whichever way the line is found (issue #24)
+WORD_ON_LINE = "(' ' || replace(l.description_key, '_', ' ') || ' ') LIKE %s ESCAPE '\\'"
 
 
 def _word_pattern(word: str, prefix: bool) -> str:
@@ -647,6 +651,7 @@ def run(q: Query) -> Result:
     "rank" is newest first. Words that find nothing are read again with one typo per word
     corrected or glued words split (suggest()): its lines are shown, with the suggestion."""
     result = _run_sorted(q)
+    result.advice = advice(q, result)
     if (
         result.lines
         or not q.words
@@ -660,12 +665,29 @@ def run(q: Query) -> Result:
     again = _run_sorted(replace(q, words=better))
     if again.lines:
         again.suggestion = " ".join(better)
+        again.advice = advice(replace(q, words=better), again)
         again.message = (
             f"Không có dòng nào khớp “{' '.join(q.words)}”. Có phải bạn tìm "
             f"“{again.suggestion}”? Đây là các dòng khớp “{again.suggestion}”."
         )
         return again
     return result
+
+
+def advice(q: Query, result: Result) -> str:
+    """On a first page with more lines after it: what the donor can add to find their own."""
+    if q.after is not None or not result.next_cursor:
+        return ""
+    add = []
+    if q.amount is None and q.amount_min is None and q.amount_max is None:
+        add.append("thêm số tiền (ví dụ 500k)")
+    if not (q.date_from or q.date_to):
+        add.append("thêm ngày chuyển (dd/mm/yyyy)")
+    if q.words and len(q.words) < 3:
+        add.append("gõ đủ họ và tên")
+    if not add:
+        return ""
+    return "Có nhiều dòng khớp. Để thấy khoản của bạn đầu tiên, hãy " + ", ".join(add) + "."
 
 
 def _run_sorted(q: Query) -> Result:
