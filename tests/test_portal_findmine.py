@@ -228,3 +228,27 @@ def test_words_joined_by_an_underscore_are_found_as_words(cast, vcb, statements)
     assert done.status == "done", done.errors[:3]
     for typed in ("huynh", "huynh 0901234567", "HUYNH_0901234567"):
         assert "8900.00001" in references(find(q=typed)), typed
+
+
+def test_pages_of_a_ranked_search_in_a_short_window_cover_every_match_once(ranked):
+    params = {"q": "van", "date_from": "05/09/2024", "date_to": "10/09/2024"}
+    pages, after = [], ""
+    for _ in range(50):
+        form = SearchForm({**params, "after": after})
+        assert form.is_valid()
+        result = search.run(form.query(limit=2))
+        pages += references(result)
+        after = result.next_cursor
+        if not after:
+            break
+    assert len(pages) == len(set(pages)) == find(**params, sort="-date").count
+
+
+def test_a_short_window_of_days_is_read_from_its_first_day(ranked):
+    # the self-check's window (a day before the day typed, three after): the donor's own day
+    # comes before later ones, in each part
+    form = SearchForm({"q": "nguyen van an", "date_from": "05/09/2024", "date_to": "09/09/2024"})
+    assert form.is_valid()
+    found = references(search.run(form.query()))
+    assert found == ["8800.00001", "8800.00003", "8800.00004"]
+    assert references(find(q="nguyen van an"))[1:3] == ["8800.00004", "8800.00003"]

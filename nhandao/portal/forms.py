@@ -253,5 +253,5 @@ class CheckForm(forms.Form):
             date_from=data["day"] - timedelta(days=1),
             date_to=data["day"] + timedelta(days=3),
             direction="C",
-            limit=10,
+            limit=search.PAGE_SIZE,
         )

@@ -643,7 +643,8 @@ def run_cached(q: Query) -> Result:
 
 # the cursor of a ranked search whose next page starts the "other" part at its first line
 # (the newest-first keyset compares below any date)
-OTHER_START = "r9999-12-31.0.0"
+OTHER_START = {"-date": "r9999-12-31.0.0", "date": "r0001-01-01.0.0"}
+NEAR_DAYS = 7  # a date window this short (the self-check's) is read from its first day
 
 
 def run(q: Query) -> Result:
@@ -767,7 +768,10 @@ def run_ranked(q: Query) -> Result:
     first, then every other line holding the words; newest first within each part. The page
     cursor says which part it continues ("n…" the name part, "r…" the other part)."""
     started = time.perf_counter()
-    base = replace(q, sort="-date", after=None, tier="")
+    # newest first; but a short window of days (the self-check: the day typed, a day before,
+    # three after) from its first day, where the donor's own line is
+    near = q.date_from and q.date_to and (q.date_to - q.date_from).days <= NEAR_DAYS
+    base = replace(q, sort="date" if near else "-date", after=None, tier="")
     if q.after is not None and q.tier == "r":
         other = _run(replace(base, part="other", after=q.after))
         other.next_cursor = "r" + other.next_cursor if other.next_cursor else ""
@@ -791,7 +795,7 @@ def run_ranked(q: Query) -> Result:
         if other.next_cursor:
             result.next_cursor = "r" + other.next_cursor
     elif other is None or other.lines:
-        result.next_cursor = OTHER_START  # the name part ended with this page
+        result.next_cursor = OTHER_START[base.sort]  # the name part ended with this page
     if first and other is not None:
         _combine_counts(result, name, other)
         if other.message.startswith("Tìm kiếm quá rộng") and not result.lines:
