@@ -487,10 +487,11 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             # dots and dashes, so "70.353" was looked up by the trigram "353" alone. The index
             # finds candidates by the bare fragment; the reference is then checked as typed.
             bare = re.sub(r"[^0-9A-Za-z]+", "", q.reference).lower()
-            # typed without marks ("521345946"): the bare key alone, which finds "5213.45946"
+            # typed without marks, 6+ characters ("521345946"): the bare key alone, which finds
+            # "5213.45946" (as reference_variants() on SQLite; a shorter fragment as typed)
             ref_cond, ref_params = (
                 ("l.reference_key LIKE %s", [f"%{bare}%"])
-                if len(bare) >= 3 and q.reference.isalnum()
+                if len(bare) >= 6 and q.reference.isalnum()
                 else (
                     "(l.reference_key LIKE %s AND l.reference ILIKE %s)",
                     [f"%{bare}%", f"%{ref}%"],
