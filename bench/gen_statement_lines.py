@@ -111,7 +111,7 @@ def objects():
     statement = Statement.objects.create(
         bank_account=account,
         campaign=campaign,
-        filename="bench.csv",
+        file_name="bench.csv",
         checksum="0" * 64,
         status=StatementStatus.DONE,
     )
@@ -150,6 +150,7 @@ def rows(n: int, campaign, account, statement, seed: int = 7):
             None,
             key[0],
             key[1],
+            "",
             "",
             campaign.pk,
         )

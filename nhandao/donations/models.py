@@ -453,6 +453,9 @@ class StatementLine(models.Model):
     description = models.TextField("nội dung")
     description_key = models.TextField(editable=False)
     donor_name = models.CharField("tên người chuyển (tách từ nội dung)", max_length=200, blank=True)
+    # donor_name folded (lib.text.search_key): the public search looks the typed name up here
+    # first (portal/search.py; indexed by portal's migrations)
+    donor_key = models.CharField(max_length=200, blank=True, default="", editable=False)
     campaign = models.ForeignKey(
         "campaigns.Campaign",
         null=True,

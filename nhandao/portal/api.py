@@ -45,6 +45,11 @@ class SearchOut(Schema):
     lines: list[PublicLineOut]
     count: int | None
     count_more: bool
+    estimate: int | None = None  # not counted: estimated from a sample of lines
+    count_at_least: int | None = None  # not counted in time: at least this many
+    count_text: str = ""
+    advice: str = ""  # many matches: what to add to narrow them
+    suggestion: str = ""  # "có phải bạn tìm …": the words read again
     next: str
     message: str
 
@@ -201,6 +206,11 @@ def _lines(result: search.Result) -> dict:
         ],
         "count": result.count,
         "count_more": result.count_more,
+        "estimate": result.estimate,
+        "count_at_least": result.count_at_least,
+        "count_text": result.count_text,
+        "advice": result.advice,
+        "suggestion": result.suggestion,
         "next": result.next_cursor,
         "message": result.message,
     }

@@ -16,10 +16,15 @@ _AMOUNT = re.compile(r"^\d{1,19}$")
 
 
 def parse_amount(text: str) -> int | None:
-    """ "1.500.000", "1,500,000 đ", "1500000" → 1500000; raises ValidationError otherwise."""
+    """ "1.500.000", "1,500,000 đ", "1500000", "1500k", "1,5tr" → 1500000; raises
+    ValidationError otherwise."""
     text = (text or "").strip().lower()
     if not text:
         return None
+    # as people write it: "500k", "0,5tr", "1.5 triệu" (the search box's reading)
+    written, _ = reading.amount_of(text)
+    if written is not None and 0 < written <= MAX_AMOUNT:
+        return written
     for noise in (" ", ".", ",", "đ", "₫", "vnd", "dong", "đồng"):
         text = text.replace(noise, "")
     if text.startswith("-"):
@@ -85,7 +90,8 @@ class SearchForm(forms.Form):
     def clean_q(self):
         # the box may hold an amount, a date or a reference fragment besides the words
         self.reading = reading.read(self.cleaned_data.get("q") or "")
-        words = search_terms(" ".join(self.reading.words))
+        # "_" joins words as "." does (MoMo "NGUYEN_0901…"): split like the stored lines
+        words = search_terms(" ".join(self.reading.words).replace("_", " "))
         if len(words) > MAX_WORDS:
             raise forms.ValidationError(f"Tối đa {MAX_WORDS} từ khóa.")
         return words
@@ -176,8 +182,9 @@ class SearchForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             campaign=data.get("campaign"),
-            sort=data.get("sort") or "-date",
+            sort=data.get("sort") or "rank",
             after=search.decode_cursor(data.get("after")),
+            tier=(search.decode_tiered(data.get("after")) or ("", None))[0],
             limit=limit,
         )
 
@@ -206,7 +213,7 @@ class CheckForm(forms.Form):
         return ref
 
     def clean_name(self):
-        words = search_terms(self.cleaned_data.get("name"))
+        words = search_terms((self.cleaned_data.get("name") or "").replace("_", " "))
         if len(words) > MAX_WORDS:
             raise forms.ValidationError(f"Tối đa {MAX_WORDS} từ.")
         return words
@@ -246,5 +253,5 @@ class CheckForm(forms.Form):
             date_from=data["day"] - timedelta(days=1),
             date_to=data["day"] + timedelta(days=3),
             direction="C",
-            limit=10,
+            limit=search.PAGE_SIZE,
         )

@@ -94,6 +94,18 @@ def _amount(token: str, following: str) -> tuple[int | None, bool]:
     return None, False
 
 
+def amount_of(text: str) -> tuple[int | None, bool]:
+    """An amount written alone ("500k", "0,5 tr", "500.000 đ"), as the box reads one."""
+    tokens = text.split()
+    if len(tokens) == 1:
+        return _amount(tokens[0], "")
+    if len(tokens) == 2:
+        found, used = _amount(tokens[0], tokens[1])
+        if found is not None and (used or fold(tokens[1]) in CURRENCY):
+            return found, True
+    return None, False
+
+
 def _day(token: str) -> date | None:
     match = _DATE.match(token)
     if not match:
@@ -117,9 +129,34 @@ def _is_reference(token: str) -> bool:
     return token.isdigit() and len(token) >= 6
 
 
+def _joined(tokens: list[str]) -> list[str]:
+    """Digits typed in groups, as people copy a number from a screen or read it aloud:
+    "5213 45946" → "521345946" (a reference), "500 000" → "500000" (an amount). Only runs of
+    groups of 2–6 digits that make 6 digits or more are joined."""
+    out, run = [], []
+
+    def flush():
+        if len(run) > 1 and len("".join(run)) >= 6:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for token in tokens:
+        if token.isdigit() and 2 <= len(token) <= 6:
+            run.append(token)
+        else:
+            flush()
+            out.append(token)
+    flush()
+    return out
+
+
 def read(text: str) -> Reading:
     reading = Reading()
-    tokens = (text or "").split()
+    # "_" joins words as the wallets write them ("HUYNH_0901234567"): split as the stored
+    # lines are (search.WORD_ON_LINE, the words indexes)
+    tokens = _joined((text or "").replace("_", " ").split())
     skip = False
     for i, token in enumerate(tokens):
         if skip:

@@ -31,7 +31,7 @@ import random
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.cache import cache
@@ -58,12 +58,13 @@ PAGE_BUDGET = 0.5  # seconds
 COUNT_BUDGET = 0.25
 PROGRESS_STEP = 20_000  # SQLite VM steps between two looks at the clock
 SORTS = {
+    "rank": "Phù hợp nhất trước",
     "-date": "Mới nhất trước",
     "date": "Cũ nhất trước",
     "-amount": "Số tiền lớn nhất trước",
     "amount": "Số tiền nhỏ nhất trước",
 }
-_CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
+_CURSOR = re.compile(r"^([nr]?)(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
 
 
 class SearchTooBroad(Exception):
@@ -81,9 +82,13 @@ class Query:
     date_to: date | None = None
     campaign: object = None  # a public Campaign
     direction: str = ""  # "C", "D" or "" for both
-    sort: str = "-date"
+    sort: str = "rank"  # "rank": see run_ranked(); without words, newest first
     after: tuple | None = None  # (booked_on, amount, id) of the last line of the previous page
     limit: int = PAGE_SIZE
+    # the ranked search's parts (run_ranked): "name" only the lines whose sender's name starts
+    # with the typed words; "other" every other match; "" both (no ranking)
+    part: str = ""
+    tier: str = ""  # which part the cursor `after` belongs to ("n" name, "r" other)
 
     @property
     def empty(self) -> bool:
@@ -105,13 +110,22 @@ class Result:
     count: int | None = None  # exact when ≤ COUNT_CAP
     count_more: bool = False  # more than COUNT_CAP (or too many to count in time)
     estimate: int | None = None  # a common query: estimated from a sample, never counted
+    # not counted in time: at least this many (the page and the line after it), never a
+    # "more than 1,000" that was not counted
+    count_at_least: int | None = None
     message: str = ""
+    # many matches: what to add to narrow them ("thêm số tiền", "thêm ngày chuyển")
+    advice: str = ""
     elapsed_ms: float = 0.0
+    # "có phải bạn tìm …": the words with a typo corrected or glued words split
+    suggestion: str = ""
 
     @property
     def count_text(self) -> str:
         if self.estimate is not None:
             return f"khoảng {self.estimate:,} dòng (ước tính)".replace(",", ".")
+        if self.count_at_least is not None:
+            return f"ít nhất {self.count_at_least:,} dòng (chưa đếm xong)".replace(",", ".")
         if self.count_more:
             return f"hơn {COUNT_CAP:,} dòng".replace(",", ".")
         if self.count is None:
@@ -119,19 +133,26 @@ class Result:
         return f"{self.count:,} dòng".replace(",", ".")
 
 
-def encode_cursor(row) -> str:
-    return f"{row['booked_on'].isoformat()}.{row['amount']}.{row['pk']}"
+def encode_cursor(row, tier: str = "") -> str:
+    return f"{tier}{row['booked_on'].isoformat()}.{row['amount']}.{row['pk']}"
 
 
 def decode_cursor(text: str) -> tuple | None:
     """(booked_on, amount, id) or None when the text is not a cursor we made."""
+    found = decode_tiered(text)
+    return found[1] if found else None
+
+
+def decode_tiered(text: str) -> tuple[str, tuple] | None:
+    """(tier, (booked_on, amount, id)): the tier "n" or "r" of a ranked search, or ""."""
     match = _CURSOR.match((text or "").strip())
     if not match:
         return None
     try:
-        return date.fromisoformat(match.group(1)), int(match.group(2)), int(match.group(3))
+        key = date.fromisoformat(match.group(2)), int(match.group(3)), int(match.group(4))
     except ValueError:
         return None
+    return match.group(1), key
 
 
 # --- time budget ---------------------------------------------------------------------------
@@ -212,7 +233,9 @@ def _like_escape(text: str) -> str:
 
 # A word of the query checked on a line's folded message, as a whole word (or, for a prefix,
 # the start of one): the pattern comes from _word_pattern().
-WORD_ON_LINE = "(' ' || l.description_key || ' ') LIKE %s ESCAPE '\\'"
+# "_" splits words as in the words indexes (FTS5 unicode61, PostgreSQL's 'simple' parser): a
+# MoMo "NGUYEN_0901234567" holds the word "nguyen" whichever way the line is found (issue #24)
+WORD_ON_LINE = "(' ' || replace(l.description_key, '_', ' ') || ' ') LIKE %s ESCAPE '\\'"
 
 
 def _word_pattern(word: str, prefix: bool) -> str:
@@ -244,6 +267,8 @@ class Sample:
     words: dict = field(default_factory=dict)  # word → frozenset of row numbers
     vocabulary: list = field(default_factory=list)  # the words, sorted (for prefixes)
     references: str = ""  # the upper-cased references, one per line
+    # references made of two runs around one mark: mark → (longest run before, after)
+    shapes: dict = field(default_factory=dict)
 
     def holding(self, word: str, prefix: bool) -> frozenset:
         if not prefix:
@@ -281,6 +306,15 @@ def _sample() -> Sample:
                 for text, reference in cursor.fetchall():
                     texts.append(text)
                     references.append((reference or "").upper())
+    shapes: dict = {}
+    for reference in references:
+        match = _PUNCTUATED.match(reference)
+        if match:
+            left, right = shapes.get(match.group(2), (0, 0))
+            shapes[match.group(2)] = (
+                max(left, len(match.group(1))),
+                max(right, len(match.group(3))),
+            )
     words: dict = {}
     for row, text in enumerate(texts):
         for word in set(text.split()):
@@ -292,6 +326,7 @@ def _sample() -> Sample:
         words={w: frozenset(rows) for w, rows in words.items()},
         vocabulary=sorted(words),
         references="\n".join(references),
+        shapes=shapes,
     )
     _SAMPLE[key] = sample
     return sample
@@ -349,6 +384,26 @@ def reference_share(fragment: str) -> float:
     return sample.references.count(fragment) / sample.rows
 
 
+_PUNCTUATED = re.compile(r"^([0-9A-Za-z]+)([./:-])([0-9A-Za-z]+)$")
+MAX_VARIANTS = 12
+
+
+def reference_variants(typed: str) -> list[str]:
+    """The forms a reference typed without its punctuation may have in the statements:
+    "891227" → "891227", "89.1227", "8912.27", … — one mark inserted where the sample's
+    references carry one (Vietcombank "5213.45946": four digits, a dot, five), so that
+    "521345946" finds "5213.45946". A reference typed with its marks is looked up as typed."""
+    if not typed.isalnum() or len(typed) < 6:
+        return [typed]
+    shapes = _sample().shapes
+    found = [typed]
+    for mark, (left, right) in sorted(shapes.items()):
+        for i in range(1, len(typed)):
+            if i <= left and len(typed) - i <= right:
+                found.append(typed[:i] + mark + typed[i:])
+    return found[:MAX_VARIANTS]
+
+
 def _fts_match(terms: list[tuple[str, bool]]) -> str:
     return " AND ".join(f'"{w}"*' if prefix else f'"{w}"' for w, prefix in terms)
 
@@ -399,14 +454,28 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
         params.append(_day(q.date_to))
 
     index, mode, share = "", "plain", None
+    if q.part and q.words:
+        name_cond, name_params = _name_condition(q.words)
+        if q.part == "name":
+            # the sender's name starts with the typed words: its index gives every match
+            conds.append(name_cond)
+            params += name_params
+            source = f"{table} l INDEXED BY portal_line_donor" if sqlite else f"{table} l"
+            return Plan(source, conds, params, "name", None)
+        conds.append(f"NOT {name_cond}")
+        params += name_params
     if q.reference:
         ref = _like_escape(q.reference)
         token = search_key(q.reference)
         in_message = " " not in token and len(token) >= 6
         if sqlite:
             # no ESCAPE: FTS5's trigram index serves only a plain LIKE (the form lets no % in)
-            sub = "SELECT rowid FROM portal_ref_fts WHERE reference LIKE %s"
-            params.append(f"%{q.reference}%")
+            # typed without its marks: each form it may have (reference_variants)
+            variants = reference_variants(q.reference)
+            sub = " UNION ".join(
+                ["SELECT rowid FROM portal_ref_fts WHERE reference LIKE %s"] * len(variants)
+            )
+            params += [f"%{v}%" for v in variants]
             if in_message:
                 sub += " UNION SELECT rowid FROM portal_line_fts WHERE portal_line_fts MATCH %s"
                 params.append(f'"{token}"*')
@@ -418,8 +487,15 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             # dots and dashes, so "70.353" was looked up by the trigram "353" alone. The index
             # finds candidates by the bare fragment; the reference is then checked as typed.
             bare = re.sub(r"[^0-9A-Za-z]+", "", q.reference).lower()
+            # typed without marks, 6+ characters ("521345946"): the bare key alone, which finds
+            # "5213.45946" (as reference_variants() on SQLite; a shorter fragment as typed)
             ref_cond, ref_params = (
-                ("(l.reference_key LIKE %s AND l.reference ILIKE %s)", [f"%{bare}%", f"%{ref}%"])
+                ("l.reference_key LIKE %s", [f"%{bare}%"])
+                if len(bare) >= 6 and q.reference.isalnum()
+                else (
+                    "(l.reference_key LIKE %s AND l.reference ILIKE %s)",
+                    [f"%{bare}%", f"%{ref}%"],
+                )
                 if len(bare) >= 3
                 else ("l.reference ILIKE %s", [f"%{ref}%"])
             )
@@ -477,6 +553,18 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
     if sqlite and mode == "index":
         index = " NOT INDEXED"  # rows come by rowid from the subquery, then are sorted
     return Plan(f"{table} l{index}", conds or ["1 = 1"], params, mode, share)
+
+
+def _name_condition(words: list[str]) -> tuple[str, list]:
+    """The sender's folded name (donor_key) starts with these whole words: equal to them, or
+    in [words + " ", words + " ~") ("~" sorts after every letter and digit; PostgreSQL
+    compares in the "C" collation of the index, migrations/0005)."""
+    phrase = " ".join(words)
+    col = "l.donor_key" if connection.vendor == "sqlite" else 'l.donor_key COLLATE "C"'
+    return (
+        f"({col} = %s OR ({col} >= %s AND {col} < %s))",
+        [phrase, phrase + " ", phrase + " ~"],
+    )
 
 
 def _order_index(q: Query) -> str:
@@ -554,7 +642,185 @@ def run_cached(q: Query) -> Result:
     return result
 
 
+# the cursor of a ranked search whose next page starts the "other" part at its first line
+# (the newest-first keyset compares below any date)
+OTHER_START = {"-date": "r9999-12-31.0.0", "date": "r0001-01-01.0.0"}
+NEAR_DAYS = 7  # a date window this short (the self-check's) is read from its first day
+
+
 def run(q: Query) -> Result:
+    """The lines of one page. Words sorted "rank" go through run_ranked(); without words
+    "rank" is newest first. Words that find nothing are read again with one typo per word
+    corrected or glued words split (suggest()): its lines are shown, with the suggestion."""
+    result = _run_sorted(q)
+    result.advice = advice(q, result)
+    if (
+        result.lines
+        or not q.words
+        or q.after is not None
+        or result.message.startswith("Tìm kiếm quá")
+    ):
+        return result
+    better = suggest(q.words)
+    if not better:
+        return result
+    again = _run_sorted(replace(q, words=better))
+    if again.lines:
+        again.suggestion = " ".join(better)
+        again.advice = advice(replace(q, words=better), again)
+        again.message = (
+            f"Không có dòng nào khớp “{' '.join(q.words)}”. Có phải bạn tìm "
+            f"“{again.suggestion}”? Đây là các dòng khớp “{again.suggestion}”."
+        )
+        return again
+    return result
+
+
+def advice(q: Query, result: Result) -> str:
+    """On a first page with more lines after it: what the donor can add to find their own."""
+    if q.after is not None or not result.next_cursor:
+        return ""
+    add = []
+    if q.amount is None and q.amount_min is None and q.amount_max is None:
+        add.append("thêm số tiền (ví dụ 500k)")
+    if not (q.date_from or q.date_to):
+        add.append("thêm ngày chuyển (dd/mm/yyyy)")
+    if q.words and len(q.words) < 3:
+        add.append("gõ đủ họ và tên")
+    if not add:
+        return ""
+    return "Có nhiều dòng khớp. Để thấy khoản của bạn đầu tiên, hãy " + ", ".join(add) + "."
+
+
+def _run_sorted(q: Query) -> Result:
+    if q.sort in ("rank", ""):
+        if q.words and not q.part:
+            return run_ranked(q)
+        q = replace(q, sort="-date")
+    return _run(q)
+
+
+# --- how people type: one typo per word, glued words ---------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every word one edit away: a letter dropped, swapped with the next, changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }
+
+
+def _split_glued(word: str, known: dict) -> list[str] | None:
+    """ "nguyenvanan" → ["nguyen", "van", "an"]: the split into known words (of the sample)
+    with the fewest words, the commonest on a tie; None when there is none."""
+    best: list = [None] * (len(word) + 1)  # best[i]: (words, -frequency, split) of word[:i]
+    best[0] = (0, 0, [])
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 12), end):
+            head = best[start]
+            piece = word[start:end]
+            if head is None or piece not in known:
+                continue
+            candidate = (head[0] + 1, head[1] - len(known[piece]), [*head[2], piece])
+            if best[end] is None or candidate[:2] < best[end][:2]:
+                best[end] = candidate
+    found = best[len(word)]
+    return found[2] if found and found[0] > 1 else None
+
+
+def suggest(words: list[str]) -> list[str] | None:
+    """The words as the donor probably meant them, from the words of the sample of lines:
+    a word the sample does not know is split when glued ("nguyenvanan") or corrected by one
+    edit ("vna" → "van": of the same length first, then the commonest); None when nothing
+    changes."""
+    known = _sample().words
+    out, changed = [], False
+    for word in words:
+        seen = len(known.get(word, ()))
+        # a word the sample holds more than twice is meant; a rarer one may be a typo of a
+        # far commoner word ("vna", "nguyne")
+        if seen > 2 or word.isdigit() or len(word) < 2:
+            out.append(word)
+            continue
+        parts = _split_glued(word, known) if len(word) >= 6 and not seen else None
+        if parts:
+            out += parts
+            changed = True
+            continue
+        close = [w for w in _one_edit(word) if len(known.get(w, ())) > 10 * max(seen, 1)]
+        if close:
+            # a letter swapped or mistyped (same length) before one dropped or added: "vna"
+            # is "van" rather than the commoner "vn" of every "MAT TRAN TO QUOC VN" line
+            out.append(max(close, key=lambda w: (len(w) == len(word), len(known[w]), w)))
+            changed = True
+        else:
+            out.append(word)
+    return out if changed else None
+
+
+def run_ranked(q: Query) -> Result:
+    """Lines whose sender's name (extracted at import, donor_key) starts with the typed words
+    first, then every other line holding the words; newest first within each part. The page
+    cursor says which part it continues ("n…" the name part, "r…" the other part)."""
+    started = time.perf_counter()
+    # newest first; but a short window of days (the self-check: the day typed, a day before,
+    # three after) from its first day, where the donor's own line is
+    near = q.date_from and q.date_to and (q.date_to - q.date_from).days <= NEAR_DAYS
+    base = replace(q, sort="date" if near else "-date", after=None, tier="")
+    if q.after is not None and q.tier == "r":
+        other = _run(replace(base, part="other", after=q.after))
+        other.next_cursor = "r" + other.next_cursor if other.next_cursor else ""
+        return other
+    first = q.after is None
+    name = _run(replace(base, part="name", after=q.after if q.tier == "n" else None))
+    for line in name.lines:
+        line["by_name"] = True
+    remaining = q.limit - len(name.lines)
+    if name.message.startswith("Tìm kiếm quá rộng"):
+        return name
+    other = None
+    if remaining > 0 or first:
+        # the other part fills the page; on a first page it is also counted
+        other = _run(replace(base, part="other", limit=max(1, remaining)))
+    result = Result(lines=list(name.lines))
+    if name.next_cursor:
+        result.next_cursor = "n" + name.next_cursor
+    elif other is not None and remaining > 0:
+        result.lines += other.lines[:remaining]
+        if other.next_cursor:
+            result.next_cursor = "r" + other.next_cursor
+    elif other is None or other.lines:
+        result.next_cursor = OTHER_START[base.sort]  # the name part ended with this page
+    if first and other is not None:
+        _combine_counts(result, name, other)
+        if other.message.startswith("Tìm kiếm quá rộng") and not result.lines:
+            result.message = other.message
+    if not result.lines and not result.message:
+        result.message = "Không tìm thấy dòng sao kê nào khớp."
+    result.elapsed_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _combine_counts(result: Result, name: Result, other: Result) -> None:
+    """The total of both parts: exact when both are, else an estimate or "at least"."""
+    exact = name.count or 0
+    if other.estimate is not None:
+        # the sample's share counts every line holding the words, the name part's too
+        result.estimate = max(other.estimate, exact + 1)
+    elif other.count is not None:
+        result.count = other.count + exact
+    else:
+        result.count_more, result.count_at_least = other.count_more, other.count_at_least
+        result.estimate = other.estimate
+
+
+def _run(q: Query) -> Result:
     started = time.perf_counter()
     result = Result()
     accounts = sources.public_account_ids(q.campaign)
@@ -579,7 +845,7 @@ def run(q: Query) -> Result:
         with _Budget(PAGE_BUDGET, **settings) as budget:
             # lines reached through a words or reference index are all visited anyway:
             # count them in passing
-            window = plan.mode == "index" and q.after is None
+            window = plan.mode in ("index", "name") and q.after is None
             cols, order_sql, desc = _order(q)
             key_sql, key_params = _keyset(q, cols)
             where = " AND ".join(plan.conds + ([key_sql] if key_sql else []))
@@ -617,10 +883,15 @@ def run(q: Query) -> Result:
             result.count = len(found)
         elif total is not None:
             result.count, result.count_more = (total, False) if total <= COUNT_CAP else (None, True)
-        elif plan.mode == "scan" and (estimate := estimate_lines(plan.share)) is not None:
-            result.estimate = estimate
+        elif (
+            plan.mode == "scan"
+            and not (q.date_from or q.date_to or q.campaign is not None or q.direction)
+            and (estimate := estimate_lines(plan.share)) is not None
+        ):
+            # the sample's share holds for the whole table only: other conditions are counted
+            result.estimate = max(estimate, len(found) + 1)
         else:
-            _count(plan, result)
+            _count(plan, result, seen=len(found) + 1)
     elif not found:
         result.message = "Đã hết kết quả: trang này nằm sau dòng cuối cùng."
     if not result.lines and not result.message:
@@ -640,7 +911,7 @@ def estimate_lines(share: float | None) -> int | None:
     return int(round(share * total, -2))
 
 
-def _count(plan: Plan, result: Result) -> None:
+def _count(plan: Plan, result: Result, seen: int) -> None:
     sql = (
         f"SELECT COUNT(*) FROM (SELECT 1 FROM {plan.source} WHERE {' AND '.join(plan.conds)} "  # noqa: S608
         f"LIMIT %s) AS c"
@@ -657,7 +928,8 @@ def _count(plan: Plan, result: Result) -> None:
             with _Budget(COUNT_BUDGET, enable_seqscan="off") as budget:
                 n = budget.fetchall(sql, plan.params + [COUNT_CAP + 1])[0][0]
         except SearchTooBroad:
-            result.count_more = True
+            # not counted in time: what is known, never "more than COUNT_CAP"
+            result.count_at_least = seen
             return
         cache.set(key, n, RESULT_SECONDS)
     if n > COUNT_CAP:

@@ -264,8 +264,23 @@ def decision_document(campaign, allocation_id: int):
     return relief_public.decision_document(campaign, allocation_id)
 
 
+USE_SECONDS = 60  # the self-check's "use of the money" is reused this long per campaign
+
+
 def money_use(campaign) -> dict:
-    """What a campaign's money has been used for so far (for the donor self-check)."""
+    """What a campaign's money has been used for so far (for the donor self-check), kept
+    USE_SECONDS in the shared cache. Computed on every answer it cost the whole campaign's
+    figures each time — about 6 s per self-check through the public API over two million
+    lines (issue #24): an unauthenticated request costing seconds of server time."""
+    key = f"portal:use:{campaign.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = _money_use(campaign)
+        cache.set(key, found, USE_SECONDS)
+    return found
+
+
+def _money_use(campaign) -> dict:
     f = campaign_figures(campaign)
     return {
         "received": f.received,

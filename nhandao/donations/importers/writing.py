@@ -41,6 +41,7 @@ LINE_COLUMNS = [
     "description",
     "description_key",
     "donor_name",
+    "donor_key",
     "campaign_id",
     "page",
     "position",
@@ -333,6 +334,7 @@ def _insert_lines(statement, bank_account, chunk: pl.DataFrame) -> pl.DataFrame:
         "description",
         "description_key",
         pl.col("donor_name").str.slice(0, 200),
+        fold_expr(pl.col("donor_name")).str.slice(0, 200).alias("donor_key"),
         "campaign_id",
         pl.col("page") if "page" in chunk.columns else pl.lit(None, pl.Int32).alias("page"),
         pl.col("position")
