@@ -227,6 +227,9 @@ class Registration(models.Model):
             models.UniqueConstraint(fields=["drive", "donor"], name="blood_one_registration")
         ]
 
+    def __str__(self):
+        return f"{self.donor_id} → {self.drive_id}"
+
 
 class Donation(models.Model):
     """One donation: a dated event of the donor's history, from a drive's result sheet or an
@@ -265,6 +268,9 @@ class Donation(models.Model):
         ]
         indexes = [models.Index(fields=["organisation", "donated_on"])]
 
+    def __str__(self):
+        return f"{self.donor_id}: {self.kind} {self.volume_ml} ml ngày {self.donated_on:%d/%m/%Y}"
+
 
 class Deferral(models.Model):
     """A temporary deferral from a result sheet ("hoãn đến …")."""
@@ -282,6 +288,9 @@ class Deferral(models.Model):
         verbose_name = "tạm hoãn hiến máu"
         verbose_name_plural = "tạm hoãn hiến máu"
         ordering = ["deferred_on", "pk"]
+
+    def __str__(self):
+        return f"{self.donor_id}: hoãn đến {self.until:%d/%m/%Y}"
 
 
 class IntervalRule(models.Model):
@@ -302,6 +311,9 @@ class IntervalRule(models.Model):
             models.UniqueConstraint(fields=["kind", "valid_from"], name="blood_one_rule_a_day")
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.days} ngày (từ {self.valid_from:%d/%m/%Y})"
+
 
 class UnitValue(models.Model):
     """What one unit is worth in the reports' "tổng trị giá" (đồng), by volume, dated: by
@@ -315,6 +327,9 @@ class UnitValue(models.Model):
         verbose_name = "giá trị quy đổi một đơn vị máu"
         verbose_name_plural = "giá trị quy đổi đơn vị máu"
         ordering = ["volume_ml", "valid_from"]
+
+    def __str__(self):
+        return f"{self.volume_ml} ml: {self.value} đồng (từ {self.valid_from:%d/%m/%Y})"
 
 
 class HonourThreshold(models.Model):
@@ -344,6 +359,9 @@ class HonourThreshold(models.Model):
         verbose_name = "mốc vinh danh"
         verbose_name_plural = "mốc vinh danh"
         ordering = ["province_id", "donations", "valid_from"]
+
+    def __str__(self):
+        return f"{self.donations} lần: {self.award} — {self.awarded_by}"
 
 
 class HonourOccasion(models.TextChoices):
@@ -378,6 +396,9 @@ class Honour(models.Model):
             models.UniqueConstraint(fields=["donor", "donations"], name="blood_one_honour_a_band")
         ]
 
+    def __str__(self):
+        return f"{self.donor_id}: mốc {self.donations} lần ({self.year})"
+
 
 class Reminder(models.Model):
     """A reminder sent to a donor for a drive (one per drive and donor)."""
@@ -391,6 +412,9 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["drive", "donor"], name="blood_one_reminder")
         ]
+
+    def __str__(self):
+        return f"{self.donor_id} → {self.drive_id}"
 
 
 class BloodImport(ImportRecord):
