@@ -280,3 +280,21 @@ def test_honours_from_dated_thresholds_across_1_july_2025(cast):
                                    skip_if_honoured_within_years=2)  # fmt: skip
     assert honours.honour_list(hanoi, 2026, "06-14") == []  # honoured in 2025: skipped
     assert len(honours.honour_list(hanoi, 2028, "06-14")) == 1
+
+
+# --- report indicators ----------------------------------------------------------------------
+
+
+def test_confirmed_units_volume_and_value_feed_the_report_indicators(cast):
+    from nhandao.reports import indicators
+
+    drive = make_drive(cast, day=date(2026, 11, 10))
+    for i, volume in enumerate((250, 350, 450)):
+        donor = make_donor(cast, f"Người hiến {i}", phone=f"091000000{i}", weight=60)
+        actions.record_result(cast.hn_officer, drive, donor, kind="whole", volume_ml=volume)
+    args = (cast.ba_dinh, date(2026, 7, 1), date(2026, 12, 31))
+    assert indicators.blood_units(*args) == {"": 0}  # not confirmed yet
+    actions.set_status(cast.hn_manager, drive, D.RESULTS)
+    assert indicators.blood_units(*args) == {"whole": 3, "": 3}
+    assert indicators.blood_volume(*args) == {"": 1050}
+    assert indicators.blood_value(*args) == {"": 100_000 + 150_000 + 180_000}

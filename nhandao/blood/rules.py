@@ -138,3 +138,17 @@ def parse_group(text: str) -> tuple[str, str]:
             field="blood_group",
         )
     return raw, rh
+
+
+def unit_value(volume_ml: int, on: date, values=None) -> int:
+    """What a unit of `volume_ml` given on `on` is worth (UnitValue in force that day; a
+    volume between bag sizes counts as the bag below it)."""
+    from nhandao.blood.models import UnitValue
+
+    values = values if values is not None else list(UnitValue.objects.all())
+    in_force = [v for v in values if v.valid_from <= on]
+    if not in_force:
+        return 0
+    sizes = sorted({v.volume_ml for v in in_force})
+    size = max([s for s in sizes if s <= volume_ml] or [sizes[0]])
+    return max((v for v in in_force if v.volume_ml == size), key=lambda v: v.valid_from).value
