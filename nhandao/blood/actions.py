@@ -125,7 +125,7 @@ DRIVE_FIELDS = [
     "code",
     "name",
     "organisation",
-    "co_organisers",
+    "partners",
     "blood_centre",
     "commune",
     "address",

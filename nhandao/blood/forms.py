@@ -40,7 +40,7 @@ def _commune(form, name="commune_code"):
 class DriveForm(ActorForm):
     name = forms.CharField(label="Tên đợt hiến máu", max_length=200)
     organisation = OrgCodeField(None, label="Đơn vị tổ chức")
-    co_organisers = forms.CharField(label="Đơn vị phối hợp", max_length=255, required=False)
+    partners = forms.CharField(label="Đơn vị phối hợp", max_length=255, required=False)
     blood_centre = forms.CharField(
         label="Cơ sở tiếp nhận máu", max_length=200,
         initial="Viện Huyết học – Truyền máu Trung ương",

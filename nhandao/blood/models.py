@@ -155,7 +155,7 @@ class Drive(models.Model):
         related_name="blood_drives",
         verbose_name="đơn vị tổ chức",
     )
-    co_organisers = models.CharField("đơn vị phối hợp", max_length=255, blank=True)
+    partners = models.CharField("đơn vị phối hợp", max_length=255, blank=True)
     blood_centre = models.CharField("cơ sở tiếp nhận máu", max_length=200)
     commune = models.ForeignKey(
         "orgs.AdminUnit",
