@@ -379,6 +379,12 @@ RECORD_PAGES = [
         "/cong-khai/hien-mau/{blood_drive_code}/",
         expect(PUBLIC, 200, anon=200),
     ),
+    ("public: blood self-service", "/cong-khai/hien-mau/cua-toi/", expect(PUBLIC, 200, anon=200)),
+    (
+        "public: a certificate without the one-time code",
+        "/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{blood_honour}/",
+        expect(set(), 404, anon=404),
+    ),
     (
         "public: blood honours",
         "/cong-khai/hien-mau/vinh-danh/{province_code}/2025/",

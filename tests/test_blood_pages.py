@@ -122,3 +122,37 @@ def test_donors_are_found_without_accents(cast, login):
     assert [r["text"] for r in found] == ["Đặng Thị Lựu"]
     assert login(cast.ngoc_ha_officer).get("/tra-cuu/nguoi-hien?q=luu").json()["results"] == []
     assert Donor.objects.count() == 1 and date(2026, 12, 4) == TODAY
+
+
+def test_a_donor_sees_their_own_history_with_a_one_time_code(cast, client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    donor = make_donor(cast, phone="0911555666", email="toi@example.vn")
+    _history(donor, 5)
+    honours.propose(cast.root, cast.ba_dinh.admin_unit.province, 2026)
+    url = "/cong-khai/hien-mau/cua-toi/"
+    assert client.post(url, {"phone": "0900000000"}).status_code == 200  # not a donor: alike
+    assert mail.outbox == []
+    client.post(url, {"phone": "0911 555 666"})
+    code = mail.outbox[0].body.split(": ")[1][:6]
+    wrong = client.post(url, {"phone": "0911555666", "code": "000000" if code != "000000" else "1"})
+    assert wrong.status_code == 422 and "Mã không đúng" in wrong.content.decode()
+    page = client.post(url, {"phone": "0911555666", "code": code}, follow=True).content.decode()
+    assert "Có thể hiến lại từ <strong>24/05/2026</strong>" in page and "5 lần hiến" in page
+    honour = donor.honours.get()
+    answer = client.get(f"/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{honour.pk}/")
+    assert answer.status_code == 200
+    client.post(url, {"phone": "0911555666"})
+    client.post(url, {"phone": "0911555666"})
+    limited = client.post(url, {"phone": "0911555666"})
+    assert limited.status_code == 429 and "quá nhiều mã" in limited.content.decode()
+
+
+def test_a_certificate_is_not_served_without_the_code(cast, client):
+    donor = make_donor(cast)
+    _history(donor, 5)
+    (honour,) = honours.propose(cast.root, cast.ba_dinh.admin_unit.province, 2026)
+    assert (
+        client.get(f"/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{honour.pk}/").status_code == 404
+    )

@@ -2,13 +2,16 @@
 province), a drive's page with its registration form, and the honour page of a province and
 year (only people who consented to be named)."""
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from nhandao.blood import actions, forms
-from nhandao.blood.models import UPCOMING, Drive, DriveStatus, Honour
+from nhandao.blood import actions, certificates, forms, selfservice
+from nhandao.blood.models import UPCOMING, Donor, Drive, DriveStatus, Honour
+from nhandao.lib.downloads import DOCX, attachment
 from nhandao.lib.errors import Refused
+from nhandao.lib.net import client_ip
 from nhandao.lib.views import show_refused
 from nhandao.orgs.models import AdminMap, AdminUnit
 
@@ -75,3 +78,43 @@ def honour_page(request, province, year):
     return render(request, "blood/public_honours.html", {
         "province": unit, "year": year, "honoured": honoured,
     })  # fmt: skip
+
+
+def mine(request):
+    """The donor's own page: phone → one-time code → history, next likely date, honours."""
+    step = "phone"
+    phone = request.POST.get("phone", "")
+    donor = None
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("code"):
+                donor = selfservice.check_code(phone, request.POST["code"])
+                if donor is None:
+                    raise Refused("Mã không đúng.", field="code")
+                request.session.cycle_key()
+                request.session[selfservice.SESSION_KEY] = donor.pk
+                return redirect("public_blood_mine")
+            selfservice.send_code(phone, client_ip(request))
+            step = "code"
+            messages.info(request, "Nếu số này là của một người hiến máu, mã đã được gửi.")
+        except Refused as exc:
+            show_refused(request, exc)
+            step = "code" if exc.field == "code" else "phone"
+            status = 422 if exc.field == "code" else 429 if "quá nhiều" in exc.message else 422
+    elif request.session.get(selfservice.SESSION_KEY):
+        donor = Donor.objects.filter(pk=request.session[selfservice.SESSION_KEY]).first()
+    return render(request, "blood/public_mine.html", {
+        "step": step, "phone": phone, "donor": donor,
+        "donations": donor.donations.all() if donor else [],
+        "honours": donor.honours.select_related("threshold") if donor else [],
+    }, status=status)  # fmt: skip
+
+
+def my_certificate(request, pk):
+    donor_pk = request.session.get(selfservice.SESSION_KEY)
+    honour = Honour.objects.filter(pk=pk, donor_id=donor_pk).select_related(
+        "donor__individual", "threshold", "organisation").first() if donor_pk else None  # fmt: skip
+    if honour is None:
+        raise Http404("Không có giấy chứng nhận này.")
+    return attachment(certificates.docx_bytes(honour), f"giay-chung-nhan-{honour.pk}.docx", DOCX)

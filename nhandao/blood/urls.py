@@ -31,5 +31,11 @@ urlpatterns = [
         public.honour_page,
         name="public_blood_honours",
     ),
+    path("cong-khai/hien-mau/cua-toi/", public.mine, name="public_blood_mine"),
+    path(
+        "cong-khai/hien-mau/cua-toi/giay-chung-nhan/<int:pk>/",
+        public.my_certificate,
+        name="public_blood_my_certificate",
+    ),
     path("cong-khai/hien-mau/<str:code>/", public.drive, name="public_blood_drive"),
 ]
