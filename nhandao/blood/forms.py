@@ -112,6 +112,7 @@ class RegisterForm(ActorForm):
     donor = DonorCodeField(None, label="Người hiến")
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "register_%s")  # three donor pickers on one page
         super().__init__(*args, **kwargs)
         self.fields["donor"].queryset = Donor.objects.for_user(self.actor)
 
@@ -128,6 +129,7 @@ class ResultForm(ActorForm):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "result_%s")  # three donor pickers on one page
         super().__init__(*args, **kwargs)
         self.fields["donor"].queryset = Donor.objects.for_user(self.actor)
 
@@ -138,6 +140,7 @@ class DeferralForm(ActorForm):
     reason = forms.CharField(label="Lý do", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "deferral_%s")  # three donor pickers on one page
         super().__init__(*args, **kwargs)
         self.fields["donor"].queryset = Donor.objects.for_user(self.actor)
 

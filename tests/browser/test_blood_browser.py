@@ -36,7 +36,7 @@ def test_register_record_a_result_see_the_next_date_and_the_honour(chromium, liv
     officer = phone_as("xa.canbo")
     officer.goto("/hien-mau/dot/")
     officer.get_by_role("link", name="Hiến máu tại trường THPT").click()
-    pick(officer, "id_donor", "le thi muoi", "Lê Thị Mười")
+    pick(officer, "result_donor", "le thi muoi", "Lê Thị Mười")
     officer.get_by_label("Thể tích").select_option("250")
     officer.get_by_role("button", name="Ghi kết quả").click()
     expect(officer.locator(".msg").first).to_contain_text(
