@@ -12,6 +12,7 @@ from ninja.security import django_auth
 from nhandao.accounts.api import TokenAuth
 from nhandao.accounts.api import router as accounts_router
 from nhandao.beneficiaries.api import router as beneficiaries_router
+from nhandao.blood.api import router as blood_router
 from nhandao.campaigns.api import router as campaigns_router
 from nhandao.donations.api import router as donations_router
 from nhandao.lib.api import DocumentedErrorsAPI, install_error_handlers
@@ -40,3 +41,4 @@ api.add_router("/", orgs_router)
 api.add_router("/", beneficiaries_router)
 api.add_router("/", relief_router)
 api.add_router("/", reports_router)
+api.add_router("/", blood_router)

@@ -235,6 +235,16 @@ CACHES = {
     )
 }
 
+# Notifications (blood reminders, one-time codes) go through Django's email backend; in
+# development they are printed on the console instead of needing a mail server.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if NHANDAO_DEV
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nhandao <khong-tra-loi@localhost>")
+
 # --- behind HTTPS (deploy/: Caddy in front; see deploy/production.env.example) -----------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

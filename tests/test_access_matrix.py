@@ -351,6 +351,45 @@ RECORD_PAGES = [
     ("report: excel", "/bao-cao/{report}/tai/xlsx/", expect_scoped(REACH_BA_DINH)),
     ("api: reports", "/api/reports", expect(LOGGED_IN, 200, anon=401)),
     ("api: report", "/api/reports/{report}", expect_scoped(REACH_BA_DINH, anon=401)),
+    # blood (issue #19): drives, donors, honours of Ba Đình; phones need "sensitive"
+    ("blood drives", "/hien-mau/dot/", expect(LOGGED_IN, 200)),
+    ("blood drive", "/hien-mau/dot/{blood_drive}/", expect_scoped(REACH_BA_DINH)),
+    ("blood drive: create", "/hien-mau/dot/tao/", anywhere(EDIT_ANYWHERE)),
+    (
+        "blood drive: call list",
+        "/hien-mau/dot/{blood_drive}/danh-sach-goi/",
+        expect_scoped(EDIT_BA_DINH & SENSITIVE_BA_DINH, REACH_BA_DINH),
+    ),
+    ("blood donors", "/hien-mau/nguoi-hien/?q=nguyen", expect(LOGGED_IN, 200)),
+    ("blood donor", "/hien-mau/nguoi-hien/{blood_donor}/", expect_scoped(REACH_BA_DINH)),
+    ("blood donor: create", "/hien-mau/nguoi-hien/tao/", anywhere(EDIT_ANYWHERE)),
+    ("blood honours", "/hien-mau/vinh-danh/", expect(LOGGED_IN, 200)),
+    (
+        "blood honour: certificate",
+        "/hien-mau/vinh-danh/{blood_honour}/giay-chung-nhan/",
+        expect_scoped(REACH_BA_DINH),
+    ),
+    ("pick donors", "/tra-cuu/nguoi-hien?q=nguyen", expect(LOGGED_IN, 200)),
+    ("api: blood drives", "/api/blood/drives", expect(LOGGED_IN, 200, anon=401)),
+    ("api: blood drive", "/api/blood/drives/{blood_drive}", expect_scoped(REACH_BA_DINH, anon=401)),
+    ("api: blood donor", "/api/blood/donors/{blood_donor}", expect_scoped(REACH_BA_DINH, anon=401)),
+    ("public: blood drives", "/cong-khai/hien-mau/?tinh=1", expect(PUBLIC, 200, anon=200)),
+    (
+        "public: blood drive",
+        "/cong-khai/hien-mau/{blood_drive_code}/",
+        expect(PUBLIC, 200, anon=200),
+    ),
+    ("public: blood self-service", "/cong-khai/hien-mau/cua-toi/", expect(PUBLIC, 200, anon=200)),
+    (
+        "public: a certificate without the one-time code",
+        "/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{blood_honour}/",
+        expect(set(), 404, anon=404),
+    ),
+    (
+        "public: blood honours",
+        "/cong-khai/hien-mau/vinh-danh/{province_code}/2025/",
+        expect(PUBLIC, 200, anon=200),
+    ),
     # the public portal: no login, only what may be published
     ("portal", "/cong-khai/", expect(PUBLIC, 200, anon=200)),
     ("portal: campaign", "/cong-khai/chien-dich/{campaign_code}/", expect(PUBLIC, 200, anon=200)),
@@ -571,6 +610,7 @@ def world(cast, settings, tmp_path):
     from nhandao.accounts.models import ApiToken
 
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
+    blood = _blood_world(cast)
     records = {
         "campaign": campaign,
         "bank_account": account,
@@ -598,18 +638,61 @@ def world(cast, settings, tmp_path):
         "token": token,
         "unit": cast.ba_dinh.admin_unit,
     }
+    records.update(blood)
     ids = {name: record.pk for name, record in records.items()}
+    ids.update(
+        blood_drive_code=blood["blood_drive"].code, blood_donor2_code=blood["blood_donor2"].code
+    )
+    ids.update(province_code=cast.ba_dinh.admin_unit.province.code)
     ids.update(campaign_code=campaign.code, draft_code=draft.code, receipt_code=receipt.code)
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
     ids.update(province=cast.ba_dinh.admin_unit.province_id)
     return ids
 
 
+def _blood_world(cast) -> dict:
+    """Blood (issue #19): an open drive of Ba Đình, a registered donor, one unregistered, an
+    honour."""
+    from datetime import date, time
+
+    from nhandao.blood import actions as blood
+    from nhandao.blood.models import Honour, HonourThreshold
+
+    drive = blood.create_drive(
+        cast.root, name="Hiến máu Ba Đình", organisation=cast.ba_dinh, blood_centre="Viện HHTMTW",
+        commune=cast.ba_dinh.admin_unit, address="Nhà văn hóa", held_on=date(2024, 9, 20),
+        starts_at=time(7, 30), ends_at=time(11, 0), target_units=100,
+    )  # fmt: skip
+    drive = blood.set_status(None, drive, "open")
+
+    def donor(name, phone):
+        return blood.create_donor(
+            cast.root, organisation=cast.ba_dinh, full_name=name, birth_date=date(1990, 1, 1),
+            sex="male", phone=phone, commune=cast.ba_dinh.admin_unit, blood_group="O+",
+            weight_kg=60, consent_contact=True, consent_publish=True,
+        )  # fmt: skip
+
+    registered = donor("Nguyễn Văn Hiến", "0912000001")
+    registration = blood.register(cast.root, drive, registered)
+    honour = Honour.objects.create(
+        donor=registered, threshold=HonourThreshold.objects.filter(donations=5).first(),
+        organisation=cast.ba_dinh, donations=5, year=2025, occasion="04-07",
+    )  # fmt: skip
+    return {
+        "blood_drive": drive,
+        "blood_donor": registered,
+        "blood_donor2": donor("Trần Văn Máu", "0912000002"),
+        "blood_registration": registration,
+        "blood_honour": honour,
+    }
+
+
 def _sections():
     """RECORD_PAGES cut at their section comments' first page (one test per app: the records
     are built once per app rather than once per page)."""
     starts = {"campaigns": "campaigns", "donations": "donations", "persons": "beneficiaries",
-              "relief": "relief", "reports": "reports", "portal": "portal"}  # fmt: skip
+              "relief": "relief", "reports": "reports", "portal": "portal",
+              "blood drives": "blood"}  # fmt: skip
     sections: dict[str, list] = {}
     name = ""
     for row in RECORD_PAGES:
@@ -791,6 +874,31 @@ WRITES = [
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     ("api: line: confirm", "POST", "/api/relief/lines/{line}/confirm", {"method": "signature"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    # blood (issue #19)
+    ("blood drive: move", "POST", "/hien-mau/dot/{blood_drive}/tinh-trang/",
+     {"to_status": "held"}, expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("blood drive: register", "POST", "/hien-mau/dot/{blood_drive}/dang-ky/",
+     lambda ids: {"donor": ids["blood_donor2_code"]},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("blood registration: attend", "POST", "/hien-mau/dang-ky/{blood_registration}/co-mat/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("blood drive: result", "POST", "/hien-mau/dot/{blood_drive}/ket-qua/",
+     lambda ids: {"donor": ids["blood_donor2_code"], "kind": "whole", "volume_ml": "350"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
+    ("blood drive: deferral", "POST", "/hien-mau/dot/{blood_drive}/tam-hoan/",
+     lambda ids: {"donor": ids["blood_donor2_code"], "until": "01/01/2025"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
+    ("blood drive: remind", "POST", "/hien-mau/dot/{blood_drive}/nhac-lich/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("blood honours: propose", "POST", "/hien-mau/vinh-danh/de-xuat/",
+     {"tinh": "1", "nam": "2025", "dip": "04-07"},
+     lambda who: 302 if who == "anon" or who in EDIT_ANYWHERE else 403),
+    ("api: blood drive: result", "POST", "/api/blood/drives/{blood_drive}/results",
+     lambda ids: {"donor": ids["blood_donor2_code"]},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    ("public: blood registration", "POST", "/cong-khai/hien-mau/{blood_drive_code}/",
+     {"full_name": "Lê Thị Mai", "birth_date": "01/02/1995", "sex": "female",
+      "phone": "0987111222"}, lambda who: 200),
     ("report: save", "POST", "/bao-cao/{report}/luu/", {"state_budget": "1.000"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("report: submit", "POST", "/bao-cao/{report}/chuyen/submitted/", {},

@@ -111,6 +111,40 @@ def donors(org, start, end) -> Figures:
     return {"": count or 0}
 
 
+def _blood(org, start, end):
+    """Confirmed donations recorded by the organisation in the period (a drive's once its
+    result sheet is confirmed; an imported history is the centre's own)."""
+    from nhandao.blood.models import Donation
+
+    return Donation.objects.filter(organisation=org, donated_on__range=(start, end)).filter(
+        Q(confirmed_at__isnull=False) | Q(drive__isnull=True)
+    )
+
+
+def blood_units(org, start, end) -> Figures:
+    """Units of blood given, by type (whole blood, red cells, platelets, plasma)."""
+    rows = _blood(org, start, end).values("kind").annotate(n=Count("pk"))
+    figures = {row["kind"]: row["n"] for row in rows}
+    figures[""] = sum(figures.values())
+    return figures
+
+
+def blood_volume(org, start, end) -> Figures:
+    """Millilitres of blood given."""
+    return {"": _blood(org, start, end).aggregate(total=Sum("volume_ml"))["total"] or 0}
+
+
+def blood_value(org, start, end) -> Figures:
+    """Units valued by the configurable value per unit (blood.UnitValue, dated), in đồng."""
+    from nhandao.blood.models import UnitValue
+    from nhandao.blood.rules import unit_value
+
+    values = list(UnitValue.objects.all())
+    rows = _blood(org, start, end).values("volume_ml", "donated_on").annotate(n=Count("pk"))
+    total = sum(unit_value(r["volume_ml"], r["donated_on"], values) * r["n"] for r in rows)
+    return {"": total}
+
+
 PROVIDERS = {
     "received_money": received_money,
     "received_goods_value": received_goods_value,
@@ -120,6 +154,9 @@ PROVIDERS = {
     "people_reached": people_reached,
     "households_reached": households_reached,
     "donors": donors,
+    "blood_units": blood_units,
+    "blood_volume": blood_volume,
+    "blood_value": blood_value,
 }
 
 # --- formulas ---

@@ -1,0 +1,85 @@
+"""Milestone honours: the thresholds in force for a province on a day (dated data, a
+province's own rows replacing the defaults), the yearly list of who reached a band not yet
+honoured, and proposing it (Honour rows)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+
+from nhandao.audit.actions import record
+from nhandao.blood.models import Donor, Honour, HonourOccasion, HonourThreshold
+
+
+def occasion_day(year: int, occasion: str) -> date:
+    month, day = occasion.split("-")
+    return date(year, int(month), int(day))
+
+
+def thresholds(province, on: date) -> list[HonourThreshold]:
+    """The bands in force on `on` for `province` (an AdminUnit or its id): the province's own
+    rows when it has any in force, else the defaults; lowest band first."""
+    in_force = HonourThreshold.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on
+    )
+    own = list(in_force.filter(province=province).order_by("donations"))
+    return own or list(in_force.filter(province__isnull=True).order_by("donations"))
+
+
+def band_for(count: int, bands: list[HonourThreshold]) -> HonourThreshold | None:
+    reached = [b for b in bands if b.donations <= count]
+    return reached[-1] if reached else None
+
+
+def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
+    """[(donor, band)] of the province for the occasion: donors living there whose count
+    reached a band they were not honoured for, less those honoured in the last N years
+    where the province says so."""
+    on = occasion_day(year, occasion)
+    bands = thresholds(province, on)
+    if not bands:
+        return []
+    skip_years = max(b.skip_if_honoured_within_years for b in bands)
+    donors = Donor.objects.filter(
+        individual__commune__province=province, donation_count__gte=bands[0].donations
+    ).select_related("individual")
+    if skip_years:
+        donors = donors.exclude(
+            pk__in=Honour.objects.filter(year__gt=year - skip_years - 1, year__lt=year).values(
+                "donor_id"
+            )
+        )
+    done: dict[int, int] = {}
+    for donor_id, band in Honour.objects.filter(donor__in=donors).values_list(
+        "donor_id", "donations"
+    ):
+        done[donor_id] = max(band, done.get(donor_id, 0))
+    out = []
+    for donor in donors.order_by("-donation_count", "code").iterator(chunk_size=2000):
+        band = band_for(donor.donation_count, bands)
+        if band is not None and band.donations > done.get(donor.pk, 0):
+            out.append((donor, band))
+    return out
+
+
+@transaction.atomic
+def propose(actor, province, year: int, occasion: str = HonourOccasion.APRIL_7) -> list[Honour]:
+    """Record this year's list as proposals (running it again adds only new ones)."""
+    made = []
+    for donor, band in honour_list(province, year, occasion):
+        honour, created = Honour.objects.get_or_create(
+            donor=donor,
+            donations=band.donations,
+            defaults={
+                "threshold": band,
+                "organisation": donor.organisation,
+                "year": year,
+                "occasion": occasion,
+            },  # fmt: skip
+        )
+        if created:
+            made.append(honour)
+            record(actor, "blood.honour_propose", honour,
+                   after={"donor": donor.code, "band": band.donations, "year": year},
+                   organisation=donor.organisation)  # fmt: skip
+    return made

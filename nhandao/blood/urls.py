@@ -1,0 +1,41 @@
+from django.urls import path
+
+from nhandao.blood import pickers, public, views
+
+urlpatterns = [
+    path("hien-mau/dot/", views.drive_list, name="blood_drives"),
+    path("hien-mau/dot/tao/", views.drive_create, name="blood_drive_create"),
+    path("hien-mau/dot/<int:pk>/", views.drive_detail, name="blood_drive"),
+    path("hien-mau/dot/<int:pk>/tinh-trang/", views.drive_status, name="blood_drive_status"),
+    path("hien-mau/dot/<int:pk>/dang-ky/", views.drive_register, name="blood_drive_register"),
+    path("hien-mau/dot/<int:pk>/ket-qua/", views.drive_result, name="blood_drive_result"),
+    path("hien-mau/dot/<int:pk>/tam-hoan/", views.drive_deferral, name="blood_drive_deferral"),
+    path("hien-mau/dot/<int:pk>/nhac-lich/", views.drive_remind, name="blood_drive_remind"),
+    path("hien-mau/dot/<int:pk>/danh-sach-goi/", views.drive_call_list, name="blood_call_list"),
+    path("hien-mau/dang-ky/<int:pk>/co-mat/", views.registration_attend, name="blood_attend"),
+    path("hien-mau/nguoi-hien/", views.donor_list, name="blood_donors"),
+    path("hien-mau/nguoi-hien/tao/", views.donor_create, name="blood_donor_create"),
+    path("hien-mau/nguoi-hien/<int:pk>/", views.donor_detail, name="blood_donor"),
+    path("hien-mau/vinh-danh/", views.honour_list, name="blood_honours"),
+    path("hien-mau/vinh-danh/de-xuat/", views.honour_propose, name="blood_honour_propose"),
+    path(
+        "hien-mau/vinh-danh/<int:pk>/giay-chung-nhan/",
+        views.honour_certificate,
+        name="blood_certificate",
+    ),
+    path("tra-cuu/nguoi-hien", pickers.search_donors, name="pick_donors"),
+    # public: no login
+    path("cong-khai/hien-mau/", public.drives, name="public_blood_drives"),
+    path(
+        "cong-khai/hien-mau/vinh-danh/<str:province>/<int:year>/",
+        public.honour_page,
+        name="public_blood_honours",
+    ),
+    path("cong-khai/hien-mau/cua-toi/", public.mine, name="public_blood_mine"),
+    path(
+        "cong-khai/hien-mau/cua-toi/giay-chung-nhan/<int:pk>/",
+        public.my_certificate,
+        name="public_blood_my_certificate",
+    ),
+    path("cong-khai/hien-mau/<str:code>/", public.drive, name="public_blood_drive"),
+]

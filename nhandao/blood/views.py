@@ -1,0 +1,295 @@
+"""Blood donation pages: drives (list, new, the drive's page with its registrations,
+attendance, result sheet, reminders and call list), donors (list, search, new, history),
+the yearly honour list and certificates. Entry points are thin: the lookup, the form, one
+action."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from nhandao.blood import actions, certificates, due, forms, honours
+from nhandao.blood.lookups import (
+    get_donor,
+    get_drive,
+    get_honour,
+    get_registration,
+    log_sensitive_read,
+    may_read_sensitive,
+)
+from nhandao.blood.models import PIPELINE, Donor, Drive, Honour, HonourOccasion
+from nhandao.lib import exports
+from nhandao.lib.downloads import DOCX, attachment
+from nhandao.lib.errors import Refused
+from nhandao.lib.views import show_refused
+from nhandao.orgs import access
+from nhandao.orgs.models import AdminMap, AdminUnit
+
+PAGE = 50
+
+
+@login_required
+def drive_list(request):
+    drives = Drive.objects.for_user(request.user).select_related("organisation", "commune")
+    status = request.GET.get("status", "")
+    if status:
+        drives = drives.filter(status=status)
+    page = Paginator(drives.order_by("-held_on", "code"), PAGE).get_page(request.GET.get("page"))
+    return render(request, "blood/drive_list.html", {
+        "page": page, "status": status, "statuses": PIPELINE.statuses.choices,
+        "can_create": access.can_anywhere(request.user, "edit"),
+    })  # fmt: skip
+
+
+@login_required
+def drive_create(request):
+    access.require_anywhere(request.user, "edit")
+    form = forms.DriveForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drive = actions.create_drive(request.user, **form.values())
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            return redirect("blood_drive", pk=drive.pk)
+    return render(request, "blood/form.html", {"form": form, "title": "Đợt hiến máu mới",
+                                               "submit": "Tạo đợt"})  # fmt: skip
+
+
+def _drive_page(request, drive, status=200, **forms_given):
+    user = request.user
+    can_edit = access.can(user, "edit", drive.organisation)
+    registrations = drive.registrations.select_related("donor__individual").order_by(
+        "donor__individual__name_key"
+    )
+    reminders = due.reminder_list(drive) if drive.status in (
+        "planned", "open") else Donor.objects.none()  # fmt: skip
+    return render(request, "blood/drive_detail.html", {
+        "drive": drive,
+        "moves": actions.moves_for(user, drive),
+        "registrations": registrations,
+        "donations": drive.donations.select_related("donor__individual"),
+        "deferrals": drive.deferrals.select_related("donor__individual"),
+        "can_edit": can_edit,
+        "can_call": can_edit and access.can(user, "sensitive", drive.organisation),
+        "register_form": forms_given.get("register_form") or forms.RegisterForm(actor=user),
+        "result_form": forms_given.get("result_form") or forms.ResultForm(actor=user),
+        "deferral_form": forms_given.get("deferral_form") or forms.DeferralForm(actor=user),
+        "reminder_count": reminders.count(),
+        "reminded": drive.reminders.count(),
+        "history": drive.history.select_related("actor"),
+    }, status=status)  # fmt: skip
+
+
+@login_required
+def drive_detail(request, pk):
+    return _drive_page(request, get_drive(request.user, pk))
+
+
+@login_required
+@require_POST
+def drive_status(request, pk):
+    drive = get_drive(request.user, pk)
+    try:
+        actions.set_status(request.user, drive, request.POST.get("to_status", ""),
+                           request.POST.get("note", ""))  # fmt: skip
+    except Refused as exc:
+        show_refused(request, exc)
+    return redirect("blood_drive", pk=drive.pk)
+
+
+@login_required
+@require_POST
+def drive_register(request, pk):
+    drive = get_drive(request.user, pk, "edit")
+    form = forms.RegisterForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            actions.register(request.user, drive, form.cleaned_data["donor"])
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, "Đã đăng ký.")
+            return redirect("blood_drive", pk=drive.pk)
+    return _drive_page(request, drive, status=422, register_form=form)
+
+
+@login_required
+@require_POST
+def registration_attend(request, pk):
+    registration = get_registration(request.user, pk, "edit")
+    actions.set_attended(request.user, registration, request.POST.get("attended") != "0")
+    return redirect("blood_drive", pk=registration.drive_id)
+
+
+@login_required
+@require_POST
+def drive_result(request, pk):
+    drive = get_drive(request.user, pk, "edit")
+    form = forms.ResultForm(request.POST, actor=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            donation = actions.record_result(
+                request.user, drive, data["donor"], kind=data["kind"],
+                volume_ml=data["volume_ml"], weight_kg=data["weight_kg"],
+                confirm_early=data["confirm_early"],
+            )  # fmt: skip
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            donor = donation.donor
+            donor.refresh_from_db()
+            note = f"Đã ghi: {donor.individual.full_name}, lần hiến thứ {donor.donation_count}"
+            if donor.eligible_from:
+                note += f"; có thể hiến lại từ {donor.eligible_from:%d/%m/%Y}"
+            if donation.unregistered:
+                note += " (không đăng ký trước)"
+            messages.success(request, note + ".")
+            return redirect("blood_drive", pk=drive.pk)
+    return _drive_page(request, drive, status=422, result_form=form)
+
+
+@login_required
+@require_POST
+def drive_deferral(request, pk):
+    drive = get_drive(request.user, pk, "edit")
+    form = forms.DeferralForm(request.POST, actor=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.record_deferral(request.user, drive, data["donor"], until=data["until"],
+                                    reason=data["reason"])  # fmt: skip
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            return redirect("blood_drive", pk=drive.pk)
+    return _drive_page(request, drive, status=422, deferral_form=form)
+
+
+@login_required
+@require_POST
+def drive_remind(request, pk):
+    drive = get_drive(request.user, pk, "edit")
+    sent = due.send_reminders(request.user, drive)
+    messages.success(request, f"Đã gửi {sent} thư nhắc lịch.")
+    return redirect("blood_drive", pk=drive.pk)
+
+
+@login_required
+def drive_call_list(request, pk):
+    """The reminder list as a call list (phones: "sensitive", each read logged)."""
+    drive = get_drive(request.user, pk, "edit")
+    access.require(request.user, "sensitive", drive.organisation)
+    record_read = list(due.reminder_list(drive)[:5000])
+    log_sensitive_read(request.user, record_read, "call_list")
+    return exports.export_response(request, f"goi-nhac-{drive.code}".lower(),
+                                   due.CALL_LIST_HEADER, due.call_list_rows(drive))  # fmt: skip
+
+
+# --- donors ---------------------------------------------------------------------------------
+
+
+@login_required
+def donor_list(request):
+    donors = Donor.objects.for_user(request.user).select_related("individual")
+    query = request.GET.get("q", "").strip()
+    if query:
+        donors = donors.search(query)
+    donors = donors.order_by("individual__name_key", "code")
+    page = Paginator(donors, PAGE).get_page(request.GET.get("page"))
+    return render(request, "blood/donor_list.html", {
+        "page": page, "query": query, "can_create": access.can_anywhere(request.user, "edit"),
+    })  # fmt: skip
+
+
+@login_required
+def donor_create(request):
+    access.require_anywhere(request.user, "edit")
+    form = forms.DonorForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            donor = actions.create_donor(request.user, **form.values())
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            return redirect("blood_donor", pk=donor.pk)
+    return render(request, "blood/form.html", {"form": form, "title": "Người hiến máu mới",
+                                               "submit": "Lưu"})  # fmt: skip
+
+
+@login_required
+def donor_detail(request, pk):
+    donor = get_donor(request.user, pk)
+    sensitive = may_read_sensitive(request.user, donor)
+    if sensitive:
+        log_sensitive_read(request.user, [donor], "page")
+    return render(request, "blood/donor_detail.html", {
+        "donor": donor, "person": donor.individual, "sensitive": sensitive,
+        "donations": donor.donations.select_related("drive"),
+        "deferrals": donor.deferrals.all(), "honours": donor.honours.select_related("threshold"),
+    })  # fmt: skip
+
+
+# --- honours --------------------------------------------------------------------------------
+
+
+def _provinces(user):
+    """The new-map provinces of the user's reach (all of them for a central body)."""
+    provinces = AdminUnit.objects.filter(map=AdminMap.NEW, level="province").order_by("name")
+    org = access.home_organisation(user)
+    area = access.area_units(org) if org is not None else []
+    if area is None:
+        return provinces
+    ids = {u.pk if u.level == "province" else u.province_id for u in area}
+    return provinces.filter(pk__in=ids)
+
+
+@login_required
+def honour_list(request):
+    provinces = list(_provinces(request.user))
+    year = int(request.GET.get("nam") or timezone.localdate().year)
+    occasion = request.GET.get("dip") or HonourOccasion.APRIL_7
+    if occasion not in HonourOccasion.values or not 2000 <= year <= 2100:
+        occasion, year = HonourOccasion.APRIL_7, timezone.localdate().year
+    code = request.GET.get("tinh") or (provinces[0].code if provinces else "")
+    province = next((p for p in provinces if p.code == code), None)
+    candidates = honours.honour_list(province, year, occasion) if province else []
+    candidates = [(d, b) for d, b in candidates
+                  if access.can(request.user, "view", d.organisation)]  # fmt: skip
+    proposed = Honour.objects.filter(access.reach_q(request.user, "view", via="organisation"),
+                                     year=year).select_related("donor__individual")  # fmt: skip
+    return render(request, "blood/honour_list.html", {
+        "provinces": provinces, "province": province, "year": year, "occasion": occasion,
+        "occasions": HonourOccasion.choices, "candidates": candidates, "proposed": proposed,
+        "can_propose": province is not None and access.can_anywhere(request.user, "edit"),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def honour_propose(request):
+    access.require_anywhere(request.user, "edit")
+    provinces = {p.code: p for p in _provinces(request.user)}
+    province = provinces.get(request.POST.get("tinh", ""))
+    try:
+        year = int(request.POST.get("nam", ""))
+    except ValueError:
+        year = 0
+    occasion = request.POST.get("dip", "")
+    if province is None or occasion not in HonourOccasion.values or not 2000 <= year <= 2100:
+        messages.error(request, "Hãy chọn tỉnh/thành, năm và dịp vinh danh.")
+        return redirect("blood_honours")
+    made = honours.propose(request.user, province, year, occasion)
+    messages.success(request, f"Đã đề xuất {len(made)} người.")
+    query = f"?tinh={province.code}&nam={year}&dip={occasion}"
+    return redirect(reverse("blood_honours") + query)
+
+
+@login_required
+def honour_certificate(request, pk):
+    honour = get_honour(request.user, pk)
+    return attachment(certificates.docx_bytes(honour), f"giay-chung-nhan-{honour.pk}.docx", DOCX)
