@@ -87,6 +87,19 @@ def moves_for(user, scorecard: Scorecard):
     return SCORECARDS.moves_for(scorecard, can=can_for(user, scorecard), actor_id=user.pk)
 
 
+def stage_for(user, card) -> str:
+    """The stage this user marks now on this scorecard ("" for none)."""
+    if card.status == CardStatus.SELF and access.can(user, "edit", card.organisation):
+        return Stage.SELF
+    if card.status == CardStatus.SENT and cross_org(user, card) is not None:
+        return Stage.CROSS
+    if card.status in (CardStatus.CROSSED, CardStatus.REPLIED) and can_review(user, card):
+        return Stage.REVIEW
+    if card.status == CardStatus.CROSSED and access.can(user, "edit", card.organisation):
+        return Stage.REPLY
+    return ""
+
+
 # --- clusters -------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ equal share the rank. Grades: the first threshold (highest first) the score reac
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from nhandao.emulation.models import CriterionKind, Stage
+from nhandao.emulation.models import SCORECARDS, CriterionKind, Stage
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -54,6 +54,10 @@ class Result:
     previous: Decimal | None = None  # last year's score in the same kind of round
     scorecard_id: int | None = None
     status: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return SCORECARDS.label(self.status)
 
     @property
     def improvement(self) -> Decimal | None:
