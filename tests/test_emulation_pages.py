@@ -179,3 +179,54 @@ def test_cluster_page_saves_the_chair_and_opens_rounds(cast, emu, login):  # noq
         f"/thi-dua/cum/{emu.cluster.pk}/mo-dot/", {"kind": "yearend", "self_deadline": "31/12/2026"}
     )
     assert again.status_code == 422 and "đã có đợt tổng kết năm" in again.content.decode()
+
+
+def test_criteria_are_written_in_the_app_and_frozen_once_marking_starts(cast, login):
+    client = login(cast.hn_manager)
+    answer = client.post(
+        "/thi-dua/tieu-chi/lap/",
+        {"owner": "CTD-1", "year": "2025", "name": "Tiêu chí các phường 2025"},
+    )
+    assert answer.status_code == 302
+    version_url = answer["Location"]
+    assert (
+        client.post(version_url + "them-phan/", {"number": "I", "title": "Tổ chức"}).status_code
+        == 302
+    )
+    twice = client.post(version_url + "them-phan/", {"number": "I", "title": "Lặp"})
+    assert twice.status_code == 422 and "đã có phần I" in twice.content.decode()
+    section = client.get(version_url).context["sections"][0]
+    added = client.post(
+        version_url + "them/",
+        {
+            "section": section.pk,
+            "number": "1.1",
+            "name": "Hội viên mới",
+            "max_score": "10",
+            "weight": "1",
+            "kind": "standard",
+            "evidence": "link",
+            "formula": "total_value",
+            "full_at": "1000000",
+        },
+    )
+    assert added.status_code == 302
+    bad = client.post(
+        version_url + "them/",
+        {
+            "section": section.pk,
+            "number": "1.2",
+            "name": "Sai",
+            "max_score": "10",
+            "weight": "1",
+            "kind": "standard",
+            "evidence": "none",
+            "formula": "total_value +",
+        },
+    )
+    assert (
+        bad.status_code == 422 and "Công thức “total_value +” không hợp lệ" in bad.content.decode()
+    )
+    assert client.post(version_url + "chuyen/published/").status_code == 302
+    page = client.get(version_url).content.decode()
+    assert "Đã công bố" in page and "Thêm tiêu chí" not in page

@@ -181,6 +181,8 @@ def create_version(actor, owner, year, name, *, grades=None, tie_rules=None, pre
 @transaction.atomic
 def add_section(actor, version, code, title) -> Section:
     _editable(actor, version)
+    if version.sections.filter(code=code).exists():
+        raise Refused(f"Bộ tiêu chí đã có phần {code}.", field="number")
     order = version.sections.count() + 1
     return Section.objects.create(version=version, code=code, title=title, order=order)
 
@@ -198,6 +200,8 @@ def _decimal(value, field: str, label: str) -> Decimal:
 @transaction.atomic
 def add_criterion(actor, section, code, name, max_score, **extra) -> Criterion:
     _editable(actor, section.version)
+    if Criterion.objects.filter(section__version=section.version_id, code=code).exists():
+        raise Refused(f"Bộ tiêu chí đã có tiêu chí số {code}.", field="number")
     max_score = _decimal(max_score, "max_score", "Điểm tối đa")
     if max_score == 0:
         raise Refused("Điểm tối đa phải lớn hơn 0.", field="max_score")

@@ -58,6 +58,23 @@ class TermForm(forms.Form):
         )
 
 
+class VersionForm(forms.Form):
+    owner = OrgCodeField(Organisation.objects.none(), label="Cấp ban hành")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    name = forms.CharField(label="Tên bộ tiêu chí", max_length=200)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        if owners.count() == 1:
+            self.fields["owner"].initial = owners.first()
+
+
+class SectionForm(forms.Form):
+    number = forms.CharField(label="Số phần", max_length=10, help_text="Ví dụ I, II")
+    title = forms.CharField(label="Tên phần", max_length=200)
+
+
 class CriterionForm(forms.Form):
     section = forms.ModelChoiceField(queryset=None, label="Thuộc phần", empty_label=None)
     number = forms.CharField(label="Số thứ tự", max_length=10, help_text="Ví dụ 1.3")

@@ -8,7 +8,13 @@ urlpatterns = [
     path("thi-dua/cum/<int:pk>/luu/", views.cluster_save, name="emulation_cluster_save"),
     path("thi-dua/cum/<int:pk>/mo-dot/", views.round_open, name="emulation_round_open"),
     path("thi-dua/tieu-chi/<int:pk>/", views.version_detail, name="emulation_version"),
+    path("thi-dua/tieu-chi/lap/", views.version_create, name="emulation_version_create"),
     path("thi-dua/tieu-chi/<int:pk>/them/", views.version_add, name="emulation_version_add"),
+    path(
+        "thi-dua/tieu-chi/<int:pk>/them-phan/",
+        views.version_add_section,
+        name="emulation_version_add_section",
+    ),
     path(
         "thi-dua/tieu-chi/<int:pk>/chuyen/<slug:target>/",
         views.version_move,

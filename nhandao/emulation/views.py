@@ -37,8 +37,13 @@ def _year(request) -> int:
     return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
 
 
+def _version_form(user, data=None, year=None):
+    owners = Organisation.objects.filter(access.reach_q(user, "edit"))
+    return forms.VersionForm(data, owners=owners, initial={"year": year})
+
+
 @login_required
-def emulation_home(request):
+def emulation_home(request, version_form=None, status=200):
     year = _year(request)
     mine = (
         clusters(request.user)
@@ -149,7 +154,7 @@ def round_open(request, pk):
 # --- criteria -------------------------------------------------------------------------------
 
 
-def _version_page(request, version, form=None, status=200):
+def _version_page(request, version, form=None, section_form=None, status=200):
     can_edit = version.status == VersionStatus.DRAFT and access.can(
         request.user, "edit", version.owner
     )
@@ -165,10 +170,45 @@ def _version_page(request, version, form=None, status=200):
             "sections": sections,
             "moves": [m for m in moves if m.target != "frozen"],
             "form": (form or forms.CriterionForm(version=version)) if can_edit else None,
+            "section_form": (section_form or forms.SectionForm()) if can_edit else None,
             "history": version.history.select_related("actor"),
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def version_create(request):
+    access.require_anywhere(request.user, "edit")
+    form = _version_form(request.user, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            version = actions.create_version(request.user, d["owner"], d["year"], d["name"])
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            return redirect("emulation_version", pk=version.pk)
+    return emulation_home(request, version_form=form, status=422)
+
+
+@login_required
+@require_POST
+def version_add_section(request, pk):
+    version = lookups.get_version(request.user, pk, "edit")
+    form = forms.SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_section(
+                request.user, version, form.cleaned_data["number"], form.cleaned_data["title"]
+            )
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, "Đã thêm phần.")
+            return redirect("emulation_version", pk=version.pk)
+    return _version_page(request, version, section_form=form, status=422)
 
 
 @login_required
