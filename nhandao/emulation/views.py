@@ -58,7 +58,14 @@ def emulation_home(request, version_form=None, status=200):
             "year": year,
             "clusters": mine,
             "versions": lookups.versions(request.user).filter(year__in=[year, year + 1]),
+            "version_form": version_form
+            or (
+                _version_form(request.user, year=year)
+                if access.can_anywhere(request.user, "edit")
+                else None
+            ),
         },
+        status=status,
     )
 
 
