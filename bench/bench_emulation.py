@@ -39,6 +39,7 @@ def timed(fn, *args, repeat=5):
 def build() -> dict:
     from django.contrib.auth import get_user_model
 
+    from nhandao.emulation import actions
     from nhandao.emulation.models import (
         CriteriaVersion,
         Criterion,
@@ -165,6 +166,8 @@ def build() -> dict:
                     )
                 )
         Mark.objects.bulk_create(marks, batch_size=2000)
+        for card in cards:  # what each mark's action does: the score stored on the card
+            actions.recompute(card)
     province_round = rounds[0]
     return {
         "root": root,

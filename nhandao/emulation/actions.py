@@ -3,7 +3,6 @@ the field), writes, and records an audit event; status moves go through the pipe
 models.py, whose history rows keep who moved what, when and why."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
@@ -461,10 +460,20 @@ def mark(
 
 
 def recompute(scorecard) -> scoring.Result:
+    """The scorecard's score from its marks and the criteria, stored on it for rankings."""
     criteria = criteria_of(scorecard.round.version)
     marks = Mark.objects.filter(scorecard=scorecard).order_by("at", "pk")
     result = scoring.compute(scorecard.organisation, criteria, scoring.counting_marks(marks))
-    Scorecard.objects.filter(pk=scorecard.pk).update(total=result.score)
+    stored = {
+        "total": result.score,
+        "points": result.points,
+        "maximum": result.maximum,
+        "bonus": result.bonus,
+        "penalty": result.penalty,
+        "sections": {k: str(v) for k, v in result.sections.items()},
+        "not_applicable": result.not_applicable,
+    }
+    Scorecard.objects.filter(pk=scorecard.pk).update(**stored)
     scorecard.total = result.score
     return result
 
@@ -595,49 +604,66 @@ def ranking(rnd: Round) -> list[scoring.Result]:
 
 
 def rank_rounds(rounds) -> dict[int, list[scoring.Result]]:
-    """Every round of `rounds` ranked, in five queries whatever their number (a year's
-    province clusters and every province's commune clusters: 3,355 members)."""
+    """Every round of `rounds` ranked from the scores stored on the scorecards (recompute),
+    in three queries whatever their number (a year's province clusters and every province's
+    commune clusters: 3,355 members)."""
     rounds = {r.pk: r for r in rounds.select_related("version", "cluster")}
-    criteria: dict[int, list] = defaultdict(list)
-    for c in (
-        Criterion.objects.filter(section__version__in={r.version_id for r in rounds.values()})
-        .select_related("section")
-        .order_by("section__order", "order", "pk")
-    ):
-        criteria[c.section.version_id].append((c, c.section.code))
-    cards = list(Scorecard.objects.filter(round__in=rounds).select_related("organisation"))
-    marks: dict[int, list] = defaultdict(list)
-    rows = Mark.objects.filter(scorecard__round__in=rounds).order_by("at", "pk")
-    for card_id, criterion_id, stage, score in rows.values_list(
-        "scorecard_id", "criterion_id", "stage", "score"
-    ):
-        marks[card_id].append(_Counted(criterion_id, stage, score))
+    cards = Scorecard.objects.filter(round__in=rounds).values_list(
+        "pk",
+        "round_id",
+        "organisation_id",
+        "organisation__name",
+        "status",
+        "total",
+        "points",
+        "maximum",
+        "bonus",
+        "penalty",
+        "sections",
+        "not_applicable",
+    )
+    cards = list(cards)
     previous: dict[tuple[str, int], Decimal] = {}
     years = {r.cluster.year - 1 for r in rounds.values()}
-    for kind, org, total in Scorecard.objects.filter(
-        round__cluster__year__in=years, organisation__in=[c.organisation_id for c in cards]
-    ).values_list("round__kind", "organisation_id", "total"):
+    last_year = Scorecard.objects.filter(round__cluster__year__in=years)
+    for kind, org, total in last_year.values_list("round__kind", "organisation_id", "total"):
         previous[(kind, org)] = total
     results: dict[int, list[scoring.Result]] = defaultdict(list)
-    for card in cards:
-        rnd = rounds[card.round_id]
-        result = scoring.compute(
-            card.organisation, criteria[rnd.version_id], scoring.counting_marks(marks[card.pk])
+    for (
+        pk,
+        round_id,
+        org,
+        name,
+        status,
+        total,
+        points,
+        maximum,
+        bonus,
+        penalty,
+        sections,
+        na,
+    ) in cards:
+        rnd = rounds[round_id]
+        results[round_id].append(
+            scoring.Result(
+                organisation_id=org,
+                name=name,
+                score=total,
+                points=points,
+                maximum=maximum,
+                bonus=bonus,
+                penalty=penalty,
+                not_applicable=na,
+                sections={k: Decimal(v) for k, v in sections.items()},
+                previous=previous.get((rnd.kind, org)),
+                scorecard_id=pk,
+                status=status,
+            )
         )
-        result.previous = previous.get((rnd.kind, card.organisation_id))
-        result.scorecard_id, result.status = card.pk, card.status
-        results[rnd.pk].append(result)
     return {
         pk: scoring.rank(results.get(pk, []), rnd.version.tie_rules, rnd.version.grades)
         for pk, rnd in rounds.items()
     }
-
-
-@dataclass(frozen=True)
-class _Counted:
-    criterion_id: int
-    stage: str
-    score: Decimal
 
 
 # --- awards ---------------------------------------------------------------------------------

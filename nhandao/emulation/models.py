@@ -309,8 +309,16 @@ class Scorecard(models.Model):
     status = models.CharField(
         "tình trạng", max_length=8, choices=CardStatus.choices, default=CardStatus.SELF
     )
-    # the scores as last computed (scoring.compute), for lists and rankings
+    # the scores as computed by scoring.compute at the last mark (actions.recompute): the
+    # criteria are frozen while marks are given, so these change only with a mark; rankings
+    # of a whole year read them instead of 134,000 marks
     total = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(0))
+    points = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    maximum = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    bonus = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    penalty = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    sections = models.JSONField(default=dict)  # section code → points, as text ("16.00")
+    not_applicable = models.JSONField(default=list)  # criterion codes
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
