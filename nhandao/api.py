@@ -15,6 +15,7 @@ from nhandao.beneficiaries.api import router as beneficiaries_router
 from nhandao.blood.api import router as blood_router
 from nhandao.campaigns.api import router as campaigns_router
 from nhandao.donations.api import router as donations_router
+from nhandao.emulation.api import router as emulation_router
 from nhandao.lib.api import DocumentedErrorsAPI, install_error_handlers
 from nhandao.orgs.api import router as orgs_router
 from nhandao.portal.api import router as portal_router
@@ -42,3 +43,4 @@ api.add_router("/", beneficiaries_router)
 api.add_router("/", relief_router)
 api.add_router("/", reports_router)
 api.add_router("/", blood_router)
+api.add_router("/", emulation_router)

@@ -179,6 +179,9 @@ def anywhere(allowed, anon=302):
 # commune, support received) to the organisations of the same area: the central Front sees
 # Ba Đình's (see beneficiaries/lookups.py; the reduced view is tested there).
 AREA_BA_DINH = REACH_BA_DINH | {"front_manager"}
+# emulation: a cluster is seen by whoever reaches its owner (Hà Nội) or one of its members
+EMU_VISIBLE = REACH_BA_DINH | REACH_NGOC_HA
+EDIT_HANOI = {"hn_officer", "hn_manager", "hn_admin"} | CENTRAL
 # a commune of Tuyên Quang, asked about Ba Đình's campaign
 COVERAGE_TQ = "/cuu-tro/bao-phu/?campaign={campaign_code}&province=8&commune={tq_commune_code}"
 
@@ -389,6 +392,38 @@ RECORD_PAGES = [
         "public: blood honours",
         "/cong-khai/hien-mau/vinh-danh/{province_code}/2025/",
         expect(PUBLIC, 200, anon=200),
+    ),
+    # emulation (issue #18): a commune cluster of Hà Nội (Ba Đình, Ngọc Hà), owned by Hà Nội
+    ("emulation", "/thi-dua/", expect(LOGGED_IN, 200)),
+    ("emulation: cluster", "/thi-dua/cum/{emu_cluster}/", expect_scoped(EMU_VISIBLE)),
+    ("emulation: criteria", "/thi-dua/tieu-chi/{emu_version}/", expect_scoped(EMU_VISIBLE)),
+    ("emulation: scoreboard", "/thi-dua/dot/{emu_round}/", expect_scoped(EMU_VISIBLE)),
+    ("emulation: workbook", "/thi-dua/dot/{emu_round}/tai/xlsx/", expect_scoped(EMU_VISIBLE)),
+    ("emulation: scorecard", "/thi-dua/bang-diem/{emu_card}/", expect_scoped(EMU_VISIBLE)),
+    ("emulation: awards", "/thi-dua/khen-thuong/", expect(LOGGED_IN, 200)),
+    ("emulation: award", "/thi-dua/khen-thuong/{emu_award}/", expect_scoped(REACH_BA_DINH)),
+    (
+        "emulation: decision (not granted yet)",
+        "/thi-dua/khen-thuong/{emu_award}/quyet-dinh.docx",
+        expect_scoped(REACH_BA_DINH, ok=302),
+    ),
+    ("emulation: nominations", "/thi-dua/nguoi-tot/", expect(LOGGED_IN, 200)),
+    ("api: emulation rounds", "/api/emulation/rounds", expect(LOGGED_IN, 200, anon=401)),
+    (
+        "api: emulation ranking",
+        "/api/emulation/rounds/{emu_round}/ranking",
+        expect_scoped(EMU_VISIBLE, anon=401),
+    ),
+    (
+        "api: emulation scorecard",
+        "/api/emulation/scorecards/{emu_card}",
+        expect_scoped(EMU_VISIBLE, anon=401),
+    ),
+    ("portal: honour roll", "/cong-khai/nguoi-tot-viec-thien/", expect(PUBLIC, 200, anon=200)),
+    (
+        "portal: honour not yet honoured",
+        "/cong-khai/nguoi-tot-viec-thien/{emu_nomination}/",
+        expect(set(), 404, anon=404),
     ),
     # the public portal: no login, only what may be published
     ("portal", "/cong-khai/", expect(PUBLIC, 200, anon=200)),
@@ -607,6 +642,45 @@ def world(cast, settings, tmp_path):
     from nhandao.reports import actions as reports
 
     report = reports.open_report(cast.root, cast.ba_dinh, "2024-H2")
+    # emulation (issue #18): a Hà Nội commune cluster, its criteria, round, Ba Đình's
+    # scorecard, an award proposed by Ba Đình to Hà Nội, a nomination by Ba Đình
+    from nhandao.emulation import actions as emulation
+    from nhandao.orgs import actions as org_actions
+
+    emu_cluster = org_actions.create_cluster(
+        cast.root,
+        owner=cast.hanoi,
+        year=2024,
+        number=9,
+        name="Cụm 9",
+        members=[cast.ba_dinh, cast.ngoc_ha],
+    )
+    emu_version = emulation.create_version(cast.root, cast.hanoi, 2024, "Tiêu chí 2024")
+    emulation.add_criterion(
+        cast.root, emulation.add_section(cast.root, emu_version, "I", "Một"), "1.1", "Hội viên", 10
+    )
+    emulation.move_version(cast.root, emu_version, "published")
+    emu_round = emulation.open_round(
+        cast.root, emu_cluster, emu_version, "yearend", date(2099, 1, 1)
+    )
+    emu_card = emu_round.scorecards.get(organisation=cast.ba_dinh)
+    emu_award = emulation.propose_award(
+        cast.ba_dinh_officer,
+        proposer=cast.ba_dinh,
+        grantor=cast.hanoi,
+        kind="giay_khen",
+        year=2024,
+        achievement="Hoàn thành xuất sắc",
+        recipient_org=cast.ba_dinh,
+    )
+    emu_nomination = emulation.nominate(
+        cast.ba_dinh_officer,
+        nominator=cast.ba_dinh,
+        year=2024,
+        name="Nguyễn Văn An",
+        story="Cứu người",
+        consent=True,
+    )
     from nhandao.accounts.models import ApiToken
 
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
@@ -635,6 +709,12 @@ def world(cast, settings, tmp_path):
         "line": line,
         "role": role,
         "report": report,
+        "emu_cluster": emu_cluster,
+        "emu_version": emu_version,
+        "emu_round": emu_round,
+        "emu_card": emu_card,
+        "emu_award": emu_award,
+        "emu_nomination": emu_nomination,
         "token": token,
         "unit": cast.ba_dinh.admin_unit,
     }
@@ -691,8 +771,8 @@ def _sections():
     """RECORD_PAGES cut at their section comments' first page (one test per app: the records
     are built once per app rather than once per page)."""
     starts = {"campaigns": "campaigns", "donations": "donations", "persons": "beneficiaries",
-              "relief": "relief", "reports": "reports", "portal": "portal",
-              "blood drives": "blood"}  # fmt: skip
+              "relief": "relief", "reports": "reports", "emulation": "emulation",
+              "portal": "portal", "blood drives": "blood"}  # fmt: skip
     sections: dict[str, list] = {}
     name = ""
     for row in RECORD_PAGES:
@@ -910,6 +990,40 @@ WRITES = [
     ("statement: review correction of no such line", "POST",
      "/sao-ke/{statement}/xem-lai/999999/", {"amount": "1"},
      expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=404)),
+    # emulation (issue #18): the cluster's owner edits the cluster and opens rounds, Ba Đình
+    # self-marks its scorecard, Hà Nội's leaders decide the award and the nomination
+    ("emulation: cluster: save", "POST", "/thi-dua/cum/{emu_cluster}/luu/", {},
+     expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=302)),
+    ("emulation: cluster: open a round", "POST", "/thi-dua/cum/{emu_cluster}/mo-dot/", {},
+     expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=422)),
+    ("emulation: criteria: create", "POST", "/thi-dua/tieu-chi/lap/", {},
+     lambda who: 302 if who == "anon" else 422 if who in EDIT_ANYWHERE else 403),
+    ("emulation: criteria: add a section", "POST", "/thi-dua/tieu-chi/{emu_version}/them-phan/",
+     {}, expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=422)),
+    ("emulation: criteria: add", "POST", "/thi-dua/tieu-chi/{emu_version}/them/", {},
+     expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=422)),
+    ("emulation: criteria: move", "POST", "/thi-dua/tieu-chi/{emu_version}/chuyen/draft/", {},
+     expect_scoped(EMU_VISIBLE, ok=302)),
+    ("emulation: mark", "POST", "/thi-dua/bang-diem/{emu_card}/cham/", {},
+     expect_scoped(EDIT_BA_DINH, EMU_VISIBLE, ok=422)),
+    ("emulation: fill from reports", "POST", "/thi-dua/bang-diem/{emu_card}/tu-bao-cao/", {},
+     expect_scoped(EDIT_BA_DINH, EMU_VISIBLE, ok=302)),
+    ("emulation: scorecard: send", "POST", "/thi-dua/bang-diem/{emu_card}/chuyen/sent/", {},
+     expect_scoped(EDIT_BA_DINH, EMU_VISIBLE, ok=302)),
+    ("emulation: award: propose", "POST", "/thi-dua/khen-thuong/de-nghi/", {},
+     lambda who: 302 if who == "anon" else 422 if who in EDIT_ANYWHERE else 403),
+    ("emulation: award: grant", "POST", "/thi-dua/khen-thuong/{emu_award}/chuyen/granted/", {},
+     expect_scoped(APPROVE_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("emulation: nominate", "POST", "/thi-dua/nguoi-tot/de-cu/", {},
+     lambda who: 302 if who == "anon" else 422 if who in EDIT_ANYWHERE else 403),
+    ("emulation: nomination: honour", "POST",
+     "/thi-dua/nguoi-tot/{emu_nomination}/chuyen/honoured/", {},
+     expect_scoped(APPROVE_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("api: emulation: mark", "POST", "/api/emulation/scorecards/{emu_card}/marks",
+     {"criterion": "1.1", "score": "1"},
+     expect_scoped(EDIT_BA_DINH, EMU_VISIBLE, anon=401, ok=201)),
+    ("api: emulation: move", "POST", "/api/emulation/scorecards/{emu_card}/move",
+     {"to_status": "sent"}, expect_scoped(EDIT_BA_DINH, EMU_VISIBLE, anon=401, ok=422)),
 ]  # fmt: skip
 
 
