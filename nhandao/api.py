@@ -13,6 +13,7 @@ from nhandao.accounts.api import TokenAuth
 from nhandao.accounts.api import router as accounts_router
 from nhandao.beneficiaries.api import router as beneficiaries_router
 from nhandao.campaigns.api import router as campaigns_router
+from nhandao.coordination.api import router as coordination_router
 from nhandao.donations.api import router as donations_router
 from nhandao.lib.api import DocumentedErrorsAPI, install_error_handlers
 from nhandao.orgs.api import router as orgs_router
@@ -40,3 +41,4 @@ api.add_router("/", orgs_router)
 api.add_router("/", beneficiaries_router)
 api.add_router("/", relief_router)
 api.add_router("/", reports_router)
+api.add_router("/", coordination_router)
