@@ -174,7 +174,7 @@ class IndicatorForm(forms.Form):
     name = forms.CharField(label="Chỉ tiêu", max_length=300)
     unit = forms.CharField(label="Đơn vị tính", max_length=20, initial="lượt")
     baseline = forms.IntegerField(label="Giá trị nền", required=False, min_value=0)
-    target = forms.IntegerField(label="Mục tiêu cả giai đoạn", required=False, min_value=0)
+    goal = forms.IntegerField(label="Mục tiêu cả giai đoạn", required=False, min_value=0)
     source = forms.ModelChoiceField(
         None, label="Lấy số thực hiện từ chỉ tiêu báo cáo", required=False, widget=Picker(),
         help_text="Để trống nếu bên chủ trì tự nhập số thực hiện hằng năm.",

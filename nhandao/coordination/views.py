@@ -292,7 +292,8 @@ def programme_indicator(request, pk, item_pk):
     form = forms.IndicatorForm(request.POST)
     if form.is_valid():
         try:
-            actions.add_indicator(request.user, item, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            actions.add_indicator(request.user, item, target=data.pop("goal"), **data)
         except Refused as exc:
             show_refused(request, exc, form)
         else:
