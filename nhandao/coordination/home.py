@@ -33,7 +33,8 @@ def waiting(user) -> list[Waiting]:
         access.reach_q(user, "edit", via="directive__organisation"), status__in=OPEN_TASK
     )
     board = reverse("coordination_tasks") + "?ben=giao"
-    count, _ = counted(given.filter(due_on__lt=today), "coordination_task", board)
+    late = given.exclude(status=TaskStatus.REPORTED).filter(due_on__lt=today)
+    count, _ = counted(late, "coordination_task", board)
     out.append(Waiting("Nhiệm vụ đã giao bị quá hạn (theo dõi, đôn đốc)", count, board, URGENT))
     count, _ = counted(given.filter(status=TaskStatus.REPORTED), "coordination_task", board)
     out.append(Waiting("Nhiệm vụ báo cáo hoàn thành, chờ bạn xác nhận", count, board, SOON))

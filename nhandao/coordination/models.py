@@ -104,6 +104,9 @@ class TaskStatus(models.TextChoices):
 
 
 OPEN_TASK = [TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.REPORTED]
+# still in the assignee's hands: what "overdue" counts (a task reported done waits on the
+# issuer's confirmation, shown apart)
+TO_DO = [TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]
 
 # "edit" is asked at the assignee (it carries the task out); "issuer" is "edit" at the
 # directive's organisation (it follows up: confirms, returns, cancels); see actions.can_for.
@@ -137,7 +140,7 @@ class TaskQuerySet(models.QuerySet):
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
-        return self.filter(status__in=OPEN_TASK, due_on__lt=today)
+        return self.filter(status__in=TO_DO, due_on__lt=today)
 
 
 class Task(models.Model):
@@ -183,7 +186,7 @@ class Task(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in OPEN_TASK and self.due_on < timezone.localdate()
+        return self.status in TO_DO and self.due_on < timezone.localdate()
 
 
 class TaskStatusChange(StatusChange):
