@@ -13,7 +13,7 @@ from tests.conftest import make_org, unit
 
 
 def test_the_demo_holds_the_programme_a_directive_and_a_supervision(cast, client):
-    front = make_org(cast.root, cast.front, "MTTQ-1", "Ủy ban MTTQ Việt Nam Thành phố Hà Nội",
+    front = make_org(cast.root, cast.front, "MTTQ-1", "Ủy ban MTTQ Thành phố Hà Nội",
                      OrgLevel.PROVINCE, unit("1", level="province"), kind=OrgKind.FRONT)  # fmt: skip
     User = get_user_model()
     for username, org in (("hn.canbo", cast.hanoi), ("xa.canbo", cast.ba_dinh),

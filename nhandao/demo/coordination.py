@@ -144,7 +144,7 @@ def _supervision(officer, rc_officer, front, red_cross):
              "Pháp luật, đại diện Sở Tài chính.",
     )  # fmt: skip
     visit = actions.add_visit(officer, plan, held_on=days(-15), place="Trụ sở Hội CTĐ Hà Nội",
-                              note="Làm việc với Ban Thường vụ, kiểm tra sổ sách, sao kê.")  # fmt: skip
+                              note="Làm việc với Thường vụ, kiểm tra sổ sách.")  # fmt: skip
     checklist = list(plan.checklist.all())
     closed = actions.add_finding(
         officer, plan, visit=visit, criterion=checklist[1], severity="medium",
