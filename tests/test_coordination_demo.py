@@ -13,8 +13,9 @@ from tests.conftest import make_org, unit
 
 
 def test_the_demo_holds_the_programme_a_directive_and_a_supervision(cast, client):
+    hanoi = unit("1", level="province")
     front = make_org(cast.root, cast.front, "MTTQ-1", "Ủy ban MTTQ Thành phố Hà Nội",
-                     OrgLevel.PROVINCE, unit("1", level="province"), kind=OrgKind.FRONT)  # fmt: skip
+                     OrgLevel.PROVINCE, hanoi, kind=OrgKind.FRONT)  # fmt: skip
     User = get_user_model()
     for username, org in (("hn.canbo", cast.hanoi), ("xa.canbo", cast.ba_dinh),
                           ("xa2.canbo", cast.ngoc_ha)):  # fmt: skip
