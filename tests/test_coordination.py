@@ -325,3 +325,25 @@ def test_the_api_issues_a_directive_and_refuses_a_deadline_before_it(front, clie
     from nhandao.coordination.models import Directive
 
     assert Directive.objects.count() == 1
+
+
+def test_the_reminders_command_prints_what_is_due_and_late(front):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    cast = front
+    out = StringIO()
+    call_command("coordination_reminders", stdout=out)
+    assert out.getvalue() == "Không có việc nào đến hạn trong 7 ngày tới.\n"
+    directive(cast, [("Trao quà", [cast.ba_dinh], TODAY - timedelta(days=2)),
+                     ("Báo cáo", [cast.hanoi], TODAY + timedelta(days=3)),
+                     ("Tổng kết", [cast.hanoi], TODAY + timedelta(days=30))])  # fmt: skip
+    out = StringIO()
+    call_command("coordination_reminders", "--days", "7", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"{(TODAY - timedelta(days=2)):%d/%m/%Y} · quá hạn 2 ngày · "
+                               "nhiệm vụ · Hội Chữ thập đỏ Phường Ba Đình")  # fmt: skip
+    assert "còn 3 ngày" in lines[1] and lines[2] == "2 việc cần nhắc."
+    with pytest.raises(CommandError, match="--days phải từ 0 đến 365"):
+        call_command("coordination_reminders", "--days", "-1")
