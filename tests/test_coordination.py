@@ -284,6 +284,8 @@ def test_pages_show_the_follow_up_board_and_refuse_bad_input_in_words(front, log
     client = login(cast.hn_front_officer)
     board = client.get(f"/chi-dao/{d.pk}/").content.decode()
     assert "Hội Chữ thập đỏ Hà Nội" in board and "quá hạn" in board
+    # the assignee picker lists the issuer's partners in its area, not the user's reach only
+    assert 'value="CTD-X4"' in board and 'value="CTD-8"' not in board
     # a task due before the directive: the form shows why, nothing is written
     before = Task.objects.count()
     refused = client.post(f"/chi-dao/{d.pk}/giao/", {

@@ -46,8 +46,10 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, assignable, **kwargs):
         super().__init__(*args, **kwargs)
+        # a local list (the issuer's levels below and its area's partners), not the search
+        # of the user's own reach: the widget first, then the queryset fills its choices
+        self.fields["assignees"].widget = MultiPicker()
         self.fields["assignees"].queryset = assignable
-        self.fields["assignees"].widget = MultiPicker(choices=())
 
 
 class ProgressForm(forms.Form):
@@ -81,6 +83,7 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args, organisations, partners, **kwargs):
         super().__init__(*args, **kwargs)
         _own(self, organisations)
+        self.fields["parties"].widget = MultiPicker()  # the partners, listed (not searched)
         self.fields["parties"].queryset = partners
 
 
@@ -136,9 +139,8 @@ class PlanForm(forms.Form):
     def __init__(self, *args, organisations, supervisable, **kwargs):
         super().__init__(*args, **kwargs)
         _own(self, organisations)
-        self.fields["supervised"].queryset = supervisable
         self.fields["supervised"].widget = Picker()
-        self.fields["supervised"].widget.choices = self.fields["supervised"].choices
+        self.fields["supervised"].queryset = supervisable
 
 
 class FindingForm(forms.Form):
