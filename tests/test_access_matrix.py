@@ -869,6 +869,7 @@ COORDINATION_PAGES = [
     ("programme: word", "/phoi-hop/{programme}/tai/docx/", expect_scoped(PARTIES)),
     ("supervision plans", "/giam-sat/", expect(LOGGED_IN, 200)),
     ("supervision plan", "/giam-sat/{plan}/", expect_scoped(BOTH_SIDES)),
+    ("supervision plan: word", "/giam-sat/{plan}/tai/docx/", expect_scoped(BOTH_SIDES)),
     ("findings", "/ket-luan-giam-sat/", expect(LOGGED_IN, 200)),
     ("finding", "/ket-luan-giam-sat/{finding}/", expect_scoped(BOTH_SIDES)),
     ("public supervisions", "/cong-khai/giam-sat/", expect(PUBLIC, 200, anon=200)),

@@ -219,6 +219,15 @@ def test_a_finding_is_never_closed_without_a_response_or_a_waiver(front, plan):
                        publish=True)  # fmt: skip
     plan.refresh_from_db()
     assert plan.status == "closed" and plan.grant.valid_until == TODAY
+    from io import BytesIO
+
+    from docx import Document
+
+    from nhandao.coordination import outputs
+
+    text = "\n".join(p.text for p in Document(BytesIO(outputs.plan_docx(plan))).paragraphs)
+    assert "Chưa công khai danh sách nhận hỗ trợ" in text and "Cơ bản đúng quy định" in text
+    assert "Miễn thực hiện: Đơn vị đã giải thể quỹ" in text
 
 
 def test_findings_due_and_overdue_wait_on_the_supervised_home(front, plan):

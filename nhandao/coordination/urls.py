@@ -31,6 +31,7 @@ urlpatterns = [
     path("giam-sat/tao/", views.plan_create, name="coordination_plan_create"),
     path("giam-sat/<int:pk>/", views.plan_detail, name="coordination_plan"),
     path("giam-sat/<int:pk>/ket-luan/", views.plan_finding, name="coordination_finding_add"),
+    path("giam-sat/<int:pk>/tai/docx/", views.plan_docx, name="coordination_plan_docx"),
     path("giam-sat/<int:pk>/ket-thuc/", views.plan_close, name="coordination_plan_close"),
     path("ket-luan-giam-sat/", views.finding_list, name="coordination_findings"),
     path("ket-luan-giam-sat/<int:pk>/", views.finding_detail, name="coordination_finding"),

@@ -433,6 +433,13 @@ def plan_close(request, pk):
 
 
 @login_required
+def plan_docx(request, pk):
+    """The supervision's results as a report in the Decree 30 layout."""
+    plan = get_plan(request.user, pk)
+    return attachment(outputs.plan_docx(plan), f"ket-qua-giam-sat-{plan.pk}.docx", DOCX)
+
+
+@login_required
 def finding_list(request):
     findings = Finding.objects.for_user(request.user).select_related("plan", "owner")
     if request.GET.get("tat-ca") != "1":
