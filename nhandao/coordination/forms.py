@@ -15,9 +15,10 @@ DATE = "(dd/mm/yyyy)"
 
 
 def _own(form, organisations):
+    """The user's organisations, the highest preselected (the list is ordered by path: an
+    organisation comes before its levels below)."""
     form.fields["organisation"].queryset = organisations
-    if organisations.count() == 1:
-        form.fields["organisation"].initial = organisations.first()
+    form.fields["organisation"].initial = organisations.first()
 
 
 class DirectiveForm(forms.Form):
