@@ -14,6 +14,7 @@ from nhandao.accounts.api import router as accounts_router
 from nhandao.beneficiaries.api import router as beneficiaries_router
 from nhandao.blood.api import router as blood_router
 from nhandao.campaigns.api import router as campaigns_router
+from nhandao.coordination.api import router as coordination_router
 from nhandao.donations.api import router as donations_router
 from nhandao.emulation.api import router as emulation_router
 from nhandao.lib.api import DocumentedErrorsAPI, install_error_handlers
@@ -44,3 +45,4 @@ api.add_router("/", relief_router)
 api.add_router("/", reports_router)
 api.add_router("/", blood_router)
 api.add_router("/", emulation_router)
+api.add_router("/", coordination_router)

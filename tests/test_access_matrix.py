@@ -1059,3 +1059,171 @@ def test_refusals_are_explained_in_vietnamese(cast, login):
     assert "Bạn không có quyền" in refused.content.decode()
     missing = login(cast.tq_officer).get(f"/to-chuc/{cast.ba_dinh.pk}/")
     assert missing.status_code == 404 and "Không tìm thấy" in missing.content.decode()
+
+
+# --- coordination (issue #21) --------------------------------------------------------------
+# A directive of the central Front with a task for Ba Đình; a programme between the central
+# Front and Hà Nội's Red Cross; a supervision plan of the central Front over Ba Đình's funds
+# (which grants it read-only access to Ba Đình's donations of the plan's period) with one
+# finding. Both sides see the directive, the task, the plan and the finding; the issuer (or
+# the supervisor) decides, the assignee (or the supervised) reports and answers.
+
+FRONT = {"front_manager", "root"}  # edit at the central Front
+BOTH_SIDES = REACH_BA_DINH | {"front_manager"}
+PARTIES = HANOI | {"front_manager"}
+
+
+@pytest.fixture
+def coordination_world(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nhandao.coordination import actions
+
+    today = timezone.localdate()
+    directive = actions.issue_directive(
+        cast.front_manager, organisation=cast.front, kind="chi_thi", number="01/CT-MTTQ",
+        title="Vận động ủng hộ", issued_on=today,
+        tasks=[("Tiếp nhận ủng hộ", [cast.ba_dinh], today + timedelta(days=10))],
+    )  # fmt: skip
+    programme = actions.create_programme(
+        cast.front_manager, organisation=cast.front, parties=[cast.hanoi], title="Phối hợp",
+        level="central", signed_on=today, start_year=2023, end_year=2027,
+    )  # fmt: skip
+    plan = actions.create_plan(
+        cast.front_manager, organisation=cast.front, supervised=cast.ba_dinh, title="Giám sát",
+        subject="funds", period_start=today.replace(year=today.year - 1), period_end=today,
+        access_from=today, access_until=today + timedelta(days=30),
+    )  # fmt: skip
+    finding = actions.add_finding(
+        cast.front_manager, plan, title="Chưa công khai", severity="low", evidence="Bảng tin",
+        recommendation="Niêm yết", due_on=today + timedelta(days=7),
+    )  # fmt: skip
+    return {"directive": directive.pk, "task": directive.tasks.get().pk,
+            "programme": programme.pk, "plan": plan.pk, "finding": finding.pk}  # fmt: skip
+
+
+COORDINATION_PAGES = [
+    ("directives", "/chi-dao/", expect(LOGGED_IN, 200)),
+    ("directive", "/chi-dao/{directive}/", expect_scoped(BOTH_SIDES)),
+    ("directive: excel", "/chi-dao/{directive}/?format=xlsx", expect_scoped(BOTH_SIDES)),
+    ("tasks", "/nhiem-vu/", expect(LOGGED_IN, 200)),
+    ("tasks given", "/nhiem-vu/?ben=giao", expect(LOGGED_IN, 200)),
+    ("task", "/nhiem-vu/{task}/", expect_scoped(BOTH_SIDES)),
+    ("programmes", "/phoi-hop/", expect(LOGGED_IN, 200)),
+    ("programme", "/phoi-hop/{programme}/", expect_scoped(PARTIES)),
+    ("programme: word", "/phoi-hop/{programme}/tai/docx/", expect_scoped(PARTIES)),
+    ("supervision plans", "/giam-sat/", expect(LOGGED_IN, 200)),
+    ("supervision plan", "/giam-sat/{plan}/", expect_scoped(BOTH_SIDES)),
+    ("supervision plan: word", "/giam-sat/{plan}/tai/docx/", expect_scoped(BOTH_SIDES)),
+    ("findings", "/ket-luan-giam-sat/", expect(LOGGED_IN, 200)),
+    ("finding", "/ket-luan-giam-sat/{finding}/", expect_scoped(BOTH_SIDES)),
+    ("public supervisions", "/cong-khai/giam-sat/", expect(PUBLIC, 200, anon=200)),
+    ("api: directives", "/api/coordination/directives", expect(LOGGED_IN, 200, anon=401)),
+    ("api: directive", "/api/coordination/directives/{directive}",
+     expect_scoped(BOTH_SIDES, anon=401)),
+    ("api: task", "/api/coordination/tasks/{task}", expect_scoped(BOTH_SIDES, anon=401)),
+    ("api: programme", "/api/coordination/programmes/{programme}",
+     expect_scoped(PARTIES, anon=401)),
+    ("api: finding", "/api/coordination/findings/{finding}",
+     expect_scoped(BOTH_SIDES, anon=401)),
+]  # fmt: skip
+
+COORDINATION_WRITES = [
+    ("directive: give a task (empty form)", "POST", "/chi-dao/{directive}/giao/", {},
+     expect_scoped(FRONT, BOTH_SIDES, ok=422)),
+    ("task: report progress (empty form)", "POST", "/nhiem-vu/{task}/bao-cao/", {},
+     expect_scoped(EDIT_BA_DINH, BOTH_SIDES, ok=422)),
+    ("task: cancel without a reason", "POST", "/nhiem-vu/{task}/chuyen/", {"to": "cancelled"},
+     expect_scoped(FRONT, BOTH_SIDES, ok=302)),
+    ("plan: a finding (empty form)", "POST", "/giam-sat/{plan}/ket-luan/", {},
+     expect_scoped(FRONT, BOTH_SIDES, ok=422)),
+    ("finding: respond (empty form)", "POST", "/ket-luan-giam-sat/{finding}/phan-hoi/", {},
+     expect_scoped(EDIT_BA_DINH, BOTH_SIDES, ok=422)),
+    ("finding: waive without a reason", "POST", "/ket-luan-giam-sat/{finding}/chuyen/",
+     {"to": "waived"}, expect_scoped(FRONT, BOTH_SIDES, ok=302)),
+    ("api: task: progress", "POST", "/api/coordination/tasks/{task}/progress",
+     {"progress": 10, "text": "Đã bắt đầu"},
+     expect_scoped(EDIT_BA_DINH, BOTH_SIDES, anon=401, ok=201)),
+    ("api: finding: close without a response", "POST",
+     "/api/coordination/findings/{finding}/move", {"to_status": "closed"},
+     expect_scoped(FRONT, BOTH_SIDES, anon=401, ok=422)),
+]  # fmt: skip
+
+
+def test_access_matrix_of_coordination(cast, coordination_world, client):
+    wrong = []
+    for page, url, rule in COORDINATION_PAGES:
+        for who in EVERYONE:
+            client.logout()
+            if who != "anon":
+                client.force_login(getattr(cast, who))
+            status = client.get(url.format(**coordination_world)).status_code
+            if status != rule(who):
+                wrong.append(f"{page} — {who}: {status}, expected {rule(who)}")
+    assert wrong == [], "coordination:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    "name,method,url,data,rule", COORDINATION_WRITES, ids=[w[0] for w in COORDINATION_WRITES]
+)
+def test_access_matrix_of_coordination_writes(
+    cast, coordination_world, client, name, method, url, data, rule
+):
+    wrong = []
+    for who in EVERYONE:
+        client.logout()
+        if who != "anon":
+            client.force_login(getattr(cast, who))
+        with transaction.atomic():
+            status = _write(client, method, url.format(**coordination_world), data).status_code
+            transaction.set_rollback(True)
+        if status != rule(who):
+            wrong.append(f"{who}: {status}, expected {rule(who)}")
+    assert wrong == [], f"{name}: " + "; ".join(wrong)
+
+
+# The supervisor's grant (orgs.SupervisionGrant, honoured by orgs/access.py): the central
+# Front reads Ba Đình's donation inside the window (the donation within the plan's period),
+# is refused with the reason for a donation outside the period, and reads nothing before the
+# window opens or after it ends; writes stay out of its reach throughout.
+@pytest.mark.parametrize("window", ["inside", "outside the period", "before", "after"])
+def test_access_matrix_of_the_supervisors_grant(cast, client, window):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from nhandao.coordination import actions
+    from nhandao.donations import actions as donation_actions
+
+    today = timezone.localdate()
+    received = date(2024, 3, 1) if window == "outside the period" else date(2024, 9, 20)
+    donation = donation_actions.record_donation(
+        cast.root, organisation=cast.ba_dinh, channel="cash", received_on=received,
+        amount=200_000, donor_name="Nguyễn Văn An",
+    )  # fmt: skip
+    start = {"before": today + timedelta(days=2), "after": today - timedelta(days=40)}.get(
+        window, today - timedelta(days=1)
+    )
+    actions.create_plan(
+        cast.front_manager, organisation=cast.front, supervised=cast.ba_dinh, title="Giám sát",
+        subject="funds", period_start=date(2024, 9, 1), period_end=date(2024, 12, 31),
+        access_from=start, access_until=start + timedelta(days=30),
+    )  # fmt: skip
+    front = {"inside": 200, "outside the period": 403}.get(window, 404)
+    wrong = []
+    for who in EVERYONE:
+        client.logout()
+        if who != "anon":
+            client.force_login(getattr(cast, who))
+        expected = 302 if who == "anon" else 200 if who in REACH_BA_DINH else 404
+        if who == "front_manager":
+            expected = front
+        status = client.get(f"/ung-ho/{donation.pk}/").status_code
+        if status != expected:
+            wrong.append(f"{who}: {status}, expected {expected}")
+        reverse = client.post(f"/ung-ho/{donation.pk}/huy/", {"reason": ""}).status_code
+        if who == "front_manager" and reverse != 404:
+            wrong.append(f"front_manager may not reverse: {reverse}")
+    assert wrong == [], f"{window}: " + "; ".join(wrong)

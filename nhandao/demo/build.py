@@ -12,6 +12,7 @@ from nhandao.audit.models import CheckpointReason
 from nhandao.demo import beneficiaries as beneficiaries_demo
 from nhandao.demo import blood as blood_demo
 from nhandao.demo import campaigns as campaigns_demo
+from nhandao.demo import coordination as coordination_demo
 from nhandao.demo import emulation as emulation_demo
 from nhandao.demo import orgs as orgs_demo
 from nhandao.demo import relief as relief_demo
@@ -44,6 +45,7 @@ def build() -> list[tuple[str, str, str]]:
     blood_demo.seed(admin, network)  # after relief, before reports (its units)
     reports_demo.seed(admin, network)  # after relief: the reports read its distributions
     emulation_demo.seed(admin, network)  # after reports: its criteria read approved reports
+    logins += coordination_demo.seed(admin, network)  # after reports: programme actuals
     # the first checkpoint of every chain: the public log (/cong-khai/so-quy/diem-moc.json)
     # is not empty on a fresh demo; the worker adds one after each import, a timer daily
     take_checkpoint(CheckpointReason.MANUAL)

@@ -21,7 +21,8 @@ DONATION_RELATED = ("donor", "campaign", "organisation", "ledger_entry", "statem
 
 def get_donation(user, pk, perm: str = "view") -> Donation:
     donations = Donation.objects.select_related(*DONATION_RELATED)
-    return access.get_for_user(donations, user, pk, perm)
+    # a supervising body reads (only reads) the donations of the plan's period: issue #21
+    return access.get_for_user(donations, user, pk, perm, supervised=("donation", "received_on"))
 
 
 def get_donor(user, pk) -> Donor:

@@ -17,8 +17,11 @@ through this module.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from nhandao.lib.dates import format_date
 from nhandao.orgs.models import (
+    SUBJECT_RECORDS,
     AdminLevel,
     AdminMap,
     AdminUnit,
@@ -26,6 +29,8 @@ from nhandao.orgs.models import (
     OrgLevel,
     Role,
     RoleKind,
+    SupervisedRead,
+    SupervisionGrant,
 )
 
 VIEWER, OFFICER, ACCOUNTANT, MANAGER, ORG_ADMIN = (
@@ -175,9 +180,21 @@ def get_org(user, pk, perm: str = "view") -> Organisation:
     return org
 
 
-def get_for_user(queryset: QuerySet, user, pk, perm: str = "view", via: str = "organisation"):
+def get_for_user(
+    queryset: QuerySet, user, pk, perm: str = "view", via: str = "organisation", supervised=None
+):
     """One record of `queryset` by primary key: 404 outside the user's reach (its existence is
-    not revealed), 403 inside it without `perm` at the owning organisation (field `via`)."""
+    not revealed), 403 inside it without `perm` at the owning organisation (field `via`).
+    `supervised`: (kind, date field) of a money record a supervision grant may open for
+    reading (see `supervised_record`)."""
+    if supervised is not None and perm == "view":
+        try:
+            return get_within(scope(queryset, user, "view", via), pk)
+        except Http404:
+            record = supervised_record(queryset, user, pk, via, *supervised)
+            if record is None:
+                raise
+            return record
     record = get_within(scope(queryset, user, "view", via), pk)
     if perm != "view":
         owner = record
@@ -185,6 +202,44 @@ def get_for_user(queryset: QuerySet, user, pk, perm: str = "view", via: str = "o
             owner = getattr(owner, name)
         require(user, perm, owner)
     return record
+
+
+def supervised_record(queryset: QuerySet, user, pk, via: str, kind: str, date_field: str):
+    """Supervision (issue #21): a money record outside the user's reach that a grant held by
+    one of the user's organisations opens, read only, on a day within the grant's window;
+    each read is logged (SupervisedRead). None when no live grant covers the record's
+    organisation (the caller answers 404, as for anyone outside reach); 403 with the reason
+    when one does but the record lies outside its period or its subject."""
+    today = timezone.localdate()
+    grants = SupervisionGrant.objects.filter(
+        reach_q(user, "view", via="supervisor"), valid_from__lte=today, valid_until__gte=today
+    ).select_related("supervised")
+    refusal = ""
+    for grant in grants:
+        try:
+            record = queryset.filter(subtree_q(grant.supervised, via)).get(pk=pk)
+        except (queryset.model.DoesNotExist, ValueError, TypeError):
+            continue
+        if kind not in SUBJECT_RECORDS.get(grant.subject, ()):
+            refusal = (
+                f"Quyền xem của đoàn giám sát ({grant.get_subject_display()}) không gồm "
+                "loại sổ sách này."
+            )
+            continue
+        day = getattr(record, date_field)
+        if not grant.period_start <= day <= grant.period_end:
+            refusal = (
+                f"Đoàn giám sát chỉ được xem sổ sách từ {format_date(grant.period_start)} "
+                f"đến {format_date(grant.period_end)}; khoản này ngày {format_date(day)}."
+            )
+            continue
+        SupervisedRead.objects.create(
+            grant=grant, user=user, record_type=kind, record_id=str(record.pk)
+        )
+        return record
+    if refusal:
+        raise PermissionDenied(refusal)
+    return None
 
 
 def get_within(scoped: QuerySet, pk, missing: str = "Không tìm thấy bản ghi."):

@@ -303,3 +303,68 @@ class EmulationCluster(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.year})"
+
+
+class SupervisionSubject(models.TextChoices):
+    """What a supervision looks at; for a grant, which money records it opens."""
+
+    FUNDS = "funds", "Vận động, tiếp nhận, phân phối, sử dụng nguồn đóng góp (NĐ 93/2021)"
+    RELIEF = "relief", "Cứu trợ, hỗ trợ đối tượng"
+    OPERATIONS = "operations", "Hoạt động chung (không xem sổ sách tiền)"
+
+
+# the kinds of money records each subject opens to the supervising body (read only)
+SUBJECT_RECORDS = {
+    SupervisionSubject.FUNDS: frozenset({"donation"}),
+    SupervisionSubject.RELIEF: frozenset(),
+    SupervisionSubject.OPERATIONS: frozenset(),
+}
+
+
+class SupervisionGrant(models.Model):
+    """A supervising body's time-bound, read-only access to the money records of the
+    supervised organisation (and its subtree) dated within a period, for one subject:
+    granted by a supervision plan (coordination app), honoured by orgs/access.py, every
+    read logged (SupervisedRead). The window (`valid_from`–`valid_until`) is when the team
+    may read; the period (`period_start`–`period_end`) is which records it may read."""
+
+    supervisor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="grants_held",
+        verbose_name="cơ quan giám sát",
+    )  # fmt: skip
+    supervised = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="grants_given",
+        verbose_name="đơn vị được giám sát",
+    )  # fmt: skip
+    subject = models.CharField("nội dung", max_length=12, choices=SupervisionSubject.choices)
+    period_start = models.DateField("sổ sách từ ngày")
+    period_end = models.DateField("sổ sách đến ngày")
+    valid_from = models.DateField("được xem từ ngày")
+    valid_until = models.DateField("được xem đến hết ngày")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "quyền xem của đoàn giám sát"
+        verbose_name_plural = "quyền xem của đoàn giám sát"
+
+    def __str__(self):
+        return f"{self.supervisor} → {self.supervised} ({self.get_subject_display()})"
+
+
+class SupervisedRead(models.Model):
+    """One read of a money record through a supervision grant (who, what, when)."""
+
+    grant = models.ForeignKey(SupervisionGrant, on_delete=models.PROTECT, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=40)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} đọc {self.record_type} {self.record_id}"
