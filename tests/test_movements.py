@@ -9,7 +9,9 @@ import pytest
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.lib.errors import Refused
 from nhandao.movements import actions, results
-from nhandao.movements.models import Launch, LaunchStatus, Target
+from nhandao.movements.models import LaunchStatus
+from nhandao.relief import actions as relief
+from tests.test_relief_fixtures import donate, household, unit
 
 
 def make_movement(cast, **kw):
@@ -91,3 +93,85 @@ def test_the_centre_launches_every_level_at_once(cast, edition, tasks):
     # launching again adds nothing
     with pytest.raises(Refused, match="đã có phần"):
         actions.launch_parts(cast.tw_manager, edition.campaign, depth="all")
+
+
+# --- targets against results, rolled up; the Tết rule ---------------------------------------
+
+TET_DAY = date(2024, 12, 20)
+
+
+@pytest.fixture
+def tet(cast, tasks):
+    """Tết Nhân ái 2024 launched at every level, with last year's (2023) beside it."""
+    movement = make_movement(
+        cast, code="TNA", name="Tết Nhân ái", kind="tet", start_month=12, start_day=1,
+        end_month=2, end_day=15,
+    )  # fmt: skip
+    editions = {}
+    for year in (2023, 2024):
+        editions[year] = actions.launch_edition(
+            cast.tw_manager, movement, year=year, targets={"money": 8_000_000, "gifts": 400}
+        )
+        launch(cast.tw_manager, editions[year].campaign, tasks, depth="all")
+    return editions
+
+
+def part(edition, org):
+    return Campaign.objects.get(pk__in=edition.campaign.subtree_ids(), organisation=org)
+
+
+def gift_round(cast, campaign, homes, *, confirm=()):
+    rnd = relief.create_round(
+        cast.ba_dinh_officer, organisation=cast.ba_dinh, campaign=campaign, kind="gift",
+        name="Quà Tết", date=TET_DAY,
+    )  # fmt: skip
+    relief.add_lines(
+        cast.ba_dinh_officer,
+        rnd,
+        [(f"Dòng {i}", h, None, 300_000, None) for i, h in enumerate(homes)],
+    )
+    relief.set_round_status(cast.ba_dinh_officer, rnd, "open")
+    for line in rnd.lines.filter(household__in=confirm):
+        relief.confirm_line(cast.ba_dinh_officer, line, method="signature")
+    return rnd
+
+
+def test_targets_are_compared_with_results_from_the_data_and_rolled_up(cast, tet):
+    this_year = tet[2024]
+    ba_dinh, hanoi = part(this_year, cast.ba_dinh), part(this_year, cast.hanoi)
+    donate(cast.ba_dinh, ba_dinh, 3_000_000, day=TET_DAY)
+    donate(cast.hanoi, hanoi, 1_000_000, day=TET_DAY)
+    donate(cast.ba_dinh, part(tet[2023], cast.ba_dinh), 700_000, day=date(2023, 12, 20))
+    homes = [household(cast, unit("4"), cast.ba_dinh, n) for n in ("Nguyễn Văn Một", "Lê Hai")]
+    gift_round(cast, ba_dinh, homes, confirm=homes[:1])
+
+    national = results.rollup(this_year.campaign, this_year)
+    assert national.own.targets == {"money": 8_000_000, "gifts": 400}
+    assert national.own.results["money"] == 4_000_000 and national.own.results["gifts"] == 1
+    assert national.own.percent("money") == 50
+    assert national.parts_targets == {"money": 8_000_000, "gifts": 400}  # 2 × the half
+    rows = {r.organisation_id: r for r in national.parts}
+    assert rows[cast.hanoi.pk].results["money"] == 4_000_000
+    assert rows[cast.tuyen_quang.pk].results["money"] == 0
+    assert rows[cast.hanoi.pk].last_year["money"] == 700_000  # last year beside this year
+    province = results.rollup(hanoi, this_year)
+    rows = {r.organisation_id: r for r in province.parts}
+    assert rows[cast.ba_dinh.pk].results["money"] == 3_000_000
+    assert rows[cast.ba_dinh.pk].results["gifts"] == 1
+    assert rows[cast.ngoc_ha.pk].results["gifts"] == 0
+
+
+def test_the_tet_rule_counts_poor_households_without_a_gift_down_to_zero(cast, tet):
+    this_year = tet[2024]
+    ba_dinh, hanoi = part(this_year, cast.ba_dinh), part(this_year, cast.hanoi)
+    donate(cast.ba_dinh, ba_dinh, 3_000_000, day=TET_DAY)
+    homes = [household(cast, unit("4"), cast.ba_dinh, n) for n in ("Nguyễn Văn Một", "Lê Hai")]
+    homes.append(household(cast, unit("4"), cast.ba_dinh, "Trần Ba", status="near_poor"))
+    household(cast, unit("4"), cast.ba_dinh, "Không nghèo", status="none")
+    rnd = gift_round(cast, ba_dinh, homes)
+    assert results.rollup(hanoi, this_year).tet_left_behind == 3
+    assert results.rollup(ba_dinh, this_year).tet_left_behind == 3
+    for n, line in enumerate(rnd.lines.order_by("pk"), start=1):
+        relief.confirm_line(cast.ba_dinh_officer, line, method="signature")
+        assert results.rollup(hanoi, this_year).tet_left_behind == 3 - n
+    assert results.rollup(ba_dinh, this_year).tet_left_behind == 0

@@ -142,7 +142,7 @@ def launch_edition(
     return edition
 
 
-def _children(org: Organisation, depth: str) -> list[Organisation]:
+def children_of(org: Organisation, depth: str) -> list[Organisation]:
     """The active organisations one level below `org` (depth "all": every level below that
     has parts: provinces, then their communes)."""
     levels = CHILD_LEVEL.get(org.level, ())
@@ -155,13 +155,13 @@ def _children(org: Organisation, depth: str) -> list[Organisation]:
     )
     if depth == "all":
         for child in list(found):
-            found += _children(child, "all")
+            found += children_of(child, "all")
     return found
 
 
 def _missing(campaign: Campaign, depth: str) -> list[Organisation]:
     """The organisations below that have no part of the campaign yet."""
-    below = _children(campaign.organisation, depth)
+    below = children_of(campaign.organisation, depth)
     have = set(
         Campaign.objects.filter(pk__in=campaign.subtree_ids()).values_list(
             "organisation_id", flat=True

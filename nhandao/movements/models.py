@@ -27,7 +27,7 @@ class TargetKind(models.TextChoices):
 
 
 UNITS = {
-    "money": "₫",
+    "money": "đồng",
     "gifts": "suất",
     "people": "lượt người",
     "households": "hộ",
@@ -120,6 +120,9 @@ class DefaultTarget(models.Model):
                 condition=models.Q(value__gte=0), name="movement_default_target_not_negative"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} · {self.get_kind_display()}: {self.value}"
 
 
 class EditionQuerySet(models.QuerySet):

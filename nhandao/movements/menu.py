@@ -1,0 +1,7 @@
+"""Movements in the menu."""
+
+from nhandao.lib.cockpit import MenuEntry
+
+ENTRIES = [
+    MenuEntry("Vận động & tiếp nhận", "Phong trào hằng năm", "movement_list"),
+]

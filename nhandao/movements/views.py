@@ -1,0 +1,212 @@
+"""Movement pages: the movements and their years, launching a year (the centre), a level's
+part of a year (its targets against results, its parts below with last year's results, the
+Tết rule per commune), adjusting it, launching the parts below (with progress), the export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from nhandao.campaigns.lookups import can_act
+from nhandao.campaigns.models import Campaign
+from nhandao.lib import exports
+from nhandao.lib.errors import Refused
+from nhandao.lib.money import format_vnd
+from nhandao.lib.views import show_refused
+from nhandao.movements import actions, forms, results
+from nhandao.movements.lookups import get_launch, get_movement, get_part
+from nhandao.movements.models import UNITS, Edition, Launch, Movement
+from nhandao.orgs import access
+
+
+@login_required
+def movement_list(request):
+    access.require_anywhere(request.user, "view")
+    movements = Movement.objects.for_user(request.user).select_related("organisation")
+    editions = {}
+    for edition in Edition.objects.filter(movement__in=movements).select_related("campaign"):
+        editions.setdefault(edition.movement_id, []).append(edition)
+    rows = [(m, editions.get(m.pk, [])[:3]) for m in movements]
+    return render(request, "movements/list.html", {"rows": rows})
+
+
+def _movement_page(request, movement, form=None, status=200):
+    can_launch = access.can(request.user, "edit", movement.organisation)
+    return render(
+        request,
+        "movements/movement.html",
+        {
+            "movement": movement,
+            "editions": movement.editions.select_related("campaign"),
+            "defaults": movement.defaults.all(),
+            "form": (form or forms.EditionForm(movement=movement)) if can_launch else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def movement_detail(request, pk):
+    return _movement_page(request, get_movement(request.user, pk))
+
+
+@login_required
+@require_POST
+def movement_launch(request, pk):
+    movement = get_movement(request.user, pk, "edit")
+    form = forms.EditionForm(request.POST, movement=movement)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            edition = actions.launch_edition(
+                request.user,
+                movement,
+                year=data["year"],
+                theme=data["theme"],
+                launch_date=data["launch_date"],
+                receiving_end=data["receiving_end"],
+                targets=form.targets() or None,
+            )
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã phát động {edition}.")
+            return redirect("movement_part", pk=edition.campaign_id)
+    return _movement_page(request, movement, form, status=422)
+
+
+def _part_page(request, campaign, edition, form=None, status=200):
+    user = request.user
+    can_edit = can_act(user, "edit", campaign)
+    rollup = results.rollup(campaign, edition)
+    launches = Launch.objects.filter(campaign=campaign)[:3]
+    return render(
+        request,
+        "movements/part.html",
+        {
+            "campaign": campaign,
+            "edition": edition,
+            "rollup": rollup,
+            "own": [
+                (label, target, shown(k, rollup.parts_targets.get(k)), result, percent, last)
+                for (k, _), (label, target, result, percent, last) in zip(
+                    rollup.kinds, _cells(rollup, rollup.own), strict=True
+                )
+            ],
+            "rows": _rows(rollup),
+            "form": (form or forms.PartForm(campaign=campaign, targets=rollup.own.targets))
+            if can_edit
+            else None,
+            "launch_form": forms.LaunchForm() if can_edit else None,
+            "launches": launches,
+            "can_launch_all": campaign.parent_id is None,
+        },
+        status=status,
+    )
+
+
+def shown(kind: str, value) -> str:
+    """A target or a result as the page shows it: "1.500.000 ₫", "1.200 suất"."""
+    if value is None:
+        return "—"
+    if kind == "money":
+        return format_vnd(value)
+    return f"{format_vnd(value, symbol=False)} {UNITS[kind]}"
+
+
+def _cells(rollup, row):
+    """[(label, target, result, percent, last year)] per kind shown, formatted."""
+    return [
+        (label, shown(k, row.targets.get(k)),
+         "chưa có dữ liệu" if k in results.NO_SOURCE else shown(k, row.results.get(k, 0)),
+         row.percent(k),
+         shown(k, row.last_year.get(k, 0)) if row.last_year is not None else "—")
+        for k, label in rollup.kinds
+    ]  # fmt: skip
+
+
+def _rows(rollup):
+    """Per part: (row, its cells, its Tết count when known)."""
+    left = {}
+    if rollup.tet_rule:
+        units = dict(
+            Campaign.objects.filter(pk__in=[r.campaign_id for r in rollup.parts]).values_list(
+                "pk", "organisation__admin_unit_id"
+            )
+        )
+        by_unit = {c.commune_id: c.left_behind for c in rollup.tet_rule}
+        left = {pk: by_unit.get(unit) for pk, unit in units.items()}
+    return [(row, _cells(rollup, row), left.get(row.campaign_id)) for row in rollup.parts]
+
+
+@login_required
+def part_detail(request, pk):
+    campaign, edition = get_part(request.user, pk)
+    return _part_page(request, campaign, edition)
+
+
+@login_required
+@require_POST
+def part_adjust(request, pk):
+    campaign, edition = get_part(request.user, pk, "edit")
+    form = forms.PartForm(request.POST, campaign=campaign)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.adjust_part(
+                request.user,
+                campaign,
+                launch_date=data["launch_date"],
+                receiving_end=data["receiving_end"],
+                theme=data["theme"],
+                targets=form.targets(),
+            )
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, "Đã lưu thời gian và chỉ tiêu.")
+            return redirect("movement_part", pk=campaign.pk)
+    return _part_page(request, campaign, edition, form, status=422)
+
+
+@login_required
+@require_POST
+def part_launch(request, pk):
+    campaign, _edition = get_part(request.user, pk, "edit")
+    form = forms.LaunchForm(request.POST)
+    depth = form.cleaned_data["depth"] if form.is_valid() else "children"
+    try:
+        launch = actions.launch_parts(request.user, campaign, depth=depth)
+    except Refused as exc:
+        show_refused(request, exc)
+        return redirect("movement_part", pk=campaign.pk)
+    return redirect("movement_launch_status", pk=launch.pk)
+
+
+@login_required
+def launch_status(request, pk):
+    launch = get_launch(request.user, pk)
+    return render(request, "movements/launch.html", {"launch": launch})
+
+
+@login_required
+def part_export(request, pk, fmt):
+    campaign, edition = get_part(request.user, pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Không có định dạng này.")
+    rollup = results.rollup(campaign, edition, tet_rule=False)
+    header = ["Đơn vị"]
+    for _kind, label in rollup.kinds:
+        header += [f"{label}: chỉ tiêu", f"{label}: kết quả", f"{label}: năm trước"]
+    rows = []
+    for row in rollup.parts:
+        values = [row.name]
+        for kind, _label in rollup.kinds:
+            last = row.last_year.get(kind, 0) if row.last_year is not None else None
+            values += [row.targets.get(kind), row.results.get(kind, 0), last]
+        rows.append(values)
+    name = f"chi-tieu-{campaign.code.lower()}"
+    if fmt == "xlsx":
+        return exports.xlsx_response(f"{name}.xlsx", [exports.Sheet("Chỉ tiêu", header, rows)])
+    return exports.csv_response(f"{name}.csv", header, rows)
