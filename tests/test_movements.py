@@ -175,3 +175,143 @@ def test_the_tet_rule_counts_poor_households_without_a_gift_down_to_zero(cast, t
         relief.confirm_line(cast.ba_dinh_officer, line, method="signature")
         assert results.rollup(hanoi, this_year).tet_left_behind == 3 - n
     assert results.rollup(ba_dinh, this_year).tet_left_behind == 0
+
+
+# --- bad input: clear Vietnamese messages, nothing written ----------------------------------
+
+
+def test_a_target_below_zero_is_refused_on_its_field_and_nothing_changes(cast, edition, login):
+    url = f"/phong-trao/chien-dich/{edition.campaign.pk}/chi-tieu/"
+    page = login(cast.tw_manager).post(
+        url, {"launch_date": "01/05/2026", "receiving_end": "31/05/2026", "target_gifts": "-5",
+              "target_money": "2.000.000.000"},
+    )  # fmt: skip
+    assert page.status_code == 422
+    assert "Chỉ tiêu không được nhỏ hơn 0 (đã nhập -5)" in page.content.decode()
+    assert actions.targets_of(edition.campaign)["money"] == 1_000_000_000
+    with pytest.raises(Refused, match="“Suất quà” không được nhỏ hơn 0"):
+        actions.check_targets({"gifts": -1})
+
+
+def test_a_part_outside_the_parents_dates_is_refused_and_nothing_changes(
+    cast, edition, tasks, login
+):
+    launch(cast.tw_manager, edition.campaign, tasks)
+    hanoi = part(edition, cast.hanoi)
+    client = login(cast.hn_officer)
+    url = f"/phong-trao/chien-dich/{hanoi.pk}/chi-tieu/"
+    page = client.post(url, {"launch_date": "25/04/2026", "receiving_end": "31/05/2026",
+                             "target_gifts": "800"})  # fmt: skip
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "Ngày phát động 25/04/2026 nằm ngoài thời gian của cấp trên" in text
+    assert "01/05/2026 – 31/05/2026" in text
+    page = client.post(url, {"launch_date": "05/05/2026", "receiving_end": "10/06/2026"})
+    assert "Ngày kết thúc phải trong thời gian của cấp trên" in page.content.decode()
+    hanoi.refresh_from_db()
+    assert hanoi.launch_date == date(2026, 5, 1)
+    assert actions.targets_of(hanoi)["gifts"] == 500
+    # within the parent's dates: saved, and the targets adjusted
+    page = client.post(url, {"launch_date": "05/05/2026", "receiving_end": "25/05/2026",
+                             "target_gifts": "1.200", "target_money": "600.000.000"})  # fmt: skip
+    assert page.status_code == 302
+    hanoi.refresh_from_db()
+    assert hanoi.launch_date == date(2026, 5, 5)
+    assert actions.targets_of(hanoi) == {"money": 600_000_000, "gifts": 1200, "people": 1000}
+
+
+def test_the_api_refuses_the_same_bad_input_with_the_fields_named(cast, edition, tasks, login):
+    launch(cast.tw_manager, edition.campaign, tasks)
+    hanoi = part(edition, cast.hanoi)
+    client = login(cast.hn_officer)
+    url = f"/api/movements/parts/{hanoi.pk}"
+    answer = client.post(url, {"launch_date": "2026-05-01", "targets": {"gifts": "-3"}},
+                         content_type="application/json")  # fmt: skip
+    assert answer.status_code == 422
+    assert "Chỉ tiêu không được nhỏ hơn 0" in answer.json()["errors"]["target_gifts"][0]
+    answer = client.post(url, {"launch_date": "2026-04-01", "receiving_end": "2026-05-31"},
+                         content_type="application/json")  # fmt: skip
+    assert answer.status_code == 422
+    assert "nằm ngoài thời gian của cấp trên" in answer.json()["errors"]["launch_date"][0]
+    answer = client.post(
+        url,
+        {"launch_date": "2026-05-02", "receiving_end": "2026-05-30", "targets": {"gifts": 700}},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["targets"]["gifts"] == 700
+    assert actions.targets_of(hanoi)["gifts"] == 700
+
+
+def test_a_year_cannot_be_launched_twice(cast, movement, edition):
+    with pytest.raises(Refused, match="năm 2026 đã được phát động"):
+        actions.launch_edition(cast.tw_manager, movement, year=2026)
+
+
+# --- pages, API, progress, export, home ----------------------------------------------------
+
+
+def test_the_pages_show_targets_results_and_the_parts_to_each_level(cast, edition, tasks, login):
+    central = login(cast.tw_manager)
+    assert "Tháng Nhân đạo" in central.get("/phong-trao/").content.decode()
+    page = central.get(f"/phong-trao/{edition.movement_id}/").content.decode()
+    assert "Hành trình nhân đạo" in page and "Phát động năm mới" in page
+    page = central.get(f"/phong-trao/chien-dich/{edition.campaign.pk}/").content.decode()
+    assert "1.000.000.000 ₫" in page and "Cấp dưới chưa được phát động" in page
+    answer = central.post(f"/phong-trao/chien-dich/{edition.campaign.pk}/phat-dong/",
+                          {"depth": "all"})  # fmt: skip
+    assert answer.status_code == 302
+    tasks.run()
+    progress = central.get(answer.url).content.decode()
+    assert "Đã xong" in progress and "5</span>/5" in progress
+    page = central.get(f"/phong-trao/chien-dich/{edition.campaign.pk}/").content.decode()
+    assert "Hội Chữ thập đỏ Hà Nội" in page and "500 suất" in page
+    sheet = central.get(f"/phong-trao/chien-dich/{edition.campaign.pk}/tai/csv/")
+    lines = b"".join(sheet.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Đơn vị,Tiền vận động (đồng): chỉ tiêu")
+    assert any(line.startswith("Hội Chữ thập đỏ Hà Nội,500000000,0,") for line in lines)
+    # a commune officer sees their part, read-only above it
+    commune = login(cast.ba_dinh_officer)
+    ba_dinh = part(edition, cast.ba_dinh)
+    page = commune.get(f"/phong-trao/chien-dich/{ba_dinh.pk}/").content.decode()
+    assert "Điều chỉnh thời gian và chỉ tiêu" in page
+    hanoi = part(edition, cast.hanoi)
+    page = commune.get(f"/phong-trao/chien-dich/{hanoi.pk}/").content.decode()
+    assert "Điều chỉnh" not in page
+    assert commune.post(f"/phong-trao/chien-dich/{hanoi.pk}/chi-tieu/", {}).status_code == 403
+
+
+def test_the_api_lists_movements_and_launches_a_level_with_progress(cast, edition, tasks, login):
+    client = login(cast.hn_viewer)
+    rows = client.get("/api/movements").json()["items"]
+    assert rows[0]["code"] == "TND" and rows[0]["editions"][0]["year"] == 2026
+    central = login(cast.tw_manager)
+    answer = central.post(f"/api/movements/parts/{edition.campaign.pk}/launch", {},
+                          content_type="application/json")  # fmt: skip
+    assert answer.status_code == 202 and answer.json()["total"] == 2
+    tasks.run()
+    launched = central.get(f"/api/movements/launches/{answer.json()['id']}").json()
+    assert (launched["status"], launched["done"]) == ("done", 2)
+    body = central.get(f"/api/movements/parts/{edition.campaign.pk}").json()
+    assert body["targets"] == {"money": 1_000_000_000, "gifts": 1000, "people": 2000}
+    assert {p["name"] for p in body["parts"]} == {"Hội Chữ thập đỏ Hà Nội",
+                                                  "Hội Chữ thập đỏ Tuyên Quang"}  # fmt: skip
+
+
+def test_the_home_page_shows_a_part_not_launched_below_and_targets_behind(
+    cast, edition, tasks, login, settings
+):
+    from nhandao.movements import home
+
+    launch(cast.tw_manager, edition.campaign, tasks)
+    waiting = {w.label: w for w in home.waiting(cast.hn_officer)}
+    hanoi = part(edition, cast.hanoi)
+    assert waiting["Phong trào chưa phát động cho cấp dưới"].count == 1
+    assert waiting["Phong trào chưa phát động cho cấp dưới"].url == (
+        f"/phong-trao/chien-dich/{hanoi.pk}/"
+    )
+    late = home.behind(hanoi, edition, date(2026, 5, 20))
+    assert late == ["Tiền vận động (đồng)", "Suất quà", "Lượt người được hỗ trợ"]
+    assert home.behind(hanoi, edition, date(2026, 4, 20)) == []
+    page = login(cast.hn_officer).get("/").content.decode()
+    assert "Phong trào chưa phát động cho cấp dưới" in page

@@ -14,13 +14,14 @@ class TargetField(forms.CharField):
 
     def __init__(self, *, label, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 30)
         super().__init__(label=label, **kwargs)
 
     def to_python(self, value):
         text = super().to_python(value)
         if text in (None, ""):
             return None
+        if len(text) > 30:
+            raise forms.ValidationError("Số quá dài.")
         try:
             number = parse_vnd(text, negative=True)
         except AmountError as exc:
