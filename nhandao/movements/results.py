@@ -156,7 +156,7 @@ def rollup(campaign: Campaign, edition: Edition, *, tet_rule: bool = True) -> Ro
     out = Rollup(campaign, edition, kinds, own, parts, parts_targets)
     _last_year(out)
     if tet_rule and campaign.kind == CampaignKind.TET:
-        out.tet_rule = _tet_rule(campaign, edition)
+        out.tet_rule = _tet_rule(campaign, list(rows))
     return out
 
 
@@ -181,17 +181,32 @@ def _last_year(out: Rollup) -> None:
         row.last_year = total.get(pk, Counter()) if pk else None
 
 
-def _tet_rule(campaign: Campaign, edition: Edition) -> list:
+class _Lineage:
+    """What relief/coverage.py asks of a campaign (its ids, its launch date), for a part: the
+    part, every part below it and the levels above it (the national campaign and the
+    province's part). Not the whole national tree: a commune's households are reached by its
+    own part, its province's or the centre's, and 3,000 ids cost more to compile than to
+    run."""
+
+    def __init__(self, campaign: Campaign, tree_ids: list[int]):
+        self.pk, self.launch_date = campaign.pk, campaign.launch_date
+        self.ids = list(tree_ids)
+        parent = campaign.parent_id
+        while parent is not None:
+            self.ids.append(parent)
+            parent = Campaign.objects.filter(pk=parent).values_list("parent_id", flat=True)[0]
+
+    def subtree_ids(self) -> list[int]:
+        return self.ids
+
+
+def _tet_rule(campaign: Campaign, tree_ids: list[int]) -> list:
     """Per commune of the organisation's area (a province or a commune on the new map):
     poor and near-poor households of the registry without a gift of this year's Tết
-    Nhân ái at any level (coverage of the national campaign)."""
+    Nhân ái (relief/coverage.py, over _Lineage)."""
     from nhandao.relief import coverage
 
     unit = campaign.organisation.admin_unit
     if unit is None or unit.map != AdminMap.NEW or unit.level not in ("province", "commune"):
         return []
-    return coverage.by_commune(edition.campaign, unit)
-
-
-def tet_left_behind_by_commune(campaign: Campaign, edition: Edition) -> dict[int, int]:
-    return {c.commune_id: c.left_behind for c in _tet_rule(campaign, edition)}
+    return coverage.by_commune(_Lineage(campaign, tree_ids), unit)
