@@ -8,7 +8,7 @@ import pytest
 
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.lib.errors import Refused
-from nhandao.movements import actions, results
+from nhandao.movements import actions, fairs, results
 from nhandao.movements.models import LaunchStatus
 from nhandao.relief import actions as relief
 from tests.test_relief_fixtures import donate, household, unit
@@ -315,3 +315,70 @@ def test_the_home_page_shows_a_part_not_launched_below_and_targets_behind(
     assert home.behind(hanoi, edition, date(2026, 4, 20)) == []
     page = login(cast.hn_officer).get("/").content.decode()
     assert "Phong trào chưa phát động cho cấp dưới" in page
+
+
+# --- Tết fairs: vouchers to the registry's poor households, redeemed once at a stall --------
+
+
+def make_fair(cast, campaign, name="Hội chợ Tết Phường Ba Đình"):
+    return fairs.create_fair(
+        cast.ba_dinh_officer, campaign=campaign, organisation=cast.ba_dinh, name=name,
+        place="Nhà văn hóa phường", date=TET_DAY, commune=unit("4"), gift_value=500_000,
+        stalls=[{"name": "Gian gạo", "sponsor": "Công ty Lương thực", "goods": "Gạo, dầu ăn",
+                 "value": 2_000_000}],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def fair_world(cast, tet):
+    this_year = tet[2024]
+    ba_dinh = part(this_year, cast.ba_dinh)
+    donate(cast.ba_dinh, ba_dinh, 5_000_000, day=TET_DAY)
+    homes = [household(cast, unit("4"), cast.ba_dinh, n) for n in ("Nguyễn Văn Một", "Lê Hai")]
+    homes.append(household(cast, unit("4"), cast.ba_dinh, "Trần Ba", status="near_poor"))
+    household(cast, unit("4"), cast.ba_dinh, "Không nghèo", status="none")
+    fair = make_fair(cast, ba_dinh)
+    return this_year, ba_dinh, fair, homes
+
+
+def test_vouchers_go_to_the_poor_households_and_a_redemption_is_a_received_gift(cast, fair_world):
+    edition, ba_dinh, fair, homes = fair_world
+    vouchers = fairs.issue_vouchers(cast.ba_dinh_officer, fair)
+    assert {v.household_id for v in vouchers} == {h.pk for h in homes}  # not the non-poor one
+    assert len({v.code for v in vouchers}) == 3
+    with pytest.raises(Refused, match="chưa có phiếu quà"):
+        fairs.issue_vouchers(cast.ba_dinh_officer, fair)  # nothing issued twice
+    hanoi = part(edition, cast.hanoi)
+    assert results.rollup(hanoi, edition).tet_left_behind == 3
+    stall = fair.stalls.get()
+    voucher = fairs.redeem(cast.ba_dinh_officer, fair, vouchers[0].code.lower(), stall=stall,
+                           request_id="scan-1")  # fmt: skip
+    assert voucher.redeemed and voucher.stall == stall
+    voucher.line.refresh_from_db()
+    assert voucher.line.status == "received"
+    assert results.rollup(hanoi, edition).tet_left_behind == 2  # the Tết count falls
+    assert results.rollup(ba_dinh, edition).own.results["gifts"] == 1
+    assert [v.code for v in fairs.unredeemed(fair)] == sorted(v.code for v in vouchers[1:])
+    assert fairs.counts(fair) == {"issued": 3, "redeemed": 1, "left": 2, "sponsored": 2_000_000}
+
+
+def test_a_voucher_is_redeemed_once_a_retry_is_answered_and_another_fair_refuses(cast, fair_world):
+    _edition, ba_dinh, fair, _homes = fair_world
+    first, second, _ = fairs.issue_vouchers(cast.ba_dinh_officer, fair)
+    stall = fair.stalls.get()
+    fairs.redeem(cast.ba_dinh_officer, fair, first.code, stall=stall, request_id="scan-1")
+    # the same scan sent again on a poor connection: the same answer, nothing new
+    again = fairs.redeem(cast.ba_dinh_officer, fair, first.code, stall=stall, request_id="scan-1")
+    assert again.pk == first.pk
+    from nhandao.relief.models import DistributionLine
+
+    assert DistributionLine.objects.filter(round=fair.round, status="received").count() == 1
+    with pytest.raises(Refused, match=f"Phiếu quà {first.code} đã được đổi lúc .* tại gian hàng"):
+        fairs.redeem(cast.ba_dinh_officer, fair, first.code, stall=stall, request_id="scan-2")
+    other = make_fair(cast, ba_dinh, name="Hội chợ Tết lần hai")
+    with pytest.raises(Refused, match="thuộc “Hội chợ Tết Phường Ba Đình”, không dùng được"):
+        fairs.redeem(cast.ba_dinh_officer, other, second.code, stall=None, request_id="x")
+    second.refresh_from_db()
+    assert not second.redeemed
+    with pytest.raises(Refused, match="Không có phiếu quà mã “NOPE”"):
+        fairs.redeem(cast.ba_dinh_officer, fair, "nope", stall=stall)

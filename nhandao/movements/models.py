@@ -243,3 +243,100 @@ class Launch(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (LaunchStatus.QUEUED, LaunchStatus.RUNNING)
+
+
+# --- Tết fairs: "Hội chợ – Tặng quà – Vui Tết" --------------------------------------------
+
+
+class FairQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        from nhandao.orgs import access
+
+        if access.is_everywhere(user):
+            return self
+        return self.filter(access.reach_q(user, perm, via="organisation"))
+
+
+class Fair(models.Model):
+    """A Tết fair of one organisation for one part of Tết Nhân ái: vouchers (phiếu quà) are
+    issued to the eligible households of a commune and redeemed at its stalls; each
+    redemption confirms the voucher's line in the fair's distribution round (relief), so the
+    overlap rule, the money out of the ledger and the figures are relief's own."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="fairs"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="fairs"
+    )
+    name = models.CharField("tên hội chợ", max_length=200)
+    place = models.CharField("địa điểm", max_length=255)
+    date = models.DateField("ngày tổ chức")
+    commune = models.ForeignKey(
+        "orgs.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name="xã/phường"
+    )
+    gift_value = models.BigIntegerField("trị giá mỗi phiếu (đồng)")
+    round = models.OneToOneField(
+        "relief.DistributionRound", on_delete=models.PROTECT, related_name="fair"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "hội chợ Tết"
+        verbose_name_plural = "hội chợ Tết"
+        ordering = ["-date", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(gift_value__gt=0), name="fair_gift_value")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Stall(models.Model):
+    fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="stalls")
+    name = models.CharField("gian hàng", max_length=120)
+    sponsor = models.CharField("nhà tài trợ", max_length=200, blank=True)
+    goods = models.CharField("mặt hàng", max_length=255, blank=True)
+    value = models.BigIntegerField("trị giá tài trợ (đồng)", default=0)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=models.Q(value__gte=0), name="stall_value")]
+
+    def __str__(self):
+        return self.name
+
+
+class Voucher(models.Model):
+    fair = models.ForeignKey(Fair, on_delete=models.PROTECT, related_name="vouchers")
+    code = models.CharField("mã phiếu", max_length=16, unique=True)
+    household = models.ForeignKey(
+        "beneficiaries.Household", on_delete=models.PROTECT, related_name="+"
+    )
+    line = models.OneToOneField(
+        "relief.DistributionLine", on_delete=models.PROTECT, related_name="voucher"
+    )
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    stall = models.ForeignKey(Stall, null=True, blank=True, on_delete=models.PROTECT)
+    redeemed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    request_id = models.CharField(max_length=64, blank=True)  # the scan's, for retries
+
+    class Meta:
+        verbose_name = "phiếu quà"
+        verbose_name_plural = "phiếu quà"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "household"], name="one_voucher_per_household")
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def redeemed(self) -> bool:
+        return self.redeemed_at is not None
