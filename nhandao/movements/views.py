@@ -6,6 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from nhandao.campaigns.lookups import can_act
@@ -80,6 +83,7 @@ def _part_page(request, campaign, edition, form=None, status=200):
     user = request.user
     can_edit = can_act(user, "edit", campaign)
     rollup = results.rollup(campaign, edition)
+    rows = _rows(rollup)
     launches = Launch.objects.filter(campaign=campaign)[:3]
     return render(
         request,
@@ -94,7 +98,9 @@ def _part_page(request, campaign, edition, form=None, status=200):
                     rollup.kinds, _cells(rollup, rollup.own), strict=True
                 )
             ],
-            "rows": _rows(rollup),
+            "rows": rows,
+            "parts_html": _parts_html(rollup, rows),
+            "tet_html": _tet_html(rollup),
             "form": (form or forms.PartForm(campaign=campaign, targets=rollup.own.targets))
             if can_edit
             else None,
@@ -124,6 +130,36 @@ def _cells(rollup, row):
          shown(k, row.last_year.get(k, 0)) if row.last_year is not None else "—")
         for k, label in rollup.kinds
     ]  # fmt: skip
+
+
+def _parts_html(rollup, rows) -> str:
+    """The parts table's rows, built here (126 communes × the kinds: the template language
+    would spend most of the page's time on them). Every text is escaped."""
+    base = reverse("movement_part", args=[0])[: -len("0/")]
+    out = []
+    for row, cells, left in rows:
+        tds = "".join(
+            f'<td class="num">{escape(result)}<div class="muted">/ {escape(target)}'
+            f"{f' · {percent}%' if percent is not None else ''}</div>"
+            f'<div class="muted">năm trước {escape(last)}</div></td>'
+            for _label, target, result, percent, last in cells
+        )
+        tet = (
+            f'<td class="num">{"—" if left is None else int(left)}</td>' if rollup.tet_rule else ""
+        )
+        out.append(
+            f'<tr><td><a href="{base}{int(row.campaign_id)}/">{escape(row.name)}</a></td>'
+            f"{tds}{tet}</tr>"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 — every value above escaped or an int
+
+
+def _tet_html(rollup) -> str:
+    return format_html_join(
+        "\n",
+        '<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+        ((c.commune_name, c.eligible, c.reached, c.left_behind) for c in rollup.tet_rule),
+    )
 
 
 def _rows(rollup):
