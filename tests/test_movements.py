@@ -382,3 +382,41 @@ def test_a_voucher_is_redeemed_once_a_retry_is_answered_and_another_fair_refuses
     assert not second.redeemed
     with pytest.raises(Refused, match="Không có phiếu quà mã “NOPE”"):
         fairs.redeem(cast.ba_dinh_officer, fair, "nope", stall=stall)
+
+
+def test_a_stall_redeems_on_a_phone_and_a_resent_scan_is_answered_not_repeated(
+    cast, fair_world, login
+):
+    _edition, ba_dinh, fair, _homes = fair_world
+    first, second, _ = fairs.issue_vouchers(cast.ba_dinh_officer, fair)
+    client = login(cast.ba_dinh_officer)
+    page = client.get(f"/hoi-cho-tet/{fair.pk}/doi/?ma={first.code}").content.decode()
+    assert f'value="{first.code}"' in page and "Xác nhận trao quà" in page
+    stall = fair.stalls.get()
+    scan = {"code": first.code, "stall": stall.pk, "request_id": "r-1"}
+    done = client.post(f"/hoi-cho-tet/{fair.pk}/doi/", scan)
+    assert done.status_code == 200 and "Đã trao quà" in done.content.decode()
+    resent = client.post(f"/hoi-cho-tet/{fair.pk}/doi/", scan)  # the connection dropped
+    assert resent.status_code == 200 and "Đã trao quà" in resent.content.decode()
+    twice = client.post(f"/hoi-cho-tet/{fair.pk}/doi/", {**scan, "request_id": "r-2"})
+    assert twice.status_code == 422 and "không đổi lần hai" in twice.content.decode()
+    other = make_fair(cast, ba_dinh, name="Hội chợ khác")
+    wrong = client.post(f"/hoi-cho-tet/{other.pk}/doi/", {"code": second.code, "request_id": "r"})
+    assert wrong.status_code == 422 and "không dùng được ở hội chợ này" in wrong.content.decode()
+    # the API: the same rules
+    url = f"/api/movements/fairs/{fair.pk}/redeem"
+    body = {"code": second.code, "stall": stall.pk, "request_id": "a-1"}
+    answer = client.post(url, body, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["code"] == second.code
+    assert client.post(url, body, content_type="application/json").status_code == 200
+    again = client.post(url, {**body, "request_id": "a-2"}, content_type="application/json")
+    assert again.status_code == 422 and "không đổi lần hai" in again.json()["detail"]
+    assert client.get(f"/api/movements/fairs/{fair.pk}").json()["redeemed"] == 2
+    # the fair's page: counts, the unredeemed list with names only for "sensitive"
+    page = client.get(f"/hoi-cho-tet/{fair.pk}/").content.decode()
+    assert 'id="redeemed-count">2<' in page and "Trần Ba" in page
+    page = login(cast.ba_dinh_accountant).get(f"/hoi-cho-tet/{fair.pk}/").content.decode()
+    assert "Trần Ba" not in page and "Tên chủ hộ chỉ hiện" in page
+    sheet = client.get(f"/hoi-cho-tet/{fair.pk}/in-phieu/").content.decode()
+    assert sheet.count("data:image/svg+xml") == 3
+    assert first.code in sheet

@@ -8,8 +8,8 @@ from ninja.pagination import paginate
 
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import Pagination
-from nhandao.movements import actions, forms, results
-from nhandao.movements.lookups import get_launch, get_part
+from nhandao.movements import actions, fairs, forms, results
+from nhandao.movements.lookups import get_fair, get_launch, get_part
 from nhandao.movements.models import Edition, Movement
 
 router = Router(tags=["Phong trào"])
@@ -130,3 +130,36 @@ def _launch_json(launch) -> dict:
 @router.get("/movements/launches/{launch_id}", response=dict, summary="Tiến độ phát động")
 def launch_detail(request, launch_id: int):
     return _launch_json(get_launch(request.auth, launch_id))
+
+
+# --- Tết fairs ------------------------------------------------------------------------------
+
+
+class RedeemIn(Schema):
+    code: str
+    stall: int | None = None
+    request_id: str = ""
+    override_reason: str = ""
+
+
+@router.get("/movements/fairs/{fair_id}", response=dict, summary="Một hội chợ Tết: phiếu quà")
+def fair_detail(request, fair_id: int):
+    fair = get_fair(request.auth, fair_id)
+    return {"id": fair.pk, "name": fair.name, "date": fair.date.isoformat(),
+            "gift_value": fair.gift_value, **fairs.counts(fair),
+            "stalls": [{"id": s.pk, "name": s.name} for s in fair.stalls.all()]}  # fmt: skip
+
+
+@router.post("/movements/fairs/{fair_id}/redeem", response=dict, summary="Đổi một phiếu quà")
+def fair_redeem(request, fair_id: int, payload: RedeemIn):
+    """Idempotent per `request_id`: the same scan sent again answers the same redemption."""
+    fair = get_fair(request.auth, fair_id, "edit")
+    form = forms.RedeemForm(payload.dict(), fair=fair)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    data = form.cleaned_data
+    voucher = fairs.redeem(request.auth, fair, data["code"], stall=data["stall"],
+                           request_id=data["request_id"],
+                           override_reason=data["override_reason"])  # fmt: skip
+    return {"code": voucher.code, "redeemed_at": voucher.redeemed_at.isoformat(),
+            "stall": voucher.stall_id, "line": voucher.line_id}  # fmt: skip

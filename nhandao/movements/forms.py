@@ -93,3 +93,22 @@ class LaunchForm(forms.Form):
         choices=[("children", "Cấp ngay dưới"), ("all", "Mọi cấp dưới (tỉnh và xã)")],
         initial="children",
     )
+
+
+class RedeemForm(forms.Form):
+    """A scan at a stall: the voucher's code (from its QR), the stall, the scan's id (a retry
+    sends the same id: answered, not redeemed twice)."""
+
+    code = forms.CharField(label="Mã phiếu quà", max_length=20)
+    stall = forms.ModelChoiceField(queryset=None, label="Gian hàng", required=False,
+                                   empty_label="(không ghi gian hàng)")  # fmt: skip
+    request_id = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    override_reason = forms.CharField(
+        label="Lý do vẫn trao khi trùng (lãnh đạo)", max_length=255, required=False
+    )
+
+    def __init__(self, *args, fair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stall"].queryset = fair.stalls.all()
+        if fair.stalls.count() == 1:
+            self.fields["stall"].initial = fair.stalls.get().pk

@@ -9,6 +9,7 @@ from django.utils import timezone
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.lib.cockpit import SOON, Waiting
 from nhandao.movements import actions, results
+from nhandao.movements.models import Fair, Voucher
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
 
@@ -74,4 +75,11 @@ def waiting(user) -> list[Waiting]:
         url = reverse("movement_part", args=[campaign.pk]) if len(late) == 1 else listing
         out.append(Waiting("Chỉ tiêu phong trào chậm so với thời gian", len(late), url, SOON,
                            f"{campaign.name}: {', '.join(labels)}"))  # fmt: skip
+    fairs = Fair.objects.for_user(user, "edit").filter(date__gte=today)
+    left = Voucher.objects.filter(fair__in=fairs, redeemed_at__isnull=True)
+    count = left.count()
+    if count:
+        fair_ids = list(left.values_list("fair_id", flat=True).distinct()[:2])
+        url = reverse("fair_detail", args=fair_ids) if len(fair_ids) == 1 else reverse("fair_list")
+        out.append(Waiting("Phiếu quà Tết chờ đổi", count, url, SOON))
     return out

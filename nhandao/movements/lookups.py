@@ -36,3 +36,14 @@ def get_launch(user, pk) -> Launch:
 
 def editions_for(user):
     return Edition.objects.for_user(user)
+
+
+def get_fair(user, pk, perm: str = "view"):
+    """A fair of an organisation within reach, else 404; `perm` there (403)."""
+    from nhandao.movements.models import Fair
+
+    fairs = Fair.objects.for_user(user).select_related("organisation", "campaign", "commune")
+    fair = access.get_within(fairs, pk, "Không tìm thấy hội chợ.")
+    if perm != "view":
+        access.require(user, perm, fair.organisation)
+    return fair

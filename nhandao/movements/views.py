@@ -2,6 +2,9 @@
 part of a year (its targets against results, its parts below with last year's results, the
 Tết rule per commune), adjusting it, launching the parts below (with progress), the export."""
 
+import uuid
+
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,15 +14,16 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from nhandao.audit.actions import record as audit_record
 from nhandao.campaigns.lookups import can_act
 from nhandao.campaigns.models import Campaign
 from nhandao.lib import exports
 from nhandao.lib.errors import Refused
 from nhandao.lib.money import format_vnd
 from nhandao.lib.views import show_refused
-from nhandao.movements import actions, forms, results
-from nhandao.movements.lookups import get_launch, get_movement, get_part
-from nhandao.movements.models import UNITS, Edition, Launch, Movement
+from nhandao.movements import actions, fairs, forms, results
+from nhandao.movements.lookups import get_fair, get_launch, get_movement, get_part
+from nhandao.movements.models import UNITS, Edition, Fair, Launch, Movement
 from nhandao.orgs import access
 
 
@@ -246,3 +250,82 @@ def part_export(request, pk, fmt):
     if fmt == "xlsx":
         return exports.xlsx_response(f"{name}.xlsx", [exports.Sheet("Chỉ tiêu", header, rows)])
     return exports.csv_response(f"{name}.csv", header, rows)
+
+
+# --- Tết fairs ------------------------------------------------------------------------------
+
+
+@login_required
+def fair_list(request):
+    access.require_anywhere(request.user, "view")
+    found = Fair.objects.for_user(request.user).select_related("organisation", "commune")
+    return render(request, "movements/fairs.html", {"fairs": found[:200]})
+
+
+@login_required
+def fair_detail(request, pk):
+    fair = get_fair(request.user, pk)
+    sensitive = access.can(request.user, "sensitive", fair.organisation)
+    left = fairs.unredeemed(fair)
+    if sensitive:
+        audit_record(request.user, "fair.view_unredeemed", fair, after={"count": left.count()})
+    return render(request, "movements/fair.html", {
+        "fair": fair, "counts": fairs.counts(fair), "stalls": fair.stalls.all(),
+        "unredeemed": left[:500], "sensitive": sensitive,
+        "can_edit": access.can(request.user, "edit", fair.organisation),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def fair_issue(request, pk):
+    fair = get_fair(request.user, pk, "edit")
+    try:
+        issued = fairs.issue_vouchers(request.user, fair)
+    except Refused as exc:
+        show_refused(request, exc)
+    else:
+        messages.success(request, f"Đã phát {len(issued)} phiếu quà.")
+    return redirect("fair_detail", pk=fair.pk)
+
+
+@login_required
+def fair_vouchers(request, pk):
+    """The vouchers to print, each with its QR (the redemption page's address)."""
+    fair = get_fair(request.user, pk, "sensitive")
+    vouchers = fair.vouchers.select_related("household__head").order_by("code")
+    audit_record(request.user, "fair.print_vouchers", fair, after={"count": vouchers.count()})
+    base = request.build_absolute_uri(reverse("fair_redeem", args=[fair.pk]))
+    rows = [(v, segno.make(f"{base}?ma={v.code}", error="m").svg_data_uri(scale=3))
+            for v in vouchers]  # fmt: skip
+    return render(request, "movements/vouchers.html", {"fair": fair, "rows": rows})
+
+
+@login_required
+def fair_redeem(request, pk):
+    """The stall's phone: the QR opens this page with the code; confirm; done. A resent POST
+    (poor connection) carries the same request id and gets the same answer."""
+    fair = get_fair(request.user, pk, "edit")
+    done = None
+    if request.method == "POST":
+        form = forms.RedeemForm(request.POST, fair=fair)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                done = fairs.redeem(request.user, fair, data["code"], stall=data["stall"],
+                                    request_id=data["request_id"],
+                                    override_reason=data["override_reason"])  # fmt: skip
+            except Refused as exc:
+                show_refused(request, exc, form)
+        status = 200 if done else 422
+    else:
+        form = forms.RedeemForm(fair=fair, initial={"code": request.GET.get("ma", "")})
+        status = 200
+    if not done:
+        form.initial["request_id"] = uuid.uuid4().hex
+        if form.is_bound:
+            form.data = form.data.copy()
+            form.data["request_id"] = form.data.get("request_id") or uuid.uuid4().hex
+    return render(request, "movements/redeem.html", {
+        "fair": fair, "form": form, "done": done, "counts": fairs.counts(fair),
+    }, status=status)  # fmt: skip
