@@ -836,8 +836,17 @@ def movement_world(cast):
     ba_dinh = edition.campaign.parts.get(organisation=cast.hanoi).parts.get(
         organisation=cast.ba_dinh
     )
+    from datetime import date
+
+    from nhandao.movements import fairs
+
+    fair = fairs.create_fair(
+        cast.root, campaign=ba_dinh, organisation=cast.ba_dinh, name="Hội chợ Tết",
+        place="Nhà văn hóa", date=date(2026, 5, 10), commune=cast.ba_dinh.admin_unit,
+        gift_value=500_000, stalls=[{"name": "Gian gạo"}],
+    )  # fmt: skip
     return {"movement": movement.pk, "national": edition.campaign.pk, "mv_part": ba_dinh.pk,
-            "mv_launch": launch.pk}  # fmt: skip
+            "mv_launch": launch.pk, "fair": fair.pk}  # fmt: skip
 
 
 MOVEMENT_PAGES = [
@@ -854,6 +863,12 @@ MOVEMENT_PAGES = [
      expect_scoped(REACH_BA_DINH, anon=401)),
     ("api: movement launch", "/api/movements/launches/{mv_launch}",
      expect_scoped(CENTRAL, anon=401)),
+    ("fairs", "/hoi-cho-tet/", expect(VIEW_ANYWHERE, 403)),
+    ("fair", "/hoi-cho-tet/{fair}/", expect_scoped(REACH_BA_DINH)),
+    ("fair: vouchers to print", "/hoi-cho-tet/{fair}/in-phieu/",
+     expect_scoped(SENSITIVE_BA_DINH, REACH_BA_DINH)),
+    ("fair: redeem", "/hoi-cho-tet/{fair}/doi/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("api: fair", "/api/movements/fairs/{fair}", expect_scoped(REACH_BA_DINH, anon=401)),
 ]  # fmt: skip
 
 MOVEMENT_WRITES = [
@@ -866,6 +881,12 @@ MOVEMENT_WRITES = [
     ("api: movement: adjust a part", "POST", "/api/movements/parts/{mv_part}",
      {"launch_date": "2026-05-01"}, expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     ("api: movement: launch below", "POST", "/api/movements/parts/{mv_part}/launch", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    ("fair: issue vouchers", "POST", "/hoi-cho-tet/{fair}/phat-phieu/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("fair: redeem", "POST", "/hoi-cho-tet/{fair}/doi/", {"code": "KHONGCO"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
+    ("api: fair: redeem", "POST", "/api/movements/fairs/{fair}/redeem", {"code": "KHONGCO"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
 ]  # fmt: skip
 
