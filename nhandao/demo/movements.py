@@ -12,7 +12,7 @@ from nhandao.campaigns import actions as campaigns
 from nhandao.campaigns.models import Campaign, CampaignKind, CampaignStatus
 from nhandao.demo import dates
 from nhandao.donations import actions as donations
-from nhandao.movements import actions
+from nhandao.movements import actions, fairs
 from nhandao.movements.models import Edition, Movement, Target
 
 DEFAULTS_MONTH = {
@@ -170,4 +170,26 @@ def seed(actor, network) -> dict:
     }
     for edition in editions.values():
         _launch_everywhere(actor, edition.campaign)
+    editions["fair"] = _fair(actor, network, editions["tet"])
     return editions
+
+
+def _fair(actor, network, edition):
+    """Ba Đình's Tết fair, in three weeks: stalls of sponsors, a voucher for each poor and
+    near-poor household of the ward (to redeem on the day)."""
+    commune = network["communes"].get("4") or next(iter(network["communes"].values()))
+    campaign = Campaign.objects.get(pk__in=edition.campaign.subtree_ids(), organisation=commune)
+    fair = fairs.create_fair(
+        actor, campaign=campaign, organisation=commune,
+        name=f"Hội chợ – Tặng quà – Vui Tết {commune.name.removeprefix('Hội Chữ thập đỏ ')}",
+        place="Nhà văn hóa phường, 3 Ngọc Hà", date=dates.days(21), commune=commune.admin_unit,
+        gift_value=500_000,
+        stalls=[
+            {"name": "Gian gạo, dầu ăn", "sponsor": "Công ty CP Thực phẩm Hà Thành",
+             "goods": "Gạo 10 kg, dầu ăn 1 lít", "value": 15_000_000},
+            {"name": "Gian bánh kẹo, quần áo", "sponsor": "Trường THPT Chu Văn An",
+             "goods": "Bánh chưng, mứt Tết, áo ấm", "value": 8_000_000},
+        ],
+    )  # fmt: skip
+    fairs.issue_vouchers(actor, fair)
+    return fair
