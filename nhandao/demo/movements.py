@@ -14,6 +14,7 @@ from nhandao.demo import dates
 from nhandao.donations import actions as donations
 from nhandao.movements import actions, fairs
 from nhandao.movements.models import Edition, Movement, Target
+from nhandao.relief import coverage
 
 DEFAULTS_MONTH = {
     ("province", "money"): 20_000_000_000,
@@ -190,6 +191,14 @@ def _fair(actor, network, edition):
             {"name": "Gian bánh kẹo, quần áo", "sponsor": "Trường THPT Chu Văn An",
              "goods": "Bánh chưng, mứt Tết, áo ấm", "value": 8_000_000},
         ],
+    )  # fmt: skip
+    # the sponsors' money for the vouchers, received ahead (the round opens only when the
+    # ward's fund covers every voucher)
+    homes = coverage.households(campaign, commune.admin_unit).count()
+    donations.record_donation(
+        actor, organisation=commune, campaign=campaign, channel="transfer",
+        received_on=dates.today(), amount=fair.gift_value * homes,
+        donor_name="Công ty CP Thực phẩm Hà Thành",
     )  # fmt: skip
     fairs.issue_vouchers(actor, fair)
     return fair
