@@ -18,6 +18,7 @@ from nhandao.coordination.api import router as coordination_router
 from nhandao.donations.api import router as donations_router
 from nhandao.emulation.api import router as emulation_router
 from nhandao.lib.api import DocumentedErrorsAPI, install_error_handlers
+from nhandao.movements.api import router as movements_router
 from nhandao.orgs.api import router as orgs_router
 from nhandao.portal.api import router as portal_router
 from nhandao.relief.api import router as relief_router
@@ -46,3 +47,4 @@ api.add_router("/", reports_router)
 api.add_router("/", blood_router)
 api.add_router("/", emulation_router)
 api.add_router("/", coordination_router)
+api.add_router("/", movements_router)

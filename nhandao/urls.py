@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("nhandao.blood.urls")),
     path("", include("nhandao.emulation.urls")),
     path("", include("nhandao.coordination.urls")),
+    path("", include("nhandao.movements.urls")),
     path("giao-dien/", lib_views.style_guide, name="style_guide"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1227,3 +1227,103 @@ def test_access_matrix_of_the_supervisors_grant(cast, client, window):
         if who == "front_manager" and reverse != 404:
             wrong.append(f"front_manager may not reverse: {reverse}")
     assert wrong == [], f"{window}: " + "; ".join(wrong)
+
+
+# --- movements (issue #22) -------------------------------------------------------------------
+# A national movement of the centre, its 2026 year launched at every level: every Red Cross
+# user sees the national campaign (it is above them), a commune's part only within reach.
+
+RED_CROSS = VIEW_ANYWHERE - {"front_manager"}
+EDIT_CENTRAL = {"tw_admin", "tw_manager", "root"}
+
+
+@pytest.fixture
+def movement_world(cast):
+    from nhandao.movements import actions as movements
+
+    movement = movements.create_movement(
+        cast.root, organisation=cast.central, code="TND", name="Tháng Nhân đạo",
+        kind="humanitarian_month", start_month=5, start_day=1, end_month=5, end_day=31,
+    )  # fmt: skip
+    edition = movements.launch_edition(cast.root, movement, year=2026, targets={"gifts": 10})
+    launch = movements.launch_parts(cast.tw_manager, edition.campaign, depth="all")
+    movements.run_launch(launch.pk)  # the task's body, here (the test never commits)
+    ba_dinh = edition.campaign.parts.get(organisation=cast.hanoi).parts.get(
+        organisation=cast.ba_dinh
+    )
+    from datetime import date
+
+    from nhandao.movements import fairs
+
+    fair = fairs.create_fair(
+        cast.root, campaign=ba_dinh, organisation=cast.ba_dinh, name="Hội chợ Tết",
+        place="Nhà văn hóa", date=date(2026, 5, 10), commune=cast.ba_dinh.admin_unit,
+        gift_value=500_000, stalls=[{"name": "Gian gạo"}],
+    )  # fmt: skip
+    return {"movement": movement.pk, "national": edition.campaign.pk, "mv_part": ba_dinh.pk,
+            "mv_launch": launch.pk, "fair": fair.pk}  # fmt: skip
+
+
+MOVEMENT_PAGES = [
+    ("movements", "/phong-trao/", expect(VIEW_ANYWHERE, 403)),
+    ("movement", "/phong-trao/{movement}/", expect(RED_CROSS, 404)),
+    ("movement: national part", "/phong-trao/chien-dich/{national}/", expect(RED_CROSS, 404)),
+    ("movement: a commune's part", "/phong-trao/chien-dich/{mv_part}/",
+     expect_scoped(REACH_BA_DINH)),
+    ("movement: export", "/phong-trao/chien-dich/{mv_part}/tai/csv/",
+     expect_scoped(REACH_BA_DINH)),
+    ("movement: launch progress", "/phong-trao/phat-dong/{mv_launch}/", expect_scoped(CENTRAL)),
+    ("api: movements", "/api/movements", expect(LOGGED_IN, 200, anon=401)),
+    ("api: movement part", "/api/movements/parts/{mv_part}",
+     expect_scoped(REACH_BA_DINH, anon=401)),
+    ("api: movement launch", "/api/movements/launches/{mv_launch}",
+     expect_scoped(CENTRAL, anon=401)),
+    ("fairs", "/hoi-cho-tet/", expect(VIEW_ANYWHERE, 403)),
+    ("fair", "/hoi-cho-tet/{fair}/", expect_scoped(REACH_BA_DINH)),
+    ("fair: vouchers to print", "/hoi-cho-tet/{fair}/in-phieu/",
+     expect_scoped(SENSITIVE_BA_DINH, REACH_BA_DINH)),
+    ("fair: redeem", "/hoi-cho-tet/{fair}/doi/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("api: fair", "/api/movements/fairs/{fair}", expect_scoped(REACH_BA_DINH, anon=401)),
+]  # fmt: skip
+
+MOVEMENT_WRITES = [
+    ("movement: launch a year", "POST", "/phong-trao/{movement}/phat-dong/", {},
+     expect_scoped(EDIT_CENTRAL, RED_CROSS, ok=422)),
+    ("movement: adjust a part", "POST", "/phong-trao/chien-dich/{mv_part}/chi-tieu/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
+    ("movement: launch below", "POST", "/phong-trao/chien-dich/{mv_part}/phat-dong/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("api: movement: adjust a part", "POST", "/api/movements/parts/{mv_part}",
+     {"launch_date": "2026-05-01"}, expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    ("api: movement: launch below", "POST", "/api/movements/parts/{mv_part}/launch", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    ("fair: issue vouchers", "POST", "/hoi-cho-tet/{fair}/phat-phieu/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("fair: redeem", "POST", "/hoi-cho-tet/{fair}/doi/", {"code": "KHONGCO"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
+    ("api: fair: redeem", "POST", "/api/movements/fairs/{fair}/redeem", {"code": "KHONGCO"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+]  # fmt: skip
+
+
+def test_access_matrix_of_movements(cast, movement_world, client):
+    wrong = []
+    for page, url, rule in MOVEMENT_PAGES:
+        for who in EVERYONE:
+            client.logout()
+            if who != "anon":
+                client.force_login(getattr(cast, who))
+            status = client.get(url.format(**movement_world)).status_code
+            if status != rule(who):
+                wrong.append(f"{page} — {who}: {status}, expected {rule(who)}")
+    for name, method, url, data, rule in MOVEMENT_WRITES:
+        for who in EVERYONE:
+            client.logout()
+            if who != "anon":
+                client.force_login(getattr(cast, who))
+            with transaction.atomic():
+                status = _write(client, method, url.format(**movement_world), data).status_code
+                transaction.set_rollback(True)
+            if status != rule(who):
+                wrong.append(f"{name} — {who}: {status}, expected {rule(who)}")
+    assert wrong == [], "movements:\n" + "\n".join(wrong)

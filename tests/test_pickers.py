@@ -42,6 +42,9 @@ TYPED_ON_PURPOSE = {
     ("DecisionForm", "survivor"): "chosen by a select in review_pair.html",
     ("GroupMergeForm", "survivor"): "chosen by radio buttons in review_queue.html",
     ("GroupMergeForm", "pairs"): "hidden inputs of the group shown",
+    # movements (issue #22): the paper voucher's code, filled in from its QR (the phone's
+    # camera opens the redemption page with it) or typed from the paper at a stall
+    ("RedeemForm", "code"): "the printed voucher's code, read from its QR",
 }
 FREE_TEXT = (django_forms.TextInput, django_forms.NumberInput, django_forms.Textarea)
 

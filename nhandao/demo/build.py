@@ -14,6 +14,7 @@ from nhandao.demo import blood as blood_demo
 from nhandao.demo import campaigns as campaigns_demo
 from nhandao.demo import coordination as coordination_demo
 from nhandao.demo import emulation as emulation_demo
+from nhandao.demo import movements as movements_demo
 from nhandao.demo import orgs as orgs_demo
 from nhandao.demo import relief as relief_demo
 from nhandao.demo import reports as reports_demo
@@ -43,6 +44,7 @@ def build() -> list[tuple[str, str, str]]:
     logins += orgs_demo.demo_users(admin, network)
     relief_demo.seed(admin, network)  # after the logins: it acts as the demo users
     blood_demo.seed(admin, network)  # after relief, before reports (its units)
+    movements_demo.seed(admin, network)  # after relief, before reports (they may read it)
     reports_demo.seed(admin, network)  # after relief: the reports read its distributions
     emulation_demo.seed(admin, network)  # after reports: its criteria read approved reports
     logins += coordination_demo.seed(admin, network)  # after reports: programme actuals
