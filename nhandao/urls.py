@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("nhandao.campaigns.urls")),
     path("", include("nhandao.donations.urls")),
     path("", include("nhandao.reports.urls")),
+    path("", include("nhandao.people.urls")),
     path("giao-dien/", lib_views.style_guide, name="style_guide"),
     path("quan-tri/", admin.site.urls),
 ]

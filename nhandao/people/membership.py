@@ -335,6 +335,15 @@ def approve_transfer(actor, transfer: MembershipTransfer) -> MembershipTransfer:
         _open(actor, old.individual, transfer.to_org, old.kind, transfer.effective_on,
               StartVia.TRANSFER, previous=old)  # fmt: skip
         transfer.status = TransferStatus.DONE
+        # the record goes with the member: the receiving organisation keeps it from now on
+        # (with its membership and fee history); the sending one still sees its own rows
+        individual = old.individual
+        if individual.organisation_id == transfer.from_org_id:
+            before = snapshot(individual, ["organisation"])
+            individual.organisation = transfer.to_org
+            individual.save(update_fields=["organisation"])
+            record(actor, "people.individual_update", individual, before=before,
+                   after=snapshot(individual, ["organisation"]))  # fmt: skip
     transfer.save()
     record(actor, "people.transfer_approve", transfer, organisation=transfer.from_org,
            after={"sides": sides, "status": transfer.status})  # fmt: skip
