@@ -397,3 +397,89 @@ class FeeMonth(models.Model):
 
     def __str__(self):
         return f"{self.individual_id} {self.month:02d}/{self.year}"
+
+
+# ---- volunteers: teams, shifts, hours from attendance ---------------------------------------
+
+
+class TeamKind(models.TextChoices):
+    FIRST_AID = "first_aid", "Sơ cấp cứu"
+    DISASTER = "disaster", "Ứng phó thảm họa"
+    BLOOD = "blood", "Vận động hiến máu"
+    SOCIAL = "social", "Công tác xã hội"
+    YOUTH = "youth", "Nhóm thanh thiếu niên"
+
+
+class Volunteer(models.Model):
+    """A volunteer (18 or older; need not be a member)."""
+
+    individual = models.OneToOneField(
+        Individual, on_delete=models.PROTECT, related_name="volunteer"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    since = models.DateField("tham gia từ")
+    skills = models.CharField("kỹ năng, ngoại ngữ", max_length=255, blank=True)
+    availability = models.CharField("thời gian có thể tham gia", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "tình nguyện viên"
+        verbose_name_plural = "tình nguyện viên"
+
+    def __str__(self):
+        return str(self.individual)
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("tên đội, nhóm", max_length=150)
+    kind = models.CharField("loại", max_length=10, choices=TeamKind.choices)
+    members = models.ManyToManyField(Volunteer, related_name="teams", blank=True)
+
+    class Meta:
+        verbose_name = "đội, nhóm tình nguyện"
+        verbose_name_plural = "đội, nhóm tình nguyện"
+
+    def __str__(self):
+        return self.name
+
+
+class Shift(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="shifts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    activity = models.CharField("hoạt động", max_length=200)
+    starts_at = models.DateTimeField("bắt đầu")
+    ends_at = models.DateTimeField("kết thúc")
+    places = models.PositiveSmallIntegerField("số người cần", default=10)
+
+    class Meta:
+        verbose_name = "ca trực"
+        verbose_name_plural = "ca trực"
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return f"{self.activity} ({self.starts_at:%d/%m/%Y %H:%M})"
+
+
+class Attendance(models.TextChoices):
+    SIGNED_UP = "signed_up", "Đã đăng ký"
+    ATTENDED = "attended", "Có mặt"
+    NO_SHOW = "no_show", "Vắng mặt"
+
+
+class ShiftSignup(models.Model):
+    """A volunteer on a shift: signed up, then present or absent. Hours are the shift's length
+    for those present, computed, never typed."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="signups")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="signups")
+    status = models.CharField(max_length=10, choices=Attendance.choices,
+                              default=Attendance.SIGNED_UP)  # fmt: skip
+    walk_in = models.BooleanField("có mặt nhưng chưa đăng ký", default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "volunteer"], name="people_signup_once")
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.shift}"
