@@ -12,6 +12,7 @@ from nhandao.audit.models import CheckpointReason
 from nhandao.demo import beneficiaries as beneficiaries_demo
 from nhandao.demo import campaigns as campaigns_demo
 from nhandao.demo import orgs as orgs_demo
+from nhandao.demo import people as people_demo
 from nhandao.demo import relief as relief_demo
 from nhandao.demo import reports as reports_demo
 from nhandao.donations.checkpoints import take as take_checkpoint
@@ -39,6 +40,7 @@ def build() -> list[tuple[str, str, str]]:
     logins = [(ADMIN_USERNAME, "Quản trị hệ thống (superuser)", "toàn hệ thống")]
     logins += orgs_demo.demo_users(admin, network)
     relief_demo.seed(admin, network)  # after the logins: it acts as the demo users
+    people_demo.seed(admin, network)  # members, fees, volunteers: acts as the demo users
     reports_demo.seed(admin, network)  # after relief: the reports read its distributions
     # the first checkpoint of every chain: the public log (/cong-khai/so-quy/diem-moc.json)
     # is not empty on a fresh demo; the worker adds one after each import, a timer daily
