@@ -16,6 +16,7 @@ from nhandao.campaigns.api import router as campaigns_router
 from nhandao.donations.api import router as donations_router
 from nhandao.lib.api import DocumentedErrorsAPI, install_error_handlers
 from nhandao.orgs.api import router as orgs_router
+from nhandao.people.api import router as people_router
 from nhandao.portal.api import router as portal_router
 from nhandao.relief.api import router as relief_router
 from nhandao.reports.api import router as reports_router
@@ -40,3 +41,4 @@ api.add_router("/", orgs_router)
 api.add_router("/", beneficiaries_router)
 api.add_router("/", relief_router)
 api.add_router("/", reports_router)
+api.add_router("/", people_router)

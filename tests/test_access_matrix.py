@@ -384,6 +384,17 @@ RECORD_PAGES = [
         "/hoi-phi/bien-lai/{fee_payment}/huy/",
         expect_scoped(MONEY_BA_DINH, REACH_BA_DINH),
     ),
+    ("api: individuals", "/api/people/individuals?q=nguyen", expect(LOGGED_IN, 200, anon=401)),
+    (
+        "api: individual",
+        "/api/people/individuals/{individual}",
+        expect_scoped(REACH_BA_DINH, anon=401),
+    ),
+    (
+        "api: members on a date",
+        "/api/people/members-on/{ba_dinh}?on=2026-01-01",
+        expect_scoped(REACH_BA_DINH, anon=401),
+    ),
     ("member card: verify (public)", "/the-hoi-vien/{card_token}/", expect(PUBLIC, 200, anon=200)),
     # the public portal: no login, only what may be published
     ("portal", "/cong-khai/", expect(PUBLIC, 200, anon=200)),

@@ -90,3 +90,20 @@ def test_card_verifies_online_showing_only_name_and_validity(cast, login, client
     ms.end(cast.root, m, ended_on=date(2026, 1, 31), reason="left")
     assert 'data-valid="0"' in client.get(url).content.decode()
     assert client.get(url[:-3] + "abc/").status_code == 404
+
+
+def test_api_finds_people_and_counts_members_on_a_date(cast, login):
+    p = people.create_individual(cast.root, organisation=cast.ba_dinh, full_name="Đinh Thị Ngà")
+    ms.join(cast.root, p, cast.ba_dinh, kind="member", started_on=date(2025, 8, 1))
+    client = login(cast.ba_dinh_officer)
+    rows = client.get("/api/people/individuals?q=dinh nga").json()["items"]
+    assert [r["full_name"] for r in rows] == ["Đinh Thị Ngà"]
+    one = client.get(f"/api/people/individuals/{p.pk}").json()
+    assert one["memberships"][0]["started_on"] == "2025-08-01"
+    on = client.get(f"/api/people/members-on/{cast.ba_dinh.pk}?on=2025-08-01").json()
+    assert on["members"] == 1
+    assert client.get(f"/api/people/members-on/{cast.hanoi.pk}").status_code == 404
+    viewer = login(cast.hn_viewer)
+    assert (
+        viewer.get(f"/api/people/members-on/{cast.hanoi.pk}?on=2025-07-31").json()["members"] == 0
+    )
