@@ -287,3 +287,22 @@ def test_arrears_of_a_commune(cast, fees):
     t = ms.request_transfer(root, a, to_org=cast.ngoc_ha, effective_on=D(2026, 6, 1))
     ms.approve_transfer(root, t)
     assert [r["individual"].full_name for r in ms.arrears(cast.ngoc_ha, 2026, D(2026, 6, 30))] == []
+
+
+def test_members_on_command_prints_the_documented_lines(cast, capsys):
+    from pathlib import Path
+
+    from django.core.management import CommandError, call_command
+
+    for name in ("Lê Thị Hoa", "Trần Văn Bình"):
+        ms.join(cast.root, person(cast.root, cast.quan_thanh, name), cast.quan_thanh,
+                kind="member", started_on=D(2020, 3, 1))  # fmt: skip
+    ms.carry_merged_members(cast.root, cast.quan_thanh)
+    call_command("members_on", "CTD-X4", "31/12/2025")
+    call_command("members_on", "CTD-X4", "31/12/2025", "--exact")
+    printed = capsys.readouterr().out.strip().splitlines()
+    howto = (Path(__file__).parent.parent / "docs" / "howto.md").read_text(encoding="utf-8")
+    documented = howto.split("## Members on a date (issue #20)")[1].split("```")[1]
+    assert printed == [line for line in documented.strip().splitlines() if not line.startswith("$")]
+    with pytest.raises(CommandError, match="Không có tổ chức"):
+        call_command("members_on", "KHONG-CO")
