@@ -107,3 +107,16 @@ def test_api_finds_people_and_counts_members_on_a_date(cast, login):
     assert (
         viewer.get(f"/api/people/members-on/{cast.hanoi.pk}?on=2025-07-31").json()["members"] == 0
     )
+
+
+def test_export_lists_members_in_reach_with_where_they_are(cast, login):
+    p = people.create_individual(cast.root, organisation=cast.ba_dinh, full_name="=Ngô Văn Xuất")
+    ms.join(cast.root, p, cast.ba_dinh, kind="member", started_on=date(2025, 8, 1))
+    people.create_individual(cast.root, organisation=cast.tq_commune, full_name="Ngô Thị Xa")
+    response = login(cast.ba_dinh_officer).get("/ca-nhan/?q=ngo&format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Mã,Họ và tên") and len(lines) == 2
+    assert "'=Ngô Văn Xuất" in lines[1] and "01/08/2025" in lines[1]  # formula-safe
+    xlsx = login(cast.ba_dinh_officer).get("/ca-nhan/?q=ngo&format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

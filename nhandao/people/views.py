@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.audit.actions import record
+from nhandao.lib import exports
 from nhandao.lib.errors import NeedsConfirmation, Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
@@ -40,6 +41,18 @@ def individual_list(request):
     query = request.GET.get("q", "").strip()
     people = Individual.objects.for_user(request.user).active().search(query)
     people = people.select_related("organisation").order_by("name_key", "pk")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        # the list of members as the user sees it: no personal data beyond the name and year
+        today = timezone.localdate()
+        open_rows = Membership.objects.on(today).select_related("organisation")
+        current = {m.individual_id: m for m in open_rows.filter(individual__in=people[:20_000])}
+        header = ["Mã", "Họ và tên", "Tổ chức quản lý hồ sơ", "Sinh hoạt tại", "Loại hội viên",
+                  "Từ ngày"]  # fmt: skip
+        rows = ([p.code, p.full_name, p.organisation.name,
+                 *((m.organisation.name, m.get_kind_display(), m.started_on.strftime("%d/%m/%Y"))
+                   if (m := current.get(p.pk)) else ("", "", ""))]
+                for p in people[:20_000])  # fmt: skip
+        return exports.export_response(request, "hoi-vien", header, rows)
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     return render(request, "people/individual_list.html", {
         "page": page, "query": query, "can_create": access.can_anywhere(request.user, "edit"),
