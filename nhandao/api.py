@@ -20,6 +20,7 @@ from nhandao.emulation.api import router as emulation_router
 from nhandao.lib.api import DocumentedErrorsAPI, install_error_handlers
 from nhandao.movements.api import router as movements_router
 from nhandao.orgs.api import router as orgs_router
+from nhandao.people.api import router as people_router
 from nhandao.portal.api import router as portal_router
 from nhandao.relief.api import router as relief_router
 from nhandao.reports.api import router as reports_router
@@ -48,3 +49,4 @@ api.add_router("/", blood_router)
 api.add_router("/", emulation_router)
 api.add_router("/", coordination_router)
 api.add_router("/", movements_router)
+api.add_router("/", people_router)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("nhandao.emulation.urls")),
     path("", include("nhandao.coordination.urls")),
     path("", include("nhandao.movements.urls")),
+    path("", include("nhandao.people.urls")),
     path("giao-dien/", lib_views.style_guide, name="style_guide"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -354,6 +354,51 @@ RECORD_PAGES = [
     ("report: excel", "/bao-cao/{report}/tai/xlsx/", expect_scoped(REACH_BA_DINH)),
     ("api: reports", "/api/reports", expect(LOGGED_IN, 200, anon=401)),
     ("api: report", "/api/reports/{report}", expect_scoped(REACH_BA_DINH, anon=401)),
+    # members (people, issue #20): the person record, membership, transfers, fees, the card
+    ("individuals", "/ca-nhan/?q=nguyen", anywhere(VIEW_ANYWHERE)),
+    ("individual: create", "/ca-nhan/tao/", anywhere(EDIT_ANYWHERE)),
+    ("individual", "/ca-nhan/{individual}/", expect_scoped(REACH_BA_DINH)),
+    ("individual: edit", "/ca-nhan/{individual}/sua/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    (
+        "individual: join",
+        "/ca-nhan/{individual}/ket-nap/",
+        expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
+    ),
+    (
+        "membership: end",
+        "/hoi-vien/{membership}/ket-thuc/",
+        expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
+    ),
+    (
+        "membership: transfer",
+        "/hoi-vien/{membership}/chuyen/",
+        expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
+    ),
+    ("membership: card", "/hoi-vien/{membership}/the/", expect_scoped(REACH_BA_DINH)),
+    (
+        "membership: fee",
+        "/hoi-vien/{membership}/hoi-phi/",
+        expect_scoped(MONEY_BA_DINH, REACH_BA_DINH),
+    ),
+    ("transfers", "/hoi-vien/chuyen-sinh-hoat/", anywhere(VIEW_ANYWHERE)),
+    ("arrears", "/hoi-phi/no/?organisation=CTD-X4&year=2026", anywhere(VIEW_ANYWHERE)),
+    (
+        "fee receipt: annul",
+        "/hoi-phi/bien-lai/{fee_payment}/huy/",
+        expect_scoped(MONEY_BA_DINH, REACH_BA_DINH),
+    ),
+    ("api: individuals", "/api/people/individuals?q=nguyen", expect(LOGGED_IN, 200, anon=401)),
+    (
+        "api: individual",
+        "/api/people/individuals/{individual}",
+        expect_scoped(REACH_BA_DINH, anon=401),
+    ),
+    (
+        "api: members on a date",
+        "/api/people/members-on/{ba_dinh}?on=2026-01-01",
+        expect_scoped(REACH_BA_DINH, anon=401),
+    ),
+    ("member card: verify (public)", "/the-hoi-vien/{card_token}/", expect(PUBLIC, 200, anon=200)),
     # blood (issue #19): drives, donors, honours of Ba Đình; phones need "sensitive"
     ("blood drives", "/hien-mau/dot/", expect(LOGGED_IN, 200)),
     ("blood drive", "/hien-mau/dot/{blood_drive}/", expect_scoped(REACH_BA_DINH)),
@@ -683,6 +728,33 @@ def world(cast, settings, tmp_path):
     )
     from nhandao.accounts.models import ApiToken
 
+    # members: a member of Ba Đình with a paid fee and a transfer to Ngọc Hà waiting
+    from nhandao.people import actions as people_actions
+    from nhandao.people import membership as members
+    from nhandao.people.views import card_token
+
+    individual = people_actions.create_individual(
+        cast.root,
+        organisation=cast.ba_dinh,
+        full_name="Nguyễn Văn Hội",
+        birth_date=date(1990, 1, 1),
+    )
+    membership = members.join(
+        cast.root, individual, cast.ba_dinh, kind="member", started_on=date(2025, 8, 1)
+    )
+    members.set_schedule(
+        cast.root,
+        year=2026,
+        amount_per_month=1_000,
+        exemption_cap_percent=10,
+        shares={"commune": 80, "province": 15, "central": 5},
+    )
+    fee_payment = members.record_payment(
+        cast.root, membership, year=2026, months=[1], paid_on=date(2026, 1, 15)
+    )
+    member_transfer = members.request_transfer(
+        cast.root, membership, to_org=cast.ngoc_ha, effective_on=date(2026, 12, 1)
+    )
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     blood = _blood_world(cast)
     records = {
@@ -716,6 +788,10 @@ def world(cast, settings, tmp_path):
         "emu_award": emu_award,
         "emu_nomination": emu_nomination,
         "token": token,
+        "individual": individual,
+        "membership": membership,
+        "fee_payment": fee_payment,
+        "member_transfer": member_transfer,
         "unit": cast.ba_dinh.admin_unit,
     }
     records.update(blood)
@@ -727,6 +803,7 @@ def world(cast, settings, tmp_path):
     ids.update(campaign_code=campaign.code, draft_code=draft.code, receipt_code=receipt.code)
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
     ids.update(province=cast.ba_dinh.admin_unit.province_id)
+    ids.update(card_token=card_token(membership))
     return ids
 
 
@@ -772,7 +849,8 @@ def _sections():
     are built once per app rather than once per page)."""
     starts = {"campaigns": "campaigns", "donations": "donations", "persons": "beneficiaries",
               "relief": "relief", "reports": "reports", "emulation": "emulation",
-              "portal": "portal", "blood drives": "blood"}  # fmt: skip
+              "portal": "portal", "blood drives": "blood",
+              "individuals": "members"}  # fmt: skip
     sections: dict[str, list] = {}
     name = ""
     for row in RECORD_PAGES:
@@ -904,6 +982,21 @@ WRITES = [
      expect_scoped(EDIT_BA_DINH, AREA_BA_DINH, anon=401, ok=201, refused=422)),
     ("api: household: change", "PATCH", "/api/households/{household}", {"village": "Tổ 9"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401)),
+    # members (people, issue #20): either side of a transfer decides; the others 404
+    ("transfer: approve", "POST", "/hoi-vien/chuyen-sinh-hoat/{member_transfer}/dong-y/", {},
+     expect_scoped(EDIT_BA_DINH | {"ngoc_ha_officer"}, REACH_BA_DINH | {"ngoc_ha_officer"},
+                   ok=302)),
+    ("transfer: reject", "POST", "/hoi-vien/chuyen-sinh-hoat/{member_transfer}/tu-choi/",
+     {"note": "Không đúng"},
+     expect_scoped(EDIT_BA_DINH | {"ngoc_ha_officer"}, REACH_BA_DINH | {"ngoc_ha_officer"},
+                   ok=302)),
+    ("membership: join (post)", "POST", "/ca-nhan/{individual}/ket-nap/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("fee: pay (post)", "POST", "/hoi-vien/{membership}/hoi-phi/",
+     {"year": "2026", "months": ["2"], "paid_on": "15/02/2026"},
+     expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("fee receipt: annul (post)", "POST", "/hoi-phi/bien-lai/{fee_payment}/huy/",
+     {"reason": "Ghi nhầm"}, expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("api: duplicates: decide (403 from the action)", "POST",
      "/api/duplicates/{candidate}/decision", {"decision": "distinct"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401)),

@@ -16,6 +16,7 @@ from nhandao.demo import coordination as coordination_demo
 from nhandao.demo import emulation as emulation_demo
 from nhandao.demo import movements as movements_demo
 from nhandao.demo import orgs as orgs_demo
+from nhandao.demo import people as people_demo
 from nhandao.demo import relief as relief_demo
 from nhandao.demo import reports as reports_demo
 from nhandao.donations.checkpoints import take as take_checkpoint
@@ -43,6 +44,7 @@ def build() -> list[tuple[str, str, str]]:
     logins = [(ADMIN_USERNAME, "Quản trị hệ thống (superuser)", "toàn hệ thống")]
     logins += orgs_demo.demo_users(admin, network)
     relief_demo.seed(admin, network)  # after the logins: it acts as the demo users
+    people_demo.seed(admin, network)  # members, fees, volunteers: acts as the demo users
     blood_demo.seed(admin, network)  # after relief, before reports (its units)
     movements_demo.seed(admin, network)  # after relief, before reports (they may read it)
     reports_demo.seed(admin, network)  # after relief: the reports read its distributions

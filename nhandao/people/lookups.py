@@ -1,9 +1,27 @@
 """Individuals as a user may reach them; built only from orgs/access.py."""
 
 from nhandao.orgs import access
-from nhandao.people.models import Individual
+from nhandao.people.models import FeePayment, Individual, Membership, MembershipTransfer
 
 
 def get_individual(user, pk, perm: str = "view") -> Individual:
     records = Individual.objects.select_related("organisation", "commune")
     return access.get_for_user(records, user, pk, perm)
+
+
+def get_membership(user, pk, perm: str = "view") -> Membership:
+    records = Membership.objects.select_related("organisation", "individual")
+    return access.get_for_user(records, user, pk, perm)
+
+
+def get_payment(user, pk, perm: str = "view") -> FeePayment:
+    records = FeePayment.objects.select_related("organisation", "individual", "membership")
+    return access.get_for_user(records, user, pk, perm)
+
+
+def get_transfer(user, pk) -> MembershipTransfer:
+    """A transfer seen from either side (404 for everyone else); deciding on it is the
+    action's check (edit at one of the two organisations)."""
+    from nhandao.people.membership import transfers_for
+
+    return access.get_within(transfers_for(user), pk, "Không tìm thấy yêu cầu chuyển.")

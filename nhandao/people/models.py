@@ -119,3 +119,367 @@ class Individual(models.Model):
             return None
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+# ---- membership: a dated history (issue #20) ----------------------------------------------
+
+
+class MembershipKind(models.TextChoices):
+    MEMBER = "member", "Hội viên"
+    HONORARY = "honorary", "Hội viên danh dự"
+    YOUTH = "youth", "Hội viên thanh thiếu niên"
+
+
+class StartVia(models.TextChoices):
+    JOIN = "join", "Kết nạp"
+    TRANSFER = "transfer", "Chuyển sinh hoạt đến"
+    MERGER = "merger", "Hợp nhất tổ chức (2025)"
+    RESUME = "resume", "Sinh hoạt lại"
+
+
+class EndReason(models.TextChoices):
+    TRANSFER = "transfer", "Chuyển sinh hoạt đi"
+    MERGER = "merger", "Tổ chức hợp nhất vào tổ chức khác"
+    SUSPENDED = "suspended", "Tạm ngừng sinh hoạt"
+    LEFT = "left", "Thôi tham gia"
+    DIED = "died", "Từ trần"
+    REMOVED = "removed", "Xóa tên"
+
+
+YOUTH_AGES = (16, 30)
+VOLUNTEER_MIN_AGE = 18
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        from nhandao.orgs import access
+
+        return access.scope(self, user, perm)
+
+    def on(self, day):
+        """Memberships running on `day` (started on or before it, not ended before it)."""
+        return self.filter(started_on__lte=day).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=day)
+        )
+
+    def within(self, org):
+        """Memberships in `org` or its subtree (merged predecessors sit under their successor,
+        so the successor's history includes theirs)."""
+        return self.filter(organisation__path__startswith=org.path)
+
+
+class Membership(models.Model):
+    """One stretch of membership in one organisation: a person's history is their rows in
+    order. A transfer ends one row the day before the new one starts; so does the merger."""
+
+    individual = models.ForeignKey(
+        Individual, on_delete=models.PROTECT, related_name="memberships", verbose_name="cá nhân"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships",
+        verbose_name="chi hội / tổ chức",
+    )  # fmt: skip
+    kind = models.CharField("loại hội viên", max_length=10, choices=MembershipKind.choices)
+    started_on = models.DateField("ngày bắt đầu")
+    started_via = models.CharField(max_length=10, choices=StartVia.choices)
+    ended_on = models.DateField("ngày kết thúc", null=True, blank=True)
+    end_reason = models.CharField(
+        "lý do kết thúc", max_length=10, choices=EndReason.choices, blank=True
+    )
+    end_note = models.CharField("ghi chú", max_length=255, blank=True)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quá trình sinh hoạt hội"
+        verbose_name_plural = "quá trình sinh hoạt hội"
+        ordering = ["individual_id", "started_on", "pk"]
+        indexes = [models.Index(fields=["organisation", "started_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["individual"],
+                condition=models.Q(ended_on__isnull=True),
+                name="people_one_open_membership",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.individual} — {self.organisation} ({self.get_kind_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class MembershipCount(models.Model):
+    """The summary behind "members on a date": per organisation and day, members who
+    started (+) minus those whose last day was the day before (−). The members of a subtree
+    on D are the sum of the deltas on or before D; kept by the actions with each change."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    delta = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "day"], name="people_count_org_day")
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.day}: {self.delta:+d}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "Chờ hai bên đồng ý"
+    DONE = "done", "Đã chuyển"
+    REJECTED = "rejected", "Bị từ chối"
+
+
+class MembershipTransfer(models.Model):
+    """A request to move a member to another organisation: both sides agree (each with
+    "edit" at its own organisation), then the move is made on `effective_on`."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="transfers")
+    from_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="chuyển đi từ"
+    )
+    to_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="chuyển đến"
+    )
+    effective_on = models.DateField("ngày chuyển")
+    reason = models.CharField("lý do", max_length=255, blank=True)
+    status = models.CharField(
+        max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    from_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_approved_at = models.DateTimeField(null=True, blank=True)
+    to_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_note = models.CharField(max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "yêu cầu chuyển sinh hoạt"
+        verbose_name_plural = "yêu cầu chuyển sinh hoạt"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.membership.individual}: {self.from_org} → {self.to_org}"
+
+
+# ---- fees (hội phí) -------------------------------------------------------------------
+
+
+class FeeSchedule(models.Model):
+    """One year's fee rules, as data: the monthly amount, the cap on exemptions (per cent of
+    an organisation's members) and the share each level keeps (per cent, summing to 100;
+    the level a member's organisation sits at keeps its own share and those of the levels
+    below it that it has no chapter for)."""
+
+    year = models.PositiveSmallIntegerField("năm", unique=True)
+    amount_per_month = models.PositiveIntegerField("mức hội phí mỗi tháng (đồng)")
+    exemption_cap_percent = models.PositiveSmallIntegerField("miễn tối đa (% hội viên)")
+    shares = models.JSONField("tỷ lệ để lại mỗi cấp (%)")
+
+    class Meta:
+        verbose_name = "mức hội phí năm"
+        verbose_name_plural = "mức hội phí năm"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"Hội phí năm {self.year}"
+
+
+class FeeExemption(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="exemptions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="people_one_exemption")
+        ]
+
+    def __str__(self):
+        return f"Miễn hội phí {self.year}: {self.membership.individual}"
+
+
+class FeeReceiptCounter(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="people_receipt_counter")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.year}: {self.last}"
+
+
+class FeePaymentStatus(models.TextChoices):
+    VALID = "valid", "Hợp lệ"
+    ANNULLED = "annulled", "Đã hủy"
+
+
+class FeePayment(models.Model):
+    """A fee payment with its receipt (numbered per organisation and year). Annulled, never
+    deleted: annulling reverses its ledger entries and frees its months."""
+
+    receipt_number = models.CharField("số biên lai", max_length=30, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="fee_payments",
+        verbose_name="đơn vị thu",
+    )  # fmt: skip
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="payments")
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    months = models.JSONField("các tháng")
+    amount = models.PositiveIntegerField("số tiền (đồng)")
+    paid_on = models.DateField("ngày nộp")
+    status = models.CharField(
+        max_length=10, choices=FeePaymentStatus.choices, default=FeePaymentStatus.VALID
+    )
+    annul_reason = models.CharField(max_length=255, blank=True)
+    annulled_at = models.DateTimeField(null=True, blank=True)
+    ledger_entries = models.JSONField(default=list, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "biên lai hội phí"
+        verbose_name_plural = "biên lai hội phí"
+        ordering = ["-paid_on", "-pk"]
+
+    def __str__(self):
+        return self.receipt_number
+
+
+class FeeMonth(models.Model):
+    """One paid month of one member: the database refuses a second valid payment of it."""
+
+    payment = models.ForeignKey(FeePayment, on_delete=models.PROTECT, related_name="paid_months")
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    valid = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["individual", "year", "month"],
+                condition=models.Q(valid=True),
+                name="people_month_paid_once",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "year"])]
+
+    def __str__(self):
+        return f"{self.individual_id} {self.month:02d}/{self.year}"
+
+
+# ---- volunteers: teams, shifts, hours from attendance ---------------------------------------
+
+
+class TeamKind(models.TextChoices):
+    FIRST_AID = "first_aid", "Sơ cấp cứu"
+    DISASTER = "disaster", "Ứng phó thảm họa"
+    BLOOD = "blood", "Vận động hiến máu"
+    SOCIAL = "social", "Công tác xã hội"
+    YOUTH = "youth", "Nhóm thanh thiếu niên"
+
+
+class Volunteer(models.Model):
+    """A volunteer (18 or older; need not be a member)."""
+
+    individual = models.OneToOneField(
+        Individual, on_delete=models.PROTECT, related_name="volunteer"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    since = models.DateField("tham gia từ")
+    skills = models.CharField("kỹ năng, ngoại ngữ", max_length=255, blank=True)
+    availability = models.CharField("thời gian có thể tham gia", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "tình nguyện viên"
+        verbose_name_plural = "tình nguyện viên"
+
+    def __str__(self):
+        return str(self.individual)
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("tên đội, nhóm", max_length=150)
+    kind = models.CharField("loại", max_length=10, choices=TeamKind.choices)
+    members = models.ManyToManyField(Volunteer, related_name="teams", blank=True)
+
+    class Meta:
+        verbose_name = "đội, nhóm tình nguyện"
+        verbose_name_plural = "đội, nhóm tình nguyện"
+
+    def __str__(self):
+        return self.name
+
+
+class Shift(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="shifts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    activity = models.CharField("hoạt động", max_length=200)
+    starts_at = models.DateTimeField("bắt đầu")
+    ends_at = models.DateTimeField("kết thúc")
+    places = models.PositiveSmallIntegerField("số người cần", default=10)
+
+    class Meta:
+        verbose_name = "ca trực"
+        verbose_name_plural = "ca trực"
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return f"{self.activity} ({self.starts_at:%d/%m/%Y %H:%M})"
+
+
+class Attendance(models.TextChoices):
+    SIGNED_UP = "signed_up", "Đã đăng ký"
+    ATTENDED = "attended", "Có mặt"
+    NO_SHOW = "no_show", "Vắng mặt"
+
+
+class ShiftSignup(models.Model):
+    """A volunteer on a shift: signed up, then present or absent. Hours are the shift's length
+    for those present, computed, never typed."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="signups")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="signups")
+    status = models.CharField(max_length=10, choices=Attendance.choices,
+                              default=Attendance.SIGNED_UP)  # fmt: skip
+    walk_in = models.BooleanField("có mặt nhưng chưa đăng ký", default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "volunteer"], name="people_signup_once")
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.shift}"

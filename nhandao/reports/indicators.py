@@ -14,6 +14,16 @@ from django.db.models import Count, Q, Sum
 
 from nhandao.donations.models import Channel, Donation
 from nhandao.lib.errors import Refused
+from nhandao.people.models import (
+    Attendance,
+    EndReason,
+    Membership,
+    MembershipKind,
+    ShiftSignup,
+    StartVia,
+    Volunteer,
+)
+from nhandao.people.volunteers import hours as shift_hours
 from nhandao.relief.models import Allocation, AllocationStatus, Direction, DistributionLine
 from nhandao.relief.models.distributions import LineStatus
 
@@ -145,6 +155,66 @@ def blood_value(org, start, end) -> Figures:
     return {"": total}
 
 
+# --- members and volunteers (people, issue #20): the organisation's own rows ---
+
+
+def _memberships(org):
+    return Membership.objects.filter(organisation=org)
+
+
+def members_end(org, start, end) -> Figures:
+    """Members on the period's last day, by kind."""
+    rows = _memberships(org).on(end).values("kind").annotate(n=Count("pk"))
+    figures = {row["kind"]: row["n"] for row in rows}
+    figures[""] = sum(figures.values())
+    return figures
+
+
+def members_new(org, start, end) -> Figures:
+    """Members admitted in the period (joined; transfers in and the merger are not new)."""
+    new = _memberships(org).filter(started_via=StartVia.JOIN, started_on__range=(start, end))
+    return {"": new.count()}
+
+
+def members_left(org, start, end) -> Figures:
+    """Members who left in the period, by reason (transfers out and the merger excluded)."""
+    rows = (
+        _memberships(org)
+        .filter(ended_on__range=(start, end))
+        .exclude(end_reason__in=[EndReason.TRANSFER, EndReason.MERGER])
+        .values("end_reason")
+        .annotate(n=Count("pk"))
+    )
+    figures = {row["end_reason"]: row["n"] for row in rows}
+    figures[""] = sum(figures.values())
+    return figures
+
+
+def youth_members(org, start, end) -> Figures:
+    return {"": _memberships(org).on(end).filter(kind=MembershipKind.YOUTH).count()}
+
+
+def volunteers(org, start, end) -> Figures:
+    return {"": Volunteer.objects.filter(organisation=org, since__lte=end).count()}
+
+
+def _attended(org, start, end):
+    return ShiftSignup.objects.filter(
+        shift__organisation=org, status=Attendance.ATTENDED,
+        shift__starts_at__date__range=(start, end),
+    )  # fmt: skip
+
+
+def active_volunteers(org, start, end) -> Figures:
+    """Volunteers present at one shift at least in the period."""
+    return {"": _attended(org, start, end).values("volunteer").distinct().count()}
+
+
+def volunteer_hours(org, start, end) -> Figures:
+    """Hours of attended shifts (computed from the shifts, never typed), rounded."""
+    return {"": round(shift_hours(_attended(org, start, end)))}
+
+
 PROVIDERS = {
     "received_money": received_money,
     "received_goods_value": received_goods_value,
@@ -154,6 +224,13 @@ PROVIDERS = {
     "people_reached": people_reached,
     "households_reached": households_reached,
     "donors": donors,
+    "members_end": members_end,
+    "members_new": members_new,
+    "members_left": members_left,
+    "youth_members": youth_members,
+    "volunteers": volunteers,
+    "active_volunteers": active_volunteers,
+    "volunteer_hours": volunteer_hours,
     "blood_units": blood_units,
     "blood_volume": blood_volume,
     "blood_value": blood_value,

@@ -1,0 +1,102 @@
+"""Validation of the person record, membership and fee entries (pages and API alike).
+No field asks for a code or an id: organisations come from a picker over the user's reach,
+the user's own preselected; dates are typed dd/mm/yyyy."""
+
+from django import forms
+from django.utils import timezone
+
+from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
+from nhandao.orgs.pickers import current_units, unit_picker
+from nhandao.people.models import EndReason, MembershipKind, Sex
+
+MONTHS = [(m, f"Tháng {m}") for m in range(1, 13)]
+
+
+class IndividualForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổ chức quản lý hồ sơ")
+    full_name = forms.CharField(label="Họ và tên", max_length=150,
+                                help_text="Viết có dấu, ví dụ Nguyễn Thị Lan.")  # fmt: skip
+    sex = forms.ChoiceField(label="Giới tính", choices=[("", "—"), *Sex.choices], required=False)
+    birth_date = forms.DateField(label="Ngày sinh (dd/mm/yyyy)", required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    email = forms.EmailField(label="Thư điện tử", required=False)
+    id_number = forms.CharField(label="Số CCCD", max_length=20, required=False)
+    commune = forms.ModelChoiceField(None, label="Xã/phường", required=False,
+                                     widget=unit_picker(), to_field_name="code")  # fmt: skip
+    address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
+    consent_contact = forms.BooleanField(label="Đồng ý được liên hệ (nhắc lịch, gọi điện)",
+                                         required=False)  # fmt: skip
+    consent_publish = forms.BooleanField(label="Đồng ý được nêu tên công khai", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "edit")
+        self.fields["commune"].queryset = current_units()
+
+    def clean_birth_date(self):
+        born = self.cleaned_data.get("birth_date")
+        if born and born > timezone.localdate():
+            raise forms.ValidationError("Ngày sinh không được sau hôm nay.")
+        return born
+
+    def action_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["phone"] = data.get("phone") or ""
+        data["id_number"] = data.get("id_number") or ""
+        return data
+
+
+class JoinForm(ActorForm):
+    organisation = OrgCodeField(None, label="Chi hội / tổ chức sinh hoạt")
+    kind = forms.ChoiceField(label="Loại hội viên", choices=MembershipKind.choices)
+    started_on = forms.DateField(label="Ngày kết nạp (dd/mm/yyyy)", initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "edit")
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(label="Lý do", choices=[
+        (EndReason.SUSPENDED, EndReason.SUSPENDED.label), (EndReason.LEFT, EndReason.LEFT.label),
+        (EndReason.DIED, EndReason.DIED.label), (EndReason.REMOVED, EndReason.REMOVED.label),
+    ])  # fmt: skip
+    ended_on = forms.DateField(label="Ngày sinh hoạt cuối (dd/mm/yyyy)",
+                               initial=timezone.localdate)  # fmt: skip
+    note = forms.CharField(label="Ghi chú (bắt buộc khi tạm ngừng, xóa tên)", max_length=255,
+                           required=False)  # fmt: skip
+
+
+class TransferForm(ActorForm):
+    to_org = OrgCodeField(None, label="Chuyển đến")
+    effective_on = forms.DateField(label="Ngày chuyển (dd/mm/yyyy)", initial=timezone.localdate)
+    reason = forms.CharField(label="Lý do", max_length=255, required=False)
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = targets
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(label="Lý do từ chối", max_length=255)
+
+
+class PaymentForm(forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100,
+                              initial=lambda: timezone.localdate().year)  # fmt: skip
+    months = forms.TypedMultipleChoiceField(label="Các tháng nộp", choices=MONTHS, coerce=int,
+                                            widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    paid_on = forms.DateField(label="Ngày nộp (dd/mm/yyyy)", initial=timezone.localdate)
+
+
+class AnnulForm(forms.Form):
+    reason = forms.CharField(label="Lý do hủy biên lai", max_length=255)
+
+
+class ArrearsForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổ chức")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "view")

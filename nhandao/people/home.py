@@ -1,0 +1,35 @@
+"""What waits in members for a user, for the home page (lib/cockpit.py collects it):
+transfers waiting for their side's agreement, members of their organisations who have not
+paid this month's fee."""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from nhandao.lib.cockpit import SOON, Waiting
+from nhandao.orgs import access
+from nhandao.people import membership as ms
+from nhandao.people.models import FeeMonth, FeeSchedule, Membership
+
+
+def waiting(user) -> list[Waiting]:
+    out = []
+    if not access.can_anywhere(user, "edit") and not access.can_anywhere(user, "money"):
+        return out
+    if access.can_anywhere(user, "edit"):
+        count = ms.transfer_queue(user).count()
+        out.append(Waiting("Yêu cầu chuyển sinh hoạt chờ bạn đồng ý", count,
+                           reverse("transfer_list"), SOON))  # fmt: skip
+    today = timezone.localdate()
+    if access.can_anywhere(user, "money") and FeeSchedule.objects.filter(year=today.year).exists():
+        paid = FeeMonth.objects.filter(individual=OuterRef("individual"), year=today.year,
+                                       month=today.month, valid=True)  # fmt: skip
+        unpaid = (
+            Membership.objects.filter(access.reach_q(user, "money", via="organisation"))
+            .on(today)
+            .exclude(exemptions__year=today.year)
+            .exclude(Exists(paid))
+        )
+        out.append(Waiting(f"Hội viên chưa nộp hội phí tháng {today.month}/{today.year}",
+                           unpaid.count(), reverse("arrears_list")))  # fmt: skip
+    return out

@@ -1,0 +1,10 @@
+"""Members in the menu."""
+
+from nhandao.lib.cockpit import MenuEntry
+
+G = "Tổ chức"
+ENTRIES = [
+    MenuEntry(G, "Hội viên, tình nguyện viên", "individual_list"),
+    MenuEntry(G, "Chuyển sinh hoạt hội", "transfer_list"),
+    MenuEntry(G, "Hội phí còn nợ", "arrears_list"),
+]

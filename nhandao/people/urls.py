@@ -1,0 +1,23 @@
+from django.urls import path
+
+from nhandao.people import views
+
+urlpatterns = [
+    path("ca-nhan/", views.individual_list, name="individual_list"),
+    path("ca-nhan/tao/", views.individual_create, name="individual_create"),
+    path("ca-nhan/<int:pk>/", views.individual_detail, name="individual_detail"),
+    path("ca-nhan/<int:pk>/sua/", views.individual_edit, name="individual_edit"),
+    path("ca-nhan/<int:pk>/ket-nap/", views.membership_join, name="membership_join"),
+    path("hoi-vien/<int:pk>/ket-thuc/", views.membership_end, name="membership_end"),
+    path("hoi-vien/<int:pk>/chuyen/", views.membership_transfer, name="membership_transfer"),
+    path("hoi-vien/<int:pk>/the/", views.member_card, name="member_card"),
+    path("hoi-vien/<int:pk>/hoi-phi/", views.fee_payment, name="fee_payment"),
+    path("hoi-vien/chuyen-sinh-hoat/", views.transfer_list, name="transfer_list"),
+    path("hoi-vien/chuyen-sinh-hoat/<int:pk>/dong-y/", views.transfer_approve,
+         name="transfer_approve"),
+    path("hoi-vien/chuyen-sinh-hoat/<int:pk>/tu-choi/", views.transfer_reject,
+         name="transfer_reject"),
+    path("hoi-phi/no/", views.arrears_list, name="arrears_list"),
+    path("hoi-phi/bien-lai/<int:pk>/huy/", views.payment_annul, name="payment_annul"),
+    path("the-hoi-vien/<str:token>/", views.card_verify, name="card_verify"),
+]  # fmt: skip

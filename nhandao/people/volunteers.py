@@ -1,0 +1,124 @@
+"""Volunteers, their teams and shifts; hours come from attended shifts only (issue #20)."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.utils import timezone
+
+from nhandao.audit.actions import record
+from nhandao.lib.errors import Refused
+from nhandao.orgs import access
+from nhandao.people.models import (
+    VOLUNTEER_MIN_AGE,
+    Attendance,
+    Shift,
+    ShiftSignup,
+    Team,
+    Volunteer,
+)
+
+
+@transaction.atomic
+def register(actor, individual, organisation, *, since: date, skills="", availability=""):
+    access.require(actor, "edit", organisation)
+    age = individual.age_on(since)
+    if age is None or age < VOLUNTEER_MIN_AGE:
+        raise Refused(
+            f"Tình nguyện viên phải từ {VOLUNTEER_MIN_AGE} tuổi trở lên"
+            + (f"; {individual.full_name} {age} tuổi vào ngày {since:%d/%m/%Y}." if age is not None
+               else ": cần có ngày sinh."),
+            field="individual",
+        )  # fmt: skip
+    if Volunteer.objects.filter(individual=individual).exists():
+        raise Refused(f"{individual.full_name} đã là tình nguyện viên.", field="individual")
+    volunteer = Volunteer.objects.create(
+        individual=individual,
+        organisation=organisation,
+        since=since,
+        skills=skills,
+        availability=availability,
+    )
+    record(actor, "people.volunteer_register", volunteer, organisation=organisation)
+    return volunteer
+
+
+@transaction.atomic
+def create_team(actor, organisation, *, name: str, kind: str, members=()) -> Team:
+    access.require(actor, "edit", organisation)
+    team = Team.objects.create(organisation=organisation, name=name, kind=kind)
+    team.members.set(members)
+    record(actor, "people.team_create", team, organisation=organisation)
+    return team
+
+
+@transaction.atomic
+def add_shift(actor, team: Team, *, activity: str, starts_at, ends_at, places=10) -> Shift:
+    access.require(actor, "edit", team.organisation)
+    if ends_at <= starts_at:
+        raise Refused("Giờ kết thúc phải sau giờ bắt đầu.", field="ends_at")
+    if ends_at - starts_at > timedelta(hours=24):
+        raise Refused("Một ca không dài quá 24 giờ.", field="ends_at")
+    shift = Shift.objects.create(
+        team=team,
+        organisation=team.organisation,
+        activity=activity,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        places=places,
+    )
+    record(actor, "people.shift_create", shift, organisation=team.organisation)
+    return shift
+
+
+@transaction.atomic
+def sign_up(actor, shift: Shift, volunteer: Volunteer) -> ShiftSignup:
+    access.require(actor, "edit", shift.organisation)
+    if shift.signups.filter(volunteer=volunteer).exists():
+        raise Refused(f"{volunteer} đã đăng ký ca này.")
+    if shift.signups.count() >= shift.places:
+        raise Refused("Ca này đã đủ người.")
+    return ShiftSignup.objects.create(shift=shift, volunteer=volunteer)
+
+
+@transaction.atomic
+def record_attendance(actor, shift: Shift, present: list, absent: list = ()) -> list[str]:
+    """Mark who came and who did not, after the shift started. Someone present who had not
+    signed up is accepted, flagged as a walk-in; the flags are returned as warnings."""
+    access.require(actor, "edit", shift.organisation)
+    if shift.starts_at > timezone.now():
+        raise Refused("Chỉ ghi điểm danh khi ca đã bắt đầu.")
+    warnings = []
+    for volunteer in present:
+        signup, created = ShiftSignup.objects.get_or_create(
+            shift=shift, volunteer=volunteer, defaults={"walk_in": True}
+        )
+        if created:
+            warnings.append(f"{volunteer} có mặt nhưng chưa đăng ký: đã ghi nhận, đánh dấu.")
+        signup.status = Attendance.ATTENDED
+        signup.save(update_fields=["status"])
+    for volunteer in absent:
+        updated = shift.signups.filter(volunteer=volunteer).update(status=Attendance.NO_SHOW)
+        if not updated:
+            raise Refused(f"{volunteer} không đăng ký ca này: không ghi vắng được.")
+    record(
+        actor,
+        "people.shift_attendance",
+        shift,
+        organisation=shift.organisation,
+        after={"present": [v.pk for v in present], "absent": [v.pk for v in absent]},
+    )
+    return warnings
+
+
+HOURS = ExpressionWrapper(F("shift__ends_at") - F("shift__starts_at"), output_field=DurationField())
+
+
+def hours(signups) -> float:
+    """Hours of the attended shifts among `signups` (a ShiftSignup queryset)."""
+    total = signups.filter(status=Attendance.ATTENDED).aggregate(t=Sum(HOURS))["t"]
+    return round(total.total_seconds() / 3600, 2) if total else 0.0
+
+
+def volunteer_hours(volunteer: Volunteer) -> float:
+    return hours(volunteer.signups.all())
