@@ -24,6 +24,12 @@ NONE = "—"
 # Keys that actions record beside the model's fields (or instead of them).
 EXTRA_LABELS = {
     "note": "Ghi chú",
+    # foreign keys of the newer apps whose fields carry no verbose name
+    "individual": "Cá nhân",
+    "donor": "Người hiến máu",
+    "drive": "Đợt hiến máu",
+    "receipt": "Biên lai",
+    "started_via": "Hình thức vào hội",
     "reason": "Lý do",
     "co_organisers": "Đồng tổ chức",
     "decided_by": "Cơ quan quyết định",

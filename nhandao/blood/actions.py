@@ -210,7 +210,7 @@ def _register(actor, drive, donor, source, declaration) -> Registration:
             f"{donor.individual.full_name} đã đăng ký đợt “{drive.name}” rồi.", field="donor"
         ) from None
     record(actor, "blood.register", registration,
-           after={"drive": drive.pk, "donor": donor.code, "source": source},
+           after={"drive": drive.pk, "donor": donor.pk, "source": source},
            organisation=drive.organisation)  # fmt: skip
     return registration
 
@@ -337,7 +337,7 @@ def record_result(
     registered.filter(attended=False).update(attended=True, attended_at=timezone.now())
     rules.refresh_donor(donor)
     record(actor, "blood.donation", donation,
-           after={"drive": drive.pk, "donor": donor.code, "kind": kind, "volume_ml": volume_ml,
+           after={"drive": drive.pk, "donor": donor.pk, "kind": kind, "volume_ml": volume_ml,
                   "unregistered": donation.unregistered, "early": early},
            organisation=drive.organisation)  # fmt: skip
     return donation
@@ -356,6 +356,6 @@ def record_deferral(actor, drive: Drive, donor: Donor, *, until: date, reason=""
     )
     rules.refresh_donor(donor)
     record(actor, "blood.deferral", deferral,
-           after={"donor": donor.code, "until": until.isoformat()},
+           after={"donor": donor.pk, "until": until.isoformat()},
            organisation=drive.organisation)  # fmt: skip
     return deferral

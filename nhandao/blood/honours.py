@@ -80,6 +80,6 @@ def propose(actor, province, year: int, occasion: str = HonourOccasion.APRIL_7) 
         if created:
             made.append(honour)
             record(actor, "blood.honour_propose", honour,
-                   after={"donor": donor.code, "band": band.donations, "year": year},
+                   after={"donor": donor.pk, "band": band.donations, "year": year},
                    organisation=donor.organisation)  # fmt: skip
     return made

@@ -81,7 +81,7 @@ class ProgressIn(Schema):
     complete: bool = False
 
 
-class MoveIn(Schema):
+class CoordinationMoveIn(Schema):
     to_status: str
     note: str = ""
 
@@ -156,7 +156,7 @@ def task_progress(request, task_id: int, payload: ProgressIn):
 
 @router.post("/coordination/tasks/{task_id}/move", response=dict,
              summary="Xác nhận, trả lại, hủy, mở lại, bắt đầu")  # fmt: skip
-def task_move(request, task_id: int, payload: MoveIn):
+def task_move(request, task_id: int, payload: CoordinationMoveIn):
     task = get_task(request.auth, task_id)
     return task_json(actions.move_task(request.auth, task, payload.to_status, payload.note))
 
@@ -200,7 +200,7 @@ def finding_response(request, finding_id: int, payload: ResponseIn):
 
 @router.post("/coordination/findings/{finding_id}/move", response=dict,
              summary="Yêu cầu lại, chấp nhận, miễn (có lý do), kiểm tra lại và đóng")  # fmt: skip
-def finding_move(request, finding_id: int, payload: MoveIn):
+def finding_move(request, finding_id: int, payload: CoordinationMoveIn):
     finding = get_finding(request.auth, finding_id)
     return finding_json(actions.move_finding(request.auth, finding, payload.to_status,
                                              payload.note))  # fmt: skip

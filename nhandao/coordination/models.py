@@ -144,6 +144,7 @@ class TaskQuerySet(models.QuerySet):
 
 
 class Task(models.Model):
+    pipeline = TASK_PIPELINE  # lib.models.StatusChange.change_text reads it
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveSmallIntegerField("thứ tự", default=1)
     title = models.CharField("nội dung nhiệm vụ", max_length=500)
@@ -192,10 +193,6 @@ class Task(models.Model):
 class TaskStatusChange(StatusChange):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="history")
     subject_field = "task"
-
-    @property
-    def change_text(self) -> str:
-        return TASK_PIPELINE.change_text(self.from_status, self.to_status)
 
 
 class TaskReport(models.Model):
@@ -501,6 +498,7 @@ class FindingQuerySet(models.QuerySet):
 
 
 class Finding(models.Model):
+    pipeline = FINDING_PIPELINE  # lib.models.StatusChange.change_text reads it
     plan = models.ForeignKey(SupervisionPlan, on_delete=models.CASCADE, related_name="findings")
     visit = models.ForeignKey(
         Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
@@ -552,7 +550,3 @@ class Finding(models.Model):
 class FindingStatusChange(StatusChange):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="history")
     subject_field = "finding"
-
-    @property
-    def change_text(self) -> str:
-        return FINDING_PIPELINE.change_text(self.from_status, self.to_status)

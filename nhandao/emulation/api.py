@@ -2,11 +2,12 @@
 ranking, a scorecard with its marks, marking at the stage the user may mark, and the moves."""
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from nhandao.emulation import actions, forms, lookups, scoring
 from nhandao.emulation.models import Criterion, Mark, Round
 from nhandao.lib.api import FormInvalid
+from nhandao.lib.pagination import MAX_YEAR, MIN_YEAR
 from nhandao.orgs.lookups import clusters
 
 router = Router(tags=["Thi đua, khen thưởng"])
@@ -19,7 +20,7 @@ class MarkIn(Schema):
     evidence: str = ""
 
 
-class MoveIn(Schema):
+class EmulationMoveIn(Schema):
     to_status: str
     note: str = ""
 
@@ -43,7 +44,7 @@ def _result(r: scoring.Result) -> dict:
 
 
 @router.get("/emulation/rounds", response=list[dict], summary="Các đợt chấm điểm trong phạm vi")
-def list_rounds(request, year: int | None = None):
+def list_rounds(request, year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR)):
     rounds = Round.objects.filter(cluster__in=clusters(request.auth).values("pk"))
     if year:
         rounds = rounds.filter(cluster__year=year)
@@ -120,7 +121,7 @@ def add_mark(request, card_id: int, payload: MarkIn):
 
 
 @router.post("/emulation/scorecards/{card_id}/move", response=dict, summary="Chuyển bước")
-def move(request, card_id: int, payload: MoveIn):
+def move(request, card_id: int, payload: EmulationMoveIn):
     card = lookups.get_scorecard(request.auth, card_id)
     actions.move_scorecard(request.auth, card, payload.to_status, payload.note)
     return _card(card)
