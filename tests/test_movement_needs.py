@@ -120,3 +120,32 @@ def test_the_pages_enter_and_show_needs(cast, incident, login, client):
     assert public.status_code == 200
     assert "Phường Ba Đình" in text and "Gạo" in text and "needs-form" not in text
     assert client.get(f"/cong-khai/su-co/{incident.pk + 99}/").status_code == 404
+
+
+def test_the_demo_enters_the_typhoons_needs_from_the_damage(cast):
+    from nhandao.demo import movements as demo
+
+    yagi = relief.create_incident(
+        cast.root, organisation=cast.central, kind="storm", name="Bão số 3 (Yagi)", start=DAY
+    )
+    relief.set_incident_area(
+        cast.root, yagi, unit("4"), houses_damaged=20, houses_destroyed=2, needs_amount=5_000_000
+    )
+    saved = demo._incident_needs(cast.root)
+    assert len(saved) == 6
+    got = cells(yagi, "Phường Ba Đình")
+    assert (got["rice"]["need"], got["house_repair"]["need"]) == (330, 20)
+    assert got["money"]["need"] == 5_000_000 and got["money"]["allocated"] == 0
+
+
+def test_money_allocated_to_the_communes_organisation_counts_against_its_money_need(cast, incident):
+    from tests.test_relief_fixtures import allocate, donate
+
+    yagi = make_campaign(cast.root, cast.central)
+    donate(cast.central, yagi, 10_000_000)
+    needs.set_needs(cast.hn_officer, incident, unit("4"), {"money": "8000000"})
+    allocate(cast, yagi, cast.ba_dinh, 3_000_000, incident=incident)
+    allocate(cast, yagi, cast.ngoc_ha, 1_000_000, incident=incident)  # another ward
+    allocate(cast, yagi, cast.ba_dinh, 2_000_000)  # not for this incident
+    money = cells(incident, "Phường Ba Đình")["money"]
+    assert (money["need"], money["allocated"], money["distributed"]) == (8_000_000, 3_000_000, 0)
