@@ -1420,3 +1420,56 @@ def test_access_matrix_of_movements(cast, movement_world, client):
             if status != rule(who):
                 wrong.append(f"{name} — {who}: {status}, expected {rule(who)}")
     assert wrong == [], "movements:\n" + "\n".join(wrong)
+
+
+# --- movements: incidents with needs in kind (issue #22 item 5) -------------------------------
+# An incident is shared knowledge of the network (relief.lookups.get_incident): any member sees
+# its needs page; entering needs needs "edit" in the area of an affected commune (Ba Đình
+# here; a central body's area is everywhere). The public page is open to everyone.
+
+
+@pytest.fixture
+def needs_world(cast):
+    from datetime import date
+
+    from nhandao.relief import actions as relief
+
+    incident = relief.create_incident(
+        cast.root, organisation=cast.central, kind="flood", name="Lũ", start=date(2024, 9, 10)
+    )
+    relief.set_incident_area(cast.root, incident, cast.ba_dinh.admin_unit, houses_damaged=3)
+    return {"incident": incident.pk}
+
+
+NEEDS_EDIT = EDIT_BA_DINH | {"front_manager"}
+NEEDS_PAGES = [
+    ("incident needs", "/phong-trao/su-co/{incident}/nhu-cau/", expect(VIEW_ANYWHERE, 403)),
+    ("public incident", "/cong-khai/su-co/{incident}/", expect(PUBLIC, 404, anon=200)),
+]
+NEEDS_WRITES = [
+    ("incident needs: enter", "POST", "/phong-trao/su-co/{incident}/nhu-cau/", {},
+     expect_scoped(NEEDS_EDIT, LOGGED_IN, ok=302)),
+]  # fmt: skip
+
+
+def test_access_matrix_of_incident_needs(cast, needs_world, client):
+    wrong = []
+    for page, url, rule in NEEDS_PAGES:
+        for who in EVERYONE:
+            client.logout()
+            if who != "anon":
+                client.force_login(getattr(cast, who))
+            status = client.get(url.format(**needs_world)).status_code
+            if status != rule(who):
+                wrong.append(f"{page} — {who}: {status}, expected {rule(who)}")
+    for name, method, url, data, rule in NEEDS_WRITES:
+        for who in EVERYONE:
+            client.logout()
+            if who != "anon":
+                client.force_login(getattr(cast, who))
+            with transaction.atomic():
+                status = _write(client, method, url.format(**needs_world), data).status_code
+                transaction.set_rollback(True)
+            if status != rule(who):
+                wrong.append(f"{name} — {who}: {status}, expected {rule(who)}")
+    assert wrong == [], "incident needs:\n" + "\n".join(wrong)

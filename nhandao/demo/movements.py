@@ -172,7 +172,29 @@ def seed(actor, network) -> dict:
     for edition in editions.values():
         _launch_everywhere(actor, edition.campaign)
     editions["fair"] = _fair(actor, network, editions["tet"])
+    editions["incident_needs"] = _incident_needs(actor)
     return editions
+
+
+def _incident_needs(actor) -> list:
+    """The needs in kind of the communes the relief demo's typhoon hit (issue #22 item 5),
+    set from their damage figures."""
+    from nhandao.movements import needs
+    from nhandao.relief.models import Incident
+
+    incident = Incident.objects.filter(name="Bão số 3 (Yagi)").first()
+    if incident is None:
+        return []
+    saved = []
+    for area in incident.areas.select_related("commune"):
+        houses = area.houses_damaged + area.houses_destroyed
+        saved += needs.set_needs(
+            actor, incident, area.commune,
+            {"rice": houses * 15, "water": houses * 40, "tarpaulin": houses,
+             "house_repair": area.houses_damaged, "evacuate": houses * 3,
+             "money": area.needs_amount},
+        )  # fmt: skip
+    return saved
 
 
 def _fair(actor, network, edition):

@@ -340,3 +340,61 @@ class Voucher(models.Model):
     @property
     def redeemed(self) -> bool:
         return self.redeemed_at is not None
+
+
+# ---- incidents with needs in kind (issue #22 item 5) ------------------------------------
+
+
+class NeedKind(models.Model):
+    """A kind of need after a disaster, kept as data (rice in kg, drinking water in litres,
+    tarpaulins, houses to repair, people to evacuate, money). `items` lists the folded names
+    (lib.text.search_key) of the relief goods that meet it, in the same unit: goods lines of
+    the incident whose item has one of these names count against the need. A kind without
+    items cannot be matched to what was sent (shown as such)."""
+
+    code = models.CharField("mã", max_length=30, unique=True)
+    name = models.CharField("nhu cầu", max_length=120)
+    unit = models.CharField("đơn vị", max_length=30)
+    money = models.BooleanField("bằng tiền (đồng)", default=False)
+    items = models.CharField("mặt hàng đáp ứng (tên không dấu, cách nhau dấu phẩy)",
+                             max_length=255, blank=True)  # fmt: skip
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "loại nhu cầu"
+        verbose_name_plural = "loại nhu cầu"
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+    def item_keys(self) -> list[str]:
+        return [k.strip() for k in self.items.split(",") if k.strip()]
+
+
+class IncidentNeed(models.Model):
+    """What an affected commune needs of one kind, entered by the commune or the province."""
+
+    incident = models.ForeignKey(
+        "relief.Incident", on_delete=models.CASCADE, related_name="needs_in_kind"
+    )
+    commune = models.ForeignKey(
+        "orgs.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name="xã/phường"
+    )
+    kind = models.ForeignKey(NeedKind, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField("số lượng", max_digits=16, decimal_places=2)
+    entered_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "nhu cầu của xã"
+        verbose_name_plural = "nhu cầu của xã"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "commune", "kind"], name="one_need_per_commune_kind"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="need_quantity_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.commune}: {self.kind}"

@@ -19,3 +19,7 @@ urlpatterns = [
     path("hoi-cho-tet/<int:pk>/in-phieu/", views.fair_vouchers, name="fair_vouchers"),
     path("hoi-cho-tet/<int:pk>/doi/", views.fair_redeem, name="fair_redeem"),
 ]  # fmt: skip
+urlpatterns += [
+    path("phong-trao/su-co/<int:pk>/nhu-cau/", views.incident_needs, name="incident_needs"),
+    path("cong-khai/su-co/<int:pk>/", views.public_incident, name="portal_incident"),
+]

@@ -7,12 +7,13 @@ import uuid
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from nhandao.audit.actions import record as audit_record
 from nhandao.campaigns.lookups import can_act
@@ -21,7 +22,7 @@ from nhandao.lib import exports
 from nhandao.lib.errors import Refused
 from nhandao.lib.money import format_vnd
 from nhandao.lib.views import show_refused
-from nhandao.movements import actions, fairs, forms, results
+from nhandao.movements import actions, fairs, forms, needs, results
 from nhandao.movements.lookups import get_fair, get_launch, get_movement, get_part
 from nhandao.movements.models import UNITS, Edition, Fair, Launch, Movement
 from nhandao.orgs import access
@@ -329,3 +330,75 @@ def fair_redeem(request, pk):
     return render(request, "movements/redeem.html", {
         "fair": fair, "form": form, "done": done, "counts": fairs.counts(fair),
     }, status=status)  # fmt: skip
+
+
+# ---- incidents with needs in kind (issue #22 item 5) ------------------------------------
+
+
+def _needs_form_data(request, incident, editable):
+    from nhandao.movements.models import NeedKind
+
+    return {
+        "incident": incident,
+        "response": needs.response(incident),
+        "editable": editable,
+        "kinds": NeedKind.objects.all(),
+    }
+
+
+@login_required
+def incident_needs(request, pk):
+    """An incident's needs per affected commune against allocated and distributed; a commune
+    or province officer enters the needs of a commune in their area."""
+    from nhandao.relief.lookups import get_incident
+    from nhandao.relief.models import IncidentArea
+
+    incident = get_incident(request.user, pk)
+    editable = [
+        a.commune
+        for a in IncidentArea.objects.filter(incident=incident).select_related("commune")
+        if access.in_area(request.user, a.commune, "edit")
+    ]
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Bạn không có quyền nhập nhu cầu cho sự cố này.")
+        from nhandao.orgs.models import AdminUnit
+
+        commune = AdminUnit.objects.filter(pk=_int(request.POST.get("commune"))).first()
+        quantities = {
+            k.code: request.POST.get(k.code, "")
+            for k in _needs_form_data(request, incident, editable)["kinds"]
+        }
+        try:
+            needs.set_needs(request.user, incident, commune, quantities)
+        except Refused as exc:
+            show_refused(request, exc)
+        else:
+            messages.success(request, f"Đã lưu nhu cầu của {commune.name}.")
+        return redirect("incident_needs", pk=incident.pk)
+    return render(
+        request, "movements/incident_needs.html", _needs_form_data(request, incident, editable)
+    )
+
+
+def _int(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+def public_incident(request, pk):
+    """The public page of an incident: affected communes, their needs and the response to date
+    (aggregated; no person named)."""
+    from nhandao.relief.models import Incident
+
+    incident = Incident.objects.filter(pk=pk).first()
+    if incident is None:
+        raise Http404("Không tìm thấy sự cố.")
+    return render(
+        request,
+        "movements/public_incident.html",
+        {"incident": incident, "response": needs.response(incident)},
+    )
