@@ -354,6 +354,14 @@ RECORD_PAGES = [
     ("report: excel", "/bao-cao/{report}/tai/xlsx/", expect_scoped(REACH_BA_DINH)),
     ("api: reports", "/api/reports", expect(LOGGED_IN, 200, anon=401)),
     ("api: report", "/api/reports/{report}", expect_scoped(REACH_BA_DINH, anon=401)),
+    # publish (issue #17): the portal's published reports; a draft is never public
+    ("public: reports", "/cong-khai/bao-cao/", expect(PUBLIC, 200, anon=200)),
+    ("public: unpublished report", "/cong-khai/bao-cao/{report}/", expect(set(), 404, anon=404)),
+    (
+        "public: unpublished report: word",
+        "/cong-khai/bao-cao/{report}/bao-cao.docx",
+        expect(set(), 404, anon=404),
+    ),  # fmt: skip
     # members (people, issue #20): the person record, membership, transfers, fees, the card
     ("individuals", "/ca-nhan/?q=nguyen", anywhere(VIEW_ANYWHERE)),
     ("individual: create", "/ca-nhan/tao/", anywhere(EDIT_ANYWHERE)),
@@ -1076,6 +1084,10 @@ WRITES = [
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("report: submit", "POST", "/bao-cao/{report}/chuyen/submitted/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    # publish (issue #17): "approve" at the report's organisation; the draft is refused in
+    # words (back to the report), the others 403 / 404
+    ("report: publish", "POST", "/bao-cao/{report}/cong-khai/", {},
+     expect_scoped(APPROVE_BA_DINH, REACH_BA_DINH, ok=302)),
     # pdf (issue #23): import a statement's file again with the review's corrections; the
     # world's statement has none (the accountant is sent back to it with the reason)
     ("statement: import again with corrections", "POST", "/sao-ke/{statement}/nhap-lai/", {},

@@ -230,6 +230,9 @@ def reopen(actor, report: Report, reason: str) -> Report:
         )
     _move(actor, report, ReportStatus.DRAFT, note=reason)
     report.values.filter(scope="total").delete()
+    if report.published:  # a report being corrected leaves the portal until approved again
+        report.published = False
+        report.save(update_fields=["published"])
     record(actor, "report.reopen", report, after={"reason": reason})
     return report
 
@@ -255,4 +258,27 @@ def mark_not_reporting(actor, org, period_code: str, reason: str) -> Report:
     report = _lock(report)
     _move(actor, report, ReportStatus.NOT_REPORTING, note=reason)
     record(actor, "report.not_reporting", report, after={"reason": reason})
+    return report
+
+
+@transaction.atomic
+def publish(actor, report: Report, published: bool = True) -> Report:
+    """Put an approved report on the portal (/cong-khai/bao-cao/), or take it down: the
+    organisation's leaders decide ("approve" at the report's organisation); audited."""
+    report = _lock(report)
+    access.require(
+        actor, "approve", report.organisation,
+        "Chỉ lãnh đạo có quyền duyệt của đơn vị mới công khai được báo cáo của đơn vị.",
+    )  # fmt: skip
+    if published and report.status != ReportStatus.APPROVED:
+        raise Refused(
+            f"Báo cáo đang ở tình trạng “{report.status_label}”: chỉ công khai được báo cáo "
+            "đã duyệt."
+        )
+    if report.published == published:
+        raise Refused("Báo cáo đã được công khai." if published else "Báo cáo chưa công khai.")
+    report.published = published
+    report.save(update_fields=["published"])
+    record(actor, "report.publish" if published else "report.unpublish", report,
+           before={"published": not published}, after={"published": published})  # fmt: skip
     return report

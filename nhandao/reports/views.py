@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.errors import Refused
@@ -107,6 +107,8 @@ def _detail(request, report, entries=None, note_form=None, status=200):
         "children": children,
         "ranked": [(c, v, int(100 * v / top) if v and top else 0) for c, v in ranked],
         "can_mark": can_mark,
+        "can_publish": report.status == ReportStatus.APPROVED
+        and access.can(user, "approve", report.organisation),
         "history": report.history.select_related("actor"),
         "pipeline": PIPELINE,
         "late": report.due_on < timezone.localdate() and not report.is_locked,
@@ -193,3 +195,68 @@ def report_download(request, pk, fmt):
     if fmt == "xlsx":
         return attachment(outputs.xlsx_bytes(report), f"{outputs.basename(report)}.xlsx", XLSX)
     return HttpResponse("Không có định dạng này.", status=404)
+
+
+@login_required
+@require_POST
+def report_publish(request, pk):
+    """Publish an approved report on the portal, or take it down (published=0)."""
+    report = get_report(request.user, pk)
+    published = request.POST.get("published", "1") != "0"
+    try:
+        actions.publish(request.user, report, published)
+    except Refused as exc:
+        show_refused(request, exc)
+    else:
+        messages.success(
+            request,
+            "Đã công khai báo cáo trên cổng thông tin."
+            if published
+            else "Đã thôi công khai báo cáo.",
+        )
+    return redirect("report_detail", pk=report.pk)
+
+
+# ---- public: the portal's URL style (the portal app sits above; these pages are ours) -------
+
+
+def _public_report(pk) -> Report:
+    """A published, approved report, else 404 (a draft's existence is never revealed)."""
+    report = (
+        Report.objects.filter(pk=pk, published=True, status=ReportStatus.APPROVED)
+        .select_related("form", "organisation__parent", "approved_by")
+        .first()
+    )
+    if report is None:
+        raise Http404("Không có báo cáo công khai này.")
+    return report
+
+
+@require_GET
+def public_reports(request):
+    """Published reports by period, then organisation; ?ky= narrows to one period."""
+    reports = Report.objects.filter(published=True, status=ReportStatus.APPROVED).select_related(
+        "form", "organisation"
+    )
+    code = (request.GET.get("ky") or "").strip()
+    if code:
+        reports = reports.filter(period=code)
+    reports = list(reports.order_by("-end", "organisation__path")[:500])
+    return render(request, "reports/public_list.html", {"reports": reports, "ky": code})
+
+
+@require_GET
+def public_report(request, pk):
+    """The indicator table of a published report (figures only: the narrative and the
+    history stay in the back office)."""
+    report = _public_report(pk)
+    return render(
+        request, "reports/public_detail.html", {"report": report, "lines": building.lines(report)}
+    )
+
+
+@require_GET
+def public_report_docx(request, pk):
+    report = _public_report(pk)
+    data, _warning = outputs.docx_bytes(report)
+    return attachment(data, f"{outputs.basename(report)}.docx", DOCX)
