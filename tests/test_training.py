@@ -79,3 +79,14 @@ def test_people_trained_counts_distinct_passed_people(cast, course):
     assert training.people_trained(Q(), date(2026, 4, 1), date(2026, 12, 31)) == 1
     assert training.people_trained(Q(), date(2025, 1, 1), date(2025, 12, 31)) == 0
     assert training.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+
+
+def test_people_trained_on_the_standard_report(cast, course):
+    from nhandao.reports import actions, building
+
+    for name, result in (("Trần An", "passed"), ("Lê Bình", "failed"), ("Phạm Chi", "passed")):
+        p = training.add_participant(cast.root, course, person(cast, name))
+        training.set_result(cast.root, p, result)
+    report = actions.open_report(cast.ba_dinh_officer, cast.ba_dinh, "2026-H1")
+    figures = {line.indicator.code: line.value for line in building.lines(report)}
+    assert figures["people_trained"] == 2
