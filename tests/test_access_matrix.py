@@ -405,6 +405,12 @@ RECORD_PAGES = [
     ("volunteer shift", "/tinh-nguyen/ca/{shift}/", expect_scoped(REACH_BA_DINH)),
     ("volunteer", "/tinh-nguyen/{volunteer}/", expect_scoped(REACH_BA_DINH)),
     ("picker: volunteers", "/tra-cuu/tinh-nguyen-vien?to-chuc={ba_dinh}", expect(LOGGED_IN, 200)),
+    ("training certificate", "/tap-huan/chung-nhan/{participant}/", expect_scoped(REACH_BA_DINH)),
+    (
+        "training certificate: verify (public)",
+        "/chung-nhan-tap-huan/{certificate_token}/",
+        expect(PUBLIC, 200, anon=200),
+    ),
     # blood (issue #19): drives, donors, honours of Ba Đình; phones need "sensitive"
     ("blood drives", "/hien-mau/dot/", expect(LOGGED_IN, 200)),
     ("blood drive", "/hien-mau/dot/{blood_drive}/", expect_scoped(REACH_BA_DINH)),
@@ -773,6 +779,14 @@ def world(cast, settings, tmp_path):
     shift = vol.add_shift(cast.root, team, activity="Trực sơ cứu",
                           starts_at=timezone.now() - timedelta(hours=3),
                           ends_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+    from nhandao.people import training
+
+    course = training.create_course(cast.root, cast.ba_dinh, name="Sơ cứu", kind="first_aid",
+                                    trainer="BS. Tâm", starts_on=date(2026, 3, 2),
+                                    ends_on=date(2026, 3, 3))  # fmt: skip
+    participant = training.add_participant(cast.root, course, individual)
+    training.set_result(cast.root, participant, "passed")
+    participant = training.issue_certificate(cast.root, participant, issued_on=date(2026, 3, 4))
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     blood = _blood_world(cast)
     records = {
@@ -813,6 +827,7 @@ def world(cast, settings, tmp_path):
         "volunteer": volunteer,
         "team": team,
         "shift": shift,
+        "participant": participant,
         "unit": cast.ba_dinh.admin_unit,
     }
     records.update(blood)
@@ -825,6 +840,9 @@ def world(cast, settings, tmp_path):
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
     ids.update(province=cast.ba_dinh.admin_unit.province_id)
     ids.update(card_token=card_token(membership))
+    from nhandao.people import certificates
+
+    ids.update(certificate_token=certificates.token(participant))
     return ids
 
 

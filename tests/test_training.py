@@ -90,3 +90,30 @@ def test_people_trained_on_the_standard_report(cast, course):
     report = actions.open_report(cast.ba_dinh_officer, cast.ba_dinh, "2026-H1")
     figures = {line.indicator.code: line.value for line in building.lines(report)}
     assert figures["people_trained"] == 2
+
+
+def test_certificate_docx_with_qr_to_a_public_page(cast, course, login, client):
+    import io
+    import re
+
+    from docx import Document
+
+    p = training.add_participant(cast.root, course, person(cast, "Trần An"))
+    training.set_result(cast.root, p, "passed")
+    p = training.issue_certificate(cast.root, p, issued_on=date(2026, 3, 5))
+    officer = login(cast.ba_dinh_officer)
+    answer = officer.get(f"/tap-huan/chung-nhan/{p.pk}/")
+    assert answer.status_code == 200
+    doc = Document(io.BytesIO(answer.content))
+    text = "\n".join(par.text for par in doc.paragraphs)
+    assert "Trần An" in text and p.certificate_no in text and "05/03/2028" in text
+    assert len(doc.inline_shapes) == 1  # the QR
+    assert login(cast.tq_officer).get(f"/tap-huan/chung-nhan/{p.pk}/").status_code == 404
+    from nhandao.people import certificates
+
+    client.logout()
+    public = client.get(f"/chung-nhan-tap-huan/{certificates.token(p)}/").content.decode()
+    assert "Trần An" in public and "Sơ cấp cứu cơ bản" in public and "05/03/2028" in public
+    assert p.certificate_no not in public and "1990" not in public  # nothing else
+    assert re.search(r'data-valid="1"', public)
+    assert client.get("/chung-nhan-tap-huan/gia-mao/").status_code == 404

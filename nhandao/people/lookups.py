@@ -55,3 +55,10 @@ def teams(user):
 
 def shifts(user):
     return Shift.objects.filter(access.reach_q(user, "view", via="organisation"))
+
+
+def get_participant(user, pk, perm: str = "view"):
+    from nhandao.people.models import Participant
+
+    records = Participant.objects.select_related("course__organisation", "individual")
+    return access.get_for_user(records, user, pk, perm, via="course__organisation")

@@ -5,16 +5,19 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
-from nhandao.people import forms, lookups
+from nhandao.people import certificates, forms, lookups
 from nhandao.people import volunteers as vol
-from nhandao.people.models import Attendance, ShiftSignup
+from nhandao.people.models import Attendance, CourseResult, Participant, ShiftSignup
 
 
 @login_required
@@ -110,4 +113,40 @@ def volunteer_detail(request, pk):
     return render(request, "people/volunteer_detail.html", {
         "volunteer": volunteer, "signups": signups[:200], "hours": vol.volunteer_hours(volunteer),
         "teams": volunteer.teams.all(),
+    })  # fmt: skip
+
+
+@login_required
+def certificate_docx(request, pk):
+    """The certificate of a participant who passed (404 outside reach, refused otherwise)."""
+    participant = lookups.get_participant(request.user, pk)
+    if not participant.certificate_no:
+        raise Http404("Chưa cấp chứng nhận.")
+    url = request.build_absolute_uri(
+        reverse("certificate_verify", args=[certificates.token(participant)])
+    )
+    response = HttpResponse(
+        certificates.docx_bytes(participant, url),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = participant.certificate_no.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="chung-nhan-{name}.docx"'
+    return response
+
+
+def certificate_verify(request, token):
+    """Public: name, course, valid until — nothing else."""
+    try:
+        pk = certificates.read_token(token)
+        participant = Participant.objects.select_related("course", "individual").get(
+            pk=pk, result=CourseResult.PASSED
+        )
+    except (signing.BadSignature, Participant.DoesNotExist):
+        raise Http404("Giấy chứng nhận không hợp lệ.") from None
+    if not participant.certificate_no:
+        raise Http404("Giấy chứng nhận không hợp lệ.")
+    today = timezone.localdate()
+    return render(request, "people/certificate_verify.html", {
+        "name": participant.individual.full_name, "course": participant.course.name,
+        "expires_on": participant.expires_on, "valid": participant.expires_on >= today,
     })  # fmt: skip
