@@ -11,9 +11,8 @@ from django.utils import timezone
 from nhandao.demo.dates import days, today
 from nhandao.orgs import actions as org_actions
 from nhandao.orgs.models import MERGER_DAY, Organisation, OrgLevel
-from nhandao.people import actions
+from nhandao.people import actions, training
 from nhandao.people import membership as ms
-from nhandao.people import training
 from nhandao.people import volunteers as vol
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
