@@ -407,6 +407,18 @@ RECORD_PAGES = [
         expect_scoped(REACH_BA_DINH, anon=401),
     ),
     ("member card: verify (public)", "/the-hoi-vien/{card_token}/", expect(PUBLIC, 200, anon=200)),
+    # volunteers (people, issue #20): teams, shifts, a volunteer's hours, the picker
+    ("volunteer teams", "/tinh-nguyen/doi/", anywhere(VIEW_ANYWHERE)),
+    ("volunteer team", "/tinh-nguyen/doi/{team}/", expect_scoped(REACH_BA_DINH)),
+    ("volunteer shift", "/tinh-nguyen/ca/{shift}/", expect_scoped(REACH_BA_DINH)),
+    ("volunteer", "/tinh-nguyen/{volunteer}/", expect_scoped(REACH_BA_DINH)),
+    ("picker: volunteers", "/tra-cuu/tinh-nguyen-vien?to-chuc={ba_dinh}", expect(LOGGED_IN, 200)),
+    ("training certificate", "/tap-huan/chung-nhan/{participant}/", expect_scoped(REACH_BA_DINH)),
+    (
+        "training certificate: verify (public)",
+        "/chung-nhan-tap-huan/{certificate_token}/",
+        expect(PUBLIC, 200, anon=200),
+    ),
     # blood (issue #19): drives, donors, honours of Ba Đình; phones need "sensitive"
     ("blood drives", "/hien-mau/dot/", expect(LOGGED_IN, 200)),
     ("blood drive", "/hien-mau/dot/{blood_drive}/", expect_scoped(REACH_BA_DINH)),
@@ -763,6 +775,26 @@ def world(cast, settings, tmp_path):
     member_transfer = members.request_transfer(
         cast.root, membership, to_org=cast.ngoc_ha, effective_on=date(2026, 12, 1)
     )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nhandao.people import volunteers as vol
+
+    volunteer = vol.register(cast.root, individual, cast.ba_dinh, since=date(2025, 8, 1))
+    team = vol.create_team(cast.root, cast.ba_dinh, name="Đội sơ cứu", kind="first_aid",
+                           members=[volunteer])  # fmt: skip
+    shift = vol.add_shift(cast.root, team, activity="Trực sơ cứu",
+                          starts_at=timezone.now() - timedelta(hours=3),
+                          ends_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+    from nhandao.people import training
+
+    course = training.create_course(cast.root, cast.ba_dinh, name="Sơ cứu", kind="first_aid",
+                                    trainer="BS. Tâm", starts_on=date(2026, 3, 2),
+                                    ends_on=date(2026, 3, 3))  # fmt: skip
+    participant = training.add_participant(cast.root, course, individual)
+    training.set_result(cast.root, participant, "passed")
+    participant = training.issue_certificate(cast.root, participant, issued_on=date(2026, 3, 4))
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     blood = _blood_world(cast)
     records = {
@@ -800,6 +832,10 @@ def world(cast, settings, tmp_path):
         "membership": membership,
         "fee_payment": fee_payment,
         "member_transfer": member_transfer,
+        "volunteer": volunteer,
+        "team": team,
+        "shift": shift,
+        "participant": participant,
         "unit": cast.ba_dinh.admin_unit,
     }
     records.update(blood)
@@ -812,6 +848,9 @@ def world(cast, settings, tmp_path):
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
     ids.update(province=cast.ba_dinh.admin_unit.province_id)
     ids.update(card_token=card_token(membership))
+    from nhandao.people import certificates
+
+    ids.update(certificate_token=certificates.token(participant))
     return ids
 
 
@@ -1005,6 +1044,10 @@ WRITES = [
      expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("fee receipt: annul (post)", "POST", "/hoi-phi/bien-lai/{fee_payment}/huy/",
      {"reason": "Ghi nhầm"}, expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("shift: sign up (post)", "POST", "/tinh-nguyen/ca/{shift}/dang-ky/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
+    ("shift: attendance (post)", "POST", "/tinh-nguyen/ca/{shift}/diem-danh/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("api: duplicates: decide (403 from the action)", "POST",
      "/api/duplicates/{candidate}/decision", {"decision": "distinct"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401)),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from nhandao.demo.dates import days, today
 from nhandao.orgs import actions as org_actions
 from nhandao.orgs.models import MERGER_DAY, Organisation, OrgLevel
-from nhandao.people import actions
+from nhandao.people import actions, training
 from nhandao.people import membership as ms
 from nhandao.people import volunteers as vol
 
@@ -80,6 +80,7 @@ def seed(actor, network) -> None:
     ms.request_transfer(_user("xa2.canbo"), moving, to_org=commune, effective_on=days(7),
                         reason="Chuyển nơi ở")  # fmt: skip
     _volunteers(actor, officer, commune, members)
+    _training(officer, commune, members)
 
 
 def _volunteers(actor, officer, commune, members) -> None:
@@ -113,3 +114,15 @@ def _volunteers(actor, officer, commune, members) -> None:
         for v in volunteers[4:7]:
             vol.sign_up(officer, shift, v)
     vol.create_team(officer, commune, name="Nhóm Thanh thiếu niên CTĐ trường THPT", kind="youth")
+
+
+def _training(officer, commune, members) -> None:
+    """A first-aid course last month: five participants, four passed with certificates."""
+    course = training.create_course(officer, commune, name="Sơ cấp cứu cơ bản cho cộng đồng",
+                                    kind="first_aid", trainer="BS. Nguyễn Hữu Tâm",
+                                    starts_on=days(-35), ends_on=days(-33))  # fmt: skip
+    for k, m in enumerate(members[8:13]):
+        p = training.add_participant(officer, course, m.individual)
+        training.set_result(officer, p, "failed" if k == 4 else "passed")
+        if k != 4:
+            training.issue_certificate(officer, p, issued_on=days(-30))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.pickers import current_units, unit_picker
 from nhandao.people.models import EndReason, MembershipKind, Sex
+from nhandao.people.pickers import volunteer_picker, volunteers_of
 
 MONTHS = [(m, f"Tháng {m}") for m in range(1, 13)]
 
@@ -100,3 +101,27 @@ class ArrearsForm(ActorForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_orgs(self, "organisation", "view")
+
+
+class ShiftSignupForm(ActorForm):
+    """Sign a volunteer of the shift's organisation up: a picker, never an id."""
+
+    volunteer = forms.ModelChoiceField(None, label="Tình nguyện viên", to_field_name="code",
+                                       widget=volunteer_picker(None))  # fmt: skip
+
+    def __init__(self, *args, shift, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["volunteer"]
+        field.queryset = volunteers_of(self.actor, shift.organisation_id)
+        field.widget.url = volunteer_picker(shift.organisation_id).url
+
+
+class WalkInForm(ShiftSignupForm):
+    """Someone present who had not signed up (accepted, flagged)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "walkin_%s")
+        kwargs.setdefault("prefix", "walkin")
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].required = False
+        self.fields["volunteer"].label = "Có mặt nhưng chưa đăng ký (nếu có)"

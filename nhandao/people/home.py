@@ -1,6 +1,6 @@
 """What waits in members for a user, for the home page (lib/cockpit.py collects it):
 transfers waiting for their side's agreement, members of their organisations who have not
-paid this month's fee."""
+paid this month's fee, the volunteer shifts of this week."""
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -9,13 +9,19 @@ from django.utils import timezone
 from nhandao.lib.cockpit import SOON, Waiting
 from nhandao.orgs import access
 from nhandao.people import membership as ms
-from nhandao.people.models import FeeMonth, FeeSchedule, Membership
+from nhandao.people.models import FeeMonth, FeeSchedule, Membership, Shift
+from nhandao.people.volunteers import shifts_this_week
 
 
 def waiting(user) -> list[Waiting]:
     out = []
     if not access.can_anywhere(user, "edit") and not access.can_anywhere(user, "money"):
         return out
+    if access.can_anywhere(user, "edit"):
+        shifts = Shift.objects.filter(access.reach_q(user, "edit", via="organisation"))
+        count = shifts_this_week(shifts).count()
+        if count:
+            out.append(Waiting("Ca trực tình nguyện tuần này", count, reverse("team_list")))
     if access.can_anywhere(user, "edit"):
         count = ms.transfer_queue(user).count()
         out.append(Waiting("Yêu cầu chuyển sinh hoạt chờ bạn đồng ý", count,

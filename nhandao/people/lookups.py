@@ -1,7 +1,15 @@
 """Individuals as a user may reach them; built only from orgs/access.py."""
 
 from nhandao.orgs import access
-from nhandao.people.models import FeePayment, Individual, Membership, MembershipTransfer
+from nhandao.people.models import (
+    FeePayment,
+    Individual,
+    Membership,
+    MembershipTransfer,
+    Shift,
+    Team,
+    Volunteer,
+)
 
 
 def get_individual(user, pk, perm: str = "view") -> Individual:
@@ -25,3 +33,32 @@ def get_transfer(user, pk) -> MembershipTransfer:
     from nhandao.people.membership import transfers_for
 
     return access.get_within(transfers_for(user), pk, "Không tìm thấy yêu cầu chuyển.")
+
+
+def get_volunteer(user, pk, perm: str = "view") -> Volunteer:
+    records = Volunteer.objects.select_related("organisation", "individual")
+    return access.get_for_user(records, user, pk, perm)
+
+
+def get_team(user, pk, perm: str = "view") -> Team:
+    return access.get_for_user(Team.objects.select_related("organisation"), user, pk, perm)
+
+
+def get_shift(user, pk, perm: str = "view") -> Shift:
+    records = Shift.objects.select_related("organisation", "team")
+    return access.get_for_user(records, user, pk, perm)
+
+
+def teams(user):
+    return Team.objects.filter(access.reach_q(user, "view", via="organisation"))
+
+
+def shifts(user):
+    return Shift.objects.filter(access.reach_q(user, "view", via="organisation"))
+
+
+def get_participant(user, pk, perm: str = "view"):
+    from nhandao.people.models import Participant
+
+    records = Participant.objects.select_related("course__organisation", "individual")
+    return access.get_for_user(records, user, pk, perm, via="course__organisation")

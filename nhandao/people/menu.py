@@ -7,4 +7,5 @@ ENTRIES = [
     MenuEntry(G, "Hội viên, tình nguyện viên", "individual_list"),
     MenuEntry(G, "Chuyển sinh hoạt hội", "transfer_list"),
     MenuEntry(G, "Hội phí còn nợ", "arrears_list"),
+    MenuEntry(G, "Đội tình nguyện, ca trực", "team_list"),
 ]

@@ -483,3 +483,61 @@ class ShiftSignup(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.shift}"
+
+
+# ---- training: courses, participants, results, certificates ----------------------------------
+
+
+class CourseKind(models.TextChoices):
+    FIRST_AID = "first_aid", "Sơ cấp cứu"
+    DISASTER = "disaster", "Ứng phó thảm họa"
+    BLOOD = "blood", "Vận động hiến máu"
+
+
+class Course(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("tên khóa tập huấn", max_length=200)
+    kind = models.CharField("loại", max_length=10, choices=CourseKind.choices)
+    trainer = models.CharField("giảng viên", max_length=150)
+    starts_on = models.DateField("từ ngày")
+    ends_on = models.DateField("đến ngày")
+    valid_months = models.PositiveSmallIntegerField("chứng nhận có giá trị (tháng)", default=24)
+
+    class Meta:
+        verbose_name = "khóa tập huấn"
+        verbose_name_plural = "khóa tập huấn"
+        ordering = ["-starts_on", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class CourseResult(models.TextChoices):
+    PENDING = "pending", "Chưa có kết quả"
+    PASSED = "passed", "Đạt"
+    FAILED = "failed", "Không đạt"
+
+
+class Participant(models.Model):
+    """A person on a course; a certificate (numbered per organisation and year) only for
+    those who passed, valid until `expires_on`."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="participants")
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="courses")
+    result = models.CharField("kết quả", max_length=10, choices=CourseResult.choices,
+                              default=CourseResult.PENDING)  # fmt: skip
+    certificate_no = models.CharField("số chứng nhận", max_length=40, blank=True)
+    issued_on = models.DateField("ngày cấp", null=True, blank=True)
+    expires_on = models.DateField("có giá trị đến", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "học viên"
+        verbose_name_plural = "học viên"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "individual"], name="people_course_once"),
+            models.UniqueConstraint(fields=["certificate_no"], condition=~models.Q(
+                certificate_no=""), name="people_certificate_no_unique"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.individual} · {self.course}"

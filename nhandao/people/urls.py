@@ -1,6 +1,7 @@
 from django.urls import path
 
-from nhandao.people import views
+from nhandao.people import pickers, views
+from nhandao.people import volunteer_views as vv
 
 urlpatterns = [
     path("ca-nhan/", views.individual_list, name="individual_list"),
@@ -20,4 +21,13 @@ urlpatterns = [
     path("hoi-phi/no/", views.arrears_list, name="arrears_list"),
     path("hoi-phi/bien-lai/<int:pk>/huy/", views.payment_annul, name="payment_annul"),
     path("the-hoi-vien/<str:token>/", views.card_verify, name="card_verify"),
+    path("tinh-nguyen/doi/", vv.team_list, name="team_list"),
+    path("tinh-nguyen/doi/<int:pk>/", vv.team_detail, name="team_detail"),
+    path("tinh-nguyen/ca/<int:pk>/", vv.shift_detail, name="shift_detail"),
+    path("tinh-nguyen/ca/<int:pk>/dang-ky/", vv.shift_signup, name="shift_signup"),
+    path("tinh-nguyen/ca/<int:pk>/diem-danh/", vv.shift_attendance, name="shift_attendance"),
+    path("tinh-nguyen/<int:pk>/", vv.volunteer_detail, name="volunteer_detail"),
+    path("tap-huan/chung-nhan/<int:pk>/", vv.certificate_docx, name="certificate_docx"),
+    path("chung-nhan-tap-huan/<str:token>/", vv.certificate_verify, name="certificate_verify"),
+    path("tra-cuu/tinh-nguyen-vien", pickers.search_volunteers, name="pick_volunteers"),
 ]  # fmt: skip

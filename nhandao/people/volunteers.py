@@ -1,6 +1,6 @@
 """Volunteers, their teams and shifts; hours come from attended shifts only (issue #20)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
@@ -74,6 +74,16 @@ def add_shift(actor, team: Team, *, activity: str, starts_at, ends_at, places=10
 @transaction.atomic
 def sign_up(actor, shift: Shift, volunteer: Volunteer) -> ShiftSignup:
     access.require(actor, "edit", shift.organisation)
+    day = timezone.localtime(shift.starts_at).date()
+    age = volunteer.individual.age_on(day)
+    if age is None or age < VOLUNTEER_MIN_AGE:
+        raise Refused(
+            f"{volunteer} chưa đủ {VOLUNTEER_MIN_AGE} tuổi vào ngày {day:%d/%m/%Y}: "
+            "không đăng ký ca trực được.",
+            field="volunteer",
+        )
+    if volunteer.organisation_id != shift.organisation_id:
+        raise Refused(f"{volunteer} không thuộc {shift.organisation}.", field="volunteer")
     if shift.signups.filter(volunteer=volunteer).exists():
         raise Refused(f"{volunteer} đã đăng ký ca này.")
     if shift.signups.count() >= shift.places:
@@ -122,3 +132,11 @@ def hours(signups) -> float:
 
 def volunteer_hours(volunteer: Volunteer) -> float:
     return hours(volunteer.signups.all())
+
+
+def shifts_this_week(shifts, today=None):
+    """Shifts of `shifts` from Monday to Sunday of the week of `today`."""
+    today = today or timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    start = timezone.make_aware(datetime.combine(monday, time.min))
+    return shifts.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=7))

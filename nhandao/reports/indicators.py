@@ -23,6 +23,7 @@ from nhandao.people.models import (
     StartVia,
     Volunteer,
 )
+from nhandao.people.training import people_trained as trained
 from nhandao.people.volunteers import hours as shift_hours
 from nhandao.relief.models import Allocation, AllocationStatus, Direction, DistributionLine
 from nhandao.relief.models.distributions import LineStatus
@@ -215,6 +216,11 @@ def volunteer_hours(org, start, end) -> Figures:
     return {"": round(shift_hours(_attended(org, start, end)))}
 
 
+def people_trained(org, start, end) -> Figures:
+    """People who passed a course of the organisation ending in the period (counted once)."""
+    return {"": trained(Q(course__organisation=org), start, end)}
+
+
 PROVIDERS = {
     "received_money": received_money,
     "received_goods_value": received_goods_value,
@@ -231,6 +237,7 @@ PROVIDERS = {
     "volunteers": volunteers,
     "active_volunteers": active_volunteers,
     "volunteer_hours": volunteer_hours,
+    "people_trained": people_trained,
     "blood_units": blood_units,
     "blood_volume": blood_volume,
     "blood_value": blood_value,

@@ -1,0 +1,152 @@
+"""Pages of volunteers, teams and shifts (issue #20). Thin: access (lookups.py) → one action
+of people/volunteers.py. Hours are shown computed from attended shifts, never typed."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from nhandao.lib.errors import Refused
+from nhandao.lib.views import show_refused
+from nhandao.orgs import access
+from nhandao.people import certificates, forms, lookups
+from nhandao.people import volunteers as vol
+from nhandao.people.models import Attendance, CourseResult, Participant, ShiftSignup
+
+
+@login_required
+def team_list(request):
+    access.require_anywhere(request.user, "view")
+    teams = lookups.teams(request.user).select_related("organisation").order_by("name", "pk")
+    week = vol.shifts_this_week(lookups.shifts(request.user)).select_related("team")
+    return render(request, "people/team_list.html", {"teams": teams[:200], "week": week[:100]})
+
+
+@login_required
+def team_detail(request, pk):
+    team = lookups.get_team(request.user, pk)
+    now = timezone.now()
+    week = vol.shifts_this_week(team.shifts.all())
+    coming = team.shifts.filter(starts_at__gte=now).exclude(pk__in=week.values("pk"))
+    return render(request, "people/team_detail.html", {
+        "team": team, "week": week, "coming": coming[:50],
+        "members": team.members.select_related("individual").order_by("individual__name_key"),
+    })  # fmt: skip
+
+
+def _shift_page(request, shift, *, signup_form=None, walkin_form=None, status=200):
+    user = request.user
+    signups = shift.signups.select_related("volunteer__individual").order_by(
+        "volunteer__individual__name_key"
+    )
+    can_edit = access.can(user, "edit", shift.organisation)
+    return render(request, "people/shift_detail.html", {
+        "shift": shift, "signups": signups, "can_edit": can_edit,
+        "hours": vol.hours(shift.signups.all()),
+        "length": round((shift.ends_at - shift.starts_at) / timedelta(hours=1), 2),
+        "started": shift.starts_at <= timezone.now(),
+        "signup_form": signup_form or (forms.ShiftSignupForm(actor=user, shift=shift)
+                                       if can_edit else None),
+        "walkin_form": walkin_form or (forms.WalkInForm(actor=user, shift=shift)
+                                       if can_edit else None),
+        "attendance": Attendance,
+    }, status=status)  # fmt: skip
+
+
+@login_required
+def shift_detail(request, pk):
+    return _shift_page(request, lookups.get_shift(request.user, pk))
+
+
+@login_required
+@require_POST
+def shift_signup(request, pk):
+    shift = lookups.get_shift(request.user, pk, "edit")
+    form = forms.ShiftSignupForm(request.POST, actor=request.user, shift=shift)
+    if form.is_valid():
+        try:
+            vol.sign_up(request.user, shift, form.cleaned_data["volunteer"].volunteer)
+            messages.success(request, "Đã đăng ký ca trực.")
+            return redirect("shift_detail", pk=shift.pk)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    return _shift_page(request, shift, signup_form=form, status=422)
+
+
+@login_required
+@require_POST
+def shift_attendance(request, pk):
+    """One choice per signed-up volunteer (present / no-show) and perhaps a walk-in; any
+    other field (hours, for one) is ignored: hours come from the shift's length."""
+    shift = lookups.get_shift(request.user, pk, "edit")
+    walkin = forms.WalkInForm(request.POST, actor=request.user, shift=shift)
+    if not walkin.is_valid():
+        return _shift_page(request, shift, walkin_form=walkin, status=422)
+    present, absent = [], []
+    for signup in ShiftSignup.objects.filter(shift=shift).select_related("volunteer__individual"):
+        choice = request.POST.get(f"su-{signup.pk}", "")
+        if choice == Attendance.ATTENDED:
+            present.append(signup.volunteer)
+        elif choice == Attendance.NO_SHOW:
+            absent.append(signup.volunteer)
+    if (person := walkin.cleaned_data.get("volunteer")) is not None:
+        present.append(person.volunteer)
+    try:
+        for warning in vol.record_attendance(request.user, shift, present, absent):
+            messages.warning(request, warning)
+        messages.success(request, "Đã ghi điểm danh.")
+    except Refused as exc:
+        show_refused(request, exc)
+    return redirect("shift_detail", pk=shift.pk)
+
+
+@login_required
+def volunteer_detail(request, pk):
+    volunteer = lookups.get_volunteer(request.user, pk)
+    signups = volunteer.signups.select_related("shift__team").order_by("-shift__starts_at")
+    return render(request, "people/volunteer_detail.html", {
+        "volunteer": volunteer, "signups": signups[:200], "hours": vol.volunteer_hours(volunteer),
+        "teams": volunteer.teams.all(),
+    })  # fmt: skip
+
+
+@login_required
+def certificate_docx(request, pk):
+    """The certificate of a participant who passed (404 outside reach, refused otherwise)."""
+    participant = lookups.get_participant(request.user, pk)
+    if not participant.certificate_no:
+        raise Http404("Chưa cấp chứng nhận.")
+    url = request.build_absolute_uri(
+        reverse("certificate_verify", args=[certificates.token(participant)])
+    )
+    response = HttpResponse(
+        certificates.docx_bytes(participant, url),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = participant.certificate_no.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="chung-nhan-{name}.docx"'
+    return response
+
+
+def certificate_verify(request, token):
+    """Public: name, course, valid until — nothing else."""
+    try:
+        pk = certificates.read_token(token)
+        participant = Participant.objects.select_related("course", "individual").get(
+            pk=pk, result=CourseResult.PASSED
+        )
+    except (signing.BadSignature, Participant.DoesNotExist):
+        raise Http404("Giấy chứng nhận không hợp lệ.") from None
+    if not participant.certificate_no:
+        raise Http404("Giấy chứng nhận không hợp lệ.")
+    today = timezone.localdate()
+    return render(request, "people/certificate_verify.html", {
+        "name": participant.individual.full_name, "course": participant.course.name,
+        "expires_on": participant.expires_on, "valid": participant.expires_on >= today,
+    })  # fmt: skip
