@@ -135,6 +135,11 @@ ACTION_LABELS = {
     "people.volunteer_register": "Đăng ký tình nguyện viên",
     "statement.reimport": "Nhập lại các dòng sao kê đã sửa",
     "statement.review_correct": "Sửa dòng sao kê cần xem lại",
+    "people.certificate_issue": "Cấp giấy chứng nhận tập huấn",
+    "people.course_create": "Mở lớp tập huấn",
+    "people.course_result": "Ghi kết quả tập huấn",
+    "report.publish": "Công khai báo cáo",
+    "report.unpublish": "Thôi công khai báo cáo",
 }
 
 
