@@ -142,6 +142,7 @@ class ReportQuerySet(models.QuerySet):
 
 
 class Report(models.Model):
+    pipeline = PIPELINE  # lib.models.StatusChange.change_text reads it
     form = models.ForeignKey(ReportForm, on_delete=models.PROTECT, related_name="reports")
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="reports"
@@ -223,7 +224,3 @@ class ReportValue(models.Model):
 class ReportStatusChange(StatusChange):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
     subject_field = "report"
-
-    @property
-    def change_text(self) -> str:
-        return PIPELINE.change_text(self.from_status, self.to_status)
