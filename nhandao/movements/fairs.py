@@ -95,7 +95,8 @@ def redeem(actor, fair: Fair, code: str, *, stall: Stall | None, request_id: str
     the voucher as redeemed; another redemption, or a voucher of another fair, is refused."""
     code = normal_code(code)
     voucher = (
-        Voucher.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the joins (stall, line)
+        Voucher.objects.select_for_update(of=("self",))
         .select_related("fair", "stall", "line")
         .filter(code=code)
         .first()
