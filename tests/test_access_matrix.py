@@ -59,6 +59,40 @@ def expect(allowed, denied, anon=302):
     return lambda who: anon if who == "anon" else (200 if who in allowed else denied)
 
 
+def _log_in_as(client, cast, who):
+    client.logout()
+    if who != "anon":
+        client.force_login(getattr(cast, who))
+
+
+def wrong_reads(client, cast, rows, ids) -> list[str]:
+    """GET each (name, url, rule) row as every user of the cast: the answers that differ."""
+    wrong = []
+    for name, url, rule in rows:
+        for who in EVERYONE:
+            _log_in_as(client, cast, who)
+            status = client.get(url.format(**ids)).status_code
+            if status != rule(who):
+                wrong.append(f"{name} — {who}: {status}, expected {rule(who)}")
+    return wrong
+
+
+def wrong_writes(client, cast, rows, ids) -> list[str]:
+    """Each (name, method, url, data, rule) row as every user of the cast, each request rolled
+    back so that every user meets the same records: the answers that differ."""
+    wrong = []
+    for name, method, url, data, rule in rows:
+        for who in EVERYONE:
+            _log_in_as(client, cast, who)
+            with transaction.atomic():
+                payload = data(ids) if callable(data) else data
+                status = _write(client, method, url.format(**ids), payload).status_code
+                transaction.set_rollback(True)
+            if status != rule(who):
+                wrong.append(f"{name} — {who}: {status}, expected {rule(who)}")
+    return wrong
+
+
 # (name, url template, expected status for a user name); {ba_dinh} etc. become ids
 PAGES = [
     ("home", "/", expect(LOGGED_IN, 200)),
@@ -108,15 +142,8 @@ PAGES = [
 def test_access_matrix(cast, client, page, url, rule):
     """One test per page, every user of the cast; a failure lists each wrong answer."""
     ids = {k: v.pk for k, v in vars(cast).items() if isinstance(v, Organisation)}
-    wrong = []
-    for who in EVERYONE:
-        client.logout()
-        if who != "anon":
-            client.force_login(getattr(cast, who))
-        status = client.get(url.format(**ids)).status_code
-        if status != rule(who):
-            wrong.append(f"{who}: {status}, expected {rule(who)}")
-    assert wrong == [], f"{page}: " + "; ".join(wrong)
+    wrong = wrong_reads(client, cast, [(page, url, rule)], ids)
+    assert wrong == [], "; ".join(wrong)
 
 
 def test_a_commune_officer_lists_only_their_own_subtree(cast, login):
@@ -912,15 +939,7 @@ def test_access_matrix_of_records(cast, world, client, app, rows, monkeypatch):
     # every user asks from one address: the signed ledger's per-client limit (10 a minute,
     # tested in test_ledger_cache.py) would answer 429 before the matrix is through
     monkeypatch.setenv("PORTAL_RATE_LIMITS", "ledger=1000/60")
-    wrong = []
-    for page, url, rule in rows:
-        for who in EVERYONE:
-            client.logout()
-            if who != "anon":
-                client.force_login(getattr(cast, who))
-            status = client.get(url.format(**world)).status_code
-            if status != rule(who):
-                wrong.append(f"{page} — {who}: {status}, expected {rule(who)}")
+    wrong = wrong_reads(client, cast, rows, world)
     assert wrong == [], f"{app}:\n" + "\n".join(wrong)
 
 
@@ -1186,18 +1205,8 @@ def _write(client, method, url, data):
 @pytest.mark.parametrize("name,method,url,data,rule", WRITES, ids=[w[0] for w in WRITES])
 def test_access_matrix_of_writes(cast, world, client, name, method, url, data, rule):
     """Each user's request in a transaction rolled back; a failure lists each wrong answer."""
-    wrong = []
-    for who in EVERYONE:
-        client.logout()
-        if who != "anon":
-            client.force_login(getattr(cast, who))
-        with transaction.atomic():
-            payload = data(world) if callable(data) else data
-            status = _write(client, method, url.format(**world), payload).status_code
-            transaction.set_rollback(True)
-        if status != rule(who):
-            wrong.append(f"{who}: {status}, expected {rule(who)}")
-    assert wrong == [], f"{name}: " + "; ".join(wrong)
+    wrong = wrong_writes(client, cast, [(name, method, url, data, rule)], world)
+    assert wrong == [], "; ".join(wrong)
 
 
 def test_refusals_are_explained_in_vietnamese(cast, login):
@@ -1301,15 +1310,7 @@ COORDINATION_WRITES = [
 
 
 def test_access_matrix_of_coordination(cast, coordination_world, client):
-    wrong = []
-    for page, url, rule in COORDINATION_PAGES:
-        for who in EVERYONE:
-            client.logout()
-            if who != "anon":
-                client.force_login(getattr(cast, who))
-            status = client.get(url.format(**coordination_world)).status_code
-            if status != rule(who):
-                wrong.append(f"{page} — {who}: {status}, expected {rule(who)}")
+    wrong = wrong_reads(client, cast, COORDINATION_PAGES, coordination_world)
     assert wrong == [], "coordination:\n" + "\n".join(wrong)
 
 
@@ -1319,17 +1320,9 @@ def test_access_matrix_of_coordination(cast, coordination_world, client):
 def test_access_matrix_of_coordination_writes(
     cast, coordination_world, client, name, method, url, data, rule
 ):
-    wrong = []
-    for who in EVERYONE:
-        client.logout()
-        if who != "anon":
-            client.force_login(getattr(cast, who))
-        with transaction.atomic():
-            status = _write(client, method, url.format(**coordination_world), data).status_code
-            transaction.set_rollback(True)
-        if status != rule(who):
-            wrong.append(f"{who}: {status}, expected {rule(who)}")
-    assert wrong == [], f"{name}: " + "; ".join(wrong)
+    rows = [(name, method, url, data, rule)]
+    wrong = wrong_writes(client, cast, rows, coordination_world)
+    assert wrong == [], "; ".join(wrong)
 
 
 # The supervisor's grant (orgs.SupervisionGrant, honoured by orgs/access.py): the central
@@ -1362,9 +1355,7 @@ def test_access_matrix_of_the_supervisors_grant(cast, client, window):
     front = {"inside": 200, "outside the period": 403}.get(window, 404)
     wrong = []
     for who in EVERYONE:
-        client.logout()
-        if who != "anon":
-            client.force_login(getattr(cast, who))
+        _log_in_as(client, cast, who)
         expected = 302 if who == "anon" else 200 if who in REACH_BA_DINH else 404
         if who == "front_manager":
             expected = front
@@ -1455,25 +1446,8 @@ MOVEMENT_WRITES = [
 
 
 def test_access_matrix_of_movements(cast, movement_world, client):
-    wrong = []
-    for page, url, rule in MOVEMENT_PAGES:
-        for who in EVERYONE:
-            client.logout()
-            if who != "anon":
-                client.force_login(getattr(cast, who))
-            status = client.get(url.format(**movement_world)).status_code
-            if status != rule(who):
-                wrong.append(f"{page} — {who}: {status}, expected {rule(who)}")
-    for name, method, url, data, rule in MOVEMENT_WRITES:
-        for who in EVERYONE:
-            client.logout()
-            if who != "anon":
-                client.force_login(getattr(cast, who))
-            with transaction.atomic():
-                status = _write(client, method, url.format(**movement_world), data).status_code
-                transaction.set_rollback(True)
-            if status != rule(who):
-                wrong.append(f"{name} — {who}: {status}, expected {rule(who)}")
+    wrong = wrong_reads(client, cast, MOVEMENT_PAGES, movement_world)
+    wrong += wrong_writes(client, cast, MOVEMENT_WRITES, movement_world)
     assert wrong == [], "movements:\n" + "\n".join(wrong)
 
 
@@ -1508,23 +1482,6 @@ NEEDS_WRITES = [
 
 
 def test_access_matrix_of_incident_needs(cast, needs_world, client):
-    wrong = []
-    for page, url, rule in NEEDS_PAGES:
-        for who in EVERYONE:
-            client.logout()
-            if who != "anon":
-                client.force_login(getattr(cast, who))
-            status = client.get(url.format(**needs_world)).status_code
-            if status != rule(who):
-                wrong.append(f"{page} — {who}: {status}, expected {rule(who)}")
-    for name, method, url, data, rule in NEEDS_WRITES:
-        for who in EVERYONE:
-            client.logout()
-            if who != "anon":
-                client.force_login(getattr(cast, who))
-            with transaction.atomic():
-                status = _write(client, method, url.format(**needs_world), data).status_code
-                transaction.set_rollback(True)
-            if status != rule(who):
-                wrong.append(f"{name} — {who}: {status}, expected {rule(who)}")
+    wrong = wrong_reads(client, cast, NEEDS_PAGES, needs_world)
+    wrong += wrong_writes(client, cast, NEEDS_WRITES, needs_world)
     assert wrong == [], "incident needs:\n" + "\n".join(wrong)
