@@ -37,13 +37,15 @@ def write_template(path: Path = TEMPLATE) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
+    from nhandao.lib.decree30 import FONT, MOTTO, NATIONAL_TITLE
+
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(297), Mm(210)  # A4 landscape
     section.top_margin = section.bottom_margin = Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(20)
     style = document.styles["Normal"]
-    style.font.name, style.font.size = "Times New Roman", Pt(14)
+    style.font.name, style.font.size = FONT, Pt(14)
 
     def line(text, *, bold=False, italic=False, size=14):
         paragraph = document.add_paragraph()
@@ -52,8 +54,8 @@ def write_template(path: Path = TEMPLATE) -> None:
         run.bold, run.italic, run.font.size = bold, italic, Pt(size)
         return paragraph
 
-    line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13)
-    line("Độc lập - Tự do - Hạnh phúc", bold=True, size=14)
+    line(NATIONAL_TITLE, bold=True, size=13)
+    line(MOTTO, bold=True, size=14)
     line("———————", size=10)
     line("{{ awarded_by }}", bold=True, size=14)
     line("{{ award }}", bold=True, size=28)

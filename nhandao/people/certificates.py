@@ -18,15 +18,16 @@ def read_token(value: str):
 
 
 def docx_bytes(participant, verify_url: str) -> bytes:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    from docx.shared import Mm
+
+    from nhandao.lib.decree30 import MOTTO, NATIONAL_TITLE, a4_document, para
 
     course = participant.course
-    doc = Document()
+    doc = a4_document()
     for text, size, bold in (
-        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, True),
-        ("Độc lập - Tự do - Hạnh phúc", 12, False),
+        (NATIONAL_TITLE, 12, True),
+        (MOTTO, 12, False),
         (course.organisation.name.upper(), 12, True),
         ("GIẤY CHỨNG NHẬN", 20, True),
         (f"Chứng nhận ông/bà: {participant.individual.full_name}", 14, True),
@@ -36,10 +37,7 @@ def docx_bytes(participant, verify_url: str) -> bytes:
         (f"Số: {participant.certificate_no} · Cấp ngày {participant.issued_on:%d/%m/%Y} · "
          f"Có giá trị đến {participant.expires_on:%d/%m/%Y}", 12, False),
     ):  # fmt: skip
-        paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.font.size, run.bold = Pt(size), bold
+        para(doc, text, size=size, bold=bold)
     png = io.BytesIO()
     segno.make(verify_url, error="m").save(png, kind="png", scale=6)
     png.seek(0)

@@ -5,11 +5,10 @@ import io
 
 from django.utils import timezone
 
+from nhandao.lib.decree30 import MOTTO, NATIONAL_TITLE
 from nhandao.lib.exports import append_row
 from nhandao.lib.money import format_vnd
 
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 LIST_HEADERS = ["STT", "Họ và tên người nhận", "Địa chỉ", "Số lượng", "Trị giá (đồng)", "Ký nhận"]
 
 
@@ -99,7 +98,7 @@ def distribution_docx(rnd) -> bytes:
     head = doc.add_table(rows=1, cols=2)
     left, right = head.rows[0].cells
     left.text = rnd.organisation.name.upper()
-    right.text = f"{NATION}\n{MOTTO}"
+    right.text = f"{NATIONAL_TITLE}\n{MOTTO}"
     for cell in (left, right):
         for p in cell.paragraphs:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
