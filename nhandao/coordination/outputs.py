@@ -8,7 +8,7 @@ from nhandao.coordination import programmes
 from nhandao.coordination.models import Programme
 from nhandao.lib.dates import format_date
 from nhandao.lib.money import format_vnd
-from nhandao.reports.outputs import _render
+from nhandao.reports.outputs import render_docx
 from nhandao.reports.standard_template import TEMPLATE
 
 
@@ -61,7 +61,7 @@ def context(programme: Programme) -> dict:
 
 
 def programme_docx(programme: Programme) -> bytes:
-    return _render(TEMPLATE, context(programme))
+    return render_docx(TEMPLATE, context(programme))
 
 
 def plan_context(plan) -> dict:
@@ -106,4 +106,4 @@ def plan_context(plan) -> dict:
 
 
 def plan_docx(plan) -> bytes:
-    return _render(TEMPLATE, plan_context(plan))
+    return render_docx(TEMPLATE, plan_context(plan))

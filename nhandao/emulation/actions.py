@@ -541,7 +541,7 @@ def report_values(org, period: str) -> dict[str, int | float | None] | None:
     def stored(rep):
         rows = ReportValue.objects.filter(report=rep, scope="total", breakdown="")
         values = {(code, ""): v for code, v in rows.values_list("indicator__code", "value")}
-        return building._with_formulas(form_indicators, values)
+        return building.with_formulas(form_indicators, values)
 
     values = stored(report)
     previous = Report.objects.filter(

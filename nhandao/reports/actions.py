@@ -126,7 +126,7 @@ def check_rules(report: Report) -> None:
         if not report.values.filter(indicator=indicator, scope="own", value__isnull=False).exists():
             raise Refused(f"Chưa nhập “{indicator.name}”.", field=indicator.code)
     summed = building.totals(report)
-    whole = building._with_formulas(
+    whole = building.with_formulas(
         report.form.ordered_indicators(), {k: v for k, v in summed.items()}
     )
     for rule in report.form.rules.all():

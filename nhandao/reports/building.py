@@ -159,9 +159,11 @@ def children_totals(report: Report) -> Values:
     return {(r["indicator__code"], r["breakdown"]): r["total"] for r in rows}
 
 
-def _with_formulas(
+def with_formulas(
     form_indicators: list[Indicator], values: Values
 ) -> dict[str, int | float | None]:
+    """Every indicator of a form with its whole value: the given values, 0 for a figure
+    nobody entered, the formulas computed over them (also used by emulation's criteria)."""
     # A figure nobody entered counts as 0 in a sum; a ratio over a budget of 0 is "—".
     whole: dict[str, int | float | None] = {
         i.code: 0 for i in form_indicators if i.source != Source.FORMULA
@@ -193,7 +195,7 @@ def previous_totals(report: Report) -> dict[str, int | float | None]:
     ).first()
     if previous is None:
         return {}
-    return _with_formulas(report.form.ordered_indicators(), _stored(previous, "total"))
+    return with_formulas(report.form.ordered_indicators(), _stored(previous, "total"))
 
 
 def lines(report: Report) -> list[Line]:
@@ -202,8 +204,8 @@ def lines(report: Report) -> list[Line]:
     own, live = own_values(report)
     from_children = children_totals(report)
     summed = totals(report)
-    whole = _with_formulas(form_indicators, summed)
-    own_whole = _with_formulas(form_indicators, own)
+    whole = with_formulas(form_indicators, summed)
+    own_whole = with_formulas(form_indicators, own)
     previous = previous_totals(report)
     out = []
     for indicator in form_indicators:
@@ -314,6 +316,6 @@ def children_table(report: Report, children: list[ChildStatus]) -> dict[int, dic
         per_report[report_id][(code, "")] = value
     form_indicators = report.form.ordered_indicators()
     return {
-        approved[report_id]: _with_formulas(form_indicators, values)
+        approved[report_id]: with_formulas(form_indicators, values)
         for report_id, values in per_report.items()
     }

@@ -61,16 +61,18 @@ def docx_bytes(report: Report, template=None) -> tuple[bytes, str]:
     warning = ""
     if template is not None:
         try:
-            return _render(template, data), ""
+            return render_docx(template, data), ""
         except (UndefinedError, TemplateError) as exc:
             warning = (
                 f"Mẫu Word của đơn vị có trường không tồn tại ({exc.message}); "
                 "báo cáo được lập theo mẫu chuẩn."
             )
-    return _render(TEMPLATE, data), warning
+    return render_docx(TEMPLATE, data), warning
 
 
-def _render(template, data) -> bytes:
+def render_docx(template, data) -> bytes:
+    """A .docx template (Jinja tags, docxtpl) filled with `data`; a tag naming no field
+    raises (strict). Coordination's reviews use it with the reports' template."""
     document = DocxTemplate(template)
     document.render(data, autoescape=True, jinja_env=_strict_env())
     out = io.BytesIO()
