@@ -258,7 +258,10 @@ def bank_account_list(request):
             account = actions.create_bank_account(request.user, **form.cleaned_data)
             messages.success(request, f"Đã khai báo tài khoản {account}.")
             return redirect("bank_account_list")
-    statements = Statement.objects.for_user(request.user).select_related("bank_account")[:30]
+    # a statement lists every transfer of its account: opened with "money" (get_statement)
+    statements = Statement.objects.for_user(request.user, "money").select_related("bank_account")[
+        :30
+    ]
     return render(
         request,
         "donations/bank_account_list.html",

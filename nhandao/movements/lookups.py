@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from nhandao.campaigns.lookups import get_campaign
+from nhandao.campaigns.models import Campaign
 from nhandao.movements.models import Edition, Launch, Movement
 from nhandao.orgs import access
 
@@ -27,6 +28,15 @@ def get_part(user, pk, perm: str = "view"):
     if edition is None:
         raise Http404("Chiến dịch này không thuộc phong trào nào.")
     return campaign, edition
+
+
+def visible_editions(user, movements):
+    """The years of `movements` whose campaign the user may open (a national campaign still
+    in draft is its organiser's alone), so no page links to a 404."""
+    campaigns = Campaign.objects.for_user(user).values("pk")
+    return Edition.objects.filter(movement__in=movements, campaign__in=campaigns).select_related(
+        "campaign"
+    )
 
 
 def get_launch(user, pk) -> Launch:

@@ -23,8 +23,14 @@ from nhandao.lib.errors import Refused
 from nhandao.lib.money import format_vnd
 from nhandao.lib.views import show_refused
 from nhandao.movements import actions, fairs, forms, needs, results
-from nhandao.movements.lookups import get_fair, get_launch, get_movement, get_part
-from nhandao.movements.models import UNITS, Edition, Fair, Launch, Movement
+from nhandao.movements.lookups import (
+    get_fair,
+    get_launch,
+    get_movement,
+    get_part,
+    visible_editions,
+)
+from nhandao.movements.models import UNITS, Fair, Launch, Movement
 from nhandao.orgs import access
 
 
@@ -33,7 +39,7 @@ def movement_list(request):
     access.require_anywhere(request.user, "view")
     movements = Movement.objects.for_user(request.user).select_related("organisation")
     editions = {}
-    for edition in Edition.objects.filter(movement__in=movements).select_related("campaign"):
+    for edition in visible_editions(request.user, movements):
         editions.setdefault(edition.movement_id, []).append(edition)
     rows = [(m, editions.get(m.pk, [])[:3]) for m in movements]
     return render(request, "movements/list.html", {"rows": rows})
@@ -46,7 +52,7 @@ def _movement_page(request, movement, form=None, status=200):
         "movements/movement.html",
         {
             "movement": movement,
-            "editions": movement.editions.select_related("campaign"),
+            "editions": visible_editions(request.user, [movement]),
             "defaults": movement.defaults.all(),
             "form": (form or forms.EditionForm(movement=movement)) if can_launch else None,
         },
