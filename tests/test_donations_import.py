@@ -430,3 +430,14 @@ def test_lines_without_a_reference_are_recognised_again_by_their_fallback_key(ca
     again = do_import(cast.root, vcb, data=resaved, filename=UNIFIED)
     assert first.rows_accepted == 300 and again.rows_accepted == 0 and again.rows_duplicate == 300
     assert StatementLine.objects.filter(reference="").count() == 300
+
+
+def test_the_statements_list_links_only_who_may_open_a_statement(cast, agribank, login):
+    """A statement lists every transfer of its account: the page that opens it needs "money"
+    (lookups.get_statement), so the list under the bank accounts shows it to those only."""
+    statement = do_import(cast.root, agribank, AGRI)
+    link = f"/sao-ke/{statement.pk}/"
+    viewer = login(cast.hn_viewer)
+    assert viewer.get(link).status_code == 403
+    assert link not in viewer.get("/tai-khoan-ngan-hang/").content.decode()
+    assert link in login(cast.hn_accountant).get("/tai-khoan-ngan-hang/").content.decode()

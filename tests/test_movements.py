@@ -421,3 +421,18 @@ def test_a_stall_redeems_on_a_phone_and_a_resent_scan_is_answered_not_repeated(
     sheet = login(cast.ba_dinh_officer).get(f"/hoi-cho-tet/{fair.pk}/in-phieu/").content.decode()
     assert sheet.count("data:image/svg+xml") == 3
     assert first.code in sheet
+
+
+def test_a_year_whose_campaign_is_still_a_draft_is_linked_only_for_its_organiser(
+    cast, movement, edition, login
+):
+    """A national campaign in draft is its organiser's (campaigns' for_user): the movement's
+    pages do not link a commune officer to a page that would answer 404."""
+    Campaign.objects.filter(pk=edition.campaign_id).update(status=CampaignStatus.DRAFT)
+    part = f"/phong-trao/chien-dich/{edition.campaign_id}/"
+    officer = login(cast.ba_dinh_officer)
+    assert officer.get(part).status_code == 404
+    for page in ("/phong-trao/", f"/phong-trao/{movement.pk}/"):
+        assert part not in officer.get(page).content.decode()
+    manager = login(cast.tw_manager)
+    assert part in manager.get(f"/phong-trao/{movement.pk}/").content.decode()
