@@ -238,6 +238,24 @@ def reopen(actor, report: Report, reason: str) -> Report:
 
 
 @transaction.atomic
+def move_report(actor, report: Report, target: str, note: str = "") -> Report:
+    """The move a button of the report's page (or the API) names, by its target status.
+    "Not reporting" is marked from the parent's list of children (mark_not_reporting)."""
+    moves = {
+        ReportStatus.SUBMITTED: lambda: submit(actor, report),
+        ReportStatus.APPROVED: lambda: approve(actor, report),
+        ReportStatus.RETURNED: lambda: return_report(actor, report, note),
+        ReportStatus.DRAFT: lambda: reopen(actor, report, note),
+    }
+    if target not in moves:
+        PIPELINE.check(report.status, target)
+        raise Refused(
+            "Việc này làm ở danh sách đơn vị cấp dưới của báo cáo cấp trên.", field="to_status"
+        )
+    return moves[target]()
+
+
+@transaction.atomic
 def mark_not_reporting(actor, org, period_code: str, reason: str) -> Report:
     """The level above records that an organisation does not report this period (dissolved,
     merged, not yet active), so the parent's report can be approved."""

@@ -4,13 +4,12 @@
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from nhandao.lib.errors import Refused
 from nhandao.lib.pagination import Pagination
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
 from nhandao.reports import actions, building
 from nhandao.reports.lookups import get_report
-from nhandao.reports.models import Report, ReportStatus
+from nhandao.reports.models import Report
 
 router = Router(tags=["Báo cáo"])
 
@@ -79,13 +78,5 @@ def enter_values(request, report_id: int, payload: ReportEntriesIn):
 @router.post("/reports/{report_id}/move", response=dict, summary="Gửi, duyệt, trả lại, mở lại")
 def move_report(request, report_id: int, payload: ReportMoveIn):
     report = get_report(request.auth, report_id)
-    moves = {
-        ReportStatus.SUBMITTED: lambda: actions.submit(request.auth, report),
-        ReportStatus.APPROVED: lambda: actions.approve(request.auth, report),
-        ReportStatus.RETURNED: lambda: actions.return_report(request.auth, report, payload.note),
-        ReportStatus.DRAFT: lambda: actions.reopen(request.auth, report, payload.note),
-    }
-    if payload.to_status not in moves:
-        raise Refused("Chuyển sang: submitted, approved, returned hoặc draft.", field="to_status")
-    report = moves[payload.to_status]()
+    report = actions.move_report(request.auth, report, payload.to_status, payload.note)
     return {"id": report_id, **building.as_json(report)}

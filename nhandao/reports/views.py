@@ -143,19 +143,8 @@ def report_move(request, pk, target):
     note = forms.NoteForm(request.POST)
     note.is_valid()
     text = note.cleaned_data.get("note", "")
-    move = {
-        ReportStatus.SUBMITTED: lambda: actions.submit(request.user, report),
-        ReportStatus.APPROVED: lambda: actions.approve(request.user, report),
-        ReportStatus.RETURNED: lambda: actions.return_report(request.user, report, text),
-    }
     try:
-        if target == ReportStatus.DRAFT:
-            actions.reopen(request.user, report, text)
-        elif target in move:
-            move[target]()
-        else:
-            PIPELINE.check(report.status, target)
-            raise Refused("Việc này làm ở danh sách đơn vị cấp dưới của báo cáo cấp trên.")
+        actions.move_report(request.user, report, target, text)
     except Refused as exc:
         show_refused(request, exc)
     else:
