@@ -61,7 +61,11 @@ def issue_vouchers(actor, fair: Fair) -> list[Voucher]:
     have = set(fair.vouchers.values_list("household_id", flat=True))
     homes = [
         h
-        for h in coverage.households(fair.campaign, fair.commune).select_related("head")
+        # in the registry's order: the printed vouchers and the answer come the same way each
+        # time, on either database
+        for h in coverage.households(fair.campaign, fair.commune)
+        .select_related("head")
+        .order_by("pk")
         if h.pk not in have
     ]
     if not homes:
