@@ -53,3 +53,21 @@ def test_a_household_commune_is_found_by_its_old_name(phone412):
     page.screenshot(path=SCREENS / "picker-household-commune-412.png", full_page=True)
     option.click()  # below "Xã Quan Thành" (Nghệ An), whose own name matches
     expect(page.locator("#id_commune_code + .ts-wrapper .item")).to_contain_text("Ba Đình")
+
+
+def test_a_list_closed_before_the_late_redraw_stays_closed(phone_as):
+    """A quick hand chooses an option of the unfiltered list within 300 ms of a key and
+    closes the list: Tom Select's late redraw reopened it, unfiltered, over the button below
+    (the directive form's "Giao nhiệm vụ" took the click of an option instead)."""
+    page = phone_as("hn.mttq.canbo")
+    page.goto("/chi-dao/")
+    page.get_by_role("link", name=re.compile("KH-MTTQ-BTT")).first.click()
+    control = page.locator("#id_assignees + .ts-wrapper .ts-control")
+    control.click()
+    first = page.locator(".ts-dropdown .option").first
+    expect(first).to_be_visible()
+    page.keyboard.type("h")  # the redraw is due 300 ms from now
+    first.click()  # chosen before it comes
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(600)
+    expect(page.locator(".ts-dropdown:visible")).to_have_count(0)

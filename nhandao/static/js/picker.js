@@ -70,7 +70,18 @@
       var label = document.querySelector('label[for="' + select.id + '"]');
       if (label) select.setAttribute("aria-label", label.textContent.trim());
     }
-    new TomSelect(select, settings);
+    var picker = new TomSelect(select, settings);
+    // Tom Select redraws the list 300 ms after the last key; when an option is chosen (or
+    // the list closed) before that, the late redraw would reopen the list, now unfiltered,
+    // over whatever the person touches next
+    function dropLateRedraw() {
+      if (picker.refreshTimeout) {
+        window.clearTimeout(picker.refreshTimeout);
+        picker.refreshTimeout = null;
+      }
+    }
+    picker.on("item_add", dropLateRedraw);
+    picker.on("dropdown_close", dropLateRedraw);
     select.setAttribute("aria-hidden", "true");
   }
   function initAll() {
