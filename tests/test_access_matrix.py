@@ -458,6 +458,9 @@ RECORD_PAGES = [
     ("blood donors", "/hien-mau/nguoi-hien/?q=nguyen", expect(LOGGED_IN, 200)),
     ("blood donor", "/hien-mau/nguoi-hien/{blood_donor}/", expect_scoped(REACH_BA_DINH)),
     ("blood donor: create", "/hien-mau/nguoi-hien/tao/", anywhere(EDIT_ANYWHERE)),
+    ("blood import: upload", "/hien-mau/nguoi-hien/nhap/", anywhere(EDIT_ANYWHERE)),
+    ("blood import: template", "/hien-mau/nguoi-hien/nhap/mau.xlsx", expect(LOGGED_IN, 200)),
+    ("blood import", "/hien-mau/nguoi-hien/nhap/{blood_import}/", expect_scoped(REACH_BA_DINH)),
     ("blood honours", "/hien-mau/vinh-danh/", expect(LOGGED_IN, 200)),
     (
         "blood honour: certificate",
@@ -887,7 +890,7 @@ def _blood_world(cast) -> dict:
     from datetime import date, time
 
     from nhandao.blood import actions as blood
-    from nhandao.blood.models import Honour, HonourThreshold
+    from nhandao.blood.models import BloodImport, Honour, HonourThreshold
 
     drive = blood.create_drive(
         cast.root, name="Hiến máu Ba Đình", organisation=cast.ba_dinh, blood_centre="Viện HHTMTW",
@@ -909,7 +912,11 @@ def _blood_world(cast) -> dict:
         donor=registered, threshold=HonourThreshold.objects.filter(donations=5).first(),
         organisation=cast.ba_dinh, donations=5, year=2025, occasion="04-07",
     )  # fmt: skip
+    imp = BloodImport(organisation=cast.ba_dinh, uploaded_by=cast.root)
+    imp.store_file(b"Ma nguoi hien\n", "ds.csv")
+    imp.save()
     return {
+        "blood_import": imp,
         "blood_drive": drive,
         "blood_donor": registered,
         "blood_donor2": donor("Trần Văn Máu", "0912000002"),

@@ -11,6 +11,7 @@ from docx import Document
 from nhandao.audit.models import AuditEvent
 from nhandao.blood import honours
 from nhandao.blood.models import Donation, Donor, DriveStatus, Registration
+from nhandao.lib.exports import Sheet, xlsx_bytes
 from tests.test_blood import TODAY, _history, frozen_today, make_donor, make_drive  # noqa: F401
 
 D = DriveStatus
@@ -156,3 +157,64 @@ def test_a_certificate_is_not_served_without_the_code(cast, client):
     assert (
         client.get(f"/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{honour.pk}/").status_code == 404
     )
+
+
+def _upload(client, rows, name="hien-mau.xlsx", org="CTD-X4"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.test_blood_commands import HEADER
+
+    data = xlsx_bytes([Sheet("Người hiến", HEADER, rows)])
+    upload = SimpleUploadedFile(name, data)
+    return client.post("/hien-mau/nguoi-hien/nhap/", {"organisation": org, "file": upload},
+                       follow=True)  # fmt: skip
+
+
+GOOD_ROWS = [
+    ["KH001", "Lê Văn Bình", "02/03/1990", "Nam", "65", "A+", "0912345678", "4",
+     "05/01/2026", "Toàn phần", "350"],
+    ["KH002", "Trần Thị Hoa", "15/07/1999", "Nữ", "48", "O", "", "4",
+     "20/06/2026", "Toàn phần", "250"],
+]  # fmt: skip
+
+
+def test_an_officer_imports_the_donor_workbook_from_the_page_once(cast, login):
+    client = login(cast.ba_dinh_officer)
+    form = client.get("/hien-mau/nguoi-hien/nhap/").content.decode()
+    assert "Đơn vị quản lý người hiến" in form and "Tải tệp mẫu" in form
+    page = _upload(client, GOOD_ROWS).content.decode()
+    assert "Đã nhập 2 lần hiến; 0 lần đã có, bỏ qua." in page
+    assert Donation.objects.count() == 2
+    again = _upload(client, GOOD_ROWS).content.decode()
+    assert "đã được nhập lúc" in again and Donation.objects.count() == 2
+    listed = client.get("/hien-mau/nguoi-hien/nhap/").content.decode()
+    assert "hien-mau.xlsx" in listed and ">Đã nhập</td>" in listed
+
+
+def test_a_bad_row_on_the_page_names_row_and_column_and_writes_nothing(cast, login):
+    client = login(cast.ba_dinh_officer)
+    rows = [*GOOD_ROWS, ["KH003", "Phạm Văn Tư", "01/01/1990", "Nam", "60", "Z+", "", "4",
+                         "01/02/2026", "Toàn phần", "350"]]  # fmt: skip
+    page = _upload(client, rows).content.decode()
+    assert "Dòng 4, cột “Nhóm máu”" in page and "không nhập dòng nào" in page
+    assert Donation.objects.count() == 0 and Donor.objects.count() == 0
+
+
+def test_the_page_refuses_an_organisation_outside_the_users_reach(cast, login):
+    from nhandao.orgs.forms import OUT_OF_REACH
+
+    client = login(cast.ba_dinh_officer)
+    answer = client.post("/hien-mau/nguoi-hien/nhap/", {"organisation": cast.tq_commune.code})
+    assert answer.status_code == 200  # the form again, with the reason on the field
+    assert Donation.objects.count() == 0
+    assert OUT_OF_REACH % {"value": cast.tq_commune.code} in answer.content.decode()
+
+
+def test_the_template_workbook_has_the_importers_columns(cast, login):
+    from openpyxl import load_workbook
+
+    from nhandao.blood.importers import COLUMNS
+
+    answer = login(cast.ba_dinh_officer).get("/hien-mau/nguoi-hien/nhap/mau.xlsx")
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    assert [c.value for c in sheet[1]] == list(COLUMNS.values())

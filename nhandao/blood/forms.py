@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from nhandao.blood.models import Donor, Kind
 from nhandao.blood.pickers import donor_picker
+from nhandao.lib.forms import FileField
 from nhandao.orgs import pickers
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.models import AdminMap, AdminUnit
@@ -175,3 +176,15 @@ class PublicRegistrationForm(forms.Form):
         data = dict(self.cleaned_data)
         data["declaration"] = {k: data.pop(k) for k in self.DECLARATION}
         return data
+
+
+class DonorImportForm(ActorForm):
+    """The donor-and-history workbook sent from the page (the same importer as
+    `nhandao import_blood`): the organisation picked among those the user may edit."""
+
+    organisation = OrgCodeField(None, label="Đơn vị quản lý người hiến")
+    file = FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "edit")

@@ -3,7 +3,7 @@ reach, 403 without the permission at the owning organisation (orgs/access.py). P
 emails and birth dates of donors need "sensitive", and each read is logged."""
 
 from nhandao.audit.actions import record
-from nhandao.blood.models import Donor, Drive, Honour, Registration
+from nhandao.blood.models import BloodImport, Donor, Drive, Honour, Registration
 from nhandao.orgs import access
 
 
@@ -25,6 +25,11 @@ def get_registration(user, pk, perm: str = "view") -> Registration:
 def get_honour(user, pk, perm: str = "view") -> Honour:
     honours = Honour.objects.select_related("donor__individual", "threshold", "organisation")
     return access.get_for_user(honours, user, pk, perm)
+
+
+def get_import(user, pk, perm: str = "view") -> BloodImport:
+    imports = BloodImport.objects.select_related("organisation", "uploaded_by")
+    return access.get_for_user(imports, user, pk, perm)
 
 
 def may_read_sensitive(user, donor: Donor) -> bool:

@@ -15,6 +15,13 @@ urlpatterns = [
     path("hien-mau/dang-ky/<int:pk>/co-mat/", views.registration_attend, name="blood_attend"),
     path("hien-mau/nguoi-hien/", views.donor_list, name="blood_donors"),
     path("hien-mau/nguoi-hien/tao/", views.donor_create, name="blood_donor_create"),
+    path("hien-mau/nguoi-hien/nhap/", views.donor_import, name="blood_import_create"),
+    path(
+        "hien-mau/nguoi-hien/nhap/mau.xlsx",
+        views.donor_import_template,
+        name="blood_import_template",
+    ),
+    path("hien-mau/nguoi-hien/nhap/<int:pk>/", views.donor_import_detail, name="blood_import"),
     path("hien-mau/nguoi-hien/<int:pk>/", views.donor_detail, name="blood_donor"),
     path("hien-mau/vinh-danh/", views.honour_list, name="blood_honours"),
     path("hien-mau/vinh-danh/de-xuat/", views.honour_propose, name="blood_honour_propose"),

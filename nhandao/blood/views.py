@@ -11,16 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nhandao.blood import actions, certificates, due, forms, honours
+from nhandao.blood import actions, certificates, due, forms, honours, importers
 from nhandao.blood.lookups import (
     get_donor,
     get_drive,
     get_honour,
+    get_import,
     get_registration,
     log_sensitive_read,
     may_read_sensitive,
 )
-from nhandao.blood.models import PIPELINE, Donor, Drive, Honour, HonourOccasion
+from nhandao.blood.models import PIPELINE, BloodImport, Donor, Drive, Honour, HonourOccasion
 from nhandao.lib import exports
 from nhandao.lib.downloads import DOCX, attachment
 from nhandao.lib.errors import Refused
@@ -293,3 +294,39 @@ def honour_propose(request):
 def honour_certificate(request, pk):
     honour = get_honour(request.user, pk)
     return attachment(certificates.docx_bytes(honour), f"giay-chung-nhan-{honour.pk}.docx", DOCX)
+
+
+@login_required
+def donor_import(request):
+    """Send the donor-and-history workbook from the page: the importer of `nhandao
+    import_blood`, all or nothing; the result (or every refused row) on the import's page."""
+    access.require_anywhere(request.user, "edit")
+    form = forms.DonorImportForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        imp = importers.run(
+            request.user, form.cleaned_data["organisation"], upload.name, upload.read()
+        )
+        if imp.repeated:
+            messages.info(request, imp.repeat_message())
+        return redirect("blood_import", pk=imp.pk)
+    imports = BloodImport.objects.filter(access.reach_q(request.user, "view", via="organisation"))
+    return render(request, "blood/import.html", {
+        "form": form, "columns": list(importers.COLUMNS.values()),
+        "imports": imports.select_related("organisation").order_by("-uploaded_at")[:20],
+    })  # fmt: skip
+
+
+@login_required
+def donor_import_detail(request, pk):
+    imp = get_import(request.user, pk)
+    return render(request, "blood/import_detail.html", {
+        "imp": imp, "errors": importers.errors_text(imp)[:500],
+    })  # fmt: skip
+
+
+@login_required
+def donor_import_template(request):
+    """An empty workbook with the importer's columns, to fill in."""
+    sheet = exports.Sheet("Người hiến", list(importers.COLUMNS.values()), [])
+    return exports.xlsx_response("mau-nhap-nguoi-hien-mau.xlsx", [sheet])
