@@ -282,6 +282,23 @@ def test_honours_from_dated_thresholds_across_1_july_2025(cast):
     assert len(honours.honour_list(hanoi, 2028, "06-14")) == 1
 
 
+
+def test_the_list_of_an_occasion_counts_the_donations_made_by_that_day(cast):
+    """A list drawn up later for 7/4/2025 (or checked again) counts what the donor had given
+    by 7/4/2025: ten donations by then, two more since — the band of ten, not the count of
+    today; a donor who reached five only after the day is not on it."""
+    hanoi = cast.ba_dinh.admin_unit.province
+    donor = make_donor(cast)
+    _history(donor, 12, last=date(2025, 9, 1))  # 12 weeks apart: the 10th on 10/3/2025
+    late = make_donor(cast, "Trần Văn Muộn", phone="0912000009")
+    _history(late, 5, last=date(2025, 6, 1))  # the 5th on 1/6/2025
+    donor.refresh_from_db()
+    assert donor.donation_count == 12
+    listed = honours.honour_list(hanoi, 2025, "04-07")
+    assert [(d.pk, band.donations) for d, band in listed] == [(donor.pk, 10)]
+    on_june_14 = honours.honour_list(hanoi, 2025, "06-14")
+    assert sorted(band.donations for _, band in on_june_14) == [5, 10]
+
 # --- report indicators ----------------------------------------------------------------------
 
 

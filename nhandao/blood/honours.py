@@ -5,10 +5,10 @@ honoured, and proposing it (Honour rows)."""
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from nhandao.audit.actions import record
-from nhandao.blood.models import Donor, Honour, HonourOccasion, HonourThreshold
+from nhandao.blood.models import Donation, Donor, Honour, HonourOccasion, HonourThreshold
 
 
 def occasion_day(year: int, occasion: str) -> date:
@@ -32,8 +32,8 @@ def band_for(count: int, bands: list[HonourThreshold]) -> HonourThreshold | None
 
 
 def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
-    """[(donor, band)] of the province for the occasion: donors living there whose count
-    reached a band they were not honoured for, less those honoured in the last N years
+    """[(donor, band)] of the province for the occasion: donors living there whose count on
+    the occasion's day reached a band they were not honoured for, less those honoured in the last N years
     where the province says so."""
     on = occasion_day(year, occasion)
     bands = thresholds(province, on)
@@ -54,11 +54,24 @@ def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
         "donor_id", "donations"
     ):
         done[donor_id] = max(band, done.get(donor_id, 0))
+    # the count on the occasion's day: the stored count for donors who have not given since
+    # (nearly all), counted from the rows for the few who have
+    since = Donation.objects.filter(donor__in=donors.filter(last_donation_on__gt=on))
+    counted = dict(
+        since.filter(donated_on__lte=on)
+        .values_list("donor_id")
+        .annotate(n=Count("id"))
+        .values_list("donor_id", "n")
+    )
     out = []
     for donor in donors.order_by("-donation_count", "code").iterator(chunk_size=2000):
-        band = band_for(donor.donation_count, bands)
+        count = donor.donation_count
+        if donor.last_donation_on and donor.last_donation_on > on:
+            count = counted.get(donor.pk, 0)
+        band = band_for(count, bands)
         if band is not None and band.donations > done.get(donor.pk, 0):
             out.append((donor, band))
+    out.sort(key=lambda pair: -pair[1].donations)  # highest band first, then as listed
     return out
 
 
