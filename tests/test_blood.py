@@ -282,7 +282,6 @@ def test_honours_from_dated_thresholds_across_1_july_2025(cast):
     assert len(honours.honour_list(hanoi, 2028, "06-14")) == 1
 
 
-
 def test_the_list_of_an_occasion_counts_the_donations_made_by_that_day(cast):
     """A list drawn up later for 7/4/2025 (or checked again) counts what the donor had given
     by 7/4/2025: ten donations by then, two more since — the band of ten, not the count of
@@ -298,6 +297,7 @@ def test_the_list_of_an_occasion_counts_the_donations_made_by_that_day(cast):
     assert [(d.pk, band.donations) for d, band in listed] == [(donor.pk, 10)]
     on_june_14 = honours.honour_list(hanoi, 2025, "06-14")
     assert sorted(band.donations for _, band in on_june_14) == [5, 10]
+
 
 # --- report indicators ----------------------------------------------------------------------
 

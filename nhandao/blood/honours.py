@@ -33,8 +33,8 @@ def band_for(count: int, bands: list[HonourThreshold]) -> HonourThreshold | None
 
 def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
     """[(donor, band)] of the province for the occasion: donors living there whose count on
-    the occasion's day reached a band they were not honoured for, less those honoured in the last N years
-    where the province says so."""
+    the occasion's day reached a band they were not honoured for, less those honoured in the
+    last N years where the province says so."""
     on = occasion_day(year, occasion)
     bands = thresholds(province, on)
     if not bands:
