@@ -10,7 +10,7 @@ from docx import Document
 
 from nhandao.audit.models import AuditEvent
 from nhandao.blood import honours
-from nhandao.blood.models import Donation, Donor, DriveStatus, Registration
+from nhandao.blood.models import Donation, Donor, DriveStatus, Honour, Registration
 from nhandao.lib.exports import Sheet, xlsx_bytes
 from tests.test_blood import TODAY, _history, frozen_today, make_donor, make_drive  # noqa: F401
 
@@ -87,9 +87,37 @@ def test_honours_are_proposed_with_a_certificate_and_published_with_consent(cast
     answer = manager.get(f"/hien-mau/vinh-danh/{honour.pk}/giay-chung-nhan/")
     text = "\n".join(p.text for p in Document(io.BytesIO(answer.content)).paragraphs)
     assert "Nguyễn Văn Công" in text and "Đã 10 lần hiến máu" in text
-    public = client.get(f"/cong-khai/hien-mau/vinh-danh/{hanoi.code}/2026/").content.decode()
-    assert "Nguyễn Văn Công" in public and "Nguyễn Văn Kín" not in public
+    public_url = f"/cong-khai/hien-mau/vinh-danh/{hanoi.code}/2026/"
+    assert "Nguyễn Văn Công" not in client.get(public_url).content.decode()  # proposed only
     assert honours.honour_list(hanoi, 2026) == []
+    # the award decision is recorded for the ticked names: then published, with consent
+    ids = [str(h.pk) for h in Honour.objects.all()]
+    award = {"honour": ids, "decision": "125/QĐ-UBND", "awarded_on": "20/11/2026"}
+    refused = manager.post("/hien-mau/vinh-danh/da-khen-thuong/",
+                           {**award, "awarded_on": "20/12/2026"}, follow=True)  # fmt: skip
+    assert "ở tương lai" in refused.content.decode()
+    assert not Honour.objects.filter(status="awarded").exists()
+    page = manager.post("/hien-mau/vinh-danh/da-khen-thuong/", award, follow=True)
+    assert "Đã ghi quyết định khen thưởng cho 2 người." in page.content.decode()
+    assert "QĐ 125/QĐ-UBND, 20/11/2026" in page.content.decode()
+    public = client.get(public_url).content.decode()
+    assert "Nguyễn Văn Công" in public and "Nguyễn Văn Kín" not in public
+    again = manager.post("/hien-mau/vinh-danh/da-khen-thuong/", award, follow=True)
+    assert "Đã ghi khen thưởng trước đó" in again.content.decode()
+    assert AuditEvent.objects.filter(action="blood.honour_award").count() == 2
+
+
+def test_an_officer_cannot_record_an_award_outside_reach(cast, login):
+    hanoi = cast.ba_dinh.admin_unit.province
+    donor = make_donor(cast, "Nguyễn Văn Công", phone="0911000001")
+    _history(donor, 10)
+    honours.propose(cast.hn_manager, hanoi, 2026, "04-07")
+    outsider = login(cast.tq_officer)
+    award = {"honour": [str(donor.honours.get().pk)], "decision": "1/QĐ",
+             "awarded_on": "20/11/2026"}  # fmt: skip
+    page = outsider.post("/hien-mau/vinh-danh/da-khen-thuong/", award, follow=True)
+    assert "ngoài phạm vi" in page.content.decode()
+    assert donor.honours.get().status == "proposed"
 
 
 def test_the_api_records_a_result_and_answers_the_next_date(cast, login):
@@ -159,12 +187,15 @@ def test_a_certificate_is_not_served_without_the_code(cast, client):
     )
 
 
-def _upload(client, rows, name="hien-mau.xlsx", org="CTD-X4"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def _workbook(rows) -> bytes:
     from tests.test_blood_commands import HEADER
 
-    data = xlsx_bytes([Sheet("Người hiến", HEADER, rows)])
+    return xlsx_bytes([Sheet("Người hiến", HEADER, rows)])
+
+
+def _upload(client, data: bytes, name="hien-mau.xlsx", org="CTD-X4"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     upload = SimpleUploadedFile(name, data)
     return client.post("/hien-mau/nguoi-hien/nhap/", {"organisation": org, "file": upload},
                        follow=True)  # fmt: skip
@@ -182,10 +213,11 @@ def test_an_officer_imports_the_donor_workbook_from_the_page_once(cast, login):
     client = login(cast.ba_dinh_officer)
     form = client.get("/hien-mau/nguoi-hien/nhap/").content.decode()
     assert "Đơn vị quản lý người hiến" in form and "Tải tệp mẫu" in form
-    page = _upload(client, GOOD_ROWS).content.decode()
+    data = _workbook(GOOD_ROWS)  # once: a workbook written again carries another timestamp
+    page = _upload(client, data).content.decode()
     assert "Đã nhập 2 lần hiến; 0 lần đã có, bỏ qua." in page
     assert Donation.objects.count() == 2
-    again = _upload(client, GOOD_ROWS).content.decode()
+    again = _upload(client, data).content.decode()
     assert "đã được nhập lúc" in again and Donation.objects.count() == 2
     listed = client.get("/hien-mau/nguoi-hien/nhap/").content.decode()
     assert "hien-mau.xlsx" in listed and ">Đã nhập</td>" in listed
@@ -195,7 +227,7 @@ def test_a_bad_row_on_the_page_names_row_and_column_and_writes_nothing(cast, log
     client = login(cast.ba_dinh_officer)
     rows = [*GOOD_ROWS, ["KH003", "Phạm Văn Tư", "01/01/1990", "Nam", "60", "Z+", "", "4",
                          "01/02/2026", "Toàn phần", "350"]]  # fmt: skip
-    page = _upload(client, rows).content.decode()
+    page = _upload(client, _workbook(rows)).content.decode()
     assert "Dòng 4, cột “Nhóm máu”" in page and "không nhập dòng nào" in page
     assert Donation.objects.count() == 0 and Donor.objects.count() == 0
 

@@ -8,7 +8,15 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from nhandao.audit.actions import record
-from nhandao.blood.models import Donation, Donor, Honour, HonourOccasion, HonourThreshold
+from nhandao.blood.models import (
+    Donation,
+    Donor,
+    Honour,
+    HonourOccasion,
+    HonourStatus,
+    HonourThreshold,
+)
+from nhandao.lib.errors import Refused
 
 
 def occasion_day(year: int, occasion: str) -> date:
@@ -70,6 +78,7 @@ def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
             count = counted.get(donor.pk, 0)
         band = band_for(count, bands)
         if band is not None and band.donations > done.get(donor.pk, 0):
+            donor.count_on_day = count
             out.append((donor, band))
     out.sort(key=lambda pair: -pair[1].donations)  # highest band first, then as listed
     return out
@@ -96,3 +105,32 @@ def propose(actor, province, year: int, occasion: str = HonourOccasion.APRIL_7) 
                    after={"donor": donor.pk, "band": band.donations, "year": year},
                    organisation=donor.organisation)  # fmt: skip
     return made
+
+
+@transaction.atomic
+def mark_awarded(actor, honours: list[Honour], *, decision: str, awarded_on: date) -> int:
+    """Record the award decision for proposed honours: only then are they published. The
+    caller has checked "edit" at each honour's organisation; an honour already awarded, a
+    missing decision number or a date in the future is refused and nothing is written."""
+    from django.utils import timezone
+
+    decision = (decision or "").strip()
+    if not honours:
+        raise Refused("Hãy chọn ít nhất một người đã được khen thưởng.", field="honour")
+    if not decision:
+        raise Refused("Hãy ghi số quyết định khen thưởng.", field="decision")
+    if awarded_on > timezone.localdate():
+        raise Refused(f"Ngày quyết định {awarded_on:%d/%m/%Y} ở tương lai.", field="awarded_on")
+    locked = list(Honour.objects.select_for_update().filter(pk__in=[h.pk for h in honours]))
+    done = [h for h in locked if h.status == HonourStatus.AWARDED]
+    if done:
+        names = ", ".join(h.donor.individual.full_name for h in done[:3])
+        raise Refused(f"Đã ghi khen thưởng trước đó: {names}.", field="honour")
+    for honour in locked:
+        honour.status = HonourStatus.AWARDED
+        honour.decision, honour.awarded_on = decision, awarded_on
+        honour.save(update_fields=["status", "decision", "awarded_on"])
+        record(actor, "blood.honour_award", honour,
+               after={"decision": decision, "awarded_on": awarded_on.isoformat()},
+               organisation=honour.organisation)  # fmt: skip
+    return len(locked)

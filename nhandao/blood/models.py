@@ -386,6 +386,9 @@ class Honour(models.Model):
     status = models.CharField(
         max_length=8, choices=HonourStatus.choices, default=HonourStatus.PROPOSED
     )
+    # the award decision that made a proposal an honour (only then is it published)
+    decision = models.CharField("số quyết định khen thưởng", max_length=60, blank=True)
+    awarded_on = models.DateField("ngày quyết định", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

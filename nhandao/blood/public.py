@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from nhandao.blood import actions, certificates, forms, selfservice
-from nhandao.blood.models import UPCOMING, Donor, Drive, DriveStatus, Honour
+from nhandao.blood.models import UPCOMING, Donor, Drive, DriveStatus, Honour, HonourStatus
 from nhandao.lib.downloads import DOCX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.net import client_ip
@@ -69,6 +69,7 @@ def honour_page(request, province, year):
     honoured = (
         Honour.objects.filter(
             year=year,
+            status=HonourStatus.AWARDED,  # a proposal is not yet an honour
             donor__individual__commune__province=unit,
             donor__individual__consent_publish=True,
         )  # fmt: skip

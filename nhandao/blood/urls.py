@@ -25,6 +25,7 @@ urlpatterns = [
     path("hien-mau/nguoi-hien/<int:pk>/", views.donor_detail, name="blood_donor"),
     path("hien-mau/vinh-danh/", views.honour_list, name="blood_honours"),
     path("hien-mau/vinh-danh/de-xuat/", views.honour_propose, name="blood_honour_propose"),
+    path("hien-mau/vinh-danh/da-khen-thuong/", views.honour_award, name="blood_honour_award"),
     path(
         "hien-mau/vinh-danh/<int:pk>/giay-chung-nhan/",
         views.honour_certificate,

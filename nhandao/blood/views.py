@@ -3,6 +3,8 @@ attendance, result sheet, reminders and call list), donors (list, search, new, h
 the yearly honour list and certificates. Entry points are thin: the lookup, the form, one
 action."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,8 +23,17 @@ from nhandao.blood.lookups import (
     log_sensitive_read,
     may_read_sensitive,
 )
-from nhandao.blood.models import PIPELINE, BloodImport, Donor, Drive, Honour, HonourOccasion
+from nhandao.blood.models import (
+    PIPELINE,
+    BloodImport,
+    Donor,
+    Drive,
+    Honour,
+    HonourOccasion,
+    HonourStatus,
+)
 from nhandao.lib import exports
+from nhandao.lib.dates import DateError, parse_date
 from nhandao.lib.downloads import DOCX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
@@ -266,6 +277,7 @@ def honour_list(request):
     return render(request, "blood/honour_list.html", {
         "provinces": provinces, "province": province, "year": year, "occasion": occasion,
         "occasions": HonourOccasion.choices, "candidates": candidates, "proposed": proposed,
+        "has_proposed": any(h.status == HonourStatus.PROPOSED for h in proposed),
         "can_propose": province is not None and access.can_anywhere(request.user, "edit"),
     })  # fmt: skip
 
@@ -330,3 +342,31 @@ def donor_import_template(request):
     """An empty workbook with the importer's columns, to fill in."""
     sheet = exports.Sheet("Người hiến", list(importers.COLUMNS.values()), [])
     return exports.xlsx_response("mau-nhap-nguoi-hien-mau.xlsx", [sheet])
+
+
+@login_required
+@require_POST
+def honour_award(request):
+    """Record the award decision for the honours ticked on the list (then published)."""
+    ids = [i for i in request.POST.getlist("honour") if i.isdigit()]
+    chosen = list(
+        Honour.objects.filter(
+            access.reach_q(request.user, "edit", via="organisation"), pk__in=ids
+        ).select_related("donor__individual")  # fmt: skip
+    )
+    back = request.POST.get("next", "")
+    back = back if back.startswith("/hien-mau/vinh-danh/") else reverse("blood_honours")
+    try:
+        if len(chosen) != len(set(ids)):
+            raise Refused("Có người được chọn nằm ngoài phạm vi của bạn; chưa ghi gì.")
+        try:
+            day = parse_date(request.POST.get("awarded_on", ""), latest=date.max)
+        except DateError as error:
+            raise Refused(f"Ngày quyết định: {error}", field="awarded_on") from error
+        count = honours.mark_awarded(request.user, chosen, awarded_on=day,
+                                     decision=request.POST.get("decision", ""))  # fmt: skip
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã ghi quyết định khen thưởng cho {count} người.")
+    return redirect(back)

@@ -131,4 +131,8 @@ def seed(actor, network) -> None:
 
     # this year's honour list (7/4, or 14/6 once 7/4 has passed)
     occasion = HonourOccasion.APRIL_7 if (day.month, day.day) < (4, 7) else HonourOccasion.JUNE_14
-    honours.propose(leader, hanoi.admin_unit, day.year, occasion)
+    proposed = honours.propose(leader, hanoi.admin_unit, day.year, occasion)
+    # the city's decision came for the first half: those are public (with consent), the rest wait
+    half = proposed[: len(proposed) // 2]
+    if half:
+        honours.mark_awarded(leader, half, decision="125/QĐ-UBND", awarded_on=dates.days(-3))

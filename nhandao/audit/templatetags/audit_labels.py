@@ -81,6 +81,7 @@ ACTION_LABELS = {
     "blood.drive_create": "Lập đợt hiến máu",
     "blood.drive_status": "Chuyển trạng thái đợt hiến máu",
     "blood.honour_propose": "Đề nghị tôn vinh người hiến máu",
+    "blood.honour_award": "Ghi quyết định khen thưởng người hiến máu",
     "blood.import": "Nhập danh sách hiến máu",
     "blood.opt_out": "Từ chối nhận nhắc lịch hiến máu",
     "blood.register": "Đăng ký hiến máu",
