@@ -282,6 +282,13 @@ def test_honours_from_dated_thresholds_across_1_july_2025(cast):
     assert len(honours.honour_list(hanoi, 2028, "06-14")) == 1
 
 
+def test_the_list_being_prepared_is_the_coming_occasion():
+    assert honours.next_occasion(date(2026, 3, 1)) == (2026, "04-07")
+    assert honours.next_occasion(date(2026, 4, 7)) == (2026, "04-07")
+    assert honours.next_occasion(date(2026, 4, 8)) == (2026, "06-14")
+    assert honours.next_occasion(date(2026, 12, 4)) == (2027, "04-07")
+
+
 def test_the_list_of_an_occasion_counts_the_donations_made_by_that_day(cast):
     """A list drawn up later for 7/4/2025 (or checked again) counts what the donor had given
     by 7/4/2025: ten donations by then, two more since — the band of ten, not the count of

@@ -92,7 +92,8 @@ def test_honours_are_proposed_with_a_certificate_and_published_with_consent(cast
     assert honours.honour_list(hanoi, 2026) == []
     # the award decision is recorded for the ticked names: then published, with consent
     ids = [str(h.pk) for h in Honour.objects.all()]
-    award = {"honour": ids, "decision": "125/QĐ-UBND", "awarded_on": "20/11/2026"}
+    award = {"honour": ids, "decision": "125/QĐ-UBND", "awarded_on": "20/11/2026",
+             "next": f"/hien-mau/vinh-danh/?tinh={hanoi.code}&nam=2026&dip=04-07"}  # fmt: skip
     refused = manager.post("/hien-mau/vinh-danh/da-khen-thuong/",
                            {**award, "awarded_on": "20/12/2026"}, follow=True)  # fmt: skip
     assert "ở tương lai" in refused.content.decode()

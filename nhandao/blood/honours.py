@@ -24,6 +24,15 @@ def occasion_day(year: int, occasion: str) -> date:
     return date(year, int(month), int(day))
 
 
+def next_occasion(today: date) -> tuple[int, str]:
+    """The occasion being prepared on `today`: 7/4 until it passes, then 14/6, then next
+    year's 7/4 (a list is drawn up before its day, with the donations made by then)."""
+    for occasion in (HonourOccasion.APRIL_7, HonourOccasion.JUNE_14):
+        if today <= occasion_day(today.year, occasion):
+            return today.year, occasion
+    return today.year + 1, HonourOccasion.APRIL_7
+
+
 def thresholds(province, on: date) -> list[HonourThreshold]:
     """The bands in force on `on` for `province` (an AdminUnit or its id): the province's own
     rows when it has any in force, else the defaults; lowest band first."""

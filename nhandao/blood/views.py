@@ -263,10 +263,12 @@ def _provinces(user):
 @login_required
 def honour_list(request):
     provinces = list(_provinces(request.user))
-    year = int(request.GET.get("nam") or timezone.localdate().year)
-    occasion = request.GET.get("dip") or HonourOccasion.APRIL_7
+    coming_year, coming = honours.next_occasion(timezone.localdate())
+    year = request.GET.get("nam", "")
+    year = int(year) if year.isdigit() else coming_year
+    occasion = request.GET.get("dip") or coming
     if occasion not in HonourOccasion.values or not 2000 <= year <= 2100:
-        occasion, year = HonourOccasion.APRIL_7, timezone.localdate().year
+        year, occasion = coming_year, coming
     code = request.GET.get("tinh") or (provinces[0].code if provinces else "")
     province = next((p for p in provinces if p.code == code), None)
     candidates = honours.honour_list(province, year, occasion) if province else []

@@ -11,7 +11,7 @@ from datetime import time, timedelta
 from django.contrib.auth import get_user_model
 
 from nhandao.blood import actions, honours, rules
-from nhandao.blood.models import Donation, HonourOccasion
+from nhandao.blood.models import Donation
 from nhandao.demo import dates
 from nhandao.orgs.models import AdminMap, AdminUnit
 
@@ -129,9 +129,9 @@ def seed(actor, network) -> None:
     _drive(actor, tuyen_quang, tq_commune, "Hiến máu tình nguyện Tuyên Quang",
            day + timedelta(days=9), "open")  # fmt: skip
 
-    # this year's honour list (7/4, or 14/6 once 7/4 has passed)
-    occasion = HonourOccasion.APRIL_7 if (day.month, day.day) < (4, 7) else HonourOccasion.JUNE_14
-    proposed = honours.propose(leader, hanoi.admin_unit, day.year, occasion)
+    # the list of the coming occasion (7/4, or 14/6 once 7/4 has passed, then next year's 7/4)
+    year, occasion = honours.next_occasion(day)
+    proposed = honours.propose(leader, hanoi.admin_unit, year, occasion)
     # the city's decision came for the first half: those are public (with consent), the rest wait
     half = proposed[: len(proposed) // 2]
     if half:
