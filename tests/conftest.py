@@ -44,6 +44,15 @@ def media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts from an empty cache (in memory under tests): a rate-limit counter or a
+    cached page left by an earlier test must not decide this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

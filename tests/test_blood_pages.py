@@ -40,6 +40,22 @@ def test_the_public_finds_upcoming_drives_by_province_and_registers(cast, client
     assert Registration.objects.count() == 1
 
 
+def test_public_registration_is_rate_limited_per_client(cast, client, monkeypatch):
+    monkeypatch.setenv("PORTAL_RATE_LIMITS", "register=2/600")
+    drive = make_drive(cast, day=TODAY + timedelta(days=3), status=D.OPEN)
+    url = f"/cong-khai/hien-mau/{drive.code}/"
+    for i in range(2):
+        form = {"full_name": f"Người Đăng Ký {i}", "birth_date": "12/08/1998", "sex": "female",
+                "phone": f"098765432{i}", "weight_kg": "50", "feels_well": "on"}  # fmt: skip
+        assert client.post(url, form).status_code == 200
+    form = {**form, "full_name": "Người Thứ Ba", "phone": "0987654329"}
+    refused = client.post(url, form)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Có quá nhiều lượt đăng ký từ thiết bị này" in refused.content.decode()
+    assert Registration.objects.count() == 2
+    assert client.get(url).status_code == 200  # reading the page is not limited
+
+
 def test_the_officer_records_results_and_sees_the_next_date(cast, login):
     drive = make_drive(cast)
     donor = make_donor(cast)

@@ -144,7 +144,7 @@ def test_login_lockout_counts_the_client_behind_the_proxy(settings, db, client):
 
 def test_portal_rate_limit_counts_the_client_behind_the_proxy(settings, db, client, monkeypatch):
     monkeypatch.setenv("PORTAL_RATE_LIMITS", "check=2/60")
-    from nhandao.portal import ratelimit
+    from nhandao.lib import ratelimit
 
     settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
     first, second = request("127.0.0.1", "198.51.100.7"), request("127.0.0.1", "198.51.100.8")

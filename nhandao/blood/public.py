@@ -9,11 +9,18 @@ from django.utils import timezone
 
 from nhandao.blood import actions, certificates, forms, selfservice
 from nhandao.blood.models import UPCOMING, Donor, Drive, DriveStatus, Honour, HonourStatus
+from nhandao.lib import ratelimit
 from nhandao.lib.downloads import DOCX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.net import client_ip
 from nhandao.lib.views import show_refused
 from nhandao.orgs.models import AdminMap, AdminUnit
+
+
+TOO_MANY = (
+    "Có quá nhiều lượt đăng ký từ thiết bị này trong thời gian ngắn. Vui lòng thử lại sau "
+    "{seconds} giây."
+)
 
 
 def _provinces():
@@ -47,7 +54,12 @@ def drive(request, code):
     form = forms.PublicRegistrationForm(request.POST or None)
     done = None
     status = 200
-    if request.method == "POST":
+    wait = ratelimit.hit(request, "register") if request.method == "POST" else 0
+    if wait:
+        form = forms.PublicRegistrationForm()
+        messages.error(request, TOO_MANY.format(seconds=wait))
+        status = 429
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 done = actions.register_publicly(found, **form.values())
@@ -56,10 +68,13 @@ def drive(request, code):
                 status = 422
         else:
             status = 422
-    return render(request, "blood/public_drive.html", {
+    response = render(request, "blood/public_drive.html", {
         "drive": found, "form": form, "done": done,
         "open": found.status == DriveStatus.OPEN,
     }, status=status)  # fmt: skip
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def honour_page(request, province, year):

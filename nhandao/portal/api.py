@@ -11,7 +11,8 @@ from ninja import Query, Router, Schema
 
 from nhandao.lib.api import FormInvalid, Throttled, json_response
 from nhandao.lib.pagination import MAX_YEAR, MIN_YEAR
-from nhandao.portal import forms, ratelimit, search, sources
+from nhandao.lib import ratelimit
+from nhandao.portal import forms, search, sources
 
 router = Router(tags=["Công khai"])
 

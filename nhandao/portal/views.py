@@ -1,7 +1,7 @@
 """The public transparency site under /cong-khai/: no login, read-only, no JavaScript needed.
 
 Anonymous GETs of the campaign pages are cached (public_cache); the search and the
-self-check are rate-limited per client address (ratelimit.py) and never cached.
+self-check are rate-limited per client address (lib/ratelimit.py) and never cached.
 """
 
 import copy
@@ -20,7 +20,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nhandao.lib.text import search_terms
-from nhandao.portal import charts, exports, forms, ledger_export, ratelimit, search, sources
+from nhandao.lib import ratelimit
+from nhandao.portal import charts, exports, forms, ledger_export, search, sources
 
 PAGE_SECONDS = 60
 

@@ -1,4 +1,5 @@
-"""Per-client rate limits for the public search and self-check, in Django's cache.
+"""Per-client rate limits for the public pages (search, self-check, ledger, blood drive
+registration), in Django's cache.
 
 A fixed window per (scope, client address): cheap (one cache add/incr per request) and
 enough to stop scraping and guessing. Hand-written rather than django-ratelimit because it
@@ -19,7 +20,13 @@ from django.core.cache import cache
 
 from nhandao.lib import net
 
-DEFAULTS = {"search": (60, 60), "check": (10, 60), "verify": (10, 60), "ledger": (10, 60)}
+DEFAULTS = {
+    "search": (60, 60),
+    "check": (10, 60),
+    "verify": (10, 60),
+    "ledger": (10, 60),
+    "register": (10, 600),  # a family at one address registers a few, a bot many
+}
 MESSAGE = "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau {seconds} giây."
 
 
@@ -48,7 +55,7 @@ def hit(request, scope: str) -> int:
     count, seconds = table[scope]
     now = int(time.time())
     window = now // seconds
-    key = f"portal:rl:{scope}:{client_ip(request)}:{window}"
+    key = f"portal:rl:{scope}:{client_ip(request)}:{window}"  # the name kept: live counters
     if cache.add(key, 1, seconds + 1):
         used = 1
     else:
