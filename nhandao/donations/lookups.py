@@ -11,6 +11,8 @@ from nhandao.donations.models import (
     Donation,
     Donor,
     Receipt,
+    ReviewLine,
+    ReviewStatus,
     Statement,
     StatementLine,
 )
@@ -39,6 +41,21 @@ def get_statement(user, pk) -> Statement:
     "money" permission there (it lists every transfer of the account)."""
     statements = Statement.objects.select_related("bank_account__organisation", "campaign")
     return access.get_for_user(statements, user, pk, "money", via="bank_account__organisation")
+
+
+def review_lines(user, statement_id=None, status: str = ""):
+    """Lines set aside for review, as the review page shows them: those of one statement
+    (get_statement: 404 outside the user's reach, 403 without "money"), or of every statement
+    the user may open. `status`: "open" (waiting), "corrected", or both ("")."""
+    if statement_id is not None:
+        lines = ReviewLine.objects.filter(statement=get_statement(user, statement_id))
+    else:
+        lines = access.scope(
+            ReviewLine.objects.all(), user, "money", via="bank_account__organisation"
+        )
+    if status in ReviewStatus.values:
+        lines = lines.filter(status=status)
+    return lines.order_by("statement_id", "row_no", "pk")
 
 
 def get_receipt(user, pk) -> Receipt:
