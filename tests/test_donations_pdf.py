@@ -5,6 +5,7 @@ overlapping statements; the donor list layout; bad input, each refused naming th
 import csv
 import gzip
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -480,3 +481,144 @@ def test_a_vietinbank_page_reads_by_its_template_with_running_numbers():
     assert (first["date"], first["time"], first["credit"]) == ("10/09/2024", "20:48:00", "200.000")
     assert first["description"] == "NGUYEN THU HANG chuyen tien mong moi nguoi binh an (CT1111)"
     assert pdf.parse_checks(parsed, 0) == []
+
+
+# ---- lines waiting for review, where users look (issue #23) -------------------------------
+
+
+def test_a_public_search_marks_a_line_waiting_for_review_and_never_counts_it(cast, vcb, client):
+    from nhandao.lib.text import search_terms
+    from nhandao.portal import sources
+
+    data = redact_first_amount((FIXTURES / VCB_PDF).read_bytes())
+    statement = actions.import_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    line = statement.reviews.get()
+    words = " ".join(line.values["description"].split()[:3])
+    page = client.get("/cong-khai/tra-cuu-sao-ke/", {"q": words})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="pending-lines"' in html
+    pending = html.split('id="pending-results"')[1].split("</table>")[0]
+    assert "Đang chờ kiểm tra" in pending and "chưa đọc được" in pending
+    assert f'href="/cong-khai/sao-ke/{statement.pk}.pdf#page=1"' in pending
+    assert "chưa được tính" in html
+    # never counted: not among the found lines, and the campaign's figure is the book's
+    before = html.split('id="pending-lines"')[0]
+    assert "5213.45946" not in before
+    typed = search_terms(line.values["description"])[:2]
+    found = sources.pending_lines(words=typed)
+    assert [p["id"] for p in found] == [line.pk] and found[0]["amount"] is None
+    # a condition on the amount does not find a line whose amount could not be read
+    assert sources.pending_lines(words=["chuyen"], amount=50_000) == []
+    # corrected by an officer: no longer waiting (the next import posts it)
+    actions.correct_review_line(
+        cast.root, line, booked_on=date(2024, 9, 1), amount=50_000, direction="C"
+    )
+    assert sources.pending_lines(words=typed) == []
+    again = client.get("/cong-khai/tra-cuu-sao-ke/", {"q": words + " x"})
+    assert 'id="pending-lines"' not in again.content.decode()
+
+
+def test_review_lines_are_listed_by_the_api_and_counted_on_the_home_page(cast, vcb, client, login):
+    data = redact_first_amount((FIXTURES / VCB_PDF).read_bytes())
+    statement = actions.import_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    line = statement.reviews.get()
+    login(cast.front_manager)
+    listed = client.get("/api/donations/review-lines", {"statement": statement.pk}).json()
+    assert listed["count"] == 1
+    item = listed["items"][0]
+    assert (item["id"], item["statement_id"], item["row_no"], item["page"]) == (
+        line.pk, statement.pk, 1, 1,
+    )  # fmt: skip
+    assert item["status"] == "open" and item["values"]["reference"] == "5213.45946"
+    assert client.get("/api/donations/review-lines", {"status": "corrected"}).json()["count"] == 0
+    assert client.get("/api/donations/review-lines", {"status": "x"}).status_code == 422
+    home = client.get("/").content.decode()
+    assert "Dòng sao kê chờ kiểm tra" in home and 'href="/sao-ke/cho-kiem-tra/"' in home
+    queue = client.get("/sao-ke/cho-kiem-tra/").content.decode()
+    assert f'href="/sao-ke/{statement.pk}/xem-lai/{line.pk}/"' in queue
+    # an officer of a commune (no "money" on the Front's account): none listed, none counted
+    login(cast.ba_dinh_accountant)
+    assert client.get("/api/donations/review-lines").json()["count"] == 0
+    assert client.get("/api/donations/review-lines", {"statement": statement.pk}).status_code == 404
+    assert "Dòng sao kê chờ kiểm tra" not in client.get("/").content.decode()
+    # corrected: no longer waiting
+    login(cast.front_manager)
+    actions.correct_review_line(
+        cast.root, line, booked_on=date(2024, 9, 1), amount=50_000, direction="C"
+    )
+    assert "Dòng sao kê chờ kiểm tra" not in client.get("/").content.decode()
+    assert client.get("/api/donations/review-lines", {"status": "open"}).json()["count"] == 0
+
+
+# ---- a long import resumed after its worker restarted (issue #23 item 7) -------------------
+
+
+class Killed(Exception):
+    """Where a test stops a reading, as a worker killed after page K would."""
+
+
+def test_an_import_killed_after_page_k_resumes_there_and_writes_each_line_once(
+    cast, vcb, tasks, monkeypatch
+):
+    import subprocess
+    import sys
+
+    from django_tasks import TaskResultStatus
+
+    from nhandao.donations import tasks as donation_tasks
+    from nhandao.donations.importers import resume
+    from nhandao.lib import workers
+
+    data = (FIXTURES / VCB_PDF).read_bytes()
+    whole = pdf.read_pdf(data, VCB_PDF)
+    expected = sorted(
+        (r["page"], r["reference"], r["credit"], r["debit"], r["description"])
+        for r in whole.frame.iter_rows(named=True)
+    )
+    monkeypatch.setattr(resume, "RESUME_EVERY", 3)  # a checkpoint every 3 pages of 10
+    statement = actions.create_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    Statement.objects.filter(pk=statement.pk).update(status="queued")
+    # the worker that took the task, killed after page 7 (its checkpoint: page 6)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # noqa: S603
+    dead = workers.worker_id(child.pid)
+    row = donation_tasks.import_statement.enqueue(statement.pk, cast.root.pk).db_result
+    row.claim(dead)
+    read = []
+    words = pdf._words
+
+    def reading(page, number):
+        read.append(number)
+        if number == 8 and not os.environ.get("RESUMED"):
+            raise Killed
+        return words(page, number)
+
+    monkeypatch.setattr(pdf, "_words", reading)
+    with pytest.raises(Killed):
+        importers.run_stored(statement.pk, cast.root.pk)
+    child.kill()
+    child.wait()
+    statement.refresh_from_db()
+    assert statement.status == "committing" and not StatementLine.objects.exists()
+    assert resume.Checkpoint(statement).state()["next"] == 6
+    assert read == list(range(1, 9))
+    # the worker restarts: its sweep finds the dead task and queues the import again
+    read.clear()
+    monkeypatch.setenv("RESUMED", "1")
+    tasks.work()
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.FAILED  # the dead run, as the sweep records it
+    tasks.run()
+    statement.refresh_from_db()
+    assert statement.status == "done", statement.errors[:3]
+    assert read == [1, 7, 8, 9, 10]  # page 1 to recognise the template, then on from 7
+    lines = StatementLine.objects.filter(bank_account=vcb)
+    assert lines.count() == statement.rows_accepted == len(expected) == 172
+    assert sorted(
+        (line.page, line.reference, line.amount, line.direction, line.description) for line in lines
+    ) == sorted(
+        (p, ref, int((c or d).replace(".", "")), "C" if c else "D", text)
+        for p, ref, c, d, text in expected
+    )
+    assert not resume.folder(statement.pk).exists()
+    (resumed,) = [r for r in tasks.results(donation_tasks.import_statement) if r.kwargs]
+    assert resumed.status == TaskResultStatus.SUCCESSFUL and resumed.kwargs["resume"] is True

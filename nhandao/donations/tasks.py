@@ -12,7 +12,7 @@ __all__ = ["import_statement", "issue_automatic_receipts", "take_checkpoint"]
 from nhandao.lib.tasks import import_task
 
 
-@import_task(mark_failed=importers.mark_failed)
+@import_task(mark_failed=importers.mark_failed, resume=importers.resume_stopped)
 def import_statement(
     statement_id: int,
     actor_id: int | None = None,
@@ -20,6 +20,7 @@ def import_statement(
     mapping: dict | None = None,
     header_row: int | None = None,
     number_format: str = "auto",
+    resume: bool = False,
 ) -> dict:
     return importers.run_stored(
         statement_id,
@@ -28,6 +29,7 @@ def import_statement(
         mapping=mapping,
         header_row=header_row,
         number_format=number_format,
+        resume=resume,
     )
 
 

@@ -19,13 +19,14 @@ statement that reaches the worker after the same file was imported is done at on
 
 import logging
 import re
+import shutil
 import time
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
-from nhandao.donations.importers import pdf
+from nhandao.donations.importers import pdf, resume
 from nhandao.donations.importers.checking import error, validate
 from nhandao.donations.importers.layouts import (
     FIELD_LABELS,
@@ -102,6 +103,7 @@ def check(
     header_row=None,
     number_format="auto",
     progress=None,
+    checkpoint=None,
 ) -> Checked:
     """Read and check a stored statement's file, writing nothing (StatementError when the file
     as a whole cannot be taken): the preview and the import both go through here."""
@@ -112,7 +114,7 @@ def check(
             f"Tệp sao kê của tài khoản {named}, không phải tài khoản {bank_account.number} đã chọn."
         )
     parsed = read_statement(
-        data, statement.file_name, layout, mapping, header_row, number_format, progress
+        data, statement.file_name, layout, mapping, header_row, number_format, progress, checkpoint
     )
     if parsed.pdf is not None:
         printed = parsed.pdf["account"]
@@ -233,20 +235,29 @@ def run_stored(
     mapping=None,
     header_row=None,
     number_format="auto",
+    resume: bool = False,
 ) -> dict:
     """Import a queued statement from its stored file (what tasks.import_statement runs).
     The statement is claimed first, queued → committing with a filtered update, so that it is
     imported once however often its task runs (run again from the admin, two workers): a
-    statement that is no longer queued is left as it is and its figures are returned."""
+    statement that is no longer queued is left as it is and its figures are returned.
+
+    `resume`: the run queued again by resume_stopped() for a statement whose process died
+    while reading it (still committing, its reading saved): it reads on from there."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    claimed = Statement.claim(
-        statement_id,
-        StatementStatus.QUEUED,
-        StatementStatus.COMMITTING,
-        actor=actor,
-        progress=5,
-        progress_note="Đang đọc tệp",
-    )
+    if resume:
+        claimed = Statement.objects.filter(
+            pk=statement_id, status=StatementStatus.COMMITTING
+        ).exists()
+    else:
+        claimed = Statement.claim(
+            statement_id,
+            StatementStatus.QUEUED,
+            StatementStatus.COMMITTING,
+            actor=actor,
+            progress=5,
+            progress_note="Đang đọc tệp",
+        )
     statement = Statement.objects.select_related("bank_account__organisation", "campaign").get(
         pk=statement_id
     )
@@ -270,6 +281,33 @@ def mark_failed(statement_id: int, reason: str) -> None:
     written: the lines, entries and donations go in one transaction (writing.commit)."""
     Statement.mark_failed(statement_id, reason)
     Statement.objects.filter(pk=statement_id, status=StatementStatus.FAILED).update(progress=100)
+    shutil.rmtree(resume.folder(statement_id), ignore_errors=True)  # nothing to resume
+
+
+def resume_stopped(args: list, kwargs: dict) -> bool:
+    """The process importing a PDF statement died (a worker restarted): when the statement
+    is still being imported and its reading was saved (importers/resume.py), queue its
+    import again to read on from the last saved page, instead of failing it. False (then
+    the statement is marked failed) when there is nothing to resume or it was resumed
+    MAX_RESUMES times already (a file that kills its worker every time)."""
+    from nhandao.donations.tasks import import_statement
+
+    statement = Statement.objects.filter(pk=args[0], status=StatementStatus.COMMITTING).first()
+    if statement is None:
+        return False
+    point = resume.Checkpoint(statement)
+    state = point.state()
+    if state is None:
+        return False
+    times = point.count_resume()
+    if times is None or times > resume.MAX_RESUMES:
+        return False
+    Statement.objects.filter(pk=statement.pk).update(
+        progress_note=f"Tiến trình nhập bị dừng; tiếp tục đọc từ trang {state['next'] + 1}"
+    )
+    enqueue_on_commit(import_statement, *args, **{**kwargs, "resume": True})
+    log.warning("statement %s: import resumed at page %s", statement.pk, state["next"] + 1)
+    return True
 
 
 def run_import(
@@ -308,6 +346,7 @@ def run_import(
             progress=5 + 45 * page // pages, progress_note=f"Đang đọc trang {page} / {pages}"
         )
 
+    point = resume.Checkpoint(statement) if pdf.is_pdf(data) else None
     try:
         started = time.perf_counter()
         checked = check(
@@ -318,9 +357,12 @@ def run_import(
             header_row=header_row,
             number_format=number_format,
             progress=pages_read,
+            checkpoint=point,
         )
         log.info("statement %s checked in %.2f s", statement.pk, time.perf_counter() - started)
     except StatementError as exc:
+        if point is not None:
+            point.clear()
         statement.progress = 100
         # the file's refusal (its first line) and, when the reader refused rows, each of them
         # in the one error shape (lib.imports.row_error)
@@ -330,6 +372,8 @@ def run_import(
         statement.fail(errors, actor=actor, fields=["progress"])
         return statement.summary()
     summary = commit(statement, checked, actor)
+    if point is not None:
+        point.clear()  # written (or refused) once and for all: nothing left to resume
     if statement.status == StatementStatus.DONE and statement.matched:
         # receipts for the named donors of campaigns that issue them automatically: a task of
         # its own, after the import's transaction (batched; running it again issues nothing)
