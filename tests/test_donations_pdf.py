@@ -622,3 +622,113 @@ def test_an_import_killed_after_page_k_resumes_there_and_writes_each_line_once(
     assert not resume.folder(statement.pk).exists()
     (resumed,) = [r for r in tasks.results(donation_tasks.import_statement) if r.kwargs]
     assert resumed.status == TaskResultStatus.SUCCESSFUL and resumed.kwargs["resume"] is True
+
+
+def test_the_preview_of_a_long_pdf_runs_in_the_background_with_its_pages_shown(
+    cast, vcb, tasks, login, monkeypatch
+):
+    import io
+
+    monkeypatch.setattr(importers, "PREVIEW_IN_REQUEST_PAGES", 5)  # the fixture has 10 pages
+    client = login(cast.front_manager)
+    upload = io.BytesIO((FIXTURES / VCB_PDF).read_bytes())
+    upload.name = VCB_PDF
+    response = client.post(
+        f"/tai-khoan-ngan-hang/{vcb.pk}/sao-ke/",
+        {"file": upload, "layout": "auto", "number_format": "auto", "preview": "1"},
+    )
+    statement = Statement.objects.get()
+    # not read in the request: waiting for the worker, the page says so and refreshes
+    assert statement.status == "uploaded" and not (statement.mapping or {}).get("preview")
+    page = client.get(response.url).content.decode()
+    assert 'id="statement-progress"' in page and "Đang chờ đến lượt xem trước" in page
+    assert 'id="preview-rows"' not in page
+    shown = []
+    real = pdf.read_pdf
+
+    def reading(*args, **kwargs):
+        progress = kwargs["progress"]
+        kwargs["progress"] = lambda page, pages: (
+            shown.append((page, pages)),
+            progress(page, pages),
+        )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "read_pdf", reading)
+    tasks.run()
+    statement.refresh_from_db()
+    assert statement.status == "previewed" and shown == [(10, 10)]
+    assert statement.mapping["preview"]["checked"]["lines"] == 172
+    # the page shows the kept preview without reading the file again
+    monkeypatch.setattr(pdf, "read_pdf", None)
+    page = client.get(f"/sao-ke/{statement.pk}/").content.decode()
+    assert 'id="preview-rows"' in page and "172 dòng" in page and 'id="statement-confirm"' in page
+    assert not StatementLine.objects.exists()
+    monkeypatch.setattr(pdf, "read_pdf", real)
+    client.post(f"/sao-ke/{statement.pk}/nhap/")
+    tasks.run()
+    statement.refresh_from_db()
+    assert statement.status == "done" and statement.rows_accepted == 172
+
+
+# ---- Agribank's page, line by line; VietinBank's sender column (issue #23) ---------------
+
+AGRIBANK_PDF = "agribank_1500201113838_page12.pdf"
+
+
+def test_the_agribank_page_parses_to_exactly_the_csv_lines_of_that_page():
+    """Every line of the one Agribank page: its date, reference, amount, balance and text,
+    compared with the volunteers' CSV of page 12 of the same statement."""
+    with open(FIXTURES / "agribank_1500201113838_page12.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 27
+    parsed = pdf.read_pdf((FIXTURES / AGRIBANK_PDF).read_bytes(), AGRIBANK_PDF)
+    assert parsed.layout.name == "pdf-agribank-2024"
+    read = [
+        (date_of(r["date"]), r["reference"], r["debit"].replace(",", ""),
+         r["credit"].replace(",", ""), r["balance"].replace(",", ""), r["description"])
+        for r in parsed.frame.iter_rows(named=True)
+    ]  # fmt: skip
+    expected = [
+        (r["date"], r["ref_no"], r["debit_vnd"], r["credit_vnd"], r["balance_vnd"],
+         " ".join(r["details"].split()))
+        for r in rows
+    ]  # fmt: skip
+    assert read == expected
+    assert {r["page"] for r in parsed.frame.iter_rows(named=True)} == {1}
+    # the running balance holds from line to line (no amount cut, no line split)
+    for before, after in zip(expected, expected[1:], strict=False):
+        assert int(before[4]) + int(after[3] or 0) - int(after[2] or 0) == int(after[4])
+
+
+def date_of(text: str) -> str:
+    return datetime.strptime(text, "%d/%m/%Y").date().isoformat()
+
+
+def test_vietinbank_s_sender_column_is_the_line_s_donor_name(cast, yagi):
+    account = actions.create_bank_account(
+        cast.root,
+        bank="VIETINBANK",
+        number="111602391111",
+        holder="BAN VAN DONG CUU TRO TRUNG UONG",
+        organisation=cast.front,
+        campaign=yagi,
+    )
+    name = "vietinbank_111602391111_page12.pdf"
+    statement = actions.import_statement(
+        cast.root, account, filename=name, data=(FIXTURES / name).read_bytes()
+    )
+    assert statement.status == "done", statement.errors[:3]
+    lines = list(StatementLine.objects.filter(statement=statement).order_by("row_no"))
+    assert len(lines) == 29
+    # the message names nobody: the name is the bank's sender column
+    fourth = lines[3]
+    assert fourth.description.startswith("CT nhanh 247 den: ung ho nguoi dan vung anh huong")
+    assert (fourth.donor_name, fourth.donor_key) == ("Duong Ngoc Thuong", "duong ngoc thuong")
+    # "VND-TGTT-" (a current account) is not part of the name; "ACC" is no name at all
+    assert lines[9].donor_name == "Do Quoc Vinh"
+    assert lines[13].donor_name == ""
+    # the message's name where the column names the same person
+    assert lines[0].donor_name == "Nguyen Thu Hang"
+    donation = Donation.objects.get(statement_line=fourth)
+    assert donation.donor_name == "Duong Ngoc Thuong"

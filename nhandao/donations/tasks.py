@@ -8,7 +8,12 @@ from django_tasks import task
 from nhandao.donations import importers
 from nhandao.donations.checkpoints import take_checkpoint
 
-__all__ = ["import_statement", "issue_automatic_receipts", "take_checkpoint"]
+__all__ = [
+    "import_statement",
+    "issue_automatic_receipts",
+    "preview_statement",
+    "take_checkpoint",
+]
 from nhandao.lib.tasks import import_task
 
 
@@ -31,6 +36,13 @@ def import_statement(
         number_format=number_format,
         resume=resume,
     )
+
+
+@import_task(mark_failed=importers.mark_failed)
+def preview_statement(statement_id: int, actor_id: int | None = None) -> dict:
+    from nhandao.donations.actions import preview_in_background
+
+    return preview_in_background(statement_id, actor_id)
 
 
 @task()

@@ -181,13 +181,51 @@ def _refused_credits(checked) -> int:
     return 0
 
 
-def preview(statement) -> dict:
+PREVIEW_IN_REQUEST_PAGES = 20  # a PDF with more pages is previewed by a background task
+FIGURES = (
+    "lines", "credit_lines", "credits_total", "debit_lines", "debits_total", "opening_balance",
+    "closing_balance", "rejected_rows",
+)  # fmt: skip
+
+
+def previewed_in_background(data: bytes) -> bool:
+    """A PDF too long to read while the officer waits for the page (upload → preview)."""
+    return pdf.is_pdf(data) and pdf.page_count(data) > PREVIEW_IN_REQUEST_PAGES
+
+
+def kept_preview(found: dict) -> dict:
+    """A preview as it is kept on its statement (`mapping["preview"]`, JSON): the figures of
+    the check, not the checked rows themselves; shown without reading the file again."""
+    if "error" in found:
+        return {"error": found["error"]}
+    checked = found["checked"]
+    return {
+        "checked": {name: getattr(checked, name) for name in FIGURES},
+        "sample": [{**r, "date": r["date"].isoformat()} for r in found["sample"]],
+        "layout": found["layout"],
+        "encoding": found["encoding"],
+        "errors": found["errors"],
+    }
+
+
+def _shown(kept: dict) -> dict:
+    from datetime import date
+
+    if "error" in kept:
+        return kept
+    return kept | {"sample": [{**r, "date": date.fromisoformat(r["date"])} for r in kept["sample"]]}
+
+
+def preview(statement, progress=None) -> dict:
     """What importing a pending statement would do, without writing: the checked figures, the
     first 20 rows as they would be recorded, and the errors ({"error": …} for a file that
-    cannot be read at all)."""
+    cannot be read at all). A statement previewed by the background task (a long PDF) shows
+    the preview kept then, without reading its file again."""
     from nhandao.campaigns.models import Campaign
 
     options = statement.mapping or {}
+    if options.get("preview"):
+        return _shown(options["preview"])
     try:
         with statement.file.open("rb") as handle:
             data = handle.read()
@@ -198,6 +236,7 @@ def preview(statement) -> dict:
             mapping=options.get("columns"),
             header_row=options.get("header_row"),
             number_format=options.get("number_format") or "auto",
+            progress=progress,
         )
     except StatementError as exc:
         return {"error": str(exc)}

@@ -50,7 +50,7 @@ from nhandao.donations.importers.layouts import (
     StatementError,
 )
 from nhandao.lib import reader
-from nhandao.lib.text import fold
+from nhandao.lib.text import fold, nfc
 
 log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "data" / "pdf_templates"
@@ -562,6 +562,13 @@ def read_pdf(
                 else pl.Series([""] * count, dtype=pl.Utf8)
                 for name in FIELDS
             },
+            # a template's sender column (VietinBank: "NAME – A/C …"): the donor's name as
+            # the bank printed it, preferred to one found in the message (checking.py)
+            **(
+                {"sender": pl.Series([nfc(v) for v in columns["sender"]], dtype=pl.Utf8)}
+                if "sender" in columns
+                else {}
+            ),
             "page": pl.Series(pages_col, dtype=pl.Int32),
             "position": pl.Series(positions, dtype=pl.Float32),
             # read by OCR from a scanned page: never posted before an officer confirms it
@@ -638,6 +645,17 @@ def name_pages(checked) -> None:
             item["reason"] = f"Trang {page}: {item['reason']}"
     for item in checked.balance_breaks:
         item["page"] = pages.get(item["row"])
+
+
+def page_count(data: bytes) -> int:
+    """How many pages a PDF has (0 when it cannot be opened: the reading says why)."""
+    import pymupdf
+
+    try:
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            return doc.page_count
+    except Exception:  # pymupdf raises its own FileDataError and RuntimeErrors
+        return 0
 
 
 def page_png(data: bytes, page: int, dpi: int = 110) -> bytes:
