@@ -2,9 +2,10 @@
 accounts of the published statements (Vietcombank 0011001932418 of the Central relief board,
 Agribank 1500201113838 of the Hanoi Front committee, VietinBank 111602391111 of the Central
 relief mobilisation board) and slices of those statements imported (dated 2024, as the
-statements are; VietinBank's as the PDF the bank published, its lines linked to their page); a Tháng Nhân đạo of this year receiving now with
-cash and in-kind donations and receipts, a Tết Nhân ái about to launch, and a flood appeal in
-distribution (dates counted from the day the demo is built: dates.py).
+statements are; VietinBank's as the PDF the bank published, its lines linked to their page);
+a Tháng Nhân đạo of this year receiving now with cash and in-kind donations and receipts, a
+Tết Nhân ái about to launch, and a flood appeal in distribution (dates counted from the day
+the demo is built: dates.py).
 
 Everything goes through the actions and the importer, as in real use.
 """
