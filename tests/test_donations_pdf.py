@@ -541,8 +541,22 @@ def test_review_lines_are_listed_by_the_api_and_counted_on_the_home_page(cast, v
     assert client.get("/api/donations/review-lines").json()["count"] == 0
     assert client.get("/api/donations/review-lines", {"statement": statement.pk}).status_code == 404
     assert "Dòng sao kê chờ kiểm tra" not in client.get("/").content.decode()
-    # corrected: no longer waiting
+    # imported again before the line is corrected: the new statement sets it aside again;
+    # the queue, the count and the list of every statement show it once
     login(cast.front_manager)
+    again = actions.reimport_corrected(cast.root, statement)
+    assert again.to_review == 1 and statement.to_review == 1
+    assert client.get("/api/donations/review-lines").json()["count"] == 1
+    assert '<span class="count">1</span> <span class="label">Dòng sao kê chờ kiểm tra' in (
+        client.get("/").content.decode()
+    )
+    queue = client.get("/sao-ke/cho-kiem-tra/").content.decode()
+    assert queue.count("/xem-lai/") == 1
+    from nhandao.portal import sources
+
+    assert len(sources.pending_lines(words=["chuyen"])) <= 1
+    line = again.reviews.get()
+    # corrected: no longer waiting
     actions.correct_review_line(
         cast.root, line, booked_on=date(2024, 9, 1), amount=50_000, direction="C"
     )
@@ -732,3 +746,25 @@ def test_vietinbank_s_sender_column_is_the_line_s_donor_name(cast, yagi):
     assert lines[0].donor_name == "Nguyen Thu Hang"
     donation = Donation.objects.get(statement_line=fourth)
     assert donation.donor_name == "Duong Ngoc Thuong"
+
+
+def test_a_statement_queued_while_its_preview_is_read_is_imported_not_failed(
+    cast, vcb, tasks, monkeypatch
+):
+    monkeypatch.setattr(importers, "PREVIEW_IN_REQUEST_PAGES", 5)
+    data = (FIXTURES / VCB_PDF).read_bytes()
+    statement = actions.upload_statement(
+        cast.root, vcb, preview_first=True, filename=VCB_PDF, data=data
+    )
+    assert statement.status == "uploaded"
+    real = importers.preview
+
+    def officer_clicks_import_while_it_reads(record, progress=None):
+        actions.run_statement(cast.root, Statement.objects.get(pk=record.pk))
+        return real(record, progress=progress)
+
+    monkeypatch.setattr(importers, "preview", officer_clicks_import_while_it_reads)
+    tasks.run()
+    statement.refresh_from_db()
+    assert statement.status == "done", statement.errors[:3]
+    assert statement.rows_accepted == 172

@@ -282,14 +282,23 @@ def preview_in_background(statement_id: int, actor_id: int | None = None) -> dic
         )
 
     found = importers.preview(statement, progress=pages_read)
-    statement.mapping = {**(statement.mapping or {}), "preview": importers.kept_preview(found)}
-    statement.progress, statement.progress_note = 100, "Đã xem trước"
-    fields = ["mapping", "progress", "progress_note"]
+    mapping = {**(statement.mapping or {}), "preview": importers.kept_preview(found)}
     if found.get("error") or found.get("errors"):
-        statement.save(update_fields=fields)
-        run_statement(actor, statement)
+        Statement.objects.filter(pk=statement_id).update(mapping=mapping)
+        run_statement(actor, statement)  # once: only if still uploaded
     else:
-        statement.move(StatementStatus.PREVIEWED, actor=actor, fields=fields)
+        # a filtered update: an officer who chose "Nhập ngay" meanwhile queued the import,
+        # which goes on (the preview is then only kept)
+        Statement.claim(
+            statement_id,
+            StatementStatus.UPLOADED,
+            StatementStatus.PREVIEWED,
+            actor=actor,
+            mapping=mapping,
+            progress=100,
+            progress_note="Đã xem trước",
+        )
+    statement.refresh_from_db()
     return {"statement": statement_id, "status": statement.status}
 
 

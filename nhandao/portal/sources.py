@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, Q, Sum
 
 from nhandao.audit.models import LedgerAccount
 from nhandao.campaigns.models import Campaign, CampaignKind, CampaignStatus
+from nhandao.donations.lookups import later_review_of_same_row
 from nhandao.donations.models import (
     BankAccount,
     Channel,
@@ -525,6 +526,7 @@ def pending_lines(
             bank_account_id__in=accounts,
             statement__status=StatementStatus.DONE,
         )
+        .exclude(Exists(later_review_of_same_row()))
         .select_related("bank_account", "statement")
         .order_by("-pk")[:PENDING_SCANNED]
     )
