@@ -245,6 +245,7 @@ RECORD_PAGES = [
         "/sao-ke/{statement}/",
         expect_scoped(MONEY_BA_DINH, REACH_BA_DINH),
     ),
+    ("statement lines to review", "/sao-ke/cho-kiem-tra/", anywhere(MONEY_ANYWHERE)),
     (
         "statement: rejected rows",
         "/sao-ke/{statement}/dong-loi.xlsx",
@@ -264,6 +265,14 @@ RECORD_PAGES = [
         "/api/statements/{statement}",
         expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, anon=401),
     ),
+    # lines set aside for review: of one statement as its page (404 / 403), or every
+    # statement the user may open (an empty list for the others)
+    (
+        "api: statement's review lines",
+        "/api/donations/review-lines?statement={statement}",
+        expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, anon=401),
+    ),
+    ("api: review lines", "/api/donations/review-lines", expect(LOGGED_IN, 200, anon=401)),
     # beneficiaries
     ("persons", "/doi-tuong/", anywhere(VIEW_ANYWHERE)),
     ("person", "/doi-tuong/{person}/", expect_scoped(AREA_BA_DINH)),

@@ -5,6 +5,7 @@ overlapping statements; the donor list layout; bad input, each refused naming th
 import csv
 import gzip
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -480,3 +481,290 @@ def test_a_vietinbank_page_reads_by_its_template_with_running_numbers():
     assert (first["date"], first["time"], first["credit"]) == ("10/09/2024", "20:48:00", "200.000")
     assert first["description"] == "NGUYEN THU HANG chuyen tien mong moi nguoi binh an (CT1111)"
     assert pdf.parse_checks(parsed, 0) == []
+
+
+# ---- lines waiting for review, where users look (issue #23) -------------------------------
+
+
+def test_a_public_search_marks_a_line_waiting_for_review_and_never_counts_it(cast, vcb, client):
+    from nhandao.lib.text import search_terms
+    from nhandao.portal import sources
+
+    data = redact_first_amount((FIXTURES / VCB_PDF).read_bytes())
+    statement = actions.import_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    line = statement.reviews.get()
+    words = " ".join(line.values["description"].split()[:3])
+    page = client.get("/cong-khai/tra-cuu-sao-ke/", {"q": words})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="pending-lines"' in html
+    pending = html.split('id="pending-results"')[1].split("</table>")[0]
+    assert "Đang chờ kiểm tra" in pending and "chưa đọc được" in pending
+    assert f'href="/cong-khai/sao-ke/{statement.pk}.pdf#page=1"' in pending
+    assert "chưa được tính" in html
+    # never counted: not among the found lines, and the campaign's figure is the book's
+    before = html.split('id="pending-lines"')[0]
+    assert "5213.45946" not in before
+    typed = search_terms(line.values["description"])[:2]
+    found = sources.pending_lines(words=typed)
+    assert [p["id"] for p in found] == [line.pk] and found[0]["amount"] is None
+    # a condition on the amount does not find a line whose amount could not be read
+    assert sources.pending_lines(words=["chuyen"], amount=50_000) == []
+    # corrected by an officer: no longer waiting (the next import posts it)
+    actions.correct_review_line(
+        cast.root, line, booked_on=date(2024, 9, 1), amount=50_000, direction="C"
+    )
+    assert sources.pending_lines(words=typed) == []
+    again = client.get("/cong-khai/tra-cuu-sao-ke/", {"q": words + " x"})
+    assert 'id="pending-lines"' not in again.content.decode()
+
+
+def test_review_lines_are_listed_by_the_api_and_counted_on_the_home_page(cast, vcb, client, login):
+    data = redact_first_amount((FIXTURES / VCB_PDF).read_bytes())
+    statement = actions.import_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    line = statement.reviews.get()
+    login(cast.front_manager)
+    listed = client.get("/api/donations/review-lines", {"statement": statement.pk}).json()
+    assert listed["count"] == 1
+    item = listed["items"][0]
+    assert (item["id"], item["statement_id"], item["row_no"], item["page"]) == (
+        line.pk, statement.pk, 1, 1,
+    )  # fmt: skip
+    assert item["status"] == "open" and item["values"]["reference"] == "5213.45946"
+    assert client.get("/api/donations/review-lines", {"status": "corrected"}).json()["count"] == 0
+    assert client.get("/api/donations/review-lines", {"status": "x"}).status_code == 422
+    home = client.get("/").content.decode()
+    assert "Dòng sao kê chờ kiểm tra" in home and 'href="/sao-ke/cho-kiem-tra/"' in home
+    queue = client.get("/sao-ke/cho-kiem-tra/").content.decode()
+    assert f'href="/sao-ke/{statement.pk}/xem-lai/{line.pk}/"' in queue
+    # an officer of a commune (no "money" on the Front's account): none listed, none counted
+    login(cast.ba_dinh_accountant)
+    assert client.get("/api/donations/review-lines").json()["count"] == 0
+    assert client.get("/api/donations/review-lines", {"statement": statement.pk}).status_code == 404
+    assert "Dòng sao kê chờ kiểm tra" not in client.get("/").content.decode()
+    # imported again before the line is corrected: the new statement sets it aside again;
+    # the queue, the count and the list of every statement show it once
+    login(cast.front_manager)
+    again = actions.reimport_corrected(cast.root, statement)
+    assert again.to_review == 1 and statement.to_review == 1
+    assert client.get("/api/donations/review-lines").json()["count"] == 1
+    assert '<span class="count">1</span> <span class="label">Dòng sao kê chờ kiểm tra' in (
+        client.get("/").content.decode()
+    )
+    queue = client.get("/sao-ke/cho-kiem-tra/").content.decode()
+    assert queue.count("/xem-lai/") == 1
+    from nhandao.portal import sources
+
+    assert len(sources.pending_lines(words=["chuyen"])) <= 1
+    line = again.reviews.get()
+    # corrected: no longer waiting
+    actions.correct_review_line(
+        cast.root, line, booked_on=date(2024, 9, 1), amount=50_000, direction="C"
+    )
+    assert "Dòng sao kê chờ kiểm tra" not in client.get("/").content.decode()
+    assert client.get("/api/donations/review-lines", {"status": "open"}).json()["count"] == 0
+
+
+# ---- a long import resumed after its worker restarted (issue #23 item 7) -------------------
+
+
+class Killed(Exception):
+    """Where a test stops a reading, as a worker killed after page K would."""
+
+
+def test_an_import_killed_after_page_k_resumes_there_and_writes_each_line_once(
+    cast, vcb, tasks, monkeypatch
+):
+    import subprocess
+    import sys
+
+    from django_tasks import TaskResultStatus
+
+    from nhandao.donations import tasks as donation_tasks
+    from nhandao.donations.importers import resume
+    from nhandao.lib import workers
+
+    data = (FIXTURES / VCB_PDF).read_bytes()
+    whole = pdf.read_pdf(data, VCB_PDF)
+    expected = sorted(
+        (r["page"], r["reference"], r["credit"], r["debit"], r["description"])
+        for r in whole.frame.iter_rows(named=True)
+    )
+    monkeypatch.setattr(resume, "RESUME_EVERY", 3)  # a checkpoint every 3 pages of 10
+    statement = actions.create_statement(cast.root, vcb, filename=VCB_PDF, data=data)
+    Statement.objects.filter(pk=statement.pk).update(status="queued")
+    # the worker that took the task, killed after page 7 (its checkpoint: page 6)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # noqa: S603
+    dead = workers.worker_id(child.pid)
+    row = donation_tasks.import_statement.enqueue(statement.pk, cast.root.pk).db_result
+    row.claim(dead)
+    read = []
+    words = pdf._words
+
+    def reading(page, number):
+        read.append(number)
+        if number == 8 and not os.environ.get("RESUMED"):
+            raise Killed
+        return words(page, number)
+
+    monkeypatch.setattr(pdf, "_words", reading)
+    with pytest.raises(Killed):
+        importers.run_stored(statement.pk, cast.root.pk)
+    child.kill()
+    child.wait()
+    statement.refresh_from_db()
+    assert statement.status == "committing" and not StatementLine.objects.exists()
+    assert resume.Checkpoint(statement).state()["next"] == 6
+    assert read == list(range(1, 9))
+    # the worker restarts: its sweep finds the dead task and queues the import again
+    read.clear()
+    monkeypatch.setenv("RESUMED", "1")
+    tasks.work()
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.FAILED  # the dead run, as the sweep records it
+    tasks.run()
+    statement.refresh_from_db()
+    assert statement.status == "done", statement.errors[:3]
+    assert read == [1, 7, 8, 9, 10]  # page 1 to recognise the template, then on from 7
+    lines = StatementLine.objects.filter(bank_account=vcb)
+    assert lines.count() == statement.rows_accepted == len(expected) == 172
+    assert sorted(
+        (line.page, line.reference, line.amount, line.direction, line.description) for line in lines
+    ) == sorted(
+        (p, ref, int((c or d).replace(".", "")), "C" if c else "D", text)
+        for p, ref, c, d, text in expected
+    )
+    assert not resume.folder(statement.pk).exists()
+    (resumed,) = [r for r in tasks.results(donation_tasks.import_statement) if r.kwargs]
+    assert resumed.status == TaskResultStatus.SUCCESSFUL and resumed.kwargs["resume"] is True
+
+
+def test_the_preview_of_a_long_pdf_runs_in_the_background_with_its_pages_shown(
+    cast, vcb, tasks, login, monkeypatch
+):
+    import io
+
+    monkeypatch.setattr(importers, "PREVIEW_IN_REQUEST_PAGES", 5)  # the fixture has 10 pages
+    client = login(cast.front_manager)
+    upload = io.BytesIO((FIXTURES / VCB_PDF).read_bytes())
+    upload.name = VCB_PDF
+    response = client.post(
+        f"/tai-khoan-ngan-hang/{vcb.pk}/sao-ke/",
+        {"file": upload, "layout": "auto", "number_format": "auto", "preview": "1"},
+    )
+    statement = Statement.objects.get()
+    # not read in the request: waiting for the worker, the page says so and refreshes
+    assert statement.status == "uploaded" and not (statement.mapping or {}).get("preview")
+    page = client.get(response.url).content.decode()
+    assert 'id="statement-progress"' in page and "Đang chờ đến lượt xem trước" in page
+    assert 'id="preview-rows"' not in page
+    shown = []
+    real = pdf.read_pdf
+
+    def reading(*args, **kwargs):
+        progress = kwargs["progress"]
+        kwargs["progress"] = lambda page, pages: (
+            shown.append((page, pages)),
+            progress(page, pages),
+        )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "read_pdf", reading)
+    tasks.run()
+    statement.refresh_from_db()
+    assert statement.status == "previewed" and shown == [(10, 10)]
+    assert statement.mapping["preview"]["checked"]["lines"] == 172
+    # the page shows the kept preview without reading the file again
+    monkeypatch.setattr(pdf, "read_pdf", None)
+    page = client.get(f"/sao-ke/{statement.pk}/").content.decode()
+    assert 'id="preview-rows"' in page and "172 dòng" in page and 'id="statement-confirm"' in page
+    assert not StatementLine.objects.exists()
+    monkeypatch.setattr(pdf, "read_pdf", real)
+    client.post(f"/sao-ke/{statement.pk}/nhap/")
+    tasks.run()
+    statement.refresh_from_db()
+    assert statement.status == "done" and statement.rows_accepted == 172
+
+
+# ---- Agribank's page, line by line; VietinBank's sender column (issue #23) ---------------
+
+AGRIBANK_PDF = "agribank_1500201113838_page12.pdf"
+
+
+def test_the_agribank_page_parses_to_exactly_the_csv_lines_of_that_page():
+    """Every line of the one Agribank page: its date, reference, amount, balance and text,
+    compared with the volunteers' CSV of page 12 of the same statement."""
+    with open(FIXTURES / "agribank_1500201113838_page12.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 27
+    parsed = pdf.read_pdf((FIXTURES / AGRIBANK_PDF).read_bytes(), AGRIBANK_PDF)
+    assert parsed.layout.name == "pdf-agribank-2024"
+    read = [
+        (date_of(r["date"]), r["reference"], r["debit"].replace(",", ""),
+         r["credit"].replace(",", ""), r["balance"].replace(",", ""), r["description"])
+        for r in parsed.frame.iter_rows(named=True)
+    ]  # fmt: skip
+    expected = [
+        (r["date"], r["ref_no"], r["debit_vnd"], r["credit_vnd"], r["balance_vnd"],
+         " ".join(r["details"].split()))
+        for r in rows
+    ]  # fmt: skip
+    assert read == expected
+    assert {r["page"] for r in parsed.frame.iter_rows(named=True)} == {1}
+    # the running balance holds from line to line (no amount cut, no line split)
+    for before, after in zip(expected, expected[1:], strict=False):
+        assert int(before[4]) + int(after[3] or 0) - int(after[2] or 0) == int(after[4])
+
+
+def date_of(text: str) -> str:
+    return datetime.strptime(text, "%d/%m/%Y").date().isoformat()
+
+
+def test_vietinbank_s_sender_column_is_the_line_s_donor_name(cast, yagi):
+    account = actions.create_bank_account(
+        cast.root,
+        bank="VIETINBANK",
+        number="111602391111",
+        holder="BAN VAN DONG CUU TRO TRUNG UONG",
+        organisation=cast.front,
+        campaign=yagi,
+    )
+    name = "vietinbank_111602391111_page12.pdf"
+    statement = actions.import_statement(
+        cast.root, account, filename=name, data=(FIXTURES / name).read_bytes()
+    )
+    assert statement.status == "done", statement.errors[:3]
+    lines = list(StatementLine.objects.filter(statement=statement).order_by("row_no"))
+    assert len(lines) == 29
+    # the message names nobody: the name is the bank's sender column
+    fourth = lines[3]
+    assert fourth.description.startswith("CT nhanh 247 den: ung ho nguoi dan vung anh huong")
+    assert (fourth.donor_name, fourth.donor_key) == ("Duong Ngoc Thuong", "duong ngoc thuong")
+    # "VND-TGTT-" (a current account) is not part of the name; "ACC" is no name at all
+    assert lines[9].donor_name == "Do Quoc Vinh"
+    assert lines[13].donor_name == ""
+    # the message's name where the column names the same person
+    assert lines[0].donor_name == "Nguyen Thu Hang"
+    donation = Donation.objects.get(statement_line=fourth)
+    assert donation.donor_name == "Duong Ngoc Thuong"
+
+
+def test_a_statement_queued_while_its_preview_is_read_is_imported_not_failed(
+    cast, vcb, tasks, monkeypatch
+):
+    monkeypatch.setattr(importers, "PREVIEW_IN_REQUEST_PAGES", 5)
+    data = (FIXTURES / VCB_PDF).read_bytes()
+    statement = actions.upload_statement(
+        cast.root, vcb, preview_first=True, filename=VCB_PDF, data=data
+    )
+    assert statement.status == "uploaded"
+    real = importers.preview
+
+    def officer_clicks_import_while_it_reads(record, progress=None):
+        actions.run_statement(cast.root, Statement.objects.get(pk=record.pk))
+        return real(record, progress=progress)
+
+    monkeypatch.setattr(importers, "preview", officer_clicks_import_while_it_reads)
+    tasks.run()
+    statement.refresh_from_db()
+    assert statement.status == "done", statement.errors[:3]
+    assert statement.rows_accepted == 172

@@ -1,9 +1,11 @@
 """Demo campaigns and money: the typhoon Yagi appeal of September 2024 with the real
 accounts of the published statements (Vietcombank 0011001932418 of the Central relief board,
-Agribank 1500201113838 of the Hanoi Front committee) and slices of those statements
-imported (dated 2024, as the statements are); a Tháng Nhân đạo of this year receiving now with
-cash and in-kind donations and receipts, a Tết Nhân ái about to launch, and a flood appeal in
-distribution (dates counted from the day the demo is built: dates.py).
+Agribank 1500201113838 of the Hanoi Front committee, VietinBank 111602391111 of the Central
+relief mobilisation board) and slices of those statements imported (dated 2024, as the
+statements are; VietinBank's as the PDF the bank published, its lines linked to their page);
+a Tháng Nhân đạo of this year receiving now with cash and in-kind donations and receipts, a
+Tết Nhân ái about to launch, and a flood appeal in distribution (dates counted from the day
+the demo is built: dates.py).
 
 Everything goes through the actions and the importer, as in real use.
 """
@@ -20,6 +22,8 @@ from nhandao.donations import importers, receipts
 DATA = Path(__file__).resolve().parent / "data"
 VCB_SLICE = "vcb_0011001932418_2024-09-01_2024-09-10_slice.csv"
 AGRIBANK_SLICE = "agribank_1500201113838_2024-09-09_2024-09-12_slice.csv"
+# a PDF as the bank published it: the public search links its lines to "trang N"
+VIETINBANK_PDF = "vietinbank_111602391111_2024-09-10_2024-09-12_page12.pdf"
 
 
 def _through(actor, campaign, *statuses):
@@ -85,8 +89,17 @@ def seed(actor, network) -> dict:
         organisation=hanoi_front,
         campaign=yagi_hn,
     )
+    vietinbank = donations.create_bank_account(
+        actor,
+        bank="VIETINBANK",
+        number="111602391111",
+        holder="BAN VAN DONG CUU TRO TRUNG UONG",
+        organisation=relief,
+        campaign=yagi,
+    )
     _import(actor, vcb, VCB_SLICE)
     _import(actor, agribank, AGRIBANK_SLICE)
+    _import(actor, vietinbank, VIETINBANK_PDF)
     for campaign in (yagi, yagi_hn):
         _through(
             actor,

@@ -2,6 +2,7 @@
 donation posts its ledger entry in the same transaction. Statement imports live in
 donations/importers.py (set-based), receipts in donations/receipts.py."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -241,12 +242,64 @@ def upload_statement(actor, bank_account, *, preview_first: bool, **fields):
     statement = create_statement(actor, bank_account, **fields)
     if statement.repeated:
         return statement
+    if preview_first and importers.previewed_in_background(fields["data"]):
+        # a long PDF: read by the worker (its page shows "trang N / M"), not in the request
+        from nhandao.donations import tasks
+
+        Statement.objects.filter(pk=statement.pk).update(
+            progress=0, progress_note="Đang chờ đến lượt xem trước"
+        )
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        enqueue_on_commit(tasks.preview_statement, statement.pk, actor_id)
+        statement.refresh_from_db()
+        return statement
     if preview_first:
         preview = importers.preview(statement)
         if not (preview.get("error") or preview.get("errors")):
             statement.move(StatementStatus.PREVIEWED, actor=actor)
             return statement
     return run_statement(actor, statement)
+
+
+def preview_in_background(statement_id: int, actor_id: int | None = None) -> dict:
+    """The preview of a long PDF, read by the worker (tasks.preview_statement) with its
+    progress on the statement's page, then kept on the statement (importers.kept_preview) so
+    that its page shows it without reading the file again. Then, as upload_statement does:
+    previewed, waiting for the officer's confirmation — or, when the file cannot be imported
+    as it is, its import queued at once to refuse it with every reason."""
+    from nhandao.donations import importers
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    statement = Statement.objects.select_related("bank_account__organisation", "campaign").get(
+        pk=statement_id
+    )
+    if statement.status != StatementStatus.UPLOADED:
+        return {"statement": statement_id, "status": statement.status}
+
+    def pages_read(page: int, pages: int) -> None:
+        Statement.objects.filter(pk=statement_id).update(
+            progress=95 * page // pages, progress_note=f"Đang xem trước: trang {page} / {pages}"
+        )
+
+    found = importers.preview(statement, progress=pages_read)
+    mapping = {**(statement.mapping or {}), "preview": importers.kept_preview(found)}
+    if found.get("error") or found.get("errors"):
+        Statement.objects.filter(pk=statement_id).update(mapping=mapping)
+        run_statement(actor, statement)  # once: only if still uploaded
+    else:
+        # a filtered update: an officer who chose "Nhập ngay" meanwhile queued the import,
+        # which goes on (the preview is then only kept)
+        Statement.claim(
+            statement_id,
+            StatementStatus.UPLOADED,
+            StatementStatus.PREVIEWED,
+            actor=actor,
+            mapping=mapping,
+            progress=100,
+            progress_note="Đã xem trước",
+        )
+    statement.refresh_from_db()
+    return {"statement": statement_id, "status": statement.status}
 
 
 def _import_task_args(actor, statement) -> tuple:

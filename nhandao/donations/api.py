@@ -4,14 +4,14 @@ A campaign's detail with what it received is relief's (relief.api: relief.figure
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nhandao.donations import actions, forms, lookups, receipts
 from nhandao.donations.models import Donation, Donor
 from nhandao.lib.api import FormInvalid
-from nhandao.lib.pagination import Pagination
+from nhandao.lib.pagination import MAX_ID, Pagination
 
 router = Router(tags=["Tiếp nhận ủng hộ"])
 
@@ -144,6 +144,44 @@ def list_donations(request, campaign: str = "", channel: str = ""):
     if channel:
         donations = donations.filter(channel=channel)
     return donations.order_by("-received_on", "-pk")
+
+
+class ReviewLineOut(Schema):
+    """A line an import set aside for an officer's check (models.ReviewLine): as read, with
+    its page of the PDF; `corrected_*` once an officer has read it."""
+
+    id: int
+    statement_id: int
+    bank_account_id: int
+    row_no: int
+    page: int | None
+    position: float | None
+    values: dict
+    reason: str
+    status: str
+    status_label: str
+    corrected_on: date | None
+    corrected_amount: int | None
+    corrected_direction: str
+    note: str
+
+    @staticmethod
+    def resolve_status_label(line) -> str:
+        return line.get_status_display()
+
+
+@router.get(
+    "/donations/review-lines",
+    response=list[ReviewLineOut],
+    summary="Dòng sao kê chờ kiểm tra (của một sao kê: statement=…; status=open|corrected)",
+)
+@paginate(Pagination)
+def list_review_lines(
+    request,
+    statement: int | None = Query(None, ge=1, le=MAX_ID),
+    status: str = Query("", pattern="^(open|corrected)?$"),
+):
+    return lookups.review_lines(request.auth, statement, status)
 
 
 @router.get("/donations/{donation_id}", response=DonationOut)

@@ -5,6 +5,7 @@ from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from nhandao.donations import lookups
 from nhandao.donations.models import Donation, Donor, Statement, StatementStatus
 from nhandao.lib.cockpit import SOON, URGENT, Chart, Figure, Waiting, counted
 from nhandao.lib.money import format_vnd
@@ -25,6 +26,10 @@ def waiting(user) -> list[Waiting]:
         found = statements.filter(status__in=statuses)
         count, url = counted(found, "statement_detail", reverse("bank_account_list"))
         out.append(Waiting(label, count, url, urgency))
+    # lines an import set aside (a date or an amount unreadable, a scanned page): posted only
+    # once an officer has read them
+    lines = lookups.review_lines(user, status="open").count()
+    out.append(Waiting("Dòng sao kê chờ kiểm tra", lines, reverse("statement_review_queue"), SOON))
     return out
 
 

@@ -3,7 +3,7 @@ place for the pages and the API, so that no entry point fetches by primary key w
 scope. Built from orgs/access.py only: 404 outside the user's reach (existence not
 revealed), 403 within it without the permission asked for."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from nhandao.donations import matching
 from nhandao.donations.models import (
@@ -11,6 +11,8 @@ from nhandao.donations.models import (
     Donation,
     Donor,
     Receipt,
+    ReviewLine,
+    ReviewStatus,
     Statement,
     StatementLine,
 )
@@ -39,6 +41,33 @@ def get_statement(user, pk) -> Statement:
     "money" permission there (it lists every transfer of the account)."""
     statements = Statement.objects.select_related("bank_account__organisation", "campaign")
     return access.get_for_user(statements, user, pk, "money", via="bank_account__organisation")
+
+
+def later_review_of_same_row():
+    """The same row of the same file set aside again by a later import of it ("import
+    again" before every line was corrected): a row is listed once, as its latest."""
+    return ReviewLine.objects.filter(
+        bank_account=OuterRef("bank_account"),
+        checksum=OuterRef("checksum"),
+        row_no=OuterRef("row_no"),
+        pk__gt=OuterRef("pk"),
+    )
+
+
+def review_lines(user, statement_id=None, status: str = ""):
+    """Lines set aside for review, as the review page shows them: those of one statement
+    (get_statement: 404 outside the user's reach, 403 without "money"), or of every statement
+    the user may open, each row of a file once (later_review_of_same_row). `status`: "open"
+    (waiting), "corrected", or both ("")."""
+    if statement_id is not None:
+        lines = ReviewLine.objects.filter(statement=get_statement(user, statement_id))
+    else:
+        lines = access.scope(
+            ReviewLine.objects.all(), user, "money", via="bank_account__organisation"
+        ).exclude(Exists(later_review_of_same_row()))
+    if status in ReviewStatus.values:
+        lines = lines.filter(status=status)
+    return lines.order_by("statement_id", "row_no", "pk")
 
 
 def get_receipt(user, pk) -> Receipt:

@@ -8,11 +8,16 @@ from django_tasks import task
 from nhandao.donations import importers
 from nhandao.donations.checkpoints import take_checkpoint
 
-__all__ = ["import_statement", "issue_automatic_receipts", "take_checkpoint"]
+__all__ = [
+    "import_statement",
+    "issue_automatic_receipts",
+    "preview_statement",
+    "take_checkpoint",
+]
 from nhandao.lib.tasks import import_task
 
 
-@import_task(mark_failed=importers.mark_failed)
+@import_task(mark_failed=importers.mark_failed, resume=importers.resume_stopped)
 def import_statement(
     statement_id: int,
     actor_id: int | None = None,
@@ -20,6 +25,7 @@ def import_statement(
     mapping: dict | None = None,
     header_row: int | None = None,
     number_format: str = "auto",
+    resume: bool = False,
 ) -> dict:
     return importers.run_stored(
         statement_id,
@@ -28,7 +34,15 @@ def import_statement(
         mapping=mapping,
         header_row=header_row,
         number_format=number_format,
+        resume=resume,
     )
+
+
+@import_task(mark_failed=importers.mark_failed)
+def preview_statement(statement_id: int, actor_id: int | None = None) -> dict:
+    from nhandao.donations.actions import preview_in_background
+
+    return preview_in_background(statement_id, actor_id)
 
 
 @task()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tai-khoan-ngan-hang/", views.bank_account_list, name="bank_account_list"),
     path("tai-khoan-ngan-hang/<int:pk>/sao-ke/", views.statement_upload, name="statement_upload"),
     path("tai-khoan-ngan-hang/<int:pk>/vietqr/", views.bank_account_qr, name="bank_account_qr"),
+    path("sao-ke/cho-kiem-tra/", views.statement_review_queue, name="statement_review_queue"),
     path("sao-ke/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("sao-ke/<int:pk>/nhap/", views.statement_run, name="statement_run"),
     path("sao-ke/<int:pk>/doi-chieu/", views.statement_match, name="statement_match"),

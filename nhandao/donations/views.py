@@ -341,6 +341,25 @@ def statement_review(request, pk, line):
 
 
 @login_required
+@require_GET
+def statement_review_queue(request):
+    """Every line set aside for review that the user may correct: the open ones of the
+    statements they may open ("money"), oldest statement first, each linking to its review
+    page (the home page counts them)."""
+    access.require_anywhere(request.user, "money")
+    lines = lookups.review_lines(request.user, status="open").select_related(
+        "statement", "bank_account"
+    )
+    sorts = [
+        Sort("statement", "Theo sao kê", ("statement_id", "row_no", "pk")),
+        Sort("page", "Theo trang", ("statement_id", "page", "position", "pk")),
+    ]
+    return render(
+        request, "donations/review_queue.html", {"listing": listing(request, lines, sorts)}
+    )
+
+
+@login_required
 @require_POST
 def statement_reimport(request, pk):
     """Import the statement's own file again with the corrections: the corrected lines are

@@ -33,7 +33,7 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(functools.partial(task.enqueue, *args, **kwargs))
 
 
-def import_task(mark_failed):
+def import_task(mark_failed, resume=None):
     """Decorator of a task whose first argument is the id of an import record (a statement,
     a list) and whose body runs that import. `mark_failed(record_id, reason)` marks the record
     failed with a Vietnamese reason unless it had finished; it is called
@@ -45,6 +45,11 @@ def import_task(mark_failed):
     - by lib.workers.sweep(), with STOPPED_REASON, when the process running the task died
       (kill -9, an abort): nothing in that process could run, so the sweep finds the task
       by its row.
+
+    `resume(args, kwargs)`, when given, is asked first when the task was stopped (an
+    interruption here, a dead process in the sweep): True when it queued the import again to
+    go on from where it stopped (donations: a long PDF's reading), and then the import is
+    not marked failed.
     """
 
     def decorate(func):
@@ -60,10 +65,12 @@ def import_task(mark_failed):
                 mark_failed(record_id, SYSTEM_ERROR_REASON)
                 raise
             except BaseException:
-                mark_failed(record_id, STOPPED_REASON)
+                if resume is None or not resume([record_id, *args], kwargs):
+                    mark_failed(record_id, STOPPED_REASON)
                 raise
 
         body.mark_failed = mark_failed
+        body.resume = resume
         return django_task()(body)
 
     return decorate

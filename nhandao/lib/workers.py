@@ -16,9 +16,11 @@ A row claimed on another machine is left to that machine's workers (each one swe
 machine when it starts and every SWEEP_EVERY seconds); a row claimed under a worker id of
 another form (`db_worker --worker-id NAME`) cannot be judged and is never touched.
 
-A dead row is marked FAILED as the worker would have marked it, and the task's own
-`mark_failed` (lib.tasks.import_task) marks its import failed with STOPPED_REASON ("Tiến
-trình nhập bị dừng đột ngột; chưa ghi gì. Hãy thử lại."), unless the import had finished.
+A dead row is marked FAILED as the worker would have marked it; the task's own `resume`
+(lib.tasks.import_task) may queue it again to go on from where it stopped (a long PDF
+statement's reading); otherwise its `mark_failed` marks its import failed with
+STOPPED_REASON ("Tiến trình nhập bị dừng đột ngột; chưa ghi gì. Hãy thử lại."), unless the
+import had finished.
 Nothing was written by the dead import: its transaction died with its database connection.
 """
 
@@ -128,6 +130,9 @@ def _mark_import_failed(row: DBTaskResult) -> None:
         task = row.task
     except (ImportError, SuspiciousOperation):  # no such task in the code: nothing to mark
         return
+    resume = getattr(task.func, "resume", None)
+    if resume is not None and resume(row.args_kwargs["args"], row.args_kwargs["kwargs"]):
+        return  # queued again to go on from where it stopped (lib.tasks.import_task)
     mark_failed = getattr(task.func, "mark_failed", None)
     if mark_failed is not None:
         mark_failed(row.args_kwargs["args"][0], STOPPED_REASON)

@@ -10,25 +10,30 @@ relief). Everything the public site shows is read here, already reduced to publi
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, Q, Sum
 
 from nhandao.audit.models import LedgerAccount
 from nhandao.campaigns.models import Campaign, CampaignKind, CampaignStatus
+from nhandao.donations.lookups import later_review_of_same_row
 from nhandao.donations.models import (
     BankAccount,
     Channel,
     Donation,
     Donor,
     DonorKind,
+    ReviewLine,
+    ReviewStatus,
     Statement,
     StatementLine,
     StatementStatus,
 )
 from nhandao.lib.money import format_vnd
+from nhandao.lib.text import search_key
 from nhandao.orgs.models import AdminLevel, AdminMap, AdminUnit
+from nhandao.portal.masking import mask_accounts
 from nhandao.relief import figures
 from nhandao.relief import public as relief_public
 
@@ -463,3 +468,121 @@ def with_pdf_pages(lines: list[dict]) -> list[dict]:
         else line
         for line in lines
     ]
+
+
+# --- lines waiting for an officer's check (issue #23) --------------------------------------
+
+PENDING_SHOWN = 20  # lines waiting for a check shown under a search's results
+PENDING_SCANNED = 2000  # the newest open review lines looked at (they are few; a bound)
+PENDING_TEXT = "Đang chờ kiểm tra"
+
+
+def _read_amount(values: dict) -> tuple[str, int | None]:
+    """(direction, amount) as the bank's columns were read: ("", None) when unreadable."""
+    for name, direction in (("credit", "C"), ("debit", "D"), ("amount", "")):
+        digits = "".join(ch for ch in str(values.get(name) or "") if ch.isdigit())
+        if digits and int(digits[:15]):
+            return direction, int(digits[:15])
+    return "", None
+
+
+def _read_day(values: dict) -> date | None:
+    text = str(values.get("date") or "").strip()[:10]
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 (a calendar day)
+    except ValueError:
+        return None
+
+
+def pending_lines(
+    *,
+    words=(),
+    reference="",
+    amount=None,
+    amount_min=None,
+    amount_max=None,
+    date_from=None,
+    date_to=None,
+    campaign=None,
+    direction="",
+    limit: int = PENDING_SHOWN,
+) -> list[dict]:
+    """Lines of public statements that an import set aside for an officer's check
+    (donations.ReviewLine, still open): shown to the public marked "đang chờ kiểm tra", as
+    they were read (a date or an amount may be missing), never counted in any figure (they
+    are in no ledger). Each given condition must hold on what was read: a line whose amount
+    could not be read is found by its words, not by an amount. The message is masked like a
+    line's (account numbers); a line waiting for a check has no donor yet, so no donor's
+    wish for anonymity can apply to it.
+
+    A line an officer has corrected is no longer shown: it is posted by the next import of
+    its file, after which the ordinary search finds it."""
+    accounts = public_account_ids(campaign)
+    if not accounts:
+        return []
+    found = (
+        ReviewLine.objects.filter(
+            status=ReviewStatus.OPEN,
+            bank_account_id__in=accounts,
+            statement__status=StatementStatus.DONE,
+        )
+        .exclude(Exists(later_review_of_same_row()))
+        .select_related("bank_account", "statement")
+        .order_by("-pk")[:PENDING_SCANNED]
+    )
+    words = [w for w in words if w]
+    reference_key = search_key(reference).replace(" ", "") if reference else ""
+    out = []
+    for line in found:
+        values = line.values or {}
+        text = str(values.get("description") or "")
+        read_direction, read_amount = _read_amount(values)
+        day = _read_day(values)
+        folded = search_key(text)
+        held = folded.split()
+        if words and not all(
+            w in held or (i == len(words) - 1 and any(h.startswith(w) for h in held))
+            for i, w in enumerate(words)
+        ):
+            continue
+        if reference_key and reference_key not in search_key(
+            str(values.get("reference") or "") + " " + text
+        ).replace(" ", ""):
+            continue
+        wanted = [amount, amount_min, amount_max]
+        if any(v is not None for v in wanted) and read_amount is None:
+            continue
+        if amount is not None and read_amount != amount:
+            continue
+        if amount_min is not None and read_amount < amount_min:
+            continue
+        if amount_max is not None and read_amount > amount_max:
+            continue
+        if (date_from or date_to) and day is None:
+            continue
+        if (date_from and day < date_from) or (date_to and day > date_to):
+            continue
+        if direction and read_direction and read_direction != direction:
+            continue
+        account = line.bank_account
+        is_pdf = line.statement.file_name.lower().endswith(".pdf") and line.page
+        out.append(
+            {
+                "id": line.pk,
+                "booked_on": day,
+                "date_text": str(values.get("date") or ""),
+                "direction": read_direction,
+                "amount": read_amount,
+                "reference": str(values.get("reference") or ""),
+                "description": mask_accounts(text, frozenset([account.number])),
+                "bank": account.bank,
+                "account": account.number,
+                "pdf_statement": line.statement_id if is_pdf else None,
+                "pdf_page": line.page if is_pdf else None,
+                "pdf_page_text": format_vnd(line.page, symbol=False) if is_pdf else "",
+                "status": PENDING_TEXT,
+            }
+        )
+        if len(out) >= limit:
+            break
+    return out

@@ -184,7 +184,7 @@ def province_detail(request, code, province_id):
 @require_GET
 def statement_search(request):
     form = forms.SearchForm(request.GET or None)
-    result, notes = None, []
+    result, notes, pending = None, [], []
     if form.is_bound:
         wait = ratelimit.hit(request, "search")
         if wait:
@@ -192,8 +192,11 @@ def statement_search(request):
         if form.is_valid():
             if form.bad_cursor:
                 notes.append("Liên kết trang không hợp lệ: hiển thị trang đầu.")
-            result = search.run_cached(form.query())
+            query = form.query()
+            result = search.run_cached(query)
             result = _with_pdf_pages(result)
+            if query.after is None:  # the first page also shows what waits for a check
+                pending = _pending(query)
     campaign = None
     if form.is_bound and form.is_valid():
         campaign = form.cleaned_data.get("campaign")
@@ -211,7 +214,26 @@ def statement_search(request):
             "campaign": campaign,
             "base_query": params.urlencode(),
             "sorts": search.SORTS,
+            "pending": pending,
         },
+    )
+
+
+def _pending(q) -> list[dict]:
+    """Lines of public statements waiting for an officer's check that match the query
+    (sources.pending_lines): shown apart, marked, never counted."""
+    if q.empty:
+        return []
+    return sources.pending_lines(
+        words=q.words,
+        reference=q.reference,
+        amount=q.amount,
+        amount_min=q.amount_min,
+        amount_max=q.amount_max,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        campaign=q.campaign,
+        direction=q.direction,
     )
 
 

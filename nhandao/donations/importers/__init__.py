@@ -19,13 +19,14 @@ statement that reaches the worker after the same file was imported is done at on
 
 import logging
 import re
+import shutil
 import time
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
-from nhandao.donations.importers import pdf
+from nhandao.donations.importers import pdf, resume
 from nhandao.donations.importers.checking import error, validate
 from nhandao.donations.importers.layouts import (
     FIELD_LABELS,
@@ -102,6 +103,7 @@ def check(
     header_row=None,
     number_format="auto",
     progress=None,
+    checkpoint=None,
 ) -> Checked:
     """Read and check a stored statement's file, writing nothing (StatementError when the file
     as a whole cannot be taken): the preview and the import both go through here."""
@@ -112,7 +114,7 @@ def check(
             f"Tệp sao kê của tài khoản {named}, không phải tài khoản {bank_account.number} đã chọn."
         )
     parsed = read_statement(
-        data, statement.file_name, layout, mapping, header_row, number_format, progress
+        data, statement.file_name, layout, mapping, header_row, number_format, progress, checkpoint
     )
     if parsed.pdf is not None:
         printed = parsed.pdf["account"]
@@ -179,13 +181,51 @@ def _refused_credits(checked) -> int:
     return 0
 
 
-def preview(statement) -> dict:
+PREVIEW_IN_REQUEST_PAGES = 20  # a PDF with more pages is previewed by a background task
+FIGURES = (
+    "lines", "credit_lines", "credits_total", "debit_lines", "debits_total", "opening_balance",
+    "closing_balance", "rejected_rows",
+)  # fmt: skip
+
+
+def previewed_in_background(data: bytes) -> bool:
+    """A PDF too long to read while the officer waits for the page (upload → preview)."""
+    return pdf.is_pdf(data) and pdf.page_count(data) > PREVIEW_IN_REQUEST_PAGES
+
+
+def kept_preview(found: dict) -> dict:
+    """A preview as it is kept on its statement (`mapping["preview"]`, JSON): the figures of
+    the check, not the checked rows themselves; shown without reading the file again."""
+    if "error" in found:
+        return {"error": found["error"]}
+    checked = found["checked"]
+    return {
+        "checked": {name: getattr(checked, name) for name in FIGURES},
+        "sample": [{**r, "date": r["date"].isoformat()} for r in found["sample"]],
+        "layout": found["layout"],
+        "encoding": found["encoding"],
+        "errors": found["errors"],
+    }
+
+
+def _shown(kept: dict) -> dict:
+    from datetime import date
+
+    if "error" in kept:
+        return kept
+    return kept | {"sample": [{**r, "date": date.fromisoformat(r["date"])} for r in kept["sample"]]}
+
+
+def preview(statement, progress=None) -> dict:
     """What importing a pending statement would do, without writing: the checked figures, the
     first 20 rows as they would be recorded, and the errors ({"error": …} for a file that
-    cannot be read at all)."""
+    cannot be read at all). A statement previewed by the background task (a long PDF) shows
+    the preview kept then, without reading its file again."""
     from nhandao.campaigns.models import Campaign
 
     options = statement.mapping or {}
+    if options.get("preview"):
+        return _shown(options["preview"])
     try:
         with statement.file.open("rb") as handle:
             data = handle.read()
@@ -196,6 +236,7 @@ def preview(statement) -> dict:
             mapping=options.get("columns"),
             header_row=options.get("header_row"),
             number_format=options.get("number_format") or "auto",
+            progress=progress,
         )
     except StatementError as exc:
         return {"error": str(exc)}
@@ -233,20 +274,29 @@ def run_stored(
     mapping=None,
     header_row=None,
     number_format="auto",
+    resume: bool = False,
 ) -> dict:
     """Import a queued statement from its stored file (what tasks.import_statement runs).
     The statement is claimed first, queued → committing with a filtered update, so that it is
     imported once however often its task runs (run again from the admin, two workers): a
-    statement that is no longer queued is left as it is and its figures are returned."""
+    statement that is no longer queued is left as it is and its figures are returned.
+
+    `resume`: the run queued again by resume_stopped() for a statement whose process died
+    while reading it (still committing, its reading saved): it reads on from there."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    claimed = Statement.claim(
-        statement_id,
-        StatementStatus.QUEUED,
-        StatementStatus.COMMITTING,
-        actor=actor,
-        progress=5,
-        progress_note="Đang đọc tệp",
-    )
+    if resume:
+        claimed = Statement.objects.filter(
+            pk=statement_id, status=StatementStatus.COMMITTING
+        ).exists()
+    else:
+        claimed = Statement.claim(
+            statement_id,
+            StatementStatus.QUEUED,
+            StatementStatus.COMMITTING,
+            actor=actor,
+            progress=5,
+            progress_note="Đang đọc tệp",
+        )
     statement = Statement.objects.select_related("bank_account__organisation", "campaign").get(
         pk=statement_id
     )
@@ -270,6 +320,33 @@ def mark_failed(statement_id: int, reason: str) -> None:
     written: the lines, entries and donations go in one transaction (writing.commit)."""
     Statement.mark_failed(statement_id, reason)
     Statement.objects.filter(pk=statement_id, status=StatementStatus.FAILED).update(progress=100)
+    shutil.rmtree(resume.folder(statement_id), ignore_errors=True)  # nothing to resume
+
+
+def resume_stopped(args: list, kwargs: dict) -> bool:
+    """The process importing a PDF statement died (a worker restarted): when the statement
+    is still being imported and its reading was saved (importers/resume.py), queue its
+    import again to read on from the last saved page, instead of failing it. False (then
+    the statement is marked failed) when there is nothing to resume or it was resumed
+    MAX_RESUMES times already (a file that kills its worker every time)."""
+    from nhandao.donations.tasks import import_statement
+
+    statement = Statement.objects.filter(pk=args[0], status=StatementStatus.COMMITTING).first()
+    if statement is None:
+        return False
+    point = resume.Checkpoint(statement)
+    state = point.state()
+    if state is None:
+        return False
+    times = point.count_resume()
+    if times is None or times > resume.MAX_RESUMES:
+        return False
+    Statement.objects.filter(pk=statement.pk).update(
+        progress_note=f"Tiến trình nhập bị dừng; tiếp tục đọc từ trang {state['next'] + 1}"
+    )
+    enqueue_on_commit(import_statement, *args, **{**kwargs, "resume": True})
+    log.warning("statement %s: import resumed at page %s", statement.pk, state["next"] + 1)
+    return True
 
 
 def run_import(
@@ -308,6 +385,7 @@ def run_import(
             progress=5 + 45 * page // pages, progress_note=f"Đang đọc trang {page} / {pages}"
         )
 
+    point = resume.Checkpoint(statement) if pdf.is_pdf(data) else None
     try:
         started = time.perf_counter()
         checked = check(
@@ -318,9 +396,12 @@ def run_import(
             header_row=header_row,
             number_format=number_format,
             progress=pages_read,
+            checkpoint=point,
         )
         log.info("statement %s checked in %.2f s", statement.pk, time.perf_counter() - started)
     except StatementError as exc:
+        if point is not None:
+            point.clear()
         statement.progress = 100
         # the file's refusal (its first line) and, when the reader refused rows, each of them
         # in the one error shape (lib.imports.row_error)
@@ -330,6 +411,8 @@ def run_import(
         statement.fail(errors, actor=actor, fields=["progress"])
         return statement.summary()
     summary = commit(statement, checked, actor)
+    if point is not None:
+        point.clear()  # written (or refused) once and for all: nothing left to resume
     if statement.status == StatementStatus.DONE and statement.matched:
         # receipts for the named donors of campaigns that issue them automatically: a task of
         # its own, after the import's transaction (batched; running it again issues nothing)

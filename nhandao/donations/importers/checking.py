@@ -226,6 +226,8 @@ def validate(parsed: Parsed, bank_account, campaigns=()) -> Checked:
     return checked
 
 
+SENDER_TAIL_RE = r"\s*[–-]\s*A/C.*$"  # VietinBank's "NAME – A/C 0123…"
+SENDER_HEAD_RE = r"^VND-TGTT-"  # a transfer from a VietinBank current account
 # A line that cannot be posted as read goes to review instead of refusing the file (issue
 # #24: one outgoing line whose debit the source lost refused a 386,000-line file).
 REVIEWABLE = ("Thiếu số tiền", "Số tiền bằng 0")
@@ -352,6 +354,18 @@ def _with_keys_and_campaigns(rows: pl.DataFrame, bank_account, campaigns) -> pl.
         .otherwise(pl.lit(""))
         .alias("donor_account"),
     )
+    if "sender" in rows.columns:
+        # the bank's own sender column (a PDF template's, VietinBank "NAME – A/C …"): the
+        # name the bank printed comes before one guessed from the message
+        sender = plausible_name(
+            pl.col("sender")
+            .str.replace(SENDER_TAIL_RE, "")
+            .str.replace(SENDER_HEAD_RE, "")
+            .str.strip_chars()
+        )
+        rows = rows.with_columns(
+            pl.when(sender != "").then(sender).otherwise(pl.col("donor_name")).alias("donor_name")
+        )
     # The name candidates served only to choose donor_name.
     rows = rows.drop("launch", "ct_name", "lead_name", "ct_ok", "lead_ok")
     return rows.with_columns(natural_keys(rows, bank_account.number).alias("line_key"))

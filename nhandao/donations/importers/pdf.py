@@ -33,6 +33,7 @@ without any text (a scan) are named in the refusal; docs/decisions/0021-pdf-stat
 """
 
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from pathlib import Path
 
 import polars as pl
 
+from nhandao.donations.importers import resume
 from nhandao.donations.importers.layouts import (
     FIELD_LABELS,
     FIELDS,
@@ -48,8 +50,9 @@ from nhandao.donations.importers.layouts import (
     StatementError,
 )
 from nhandao.lib import reader
-from nhandao.lib.text import fold
+from nhandao.lib.text import fold, nfc
 
+log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "data" / "pdf_templates"
 MAX_PAGES = 20_000  # more than the 12,028 pages of the largest statement published
 MAX_WORDS_PER_PAGE = 20_000  # a statement page holds a few hundred
@@ -407,10 +410,17 @@ def _cell(words) -> list[str]:
 
 
 def read_pdf(
-    data: bytes, filename: str, layout: str = "auto", progress=None, ocr: bool = True
+    data: bytes,
+    filename: str,
+    layout: str = "auto",
+    progress=None,
+    ocr: bool = True,
+    checkpoint=None,
 ) -> Parsed:
     """A PDF statement read into the frame every statement goes through (checking.validate),
-    with `page` and `position` kept for each row."""
+    with `page` and `position` kept for each row. Given a `checkpoint` (resume.Checkpoint),
+    the reading starts where a stopped reading of the same file left it and saves where it
+    is every RESUME_EVERY pages."""
     doc = open_pdf(data)
     data_dir = tessdata() if ocr else None
     first_words = _words(doc[0], 1)
@@ -454,7 +464,39 @@ def read_pdf(
     pending = None  # the last row read: the next page may continue it
     pages = doc.page_count
     lost, empty, printed = [], [], []
-    for index in range(pages):
+    start, saved = 0, 0  # the first page to read (0-based); rows already in a checkpoint
+    loaded = checkpoint.load() if checkpoint is not None else None
+    if loaded is not None and loaded[0].get("template") == template.name:
+        state, chunks = loaded
+        for chunk in chunks:
+            pages_col.extend(chunk["pages"])
+            positions.extend(chunk["positions"])
+            for name in columns:
+                columns[name].extend(chunk["columns"][name])
+        start, saved = state["next"], len(pages_col)
+        pending, lost, empty, printed = (
+            state["pending"], state["lost"], state["empty"], state["printed"],
+        )  # fmt: skip
+        ocr_pages.update(state["ocr_pages"])
+        pdf.bounds = state["bounds"]
+        log.info("%s: reading resumed at page %s of %s", filename, start + 1, pages)
+
+    def save_point(next_index: int) -> None:
+        nonlocal saved
+        rows = {
+            "pages": pages_col[saved:],
+            "positions": positions[saved:],
+            "columns": {name: values[saved:] for name, values in columns.items()},
+        }
+        state = {
+            "template": template.name, "next": next_index, "pending": pending, "lost": lost,
+            "empty": empty, "printed": printed, "ocr_pages": sorted(ocr_pages),
+            "bounds": pdf.bounds,
+        }  # fmt: skip
+        checkpoint.save(state, rows)
+        saved = len(pages_col)
+
+    for index in range(start, pages):
         number = index + 1
         page = doc[index]
         words = first_words if index == 0 else _words(page, number)
@@ -489,6 +531,8 @@ def read_pdf(
             pymupdf.TOOLS.store_shrink(100)  # MuPDF's cache of fonts and images: emptied
         if progress is not None and (number % 100 == 0 or number == pages):
             progress(number, pages)
+        if checkpoint is not None and number % resume.RESUME_EVERY == 0 and number < pages:
+            save_point(index + 1)
     if pending is not None:
         finish(pending)
     count = len(pages_col)
@@ -518,6 +562,13 @@ def read_pdf(
                 else pl.Series([""] * count, dtype=pl.Utf8)
                 for name in FIELDS
             },
+            # a template's sender column (VietinBank: "NAME – A/C …"): the donor's name as
+            # the bank printed it, preferred to one found in the message (checking.py)
+            **(
+                {"sender": pl.Series([nfc(v) for v in columns["sender"]], dtype=pl.Utf8)}
+                if "sender" in columns
+                else {}
+            ),
             "page": pl.Series(pages_col, dtype=pl.Int32),
             "position": pl.Series(positions, dtype=pl.Float32),
             # read by OCR from a scanned page: never posted before an officer confirms it
@@ -594,6 +645,17 @@ def name_pages(checked) -> None:
             item["reason"] = f"Trang {page}: {item['reason']}"
     for item in checked.balance_breaks:
         item["page"] = pages.get(item["row"])
+
+
+def page_count(data: bytes) -> int:
+    """How many pages a PDF has (0 when it cannot be opened: the reading says why)."""
+    import pymupdf
+
+    try:
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            return doc.page_count
+    except Exception:  # pymupdf raises its own FileDataError and RuntimeErrors
+        return 0
 
 
 def page_png(data: bytes, page: int, dpi: int = 110) -> bytes:

@@ -45,13 +45,15 @@ def read_statement(
     header_row: int | None = None,
     number_format: str = "auto",
     progress=None,
+    checkpoint=None,
 ) -> Parsed:
     """Read a CSV, XLSX or PDF statement into a frame of text columns named after FIELDS
-    (a PDF by its template: importers/pdf.py; `progress(page, pages)` as it goes)."""
+    (a PDF by its template: importers/pdf.py; `progress(page, pages)` as it goes, resumed
+    from and saved to `checkpoint` when given: importers/resume.py)."""
     from nhandao.donations.importers import pdf
 
     if pdf.is_pdf(data):
-        return pdf.read_pdf(data, filename, layout, progress=progress)
+        return pdf.read_pdf(data, filename, layout, progress=progress, checkpoint=checkpoint)
     if mapping:
         columns = {k: v for k, v in mapping.items() if v and k in FIELDS}
         chosen = Layout("custom", "Ánh xạ cột tự chọn", columns)
