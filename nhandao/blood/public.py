@@ -16,7 +16,6 @@ from nhandao.lib.net import client_ip
 from nhandao.lib.views import show_refused
 from nhandao.orgs.models import AdminMap, AdminUnit
 
-
 TOO_MANY = (
     "Có quá nhiều lượt đăng ký từ thiết bị này trong thời gian ngắn. Vui lòng thử lại sau "
     "{seconds} giây."

@@ -9,9 +9,9 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
+from nhandao.lib import ratelimit
 from nhandao.lib.api import FormInvalid, Throttled, json_response
 from nhandao.lib.pagination import MAX_YEAR, MIN_YEAR
-from nhandao.lib import ratelimit
 from nhandao.portal import forms, search, sources
 
 router = Router(tags=["Công khai"])

@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nhandao.lib.text import search_terms
 from nhandao.lib import ratelimit
+from nhandao.lib.text import search_terms
 from nhandao.portal import charts, exports, forms, ledger_export, search, sources
 
 PAGE_SECONDS = 60
