@@ -121,6 +121,11 @@ PAGES = [
     ("audit events", "/nhat-ky/", expect(ADMINS_OF_HANOI, 403)),
     ("clusters", "/cum-thi-dua/", expect(LOGGED_IN, 200)),
     ("api tokens", "/khoa-api/", expect(LOGGED_IN, 200)),
+    ("my account", "/tai-khoan/", expect(LOGGED_IN, 200)),
+    ("my notifications", "/thong-bao/", expect(LOGGED_IN, 200)),
+    ("password reset", "/quen-mat-khau/", expect(LOGGED_IN, 200, anon=200)),
+    ("password reset: sent", "/quen-mat-khau/da-gui/", expect(LOGGED_IN, 200, anon=200)),
+    ("password reset: bad link", "/dat-lai-mat-khau/MQ/x-y/", expect(LOGGED_IN, 200, anon=200)),
     ("style page (no data)", "/giao-dien/", expect(LOGGED_IN, 200, anon=200)),
     ("map search", "/don-vi-hanh-chinh/?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
     ("health check", "/healthz?only=database", expect(LOGGED_IN, 200, anon=200)),
@@ -774,6 +779,7 @@ def world(cast, settings, tmp_path):
         consent=True,
     )
     from nhandao.accounts.models import ApiToken
+    from nhandao.lib import notify
 
     # members: a member of Ba Đình with a paid fee and a transfer to Ngọc Hà waiting
     from nhandao.people import actions as people_actions
@@ -823,6 +829,7 @@ def world(cast, settings, tmp_path):
     training.set_result(cast.root, participant, "passed")
     participant = training.issue_certificate(cast.root, participant, issued_on=date(2026, 3, 4))
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
+    (note,) = notify.notify(cast.ba_dinh_accountant, "deadlines", "Hạn", link="/")
     blood = _blood_world(cast)
     records = {
         "campaign": campaign,
@@ -855,6 +862,7 @@ def world(cast, settings, tmp_path):
         "emu_award": emu_award,
         "emu_nomination": emu_nomination,
         "token": token,
+        "note": note,
         "individual": individual,
         "membership": membership,
         "fee_payment": fee_payment,
@@ -986,6 +994,12 @@ WRITES = [
      expect(LOGGED_IN, 200)),
     ("token: revoke", "POST", "/khoa-api/{token}/thu-hoi/", {},
      lambda who: 302 if who in ADMINS_OF_HANOI | {"ba_dinh_accountant", "anon"} else 404),
+    # notifications: one's own only (another user's is not found)
+    ("notification: open", "POST", "/thong-bao/{note}/", {},
+     lambda who: 302 if who in {"ba_dinh_accountant", "anon"} else 404),
+    ("notifications: all read", "POST", "/thong-bao/da-doc/", {}, lambda who: 302),
+    ("account: notification channels", "POST", "/tai-khoan/", {"approvals": "email"},
+     lambda who: 302),
     ("api: organisation: rename", "POST", "/api/orgs/{ba_dinh}/rename",
      {"name": "Hội Chữ thập đỏ Phường Ba Đình"},
      expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH, anon=401)),

@@ -516,6 +516,7 @@ class ImportBatch(ImportRecord):
     objects = ImportQuerySet.as_manager()
 
     target_fields = ("organisation",)
+    detail_url_name = "import_detail"
     row_key = "Mã nguồn, hoặc họ tên + ngày/năm sinh + CCCD + xã, trong tổ chức quản lý"
     history_model = "beneficiaries.ImportBatchStatusChange"
     user_moves = (ImportStatus.COMMITTING,)  # the large ones go through "queued": the same button
