@@ -199,6 +199,7 @@ APPROVE_BA_DINH = {"hn_manager", "tw_manager", "root"}
 EDIT_ANYWHERE = EDIT_BA_DINH | {"ngoc_ha_officer", "tq_officer", "front_manager"}
 MONEY_ANYWHERE = MONEY_BA_DINH | {"front_manager"}
 VIEW_ANYWHERE = LOGGED_IN - {"outsider"}
+SENSITIVE_ANYWHERE = SENSITIVE_BA_DINH | {"ngoc_ha_officer", "tq_officer", "front_manager"}
 PUBLIC = set(EVERYONE)
 
 
@@ -274,6 +275,14 @@ RECORD_PAGES = [
     ("person", "/doi-tuong/{person}/", expect_scoped(AREA_BA_DINH)),
     ("person: edit", "/doi-tuong/{person}/sua/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
     ("person: create", "/doi-tuong/them/", anywhere(EDIT_ANYWHERE)),
+    # personal data by law: data-subject requests, for holders of "sensitive"
+    ("data requests", "/du-lieu-ca-nhan/", anywhere(SENSITIVE_ANYWHERE)),
+    ("data request", "/du-lieu-ca-nhan/{data_request}/", expect_scoped(SENSITIVE_BA_DINH)),
+    (
+        "person: data request form",
+        "/doi-tuong/{person}/yeu-cau-du-lieu/",
+        expect_scoped(EDIT_BA_DINH & SENSITIVE_BA_DINH, REACH_BA_DINH),
+    ),
     ("household: create", "/ho-gia-dinh/them/", anywhere(EDIT_ANYWHERE)),
     ("persons: csv", "/doi-tuong/xuat.csv", anywhere(VIEW_ANYWHERE)),
     ("household", "/ho-gia-dinh/{household}/", expect_scoped(AREA_BA_DINH)),
@@ -618,6 +627,7 @@ def world(cast, settings, tmp_path):
     from datetime import date
 
     from nhandao.beneficiaries import actions as registry
+    from nhandao.beneficiaries import privacy
     from nhandao.campaigns import actions as campaign_actions
     from nhandao.donations import actions as donation_actions
     from nhandao.donations import receipts
@@ -682,6 +692,7 @@ def world(cast, settings, tmp_path):
         cast.root, organisation=cast.ba_dinh, household=household, needs="Sửa nhà", since=day
     )
     sponsor = registry.create_sponsor(cast.root, organisation=cast.ba_dinh, name="Công ty A")
+    data_request = privacy.receive_request(cast.ba_dinh_officer, person, "see", "Chính chủ")
     allocation = relief.approve_allocation(
         cast.tw_manager,
         relief.propose_allocation(
@@ -840,6 +851,7 @@ def world(cast, settings, tmp_path):
         "receipt": receipt,
         "household": household,
         "person": person,
+        "data_request": data_request,
         "address": address,
         "sponsor": sponsor,
         "allocation": allocation,
@@ -1040,6 +1052,12 @@ WRITES = [
       "amount": 200_000, "donor_name": "Nguyễn Văn Bình"},
      expect_scoped(MONEY_BA_DINH, LOGGED_IN, anon=401, ok=201, refused=422)),
     # beneficiaries
+    ("data request: refuse", "POST", "/du-lieu-ca-nhan/{data_request}/",
+     {"to": "refused", "note": "Không đúng chủ thể"},
+     expect_scoped(SENSITIVE_BA_DINH, ok=302)),
+    ("data request: receive", "POST", "/doi-tuong/{person}/yeu-cau-du-lieu/",
+     {"kind": "see", "requested_by": "Chính chủ"},
+     expect_scoped(EDIT_BA_DINH & SENSITIVE_BA_DINH, REACH_BA_DINH, ok=302)),
     ("person: support", "POST", "/doi-tuong/{person}/ho-tro/", SUPPORT,
      expect_scoped(AREA_BA_DINH, ok=302)),
     ("household: poverty status", "POST", "/ho-gia-dinh/{household}/",
