@@ -235,3 +235,31 @@ def test_apply_retention_dry_run_counts_and_the_real_run_applies(cast, hoa):
     out = io.StringIO()
     call_command("apply_retention", stdout=out)
     assert "1 bản ghi" not in out.getvalue()
+
+
+def test_restriction_or_erasure_withdraws_the_consent_to_publish_a_name(cast, hoa):
+    from nhandao.relief.public import _may_publish
+
+    hoa.consent_by, hoa.consent_at = "Nguyễn Thị Hoa", date(2025, 1, 2)
+    hoa.consent_purpose = "Đồng ý công khai tên trong danh sách nhận hỗ trợ"
+    hoa.save()
+    assert _may_publish(hoa)
+    privacy.answer_request(cast.hn_manager, receive(cast, hoa, "restrict"), "done")
+    hoa.refresh_from_db()
+    assert not _may_publish(hoa)
+
+
+def test_the_documented_output_of_apply_retention(cast):
+    import re
+    from pathlib import Path
+
+    out = io.StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    howto = (Path(__file__).parent.parent / "docs" / "howto.md").read_text(encoding="utf-8")
+    documented = howto.split("## Personal data: purposes")[1].split("```")[1]
+    lines = [ln for ln in documented.strip().splitlines() if not ln.startswith("$")]
+
+    def undated(text):
+        return re.sub(r"\d\d/\d\d/\d{4}", "dd/mm/yyyy", text)
+
+    assert [undated(ln) for ln in out.getvalue().splitlines()] == [undated(ln) for ln in lines]
