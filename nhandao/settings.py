@@ -244,6 +244,8 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nhandao <khong-tra-loi@localhost>")
+# the address of the site in links of notification emails ("https://nhandao.example.vn")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if NHANDAO_DEV else "")
 
 # --- behind HTTPS (deploy/: Caddy in front; see deploy/production.env.example) -----------
 SESSION_COOKIE_HTTPONLY = True

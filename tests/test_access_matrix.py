@@ -121,6 +121,11 @@ PAGES = [
     ("audit events", "/nhat-ky/", expect(ADMINS_OF_HANOI, 403)),
     ("clusters", "/cum-thi-dua/", expect(LOGGED_IN, 200)),
     ("api tokens", "/khoa-api/", expect(LOGGED_IN, 200)),
+    ("my account", "/tai-khoan/", expect(LOGGED_IN, 200)),
+    ("my notifications", "/thong-bao/", expect(LOGGED_IN, 200)),
+    ("password reset", "/quen-mat-khau/", expect(LOGGED_IN, 200, anon=200)),
+    ("password reset: sent", "/quen-mat-khau/da-gui/", expect(LOGGED_IN, 200, anon=200)),
+    ("password reset: bad link", "/dat-lai-mat-khau/MQ/x-y/", expect(LOGGED_IN, 200, anon=200)),
     ("style page (no data)", "/giao-dien/", expect(LOGGED_IN, 200, anon=200)),
     ("map search", "/don-vi-hanh-chinh/?q=ba+dinh", expect(LOGGED_IN, 200, anon=200)),
     ("health check", "/healthz?only=database", expect(LOGGED_IN, 200, anon=200)),
@@ -194,6 +199,7 @@ APPROVE_BA_DINH = {"hn_manager", "tw_manager", "root"}
 EDIT_ANYWHERE = EDIT_BA_DINH | {"ngoc_ha_officer", "tq_officer", "front_manager"}
 MONEY_ANYWHERE = MONEY_BA_DINH | {"front_manager"}
 VIEW_ANYWHERE = LOGGED_IN - {"outsider"}
+SENSITIVE_ANYWHERE = SENSITIVE_BA_DINH | {"ngoc_ha_officer", "tq_officer", "front_manager"}
 PUBLIC = set(EVERYONE)
 
 
@@ -278,6 +284,14 @@ RECORD_PAGES = [
     ("person", "/doi-tuong/{person}/", expect_scoped(AREA_BA_DINH)),
     ("person: edit", "/doi-tuong/{person}/sua/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
     ("person: create", "/doi-tuong/them/", anywhere(EDIT_ANYWHERE)),
+    # personal data by law: data-subject requests, for holders of "sensitive"
+    ("data requests", "/du-lieu-ca-nhan/", anywhere(SENSITIVE_ANYWHERE)),
+    ("data request", "/du-lieu-ca-nhan/{data_request}/", expect_scoped(SENSITIVE_BA_DINH)),
+    (
+        "person: data request form",
+        "/doi-tuong/{person}/yeu-cau-du-lieu/",
+        expect_scoped(EDIT_BA_DINH & SENSITIVE_BA_DINH, REACH_BA_DINH),
+    ),
     ("household: create", "/ho-gia-dinh/them/", anywhere(EDIT_ANYWHERE)),
     ("persons: csv", "/doi-tuong/xuat.csv", anywhere(VIEW_ANYWHERE)),
     ("household", "/ho-gia-dinh/{household}/", expect_scoped(AREA_BA_DINH)),
@@ -625,6 +639,7 @@ def world(cast, settings, tmp_path):
     from datetime import date
 
     from nhandao.beneficiaries import actions as registry
+    from nhandao.beneficiaries import privacy
     from nhandao.campaigns import actions as campaign_actions
     from nhandao.donations import actions as donation_actions
     from nhandao.donations import receipts
@@ -689,6 +704,7 @@ def world(cast, settings, tmp_path):
         cast.root, organisation=cast.ba_dinh, household=household, needs="Sửa nhà", since=day
     )
     sponsor = registry.create_sponsor(cast.root, organisation=cast.ba_dinh, name="Công ty A")
+    data_request = privacy.receive_request(cast.ba_dinh_officer, person, "see", "Chính chủ")
     allocation = relief.approve_allocation(
         cast.tw_manager,
         relief.propose_allocation(
@@ -786,6 +802,7 @@ def world(cast, settings, tmp_path):
         consent=True,
     )
     from nhandao.accounts.models import ApiToken
+    from nhandao.lib import notify
 
     # members: a member of Ba Đình with a paid fee and a transfer to Ngọc Hà waiting
     from nhandao.people import actions as people_actions
@@ -835,6 +852,7 @@ def world(cast, settings, tmp_path):
     training.set_result(cast.root, participant, "passed")
     participant = training.issue_certificate(cast.root, participant, issued_on=date(2026, 3, 4))
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
+    (note,) = notify.notify(cast.ba_dinh_accountant, "deadlines", "Hạn", link="/")
     blood = _blood_world(cast)
     records = {
         "campaign": campaign,
@@ -845,6 +863,7 @@ def world(cast, settings, tmp_path):
         "receipt": receipt,
         "household": household,
         "person": person,
+        "data_request": data_request,
         "address": address,
         "sponsor": sponsor,
         "allocation": allocation,
@@ -867,6 +886,7 @@ def world(cast, settings, tmp_path):
         "emu_award": emu_award,
         "emu_nomination": emu_nomination,
         "token": token,
+        "note": note,
         "individual": individual,
         "membership": membership,
         "fee_payment": fee_payment,
@@ -1002,6 +1022,12 @@ WRITES = [
      expect(LOGGED_IN, 200)),
     ("token: revoke", "POST", "/khoa-api/{token}/thu-hoi/", {},
      lambda who: 302 if who in ADMINS_OF_HANOI | {"ba_dinh_accountant", "anon"} else 404),
+    # notifications: one's own only (another user's is not found)
+    ("notification: open", "POST", "/thong-bao/{note}/", {},
+     lambda who: 302 if who in {"ba_dinh_accountant", "anon"} else 404),
+    ("notifications: all read", "POST", "/thong-bao/da-doc/", {}, lambda who: 302),
+    ("account: notification channels", "POST", "/tai-khoan/", {"approvals": "email"},
+     lambda who: 302),
     ("api: organisation: rename", "POST", "/api/orgs/{ba_dinh}/rename",
      {"name": "Hội Chữ thập đỏ Phường Ba Đình"},
      expect_scoped(ADMINS_OF_HANOI, REACH_BA_DINH, anon=401)),
@@ -1042,6 +1068,12 @@ WRITES = [
       "amount": 200_000, "donor_name": "Nguyễn Văn Bình"},
      expect_scoped(MONEY_BA_DINH, LOGGED_IN, anon=401, ok=201, refused=422)),
     # beneficiaries
+    ("data request: refuse", "POST", "/du-lieu-ca-nhan/{data_request}/",
+     {"to": "refused", "note": "Không đúng chủ thể"},
+     expect_scoped(SENSITIVE_BA_DINH, ok=302)),
+    ("data request: receive", "POST", "/doi-tuong/{person}/yeu-cau-du-lieu/",
+     {"kind": "see", "requested_by": "Chính chủ"},
+     expect_scoped(EDIT_BA_DINH & SENSITIVE_BA_DINH, REACH_BA_DINH, ok=302)),
     ("person: support", "POST", "/doi-tuong/{person}/ho-tro/", SUPPORT,
      expect_scoped(AREA_BA_DINH, ok=302)),
     ("household: poverty status", "POST", "/ho-gia-dinh/{household}/",

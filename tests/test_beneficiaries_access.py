@@ -42,7 +42,7 @@ def test_who_sees_what_of_a_beneficiary(cast, login, who, expected):
         id_number="001185012345",
         commune=AdminUnit.objects.get(map=AdminMap.NEW, level="commune", code="4"),
     )
-    response = login(getattr(cast, who)).get(f"/doi-tuong/{hoa.pk}/")
+    response = login(getattr(cast, who)).get(f"/doi-tuong/{hoa.pk}/?muc_dich=xet-ho-tro")
     if expected == HIDDEN:
         assert response.status_code == 404
         return

@@ -281,9 +281,9 @@ def test_sensitive_fields_need_the_sensitive_permission(cast, registry, login):
 def test_every_read_of_sensitive_fields_is_logged(cast, registry, login):
     hoa, lan, minh = registry
     client = login(cast.ba_dinh_officer)
-    html = client.get(f"/doi-tuong/{hoa.pk}/").content.decode()
+    html = client.get(f"/doi-tuong/{hoa.pk}/?muc_dich=lien-lac").content.decode()
     assert "001185012345" in html and "0912345678" in html
-    client.get(f"/doi-tuong/{hoa.pk}/")
+    client.get(f"/doi-tuong/{hoa.pk}/?muc_dich=lien-lac")
     reads = SensitiveRead.objects.filter(person=hoa, user=cast.ba_dinh_officer)
     assert reads.count() == 2
     assert "id_number" in reads.first().fields and reads.first().channel == "page"
@@ -291,7 +291,7 @@ def test_every_read_of_sensitive_fields_is_logged(cast, registry, login):
 
 def test_organisation_admins_see_who_read_the_personal_data(cast, registry, login):
     hoa, lan, minh = registry
-    login(cast.ba_dinh_officer).get(f"/doi-tuong/{hoa.pk}/")
+    login(cast.ba_dinh_officer).get(f"/doi-tuong/{hoa.pk}/?muc_dich=lien-lac")
     html = login(cast.hn_admin).get(f"/doi-tuong/{hoa.pk}/").content.decode()
     assert 'id="sensitive-reads"' in html and "ba_dinh_officer" in html
     html = login(cast.hn_viewer).get(f"/doi-tuong/{hoa.pk}/").content.decode()

@@ -38,3 +38,22 @@ def revoke_token(actor, token: ApiToken) -> None:
 @transaction.atomic
 def record_password_change(user) -> None:
     record(user, "user.password_change", user)
+
+
+@transaction.atomic
+def set_notification_channels(user, choices: dict[str, list[str]]) -> None:
+    """The channels the user wants for each kind of notification (the account page)."""
+    from nhandao.lib import notify
+
+    for kind in notify.KINDS:
+        notify.set_channels(user, kind, choices.get(kind, []))
+
+
+def mark_read(user, pk=None) -> int:
+    """Mark one of the user's notifications (or all when `pk` is None) read."""
+    from nhandao.lib.notify import unread
+
+    rows = unread(user)
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    return rows.update(read_at=timezone.now())

@@ -4,8 +4,9 @@ lockout after repeated failures comes from django-axes (settings.AXES_*)."""
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from nhandao.accounts import actions, lookups
@@ -85,3 +86,78 @@ def token_revoke(request, pk: int):
     actions.revoke_token(request.user, token)
     messages.success(request, f"Đã thu hồi khóa {token.name} ({token.prefix}…).")
     return redirect("tokens")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by email, with Vietnamese pages and message (the link is valid for
+    PASSWORD_RESET_TIMEOUT, three days by default; it works once)."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        actions.record_password_change(form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; opening one marks it read."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(request.user.notifications.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    note = get_object_or_404(request.user.notifications, pk=pk)
+    actions.mark_read(request.user, note.pk)
+    if note.link and url_has_allowed_host_and_scheme(note.link, {request.get_host()}):
+        return redirect(note.link)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    count = actions.mark_read(request.user)
+    messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+    return redirect("notifications")
+
+
+@login_required
+def account(request):
+    """The user's account: email, notification channels per kind, links to the password
+    and API token pages."""
+    from nhandao.lib import notify
+
+    if request.method == "POST":
+        actions.set_notification_channels(
+            request.user, {kind: request.POST.getlist(kind) for kind in notify.KINDS}
+        )
+        messages.success(request, "Đã lưu cách nhận thông báo.")
+        return redirect("account")
+    channels = list(notify.CHANNELS.values())
+    rows = [
+        (kind, label, [(c, c.name in notify.channels_for(request.user, kind)) for c in channels])
+        for kind, (label, _default) in notify.KINDS.items()
+    ]
+    return render(request, "accounts/account.html", {"rows": rows, "channels": channels})

@@ -466,8 +466,9 @@ def commit_sponsorship(actor, address, *, sponsor, monthly_amount=0, goods="", s
 # ---- reads of personal data (logged: who read what, through which channel) ----
 
 
-def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE) -> None:
-    """Record that `user` read the sensitive fields of each of `persons`."""
+def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE, purpose=None) -> None:
+    """Record that `user` read the sensitive fields of each of `persons`, and why (a
+    ReadPurpose, chosen on the page)."""
     SensitiveRead.objects.bulk_create(
         SensitiveRead(
             user=user,
@@ -475,6 +476,7 @@ def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE) -> 
             organisation_id=p.organisation_id,
             fields=",".join(fields),
             channel=channel,
+            purpose=purpose,
         )
         for p in persons
     )

@@ -9,4 +9,5 @@ ENTRIES = [
     MenuEntry(G, "Nhập danh sách", "import_upload", perm="edit"),
     MenuEntry(G, "Trùng lặp cần xem", "review_queue"),
     MenuEntry(G, "Địa chỉ nhân đạo", "address_list"),
+    MenuEntry(G, "Yêu cầu về dữ liệu cá nhân", "data_requests", perm="sensitive"),
 ]

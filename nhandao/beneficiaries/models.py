@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from nhandao.lib.imports import ImportRecord, ImportStatus
 from nhandao.lib.models import StatusChange
+from nhandao.lib.pipeline import Move, Pipeline
 from nhandao.lib.text import search_key
 from nhandao.orgs.models import AdminUnit, Organisation
 
@@ -108,7 +109,9 @@ class RegistryQuerySet(models.QuerySet):
 
 class PersonQuerySet(RegistryQuerySet):
     def active(self):
-        return self.filter(status=PersonStatus.ACTIVE)
+        """Persons under management: not merged away, not restricted by their own request
+        (a restricted person leaves the lists, searches and exports; the page stays)."""
+        return self.filter(status=PersonStatus.ACTIVE, restricted_at=None)
 
     def search(self, query: str):
         """Persons matching `query`: words of the name (any order, no accents needed), or a
@@ -226,6 +229,9 @@ class Person(AddressFields):
     status = models.CharField(
         max_length=8, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
     )
+    # the person asked that their data no longer be processed (a data-subject request)
+    restricted_at = models.DateTimeField("hạn chế xử lý từ", null=True, blank=True)
+    erased_at = models.DateTimeField("xoá dữ liệu lúc", null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
@@ -366,6 +372,9 @@ class SensitiveRead(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     fields = models.CharField(max_length=255)
     channel = models.CharField(max_length=20)  # page, api, export
+    purpose = models.ForeignKey(
+        "ReadPurpose", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "lượt đọc dữ liệu nhạy cảm"
@@ -516,6 +525,7 @@ class ImportBatch(ImportRecord):
     objects = ImportQuerySet.as_manager()
 
     target_fields = ("organisation",)
+    detail_url_name = "import_detail"
     row_key = "Mã nguồn, hoặc họ tên + ngày/năm sinh + CCCD + xã, trong tổ chức quản lý"
     history_model = "beneficiaries.ImportBatchStatusChange"
     user_moves = (ImportStatus.COMMITTING,)  # the large ones go through "queued": the same button
@@ -653,3 +663,112 @@ class Sponsorship(models.Model):
     @property
     def total_committed(self) -> int:
         return self.monthly_amount * self.months
+
+
+# ---- personal data by law (Decree 13/2023, Law on Personal Data Protection 2025) ----------
+# docs/decisions/0024-personal-data.md
+
+
+class ReadPurpose(models.Model):
+    """Why someone reads a person's sensitive data: chosen on the page, logged with the read.
+    A list kept as data (admin, migration 0006), not code."""
+
+    code = models.SlugField("mã", max_length=30, unique=True)
+    label = models.CharField("mục đích", max_length=150)
+    active = models.BooleanField("đang dùng", default=True)
+
+    class Meta:
+        verbose_name = "mục đích xử lý dữ liệu"
+        verbose_name_plural = "mục đích xử lý dữ liệu"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class DataRequestKind(models.Model):
+    """A kind of data-subject request and the time the law gives to answer it (hours)."""
+
+    code = models.SlugField("mã", max_length=20, unique=True)  # see, correct, erase, restrict
+    label = models.CharField("loại yêu cầu", max_length=100)
+    deadline_hours = models.PositiveIntegerField("hạn trả lời (giờ)")
+    law = models.CharField("căn cứ", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "loại yêu cầu về dữ liệu cá nhân"
+        verbose_name_plural = "loại yêu cầu về dữ liệu cá nhân"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class DataRequestStatus(models.TextChoices):
+    RECEIVED = "received", "Đã nhận, chờ xử lý"
+    DONE = "done", "Đã thực hiện"
+    REFUSED = "refused", "Từ chối (có lý do)"
+
+
+DATA_REQUESTS = Pipeline(
+    DataRequestStatus,
+    noun="yêu cầu về dữ liệu cá nhân",
+    moves=[
+        Move("received", "done", "Thực hiện yêu cầu", permission="sensitive"),
+        Move("received", "refused", "Từ chối", permission="sensitive", style="danger",
+             note_required="Cần ghi lý do từ chối (căn cứ pháp luật)."),
+    ],
+)  # fmt: skip
+
+
+class DataRequest(models.Model):
+    """A person's request to see, correct, erase or restrict their data: received by an
+    officer holding "sensitive" at the person's organisation, answered before its deadline."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="data_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.ForeignKey(DataRequestKind, on_delete=models.PROTECT, verbose_name="loại")
+    requested_by = models.CharField("người yêu cầu", max_length=150)
+    detail = models.TextField("nội dung yêu cầu", blank=True)
+    received_at = models.DateTimeField("lúc nhận")
+    due_at = models.DateTimeField("hạn trả lời")
+    status = models.CharField(
+        "tình trạng", max_length=10, choices=DataRequestStatus.choices, default="received"
+    )
+    answered_at = models.DateTimeField("lúc trả lời", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    pipeline = DATA_REQUESTS
+
+    class Meta:
+        verbose_name = "yêu cầu về dữ liệu cá nhân"
+        verbose_name_plural = "yêu cầu về dữ liệu cá nhân"
+        ordering = ["due_at", "pk"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+
+class DataRequestStatusChange(StatusChange):
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="history")
+
+    subject_field = "request"
+
+
+class RetentionRule(models.Model):
+    """How long a kind of record is kept (years), as data; `nhandao apply_retention` applies
+    the rules (beneficiaries/retention.py says what each kind does)."""
+
+    kind = models.SlugField("loại hồ sơ", max_length=40, unique=True)
+    label = models.CharField("mô tả", max_length=200)
+    years = models.PositiveSmallIntegerField("số năm lưu")
+    law = models.CharField("căn cứ", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "thời hạn lưu trữ"
+        verbose_name_plural = "thời hạn lưu trữ"
+        ordering = ["kind"]
+
+    def __str__(self):
+        return f"{self.label}: {self.years} năm"

@@ -17,6 +17,11 @@ urlpatterns = [
     path("trung-lap/chay/", views.dedup_run, name="dedup_run"),
     path("trung-lap/gop-nhom/", views.review_group_merge, name="review_group_merge"),
     path("gop-ho-so/<int:pk>/hoan-tac/", views.merge_undo, name="merge_undo"),
+    path("du-lieu-ca-nhan/", views.data_requests, name="data_requests"),
+    path("du-lieu-ca-nhan/<int:pk>/", views.data_request, name="data_request"),
+    path(
+        "doi-tuong/<int:pk>/yeu-cau-du-lieu/", views.data_request_create, name="data_request_create"
+    ),
     path("doi-tuong/nhap/", views.import_upload, name="import_upload"),
     path("doi-tuong/nhap/mau.xlsx", views.import_template, name="import_template"),
     path("doi-tuong/nhap/<int:pk>/", views.import_detail, name="import_detail"),

@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nhandao.beneficiaries import (
@@ -19,15 +20,18 @@ from nhandao.beneficiaries import (
     forms,
     importers,
     lookups,
+    privacy,
     review,
     support,
 )
 from nhandao.beneficiaries.models import (
+    DataRequestKind,
     HumanitarianAddress,
     ImportBatch,
     MergeRecord,
     Person,
     PersonStatus,
+    ReadPurpose,
     Sponsor,
     SupportRecord,
 )
@@ -55,8 +59,11 @@ def person_list(request):
 def person_detail(request, pk):
     view = lookups.get_person(request.user, pk)
     person = view.person
-    if view.sensitive:
-        actions.log_sensitive_read(request.user, [person], "page")
+    # the sensitive fields show once the reader states why (a purpose kept as data), and
+    # that read is logged with its purpose
+    purpose = privacy.purpose_of(request.GET.get("muc_dich", "")) if view.sensitive else None
+    if purpose is not None:
+        actions.log_sensitive_read(request.user, [person], "page", purpose=purpose)
     supports = support.person_history(person)  # with the household and merged records
     members = []
     if view.full and person.household_id:
@@ -65,12 +72,14 @@ def person_detail(request, pk):
     support_form = forms.SupportForm(None, actor=request.user)
     reads = []
     if access.can(request.user, "audit", person.organisation):  # who read the personal data
-        reads = person.sensitive_reads.select_related("user")[:20]
+        reads = person.sensitive_reads.select_related("user", "purpose")[:20]
     return render(
         request,
         "beneficiaries/person_detail.html",
         {
             "reads": reads,
+            "purpose": purpose,
+            "purposes": ReadPurpose.objects.filter(active=True) if view.sensitive else [],
             "view": view,
             "person": person,
             "supports": supports,
@@ -582,3 +591,75 @@ def support_import(request):
                                           f"{result['known']} lần đã có.")  # fmt: skip
                 return redirect("support_import")
     return render(request, "beneficiaries/support_import.html", {"form": form, "result": result})
+
+
+# ---- data-subject requests (personal data by law) ----
+
+
+@login_required
+def data_requests(request):
+    """The requests about persons where the user holds "sensitive", earliest deadline first."""
+    access.require_anywhere(request.user, "sensitive")
+    rows = lookups.data_requests(request.user).select_related("person", "kind", "organisation")
+    status = request.GET.get("tinh_trang", "received")
+    if status in ("received", "done", "refused"):
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "beneficiaries/data_requests.html",
+        {"page": page, "status": status, "now": timezone.now()},
+    )
+
+
+@login_required
+def data_request_create(request, pk):
+    """Record a person's request about their data (from the person's page)."""
+    person = lookups.get_person_to_edit(request.user, pk)
+    access.require(request.user, "sensitive", person.organisation)
+    kinds = DataRequestKind.objects.all()
+    error = None
+    if request.method == "POST":
+        try:
+            req = privacy.receive_request(
+                request.user,
+                person,
+                request.POST.get("kind", ""),
+                request.POST.get("requested_by", ""),
+                request.POST.get("detail", ""),
+            )
+        except Refused as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, "Đã ghi nhận yêu cầu.")
+            return redirect("data_request", pk=req.pk)
+    return render(
+        request,
+        "beneficiaries/data_request_form.html",
+        {"person": person, "kinds": kinds, "error": error, "data": request.POST},
+        status=422 if error else 200,
+    )
+
+
+@login_required
+def data_request(request, pk):
+    req = lookups.get_data_request(request.user, pk)
+    if request.method == "POST":
+        try:
+            privacy.answer_request(
+                request.user, req, request.POST.get("to", ""), request.POST.get("note", "")
+            )
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, "Đã cập nhật yêu cầu.")
+        return redirect("data_request", pk=pk)
+    moves = req.pipeline.moves_for(
+        req, can=lambda perm: access.can(request.user, perm, req.organisation)
+    )
+    return render(
+        request,
+        "beneficiaries/data_request_detail.html",
+        {"req": req, "moves": moves, "history": req.history.select_related("actor"),
+         "now": timezone.now()},
+    )  # fmt: skip

@@ -365,6 +365,7 @@ class Statement(ImportRecord):
     objects = StatementQuerySet.as_manager()
 
     target_fields = ("bank_account",)
+    detail_url_name = "statement_detail"
     row_key = (
         "tài khoản, ngày, số tham chiếu, chiều, số tiền (không có số tham chiếu: nội dung), "
         "thứ tự trong ngày"

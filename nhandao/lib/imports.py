@@ -155,6 +155,7 @@ class ImportRecord(models.Model):
     row_key = ""
     history_model = ""
     upload_dir = "imports"
+    detail_url_name = ""  # the record's page, linked from the uploader's notification
     user_moves: tuple[str, ...] = (S.COMMITTING, S.CANCELLED)
     repeated = False  # set by an importer's start when an upload is answered by this record
 
@@ -222,7 +223,29 @@ class ImportRecord(models.Model):
             names.append("finished_at")
         self.save(update_fields=list(dict.fromkeys(names)))
         self.log_move(source, target, actor=actor, note=note)
+        if target in (S.DONE, S.FAILED):
+            self.notify_uploader()
         return source
+
+    def notify_uploader(self) -> None:
+        """Tell whoever uploaded the file that its import is done or failed (lib.notify)."""
+        from django.urls import reverse
+
+        from nhandao.lib.notify import notify
+
+        if self.uploaded_by_id is None:
+            return
+        link = reverse(self.detail_url_name, args=[self.pk]) if self.detail_url_name else ""
+        if self.status == S.DONE:
+            subject = f"Đã nhập xong tệp “{self.file_name}”"
+            body = (
+                f"Nhận {self.rows_accepted} dòng, đã có {self.rows_duplicate}, "
+                f"bị từ chối {self.rows_rejected}."
+            )
+        else:
+            subject = f"Không nhập được tệp “{self.file_name}”"
+            body = "\n".join(error_text(e) for e in self.errors[:5])
+        notify([self.uploaded_by], "imports", subject, body, link)
 
     def log_move(self, source, target, *, actor=None, note=""):
         history = self.history_class()
@@ -242,6 +265,8 @@ class ImportRecord(models.Model):
                 history = cls.history_class()
                 if history is not None:
                     history.log(cls(pk=pk), target, from_status=source, actor=actor, note=note)
+                if target in (S.DONE, S.FAILED):
+                    cls.objects.select_related("uploaded_by").get(pk=pk).notify_uploader()
         return bool(taken)
 
     def fail(self, errors: list[dict], *, actor=None, note="", fields=()) -> None:

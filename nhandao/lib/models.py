@@ -59,3 +59,50 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Notification(models.Model):
+    """One message to one user (lib.notify.notify): shown on the home page and on
+    /thong-bao/ until read, and delivered by the channels the user chose for its kind."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("loại", max_length=20)
+    subject = models.CharField("tiêu đề", max_length=200)
+    body = models.TextField("nội dung", blank=True)
+    link = models.CharField("liên kết", max_length=300, blank=True)
+    created_at = models.DateTimeField("lúc tạo", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("lúc đọc", null=True, blank=True)
+    # the channels that delivered it ("email"), so that running the delivery again sends nothing
+    delivered = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """The channels (beyond the page) by which a user wants one kind of notification. No row:
+    the kind's default (lib.notify.KINDS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField("loại", max_length=20)
+    channels = models.JSONField("kênh", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "cài đặt thông báo"
+        verbose_name_plural = "cài đặt thông báo"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.kind} → {', '.join(self.channels) or '—'}"

@@ -150,6 +150,25 @@ def can(user, perm: str, org: Organisation | None) -> bool:
     return any(org.path.startswith(root) for root in reach_paths(user, perm))
 
 
+def holders(perm: str, org: Organisation):
+    """The active users who hold `perm` at `org` itself or, if nobody there does, at its
+    nearest ancestor where somebody does: whom to tell that something waits for `perm`."""
+    from django.contrib.auth import get_user_model
+
+    granting = PERMISSIONS[perm]
+    for path in [org.path, *reversed(ancestor_paths(org.path))]:
+        found = (
+            get_user_model()
+            .objects.filter(
+                is_active=True, roles__organisation__path=path, roles__role__in=granting
+            )
+            .distinct()
+        )
+        if found.exists():
+            return found
+    return get_user_model().objects.none()
+
+
 def can_anywhere(user, perm: str) -> bool:
     return is_everywhere(user) or bool(reach_paths(user, perm))
 

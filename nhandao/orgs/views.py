@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from nhandao.audit.models import AuditEvent
 from nhandao.lib import cockpit as registry
+from nhandao.lib import notify
 from nhandao.orgs import access, actions, cockpit, forms, lookups
 from nhandao.orgs.models import (
     AdminLevel,
@@ -37,6 +38,8 @@ def home(request):
         "chart_data": charts[0].as_json() if charts else None,
         "late": registry.late(user, org),
         "roles": user.roles.select_related("organisation"),
+        "notifications": list(notify.unread(user)[:5]),
+        "unread_count": notify.unread(user).count(),
     }
     if org is not None:
         context["active_count"] = Organisation.objects.subtree_of(org).active().count() - 1

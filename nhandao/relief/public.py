@@ -284,8 +284,11 @@ PUBLISH_CONSENT = "cong khai"
 
 
 def _may_publish(person) -> bool:
+    """Consented, and not since restricted or erased at the person's request (a
+    data-subject request withdraws what the consent allowed)."""
     return bool(
         person is not None
+        and person.restricted_at is None
         and person.consent_at
         and PUBLISH_CONSENT in search_key(person.consent_purpose)
     )

@@ -4,12 +4,14 @@ ledger."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from nhandao.audit import ledger
 from nhandao.audit.actions import record, snapshot
 from nhandao.audit.models import EntryKind
 from nhandao.lib.money import format_vnd
+from nhandao.lib.notify import notify
 from nhandao.lib.text import nfc
 from nhandao.orgs import access
 from nhandao.orgs.models import OrgKind
@@ -171,7 +173,24 @@ def propose_allocation(
         allocation,
         after=snapshot(allocation, ALLOCATION_FIELDS),
     )
+    notify_approvers(allocation)
     return allocation
+
+
+def notify_approvers(allocation: Allocation) -> None:
+    """Tell the approvers of the allocation's organisation (not its makers) that it waits."""
+    makers = {allocation.proposed_by_id, allocation.first_approver_id}
+    approvers = [u for u in access.holders("approve", allocation.organisation)
+                 if u.pk not in makers]  # fmt: skip
+    step = "lần 2 " if allocation.status == AS.FIRST_APPROVED else ""
+    notify(
+        approvers,
+        "approvals",
+        f"Phân bổ {format_vnd(allocation.amount)} chờ duyệt {step}",
+        f"{allocation.organisation}: quyết định {allocation.decision_no}, "
+        f"đề xuất bởi {allocation.proposed_by}.",
+        reverse("relief_allocation", args=[allocation.pk]),
+    )
 
 
 def allocation_can(user, allocation):
@@ -294,6 +313,7 @@ def approve_allocation(actor, allocation: Allocation, note: str = "") -> Allocat
         _move_allocation(actor, allocation, AS.FIRST_APPROVED, note or "Duyệt lần 1")
         allocation.first_approver = actor
         allocation.save(update_fields=["first_approver"])
+        notify_approvers(allocation)
         return allocation
     second = allocation.status == AS.FIRST_APPROVED
     _move_allocation(actor, allocation, AS.EXECUTED, note or "Duyệt, chuyển tiền")
@@ -351,6 +371,7 @@ def resubmit_allocation(actor, allocation: Allocation, answer: str) -> Allocatio
             field="amount",
         )
     _move_allocation(actor, allocation, AS.PROPOSED, answer)
+    notify_approvers(allocation)
     return allocation
 
 

@@ -37,6 +37,7 @@ class LineImport(ImportRecord):
     objects = ScopedQuerySet.as_manager()
 
     target_fields = ("round",)
+    detail_url_name = "relief_line_import"
     row_key = "hộ hoặc người nhận đã có trong danh sách của đợt"
     history_model = "relief.LineImportStatusChange"
     upload_dir = "relief/lists"
