@@ -306,3 +306,39 @@ def test_a_short_window_of_days_is_read_from_its_first_day(ranked):
     assert form.is_valid()
     found = references(search.run(form.query()))
     assert found == ["8800.00001", "8800.00003", "8800.00004"]
+
+
+def test_self_check_use_of_money_reads_the_figures_module_not_the_whole_page(
+    client, cast, yagi, ranked, monkeypatch
+):
+    """The same figures as the campaign's page, without the page's aggregates over every
+    donation (by day, goods) nor its relief tables (issue #24)."""
+    from datetime import date
+
+    from nhandao.audit import ledger
+    from nhandao.portal import sources
+
+    source = ledger.account_for(cast.front, yagi)
+    target = ledger.account_for(cast.hanoi, yagi)
+    ledger.transfer(source, target, 1_000_000, booked_on=date(2024, 9, 15), memo="Phân bổ")
+    ledger.post(target, -400_000, booked_on=date(2024, 9, 16), kind="spend", memo="Mua gạo")
+    page = sources.campaign_figures(yagi)
+    expected = {
+        "received": page.received,
+        "allocated": page.allocated,
+        "distributed": page.distributed,
+        "balance": page.balance,
+        "allocated_by_province": page.allocated_by_province[:10],
+        "people_reached": page.people_reached,
+        "reconciled": page.reconciled,
+    }
+    assert expected["allocated_by_province"] and expected["received"]
+
+    def whole_page(campaign):
+        raise AssertionError("the self-check computed the campaign's whole page")
+
+    monkeypatch.setattr(sources, "campaign_figures", whole_page)
+    assert sources._money_use(yagi) == expected
+    params = {"name": "nguyen van an", "amount": "200000", "day": "05/09/2024"}
+    answer = client.get("/api/public/self-check", params)
+    assert answer.status_code == 200 and answer.json()["uses"][0]["received"] == page.received
