@@ -67,9 +67,12 @@ SORTS = {
     "-amount": "Số tiền lớn nhất trước",
     "amount": "Số tiền nhỏ nhất trước",
 }
-_CURSOR = re.compile(r"^([nwpr]?)(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
-# The ranked search's tiers after the sender's name (run_ranked): the cursor's letter → rank
-TIER_RANK = {"w": 1, "p": 2, "r": 3}
+_CURSOR = re.compile(r"^([enwpr]?)(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
+# The ranked search's tiers (run_ranked): the cursor's letter → rank. The sender part: "e" the
+# sender's name is the words, "n" it starts with them; the other part: see _tiers
+NAME_TIERS = {"e": 0, "n": 1}
+OTHER_TIERS = {"w": 2, "p": 3, "r": 4}
+TIER_RANK = {**NAME_TIERS, **OTHER_TIERS}
 RANK_TIER = {rank: letter for letter, rank in TIER_RANK.items()}
 
 
@@ -427,7 +430,7 @@ class Plan:
     mode: str = "plain"  # "scan": walk the sort index; "index": rows come from an FTS subquery
     share: float | None = None  # estimated share of lines holding the words
     # the other part of a ranked search whose lines come from an index: (SQL, params) of each
-    # line's tier (1 every word in the sender's name, 2 the phrase in the message, 3 the rest)
+    # line's tier (TIER_RANK: the sender part's e/n, the other part's w/p/r, _tiers)
     rank: tuple | None = None
 
 
@@ -475,7 +478,12 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             conds.append(name_cond)
             params += name_params
             source = f"{table} l INDEXED BY portal_line_donor" if sqlite else f"{table} l"
-            return Plan(source, conds, params, "name", None)
+            # every match is gathered from that index: the sender's name equal to the words
+            # first ("nguyen thi xuan" before "nguyen thi xuan mai"), a rank as the other
+            # part's (the self-check's misses were such names, docs/benchmarks.md)
+            exact = "l.donor_key" if sqlite else 'l.donor_key COLLATE "C"'
+            rank = (f"(CASE WHEN {exact} = %s THEN 0 ELSE 1 END)", [" ".join(q.words)])
+            return Plan(source, conds, params, "name", None, rank)
         conds.append(f"NOT {name_cond}")
         params += name_params
     if q.reference:
@@ -580,14 +588,15 @@ WORD_IN_NAME = "(' ' || COALESCE(l.donor_key, '') || ' ') LIKE %s ESCAPE '\\'"
 
 
 def _tiers(words: list[str]) -> tuple[str, list]:
-    """Each line's tier in the other part of a ranked search (issue #24), as SQL: 1 when every
-    typed word is in the sender's name, in any order ("an nguyen van", "nguyen an" for
-    NGUYEN VAN AN); 2 when the words are in the message as a phrase, in order (a name the
-    importer did not extract: "ung ho thay nguyen van an"); 3 otherwise (scattered words)."""
+    """Each line's tier in the other part of a ranked search (issue #24), as SQL: 2 ("w") when
+    every typed word is in the sender's name, in any order ("an nguyen van", "nguyen an" for
+    NGUYEN VAN AN); 3 ("p") when the words are in the message as a phrase, in order (a name
+    the importer did not extract: "ung ho thay nguyen van an"); 4 ("r") otherwise (scattered
+    words). The sender part's lines are 0 and 1 (NAME_TIERS)."""
     patterns = [_word_pattern(w, is_prefix(words, i)) for i, w in enumerate(words)]
     in_name = " AND ".join([WORD_IN_NAME] * len(words))
     phrase = _word_pattern(" ".join(words), is_prefix(words, len(words) - 1))
-    return f"(CASE WHEN {in_name} THEN 1 WHEN {WORD_ON_LINE} THEN 2 ELSE 3 END)", [
+    return f"(CASE WHEN {in_name} THEN 2 WHEN {WORD_ON_LINE} THEN 3 ELSE 4 END)", [
         *patterns,
         phrase,
     ]
@@ -812,12 +821,17 @@ def run_ranked(q: Query) -> Result:
     # three after) from its first day, where the donor's own line is
     near = q.date_from and q.date_to and (q.date_to - q.date_from).days <= NEAR_DAYS
     base = replace(q, sort="date" if near else "-date", after=None, tier="")
-    if q.after is not None and q.tier in TIER_RANK:
+    if q.after is not None and q.tier in OTHER_TIERS:
         other = _run(replace(base, part="other", after=q.after, tier=q.tier))
         other.next_cursor = _other_cursor(other.next_cursor)
         return other
     first = q.after is None
-    name = _run(replace(base, part="name", after=q.after if q.tier == "n" else None))
+    in_name = q.tier in NAME_TIERS
+    name = _run(
+        replace(
+            base, part="name", after=q.after if in_name else None, tier=q.tier if in_name else ""
+        )
+    )
     for line in name.lines:
         line["by_name"] = True
     remaining = q.limit - len(name.lines)
@@ -829,7 +843,7 @@ def run_ranked(q: Query) -> Result:
         other = _run(replace(base, part="other", limit=max(1, remaining)))
     result = Result(lines=list(name.lines))
     if name.next_cursor:
-        result.next_cursor = "n" + name.next_cursor
+        result.next_cursor = name.next_cursor  # "e…" or "n…" (_ranked_page)
     elif other is not None and remaining > 0:
         result.lines += other.lines[:remaining]
         if other.next_cursor:
@@ -848,7 +862,7 @@ def run_ranked(q: Query) -> Result:
 
 def _other_cursor(cursor: str) -> str:
     """The other part's cursor: its tier's letter when ranked (_ranked_page), else "r"."""
-    if not cursor or cursor[0] in TIER_RANK:
+    if not cursor or cursor[0] in OTHER_TIERS:
         return cursor
     return "r" + cursor
 
@@ -924,7 +938,8 @@ def _run(q: Query) -> Result:
     rows = [sources.line_details(r[skip:]) for r in found]
     if plan.rank is not None:
         for r, row in zip(found, rows, strict=True):
-            row["by_name"] = r[4] == 1  # every typed word in the sender's name
+            # the sender's name: equal to, starting with or holding every typed word
+            row["by_name"] = r[4] <= OTHER_TIERS["w"]
     result.lines = _present(q, rows)
     if more and found:
         last = found[-1]
