@@ -141,27 +141,29 @@ def load(kind: str):
         account, stmt = (vcb, statement) if bank == "VCB" else (agri, agri_statement)
         f = real_frame(name, ref_col)
         for i, r in enumerate(f.iter_rows(named=True)):
-            rows.append(
-                (
-                    account.pk,
-                    stmt.pk,
-                    f"{bank}{i}",
-                    i + 1,
-                    r["date"],
-                    "",
-                    r["reference"],
-                    "C",
-                    r["amount"],
-                    None,
-                    nfc(r["details"]),
-                    search_key(r["details"]),
-                    r["donor_name"],
-                    *([search_key(r["donor_name"])] if "donor_key" in cols else []),
-                    campaign.pk,
-                )
-            )
-    if len(cols) != len(rows[0]):
-        raise SystemExit(f"LINE_COLUMNS changed: {cols}")
+            values = {
+                "bank_account_id": account.pk,
+                "statement_id": stmt.pk,
+                "line_key": f"{bank}{i}",
+                "row_no": i + 1,
+                "booked_on": r["date"],
+                "booked_time": "",
+                "reference": r["reference"],
+                "direction": "C",
+                "amount": r["amount"],
+                "balance": None,
+                "description": nfc(r["details"]),
+                "description_key": search_key(r["details"]),
+                "donor_name": r["donor_name"],
+                "donor_key": search_key(r["donor_name"]),
+                "campaign_id": campaign.pk,
+                "page": None,  # a PDF statement's page: none in these CSV files
+                "position": None,
+            }
+            unknown = set(cols) - set(values)
+            if unknown:
+                raise SystemExit(f"LINE_COLUMNS changed: {sorted(unknown)}")
+            rows.append(tuple(values[c] for c in cols))
     table = "donations_statementline"
     with transaction.atomic(), connection.cursor() as cursor:
         marks = ", ".join(["%s"] * len(cols))

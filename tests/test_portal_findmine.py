@@ -61,9 +61,67 @@ def test_the_import_indexes_the_sender_name_folded(ranked):
 def test_the_sender_named_by_the_words_comes_before_newer_lines_holding_them(ranked):
     found = references(find(q="nguyen van an"))
     assert found[0] == "8800.00001"  # the oldest, but its sender
-    assert "8800.00003" in found and "8800.00004" in found  # the words elsewhere: after it
-    # within the other lines, newest first
-    assert found.index("8800.00004") < found.index("8800.00003")
+    # then the phrase in the message (a sender the importer did not name), then the words
+    # scattered (PHAM VAN NGUYEN … "an"), though newer
+    assert found == ["8800.00001", "8800.00003", "8800.00004"]
+
+
+# Four tiers for "nguyen van an", each line newer than the one before: the ranking, not the
+# date, puts them in this order (issue #24: phrase in the sender's name, every word in the
+# sender's name, the phrase anywhere, the words scattered). Two scattered lines, newest first.
+TIERS = """page,date,doc_no,debit_vnd,credit_vnd,details
+1,2024-09-03,8700.00001,,100000,NGUYEN VAN AN ung ho dong bao
+1,2024-09-04,8700.00002,,110000,MBVCB.6700001.ung ho. CT tu 0101001222020 AN NGUYEN VAN toi \
+0011001932418 MAT TRAN TO QUOC VIET NAM - BAN CUU TRO TW
+1,2024-09-05,8700.00003,,120000,LE THI HOA chuyen thay me la nguyen van an
+1,2024-09-06,8700.00004,,130000,MBVCB.6700002.an ung ho. CT tu 0101001222021 PHAM VAN NGUYEN toi \
+0011001932418 MAT TRAN TO QUOC VIET NAM - BAN CUU TRO TW
+1,2024-09-07,8700.00005,,140000,TRAN THI NGUYEN ung ho an toan van minh
+1,2024-09-07,8700.00006,,150000,NGUYEN VAN AN BINH ung ho
+"""
+# the sender's name equal to the words, then starting with them (newer), then the tiers
+TIER_ORDER = ["8700.00001", "8700.00006", "8700.00002", "8700.00003", "8700.00005", "8700.00004"]
+
+
+@pytest.fixture
+def tiers(cast, vcb, statements):
+    done = actions.import_statement(cast.root, vcb, filename="tiers.csv", data=TIERS.encode())
+    assert done.status == "done", done.errors[:3]
+    lines = {line.reference: line for line in StatementLine.objects.filter(statement=done)}
+    assert lines["8700.00002"].donor_key == "an nguyen van"  # the importer named him
+    assert lines["8700.00003"].donor_key != "nguyen van an"
+    assert lines["8700.00006"].donor_key == "nguyen van an binh"
+    return lines
+
+
+def test_ranking_tiers_come_before_the_date(tiers):
+    found = [r for r in references(find(q="nguyen van an")) if r.startswith("8700.")]
+    assert found == TIER_ORDER
+    shown = {line["reference"]: line for line in find(q="nguyen van an").lines}
+    # every typed word in the sender's name is said to match the sender, in any order
+    assert all(shown[r].get("by_name") for r in ("8700.00001", "8700.00006", "8700.00002"))
+    assert not shown["8700.00003"].get("by_name")
+
+
+def test_pages_of_ranking_tiers_cover_every_match_once_in_order(tiers):
+    params = {"q": "nguyen van an", "date_from": "03/09/2024", "date_to": "07/09/2024"}
+    # newest first, and a short window read from its first day: the two scattered lines
+    # (the last tier) change places, the tiers do not
+    window_order = [*TIER_ORDER[:4], "8700.00004", "8700.00005"]
+    for window, order in (({}, TIER_ORDER), (params, window_order)):
+        pages, after, cursors = [], "", []
+        for _ in range(20):
+            form = SearchForm({"q": "nguyen van an", **window, "after": after})
+            assert form.is_valid()
+            result = search.run(form.query(limit=1))
+            pages += references(result)
+            after = result.next_cursor
+            cursors.append(after[:1])
+            if not after:
+                break
+        assert [r for r in pages if r.startswith("8700.")] == order, window
+        assert len(pages) == len(set(pages))
+        assert {"e", "w", "p", "r"} <= set(cursors)  # each tier continued by its cursor
 
 
 def test_a_name_made_of_boilerplate_words_finds_its_sender_first(ranked):
@@ -251,4 +309,39 @@ def test_a_short_window_of_days_is_read_from_its_first_day(ranked):
     assert form.is_valid()
     found = references(search.run(form.query()))
     assert found == ["8800.00001", "8800.00003", "8800.00004"]
-    assert references(find(q="nguyen van an"))[1:3] == ["8800.00004", "8800.00003"]
+
+
+def test_self_check_use_of_money_reads_the_figures_module_not_the_whole_page(
+    client, cast, yagi, ranked, monkeypatch
+):
+    """The same figures as the campaign's page, without the page's aggregates over every
+    donation (by day, goods) nor its relief tables (issue #24)."""
+    from datetime import date
+
+    from nhandao.audit import ledger
+    from nhandao.portal import sources
+
+    source = ledger.account_for(cast.front, yagi)
+    target = ledger.account_for(cast.hanoi, yagi)
+    ledger.transfer(source, target, 1_000_000, booked_on=date(2024, 9, 15), memo="Phân bổ")
+    ledger.post(target, -400_000, booked_on=date(2024, 9, 16), kind="spend", memo="Mua gạo")
+    page = sources.campaign_figures(yagi)
+    expected = {
+        "received": page.received,
+        "allocated": page.allocated,
+        "distributed": page.distributed,
+        "balance": page.balance,
+        "allocated_by_province": page.allocated_by_province[:10],
+        "people_reached": page.people_reached,
+        "reconciled": page.reconciled,
+    }
+    assert expected["allocated_by_province"] and expected["received"]
+
+    def whole_page(campaign):
+        raise AssertionError("the self-check computed the campaign's whole page")
+
+    monkeypatch.setattr(sources, "campaign_figures", whole_page)
+    assert sources._money_use(yagi) == expected
+    params = {"name": "nguyen van an", "amount": "200000", "day": "05/09/2024"}
+    answer = client.get("/api/public/self-check", params)
+    assert answer.status_code == 200 and answer.json()["uses"][0]["received"] == page.received

@@ -10,6 +10,9 @@ The rules, in order, for each word of the box:
   "1,500,000"), or digits ending in 000 ("500000"), with or without đ/₫/vnd → an amount;
 - 3+ digits with letters or . / : - ("FT24256", "9001.10004"), or 6+ digits not ending in
   000 → a fragment of the bank's reference (also found at the start of a message word);
+- 3–5 digits when the box holds no other words ("1227") → a fragment of the
+  reference too: typed alone, a short number is a piece of the reference the donor sees in
+  their bank's app, never a word of a message (issue #24); beside a name it stays a word;
 - anything else → words of the name or message (accents and case ignored).
 """
 
@@ -177,4 +180,7 @@ def read(text: str) -> Reading:
             reading.reference = token
             continue
         reading.words.append(token)
+    short = reading.words[0] if len(reading.words) == 1 else ""
+    if short.isdigit() and 3 <= len(short) <= 5 and not reading.reference:
+        reading.reference, reading.words = short, []
     return reading

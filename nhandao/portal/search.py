@@ -53,6 +53,9 @@ PREFIX_MIN = 6
 ROW_CHECK_COST = 25
 WORD_CHECK_COST = 120
 VERY_COMMON = 0.02  # a whole word held by this share of lines may be checked, not looked up
+# the other part of a ranked search gathers and ranks its lines up to this many (estimated):
+# SCAN_SHARE of 2 million lines, where the words index was measured to answer in time
+RANK_LINES = 2_000
 ESTIMATE_ABOVE = 50_000  # lines: above this, common queries are estimated, not counted
 PAGE_BUDGET = 0.5  # seconds
 COUNT_BUDGET = 0.25
@@ -64,7 +67,13 @@ SORTS = {
     "-amount": "Số tiền lớn nhất trước",
     "amount": "Số tiền nhỏ nhất trước",
 }
-_CURSOR = re.compile(r"^([nr]?)(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
+_CURSOR = re.compile(r"^([enwpr]?)(\d{4}-\d{2}-\d{2})\.(-?\d{1,19})\.(\d{1,19})$")
+# The ranked search's tiers (run_ranked): the cursor's letter → rank. The sender part: "e" the
+# sender's name is the words, "n" it starts with them; the other part: see _tiers
+NAME_TIERS = {"e": 0, "n": 1}
+OTHER_TIERS = {"w": 2, "p": 3, "r": 4}
+TIER_RANK = {**NAME_TIERS, **OTHER_TIERS}
+RANK_TIER = {rank: letter for letter, rank in TIER_RANK.items()}
 
 
 class SearchTooBroad(Exception):
@@ -86,9 +95,12 @@ class Query:
     after: tuple | None = None  # (booked_on, amount, id) of the last line of the previous page
     limit: int = PAGE_SIZE
     # the ranked search's parts (run_ranked): "name" only the lines whose sender's name starts
-    # with the typed words; "other" every other match; "" both (no ranking)
+    # with the typed words; "other" every other match, itself ranked in tiers when its lines
+    # come from an index (see _tiers); "" both (no ranking)
     part: str = ""
-    tier: str = ""  # which part the cursor `after` belongs to ("n" name, "r" other)
+    # which part and tier the cursor `after` belongs to: "n" the name part; in the other part
+    # "w" every word in the sender's name, "p" the phrase in the message, "r" the rest
+    tier: str = ""
 
     @property
     def empty(self) -> bool:
@@ -144,7 +156,9 @@ def decode_cursor(text: str) -> tuple | None:
 
 
 def decode_tiered(text: str) -> tuple[str, tuple] | None:
-    """(tier, (booked_on, amount, id)): the tier "n" or "r" of a ranked search, or ""."""
+    """(tier, (booked_on, amount, id)): the tier ("n", "w", "p" or "r") of a ranked search,
+    or "".
+    """
     match = _CURSOR.match((text or "").strip())
     if not match:
         return None
@@ -415,6 +429,9 @@ class Plan:
     params: list
     mode: str = "plain"  # "scan": walk the sort index; "index": rows come from an FTS subquery
     share: float | None = None  # estimated share of lines holding the words
+    # the other part of a ranked search whose lines come from an index: (SQL, params) of each
+    # line's tier (TIER_RANK: the sender part's e/n, the other part's w/p/r, _tiers)
+    rank: tuple | None = None
 
 
 def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
@@ -461,7 +478,12 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             conds.append(name_cond)
             params += name_params
             source = f"{table} l INDEXED BY portal_line_donor" if sqlite else f"{table} l"
-            return Plan(source, conds, params, "name", None)
+            # every match is gathered from that index: the sender's name equal to the words
+            # first ("nguyen thi xuan" before "nguyen thi xuan mai"), a rank as the other
+            # part's (the self-check's misses were such names, docs/benchmarks.md)
+            exact = "l.donor_key" if sqlite else 'l.donor_key COLLATE "C"'
+            rank = (f"(CASE WHEN {exact} = %s THEN 0 ELSE 1 END)", [" ".join(q.words)])
+            return Plan(source, conds, params, "name", None, rank)
         conds.append(f"NOT {name_cond}")
         params += name_params
     if q.reference:
@@ -517,6 +539,9 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
     if q.words:
         share = common_share(q.words)
         scan = share >= SCAN_SHARE
+        if scan and q.part == "other" and share * _sample().total <= RANK_LINES:
+            # few enough to gather from the words index and rank (_tiers), as a rarer query
+            scan = False
         terms = index_terms(q.words) if not scan else []
         if sqlite and not scan:
             mode = "index"
@@ -552,7 +577,29 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
         index = " INDEXED BY portal_line_amount" if sqlite else ""
     if sqlite and mode == "index":
         index = " NOT INDEXED"  # rows come by rowid from the subquery, then are sorted
-    return Plan(f"{table} l{index}", conds or ["1 = 1"], params, mode, share)
+    # every match is gathered from an index and sorted anyway: sorted by tier first costs a few
+    # LIKEs per line. A common query walks the date index instead, newest first, unranked
+    rank = _tiers(q.words) if q.part == "other" and q.words and mode == "index" else None
+    return Plan(f"{table} l{index}", conds or ["1 = 1"], params, mode, share, rank)
+
+
+# A word of the query in the sender's folded name (donor_key), as a whole word
+WORD_IN_NAME = "(' ' || COALESCE(l.donor_key, '') || ' ') LIKE %s ESCAPE '\\'"
+
+
+def _tiers(words: list[str]) -> tuple[str, list]:
+    """Each line's tier in the other part of a ranked search (issue #24), as SQL: 2 ("w") when
+    every typed word is in the sender's name, in any order ("an nguyen van", "nguyen an" for
+    NGUYEN VAN AN); 3 ("p") when the words are in the message as a phrase, in order (a name
+    the importer did not extract: "ung ho thay nguyen van an"); 4 ("r") otherwise (scattered
+    words). The sender part's lines are 0 and 1 (NAME_TIERS)."""
+    patterns = [_word_pattern(w, is_prefix(words, i)) for i, w in enumerate(words)]
+    in_name = " AND ".join([WORD_IN_NAME] * len(words))
+    phrase = _word_pattern(" ".join(words), is_prefix(words, len(words) - 1))
+    return f"(CASE WHEN {in_name} THEN 2 WHEN {WORD_ON_LINE} THEN 3 ELSE 4 END)", [
+        *patterns,
+        phrase,
+    ]
 
 
 def _name_condition(words: list[str]) -> tuple[str, list]:
@@ -644,7 +691,8 @@ def run_cached(q: Query) -> Result:
 
 # the cursor of a ranked search whose next page starts the "other" part at its first line
 # (the newest-first keyset compares below any date)
-OTHER_START = {"-date": "r9999-12-31.0.0", "date": "r0001-01-01.0.0"}
+# (the first tier, "w"; read as a plain keyset when the other part is not ranked)
+OTHER_START = {"-date": "w9999-12-31.0.0", "date": "w0001-01-01.0.0"}
 NEAR_DAYS = 7  # a date window this short (the self-check's) is read from its first day
 
 
@@ -773,12 +821,17 @@ def run_ranked(q: Query) -> Result:
     # three after) from its first day, where the donor's own line is
     near = q.date_from and q.date_to and (q.date_to - q.date_from).days <= NEAR_DAYS
     base = replace(q, sort="date" if near else "-date", after=None, tier="")
-    if q.after is not None and q.tier == "r":
-        other = _run(replace(base, part="other", after=q.after))
-        other.next_cursor = "r" + other.next_cursor if other.next_cursor else ""
+    if q.after is not None and q.tier in OTHER_TIERS:
+        other = _run(replace(base, part="other", after=q.after, tier=q.tier))
+        other.next_cursor = _other_cursor(other.next_cursor)
         return other
     first = q.after is None
-    name = _run(replace(base, part="name", after=q.after if q.tier == "n" else None))
+    in_name = q.tier in NAME_TIERS
+    name = _run(
+        replace(
+            base, part="name", after=q.after if in_name else None, tier=q.tier if in_name else ""
+        )
+    )
     for line in name.lines:
         line["by_name"] = True
     remaining = q.limit - len(name.lines)
@@ -790,11 +843,11 @@ def run_ranked(q: Query) -> Result:
         other = _run(replace(base, part="other", limit=max(1, remaining)))
     result = Result(lines=list(name.lines))
     if name.next_cursor:
-        result.next_cursor = "n" + name.next_cursor
+        result.next_cursor = name.next_cursor  # "e…" or "n…" (_ranked_page)
     elif other is not None and remaining > 0:
         result.lines += other.lines[:remaining]
         if other.next_cursor:
-            result.next_cursor = "r" + other.next_cursor
+            result.next_cursor = _other_cursor(other.next_cursor)
     elif other is None or other.lines:
         result.next_cursor = OTHER_START[base.sort]  # the name part ended with this page
     if first and other is not None:
@@ -805,6 +858,13 @@ def run_ranked(q: Query) -> Result:
         result.message = "Không tìm thấy dòng sao kê nào khớp."
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _other_cursor(cursor: str) -> str:
+    """The other part's cursor: its tier's letter when ranked (_ranked_page), else "r"."""
+    if not cursor or cursor[0] in OTHER_TIERS:
+        return cursor
+    return "r" + cursor
 
 
 def _combine_counts(result: Result, name: Result, other: Result) -> None:
@@ -846,21 +906,24 @@ def _run(q: Query) -> Result:
             # lines reached through a words or reference index are all visited anyway:
             # count them in passing
             window = plan.mode in ("index", "name") and q.after is None
+            total_sql = "COUNT(*) OVER ()" if window else "NULL"
             cols, order_sql, desc = _order(q)
-            key_sql, key_params = _keyset(q, cols)
-            where = " AND ".join(plan.conds + ([key_sql] if key_sql else []))
-            page = (
-                f"SELECT l.id, l.booked_on, l.amount, {'COUNT(*) OVER ()' if window else 'NULL'} "  # noqa: S608
-                f"AS total FROM {plan.source} WHERE {where} ORDER BY {order_sql} LIMIT %s"
-            )
             # the same order on the page's own columns ("l.booked_on" → "page.booked_on")
             page_order = ", ".join(
                 c.replace("l.", "page.", 1) + (" DESC" if desc else "") for c in cols
             )
-            found = budget.fetchall(
-                sources.with_line_details(page, page_order),
-                plan.params + key_params + [q.limit + 1],
-            )
+            if plan.rank is not None:
+                page, params = _ranked_page(q, plan, cols, desc, total_sql)
+                page_order = "page.tier, " + page_order
+            else:
+                key_sql, key_params = _keyset(q, cols)
+                where = " AND ".join(plan.conds + ([key_sql] if key_sql else []))
+                page = (
+                    f"SELECT l.id, l.booked_on, l.amount, {total_sql} "  # noqa: S608
+                    f"AS total FROM {plan.source} WHERE {where} ORDER BY {order_sql} LIMIT %s"
+                )
+                params = plan.params + key_params + [q.limit + 1]
+            found = budget.fetchall(sources.with_line_details(page, page_order), params)
     except SearchTooBroad:
         result.message = (
             "Tìm kiếm quá rộng, không trả lời kịp. Hãy thêm từ khóa, số tiền "
@@ -871,12 +934,19 @@ def _run(q: Query) -> Result:
     more = len(found) > q.limit
     total = found[0][3] if window and found else None
     found = found[: q.limit]
-    result.lines = _present(q, [sources.line_details(r[4:]) for r in found])
+    skip = 5 if plan.rank is not None else 4  # the page's columns before the line's details
+    rows = [sources.line_details(r[skip:]) for r in found]
+    if plan.rank is not None:
+        for r, row in zip(found, rows, strict=True):
+            # the sender's name: equal to, starting with or holding every typed word
+            row["by_name"] = r[4] <= OTHER_TIERS["w"]
+    result.lines = _present(q, rows)
     if more and found:
         last = found[-1]
         booked_on = last[1] if isinstance(last[1], date) else date.fromisoformat(str(last[1]))
         result.next_cursor = encode_cursor(
-            {"booked_on": booked_on, "amount": last[2], "pk": last[0]}
+            {"booked_on": booked_on, "amount": last[2], "pk": last[0]},
+            RANK_TIER[last[4]] if plan.rank is not None else "",
         )
     if q.after is None:
         if not more:
@@ -909,6 +979,37 @@ def estimate_lines(share: float | None) -> int | None:
     if share is None or total <= ESTIMATE_ABOVE:
         return None
     return int(round(share * total, -2))
+
+
+def _ranked_page(q: Query, plan: Plan, cols: list, desc: bool, total_sql: str):
+    """The page query of a ranked other part: its lines by tier (plan.rank), then in the
+    sort's order; a cursor "w…", "p…" or "r…" continues after its line within its tier."""
+    rank_sql, rank_params = plan.rank
+    names = [c.replace("l.", "ranked.", 1) for c in cols]
+    direction = " DESC" if desc else ""
+    key_sql, key_params = "1 = 1", []
+    if q.after is not None and q.tier in TIER_RANK:
+        booked_on, amount, pk = q.after
+        values = {"l.amount": amount, "l.booked_on": _day(booked_on), "l.id": pk}
+        row = (
+            "("
+            + ", ".join(names)
+            + f") {'<' if desc else '>'} ("
+            + ", ".join(["%s"] * len(cols))
+            + ")"
+        )
+        key_sql = f"(ranked.tier > %s OR (ranked.tier = %s AND {row}))"
+        rank = TIER_RANK[q.tier]
+        key_params = [rank, rank, *(values[c] for c in cols)]
+    page = (
+        f"SELECT ranked.id, ranked.booked_on, ranked.amount, ranked.total, ranked.tier FROM ("  # noqa: S608
+        f"SELECT l.id, l.booked_on, l.amount, {total_sql} AS total, {rank_sql} AS tier "
+        f"FROM {plan.source} WHERE {' AND '.join(plan.conds)}) AS ranked "
+        f"WHERE {key_sql} ORDER BY ranked.tier, "
+        + ", ".join(n + direction for n in names)
+        + " LIMIT %s"
+    )
+    return page, [*rank_params, *plan.params, *key_params, q.limit + 1]
 
 
 def _count(plan: Plan, result: Result, seen: int) -> None:
@@ -976,6 +1077,7 @@ def _present(q: Query, rows: list[dict]) -> list[dict]:
                 "campaign_id": row["campaign_id"],
                 "campaign_code": row["campaign__code"] or "",
                 "campaign_name": row["campaign__name"] or "",
+                **({"by_name": True} if row.get("by_name") else {}),
             }
         )
     return out

@@ -286,15 +286,28 @@ def money_use(campaign) -> dict:
 
 
 def _money_use(campaign) -> dict:
-    f = campaign_figures(campaign)
+    """The same figures as the campaign's page (campaign_figures()), read from the figures
+    module alone: its summaries (the donations totals, the ledger heads, the relief
+    summaries), which the actions and the import keep current in the same transaction as
+    what they summarise. The page's other parts (donations by day and goods, aggregated
+    over every donation; the relief tables) are not needed here: computing them made the
+    first self-check of each minute per campaign cost the whole page (issue #24)."""
+    money = figures.campaign_figures(campaign)
+    total = money.total
+    provinces = sorted(money.provinces, key=lambda p: -p["flows"].allocated_in)
+    relief = money.lines_reached or relief_public.public_allocations(campaign).exists()
     return {
-        "received": f.received,
-        "allocated": f.allocated,
-        "distributed": f.distributed,
-        "balance": f.balance,
-        "allocated_by_province": f.allocated_by_province[:10],
-        "people_reached": f.people_reached,
-        "reconciled": f.reconciled,
+        "received": total.received,
+        "allocated": money.allocated,
+        "distributed": total.distributed,
+        "balance": total.balance,
+        "allocated_by_province": [
+            {"code": p["code"], "province": p["name"], "amount": p["flows"].allocated_in}
+            for p in provinces
+            if p["flows"].allocated_in
+        ][:10],
+        "people_reached": money.people_reached if relief else None,
+        "reconciled": money.reconciled,
     }
 
 
