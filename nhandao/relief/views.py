@@ -529,6 +529,31 @@ def round_export(request, pk, fmt):
 
 
 @login_required
+def round_print(request, pk):
+    """The whole list on paper (every line, not a page of them) with a signature column, under a
+    Decree 30 heading: whoever may open the round may print it, as the page shows the same
+    names (no id numbers here, as there are none on the page)."""
+    rnd = lookups.get_round(
+        request.user,
+        pk,
+        queryset=DistributionRound.objects.select_related(
+            "organisation__parent", "campaign", "item", "commune"
+        ),
+    )
+    rows = exports.printed_lines(rnd)
+    return render(
+        request,
+        "relief/round_print.html",
+        {
+            "rnd": rnd,
+            "rows": rows,
+            "total": sum(line.value for _, line, _, _ in rows),
+            "place": rnd.commune.name if rnd.commune_id else rnd.place,
+        },
+    )
+
+
+@login_required
 def import_template(request):
     return attachment(exports.import_template_xlsx(), "mau-danh-sach-cap-phat.xlsx", XLSX)
 
