@@ -44,6 +44,16 @@ def media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts from an empty cache: the in-memory cache outlives a test's rolled-back
+    database, and a count cached by one test (the home page's duplicate groups) would be
+    read by the next one, whose records reuse the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
