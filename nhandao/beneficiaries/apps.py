@@ -14,11 +14,8 @@ class BeneficiariesConfig(AppConfig):
         from nhandao.beneficiaries.models import MatchCandidate, Person
 
         # a pair written or removed one by one: the cached counts of groups are stale
-        def changed(**kwargs):
-            review.queue_changed()
-
-        post_save.connect(changed, sender=MatchCandidate, dispatch_uid="dup-queue-save")
-        post_delete.connect(changed, sender=MatchCandidate, dispatch_uid="dup-queue-delete")
+        post_save.connect(review.pair_changed, sender=MatchCandidate, dispatch_uid="dup-save")
+        post_delete.connect(review.pair_changed, sender=MatchCandidate, dispatch_uid="dup-del")
 
         # the audit log hides these values from users without the "sensitive" permission
         register_sensitive("beneficiaries.person", Person.SENSITIVE)

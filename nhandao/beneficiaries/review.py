@@ -129,6 +129,11 @@ def queue_changed() -> None:
     transaction.on_commit(bump)
 
 
+def pair_changed(**kwargs) -> None:
+    """The MatchCandidate signals' receiver (apps.py)."""
+    queue_changed()
+
+
 def group_count(user) -> int:
     """How many groups the user's queue holds (len(groups_for(user))), cached per scope — the
     user's roles (organisation and role), so everyone with the same roles at the same
