@@ -110,7 +110,7 @@ def distinct_within(person_ids) -> list[tuple[int, int]]:
     )
 
 
-# ---- the home page's count of groups, cached (decision 0045) --------------------------------
+# ---- the home page's count of groups, cached (decision 0024) --------------------------------
 
 COUNT_TTL = 60  # seconds: the bound on staleness for a change no hook below sees
 GENERATION_KEY = "beneficiaries:dup-queue:generation"
