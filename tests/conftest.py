@@ -45,8 +45,9 @@ def media_in_tmp(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts from an empty cache (in memory under tests): a rate-limit counter or a
-    cached page left by an earlier test must not decide this one."""
+    """Each test starts from an empty cache: the in-memory cache outlives a test's rolled-back
+    database, so a count cached by one test (the home page's duplicate groups, a rate-limit
+    counter) would be read by the next one, whose records reuse the same ids."""
     from django.core.cache import cache
 
     cache.clear()

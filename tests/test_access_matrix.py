@@ -344,6 +344,7 @@ RECORD_PAGES = [
     ("round: create", "/cuu-tro/dot/moi/", anywhere(EDIT_ANYWHERE)),
     ("round: list as xlsx", "/cuu-tro/dot/{round}/danh-sach.xlsx", expect_scoped(REACH_BA_DINH)),
     ("round: list as docx", "/cuu-tro/dot/{round}/danh-sach.docx", expect_scoped(REACH_BA_DINH)),
+    ("round: printed list", "/cuu-tro/dot/{round}/ban-in/", expect_scoped(REACH_BA_DINH)),
     ("list import template", "/cuu-tro/mau-danh-sach.xlsx", expect(LOGGED_IN, 200)),
     ("coverage", "/cuu-tro/bao-phu/", expect(LOGGED_IN, 200)),
     # the area must lie in the user's: Ba Đình for those who see the campaign; a commune of

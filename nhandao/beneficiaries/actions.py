@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nhandao.audit.actions import record, snapshot
+from nhandao.beneficiaries import review
 from nhandao.beneficiaries.models import (
     Household,
     HouseholdPoverty,
@@ -275,6 +276,7 @@ def merge_persons(actor, survivor: Person, merged: Person, candidate=None) -> Me
         survivor,
         after={"merged": merged.pk, "moved": {k: len(v) for k, v in moved.items()}},
     )
+    review.queue_changed()  # the cached counts of duplicate groups
     return merge
 
 
@@ -353,6 +355,7 @@ def undo_merge(actor, merge: MergeRecord) -> Person:
     merge.undone_by, merge.undone_at = actor, timezone.now()
     merge.save(update_fields=["undone_by", "undone_at"])
     record(actor, "beneficiaries.merge_undone", survivor, after={"restored": merged.pk})
+    review.queue_changed()  # the cached counts of duplicate groups
     return merged
 
 
@@ -396,6 +399,7 @@ def merge_group(actor, survivor: Person, others: list[Person], candidates) -> li
         survivor,
         after={"merged": [p.pk for p in others], "pairs": sorted(c.pk for c in candidates)},
     )
+    review.queue_changed()  # the cached counts of duplicate groups
     return list(merges.values())
 
 

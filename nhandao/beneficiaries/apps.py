@@ -7,8 +7,15 @@ class BeneficiariesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from nhandao.audit.models import register_sensitive
-        from nhandao.beneficiaries.models import Person
+        from nhandao.beneficiaries import review
+        from nhandao.beneficiaries.models import MatchCandidate, Person
+
+        # a pair written or removed one by one: the cached counts of groups are stale
+        post_save.connect(review.pair_changed, sender=MatchCandidate, dispatch_uid="dup-save")
+        post_delete.connect(review.pair_changed, sender=MatchCandidate, dispatch_uid="dup-del")
 
         # the audit log hides these values from users without the "sensitive" permission
         register_sensitive("beneficiaries.person", Person.SENSITIVE)

@@ -11,7 +11,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from nhandao.beneficiaries import linkage
+from nhandao.beneficiaries import linkage, review
 from nhandao.beneficiaries.models import (
     DedupRun,
     MatchCandidate,
@@ -123,6 +123,7 @@ def write_candidates(result: linkage.Result, run: DedupRun | None) -> tuple[int,
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
     new = sum(1 for a, b in zip(ids_l, ids_r, strict=True) if (a, b) not in previous)
+    review.queue_changed()  # written in bulk, past the signals
     return len(rows), new
 
 

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from nhandao.audit.actions import record
-from nhandao.beneficiaries import identity, linkage
+from nhandao.beneficiaries import identity, linkage, review
 from nhandao.beneficiaries.models import (
     ImportBatch,
     ImportStatus,
@@ -543,6 +543,7 @@ def _store_pairs(duplicates: pl.DataFrame, persons: list[Person]) -> None:
             )
         )
     MatchCandidate.objects.bulk_create(candidates, batch_size=2000, ignore_conflicts=True)
+    review.queue_changed()  # written in bulk, past the signals
 
 
 # ---- workbooks: the template and the rejected rows ----

@@ -6,7 +6,11 @@ Groups are computed when the queue is read, from the pairs still pending: the cl
 stored by a run goes stale as soon as pairs are decided or merged.
 """
 
+import time
 from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
 
 from nhandao.beneficiaries.models import MatchCandidate, MatchStatus, Person
 
@@ -104,3 +108,42 @@ def distinct_within(person_ids) -> list[tuple[int, int]]:
             status=MatchStatus.DISTINCT, person_a__in=person_ids, person_b__in=person_ids
         ).values_list("person_a_id", "person_b_id")
     )
+
+
+# ---- the home page's count of groups, cached (decision 0024) --------------------------------
+
+COUNT_TTL = 60  # seconds: the bound on staleness for a change no hook below sees
+GENERATION_KEY = "beneficiaries:dup-queue:generation"
+
+
+def queue_changed() -> None:
+    """Pairs were written, decided or merged: every cached count is stale. Called by the
+    MatchCandidate signals (apps.py) and by the bulk writes that bypass them (a dedup run,
+    an import, `.update()`); once now and once more at commit, so that a count computed
+    from the old state between the two is not kept."""
+
+    def bump():
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def pair_changed(**kwargs) -> None:
+    """The MatchCandidate signals' receiver (apps.py)."""
+    queue_changed()
+
+
+def group_count(user) -> int:
+    """How many groups the user's queue holds (len(groups_for(user))), cached per scope — the
+    user's roles (organisation and role), so everyone with the same roles at the same
+    organisation shares one count — for COUNT_TTL seconds or until the queue changes."""
+    from nhandao.orgs import access
+
+    generation = cache.get(GENERATION_KEY, 0)
+    key = f"beneficiaries:dup-groups:{generation}:{access.scope_key(user)}"
+    count = cache.get(key)
+    if count is None:
+        count = len(groups_for(user))
+        cache.set(key, count, COUNT_TTL)
+    return count

@@ -38,8 +38,33 @@ from nhandao.beneficiaries.models import (
 from nhandao.lib import exports
 from nhandao.lib.downloads import XLSX, attachment
 from nhandao.lib.errors import Refused
+from nhandao.lib.listing import Sort, listing, sorted_by
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
+
+# No sort by birth year: a person of another organisation on the user's area shows only a name,
+# a commune and the support history, and an order by birth year would tell it.
+PERSON_SORTS = [
+    Sort("ten", "Tên A–Z", ("name_key", "pk"), column="ten"),
+    Sort("ten-za", "Tên Z–A", ("-name_key", "-pk"), column="ten", descending=True),
+    Sort("xa", "Xã/phường A–Z", ("commune__name_key", "name_key", "pk"), column="xa"),
+    Sort(
+        "xa-za",
+        "Xã/phường Z–A",
+        ("-commune__name_key", "name_key", "pk"),
+        column="xa",
+        descending=True,
+    ),  # fmt: skip
+    Sort("to-chuc", "Tổ chức A–Z", ("organisation__name_key", "name_key", "pk"), column="to-chuc"),
+    Sort(
+        "to-chuc-za",
+        "Tổ chức Z–A",
+        ("-organisation__name_key", "name_key", "pk"),
+        column="to-chuc",
+        descending=True,
+    ),  # fmt: skip
+    Sort("moi", "Mới thêm nhất", ("-created_at", "-pk")),
+]
 
 
 @login_required
@@ -48,10 +73,13 @@ def person_list(request):
     query = request.GET.get("q", "").strip()
     persons = Person.objects.visible_to(request.user).active().search(query)
     persons = persons.select_related("organisation", "commune")
-    page = Paginator(persons.order_by("name_key", "pk"), 50).get_page(request.GET.get("page"))
+    shown = listing(request, persons, PERSON_SORTS)
+    page = shown.page
     own = {p.pk for p in page if access.can(request.user, "view", p.organisation)}
     return render(
-        request, "beneficiaries/person_list.html", {"page": page, "query": query, "own": own}
+        request,
+        "beneficiaries/person_list.html",
+        {"page": page, "listing": shown, "query": query, "own": own},
     )
 
 
@@ -537,7 +565,8 @@ def person_export(request):
     access.require_anywhere(request.user, "view")
     query = request.GET.get("q", "").strip()
     persons = Person.objects.for_user(request.user).active().search(query)
-    persons = list(persons.select_related("organisation", "commune").order_by("name_key", "pk"))
+    persons, _ = sorted_by(request, persons.select_related("organisation", "commune"), PERSON_SORTS)
+    persons = list(persons)
     sensitive = lookups.sensitive_persons(request.user, persons)
     actions.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
     header = [

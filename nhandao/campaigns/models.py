@@ -77,6 +77,17 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {s: PIPELINE.targets_from(s) for s in 
 
 
 class CampaignQuerySet(models.QuerySet):
+    def with_deadlines(self):
+        """Each campaign with its latest extension's end read in the same query, so that its
+        deadlines (receiving_closes_on, distribution_closes_on) cost no query each: the home
+        page reads them for every open campaign in reach (3 queries per campaign before)."""
+        latest = CampaignExtension.objects.filter(campaign=models.OuterRef("pk")).order_by(
+            "-new_receiving_end"
+        )
+        return self.annotate(
+            latest_extension_end=models.Subquery(latest.values("new_receiving_end")[:1])
+        )
+
     def for_user(self, user, perm: str = "view"):
         """Campaigns whose organiser or one of whose co-organisers is within reach; to view,
         also the launched campaigns of the organisations above (a commune chapter takes part
@@ -183,9 +194,13 @@ class Campaign(models.Model):
 
     def max_receiving_end(self) -> date | None:
         """The latest lawful end of receiving (None: no legal limit for this kind)."""
-        extension = self.latest_extension() if self.pk else None
-        if extension is not None:
-            return extension.new_receiving_end
+        if "latest_extension_end" in self.__dict__:  # read with the campaign (with_deadlines)
+            if self.latest_extension_end is not None:
+                return self.latest_extension_end
+        else:
+            extension = self.latest_extension() if self.pk else None
+            if extension is not None:
+                return extension.new_receiving_end
         if self.under_decree_93:
             return self.launch_date + timedelta(days=RECEIVING_DAYS)
         return None

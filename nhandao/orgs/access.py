@@ -71,6 +71,17 @@ def _role_paths(user) -> list[tuple[str, str]]:
     return cached
 
 
+def scope_key(user) -> str:
+    """A short key naming what the user may reach (superuser, or each role and where): two users
+    with the same key see the same records, so a cache may share a count between them."""
+    import hashlib
+
+    if is_everywhere(user):
+        return "everywhere"
+    roles = ";".join(f"{path}:{role}" for path, role in sorted(_role_paths(user)))
+    return hashlib.sha256(roles.encode()).hexdigest()[:24]
+
+
 def forget(user) -> None:
     """Drop the cached roles (after granting or revoking within one request)."""
     if hasattr(user, "_nhandao_roles"):

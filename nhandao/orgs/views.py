@@ -93,7 +93,9 @@ def org_detail(request, pk):
     context = {
         "org": org,
         "ancestors": [a for a in org.ancestors() if access.can(request.user, "view", a)],
-        "children": org.children.active().select_related("admin_unit").order_by("name_key"),
+        "children": org.children.active()
+        .select_related("admin_unit__province")  # its name shows the province: no query each
+        .order_by("name_key"),
         "predecessors": org.predecessors.order_by("name_key"),
         "roles": org.roles.select_related("user").order_by("role", "user__username"),
         "history": AuditEvent.objects.about(org)[:50],

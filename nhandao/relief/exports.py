@@ -26,6 +26,12 @@ def _lines(rnd):
     )
 
 
+def printed_lines(rnd) -> list[tuple[int, object, str, str]]:
+    """The list on paper, every page of it: (number, line, address, quantity) for each line not
+    cancelled, in the order the lines were added (the .xlsx, the .docx and the print view)."""
+    return [(n, line, _address(line), _qty(line)) for n, line in enumerate(_lines(rnd), start=1)]
+
+
 def _qty(line) -> str:
     if line.quantity is None:
         return ""

@@ -30,6 +30,7 @@ urlpatterns = [
     path(
         "cuu-tro/dot/<int:pk>/danh-sach.<str:fmt>", views.round_export, name="relief_round_export"
     ),
+    path("cuu-tro/dot/<int:pk>/ban-in/", views.round_print, name="relief_round_print"),
     path(
         "cuu-tro/dot/<int:pk>/xac-nhan-ca-danh-sach/",
         views.round_confirm_all,

@@ -23,6 +23,7 @@ from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.exports import export_response
 from nhandao.lib.imports import ImportStatus
+from nhandao.lib.listing import Sort, listing, sorted_by
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.relief import (
@@ -163,6 +164,30 @@ def allocation_create(request):
     return _form_page(request, form, "Đề xuất phân bổ", submit="Gửi đề xuất", multipart=True)
 
 
+ALLOCATION_SORTS = [
+    Sort("moi", "Quyết định mới nhất", ("-decision_date", "-pk"), column="ngay", descending=True),
+    Sort("cu", "Quyết định cũ nhất", ("decision_date", "pk"), column="ngay"),
+    Sort(
+        "lon",
+        "Số tiền lớn nhất",
+        ("-amount", "-decision_date", "-pk"),
+        column="tien",
+        descending=True,
+    ),  # fmt: skip
+    Sort("nho", "Số tiền nhỏ nhất", ("amount", "-decision_date", "-pk"), column="tien"),
+    Sort(
+        "tu", "Đơn vị phân bổ A–Z", ("organisation__name_key", "-decision_date", "-pk"), column="tu"
+    ),  # fmt: skip
+    Sort(
+        "tu-za",
+        "Đơn vị phân bổ Z–A",
+        ("-organisation__name_key", "-decision_date", "-pk"),
+        column="tu",
+        descending=True,
+    ),  # fmt: skip
+]
+
+
 @login_required
 def allocation_list(request):
     qs = Allocation.objects.for_user(request.user).select_related(
@@ -171,6 +196,7 @@ def allocation_list(request):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
+    qs, _ = sorted_by(request, qs, ALLOCATION_SORTS)  # the export in the order shown
     if request.GET.get("format") in ("csv", "xlsx"):
         header = ["Số quyết định", "Ngày quyết định", "Chiến dịch", "Từ", "Đến / nội dung",
                   "Số tiền (đồng)", "Tình trạng"]  # fmt: skip
@@ -178,11 +204,16 @@ def allocation_list(request):
                  a.recipient_label, a.amount, a.get_status_display()]
                 for a in qs[:100_000])  # fmt: skip
         return export_response(request, "phan-bo", header, rows)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    shown = listing(request, qs, ALLOCATION_SORTS)
     return render(
         request,
         "relief/allocation_list.html",
-        {"page": page, "status": status, "statuses": AllocationStatus.choices},
+        {
+            "page": shown.page,
+            "listing": shown,
+            "status": status,
+            "statuses": AllocationStatus.choices,
+        },
     )
 
 
@@ -495,6 +526,31 @@ def round_export(request, pk, fmt):
     if fmt == "docx":
         return attachment(exports.distribution_docx(rnd), f"{name}.docx", DOCX)
     raise Http404()
+
+
+@login_required
+def round_print(request, pk):
+    """The whole list on paper (every line, not a page of them) with a signature column, under a
+    Decree 30 heading: whoever may open the round may print it, as the page shows the same
+    names (no id numbers here, as there are none on the page)."""
+    rnd = lookups.get_round(
+        request.user,
+        pk,
+        queryset=DistributionRound.objects.select_related(
+            "organisation__parent", "campaign", "item", "commune"
+        ),
+    )
+    rows = exports.printed_lines(rnd)
+    return render(
+        request,
+        "relief/round_print.html",
+        {
+            "rnd": rnd,
+            "rows": rows,
+            "total": sum(line.value for _, line, _, _ in rows),
+            "place": rnd.commune.name if rnd.commune_id else rnd.place,
+        },
+    )
 
 
 @login_required

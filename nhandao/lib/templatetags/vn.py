@@ -1,5 +1,5 @@
 """Template filters for Vietnamese display: {{ amount|vnd }}, {{ day|ngay }}, {{ t|ngaygio }},
-{{ subject|status_label }}."""
+{{ subject|status_label }}, {% sort_head listing "col" "Label" %}."""
 
 from django import template
 
@@ -36,3 +36,10 @@ def with_aria(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def sort_head(context, listing, column: str, label: str) -> str:
+    """`{% sort_head listing "ten" "Họ và tên" %}`: a column head that sorts the list
+    (lib/listing.py), keeping the page's filters."""
+    return listing.head(context["request"].GET, column, label)
