@@ -42,6 +42,7 @@ from nhandao.orgs.models import (
     SupervisionGrant,
     SupervisionSubject,
 )
+from nhandao.relief import actions as relief
 
 MAX_VALUE = 10**15
 MAX_TASKS = 200  # tasks of one directive (one per assignee and item)
@@ -279,6 +280,22 @@ def _parties(programme: Programme) -> list[Organisation]:
 def _require_party(actor, programme: Programme) -> None:
     if not any(access.can(actor, "edit", p) for p in _parties(programme)):
         access.require(actor, "edit", programme.organisation)
+
+
+def transfer_sources(user, programme: Programme):
+    """The parties whose money `user` manages: those it may move money from under the
+    programme."""
+    parties = programme.parties.order_by("kind", "path")
+    return parties.filter(pk__in=[p.pk for p in parties if access.can(user, "money", p)])
+
+
+def propose_transfer(actor, programme: Programme, **fields):
+    """Money from one party to another under the programme (issue #21 item 5, decision
+    0019): a relief allocation across the trees, proposed here and approved by another
+    person of the paying party (maker–checker) on the allocation's page; the ledger moves it
+    on approval. relief.actions refuses a date outside the programme's period or an
+    organisation that is not a party."""
+    return relief.propose_allocation(actor, programme=programme, **fields)
 
 
 @transaction.atomic

@@ -25,6 +25,9 @@ urlpatterns = [
         views.programme_actual,
         name="coordination_actual",
     ),
+    path(
+        "phoi-hop/<int:pk>/chuyen-tien/", views.programme_transfer, name="coordination_transfer"
+    ),  # fmt: skip
     path("phoi-hop/<int:pk>/so-ket/", views.programme_review, name="coordination_review"),
     path("phoi-hop/<int:pk>/tai/docx/", views.programme_docx, name="coordination_programme_docx"),
     path("giam-sat/", views.plan_list, name="coordination_plans"),

@@ -5,6 +5,7 @@ of closed supervisions. Each fetches through lookups.py and calls one action."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -38,6 +39,7 @@ from nhandao.lib.text import search_key
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
+from nhandao.relief.models import Allocation
 
 
 def _editable(user):
@@ -251,8 +253,18 @@ def _programme_page(request, programme, forms_=None, status=200):
             enterable[indicator.pk] = forms_.get(f"actual-{indicator.pk}") or forms.ActualForm(
                 years=programme.years, prefix=f"i{indicator.pk}"
             )
+    sources = actions.transfer_sources(request.user, programme)
+    transfer_form = None
+    if sources:
+        transfer_form = forms_.get("transfer") or forms.TransferForm(
+            actor=request.user, sources=sources, parties=parties
+        )
+    moved = programme.allocations.select_related("organisation", "target_organisation")
+    visible = set(Allocation.objects.for_user(request.user).filter(programme=programme)
+                  .values_list("pk", flat=True))  # fmt: skip
     return render(request, "coordination/programme.html", {
         "programme": programme, "parties": parties, "rows": rows,
+        "transfers": [(a, a.pk in visible) for a in moved], "transfer_form": transfer_form,
         "enterable": enterable,
         "item_form": (forms_.get("item") or forms.ItemForm(parties=parties)) if can_edit else None,
         "indicator_form": (forms_.get("indicator") or forms.IndicatorForm()) if can_edit else None,
@@ -265,6 +277,28 @@ def _programme_page(request, programme, forms_=None, status=200):
 @login_required
 def programme_detail(request, pk):
     return _programme_page(request, get_programme(request.user, pk))
+
+
+@login_required
+@require_POST
+def programme_transfer(request, pk):
+    """Money from one party to another under the programme: a proposal, approved on the
+    allocation's page by another person of the paying party."""
+    programme = get_programme(request.user, pk)
+    sources = actions.transfer_sources(request.user, programme)
+    if not sources:
+        raise PermissionDenied("Bạn không quản lý tiền của bên nào trong chương trình này.")
+    parties = programme.parties.order_by("kind", "path")
+    form = forms.TransferForm(request.POST, actor=request.user, sources=sources, parties=parties)
+    if form.is_valid():
+        try:
+            allocation = actions.propose_transfer(request.user, programme, **form.cleaned_data)
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, "Đã lập đề xuất chuyển tiền; chờ người khác duyệt.")
+            return redirect("relief_allocation", pk=allocation.pk)
+    return _programme_page(request, programme, {"transfer": form}, status=422)
 
 
 @login_required
