@@ -1228,6 +1228,8 @@ def test_refusals_are_explained_in_vietnamese(cast, login):
 FRONT = {"front_manager", "root"}  # edit at the central Front
 BOTH_SIDES = REACH_BA_DINH | {"front_manager"}
 PARTIES = HANOI | {"front_manager"}
+# "money" at a party: they may propose moving money under the programme
+MONEY_PARTIES = {"front_manager", "hn_accountant", "hn_manager", "tw_manager", "root"}
 
 
 @pytest.fixture
@@ -1283,6 +1285,8 @@ COORDINATION_PAGES = [
     ("api: task", "/api/coordination/tasks/{task}", expect_scoped(BOTH_SIDES, anon=401)),
     ("api: programme", "/api/coordination/programmes/{programme}",
      expect_scoped(PARTIES, anon=401)),
+    ("api: programme: money moved", "/api/coordination/programmes/{programme}/transfers",
+     expect_scoped(PARTIES, anon=401)),
     ("api: finding", "/api/coordination/findings/{finding}",
      expect_scoped(BOTH_SIDES, anon=401)),
 ]  # fmt: skip
@@ -1300,6 +1304,13 @@ COORDINATION_WRITES = [
      expect_scoped(EDIT_BA_DINH, BOTH_SIDES, ok=422)),
     ("finding: waive without a reason", "POST", "/ket-luan-giam-sat/{finding}/chuyen/",
      {"to": "waived"}, expect_scoped(FRONT, BOTH_SIDES, ok=302)),
+    ("programme: propose a transfer (empty form)", "POST", "/phoi-hop/{programme}/chuyen-tien/",
+     {}, expect_scoped(MONEY_PARTIES, PARTIES, ok=422)),
+    ("api: programme: a transfer after its period", "POST",
+     "/api/coordination/programmes/{programme}/transfers",
+     {"organisation": "CTD-1", "campaign": "X", "target_organisation": "MTTQ", "amount": 1,
+      "decision_no": "1/QĐ", "decision_date": "2030-01-01"},
+     expect_scoped(MONEY_PARTIES, PARTIES, anon=401, ok=422)),
     ("api: task: progress", "POST", "/api/coordination/tasks/{task}/progress",
      {"progress": 10, "text": "Đã bắt đầu"},
      expect_scoped(EDIT_BA_DINH, BOTH_SIDES, anon=401, ok=201)),

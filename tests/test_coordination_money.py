@@ -58,8 +58,9 @@ def two_trees(cast):
 
 
 def propose(cast, amount=4_000_000, target=None, on=DAY, programme="the programme", **kw):
+    programme = cast.programme if programme == "the programme" else programme
     return actions.propose_transfer(
-        kw.pop("actor", cast.front_vice), cast.programme if programme == "the programme" else programme,
+        kw.pop("actor", cast.front_vice), programme,
         organisation=cast.hn_front, campaign=cast.appeal,
         target_organisation=target or cast.hanoi, amount=amount, decision_no="15/QĐ-MTTQ",
         decision_date=on, **kw,
@@ -168,7 +169,8 @@ def test_the_page_proposes_and_lists_the_money_and_the_api_refuses_in_words(
     client.force_login(cast.front_accountant)
     api = f"/api/coordination/programmes/{cast.programme.pk}/transfers"
     body = {"organisation": "MTTQ-1", "campaign": "MTTQ-YAGI", "target_organisation": "CTD-1",
-            "amount": 500_000, "decision_no": "22/QĐ-MTTQ", "decision_date": "2024-09-20"}  # fmt: skip
+            "amount": 500_000, "decision_no": "22/QĐ-MTTQ",
+            "decision_date": "2024-09-20"}  # fmt: skip
     answer = client.post(api, body, content_type="application/json")
     assert answer.status_code == 201, answer.content
     assert answer.json()["status"] == "proposed" and answer.json()["target_organisation"] == "CTD-1"
