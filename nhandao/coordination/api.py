@@ -8,7 +8,14 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nhandao.coordination import actions, forms, programmes
-from nhandao.coordination.lookups import get_directive, get_finding, get_programme, get_task
+from nhandao.coordination.lookups import (
+    get_directive,
+    get_finding,
+    get_plan,
+    get_programme,
+    get_task,
+    supervisor_reads,
+)
 from nhandao.coordination.models import Directive, Finding, Task
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import Pagination
@@ -250,3 +257,12 @@ def programme_transfer(request, programme_id: int, payload: ProgrammeTransferIn)
         raise FormInvalid(form)
     allocation = actions.propose_transfer(request.auth, programme, **form.cleaned_data)
     return Status(201, transfer_json(allocation))
+
+
+@router.get("/coordination/plans/{plan_id}/reads", response=list[dict],
+            summary="Nhật ký xem sổ sách của đoàn giám sát")  # fmt: skip
+def plan_reads(request, plan_id: int):
+    reads, _ = supervisor_reads(get_plan(request.auth, plan_id))
+    return [{"at": r.at.isoformat(), "user": r.user.username, "record_type": r.record_type,
+             "kind_label": r.kind_label, "record_id": r.record_id, "what": r.what}
+            for r in reads]  # fmt: skip

@@ -33,6 +33,7 @@ urlpatterns = [
     path("giam-sat/", views.plan_list, name="coordination_plans"),
     path("giam-sat/tao/", views.plan_create, name="coordination_plan_create"),
     path("giam-sat/<int:pk>/", views.plan_detail, name="coordination_plan"),
+    path("giam-sat/<int:pk>/nhat-ky-xem/", views.plan_reads, name="coordination_plan_reads"),
     path("giam-sat/<int:pk>/ket-luan/", views.plan_finding, name="coordination_finding_add"),
     path("giam-sat/<int:pk>/tai/docx/", views.plan_docx, name="coordination_plan_docx"),
     path("giam-sat/<int:pk>/ket-thuc/", views.plan_close, name="coordination_plan_close"),

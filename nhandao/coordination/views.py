@@ -19,6 +19,7 @@ from nhandao.coordination.lookups import (
     get_plan,
     get_programme,
     get_task,
+    supervisor_reads,
 )
 from nhandao.coordination.models import (
     FINDING_PIPELINE,
@@ -432,6 +433,16 @@ def _plan_page(request, plan, finding_form=None, close_form=None, status=200):
 @login_required
 def plan_detail(request, pk):
     return _plan_page(request, get_plan(request.user, pk))
+
+
+@login_required
+def plan_reads(request, pk):
+    """The supervisor's read log (orgs.SupervisedRead of the plan's grant): both sides see
+    who opened which money record and when."""
+    plan = get_plan(request.user, pk)
+    reads, more = supervisor_reads(plan)
+    return render(request, "coordination/plan_reads.html",
+                  {"plan": plan, "reads": reads, "more": more})  # fmt: skip
 
 
 @login_required
