@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from nhandao.coordination.models import ChecklistItem
 from nhandao.orgs.models import Organisation
 
 EVERYONE = [
@@ -1303,6 +1304,11 @@ COORDINATION_WRITES = [
     ("task: cancel without a reason", "POST", "/nhiem-vu/{task}/chuyen/", {"to": "cancelled"},
      expect_scoped(FRONT, BOTH_SIDES, ok=302)),
     ("plan: a finding (empty form)", "POST", "/giam-sat/{plan}/ket-luan/", {},
+     expect_scoped(FRONT, BOTH_SIDES, ok=422)),
+    ("plan: a visit (empty form)", "POST", "/giam-sat/{plan}/buoi-lam-viec/", {},
+     expect_scoped(FRONT, BOTH_SIDES, ok=422)),
+    ("plan: a checklist result out of its choices", "POST", "/giam-sat/{plan}/tieu-chi/",
+     lambda ids: {f"c{ChecklistItem.objects.filter(plan_id=ids['plan']).first().pk}": "tot"},
      expect_scoped(FRONT, BOTH_SIDES, ok=422)),
     ("finding: respond (empty form)", "POST", "/ket-luan-giam-sat/{finding}/phan-hoi/", {},
      expect_scoped(EDIT_BA_DINH, BOTH_SIDES, ok=422)),

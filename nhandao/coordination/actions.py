@@ -505,6 +505,42 @@ def add_visit(actor, plan: SupervisionPlan, *, held_on, place="", note="") -> Vi
     return visit
 
 
+CHECK_RESULTS = {"ok", "not_ok", "na"}
+
+
+@transaction.atomic
+def set_checklist_results(actor, plan: SupervisionPlan, results: dict) -> int:
+    """The team's result per criterion ({checklist item id: "ok" | "not_ok" | "na" | ""}):
+    every value checked before any is written; a closed plan is not changed. Returns how
+    many results changed."""
+    _require_supervisor(actor, plan)
+    plan = SupervisionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == "closed":
+        raise Refused("Đợt giám sát đã kết thúc: không sửa kết quả tiêu chí.")
+    items = {item.pk: item for item in plan.checklist.select_for_update()}
+    changed = []
+    for pk, value in results.items():
+        item = items.get(int(pk)) if str(pk).isdigit() else None
+        if item is None:
+            raise Refused(f"Tiêu chí mã {pk} không thuộc đợt giám sát này.")
+        value = (value or "").strip()
+        if value and value not in CHECK_RESULTS:
+            raise Refused(f"Kết quả “{value}” của tiêu chí “{item.criterion}” không hợp lệ.",
+                          field=f"c{item.pk}")  # fmt: skip
+        if item.result != value:
+            item.result = value
+            changed.append(item)
+    ChecklistItem.objects.bulk_update(changed, ["result"])
+    if changed:
+        after = {c.criterion[:60]: c.get_result_display() or "—" for c in changed}
+        record(actor, "coordination.checklist", plan, organisation=plan.organisation,
+               after=after)  # fmt: skip
+    if changed and plan.status == "planned":
+        plan.status = "ongoing"
+        plan.save(update_fields=["status"])
+    return len(changed)
+
+
 @transaction.atomic
 def add_finding(
     actor, plan: SupervisionPlan, *, title, severity, evidence, recommendation, due_on,

@@ -226,3 +226,29 @@ class TransferForm(forms.Form):
         data["source_earmark"] = (data.get("source_earmark") or "").strip()
         data["note"] = data.get("note") or ""
         return data
+
+
+class VisitForm(forms.Form):
+    held_on = forms.DateField(label=f"Ngày làm việc {DATE}", initial=timezone.localdate)
+    place = forms.CharField(label="Địa điểm", max_length=200, required=False)
+    note = forms.CharField(label="Nội dung làm việc", max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+CHECK_CHOICES = [("", "Chưa đánh giá"), ("ok", "Đạt"), ("not_ok", "Chưa đạt"),
+                 ("na", "Không áp dụng")]  # fmt: skip
+
+
+class ChecklistForm(forms.Form):
+    """One choice per criterion of the plan (field "c<id>")."""
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in plan.checklist.all():
+            self.fields[f"c{item.pk}"] = forms.ChoiceField(
+                label=f"{item.order}. {item.criterion}", choices=CHECK_CHOICES,
+                required=False, initial=item.result,
+            )  # fmt: skip
+
+    def results(self) -> dict:
+        return {name[1:]: value for name, value in self.cleaned_data.items()}

@@ -417,10 +417,14 @@ def plan_create(request):
                   status=422)  # fmt: skip
 
 
-def _plan_page(request, plan, finding_form=None, close_form=None, status=200):
+def _plan_page(request, plan, finding_form=None, close_form=None, status=200, **forms_):
     supervisor = access.can(request.user, "edit", plan.organisation)
     open_plan = plan.status != PlanStatus.CLOSED
+    team = supervisor and open_plan
     return render(request, "coordination/plan.html", {
+        "visit_form": (forms_.get("visit_form") or forms.VisitForm()) if team else None,
+        "checklist_form": (forms_.get("checklist_form") or forms.ChecklistForm(plan=plan))
+        if team else None,
         "plan": plan, "checklist": plan.checklist.all(), "visits": plan.visits.all(),
         "findings": plan.findings.select_related("owner", "criterion"),
         "finding_form": (finding_form or forms.FindingForm(plan=plan))
@@ -443,6 +447,38 @@ def plan_reads(request, pk):
     reads, more = supervisor_reads(plan)
     return render(request, "coordination/plan_reads.html",
                   {"plan": plan, "reads": reads, "more": more})  # fmt: skip
+
+
+@login_required
+@require_POST
+def plan_visit(request, pk):
+    plan = get_plan(request.user, pk, "edit")
+    form = forms.VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_visit(request.user, plan, **form.cleaned_data)
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, "Đã ghi buổi làm việc.")
+            return redirect("coordination_plan", pk=plan.pk)
+    return _plan_page(request, plan, visit_form=form, status=422)
+
+
+@login_required
+@require_POST
+def plan_checklist(request, pk):
+    plan = get_plan(request.user, pk, "edit")
+    form = forms.ChecklistForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            changed = actions.set_checklist_results(request.user, plan, form.results())
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã ghi kết quả {changed} tiêu chí.")
+            return redirect("coordination_plan", pk=plan.pk)
+    return _plan_page(request, plan, checklist_form=form, status=422)
 
 
 @login_required
