@@ -7,11 +7,13 @@ or get 401 (API). The map and the portal are public data. Each app's getters
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.db import transaction
 
+from nhandao.coordination.models import ChecklistItem
 from nhandao.orgs.models import Organisation
 
 EVERYONE = [
@@ -1280,6 +1282,8 @@ def test_refusals_are_explained_in_vietnamese(cast, login):
 FRONT = {"front_manager", "root"}  # edit at the central Front
 BOTH_SIDES = REACH_BA_DINH | {"front_manager"}
 PARTIES = HANOI | {"front_manager"}
+# "money" at a party: they may propose moving money under the programme
+MONEY_PARTIES = {"front_manager", "hn_accountant", "hn_manager", "tw_manager", "root"}
 
 
 @pytest.fixture
@@ -1326,6 +1330,7 @@ COORDINATION_PAGES = [
     ("supervision plans", "/giam-sat/", expect(LOGGED_IN, 200)),
     ("supervision plan", "/giam-sat/{plan}/", expect_scoped(BOTH_SIDES)),
     ("supervision plan: word", "/giam-sat/{plan}/tai/docx/", expect_scoped(BOTH_SIDES)),
+    ("supervision plan: read log", "/giam-sat/{plan}/nhat-ky-xem/", expect_scoped(BOTH_SIDES)),
     ("findings", "/ket-luan-giam-sat/", expect(LOGGED_IN, 200)),
     ("finding", "/ket-luan-giam-sat/{finding}/", expect_scoped(BOTH_SIDES)),
     ("public supervisions", "/cong-khai/giam-sat/", expect(PUBLIC, 200, anon=200)),
@@ -1335,7 +1340,11 @@ COORDINATION_PAGES = [
     ("api: task", "/api/coordination/tasks/{task}", expect_scoped(BOTH_SIDES, anon=401)),
     ("api: programme", "/api/coordination/programmes/{programme}",
      expect_scoped(PARTIES, anon=401)),
+    ("api: programme: money moved", "/api/coordination/programmes/{programme}/transfers",
+     expect_scoped(PARTIES, anon=401)),
     ("api: finding", "/api/coordination/findings/{finding}",
+     expect_scoped(BOTH_SIDES, anon=401)),
+    ("api: read log", "/api/coordination/plans/{plan}/reads",
      expect_scoped(BOTH_SIDES, anon=401)),
 ]  # fmt: skip
 
@@ -1348,10 +1357,22 @@ COORDINATION_WRITES = [
      expect_scoped(FRONT, BOTH_SIDES, ok=302)),
     ("plan: a finding (empty form)", "POST", "/giam-sat/{plan}/ket-luan/", {},
      expect_scoped(FRONT, BOTH_SIDES, ok=422)),
+    ("plan: a visit (empty form)", "POST", "/giam-sat/{plan}/buoi-lam-viec/", {},
+     expect_scoped(FRONT, BOTH_SIDES, ok=422)),
+    ("plan: a checklist result out of its choices", "POST", "/giam-sat/{plan}/tieu-chi/",
+     lambda ids: {f"c{ChecklistItem.objects.filter(plan_id=ids['plan']).first().pk}": "tot"},
+     expect_scoped(FRONT, BOTH_SIDES, ok=422)),
     ("finding: respond (empty form)", "POST", "/ket-luan-giam-sat/{finding}/phan-hoi/", {},
      expect_scoped(EDIT_BA_DINH, BOTH_SIDES, ok=422)),
     ("finding: waive without a reason", "POST", "/ket-luan-giam-sat/{finding}/chuyen/",
      {"to": "waived"}, expect_scoped(FRONT, BOTH_SIDES, ok=302)),
+    ("programme: propose a transfer (empty form)", "POST", "/phoi-hop/{programme}/chuyen-tien/",
+     {}, expect_scoped(MONEY_PARTIES, PARTIES, ok=422)),
+    ("api: programme: a transfer after its period", "POST",
+     "/api/coordination/programmes/{programme}/transfers",
+     {"organisation": "CTD-1", "campaign": "X", "target_organisation": "MTTQ", "amount": 1,
+      "decision_no": "1/QĐ", "decision_date": "2030-01-01"},
+     expect_scoped(MONEY_PARTIES, PARTIES, anon=401, ok=422)),
     ("api: task: progress", "POST", "/api/coordination/tasks/{task}/progress",
      {"progress": 10, "text": "Đã bắt đầu"},
      expect_scoped(EDIT_BA_DINH, BOTH_SIDES, anon=401, ok=201)),
@@ -1378,12 +1399,13 @@ def test_access_matrix_of_coordination_writes(
 
 
 # The supervisor's grant (orgs.SupervisionGrant, honoured by orgs/access.py): the central
-# Front reads Ba Đình's donation inside the window (the donation within the plan's period),
-# is refused with the reason for a donation outside the period, and reads nothing before the
-# window opens or after it ends; writes stay out of its reach throughout.
+# Front reads Ba Đình's donation, statement and allocation inside the window (each dated
+# within the plan's period), is refused with the reason for records outside the period, and
+# reads nothing before the window opens or after it ends; writes stay out of its reach
+# throughout.
 @pytest.mark.parametrize("window", ["inside", "outside the period", "before", "after"])
 def test_access_matrix_of_the_supervisors_grant(cast, client, window):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
@@ -1404,20 +1426,68 @@ def test_access_matrix_of_the_supervisors_grant(cast, client, window):
         subject="funds", period_start=date(2024, 9, 1), period_end=date(2024, 12, 31),
         access_from=start, access_until=start + timedelta(days=30),
     )  # fmt: skip
+    statement, allocation = _supervised_money(cast, received)
     front = {"inside": 200, "outside the period": 403}.get(window, 404)
+    pages = [
+        ("donation", f"/ung-ho/{donation.pk}/", REACH_BA_DINH, REACH_BA_DINH),
+        ("statement", f"/sao-ke/{statement.pk}/", MONEY_BA_DINH, REACH_BA_DINH),
+        ("allocation", f"/cuu-tro/phan-bo/{allocation.pk}/", REACH_BA_DINH, REACH_BA_DINH),
+    ]
+    writes = [
+        f"/ung-ho/{donation.pk}/huy/",
+        f"/sao-ke/{statement.pk}/nhap/",
+        f"/cuu-tro/phan-bo/{allocation.pk}/chuyen/",
+    ]
     wrong = []
     for who in EVERYONE:
         _log_in_as(client, cast, who)
-        expected = 302 if who == "anon" else 200 if who in REACH_BA_DINH else 404
+        for name, url, allowed, visible in pages:
+            expected = expect_scoped(allowed, visible)(who)
+            if who == "front_manager":
+                expected = front
+            status = client.get(url).status_code
+            if status != expected:
+                wrong.append(f"{name} — {who}: {status}, expected {expected}")
         if who == "front_manager":
-            expected = front
-        status = client.get(f"/ung-ho/{donation.pk}/").status_code
-        if status != expected:
-            wrong.append(f"{who}: {status}, expected {expected}")
-        reverse = client.post(f"/ung-ho/{donation.pk}/huy/", {"reason": ""}).status_code
-        if who == "front_manager" and reverse != 404:
-            wrong.append(f"front_manager may not reverse: {reverse}")
+            for url in writes:
+                status = client.post(url, {"reason": "", "to": "rejected"}).status_code
+                if status != 404:
+                    wrong.append(f"front_manager may not write {url}: {status}")
     assert wrong == [], f"{window}: " + "; ".join(wrong)
+
+
+def _supervised_money(cast, day, tag="1"):
+    """A statement of Ba Đình's account ending on `day`, and an allocation of its fund to
+    Hà Nội decided on `day`."""
+    from datetime import timedelta
+
+    from nhandao.campaigns import actions as campaign_actions
+    from nhandao.donations import actions as donation_actions
+    from nhandao.donations.models import Statement
+    from nhandao.relief import actions as relief
+
+    campaign = campaign_actions.create_campaign(
+        cast.root, code=f"BD-GS{tag}", name=f"Ba Đình ủng hộ {tag}", kind="appeal",
+        organisation=cast.ba_dinh, launch_date=day - timedelta(days=10), status="receiving",
+    )  # fmt: skip
+    account = donation_actions.create_bank_account(
+        cast.root, bank="VCB", number=f"001100193241{tag}", holder="HOI CHU THAP DO BA DINH",
+        organisation=cast.ba_dinh, campaign=campaign,
+    )  # fmt: skip
+    data = (Path(__file__).parent / "fixtures/saoke/vcb_0011001932418_slice.csv").read_bytes()
+    statement = donation_actions.create_statement(
+        cast.root, account, filename="vcb_0011001932418_slice.csv", data=data
+    )
+    Statement.objects.filter(pk=statement.pk).update(first_day=day, last_day=day)
+    donation_actions.record_donation(
+        cast.root, organisation=cast.ba_dinh, channel="cash", received_on=day,
+        amount=1_000_000, campaign=campaign, donor_name="Trần Thị Bình",
+    )  # fmt: skip
+    allocation = relief.propose_allocation(
+        cast.root, organisation=cast.ba_dinh, campaign=campaign, amount=500_000,
+        decision_no="7/QĐ-CTĐ", decision_date=day, target_organisation=cast.hanoi,
+    )  # fmt: skip
+    return statement, allocation
 
 
 # --- movements (issue #22) -------------------------------------------------------------------

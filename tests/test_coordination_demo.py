@@ -9,7 +9,9 @@ from nhandao.coordination.models import Directive, Finding, Programme, Supervisi
 from nhandao.demo import coordination as demo
 from nhandao.orgs import actions as org_actions
 from nhandao.orgs.models import OrgKind, OrgLevel, RoleKind
+from nhandao.relief import actions as relief
 from tests.conftest import make_org, unit
+from tests.test_relief_fixtures import donate, make_campaign
 
 
 def test_the_demo_holds_the_programme_a_directive_and_a_supervision(cast, client):
@@ -22,8 +24,10 @@ def test_the_demo_holds_the_programme_a_directive_and_a_supervision(cast, client
         org_actions.grant_role(cast.root, User.objects.create_user(username), org,
                                RoleKind.OFFICER)  # fmt: skip
     network = {"front_province": {"1": front}, "rc_province": {"1": cast.hanoi}}
+    appeal = make_campaign(cast.root, front, code="YAGI-2024-HN")
+    donate(front, appeal, 900_000_000)
     logins = demo.seed(cast.root, network)
-    assert logins[0][0] == "hn.mttq.canbo"
+    assert [login[0] for login in logins] == ["hn.mttq.canbo", "hn.mttq.ketoan"]
     programme = Programme.objects.get()
     assert (programme.start_year, programme.end_year) == (2023, 2027)
     table = programmes.table(programme)
@@ -40,5 +44,10 @@ def test_the_demo_holds_the_programme_a_directive_and_a_supervision(cast, client
     ]
     waiting = {w.label: w.count for w in home.waiting(User.objects.get(username="xa.canbo"))}
     assert waiting["Nhiệm vụ được giao đã quá hạn"] == 1
+    # money moved under the programme: proposed by the Front's accountant, approved, moved
+    moved = programme.allocations.get()
+    assert (moved.status, moved.amount, moved.target_organisation) == ("executed", 90_000_000,
+                                                                        cast.hanoi)  # fmt: skip
+    assert relief.balance_of(cast.hanoi, appeal) == 90_000_000
     public = client.get("/cong-khai/giam-sat/").content.decode()
     assert "Giám sát hỗ trợ hộ nghèo dịp Tết" in public and "bão Yagi" not in public

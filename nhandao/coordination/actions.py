@@ -42,6 +42,7 @@ from nhandao.orgs.models import (
     SupervisionGrant,
     SupervisionSubject,
 )
+from nhandao.relief import actions as relief
 
 MAX_VALUE = 10**15
 MAX_TASKS = 200  # tasks of one directive (one per assignee and item)
@@ -281,6 +282,22 @@ def _require_party(actor, programme: Programme) -> None:
         access.require(actor, "edit", programme.organisation)
 
 
+def transfer_sources(user, programme: Programme):
+    """The parties whose money `user` manages: those it may move money from under the
+    programme."""
+    parties = programme.parties.order_by("kind", "path")
+    return parties.filter(pk__in=[p.pk for p in parties if access.can(user, "money", p)])
+
+
+def propose_transfer(actor, programme: Programme, **fields):
+    """Money from one party to another under the programme (issue #21 item 5, decision
+    0019): a relief allocation across the trees, proposed here and approved by another
+    person of the paying party (maker–checker) on the allocation's page; the ledger moves it
+    on approval. relief.actions refuses a date outside the programme's period or an
+    organisation that is not a party."""
+    return relief.propose_allocation(actor, programme=programme, **fields)
+
+
 @transaction.atomic
 def add_item(actor, programme: Programme, *, title, responsible, partners=()) -> ProgrammeItem:
     access.require(actor, "edit", programme.organisation)
@@ -486,6 +503,42 @@ def add_visit(actor, plan: SupervisionPlan, *, held_on, place="", note="") -> Vi
         plan.save(update_fields=["status"])
     record(actor, "coordination.visit", plan, organisation=plan.organisation)
     return visit
+
+
+CHECK_RESULTS = {"ok", "not_ok", "na"}
+
+
+@transaction.atomic
+def set_checklist_results(actor, plan: SupervisionPlan, results: dict) -> int:
+    """The team's result per criterion ({checklist item id: "ok" | "not_ok" | "na" | ""}):
+    every value checked before any is written; a closed plan is not changed. Returns how
+    many results changed."""
+    _require_supervisor(actor, plan)
+    plan = SupervisionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == "closed":
+        raise Refused("Đợt giám sát đã kết thúc: không sửa kết quả tiêu chí.")
+    items = {item.pk: item for item in plan.checklist.select_for_update()}
+    changed = []
+    for pk, value in results.items():
+        item = items.get(int(pk)) if str(pk).isdigit() else None
+        if item is None:
+            raise Refused(f"Tiêu chí mã {pk} không thuộc đợt giám sát này.")
+        value = (value or "").strip()
+        if value and value not in CHECK_RESULTS:
+            raise Refused(f"Kết quả “{value}” của tiêu chí “{item.criterion}” không hợp lệ.",
+                          field=f"c{item.pk}")  # fmt: skip
+        if item.result != value:
+            item.result = value
+            changed.append(item)
+    ChecklistItem.objects.bulk_update(changed, ["result"])
+    if changed:
+        after = {c.criterion[:60]: c.get_result_display() or "—" for c in changed}
+        record(actor, "coordination.checklist", plan, organisation=plan.organisation,
+               after=after)  # fmt: skip
+    if changed and plan.status == "planned":
+        plan.status = "ongoing"
+        plan.save(update_fields=["status"])
+    return len(changed)
 
 
 @transaction.atomic

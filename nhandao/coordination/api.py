@@ -3,11 +3,19 @@ with their follow-up board, issuing a directive with tasks, a task's progress an
 programme's indicator table, findings with their response and moves. Input is validated by
 the pages' forms (organisations by code)."""
 
+from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nhandao.coordination import actions, forms, programmes
-from nhandao.coordination.lookups import get_directive, get_finding, get_programme, get_task
+from nhandao.coordination.lookups import (
+    get_directive,
+    get_finding,
+    get_plan,
+    get_programme,
+    get_task,
+    supervisor_reads,
+)
 from nhandao.coordination.models import Directive, Finding, Task
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import Pagination
@@ -89,6 +97,27 @@ class CoordinationMoveIn(Schema):
 class ResponseIn(Schema):
     response: str
     corrective_action: str
+
+
+class ProgrammeTransferIn(Schema):
+    organisation: str  # the paying party's code
+    campaign: str  # the campaign whose fund pays (its code)
+    target_organisation: str  # the receiving party's code
+    amount: int
+    decision_no: str
+    decision_date: str  # yyyy-mm-dd or dd/mm/yyyy
+    source_earmark: str = ""
+    note: str = ""
+
+
+def transfer_json(a) -> dict:
+    return {
+        "id": a.pk, "programme": a.programme_id, "organisation": a.organisation.code,
+        "target_organisation": a.target_organisation.code, "campaign": a.campaign.code,
+        "amount": a.amount, "decision_no": a.decision_no,
+        "decision_date": a.decision_date.isoformat(), "status": a.status,
+        "status_label": a.get_status_display(),
+    }  # fmt: skip
 
 
 @router.get("/coordination/directives", response=list[DirectiveRow],
@@ -204,3 +233,36 @@ def finding_move(request, finding_id: int, payload: CoordinationMoveIn):
     finding = get_finding(request.auth, finding_id)
     return finding_json(actions.move_finding(request.auth, finding, payload.to_status,
                                              payload.note))  # fmt: skip
+
+
+@router.get("/coordination/programmes/{programme_id}/transfers", response=list[dict],
+            summary="Tiền chuyển giữa các bên theo chương trình")  # fmt: skip
+def programme_transfers(request, programme_id: int):
+    programme = get_programme(request.auth, programme_id)
+    moved = programme.allocations.select_related("organisation", "target_organisation", "campaign")
+    return [transfer_json(a) for a in moved]
+
+
+@router.post("/coordination/programmes/{programme_id}/transfers", response={201: dict},
+             summary="Đề xuất chuyển tiền cho bên phối hợp")  # fmt: skip
+def programme_transfer(request, programme_id: int, payload: ProgrammeTransferIn):
+    programme = get_programme(request.auth, programme_id)
+    sources = actions.transfer_sources(request.auth, programme)
+    if not sources:
+        raise PermissionDenied("Bạn không quản lý tiền của bên nào trong chương trình này.")
+    parties = programme.parties.order_by("kind", "path")
+    form = forms.TransferForm(payload.dict(), actor=request.auth, sources=sources,
+                              parties=parties)  # fmt: skip
+    if not form.is_valid():
+        raise FormInvalid(form)
+    allocation = actions.propose_transfer(request.auth, programme, **form.cleaned_data)
+    return Status(201, transfer_json(allocation))
+
+
+@router.get("/coordination/plans/{plan_id}/reads", response=list[dict],
+            summary="Nhật ký xem sổ sách của đoàn giám sát")  # fmt: skip
+def plan_reads(request, plan_id: int):
+    reads, _ = supervisor_reads(get_plan(request.auth, plan_id))
+    return [{"at": r.at.isoformat(), "user": r.user.username, "record_type": r.record_type,
+             "kind_label": r.kind_label, "record_id": r.record_id, "what": r.what}
+            for r in reads]  # fmt: skip

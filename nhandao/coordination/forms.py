@@ -5,11 +5,13 @@ tree and the partner organisations of its area (actions.assignable)."""
 from django import forms
 from django.utils import timezone
 
+from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.coordination.models import DirectiveKind, ReviewKind, Severity
 from nhandao.lib.forms import FileField
 from nhandao.lib.widgets import MultiPicker, Picker
 from nhandao.orgs.forms import OrgCodeField, OrgCodesField
 from nhandao.orgs.models import Organisation, OrgLevel, SupervisionSubject
+from nhandao.relief.forms import limit_campaigns
 
 DATE = "(dd/mm/yyyy)"
 
@@ -188,3 +190,65 @@ class IndicatorForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = Indicator.objects.order_by("name")
+
+
+class TransferForm(forms.Form):
+    """Money to another party under the programme (decision 0019): from a party whose money
+    the user manages, to another party; the campaign whose fund pays."""
+
+    organisation = OrgCodeField(Organisation.objects.none(), label="Bên chuyển tiền")
+    campaign = CampaignCodeField(None, label="Chiến dịch (quỹ chi)")
+    target_organisation = OrgCodeField(Organisation.objects.none(), label="Bên nhận")
+    amount = forms.IntegerField(label="Số tiền (đồng)", min_value=1)
+    decision_no = forms.CharField(label="Số quyết định", max_length=60)
+    decision_date = forms.DateField(label=f"Ngày quyết định {DATE}", initial=timezone.localdate)
+    source_earmark = forms.CharField(
+        label="Nguồn: địa chỉ chỉ định (để trống: không chỉ định)", max_length=160,
+        required=False,
+    )  # fmt: skip
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, actor, sources, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["organisation"].widget = Picker()
+        self.fields["organisation"].queryset = sources
+        self.fields["organisation"].initial = sources.first()
+        self.fields["target_organisation"].widget = Picker()
+        self.fields["target_organisation"].queryset = parties
+        limit_campaigns(self, "campaign")
+
+    def clean(self):
+        data = super().clean()
+        source, target = data.get("organisation"), data.get("target_organisation")
+        if source and target and source.pk == target.pk:
+            self.add_error("target_organisation", "Bên nhận phải khác bên chuyển tiền.")
+        data["source_earmark"] = (data.get("source_earmark") or "").strip()
+        data["note"] = data.get("note") or ""
+        return data
+
+
+class VisitForm(forms.Form):
+    held_on = forms.DateField(label=f"Ngày làm việc {DATE}", initial=timezone.localdate)
+    place = forms.CharField(label="Địa điểm", max_length=200, required=False)
+    note = forms.CharField(label="Nội dung làm việc", max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+CHECK_CHOICES = [("", "Chưa đánh giá"), ("ok", "Đạt"), ("not_ok", "Chưa đạt"),
+                 ("na", "Không áp dụng")]  # fmt: skip
+
+
+class ChecklistForm(forms.Form):
+    """One choice per criterion of the plan (field "c<id>")."""
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in plan.checklist.all():
+            self.fields[f"c{item.pk}"] = forms.ChoiceField(
+                label=f"{item.order}. {item.criterion}", choices=CHECK_CHOICES,
+                required=False, initial=item.result,
+            )  # fmt: skip
+
+    def results(self) -> dict:
+        return {name[1:]: value for name, value in self.cleaned_data.items()}

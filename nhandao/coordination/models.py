@@ -270,6 +270,27 @@ class Programme(models.Model):
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
 
+    def transfer_refusal(self, source, target, on) -> str:
+        """Why money may not move from `source` to `target` under this programme on the
+        date `on` ("" when it may): both must be parties of it, and its period must cover
+        the date. relief.actions.allocations asks it (decision 0019, money between the two
+        trees) when the allocation is proposed and again when it is executed."""
+        if on is None or not (self.start_year <= on.year <= self.end_year):
+            day = f"{on:%d/%m/%Y}" if on else "(chưa ghi)"
+            return (
+                f"Ngày quyết định {day} nằm ngoài thời gian của chương trình phối hợp "
+                f"“{self.title}” ({self.start_year}–{self.end_year}): chỉ chuyển tiền giữa "
+                "các bên khi chương trình còn hiệu lực vào ngày quyết định."
+            )
+        parties = set(self.parties.values_list("pk", flat=True))
+        for org in (source, target):
+            if org.pk not in parties:
+                return (
+                    f"“{org}” không phải bên ký kết chương trình phối hợp “{self.title}”: "
+                    "chỉ chuyển tiền giữa các bên ký kết của chương trình."
+                )
+        return ""
+
 
 class ProgrammeItem(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="items")

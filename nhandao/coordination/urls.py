@@ -25,11 +25,17 @@ urlpatterns = [
         views.programme_actual,
         name="coordination_actual",
     ),
+    path(
+        "phoi-hop/<int:pk>/chuyen-tien/", views.programme_transfer, name="coordination_transfer"
+    ),  # fmt: skip
     path("phoi-hop/<int:pk>/so-ket/", views.programme_review, name="coordination_review"),
     path("phoi-hop/<int:pk>/tai/docx/", views.programme_docx, name="coordination_programme_docx"),
     path("giam-sat/", views.plan_list, name="coordination_plans"),
     path("giam-sat/tao/", views.plan_create, name="coordination_plan_create"),
     path("giam-sat/<int:pk>/", views.plan_detail, name="coordination_plan"),
+    path("giam-sat/<int:pk>/nhat-ky-xem/", views.plan_reads, name="coordination_plan_reads"),
+    path("giam-sat/<int:pk>/buoi-lam-viec/", views.plan_visit, name="coordination_visit_add"),
+    path("giam-sat/<int:pk>/tieu-chi/", views.plan_checklist, name="coordination_checklist"),
     path("giam-sat/<int:pk>/ket-luan/", views.plan_finding, name="coordination_finding_add"),
     path("giam-sat/<int:pk>/tai/docx/", views.plan_docx, name="coordination_plan_docx"),
     path("giam-sat/<int:pk>/ket-thuc/", views.plan_close, name="coordination_plan_close"),

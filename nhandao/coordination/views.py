@@ -5,6 +5,7 @@ of closed supervisions. Each fetches through lookups.py and calls one action."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from nhandao.coordination.lookups import (
     get_plan,
     get_programme,
     get_task,
+    supervisor_reads,
 )
 from nhandao.coordination.models import (
     FINDING_PIPELINE,
@@ -38,6 +40,7 @@ from nhandao.lib.text import search_key
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
+from nhandao.relief.models import Allocation
 
 
 def _editable(user):
@@ -251,8 +254,18 @@ def _programme_page(request, programme, forms_=None, status=200):
             enterable[indicator.pk] = forms_.get(f"actual-{indicator.pk}") or forms.ActualForm(
                 years=programme.years, prefix=f"i{indicator.pk}"
             )
+    sources = actions.transfer_sources(request.user, programme)
+    transfer_form = None
+    if sources:
+        transfer_form = forms_.get("transfer") or forms.TransferForm(
+            actor=request.user, sources=sources, parties=parties
+        )
+    moved = programme.allocations.select_related("organisation", "target_organisation")
+    visible = set(Allocation.objects.for_user(request.user).filter(programme=programme)
+                  .values_list("pk", flat=True))  # fmt: skip
     return render(request, "coordination/programme.html", {
         "programme": programme, "parties": parties, "rows": rows,
+        "transfers": [(a, a.pk in visible) for a in moved], "transfer_form": transfer_form,
         "enterable": enterable,
         "item_form": (forms_.get("item") or forms.ItemForm(parties=parties)) if can_edit else None,
         "indicator_form": (forms_.get("indicator") or forms.IndicatorForm()) if can_edit else None,
@@ -265,6 +278,28 @@ def _programme_page(request, programme, forms_=None, status=200):
 @login_required
 def programme_detail(request, pk):
     return _programme_page(request, get_programme(request.user, pk))
+
+
+@login_required
+@require_POST
+def programme_transfer(request, pk):
+    """Money from one party to another under the programme: a proposal, approved on the
+    allocation's page by another person of the paying party."""
+    programme = get_programme(request.user, pk)
+    sources = actions.transfer_sources(request.user, programme)
+    if not sources:
+        raise PermissionDenied("Bạn không quản lý tiền của bên nào trong chương trình này.")
+    parties = programme.parties.order_by("kind", "path")
+    form = forms.TransferForm(request.POST, actor=request.user, sources=sources, parties=parties)
+    if form.is_valid():
+        try:
+            allocation = actions.propose_transfer(request.user, programme, **form.cleaned_data)
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, "Đã lập đề xuất chuyển tiền; chờ người khác duyệt.")
+            return redirect("relief_allocation", pk=allocation.pk)
+    return _programme_page(request, programme, {"transfer": form}, status=422)
 
 
 @login_required
@@ -382,10 +417,14 @@ def plan_create(request):
                   status=422)  # fmt: skip
 
 
-def _plan_page(request, plan, finding_form=None, close_form=None, status=200):
+def _plan_page(request, plan, finding_form=None, close_form=None, status=200, **forms_):
     supervisor = access.can(request.user, "edit", plan.organisation)
     open_plan = plan.status != PlanStatus.CLOSED
+    team = supervisor and open_plan
     return render(request, "coordination/plan.html", {
+        "visit_form": (forms_.get("visit_form") or forms.VisitForm()) if team else None,
+        "checklist_form": (forms_.get("checklist_form") or forms.ChecklistForm(plan=plan))
+        if team else None,
         "plan": plan, "checklist": plan.checklist.all(), "visits": plan.visits.all(),
         "findings": plan.findings.select_related("owner", "criterion"),
         "finding_form": (finding_form or forms.FindingForm(plan=plan))
@@ -398,6 +437,48 @@ def _plan_page(request, plan, finding_form=None, close_form=None, status=200):
 @login_required
 def plan_detail(request, pk):
     return _plan_page(request, get_plan(request.user, pk))
+
+
+@login_required
+def plan_reads(request, pk):
+    """The supervisor's read log (orgs.SupervisedRead of the plan's grant): both sides see
+    who opened which money record and when."""
+    plan = get_plan(request.user, pk)
+    reads, more = supervisor_reads(plan)
+    return render(request, "coordination/plan_reads.html",
+                  {"plan": plan, "reads": reads, "more": more})  # fmt: skip
+
+
+@login_required
+@require_POST
+def plan_visit(request, pk):
+    plan = get_plan(request.user, pk, "edit")
+    form = forms.VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_visit(request.user, plan, **form.cleaned_data)
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, "Đã ghi buổi làm việc.")
+            return redirect("coordination_plan", pk=plan.pk)
+    return _plan_page(request, plan, visit_form=form, status=422)
+
+
+@login_required
+@require_POST
+def plan_checklist(request, pk):
+    plan = get_plan(request.user, pk, "edit")
+    form = forms.ChecklistForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            changed = actions.set_checklist_results(request.user, plan, form.results())
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã ghi kết quả {changed} tiêu chí.")
+            return redirect("coordination_plan", pk=plan.pk)
+    return _plan_page(request, plan, checklist_form=form, status=422)
 
 
 @login_required

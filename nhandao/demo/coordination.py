@@ -3,21 +3,27 @@ committee and Red Cross (items, indicators with yearly targets and actuals, this
 the mid-term review), a Front plan whose tasks are in every state (one done, one reported and
 waiting for confirmation, one late, one not yet due), and a supervision of the Red Cross's
 Yagi fund by the Front (findings answered and closed, one answered and waiting for review,
-one overdue) besides last year's closed and published supervision. Dated from today
-(demo/dates.py), except the programme's years and the Yagi period, which are real."""
+one overdue) besides last year's closed and published supervision; and money moved under the
+programme: the Front's accountant proposes passing part of its Yagi fund to the city's Red
+Cross, approved by the system administrator (another person), so the ledger moved it. Dated
+from today (demo/dates.py), except the programme's years and the Yagi period, which are
+real."""
 
 from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from nhandao.audit.models import LedgerAccount
 from nhandao.coordination import actions
 from nhandao.demo.dates import days, today
 from nhandao.demo.orgs import DEMO_PASSWORD
 from nhandao.orgs import actions as org_actions
 from nhandao.orgs.models import RoleKind
+from nhandao.relief import actions as relief
 from nhandao.reports.models import Indicator
 
 LOGIN = ("hn.mttq.canbo", "Cán bộ Ban Thường trực MTTQ Hà Nội")
+ACCOUNTANT = ("hn.mttq.ketoan", "Kế toán MTTQ Hà Nội")
 
 
 def seed(actor, network) -> list[tuple[str, str, str]]:
@@ -36,7 +42,34 @@ def seed(actor, network) -> list[tuple[str, str, str]]:
     _directive(officer, front, red_cross, commune, sibling, programme,
                rc_officer, commune_officer, sibling_officer)  # fmt: skip
     _supervision(officer, rc_officer, front, red_cross)
-    return [(LOGIN[0], RoleKind.OFFICER.label, front.name)]
+    # the Front's accountant of the demo logins (demo/orgs.py), made here when seeded alone
+    accountant = User.objects.filter(username=ACCOUNTANT[0]).first()
+    logins = [(LOGIN[0], RoleKind.OFFICER.label, front.name)]
+    if accountant is None:
+        accountant = User.objects.create_user(
+            ACCOUNTANT[0], password=DEMO_PASSWORD, full_name=ACCOUNTANT[1]
+        )
+        org_actions.grant_role(actor, accountant, front, RoleKind.ACCOUNTANT)
+        logins.append((ACCOUNTANT[0], RoleKind.ACCOUNTANT.label, front.name))
+    _transfer(accountant, actor, programme, front, red_cross)
+    return logins
+
+
+def _transfer(accountant, checker, programme, front, red_cross):
+    """A tenth of the Front's largest general fund (at most 200.000.000 ₫) to the Red Cross,
+    decided on 05/10/2024 (inside the programme's 2023–2027), proposed and approved."""
+    accounts = LedgerAccount.objects.filter(organisation=front, earmark="", campaign__isnull=False)
+    funded = max(accounts, key=lambda a: a.balance(), default=None)
+    if funded is None or funded.balance() < 10:
+        return None
+    amount = min(200_000_000, funded.balance() // 10)
+    allocation = actions.propose_transfer(
+        accountant, programme, organisation=front, campaign=funded.campaign,
+        target_organisation=red_cross, amount=amount, decision_no="112/QĐ-MTTQ",
+        decision_date=date(2024, 10, 5),
+        note="Chuyển Hội Chữ thập đỏ thành phố hỗ trợ hộ bị thiệt hại do bão Yagi",
+    )  # fmt: skip
+    return relief.approve_allocation(checker, allocation, "Đồng ý chuyển theo chương trình")
 
 
 def _programme(officer, rc_officer, front, red_cross):

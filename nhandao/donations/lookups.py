@@ -4,6 +4,7 @@ scope. Built from orgs/access.py only: 404 outside the user's reach (existence n
 revealed), 403 within it without the permission asked for."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
 from nhandao.donations import matching
 from nhandao.donations.models import (
@@ -36,11 +37,19 @@ def get_bank_account(user, pk, perm: str = "view") -> BankAccount:
     return access.get_for_user(accounts, user, pk, perm)
 
 
-def get_statement(user, pk) -> Statement:
+def get_statement(user, pk, *, read_only: bool = False) -> Statement:
     """A bank statement: reached through its account's organisation, and only with the
-    "money" permission there (it lists every transfer of the account)."""
+    "money" permission there (it lists every transfer of the account). `read_only` (its
+    page): a supervising body's live grant over that organisation opens it too, when the
+    statement ends within the grant's period, each read logged (issue #21)."""
     statements = Statement.objects.select_related("bank_account__organisation", "campaign")
-    return access.get_for_user(statements, user, pk, "money", via="bank_account__organisation")
+    via = "bank_account__organisation"
+    try:
+        return access.get_for_user(statements, user, pk, "money", via=via)
+    except Http404:
+        if not read_only:
+            raise
+    return access.get_for_user(statements, user, pk, via=via, supervised=("statement", "last_day"))
 
 
 def later_review_of_same_row():

@@ -291,21 +291,26 @@ def statement_upload(request, pk):
 
 @login_required
 def statement_detail(request, pk, form=None):
-    statement = lookups.get_statement(request.user, pk)
-    preview = importers.preview(statement) if statement.awaiting_confirmation else None
+    statement = lookups.get_statement(request.user, pk, read_only=form is None)
+    # a supervising body reads it through its grant: no step, no link of the money holder
+    read_only = not access.can(request.user, "money", statement.bank_account.organisation)
+    preview = None
+    if statement.awaiting_confirmation and not read_only:
+        preview = importers.preview(statement)
     debits = matching.debits(statement.line_set.all())
-    reviews = list(statement.reviews.all())
+    reviews = [] if read_only else list(statement.reviews.all())
     return render(
         request,
         "donations/statement_detail.html",
         {
             "statement": statement,
             "preview": preview,
-            "moves": statement.allowed_moves(),
+            "moves": [] if read_only else statement.allowed_moves(),
+            "read_only": read_only,
             "errors": statement.errors[:200],
             "debits": debits,
             "breaks": matching.continuity(statement.bank_account),
-            "match_form": form or forms.DebitMatchForm(),
+            "match_form": None if read_only else form or forms.DebitMatchForm(),
             "reviews": reviews,
             "corrected": sum(1 for r in reviews if r.status == "corrected"),
         },

@@ -257,10 +257,11 @@ def supervised_record(queryset: QuerySet, user, pk, via: str, kind: str, date_fi
             )
             continue
         day = getattr(record, date_field)
-        if not grant.period_start <= day <= grant.period_end:
+        if day is None or not grant.period_start <= day <= grant.period_end:
+            when = f"ngày {format_date(day)}" if day else "chưa rõ ngày"
             refusal = (
                 f"Đoàn giám sát chỉ được xem sổ sách từ {format_date(grant.period_start)} "
-                f"đến {format_date(grant.period_end)}; khoản này ngày {format_date(day)}."
+                f"đến {format_date(grant.period_end)}; khoản này {when}."
             )
             continue
         SupervisedRead.objects.create(

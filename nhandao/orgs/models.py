@@ -315,8 +315,8 @@ class SupervisionSubject(models.TextChoices):
 
 # the kinds of money records each subject opens to the supervising body (read only)
 SUBJECT_RECORDS = {
-    SupervisionSubject.FUNDS: frozenset({"donation"}),
-    SupervisionSubject.RELIEF: frozenset(),
+    SupervisionSubject.FUNDS: frozenset({"donation", "statement", "allocation"}),
+    SupervisionSubject.RELIEF: frozenset({"allocation"}),
     SupervisionSubject.OPERATIONS: frozenset(),
 }
 

@@ -7,6 +7,7 @@ its own.
 """
 
 from django.db.models import Q
+from django.http import Http404
 
 from nhandao.audit.models import LedgerAccount
 from nhandao.campaigns.models import Campaign
@@ -36,11 +37,18 @@ def get_relief_campaign(user, pk) -> Campaign:
     return access.get_within(relief_campaigns(user), pk, "Không tìm thấy chiến dịch.")
 
 
-def get_allocation(user, pk, queryset=None):
+def get_allocation(user, pk, queryset=None, *, read_only: bool = False):
     """An allocation out of, or into, an organisation in the user's reach; deciding on it is
-    checked by the action (who proposed, who approves)."""
-    allocations = (queryset if queryset is not None else Allocation.objects).for_user(user)
-    return access.get_within(allocations, pk)
+    checked by the action (who proposed, who approves). `read_only` (its page): a
+    supervising body's live grant over the paying organisation opens it too, for the
+    grant's period and subject, each read logged (issue #21, decision 0019)."""
+    allocations = queryset if queryset is not None else Allocation.objects.all()
+    try:
+        return access.get_within(allocations.for_user(user), pk)
+    except Http404:
+        if not read_only:
+            raise
+    return access.get_for_user(allocations, user, pk, supervised=("allocation", "decision_date"))
 
 
 def _require(user, perm: str, org, message: str) -> None:

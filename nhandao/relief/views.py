@@ -232,12 +232,18 @@ def allocation_detail(request, pk):
             "second_approver",
             "incident",
         ),
+        read_only=True,
     )
     return render(
         request,
         "relief/allocation_detail.html",
         {
             "a": allocation,
+            # linked only for those who may open it (a supervisor reading through a grant,
+            # the other party of a programme before the money reached it, may not)
+            "campaign_linked": lookups.relief_campaigns(request.user)
+            .filter(pk=allocation.campaign_id)
+            .exists(),
             "history": allocation.history.select_related("actor"),
             "moves": actions.allocation_moves(allocation, request.user),
         },

@@ -104,6 +104,7 @@ ACTION_LABELS = {
     "coordination.task.assign": "Giao nhiệm vụ",
     "coordination.task.report": "Báo cáo tiến độ nhiệm vụ",
     "coordination.visit": "Ghi buổi giám sát",
+    "coordination.checklist": "Ghi kết quả tiêu chí giám sát",
     "coordination.year_plan": "Lập kế hoạch năm của chương trình",
     "emulation.award.decide": "Quyết định khen thưởng",
     "emulation.award.propose": "Đề nghị khen thưởng",

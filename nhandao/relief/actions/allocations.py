@@ -42,6 +42,7 @@ ALLOCATION_FIELDS = [
     "decision_date",
     "incident",
     "into_stock",
+    "programme",
     "status",
 ]
 
@@ -60,9 +61,22 @@ def set_threshold(actor, org, amount: int | None) -> AllocationPolicy:
     return policy
 
 
-def _direction(source, target) -> str:
+ACROSS_CONDITION = (
+    "chỉ phân bổ xuống cấp dưới, chuyển lên cấp trên, hoặc chuyển cho bên phối hợp theo một "
+    "chương trình phối hợp mà cả hai tổ chức là bên ký kết và còn hiệu lực vào ngày quyết "
+    "định (lập từ trang chương trình phối hợp)."
+)
+
+
+def _direction(source, target, programme=None, on=None) -> str:
     """Down to a descendant, up to an ancestor. A relief board (Ban Vận động cứu trợ) acts for
-    the committee it belongs to, so it allocates down that committee's tree too."""
+    the committee it belongs to, so it allocates down that committee's tree too. Across the
+    trees (a Front committee and a Red Cross chapter) only under `programme`, which must
+    have both as parties and cover the date `on` (decision 0019)."""
+    if programme is not None:
+        refusal = programme.transfer_refusal(source, target, on)
+        if refusal:
+            raise ReliefError(refusal, field="programme")
     if target.pk != source.pk and target.path.startswith(source.path):
         return Direction.DOWN
     if target.pk != source.pk and source.path.startswith(target.path):
@@ -70,9 +84,10 @@ def _direction(source, target) -> str:
     parent = source.parent if source.kind == OrgKind.RELIEF_BOARD else None
     if parent is not None and target.path.startswith(parent.path):
         return Direction.DOWN
+    if programme is not None and target.pk != source.pk:
+        return Direction.ACROSS
     raise ReliefError(
-        f"“{target}” không phải tổ chức cấp dưới hay cấp trên của “{source}”: "
-        "chỉ phân bổ xuống cấp dưới hoặc chuyển lên cấp trên.",
+        f"“{target}” không phải tổ chức cấp dưới hay cấp trên của “{source}”: " + ACROSS_CONDITION,
         field="target_organisation",
     )
 
@@ -94,6 +109,7 @@ def propose_allocation(
     incident=None,
     note="",
     into_stock=False,
+    programme=None,
 ) -> Allocation:
     """A proposal (the maker's step). Nothing moves until it is approved. `into_stock`: a
     purchase of goods for a warehouse (decision 0023): a use of Decree 93 is required, as for
@@ -122,9 +138,15 @@ def propose_allocation(
             raise ReliefError(
                 f"Tổ chức “{target_organisation}” đã ngừng hoạt động.", field="target_organisation"
             )
-        direction = _direction(organisation, target_organisation)
+        direction = _direction(organisation, target_organisation, programme, decision_date)
         rules.check_transfer_earmark(source_earmark, target_organisation, label)
     else:
+        if programme is not None:
+            raise ReliefError(
+                "Theo chương trình phối hợp chỉ chuyển tiền cho một bên ký kết: hãy chọn "
+                "đơn vị nhận.",
+                field="target_organisation",
+            )
         direction = Direction.PURPOSE
         purpose_text = nfc(purpose_text)
         if source_earmark:
@@ -160,6 +182,7 @@ def propose_allocation(
         incident=incident,
         note=nfc(note),
         into_stock=bool(into_stock),
+        programme=programme,
         needs_second=threshold is not None and amount > threshold,
         proposed_by=actor,
     )
@@ -238,6 +261,14 @@ def _move_allocation(actor, allocation, to_status, note=""):
 
 
 def _execute(actor, allocation):
+    if allocation.programme_id and allocation.target_organisation_id:
+        # the programme may have changed since the proposal (a party removed): asked again
+        _direction(
+            allocation.organisation,
+            allocation.target_organisation,
+            allocation.programme,
+            allocation.decision_date,
+        )
     source = ledger.account_for(
         allocation.organisation, allocation.campaign, allocation.source_earmark
     )

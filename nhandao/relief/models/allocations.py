@@ -33,6 +33,7 @@ class AllocationStatus(models.TextChoices):
 class Direction(models.TextChoices):
     DOWN = "down", "Phân bổ xuống cấp dưới"
     UP = "up", "Chuyển lên cấp trên"
+    ACROSS = "across", "Chuyển cho bên phối hợp (theo chương trình phối hợp)"
     PURPOSE = "purpose", "Sử dụng cho nội dung"
 
 
@@ -140,6 +141,18 @@ class Allocation(models.Model):
         verbose_name="sự cố",
     )
     note = models.CharField("ghi chú", max_length=255, blank=True)
+    # Money between the two trees (a Front committee and a Red Cross chapter): only under a
+    # coordination programme both are parties of, whose period covers the decision date
+    # (decision 0019). Named by string: relief does not import coordination; it asks the
+    # programme `transfer_refusal(source, target, on)`.
+    programme = models.ForeignKey(
+        "coordination.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name="theo chương trình phối hợp",
+    )
     # A purchase of goods (issue #14 item 8, decision 0023): money spent on a Decree 93 use
     # that becomes goods in a warehouse. Approval spends it (ledger source "relief-stock:<pk>");
     # the goods receipt names it (StockMove.purchase) and carries its amount as cost.
