@@ -666,7 +666,7 @@ class Sponsorship(models.Model):
 
 
 # ---- personal data by law (Decree 13/2023, Law on Personal Data Protection 2025) ----------
-# docs/decisions/0024-personal-data.md
+# docs/decisions/0025-personal-data.md
 
 
 class ReadPurpose(models.Model):

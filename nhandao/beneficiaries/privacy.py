@@ -1,4 +1,4 @@
-"""Actions of personal data by law (docs/decisions/0024-personal-data.md): a data-subject
+"""Actions of personal data by law (docs/decisions/0025-personal-data.md): a data-subject
 request received and answered (see, correct, erase, restrict) on the lib.pipeline table
 DATA_REQUESTS, with its deadline from DataRequestKind, its history and audit events;
 erasure pseudonymises the person (the support records, their values and any ledger stay

@@ -1,5 +1,5 @@
 """Notifications, the one way the project tells a user something happened
-(docs/decisions/0024-personal-data.md, "Notifications"):
+(docs/decisions/0025-personal-data.md, "Notifications"):
 
     notify(users, "approvals", "Phân bổ chờ duyệt: …", body, link)
 
