@@ -60,7 +60,7 @@ def receive_request(actor, person: Person, kind_code: str, requested_by: str, de
     DataRequestStatusChange.log(req, "received", actor=actor, note="Nhận yêu cầu")
     due = req.due_at.isoformat()
     record(actor, "beneficiaries.data_request", req,
-           after={"kind": kind.code, "person": person.pk, "due_at": due})  # fmt: skip
+           after={"kind": kind.pk, "person": person.pk, "due_at": due})  # fmt: skip
     others = [u for u in access.holders("sensitive", person.organisation) if u.pk != actor.pk]
     notify(
         others,
@@ -93,7 +93,7 @@ def answer_request(actor, req: DataRequest, target: str, note: str = "") -> Data
     req.answered_at = timezone.now()
     req.save(update_fields=["answered_at"])
     record(actor, "beneficiaries.data_request_answer", req,
-           after={"status": target, "kind": req.kind.code, "note": note})  # fmt: skip
+           after={"status": target, "kind": req.kind_id, "note": note})  # fmt: skip
     return req
 
 
