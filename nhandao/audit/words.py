@@ -89,6 +89,8 @@ EXTRA_LABELS = {
     "moved": "Bản ghi đã chuyển sang hồ sơ giữ lại",
     "sponsor": "Nhà đỡ đầu",
     "monthly_amount": "Số tiền mỗi tháng",
+    "every": "Kỳ trả (tháng)",
+    "period": "Kỳ",
     "months": "Số tháng",
     "donation": "Khoản ủng hộ",
     "number": "Số biên nhận",
