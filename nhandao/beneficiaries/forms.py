@@ -23,6 +23,8 @@ from nhandao.beneficiaries.models import (
     SupportKind,
     Vulnerability,
 )
+from nhandao.campaigns.forms import CampaignCodeField
+from nhandao.campaigns.models import Campaign
 from nhandao.lib.forms import FileField
 from nhandao.lib.widgets import Picker
 from nhandao.orgs import access, pickers
@@ -547,6 +549,9 @@ class SponsorshipForm(ActorForm):
     )
     start = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
     end = forms.DateField(label="Đến ngày (dd/mm/yyyy)", required=False)
+    campaign = CampaignCodeField(
+        None, label="Thuộc chiến dịch, phong trào (nếu có)", required=False
+    )
     months = forms.IntegerField(
         required=False, min_value=1, max_value=600, widget=forms.HiddenInput
     )
@@ -561,6 +566,7 @@ class SponsorshipForm(ActorForm):
         super().__init__(*args, **kwargs)
         sponsors = ben_pickers.sponsors(self.actor)
         ben_pickers.attach(self.fields["sponsor"], sponsors, lambda s: s.name)
+        self.fields["campaign"].queryset = Campaign.objects.for_user(self.actor)
 
     def clean(self):
         data = super().clean()
@@ -596,6 +602,7 @@ class SponsorshipForm(ActorForm):
             "start": data["start"],
             "end": data.get("end"),
             "months": data.get("months"),
+            "campaign": data.get("campaign"),
         }
 
 

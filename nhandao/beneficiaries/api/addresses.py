@@ -338,6 +338,7 @@ class SponsorshipIn(Schema):
     start: date
     end: date | None = None
     months: int | None = None
+    campaign: str | None = None  # its code
     monthly_amount: int | None = None  # the former name of `amount` (paid monthly)
 
 
