@@ -41,11 +41,46 @@ DONATION_FIELDS = [
 
 
 def earmark_key(kind: str, ref: str) -> tuple[str, str]:
-    """(ledger earmark key, label) of a donation's earmark."""
+    """(ledger earmark key, label) of a donation's earmark typed as text."""
     if not kind:
         return "", ""
     ref = nfc(ref)
     return f"{kind}:{search_key(ref)}"[:160], ref[:255]
+
+
+def structured_earmark(actor, *, unit=None, household=None, person=None, purpose=None,
+                       incident=None) -> tuple[str, str, str]:  # fmt: skip
+    """(kind, ledger key, label) of an earmark chosen from the data (decision 0025): a unit
+    on either map, a household or person of the registry within the actor's reach, a purpose
+    from the list, an incident. The label names a household or person by number only (a
+    campaign's ledger is published). ("", "", "") when none is given."""
+    from nhandao.beneficiaries.models import Household, Person
+
+    given = [x for x in (unit, household, person, purpose, incident) if x is not None]
+    if not given:
+        return "", "", ""
+    if len(given) > 1:
+        raise DonationRefused("Mỗi khoản ủng hộ chỉ có một chỉ định sử dụng.")
+    if household is not None or person is not None:
+        record_ = household or person
+        model = Household if household is not None else Person
+        what = "Hộ gia đình" if household is not None else "Người"
+        in_reach = (
+            actor is None
+            or not getattr(actor, "is_authenticated", False)
+            or (model.objects.for_user(actor).filter(pk=record_.pk).exists())
+        )
+        if not in_reach:
+            raise DonationRefused(
+                f"{what} được chỉ định không thuộc phạm vi quản lý của bạn.",
+            )
+        kind = "household" if household is not None else "person"
+        return kind, f"{kind}:{record_.pk}", f"{what} số {record_.pk} (sổ đối tượng)"
+    if unit is not None:
+        return "unit", f"unit:{unit.map}:{unit.code}", unit.name
+    if purpose is not None:
+        return "purpose", f"purpose:{purpose.name_key}"[:160], purpose.name
+    return "incident", f"incident:{incident.pk}", incident.name[:255]
 
 
 @transaction.atomic
@@ -126,6 +161,11 @@ def record_donation(
     earmark_ref="",
     note="",
     statement_line=None,
+    earmark_unit=None,
+    earmark_household=None,
+    earmark_person=None,
+    earmark_purpose=None,
+    earmark_incident=None,
 ) -> Donation:
     """Record one donation and post it to its fund's ledger account."""
     amount = int(amount or 0)
@@ -137,7 +177,14 @@ def record_donation(
         reason = campaign.refusal_for(received_on)
         if reason:
             raise DonationRefused(reason)
-    key, label = earmark_key(earmark_kind, earmark_ref)
+    kind, key, label = structured_earmark(
+        actor, unit=earmark_unit, household=earmark_household, person=earmark_person,
+        purpose=earmark_purpose, incident=earmark_incident,
+    )  # fmt: skip
+    if kind:
+        earmark_kind = kind
+    else:
+        key, label = earmark_key(earmark_kind, earmark_ref)
     account = ledger.account_for(organisation, campaign, key, label)
     donor_label = donor_name or (str(donor) if donor else "")
     memo = f"{Channel(channel).label}: {donor_label or 'ẩn danh'}"
@@ -160,6 +207,11 @@ def record_donation(
         goods_unit=nfc(goods_unit),
         earmark_kind=earmark_kind,
         earmark_ref=label,
+        earmark_unit=earmark_unit,
+        earmark_household=earmark_household,
+        earmark_person=earmark_person,
+        earmark_purpose=earmark_purpose,
+        earmark_incident=earmark_incident,
         statement_line=statement_line,
         ledger_entry=entry,
         note=nfc(note),
