@@ -90,6 +90,8 @@ EXTRA_LABELS = {
     "sponsor": "Nhà đỡ đầu",
     "monthly_amount": "Số tiền mỗi tháng",
     "every": "Kỳ trả (tháng)",
+    "start": "Từ ngày",
+    "end": "Đến ngày",
     "period": "Kỳ",
     "months": "Số tháng",
     "donation": "Khoản ủng hộ",

@@ -22,6 +22,7 @@ from nhandao.donations.models import (
 )
 from nhandao.lib.tasks import enqueue_on_commit, run_here
 from nhandao.lib.text import nfc, search_key
+from nhandao.orgs import access
 
 DONATION_FIELDS = [
     "organisation",
@@ -54,8 +55,6 @@ def structured_earmark(actor, *, unit=None, household=None, person=None, purpose
     on either map, a household or person of the registry within the actor's reach, a purpose
     from the list, an incident. The label names a household or person by number only (a
     campaign's ledger is published). ("", "", "") when none is given."""
-    from nhandao.beneficiaries.models import Household, Person
-
     given = [x for x in (unit, household, person, purpose, incident) if x is not None]
     if not given:
         return "", "", ""
@@ -63,12 +62,13 @@ def structured_earmark(actor, *, unit=None, household=None, person=None, purpose
         raise DonationRefused("Mỗi khoản ủng hộ chỉ có một chỉ định sử dụng.")
     if household is not None or person is not None:
         record_ = household or person
-        model = Household if household is not None else Person
         what = "Hộ gia đình" if household is not None else "Người"
+        # within reach: the record's owning organisation is in the actor's reach (the
+        # registry's own rule, orgs/access.py); a system import has no actor to limit
         in_reach = (
             actor is None
             or not getattr(actor, "is_authenticated", False)
-            or (model.objects.for_user(actor).filter(pk=record_.pk).exists())
+            or access.can(actor, "view", record_.organisation)
         )
         if not in_reach:
             raise DonationRefused(
