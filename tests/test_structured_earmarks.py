@@ -103,3 +103,27 @@ def test_purposes_are_a_list_and_a_unit_earmark_names_its_map(cast, yagi):
 def test_a_free_text_earmark_of_before_keeps_its_text(cast, yagi):
     donation = _donate(cast.hanoi, yagi, 300_000, earmark_kind="purpose", earmark_ref="xây nhà")
     assert donation.earmark_ref == "xây nhà" and donation.earmark_purpose is None
+
+
+def test_the_api_earmarks_a_household_in_reach_and_refuses_one_out_of_reach(cast, login):
+    from nhandao.donations.models import Donation
+
+    near = household(cast, unit("4"), cast.ba_dinh, "Vũ Thị Gần")
+    client = login(cast.hn_accountant)
+    body = {"channel": "cash", "organisation": "CTD-1", "received_on": "2024-09-10",
+            "amount": 200000, "donor_kind": "anonymous"}  # fmt: skip
+    ok = client.post(
+        "/api/donations", {**body, "earmark_household": near.pk}, content_type="application/json"
+    )
+    assert ok.status_code == 201
+    donation = Donation.objects.get(pk=ok.json()["id"])
+    assert donation.earmark_household == near and donation.earmark_kind == "household"
+    far = household(cast, unit("4"), cast.tuyen_quang, "Vũ Văn Xa")  # Tuyên Quang's record
+    bad = client.post(
+        "/api/donations", {**body, "earmark_household": far.pk}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"]["earmark_household"] == [
+        "Hộ gia đình được chỉ định không thuộc phạm vi quản lý của bạn."
+    ]
+    assert Donation.objects.count() == 1

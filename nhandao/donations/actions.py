@@ -479,6 +479,9 @@ def record_entered_donation(actor, channel: str, data: dict) -> Donation:
         goods_unit=data.get("goods_unit") or "",
         earmark_kind=data.get("earmark_kind") or "",
         earmark_ref=data.get("earmark_ref") or "",
+        earmark_household=data.get("earmark_household_obj"),
+        earmark_person=data.get("earmark_person_obj"),
+        earmark_purpose=data.get("earmark_purpose"),
         note=data.get("note") or "",
     )
     if receipts.wants_automatic(donation):
