@@ -127,3 +127,19 @@ def test_the_api_earmarks_a_household_in_reach_and_refuses_one_out_of_reach(cast
         "Hộ gia đình được chỉ định không thuộc phạm vi quản lý của bạn."
     ]
     assert Donation.objects.count() == 1
+
+
+def test_the_public_campaign_page_shows_earmarked_money_and_where_it_went(
+    cast, yagi, twins, client
+):
+    key = f"household:{twins[0].pk}"
+    donate(cast, cast.hanoi, yagi, 2_000_000, earmark_household=twins[0])
+    rnd = hanoi_round(cast, yagi, name="Chuyển tiền chỉ định", earmark=key)
+    actions.add_lines(cast.hn_officer, rnd, [("Dòng 1", twins[0], None, 1_500_000, None)])
+    actions.set_round_status(cast.hn_officer, rnd, "open")
+    actions.confirm_line(cast.hn_officer, rnd.lines.get(), method="signature")
+    html = client.get(f"/cong-khai/chien-dich/{yagi.code}/").content.decode()
+    table = html[html.index('id="earmarked"') :]
+    row = table[table.index(f"Hộ gia đình số {twins[0].pk}") :][:400]
+    assert "2.000.000 ₫" in row and "1.500.000 ₫" in row and "500.000 ₫" in row
+    assert "Nguyễn Thị Hoa" not in table[: table.index("</table>")]
