@@ -83,7 +83,7 @@ def test_a_sponsor_commits_and_the_support_book_and_sponsor_page_follow(cast, ad
         f"/dia-chi-nhan-dao/{address.pk}/",
         {"form": "sponsorship", "sponsor": sponsor.pk, "start": "01/01/2026", "months": 12},
     )
-    assert "Hãy ghi số tiền mỗi tháng hoặc hiện vật." in bad.content.decode()
+    assert "Hãy ghi số tiền mỗi kỳ hoặc hiện vật." in bad.content.decode()
     client.post(
         f"/dia-chi-nhan-dao/{address.pk}/",
         {

@@ -186,7 +186,7 @@ def test_bad_input_gets_vietnamese_field_messages_and_nothing_is_written(cast, s
     errors = post(client, url, {"sponsor": sponsor.pk, "start": "2026-01-01", "months": 12}).json()[
         "errors"
     ]
-    assert errors["monthly_amount"] == ["Hãy ghi số tiền mỗi tháng hoặc hiện vật."]
+    assert errors["amount"] == ["Hãy ghi số tiền mỗi kỳ hoặc hiện vật."]
     tq_sponsor = actions.create_sponsor(
         cast.tq_officer, organisation=cast.tuyen_quang, name="Công ty Tuyên Quang"
     )

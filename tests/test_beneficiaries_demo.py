@@ -21,3 +21,29 @@ def test_the_demo_plants_duplicates_that_the_full_run_finds(cast):
     assert HumanitarianAddress.objects.exists() or not any(
         "lonely_elderly" in p.vulnerabilities for p in Person.objects.all()
     )
+
+
+def test_the_demo_addresses_have_commitments_paid_through_the_ledger_and_one_in_arrears(
+    cast, client
+):
+    from django.utils import timezone
+
+    from nhandao.beneficiaries import commitments
+    from nhandao.beneficiaries.models import Sponsorship
+
+    network = {
+        "communes": {"4": cast.ba_dinh, "8": cast.ngoc_ha},
+        "front_province": {"1": cast.front},
+        "rc_province": {"1": cast.hanoi},
+    }
+    demo.seed(cast.root, network)
+    sponsorships = list(Sponsorship.objects.all())
+    assert sponsorships and all(s.payments.exists() for s in sponsorships)
+    assert all(p.entry_in_id for s in sponsorships for p in s.payments.all())
+    standing = commitments.standings(sponsorships, timezone.localdate())
+    in_arrears = [s for s in sponsorships if standing[s.pk].arrears]
+    assert len(in_arrears) == 1 and standing[in_arrears[0].pk].arrears == 1_000_000
+    public = HumanitarianAddress.objects.filter(public_consent=True).first()
+    html = client.get("/cong-khai/dia-chi-nhan-dao/").content.decode()
+    assert public is not None and public.public_summary in html
+    assert str(public.person.full_name) not in html

@@ -4,9 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from nhandao.audit import ledger
 from nhandao.audit.actions import record, snapshot
+from nhandao.audit.models import EntryKind
 from nhandao.beneficiaries import review
 from nhandao.beneficiaries.models import (
+    Every,
     Household,
     HouseholdPoverty,
     HumanitarianAddress,
@@ -19,9 +22,12 @@ from nhandao.beneficiaries.models import (
     SensitiveRead,
     Sponsor,
     Sponsorship,
+    SponsorshipPayment,
+    SupportKind,
     SupportRecord,
 )
 from nhandao.lib.errors import Refused
+from nhandao.lib.money import format_vnd as vnd
 from nhandao.lib.tasks import enqueue_on_commit
 from nhandao.orgs import access
 
@@ -426,9 +432,25 @@ def mark_distinct(actor, candidate: MatchCandidate) -> MatchCandidate:
 
 
 @transaction.atomic
-def create_address(actor, *, organisation, person=None, household=None, needs="", since):
+def create_address(
+    actor,
+    *,
+    organisation,
+    person=None,
+    household=None,
+    needs="",
+    since,
+    public_consent=False,
+    public_summary="",
+):
     address = HumanitarianAddress.objects.create(
-        organisation=organisation, person=person, household=household, needs=needs, since=since
+        organisation=organisation,
+        person=person,
+        household=household,
+        needs=needs,
+        since=since,
+        public_consent=public_consent,
+        public_summary=public_summary,
     )
     record(
         actor,
@@ -448,23 +470,184 @@ def create_sponsor(actor, *, organisation, name, contact="", sponsor_org=None) -
     return sponsor
 
 
+class CommitmentError(Refused):
+    """A commitment or a payment that the rules refuse (message in Vietnamese)."""
+
+
+def _money(value, field: str, what: str) -> int:
+    """A whole number of đồng, not negative (a fraction or a negative refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise CommitmentError(f"{what} phải là số nguyên đồng.", field=field)
+    if value < 0:
+        raise CommitmentError(f"{what} không được âm.", field=field)
+    return value
+
+
 @transaction.atomic
-def commit_sponsorship(actor, address, *, sponsor, monthly_amount=0, goods="", start, months):
+def commit_sponsorship(
+    actor,
+    address,
+    *,
+    sponsor,
+    amount=0,
+    goods="",
+    start,
+    end=None,
+    months=None,
+    every=1,
+    campaign=None,
+    monthly_amount=None,
+):
+    """A sponsor commits to an address: `amount` đồng (or goods) each period of `every`
+    months from `start` to `end` (or for `months` months). The address must be in the
+    actor's reach to edit, the sponsor in their view."""
+    from nhandao.beneficiaries import commitments
+
+    access.require(actor, "edit", address.organisation)
+    if not Sponsor.objects.for_user(actor).filter(pk=sponsor.pk).exists():
+        raise CommitmentError("Không có nhà đỡ đầu này trong phạm vi của bạn.", field="sponsor")
+    if monthly_amount is not None and not amount:  # the former name of `amount` (every=1)
+        amount = monthly_amount
+    amount = _money(amount, "amount", "Số tiền mỗi kỳ")
+    if not amount and not (goods or "").strip():
+        raise CommitmentError("Hãy ghi số tiền mỗi kỳ hoặc hiện vật.", field="amount")
+    if every not in Every.values:
+        raise CommitmentError("Kỳ trả phải là tháng, quý, nửa năm hoặc năm.", field="every")
+    if end is None:
+        if not months or months < 1:
+            raise CommitmentError("Hãy ghi ngày kết thúc cam kết.", field="end")
+        end = commitments.end_of(start, months)
+    if end < start:
+        raise CommitmentError(
+            f"Ngày kết thúc ({end:%d/%m/%Y}) trước ngày bắt đầu ({start:%d/%m/%Y}).", field="end"
+        )
+    months = max(1, (end.year - start.year) * 12 + end.month - start.month + 1)
+    if months > 600:
+        raise CommitmentError("Cam kết dài quá 50 năm.", field="end")
     sponsorship = Sponsorship.objects.create(
         address=address,
         sponsor=sponsor,
-        monthly_amount=monthly_amount,
-        goods=goods,
+        campaign=campaign,
+        amount=amount,
+        goods=(goods or "").strip(),
+        every=every,
         start=start,
+        end=end,
         months=months,
     )
     record(
         actor,
         "beneficiaries.sponsorship_committed",
         address,
-        after={"sponsor": sponsor.pk, "monthly_amount": monthly_amount, "months": months},
+        after={
+            "sponsor": sponsor.pk,
+            "amount": amount,
+            "every": every,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        },
     )
     return sponsorship
+
+
+def address_account(address, campaign=None):
+    """The ledger account of an address's sponsor money: earmarked to the address (the
+    label names the address by number only: campaign ledgers are published)."""
+    return ledger.account_for(
+        address.organisation,
+        campaign,
+        earmark=f"address:{address.pk}",
+        earmark_label=f"Địa chỉ nhân đạo số {address.pk}",
+    )
+
+
+@transaction.atomic
+def pay_sponsorship(
+    actor, sponsorship, *, period, paid_on, amount=None, goods="", reason=""
+) -> SponsorshipPayment:
+    """Record one period of a commitment as paid: the money in from the sponsor and out to
+    the address (two ledger entries of the address's account), a line in the support book.
+    Needs "money" at the address's organisation. Refuses a period that is not one of the
+    commitment's, a period already paid, a negative or fractional amount, and an amount
+    above the commitment without a reason."""
+    address = sponsorship.address
+    access.require(actor, "money", address.organisation)
+    # the commitment's row locked: two clerks paying the same period wait for each other
+    Sponsorship.objects.select_for_update().filter(pk=sponsorship.pk).first()
+    if period not in sponsorship.due_dates():
+        raise CommitmentError(
+            f"Ngày {period:%d/%m/%Y} không phải một kỳ của cam kết (từ "
+            f"{sponsorship.start:%d/%m/%Y} đến {sponsorship.end:%d/%m/%Y}).",
+            field="period",
+        )
+    if sponsorship.payments.filter(period=period).exists():
+        raise CommitmentError(f"Kỳ {period:%d/%m/%Y} của cam kết này đã được trả.", field="period")
+    amount = sponsorship.amount if amount is None else _money(amount, "amount", "Số tiền")
+    reason = (reason or "").strip()
+    if amount > sponsorship.amount and not reason:
+        raise CommitmentError(
+            f"Số tiền {vnd(amount)} cao hơn cam kết ({vnd(sponsorship.amount)} mỗi kỳ): "
+            "hãy ghi lý do.",
+            field="reason",
+        )
+    goods = (goods or "").strip() or sponsorship.goods
+    if not amount and not goods:
+        raise CommitmentError("Hãy ghi số tiền hoặc hiện vật đã trao.", field="amount")
+    entry_in = entry_out = None
+    label = f"kỳ {period:%m/%Y}"
+    if amount:
+        account = address_account(address, sponsorship.campaign)
+        entry_in = ledger.post(
+            account,
+            amount,
+            booked_on=paid_on,
+            kind=EntryKind.DONATION,
+            memo=f"{sponsorship.sponsor.name} đỡ đầu {label}",
+            source=f"sponsorship:{sponsorship.pk}",
+            actor=actor,
+        )
+        entry_out = ledger.post(
+            account,
+            -amount,
+            booked_on=paid_on,
+            kind=EntryKind.SPEND,
+            memo=f"Trao cho địa chỉ nhân đạo số {address.pk}, {label}",
+            source=f"sponsorship:{sponsorship.pk}",
+            actor=actor,
+        )
+    support = SupportRecord.objects.create(
+        organisation=address.organisation,
+        person=address.person,
+        household=address.household,
+        date=paid_on,
+        kind=SupportKind.CASH if amount else SupportKind.GIFT,
+        value=amount,
+        note=f"Đỡ đầu {label}" + (f": {goods}" if goods else ""),
+        sponsorship=sponsorship,
+        created_by=actor,
+    )
+    payment = SponsorshipPayment.objects.create(
+        sponsorship=sponsorship,
+        period=period,
+        paid_on=paid_on,
+        amount=amount,
+        goods=goods if not amount else (goods if goods != sponsorship.goods else ""),
+        reason=reason,
+        entry_in=entry_in,
+        entry_out=entry_out,
+        support=support,
+        created_by=actor,
+    )
+    record(
+        actor,
+        "beneficiaries.sponsorship_paid",
+        address,
+        after={"sponsorship": sponsorship.pk, "period": period.isoformat(), "amount": amount},
+    )
+    return payment
 
 
 # ---- reads of personal data (logged: who read what, through which channel) ----

@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from nhandao.beneficiaries import actions, identity, matching, places, review
 from nhandao.beneficiaries import pickers as ben_pickers
 from nhandao.beneficiaries.models import (
+    Every,
     Household,
     MatchCandidate,
     Person,
@@ -22,6 +23,8 @@ from nhandao.beneficiaries.models import (
     SupportKind,
     Vulnerability,
 )
+from nhandao.campaigns.forms import CampaignCodeField
+from nhandao.campaigns.models import Campaign
 from nhandao.lib.forms import FileField
 from nhandao.lib.widgets import Picker
 from nhandao.orgs import access, pickers
@@ -459,6 +462,14 @@ class HumanitarianAddressForm(ActorForm):
     )
     needs = forms.CharField(label="Nhu cầu", widget=forms.Textarea, required=False)
     since = forms.DateField(label="Nhận từ ngày (dd/mm/yyyy)")
+    public_consent = forms.BooleanField(
+        label="Người nhận (hoặc người giám hộ) đồng ý công khai để tìm nhà đỡ đầu", required=False
+    )
+    public_summary = forms.CharField(
+        label="Mô tả công khai (không ghi tên, số giấy tờ, bệnh tật, hoàn cảnh riêng tư)",
+        max_length=255,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -485,6 +496,10 @@ class HumanitarianAddressForm(ActorForm):
                 self.add_error("household", "Không có hộ gia đình này trong phạm vi của bạn.")
         if not data.get("person") and not data.get("household"):
             self.add_error("person", "Hãy nhập mã đối tượng hoặc mã hộ gia đình.")
+        if data.get("public_consent") and not (data.get("public_summary") or "").strip():
+            self.add_error(
+                "public_summary", "Hãy ghi mô tả công khai (không có thông tin riêng tư)."
+            )
         return data
 
     def action_fields(self) -> dict:
@@ -495,6 +510,8 @@ class HumanitarianAddressForm(ActorForm):
             "household": data["household_obj"],
             "needs": data.get("needs") or "",
             "since": data["since"],
+            "public_consent": bool(data.get("public_consent")),
+            "public_summary": (data.get("public_summary") or "").strip(),
         }
 
 
@@ -509,33 +526,64 @@ class SponsorForm(ActorForm):
 
 
 class SponsorshipForm(ActorForm):
-    """A sponsor's commitment to an address; the sponsor must be in the user's reach."""
+    """A sponsor's commitment to an address: money or goods each period, from a start to an
+    end; the sponsor must be in the user's reach. `monthly_amount` with `months` (the
+    former shape, monthly) is still accepted."""
 
     sponsor = forms.IntegerField(
         label="Nhà đỡ đầu",
         widget=Picker(url=reverse_lazy("pick_sponsors"), placeholder="Gõ tên nhà đỡ đầu…"),
     )
-    monthly_amount = forms.IntegerField(
-        label="Số tiền mỗi tháng (đồng)",
+    amount = forms.IntegerField(
+        label="Số tiền mỗi kỳ (đồng)",
         min_value=0,
         required=False,
+        error_messages={
+            "min_value": "Số tiền không được âm.",
+            "invalid": "Số tiền phải là số nguyên đồng (không có phần lẻ).",
+        },
+    )
+    goods = forms.CharField(label="Hiện vật mỗi kỳ", max_length=200, required=False)
+    every = forms.TypedChoiceField(
+        label="Kỳ trả", choices=Every.choices, coerce=int, initial=Every.MONTH, required=False
+    )
+    start = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
+    end = forms.DateField(label="Đến ngày (dd/mm/yyyy)", required=False)
+    campaign = CampaignCodeField(
+        None, label="Thuộc chiến dịch, phong trào (nếu có)", required=False
+    )
+    months = forms.IntegerField(
+        required=False, min_value=1, max_value=600, widget=forms.HiddenInput
+    )
+    monthly_amount = forms.IntegerField(
+        required=False,
+        min_value=0,
+        widget=forms.HiddenInput,
         error_messages={"min_value": "Số tiền không được âm."},
     )
-    goods = forms.CharField(label="Hiện vật", max_length=200, required=False)
-    start = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
-    months = forms.IntegerField(label="Số tháng", min_value=1, max_value=600)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         sponsors = ben_pickers.sponsors(self.actor)
         ben_pickers.attach(self.fields["sponsor"], sponsors, lambda s: s.name)
+        self.fields["campaign"].queryset = Campaign.objects.for_user(self.actor)
 
     def clean(self):
         data = super().clean()
-        nothing = not data.get("monthly_amount") and not data.get("goods")
-        if nothing and "monthly_amount" not in self.errors:
-            self.add_error("monthly_amount", "Hãy ghi số tiền mỗi tháng hoặc hiện vật.")
-        data["monthly_amount"] = data.get("monthly_amount") or 0
+        if data.get("amount") is None and data.get("monthly_amount") is not None:
+            data["amount"], data["every"] = data["monthly_amount"], Every.MONTH
+        nothing = not data.get("amount") and not data.get("goods")
+        if nothing and "amount" not in self.errors:
+            self.add_error("amount", "Hãy ghi số tiền mỗi kỳ hoặc hiện vật.")
+        data["amount"] = data.get("amount") or 0
+        data["every"] = data.get("every") or Every.MONTH
+        start, end = data.get("start"), data.get("end")
+        if start and end is None and not data.get("months") and "end" not in self.errors:
+            self.add_error("end", "Hãy ghi ngày kết thúc cam kết.")
+        if start and end and end < start:
+            self.add_error(
+                "end", f"Ngày kết thúc ({end:%d/%m/%Y}) trước ngày bắt đầu ({start:%d/%m/%Y})."
+            )
         if data.get("sponsor"):
             data["sponsor_obj"] = (
                 Sponsor.objects.for_user(self.actor).filter(pk=data["sponsor"]).first()
@@ -548,11 +596,32 @@ class SponsorshipForm(ActorForm):
         data = self.cleaned_data
         return {
             "sponsor": data["sponsor_obj"],
-            "monthly_amount": data["monthly_amount"],
+            "amount": data["amount"],
             "goods": data.get("goods") or "",
+            "every": data["every"],
             "start": data["start"],
-            "months": data["months"],
+            "end": data.get("end"),
+            "months": data.get("months"),
+            "campaign": data.get("campaign"),
         }
+
+
+class PaymentForm(forms.Form):
+    """One period of a commitment paid (the period chosen from the commitment's own)."""
+
+    period = forms.DateField(label="Kỳ (ngày đến hạn, dd/mm/yyyy)")
+    paid_on = forms.DateField(label="Ngày trả (dd/mm/yyyy)")
+    amount = forms.IntegerField(
+        label="Số tiền (đồng; để trống: đúng cam kết)",
+        required=False,
+        min_value=0,
+        error_messages={
+            "min_value": "Số tiền không được âm.",
+            "invalid": "Số tiền phải là số nguyên đồng (không có phần lẻ).",
+        },
+    )
+    goods = forms.CharField(label="Hiện vật đã trao", max_length=200, required=False)
+    reason = forms.CharField(label="Lý do (khi khác cam kết)", max_length=255, required=False)
 
 
 class UploadForm(ActorForm):

@@ -1,8 +1,11 @@
 """The registry on the home page: lists that failed or wait, duplicate groups to review."""
 
-from django.urls import reverse
+from datetime import timedelta
 
-from nhandao.beneficiaries import review
+from django.urls import reverse
+from django.utils import timezone
+
+from nhandao.beneficiaries import commitments, lookups, review
 from nhandao.beneficiaries.models import Household, ImportBatch, ImportStatus, Person
 from nhandao.lib.cockpit import NORMAL, SOON, URGENT, Figure, Waiting, counted
 from nhandao.orgs import access
@@ -21,6 +24,8 @@ def waiting(user) -> list[Waiting]:
             found = batches.filter(status__in=statuses)
             count, url = counted(found, "import_detail", reverse("import_upload"))
             out.append(Waiting(label, count, url, urgency))
+    if access.can_anywhere(user, "edit") or access.can_anywhere(user, "money"):
+        out += payments_due(user)
     if access.can_anywhere(user, "view"):
         count = review.group_count(user)  # cached: computing the groups reads the whole queue
         out.append(
@@ -41,3 +46,28 @@ def figures(user, org) -> list[Figure]:
             reverse("person_list"),
         )
     ]
+
+
+def payments_due(user) -> list[Waiting]:
+    """The reminder before each payment a sponsor committed to: periods due within a week
+    (and those overdue, for a year) of the commitments in the user's reach to edit or pay."""
+    today = timezone.localdate()
+    horizon = today + timedelta(days=commitments.REMIND_DAYS)
+    perm = "edit" if access.can_anywhere(user, "edit") else "money"
+    running = lookups.sponsorships(user, perm).filter(
+        start__lte=horizon, end__gte=today - timedelta(days=365)
+    )
+    due = commitments.due_soon(running.select_related("address"), today)
+    if not due:
+        return []
+    overdue = sum(1 for _, period in due if period < today)
+    first, period = due[0]
+    url = (
+        reverse("address_detail", args=[first.address_id])
+        if len({s.address_id for s, _ in due}) == 1
+        else reverse("commitment_list")
+    )
+    hint = f"Sớm nhất: {first.sponsor.name}, kỳ {period:%d/%m/%Y}"
+    if overdue:
+        hint += f" · {overdue} kỳ quá hạn"
+    return [Waiting("Khoản đỡ đầu đến hạn trả", len(due), url, URGENT if overdue else SOON, hint)]

@@ -135,11 +135,11 @@ def get_sponsor(user, pk) -> Sponsor:
     return access.get_for_user(Sponsor.objects.select_related("organisation"), user, pk)
 
 
-def sponsorships(user):
+def sponsorships(user, perm: str = "view"):
     """Commitments to addresses in the user's reach (a sponsor's own organisation may be
     another)."""
     return Sponsorship.objects.filter(
-        access.reach_q(user, "view", via="address__organisation")
+        access.reach_q(user, perm, via="address__organisation")
     ).select_related("sponsor")
 
 

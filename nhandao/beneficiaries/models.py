@@ -573,6 +573,13 @@ class HumanitarianAddress(models.Model):
     needs = models.TextField("nhu cầu", blank=True)
     since = models.DateField("nhận từ ngày")
     active = models.BooleanField("đang hỗ trợ", default=True)
+    # the public list of addresses seeking a sponsor shows an address only with the recipient's
+    # consent, and then only this summary, the commune and the organisation (no name, no
+    # identity, no poverty status)
+    public_consent = models.BooleanField("đồng ý công khai để tìm nhà đỡ đầu", default=False)
+    public_summary = models.CharField(
+        "mô tả công khai (không ghi tên, giấy tờ, bệnh tật)", max_length=255, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RegistryQuerySet.as_manager()
@@ -635,16 +642,37 @@ class Sponsor(models.Model):
         super().save(*args, **kwargs)
 
 
+class Every(models.IntegerChoices):
+    """How often a commitment is paid: each payment is one period (kỳ) of this many months."""
+
+    MONTH = 1, "Hằng tháng"
+    QUARTER = 3, "Hằng quý"
+    HALF_YEAR = 6, "Mỗi nửa năm (học kỳ)"
+    YEAR = 12, "Hằng năm"
+
+
 class Sponsorship(models.Model):
-    """A sponsor's commitment to an address: money per month or goods, for a duration."""
+    """A sponsor's commitment to an address: money (`amount` đồng) or goods each period of
+    `every` months, from `start` to `end`. Each period falls due on its first day; its
+    payment (SponsorshipPayment) goes through the ledger (beneficiaries/commitments.py)."""
 
     address = models.ForeignKey(
         HumanitarianAddress, on_delete=models.PROTECT, related_name="sponsorships"
     )
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsorships")
-    monthly_amount = models.BigIntegerField("số tiền mỗi tháng (đồng)", default=0)
-    goods = models.CharField("hiện vật", max_length=200, blank=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsorships",
+        verbose_name="chiến dịch (phong trào)",
+    )
+    amount = models.BigIntegerField("số tiền mỗi kỳ (đồng)", default=0)
+    goods = models.CharField("hiện vật mỗi kỳ", max_length=200, blank=True)
+    every = models.PositiveSmallIntegerField("kỳ", choices=Every.choices, default=Every.MONTH)
     start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày")
     months = models.PositiveSmallIntegerField("số tháng")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -653,16 +681,67 @@ class Sponsorship(models.Model):
         verbose_name_plural = "cam kết đỡ đầu"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(monthly_amount__gte=0), name="sponsorship_amount_gte_0"
+                condition=models.Q(amount__gte=0), name="sponsorship_amount_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="sponsorship_end_after_start"
             ),
         ]
 
     def __str__(self):
         return f"{self.sponsor_id} → {self.address_id}"
 
+    def due_dates(self) -> list:
+        """The first day of every period of the commitment (the day its payment is due)."""
+        from nhandao.beneficiaries.commitments import due_dates
+
+        return due_dates(self.start, self.end, self.every)
+
     @property
     def total_committed(self) -> int:
-        return self.monthly_amount * self.months
+        return self.amount * len(self.due_dates())
+
+
+class SponsorshipPayment(models.Model):
+    """One period of a commitment paid: the money came in from the sponsor and went out to
+    the address through the ledger (two entries of the address's earmarked account), and
+    the support book got its line. One payment per period; corrected only by reversal."""
+
+    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.PROTECT, related_name="payments")
+    period = models.DateField("kỳ (ngày đến hạn)")
+    paid_on = models.DateField("ngày trả")
+    amount = models.BigIntegerField("số tiền (đồng)", default=0)
+    goods = models.CharField("hiện vật", max_length=200, blank=True)
+    reason = models.CharField("lý do (khi khác cam kết)", max_length=255, blank=True)
+    entry_in = models.OneToOneField(
+        "audit.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entry_out = models.OneToOneField(
+        "audit.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    support = models.OneToOneField(
+        SupportRecord, on_delete=models.PROTECT, related_name="sponsorship_payment"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "khoản trả theo cam kết"
+        verbose_name_plural = "khoản trả theo cam kết"
+        ordering = ["period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sponsorship", "period"], name="one_payment_per_sponsorship_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="sponsorship_payment_amount_gte_0"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sponsorship_id} · {self.period:%m/%Y}"
 
 
 # ---- personal data by law (Decree 13/2023, Law on Personal Data Protection 2025) ----------

@@ -30,6 +30,8 @@ urlpatterns = [
     path("dia-chi-nhan-dao/", views.address_list, name="address_list"),
     path("dia-chi-nhan-dao/them/", views.address_create, name="address_create"),
     path("dia-chi-nhan-dao/<int:pk>/", views.address_detail, name="address_detail"),
+    path("dia-chi-nhan-dao/cam-ket/", views.commitment_list, name="commitment_list"),
+    path("cong-khai/dia-chi-nhan-dao/", views.public_addresses, name="public_addresses"),
     path("nha-do-dau/them/", views.sponsor_create, name="sponsor_create"),
     path("nha-do-dau/<int:pk>/", views.sponsor_detail, name="sponsor_detail"),
 ]

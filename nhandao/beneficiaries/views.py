@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from nhandao.beneficiaries import (
     actions,
+    commitments,
     forms,
     importers,
     lookups,
@@ -481,17 +482,41 @@ def address_create(request):
 def address_detail(request, pk):
     address = lookups.get_address(request.user, pk)
     can_edit = access.can(request.user, "edit", address.organisation)
+    can_pay = access.can(request.user, "money", address.organisation)
     sponsorship_form = forms.SponsorshipForm(None, actor=request.user)
     support_form = forms.SupportForm(None, actor=request.user)
+    payment_form = forms.PaymentForm(None)
     if request.method == "POST":
-        access.require(request.user, "edit", address.organisation)
-        if request.POST.get("form") == "sponsorship":
+        kind = request.POST.get("form")
+        access.require(request.user, "money" if kind == "payment" else "edit", address.organisation)
+        if kind == "sponsorship":
             sponsorship_form = forms.SponsorshipForm(request.POST, actor=request.user)
             if sponsorship_form.is_valid():
                 fields = sponsorship_form.action_fields()
-                actions.commit_sponsorship(request.user, address, **fields)
-                messages.success(request, f"Đã ghi cam kết của “{fields['sponsor']}”.")
-                return redirect("address_detail", pk=pk)
+                try:
+                    actions.commit_sponsorship(request.user, address, **fields)
+                except Refused as refusal:
+                    show_refused(request, refusal, sponsorship_form)
+                else:
+                    messages.success(request, f"Đã ghi cam kết của “{fields['sponsor']}”.")
+                    return redirect("address_detail", pk=pk)
+        elif kind == "payment":
+            payment_form = forms.PaymentForm(request.POST)
+            sponsorship = address.sponsorships.filter(pk=request.POST.get("sponsorship")).first()
+            if sponsorship is None:
+                payment_form.add_error(None, "Hãy chọn cam kết của địa chỉ này.")
+            elif payment_form.is_valid():
+                try:
+                    payment = actions.pay_sponsorship(
+                        request.user, sponsorship, **payment_form.cleaned_data
+                    )
+                except Refused as refusal:
+                    show_refused(request, refusal, payment_form)
+                else:
+                    messages.success(
+                        request, f"Đã ghi khoản trả kỳ {payment.period:%d/%m/%Y} qua sổ quỹ."
+                    )
+                    return redirect("address_detail", pk=pk)
         else:
             support_form = forms.SupportForm(request.POST, actor=request.user)
             if support_form.is_valid():
@@ -508,19 +533,75 @@ def address_detail(request, pk):
                 messages.success(request, "Đã ghi vào sổ theo dõi hỗ trợ.")
                 return redirect("address_detail", pk=pk)
     book = address.book().select_related("organisation", "sponsorship__sponsor")
+    sponsorships = list(address.sponsorships.select_related("sponsor").order_by("start", "pk"))
+    each = commitments.standings(sponsorships, timezone.localdate())
+    rows = [(s, each[s.pk]) for s in sponsorships]
     return render(
         request,
         "beneficiaries/address_detail.html",
         {
             "address": address,
-            "sponsorships": address.sponsorships.select_related("sponsor"),
+            "sponsorships": sponsorships,
+            "rows": rows,
             "book": book,
             "can_edit": can_edit,
+            "can_pay": can_pay,
             "sponsorship_form": sponsorship_form,
             "support_form": support_form,
+            "payment_form": payment_form,
             "sponsors": Sponsor.objects.for_user(request.user).order_by("name_key")[:200],
         },
     )
+
+
+@login_required
+def commitment_list(request):
+    """Whether commitments are kept: per organisation and per sponsor, the periods due, paid,
+    the "kept" rate and the arrears; then the payments due within a week (and overdue)."""
+    access.require_anywhere(request.user, "view")
+    today = timezone.localdate()
+    sponsorships = list(
+        lookups.sponsorships(request.user)
+        .select_related("address__organisation", "address__person", "address__household__head")
+        .order_by("start", "pk")
+    )
+    by_org = commitments.summary(sponsorships, today, lambda s: s.address.organisation)
+    by_sponsor = commitments.summary(sponsorships, today, lambda s: s.sponsor)
+    due = commitments.due_soon(sponsorships, today)
+    return render(
+        request,
+        "beneficiaries/commitment_list.html",
+        {
+            "by_org": sorted(by_org.items(), key=lambda kv: kv[0].path),
+            "by_sponsor": sorted(by_sponsor.items(), key=lambda kv: kv[0].name_key),
+            "due": due[:200],
+            "due_count": len(due),
+            "today": today,
+        },
+    )
+
+
+def public_addresses(request):
+    """Addresses seeking a sponsor, for anyone: only those whose recipient consented, and
+    only their public summary, commune and organisation (no name, no identity)."""
+    today = timezone.localdate()
+    running = commitments.active_on(today).values("address_id")
+    addresses = (
+        HumanitarianAddress.objects.filter(active=True, public_consent=True)
+        .exclude(pk__in=running)
+        .select_related("organisation")
+        .order_by("organisation__path", "pk")
+    )
+    page = Paginator(addresses, 50).get_page(request.GET.get("page"))
+    rows = [(a, public_place(a)) for a in page]
+    return render(request, "beneficiaries/public_addresses.html", {"page": page, "rows": rows})
+
+
+def public_place(address) -> str:
+    """The commune (new map) of an address's recipient, else its organisation's area."""
+    recipient = address.person or address.household
+    commune = getattr(recipient, "commune", None)
+    return commune.name if commune is not None else ""
 
 
 @login_required
@@ -541,18 +622,26 @@ def sponsor_create(request):
 @login_required
 def sponsor_detail(request, pk):
     sponsor = lookups.get_sponsor(request.user, pk)
-    sponsorships = sponsor.sponsorships.select_related(
-        "address__person", "address__household__head"
-    ).order_by("-start")
+    sponsorships = list(
+        sponsor.sponsorships.select_related("address__person", "address__household__head").order_by(
+            "-start"
+        )
+    )
     given = SupportRecord.objects.filter(sponsorship__sponsor=sponsor).aggregate(
         total=Sum("value"), count=Count("pk")
     )
+    each = commitments.standings(sponsorships, timezone.localdate())
+    overall = commitments.Standing()
+    for st in each.values():
+        overall.add(st)
     return render(
         request,
         "beneficiaries/sponsor_detail.html",
         {
             "sponsor": sponsor,
             "sponsorships": sponsorships,
+            "rows": [(s, each[s.pk]) for s in sponsorships],
+            "overall": overall,
             "given": given,
         },
     )

@@ -9,10 +9,10 @@ Synthetic people only (names from data/demo_names.csv, a slice of ../shared/data
 import csv
 import random
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from nhandao.beneficiaries import actions, dedup
+from nhandao.beneficiaries import actions, commitments, dedup
 from nhandao.beneficiaries.models import Person, PovertyStatus, SupportKind
 from nhandao.demo import dates
 from nhandao.lib.text import D_LETTERS
@@ -21,6 +21,12 @@ from nhandao.orgs.models import Organisation
 NAMES = Path(__file__).resolve().parent / "data" / "demo_names.csv"
 COMMUNES = ["4", "8", "25", "70", "82", "91"]  # Ba Đình, Ngọc Hà, Giảng Võ, Hoàn Kiếm, …
 HOUSEHOLDS_PER_COMMUNE = 8
+
+
+PUBLIC_SUMMARIES = [
+    "Cụ ông sống một mình, cần gạo và tiền ăn hằng tháng",
+    "Cụ bà neo đơn, nhà dột, cần hỗ trợ sinh hoạt hằng tháng",
+]
 
 
 def _names():
@@ -173,39 +179,44 @@ def seed(actor, network) -> dict:
     # Humanitarian addresses: lonely elderly people, half of them sponsored.
     lonely = [p for p in people if "lonely_elderly" in p.vulnerabilities][:6]
     sponsor = None
-    if viettel is not None and chapters:
+    if chapters:  # Viettel is its organisation when the demo network has it
         sponsor = actions.create_sponsor(
             actor,
             organisation=network["rc_province"]["1"],
             name="Tổng Công ty Viễn thông Viettel",
             sponsor_org=viettel,
         )
+    # Each sponsored address is paid month by month through the ledger; one is in arrears
+    # (its last two months unpaid); the others consented to the public list of addresses
+    # seeking a sponsor (issue #22 item 4).
     for index, person in enumerate(lonely):
+        sponsored = sponsor is not None and index % 2 == 0
         address = actions.create_address(
             actor,
             organisation=person.organisation,
             person=person,
             needs="Gạo, thuốc men hằng tháng",
             since=dates.days(-120),
+            public_consent=not sponsored,
+            public_summary="" if sponsored else PUBLIC_SUMMARIES[index % len(PUBLIC_SUMMARIES)],
         )
-        if sponsor is not None and index % 2 == 0:
+        if sponsored:
             sponsorship = actions.commit_sponsorship(
                 actor,
                 address,
                 sponsor=sponsor,
-                monthly_amount=500_000,
+                amount=500_000,
                 start=dates.days(-120),
-                months=24,
+                end=commitments.end_of(dates.days(-120), 24),
             )
-            actions.record_support(
-                actor,
-                organisation=person.organisation,
-                person=person,
-                date=dates.days(-30),
-                kind=SupportKind.CASH,
-                value=500_000,
-                note=f"Tháng {dates.days(-30):%m/%Y}",
-                sponsorship=sponsorship,
-            )
+            due = [d for d in sponsorship.due_dates() if d <= dates.days(0)]
+            paid = due[:-2] if index == 2 else due
+            for period in paid:
+                actions.pay_sponsorship(
+                    actor,
+                    sponsorship,
+                    period=period,
+                    paid_on=min(period + timedelta(days=3), dates.days(0)),
+                )
     run = dedup.run_dedup(actor)
     return {"persons": Person.objects.count(), "pairs": run.pairs}

@@ -23,6 +23,7 @@ from nhandao.donations.models import (
 )
 from nhandao.lib.tasks import enqueue_on_commit, run_here
 from nhandao.lib.text import nfc, search_key
+from nhandao.orgs import access
 
 DONATION_FIELDS = [
     "organisation",
@@ -42,11 +43,45 @@ DONATION_FIELDS = [
 
 
 def earmark_key(kind: str, ref: str) -> tuple[str, str]:
-    """(ledger earmark key, label) of a donation's earmark."""
+    """(ledger earmark key, label) of a donation's earmark typed as text."""
     if not kind:
         return "", ""
     ref = nfc(ref)
     return f"{kind}:{search_key(ref)}"[:160], ref[:255]
+
+
+def structured_earmark(actor, *, unit=None, household=None, person=None, purpose=None,
+                       incident=None) -> tuple[str, str, str]:  # fmt: skip
+    """(kind, ledger key, label) of an earmark chosen from the data (decision 0026): a unit
+    on either map, a household or person of the registry within the actor's reach, a purpose
+    from the list, an incident. The label names a household or person by number only (a
+    campaign's ledger is published). ("", "", "") when none is given."""
+    given = [x for x in (unit, household, person, purpose, incident) if x is not None]
+    if not given:
+        return "", "", ""
+    if len(given) > 1:
+        raise DonationRefused("Mỗi khoản ủng hộ chỉ có một chỉ định sử dụng.")
+    if household is not None or person is not None:
+        record_ = household or person
+        what = "Hộ gia đình" if household is not None else "Người"
+        # within reach: the record's owning organisation is in the actor's reach (the
+        # registry's own rule, orgs/access.py); a system import has no actor to limit
+        in_reach = (
+            actor is None
+            or not getattr(actor, "is_authenticated", False)
+            or access.can(actor, "view", record_.organisation)
+        )
+        if not in_reach:
+            raise DonationRefused(
+                f"{what} được chỉ định không thuộc phạm vi quản lý của bạn.",
+            )
+        kind = "household" if household is not None else "person"
+        return kind, f"{kind}:{record_.pk}", f"{what} số {record_.pk} (sổ đối tượng)"
+    if unit is not None:
+        return "unit", f"unit:{unit.map}:{unit.code}", unit.name
+    if purpose is not None:
+        return "purpose", f"purpose:{purpose.name_key}"[:160], purpose.name
+    return "incident", f"incident:{incident.pk}", incident.name[:255]
 
 
 @transaction.atomic
@@ -127,6 +162,11 @@ def record_donation(
     earmark_ref="",
     note="",
     statement_line=None,
+    earmark_unit=None,
+    earmark_household=None,
+    earmark_person=None,
+    earmark_purpose=None,
+    earmark_incident=None,
 ) -> Donation:
     """Record one donation and post it to its fund's ledger account."""
     amount = int(amount or 0)
@@ -138,7 +178,14 @@ def record_donation(
         reason = campaign.refusal_for(received_on)
         if reason:
             raise DonationRefused(reason)
-    key, label = earmark_key(earmark_kind, earmark_ref)
+    kind, key, label = structured_earmark(
+        actor, unit=earmark_unit, household=earmark_household, person=earmark_person,
+        purpose=earmark_purpose, incident=earmark_incident,
+    )  # fmt: skip
+    if kind:
+        earmark_kind = kind
+    else:
+        key, label = earmark_key(earmark_kind, earmark_ref)
     account = ledger.account_for(organisation, campaign, key, label)
     donor_label = donor_name or (str(donor) if donor else "")
     memo = f"{Channel(channel).label}: {donor_label or 'ẩn danh'}"
@@ -161,6 +208,11 @@ def record_donation(
         goods_unit=nfc(goods_unit),
         earmark_kind=earmark_kind,
         earmark_ref=label,
+        earmark_unit=earmark_unit,
+        earmark_household=earmark_household,
+        earmark_person=earmark_person,
+        earmark_purpose=earmark_purpose,
+        earmark_incident=earmark_incident,
         statement_line=statement_line,
         ledger_entry=entry,
         note=nfc(note),
@@ -480,6 +532,9 @@ def record_entered_donation(actor, channel: str, data: dict) -> Donation:
         goods_unit=data.get("goods_unit") or "",
         earmark_kind=data.get("earmark_kind") or "",
         earmark_ref=data.get("earmark_ref") or "",
+        earmark_household=data.get("earmark_household_obj"),
+        earmark_person=data.get("earmark_person_obj"),
+        earmark_purpose=data.get("earmark_purpose"),
         note=data.get("note") or "",
     )
     if receipts.wants_automatic(donation):

@@ -75,6 +75,9 @@ class DonationIn(Schema):
     consent_publish: bool = False
     earmark_kind: str = ""
     earmark_ref: str = ""
+    earmark_household: int | None = None  # a registry household's id (within reach)
+    earmark_person: int | None = None  # a registry person's id (within reach)
+    earmark_purpose: int | None = None  # an id from the list of purposes
     note: str = ""
 
 

@@ -11,8 +11,17 @@ from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.campaigns.pickers import receiving
 from nhandao.donations.importers import FIELD_LABELS, LAYOUTS
 from nhandao.donations.importers.pdf import TEMPLATES as PDF_TEMPLATES
-from nhandao.donations.models import Bank, BankAccount, Channel, DonorKind, EarmarkKind
+from nhandao.donations.models import (
+    Bank,
+    BankAccount,
+    Channel,
+    Donation,
+    DonorKind,
+    EarmarkKind,
+    EarmarkPurpose,
+)
 from nhandao.lib.forms import FileField
+from nhandao.lib.widgets import Picker
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 
 POSITIVE = "Số tiền phải lớn hơn 0."
@@ -47,6 +56,23 @@ class DonationForm(ActorForm):
     )
     earmark_ref = forms.CharField(
         label="Địa phương / người / mục đích được chỉ định", max_length=200, required=False
+    )
+    # structured earmarks (decision 0026): chosen, never typed as a code
+    earmark_household = forms.IntegerField(
+        label="Chỉ định cho hộ gia đình (sổ đối tượng)",
+        required=False,
+        widget=Picker(url=reverse_lazy("pick_households"), placeholder="Gõ tên chủ hộ…"),
+    )
+    earmark_person = forms.IntegerField(
+        label="Chỉ định cho người (sổ đối tượng)",
+        required=False,
+        widget=Picker(url=reverse_lazy("pick_persons"), placeholder="Gõ họ tên…"),
+    )
+    earmark_purpose = forms.ModelChoiceField(
+        EarmarkPurpose.objects.filter(active=True),
+        label="Chỉ định cho mục đích",
+        required=False,
+        empty_label="—",
     )
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
@@ -93,7 +119,12 @@ class DonationForm(ActorForm):
         kind = data.get("donor_kind")
         if kind != DonorKind.ANONYMOUS and not (data.get("donor_name") or "").strip():
             self.add_error("donor_name", "Hãy nhập tên người ủng hộ hoặc chọn “Ẩn danh”.")
-        if data.get("earmark_kind") and not (data.get("earmark_ref") or "").strip():
+        self.clean_registry_earmarks(data)
+        structured = any(data.get(n) for n in ("earmark_household_obj", "earmark_person_obj",
+                                               "earmark_purpose"))  # fmt: skip
+        if structured:
+            data["earmark_kind"] = data["earmark_ref"] = ""
+        elif data.get("earmark_kind") and not (data.get("earmark_ref") or "").strip():
             self.add_error("earmark_ref", "Hãy ghi rõ địa phương, người hoặc mục đích chỉ định.")
         campaign, day = data.get("campaign"), data.get("received_on")
         if campaign is not None and day is not None:
@@ -118,6 +149,21 @@ class DonationForm(ActorForm):
                     ),
                 )
         return data
+
+    def clean_registry_earmarks(self, data) -> None:
+        """A household or person earmark: a registry record within the user's reach (the
+        model is reached through the donation's relation: donations does not import the
+        registry)."""
+        for name, what in (("earmark_household", "Hộ gia đình"), ("earmark_person", "Người")):
+            data[f"{name}_obj"] = None
+            pk = data.get(name)
+            if not pk:
+                continue
+            model = Donation._meta.get_field(name).related_model
+            found = model.objects.for_user(self.actor).filter(pk=pk).first()
+            if found is None:
+                self.add_error(name, f"{what} được chỉ định không thuộc phạm vi quản lý của bạn.")
+            data[f"{name}_obj"] = found
 
 
 class DonorForm(ActorForm):

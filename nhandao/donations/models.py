@@ -179,8 +179,32 @@ class Channel(models.TextChoices):
 class EarmarkKind(models.TextChoices):
     NONE = "", "Không chỉ định"
     LOCALITY = "unit", "Địa phương"
-    BENEFICIARY = "beneficiary", "Hộ gia đình hoặc người cụ thể"
+    HOUSEHOLD = "household", "Hộ gia đình (trong sổ đối tượng)"
+    PERSON = "person", "Người (trong sổ đối tượng)"
     PURPOSE = "purpose", "Mục đích"
+    INCIDENT = "incident", "Sự cố, thiên tai"
+    # before structured earmarks (decision 0026): a name typed as text, kept as it was
+    BENEFICIARY = "beneficiary", "Hộ gia đình hoặc người cụ thể (ghi tên)"
+
+
+class EarmarkPurpose(models.Model):
+    """The purposes a donor may earmark money for, kept as data (seeded by migration)."""
+
+    name = models.CharField("mục đích", max_length=200, unique=True)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    active = models.BooleanField("đang dùng", default=True)
+
+    class Meta:
+        verbose_name = "mục đích chỉ định"
+        verbose_name_plural = "mục đích chỉ định"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = search_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class DonationQuerySet(models.QuerySet):
@@ -231,6 +255,28 @@ class Donation(models.Model):
         "chỉ định", max_length=12, choices=EarmarkKind.choices, blank=True, default=""
     )
     earmark_ref = models.CharField("đối tượng chỉ định", max_length=200, blank=True)
+    # the structured earmark (one of them, by earmark_kind); earmark_ref keeps its label, and
+    # the text of donations recorded before structured earmarks
+    earmark_unit = models.ForeignKey(
+        "orgs.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="địa phương chỉ định",
+    )  # fmt: skip
+    earmark_household = models.ForeignKey(
+        "beneficiaries.Household", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="hộ được chỉ định",
+    )  # fmt: skip
+    earmark_person = models.ForeignKey(
+        "beneficiaries.Person", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="người được chỉ định",
+    )  # fmt: skip
+    earmark_purpose = models.ForeignKey(
+        EarmarkPurpose, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="mục đích chỉ định",
+    )  # fmt: skip
+    earmark_incident = models.ForeignKey(
+        "relief.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="sự cố chỉ định",
+    )  # fmt: skip
     statement_line = models.OneToOneField(
         "StatementLine", null=True, blank=True, on_delete=models.PROTECT, related_name="donation"
     )

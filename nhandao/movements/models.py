@@ -24,6 +24,7 @@ class TargetKind(models.TextChoices):
     SCHOLARSHIPS = "scholarships", "Học bổng"
     HEALTH_INSURANCE = "health_insurance", "Thẻ bảo hiểm y tế"
     BLOOD_UNITS = "blood_units", "Đơn vị máu"
+    ADDRESSES = "addresses", "Địa chỉ nhân đạo được đỡ đầu"
 
 
 UNITS = {
@@ -36,6 +37,7 @@ UNITS = {
     "scholarships": "suất",
     "health_insurance": "thẻ",
     "blood_units": "đơn vị",
+    "addresses": "địa chỉ",
 }
 
 

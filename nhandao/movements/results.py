@@ -12,8 +12,9 @@ Three grouped queries per campaign tree, whatever the number of parts."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
+from nhandao.beneficiaries.models import Sponsorship
 from nhandao.campaigns.models import Campaign, CampaignKind
 from nhandao.donations.models import DonationTotal
 from nhandao.movements.models import Edition, Target, TargetKind
@@ -70,6 +71,14 @@ def results_by_campaign(ids: list[int]) -> dict[int, Counter]:
             counts[KIND_TARGET[kind]] += n or 0
         counts["households"] += households or 0
         counts["people"] += persons or 0
+    # humanitarian addresses given a sponsor under the campaign (beneficiaries.Sponsorship)
+    addresses = (
+        Sponsorship.objects.filter(campaign_id__in=ids)
+        .values_list("campaign_id")
+        .annotate(n=Count("address_id", distinct=True))
+    )
+    for campaign_id, n in addresses:
+        out[campaign_id]["addresses"] += n
     return out
 
 

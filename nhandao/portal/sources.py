@@ -599,3 +599,36 @@ def pending_lines(
         if len(out) >= limit:
             break
     return out
+
+
+def earmarked(campaign) -> list[dict]:
+    """Earmarked money of a campaign and its parts, per earmark (decision 0026): received
+    from donors, and where it went — moved on to another organisation's account of the same
+    earmark, or spent on it — and what is left. Labels only (a household or person earmark
+    is named by its number). One grouped query."""
+    from nhandao.audit.models import EntryKind, LedgerEntry
+
+    ids = [campaign.pk, *Campaign.objects.filter(parent=campaign).values_list("pk", flat=True)]
+    rows = (
+        LedgerEntry.objects.filter(account__campaign_id__in=ids)
+        .exclude(account__earmark="")
+        .values("account__earmark", "account__earmark_label", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    out: dict[str, dict] = {}
+    for row in rows:
+        item = out.setdefault(row["account__earmark"], {
+            "label": row["account__earmark_label"] or row["account__earmark"],
+            "received": 0, "spent": 0, "moved": 0, "balance": 0,
+        })  # fmt: skip
+        total, kind = row["total"] or 0, row["kind"]
+        item["balance"] += total
+        if kind in (EntryKind.DONATION, EntryKind.REVERSAL):
+            item["received"] += total
+        elif kind == EntryKind.SPEND:
+            item["spent"] -= total
+        elif kind == EntryKind.TRANSFER_OUT:
+            item["moved"] -= total
+        elif kind == EntryKind.TRANSFER_IN:
+            item["moved"] += total
+    return sorted(out.values(), key=lambda item: item["label"])

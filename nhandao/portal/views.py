@@ -141,6 +141,7 @@ def campaign_detail(request, code):
             "f": figures,
             "chart": charts.day_bars(figures.by_day),
             "accounts": sources.giving_accounts(campaign),
+            "earmarked": sources.earmarked(campaign),
             "province": sources.province_of(campaign.organisation),
             "co_organisers": list(campaign.co_organisers.all()),
             "percent": round(figures.received * 100 / campaign.target_amount, 1)

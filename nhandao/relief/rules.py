@@ -118,12 +118,32 @@ def check_spend_earmark(
     purpose_text: str = "",
     recipient_key: str = "",
     label: str = "",
+    household_id: int | None = None,
+    person_id: int | None = None,
+    incident_id: int | None = None,
 ) -> None:
     """Earmarked money spent: a locality earmark only inside that locality, a household or
-    person earmark only to that recipient, a purpose earmark only for that purpose."""
+    person earmark only to that recipient, a purpose earmark only for that purpose, an
+    incident earmark only for that incident. A household or person chosen from the registry
+    (structured, decision 0026) is matched by its record; a name typed before
+    ("beneficiary") by its folded name."""
     kind, ref = split_earmark(key)
     name = earmark_label(key, label)
     if not kind:
+        return
+    if kind == "household":
+        if household_id is None or str(household_id) != ref:
+            raise ReliefError(f"Tiền chỉ định cho “{name}” chỉ được cấp cho đúng hộ gia đình đó.")
+        return
+    if kind == "person":
+        if person_id is None or str(person_id) != ref:
+            raise ReliefError(f"Tiền chỉ định cho “{name}” chỉ được cấp cho đúng người đó.")
+        return
+    if kind == "incident":
+        if incident_id is None or str(incident_id) != ref:
+            raise ReliefError(
+                f"Tiền chỉ định cho sự cố “{name}” chỉ được chi cho việc ứng phó sự cố đó."
+            )
         return
     if kind == "unit":
         units = earmark_units(key)
@@ -135,7 +155,7 @@ def check_spend_earmark(
             raise ReliefError(
                 f"Tiền chỉ định cho địa phương “{name}” chỉ được chi tại địa phương đó."
             )
-    elif kind in ("beneficiary", "household", "person"):
+    elif kind == "beneficiary":
         if not recipient_key or recipient_key != ref:
             raise ReliefError(f"Tiền chỉ định cho “{name}” chỉ được cấp cho đúng hộ/người đó.")
     elif kind == "purpose":

@@ -3,12 +3,19 @@
 from datetime import date
 
 from django.db.models import Count, OuterRef, Subquery, Sum
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from nhandao.beneficiaries import actions, forms, lookups
+from nhandao.beneficiaries import actions, commitments, forms, lookups
 from nhandao.beneficiaries.api.paging import Mapped, each
-from nhandao.beneficiaries.models import HumanitarianAddress, Sponsor, Sponsorship, SupportRecord
+from nhandao.beneficiaries.models import (
+    HumanitarianAddress,
+    Sponsor,
+    Sponsorship,
+    SponsorshipPayment,
+    SupportRecord,
+)
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import MAX_ID, Pagination
 from nhandao.lib.text import search_terms
@@ -22,9 +29,12 @@ class SponsorshipOut(Schema):
     address_id: int
     sponsor_id: int
     sponsor_name: str
-    monthly_amount: int
+    campaign_id: int | None
+    amount: int
+    every: int
     goods: str
     start: date
+    end: date
     months: int
     total_committed: int
 
@@ -35,9 +45,12 @@ def sponsorship_out(s: Sponsorship) -> dict:
         "address_id": s.address_id,
         "sponsor_id": s.sponsor_id,
         "sponsor_name": s.sponsor.name,
-        "monthly_amount": s.monthly_amount,
+        "campaign_id": s.campaign_id,
+        "amount": s.amount,
+        "every": s.every,
         "goods": s.goods,
         "start": s.start,
+        "end": s.end,
         "months": s.months,
         "total_committed": s.total_committed,
     }
@@ -134,6 +147,8 @@ class AddressIn(Schema):
     household: int | None = None
     needs: str = ""
     since: date
+    public_consent: bool = False
+    public_summary: str = ""
 
 
 @router.post("/addresses", response={201: AddressOut}, summary="Đăng ký địa chỉ nhân đạo")
@@ -244,17 +259,87 @@ def list_sponsorships(
     return Mapped(sponsorships, each(sponsorship_out))
 
 
-@router.get("/sponsorships/{sponsorship_id}", response=SponsorshipOut, summary="Một cam kết")
+class PaymentOut(Schema):
+    id: int
+    period: date
+    paid_on: date
+    amount: int
+    goods: str
+    reason: str
+    ledger_in_id: int | None
+    ledger_out_id: int | None
+
+
+def payment_out(p: SponsorshipPayment) -> dict:
+    return {
+        "id": p.pk,
+        "period": p.period,
+        "paid_on": p.paid_on,
+        "amount": p.amount,
+        "goods": p.goods,
+        "reason": p.reason,
+        "ledger_in_id": p.entry_in_id,
+        "ledger_out_id": p.entry_out_id,
+    }
+
+
+class SponsorshipDetailOut(SponsorshipOut):
+    due: int
+    paid: int
+    kept_percent: int | None
+    arrears: int
+    next_due: date | None
+    payments: list[PaymentOut]
+
+
+@router.get(
+    "/sponsorships/{sponsorship_id}",
+    response=SponsorshipDetailOut,
+    summary="Một cam kết: kỳ đến hạn, đã trả, tỉ lệ giữ cam kết, nợ, các khoản trả",
+)
 def sponsorship_detail(request, sponsorship_id: int):
-    return sponsorship_out(lookups.get_sponsorship(request.auth, sponsorship_id))
+    s = lookups.get_sponsorship(request.auth, sponsorship_id)
+    st = commitments.standings([s], timezone.localdate())[s.pk]
+    return {
+        **sponsorship_out(s),
+        "due": st.due,
+        "paid": st.paid,
+        "kept_percent": st.kept,
+        "arrears": st.arrears,
+        "next_due": st.next_due,
+        "payments": [payment_out(p) for p in s.payments.all()],
+    }
+
+
+class PaymentIn(Schema):
+    period: date
+    paid_on: date
+    amount: int | None = None
+    goods: str = ""
+    reason: str = ""
+
+
+@router.post(
+    "/sponsorships/{sponsorship_id}/payments",
+    response={201: PaymentOut},
+    summary="Ghi một kỳ đã trả theo cam kết (qua sổ quỹ)",
+)
+def create_payment(request, sponsorship_id: int, payload: PaymentIn):
+    sponsorship = lookups.get_sponsorship(request.auth, sponsorship_id)
+    payment = actions.pay_sponsorship(request.auth, sponsorship, **payload.dict())
+    return Status(201, payment_out(payment))
 
 
 class SponsorshipIn(Schema):
     sponsor: int
-    monthly_amount: int | None = None
+    amount: int | None = None
+    every: int = 1
     goods: str = ""
     start: date
-    months: int
+    end: date | None = None
+    months: int | None = None
+    campaign: str | None = None  # its code
+    monthly_amount: int | None = None  # the former name of `amount` (paid monthly)
 
 
 @router.post(

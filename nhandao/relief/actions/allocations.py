@@ -155,6 +155,7 @@ def propose_allocation(
                 org=organisation,
                 label=label,
                 purpose_text=f"{purpose_text} {purpose or ''}",
+                incident_id=getattr(incident, "pk", None),
             )
         else:
             rules.check_unconditional_use(campaign, purpose=purpose)

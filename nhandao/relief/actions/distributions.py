@@ -119,6 +119,11 @@ def _check_money_use(rnd, *, commune=None, household=None, person=None) -> None:
             purpose_text=f"{rnd.name} {rnd.get_kind_display()}",
             recipient_key=recipient_key(household, person),
             label=account.earmark_label if account else "",
+            household_id=household.pk
+            if household is not None
+            else getattr(person, "household_id", None),
+            person_id=person.pk if person is not None else None,
+            incident_id=rnd.incident_id,
         )
     elif not rnd.is_goods:
         policy = KindPolicy.objects.filter(kind=rnd.kind).select_related("allowed_use").first()
