@@ -358,3 +358,24 @@ def test_the_reminders_command_prints_what_is_due_and_late(front):
     assert "còn 3 ngày" in lines[1] and lines[2] == "2 việc cần nhắc."
     with pytest.raises(CommandError, match="--days phải từ 0 đến 365"):
         call_command("coordination_reminders", "--days", "-1")
+
+
+def test_the_reminders_tell_the_organisations_that_must_act_once_a_day(front):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from nhandao.lib.models import Notification
+
+    cast = front
+    directive(cast, [("Trao quà", [cast.ba_dinh], TODAY - timedelta(days=2))])
+    out = StringIO()
+    call_command("coordination_reminders", "--notify", stdout=out)
+    assert out.getvalue().splitlines()[-2:] == ["1 việc cần nhắc.", "Đã gửi 1 thông báo."]
+    (note,) = Notification.objects.all()
+    assert note.user == cast.ba_dinh_officer and note.kind == "deadlines"
+    assert note.subject == "Nhiệm vụ quá hạn 2 ngày: Trao quà"
+    assert note.link.startswith("/nhiem-vu/")
+    out = StringIO()
+    call_command("coordination_reminders", "--notify", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "Đã gửi 0 thông báo."  # not twice a day

@@ -1,5 +1,6 @@
-"""`nhandao coordination_reminders [--days N]`: tasks and findings due within N days (7 by
-default) or past due, one line each, then a count; nothing due: one line saying so."""
+"""`nhandao coordination_reminders [--days N] [--notify]`: tasks and findings due within N
+days (7 by default) or past due, one line each, then a count; nothing due: one line saying
+so. --notify also tells the organisations that must act (once a day per reminder)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -12,8 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=7, help="số ngày tới (mặc định 7)")
+        parser.add_argument(
+            "--notify", action="store_true", help="gửi thông báo cho đơn vị phải thực hiện"
+        )
 
-    def handle(self, days, **options):
+    def handle(self, days, notify=False, **options):
         if not 0 <= days <= 365:
             raise CommandError("--days phải từ 0 đến 365.")
         today = timezone.localdate()
@@ -24,3 +28,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(rows)} việc cần nhắc.")
         else:
             self.stdout.write(f"Không có việc nào đến hạn trong {days} ngày tới.")
+        if notify:
+            self.stdout.write(f"Đã gửi {reminders.send(today, rows)} thông báo.")
