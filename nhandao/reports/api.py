@@ -36,6 +36,10 @@ class ReportEntriesIn(Schema):
     narrative: dict[str, str] | None = None
 
 
+class ReportTargetsIn(Schema):
+    targets: dict[str, int | None]
+
+
 class ReportMoveIn(Schema):
     to_status: str
     note: str = ""
@@ -72,6 +76,13 @@ def report_detail(request, report_id: int):
 def enter_values(request, report_id: int, payload: ReportEntriesIn):
     report = get_report(request.auth, report_id, "edit")
     report = actions.save_entries(request.auth, report, payload.values, payload.narrative)
+    return {"id": report_id, **building.as_json(report)}
+
+
+@router.post("/reports/{report_id}/targets", response=dict, summary="Đặt chỉ tiêu kế hoạch")
+def set_targets(request, report_id: int, payload: ReportTargetsIn):
+    report = get_report(request.auth, report_id, "edit")
+    actions.set_targets(request.auth, report.organisation, report.period, payload.targets)
     return {"id": report_id, **building.as_json(report)}
 
 

@@ -15,7 +15,7 @@ from django.db.models import Q, Sum
 from nhandao.lib.money import format_vnd
 from nhandao.orgs.models import Organisation
 from nhandao.reports import indicators
-from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source
+from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source, Target
 from nhandao.reports.periods import Period, parse
 
 Values = dict[tuple[str, str], int]  # (indicator code, breakdown) → value
@@ -41,6 +41,18 @@ class Line:
     previous: int | float | None
     breakdowns: dict[str, int] = field(default_factory=dict)
     live: int | None = None  # the records' value now, when it differs from the snapshot
+    target: int | None = None  # the organisation's target for the period (reports.Target)
+
+    @property
+    def shown_target(self) -> str:
+        return shown(self.target, self.indicator.unit)
+
+    @property
+    def achieved(self) -> float | None:
+        """% đạt: the value against the target; None without a target or with a target of 0."""
+        if self.target is None or not self.target or self.value is None:
+            return None
+        return self.value / self.target * 100
 
     @property
     def shown(self) -> str:
@@ -198,6 +210,12 @@ def previous_totals(report: Report) -> dict[str, int | float | None]:
     return with_formulas(report.form.ordered_indicators(), _stored(previous, "total"))
 
 
+def targets_of(report: Report) -> dict[str, int]:
+    """The organisation's targets for the report's period, by indicator code."""
+    rows = Target.objects.filter(organisation=report.organisation_id, period=report.period)
+    return dict(rows.values_list("indicator__code", "value"))
+
+
 def lines(report: Report) -> list[Line]:
     """The report's indicator table, in the form's order."""
     form_indicators = report.form.ordered_indicators()
@@ -207,6 +225,7 @@ def lines(report: Report) -> list[Line]:
     whole = with_formulas(form_indicators, summed)
     own_whole = with_formulas(form_indicators, own)
     previous = previous_totals(report)
+    targets = targets_of(report)
     out = []
     for indicator in form_indicators:
         code = indicator.code
@@ -225,6 +244,7 @@ def lines(report: Report) -> list[Line]:
                 previous=previous.get(code),
                 breakdowns=breakdowns,
                 live=live.get((code, ""), 0) if differs else None,
+                target=targets.get(code),
             )
         )
     return out
@@ -291,6 +311,8 @@ def as_json(report: Report) -> dict:
                 "unit": line.indicator.unit,
                 "source": line.indicator.source,
                 "previous": plain(line.previous),
+                "target": line.target,
+                "achieved": plain(line.achieved),
                 "breakdowns": line.breakdowns,
             }
             for line in lines(report)
