@@ -16,7 +16,7 @@ from nhandao.lib.money import format_vnd
 from nhandao.orgs.models import Organisation
 from nhandao.reports import indicators
 from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source, Target
-from nhandao.reports.periods import Period, parse
+from nhandao.reports.periods import Period, months, parse
 
 Values = dict[tuple[str, str], int]  # (indicator code, breakdown) → value
 
@@ -341,3 +341,49 @@ def children_table(report: Report, children: list[ChildStatus]) -> dict[int, dic
         approved[report_id]: with_formulas(form_indicators, values)
         for report_id, values in per_report.items()
     }
+
+
+MONEY_UNIT = "đồng"
+
+
+@dataclass
+class Trend:
+    """The organisation's own computed money indicators month by month over the period (its
+    own records, not its children's: those arrive through their reports)."""
+
+    labels: list[str]  # "07/2024"
+    series: list[tuple[Indicator, list[int]]]
+
+    @property
+    def rows(self) -> list[tuple[str, list[int]]]:
+        return [(label, [values[i] for _, values in self.series])
+                for i, label in enumerate(self.labels)]  # fmt: skip
+
+    def as_json(self) -> dict:
+        return {
+            "labels": self.labels,
+            "series": [{"name": i.name, "values": v} for i, v in self.series],
+            "unit": "₫",
+        }
+
+
+def monthly_trend(report: Report) -> Trend:
+    """Computed indicators in đồng, by month of the report's period (a month cut by the
+    15/12 cut-off counts only its days inside the period); the months add up to the
+    period's own computed value."""
+    period = period_of(report)
+    form_indicators = [
+        i for i in report.form.ordered_indicators()
+        if i.source == Source.COMPUTED and i.unit == MONEY_UNIT
+    ]  # fmt: skip
+    labels, windows = [], []
+    for month in months(period):
+        start, end = max(month.start, period.start), min(month.end, period.end)
+        labels.append(f"{month.start.month:02d}/{month.start.year}")
+        windows.append((start, end))
+    series = []
+    for indicator in form_indicators:
+        provider = indicators.PROVIDERS[indicator.expression or indicator.code]
+        values = [provider(report.organisation, s, e).get("", 0) or 0 for s, e in windows]
+        series.append((indicator, values))
+    return Trend(labels=labels, series=series)

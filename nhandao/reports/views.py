@@ -101,7 +101,10 @@ def _detail(request, report, entries=None, note_form=None, targets=None, status=
     )
     top = max([v for _, v in ranked if v] or [0])
     can_mark = access.can(user, "approve", report.organisation)
+    trend = building.monthly_trend(report)
     return render(request, "reports/detail.html", {
+        "trend": trend if trend.series else None,
+        "trend_data": trend.as_json(),
         "report": report,
         "lines": building.lines(report),
         "moves": actions.moves_for(user, report),
