@@ -1173,6 +1173,8 @@ WRITES = [
     # words (back to the report), the others 403 / 404
     ("report: publish", "POST", "/bao-cao/{report}/cong-khai/", {},
      expect_scoped(APPROVE_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("api: report: publish", "POST", "/api/reports/{report}/publish", {},
+     expect_scoped(APPROVE_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     # pdf (issue #23): import a statement's file again with the review's corrections; the
     # world's statement has none (the accountant is sent back to it with the reason)
     ("statement: import again with corrections", "POST", "/sao-ke/{statement}/nhap-lai/", {},
