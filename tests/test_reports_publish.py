@@ -5,6 +5,7 @@ back-office narrative, history or people."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from nhandao.audit.models import AuditEvent
 from nhandao.lib.errors import Refused
@@ -101,3 +102,8 @@ def test_the_api_publishes_an_approved_report_like_the_page(cast, login):
     response = manager.post(url, {"published": False}, content_type="application/json")
     assert response.json()["published"] is False
     assert AuditEvent.objects.filter(action="report.unpublish").count() == 1
+
+
+def test_the_portal_home_links_to_the_published_reports(cast, client):
+    body = client.get(reverse("portal_home")).content.decode()
+    assert f'href="{reverse("public_reports")}"' in body
