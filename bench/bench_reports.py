@@ -180,8 +180,11 @@ def main():
         children = building.children_status(report)
         building.children_table(report, children)
         building.lines(report)
+        building.monthly_trend(report)
 
     figures["national_dashboard_ms_min_median"] = timed(dashboard, national)
+    figures["commune_dashboard_ms_min_median"] = timed(dashboard, commune)
+    figures["commune_trend_ms_min_median"] = timed(building.monthly_trend, commune)
     print(json.dumps(figures, ensure_ascii=False))
 
 

@@ -1208,10 +1208,19 @@ WRITES = [
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("report: submit", "POST", "/bao-cao/{report}/chuyen/submitted/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    # targets (issue #17): "edit" at the report's organisation (its own officers or the level
+    # above); on the page and through the API
+    ("report: targets", "POST", "/bao-cao/{report}/ke-hoach/", {"target_state_budget": "1.000"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("api: report: targets", "POST", "/api/reports/{report}/targets",
+     {"targets": {"state_budget": 1000}},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=200)),
     # publish (issue #17): "approve" at the report's organisation; the draft is refused in
     # words (back to the report), the others 403 / 404
     ("report: publish", "POST", "/bao-cao/{report}/cong-khai/", {},
      expect_scoped(APPROVE_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("api: report: publish", "POST", "/api/reports/{report}/publish", {},
+     expect_scoped(APPROVE_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     # pdf (issue #23): import a statement's file again with the review's corrections; the
     # world's statement has none (the accountant is sent back to it with the reason)
     ("statement: import again with corrections", "POST", "/sao-ke/{statement}/nhap-lai/", {},

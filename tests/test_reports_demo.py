@@ -3,6 +3,7 @@
 from datetime import date
 
 from nhandao.demo import reports as demo
+from nhandao.reports import building
 from nhandao.reports.models import Report
 
 
@@ -15,3 +16,6 @@ def test_the_demo_leaves_reports_in_the_states_a_leader_meets(cast):
     assert states == {"CTD-1": "draft", "CTD-X4": "draft", "CTD-X8": "returned"}
     returned = Report.objects.get(organisation=cast.ngoc_ha)
     assert returned.return_comment and returned.values.filter(scope="own").exists()
+    # the province set its chapters' targets: "% đạt" shows on their reports
+    budget = next(x for x in building.lines(returned) if x.indicator.code == "state_budget")
+    assert budget.target == 10_000_000 and budget.achieved is not None

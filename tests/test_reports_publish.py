@@ -5,6 +5,7 @@ back-office narrative, history or people."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from nhandao.audit.models import AuditEvent
 from nhandao.lib.errors import Refused
@@ -85,3 +86,24 @@ def test_the_public_pages_show_figures_and_word_but_no_narrative(cast, client, l
     client.logout()
     assert client.get(page).status_code == 404
     assert client.get(f"{page}bao-cao.docx").status_code == 404
+
+
+def test_the_api_publishes_an_approved_report_like_the_page(cast, login):
+    report = approved(cast)
+    url = f"/api/reports/{report.pk}/publish"
+    officer = login(cast.ba_dinh_officer)
+    assert officer.post(url, {}, content_type="application/json").status_code == 403
+    manager = login(cast.hn_manager)
+    response = manager.post(url, {}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["published"] is True
+    assert Report.objects.get(pk=report.pk).published
+    again = manager.post(url, {}, content_type="application/json")
+    assert again.status_code == 422 and "đã được công khai" in again.json()["detail"]
+    response = manager.post(url, {"published": False}, content_type="application/json")
+    assert response.json()["published"] is False
+    assert AuditEvent.objects.filter(action="report.unpublish").count() == 1
+
+
+def test_the_portal_home_links_to_the_published_reports(cast, client):
+    body = client.get(reverse("portal_home")).content.decode()
+    assert f'href="{reverse("public_reports")}"' in body

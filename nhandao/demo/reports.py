@@ -32,6 +32,8 @@ def seed_province(actor, province, *, leader, draft, returned, period) -> None:
     for i, child in enumerate(building.children_status(report)):
         org = child.organisation
         report = actions.open_report(actor, org, period)
+        # targets set by the province (shown beside the values with "% đạt")
+        actions.set_targets(leader, org, period, {"state_budget": 10_000_000})
         if org.pk == draft.pk:
             actions.save_entries(actor, report, {"state_budget": 12_000_000},
                                  {"Kết quả đạt được": "Đang tổng hợp."})  # fmt: skip

@@ -20,6 +20,7 @@ from nhandao.reports.models import (
     ReportStatusChange,
     ReportValue,
     Source,
+    Target,
 )
 from nhandao.reports.periods import parse
 
@@ -300,3 +301,44 @@ def publish(actor, report: Report, published: bool = True) -> Report:
     record(actor, "report.publish" if published else "report.unpublish", report,
            before={"published": not published}, after={"published": published})  # fmt: skip
     return report
+
+
+def _check_target(indicator: Indicator, raw) -> int | None:
+    """A target is a whole, non-negative number; None (or "") removes it."""
+    if raw is None or raw == "":
+        return None
+    name = f"{indicator.name}: chỉ tiêu kế hoạch"
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise Refused(f"{name} phải là một số nguyên.", field=indicator.code)
+    if raw < 0:
+        raise Refused(f"{name} không được âm.", field=indicator.code)
+    if raw > MAX_VALUE:
+        raise Refused(f"{name} quá lớn.", field=indicator.code)
+    return raw
+
+
+@transaction.atomic
+def set_targets(actor, org, period_code: str, values: dict) -> dict[str, int | None]:
+    """Targets for one organisation and period, by indicator code: the organisation enters its
+    own, or the level above sets them ("edit" on the organisation, which a parent's officers
+    hold over their subtree). Every value is checked before anything is written; audited."""
+    access.require(actor, "edit", org)
+    period = parse(period_code)
+    form = form_for(org)
+    known = {i.code: i for i in form.indicators.exclude(source=Source.FORMULA)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise Refused(f"Không có chỉ tiêu trong mẫu báo cáo: {', '.join(sorted(unknown))}.")
+    checked = {code: _check_target(known[code], raw) for code, raw in values.items()}
+    existing = Target.objects.filter(organisation=org, period=period.code)
+    before = {t.indicator.code: t.value for t in existing.select_related("indicator")}
+    for code, value in checked.items():
+        if value is None:
+            existing.filter(indicator=known[code]).delete()
+        else:
+            Target.objects.update_or_create(
+                organisation=org, period=period.code, indicator=known[code],
+                defaults={"value": value, "set_by": actor},
+            )  # fmt: skip
+    record(actor, "report.targets", org, before=before, after=checked)
+    return checked

@@ -36,6 +36,14 @@ class ReportEntriesIn(Schema):
     narrative: dict[str, str] | None = None
 
 
+class ReportTargetsIn(Schema):
+    targets: dict[str, int | None]
+
+
+class ReportPublishIn(Schema):
+    published: bool = True
+
+
 class ReportMoveIn(Schema):
     to_status: str
     note: str = ""
@@ -73,6 +81,20 @@ def enter_values(request, report_id: int, payload: ReportEntriesIn):
     report = get_report(request.auth, report_id, "edit")
     report = actions.save_entries(request.auth, report, payload.values, payload.narrative)
     return {"id": report_id, **building.as_json(report)}
+
+
+@router.post("/reports/{report_id}/targets", response=dict, summary="Đặt chỉ tiêu kế hoạch")
+def set_targets(request, report_id: int, payload: ReportTargetsIn):
+    report = get_report(request.auth, report_id, "edit")
+    actions.set_targets(request.auth, report.organisation, report.period, payload.targets)
+    return {"id": report_id, **building.as_json(report)}
+
+
+@router.post("/reports/{report_id}/publish", response=dict, summary="Công khai, thôi công khai")
+def publish_report(request, report_id: int, payload: ReportPublishIn):
+    """The page's action: an approved report, by the leaders of its organisation; audited."""
+    report = actions.publish(request.auth, get_report(request.auth, report_id), payload.published)
+    return {"id": report_id, "published": report.published, **building.as_json(report)}
 
 
 @router.post("/reports/{report_id}/move", response=dict, summary="Gửi, duyệt, trả lại, mở lại")

@@ -15,8 +15,8 @@ from django.db.models import Q, Sum
 from nhandao.lib.money import format_vnd
 from nhandao.orgs.models import Organisation
 from nhandao.reports import indicators
-from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source
-from nhandao.reports.periods import Period, parse
+from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source, Target
+from nhandao.reports.periods import Period, months, parse
 
 Values = dict[tuple[str, str], int]  # (indicator code, breakdown) → value
 
@@ -41,6 +41,18 @@ class Line:
     previous: int | float | None
     breakdowns: dict[str, int] = field(default_factory=dict)
     live: int | None = None  # the records' value now, when it differs from the snapshot
+    target: int | None = None  # the organisation's target for the period (reports.Target)
+
+    @property
+    def shown_target(self) -> str:
+        return shown(self.target, self.indicator.unit)
+
+    @property
+    def achieved(self) -> float | None:
+        """% đạt: the value against the target; None without a target or with a target of 0."""
+        if self.target is None or not self.target or self.value is None:
+            return None
+        return self.value / self.target * 100
 
     @property
     def shown(self) -> str:
@@ -198,6 +210,12 @@ def previous_totals(report: Report) -> dict[str, int | float | None]:
     return with_formulas(report.form.ordered_indicators(), _stored(previous, "total"))
 
 
+def targets_of(report: Report) -> dict[str, int]:
+    """The organisation's targets for the report's period, by indicator code."""
+    rows = Target.objects.filter(organisation=report.organisation_id, period=report.period)
+    return dict(rows.values_list("indicator__code", "value"))
+
+
 def lines(report: Report) -> list[Line]:
     """The report's indicator table, in the form's order."""
     form_indicators = report.form.ordered_indicators()
@@ -207,6 +225,7 @@ def lines(report: Report) -> list[Line]:
     whole = with_formulas(form_indicators, summed)
     own_whole = with_formulas(form_indicators, own)
     previous = previous_totals(report)
+    targets = targets_of(report)
     out = []
     for indicator in form_indicators:
         code = indicator.code
@@ -225,6 +244,7 @@ def lines(report: Report) -> list[Line]:
                 previous=previous.get(code),
                 breakdowns=breakdowns,
                 live=live.get((code, ""), 0) if differs else None,
+                target=targets.get(code),
             )
         )
     return out
@@ -291,6 +311,8 @@ def as_json(report: Report) -> dict:
                 "unit": line.indicator.unit,
                 "source": line.indicator.source,
                 "previous": plain(line.previous),
+                "target": line.target,
+                "achieved": plain(line.achieved),
                 "breakdowns": line.breakdowns,
             }
             for line in lines(report)
@@ -319,3 +341,49 @@ def children_table(report: Report, children: list[ChildStatus]) -> dict[int, dic
         approved[report_id]: with_formulas(form_indicators, values)
         for report_id, values in per_report.items()
     }
+
+
+MONEY_UNIT = "đồng"
+
+
+@dataclass
+class Trend:
+    """The organisation's own computed money indicators month by month over the period (its
+    own records, not its children's: those arrive through their reports)."""
+
+    labels: list[str]  # "07/2024"
+    series: list[tuple[Indicator, list[int]]]
+
+    @property
+    def rows(self) -> list[tuple[str, list[int]]]:
+        return [(label, [values[i] for _, values in self.series])
+                for i, label in enumerate(self.labels)]  # fmt: skip
+
+    def as_json(self) -> dict:
+        return {
+            "labels": self.labels,
+            "series": [{"name": i.name, "values": v} for i, v in self.series],
+            "unit": "₫",
+        }
+
+
+def monthly_trend(report: Report) -> Trend:
+    """Computed indicators in đồng, by month of the report's period (a month cut by the
+    15/12 cut-off counts only its days inside the period); the months add up to the
+    period's own computed value."""
+    period = period_of(report)
+    form_indicators = [
+        i for i in report.form.ordered_indicators()
+        if i.source == Source.COMPUTED and i.unit == MONEY_UNIT
+    ]  # fmt: skip
+    labels, windows = [], []
+    for month in months(period):
+        start, end = max(month.start, period.start), min(month.end, period.end)
+        labels.append(f"{month.start.month:02d}/{month.start.year}")
+        windows.append((start, end))
+    series = []
+    for indicator in form_indicators:
+        provider = indicators.PROVIDERS[indicator.expression or indicator.code]
+        values = [provider(report.organisation, s, e).get("", 0) or 0 for s, e in windows]
+        series.append((indicator, values))
+    return Trend(labels=labels, series=series)

@@ -9,7 +9,7 @@ from django import forms
 from nhandao.orgs.forms import OrgCodeField
 from nhandao.orgs.models import Organisation
 from nhandao.reports import periods
-from nhandao.reports.models import Report, Source
+from nhandao.reports.models import Report, Source, Target
 
 _WHOLE = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d+$")
 
@@ -88,6 +88,43 @@ class EntriesForm(forms.Form):
     def narrative(self) -> dict:
         return {t: self.cleaned_data.get(f"section_{i}", "")
                 for i, t in enumerate(self.report.form.sections)}  # fmt: skip
+
+
+class TargetsForm(forms.Form):
+    """One field per indicator the organisation can plan (formulas follow from the others):
+    the target of the report's organisation for its period, typed as "1.500.000"."""
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = dict(
+            Target.objects.filter(
+                organisation=report.organisation_id, period=report.period
+            ).values_list("indicator__code", "value")
+        )
+        self.indicator_codes = []
+        for indicator in report.form.ordered_indicators():
+            if indicator.source == Source.FORMULA:
+                continue
+            value = stored.get(indicator.code)
+            self.fields[f"target_{indicator.code}"] = forms.CharField(
+                label=f"{indicator.name} ({indicator.unit})",
+                required=False,
+                initial="" if value is None else f"{value:,}".replace(",", "."),
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+            )
+            self.indicator_codes.append(indicator.code)
+
+    def clean(self):
+        data = super().clean()
+        for code in self.indicator_codes:
+            try:
+                data[f"target_{code}"] = parse_whole(data.get(f"target_{code}"))
+            except forms.ValidationError as exc:
+                self.add_error(f"target_{code}", exc)
+        return data
+
+    def values(self) -> dict:
+        return {code: self.cleaned_data.get(f"target_{code}") for code in self.indicator_codes}
 
 
 class NoteForm(forms.Form):

@@ -224,3 +224,29 @@ class ReportValue(models.Model):
 class ReportStatusChange(StatusChange):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
     subject_field = "report"
+
+
+class Target(models.Model):
+    """A target (chỉ tiêu kế hoạch) for one organisation, period and indicator: entered by the
+    organisation itself or set by the level above; shown beside the value as "% đạt"."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="report_targets"
+    )
+    period = models.CharField("kỳ báo cáo", max_length=10)  # a periods.parse code
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    value = models.BigIntegerField("chỉ tiêu kế hoạch")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period", "indicator"], name="unique_report_target"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.period}/{self.indicator_id}: {self.value}"

@@ -89,7 +89,7 @@ def _strict_env():
 def xlsx_bytes(report: Report) -> bytes:
     lines = building.lines(report)
     header = ["TT", "Mã", "Chỉ tiêu", "Đơn vị tính", "Kỳ này", "Của đơn vị", "Cấp dưới",
-              "Cùng kỳ năm trước", "Cách lấy số liệu"]  # fmt: skip
+              "Cùng kỳ năm trước", "Kế hoạch", "% đạt", "Cách lấy số liệu"]  # fmt: skip
     rows = [
         [
             i,
@@ -100,6 +100,8 @@ def xlsx_bytes(report: Report) -> bytes:
             line.own,
             line.from_children,
             line.previous,
+            line.target,
+            round(line.achieved, 1) if line.achieved is not None else None,
             line.indicator.get_source_display(),
         ]  # fmt: skip
         for i, line in enumerate(lines, start=1)

@@ -14,6 +14,7 @@ urlpatterns = [
         name="report_not_reporting",
     ),  # fmt: skip
     path("bao-cao/<int:pk>/tai/<slug:fmt>/", views.report_download, name="report_download"),
+    path("bao-cao/<int:pk>/ke-hoach/", views.report_targets, name="report_targets"),
     path("bao-cao/<int:pk>/cong-khai/", views.report_publish, name="report_publish"),
     # public: the portal's URL style (the portal app sits above; these pages are ours)
     path("cong-khai/bao-cao/", views.public_reports, name="public_reports"),

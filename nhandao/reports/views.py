@@ -85,11 +85,14 @@ def report_open(request):
     return redirect("report_detail", pk=report.pk)
 
 
-def _detail(request, report, entries=None, note_form=None, status=200):
+def _detail(request, report, entries=None, note_form=None, targets=None, status=200):
     user = request.user
-    can_edit = not report.is_locked and access.can(user, "edit", report.organisation)
+    can_plan = access.can(user, "edit", report.organisation)
+    can_edit = not report.is_locked and can_plan
     if entries is None and can_edit:
         entries = forms.EntriesForm(report=report)
+    if targets is None and can_plan:
+        targets = forms.TargetsForm(report=report)
     children = building.children_status(report)
     compared = building.children_table(report, children)
     ranked = sorted(
@@ -98,11 +101,15 @@ def _detail(request, report, entries=None, note_form=None, status=200):
     )
     top = max([v for _, v in ranked if v] or [0])
     can_mark = access.can(user, "approve", report.organisation)
+    trend = building.monthly_trend(report)
     return render(request, "reports/detail.html", {
+        "trend": trend if trend.series else None,
+        "trend_data": trend.as_json(),
         "report": report,
         "lines": building.lines(report),
         "moves": actions.moves_for(user, report),
         "entries": entries if can_edit else None,
+        "targets": targets if can_plan else None,
         "note_form": note_form or forms.NoteForm(),
         "children": children,
         "ranked": [(c, v, int(100 * v / top) if v and top else 0) for c, v in ranked],
@@ -184,6 +191,24 @@ def report_download(request, pk, fmt):
     if fmt == "xlsx":
         return attachment(outputs.xlsx_bytes(report), f"{outputs.basename(report)}.xlsx", XLSX)
     return HttpResponse("Không có định dạng này.", status=404)
+
+
+@login_required
+@require_POST
+def report_targets(request, pk):
+    """The organisation's targets for the report's period (its own officers, or the level
+    above, which holds "edit" over its subtree)."""
+    report = get_report(request.user, pk, "edit")
+    targets = forms.TargetsForm(request.POST, report=report)
+    if targets.is_valid():
+        try:
+            actions.set_targets(request.user, report.organisation, report.period, targets.values())
+        except Refused as exc:
+            show_refused(request, exc, targets)
+        else:
+            messages.success(request, "Đã lưu chỉ tiêu kế hoạch.")
+            return redirect("report_detail", pk=report.pk)
+    return _detail(request, report, targets=targets, status=422)
 
 
 @login_required

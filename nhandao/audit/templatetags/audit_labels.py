@@ -147,6 +147,7 @@ ACTION_LABELS = {
     "people.course_result": "Ghi kết quả tập huấn",
     "report.publish": "Công khai báo cáo",
     "report.unpublish": "Thôi công khai báo cáo",
+    "report.targets": "Đặt chỉ tiêu kế hoạch",
 }
 
 
