@@ -452,3 +452,14 @@ def test_the_statement_migration_renames_keeps_figures_and_maps_statuses(
         "already_present": 60,
         "rejected": 0,
     }
+
+
+def test_an_error_keeps_no_control_character_anywhere():
+    """A header read from a broken file ("khong phai bang\\x00\\x01") names the column: a NUL
+    cannot be stored in PostgreSQL's JSON, so the import failed with a system error instead
+    of its refusal."""
+    from nhandao.lib.imports import row_error
+
+    error = row_error(1, "khong phai bang\x00\x01", "x\x00", "ô có ký tự \x00")
+    assert not any(ord(ch) < 32 for field in ("column", "value", "reason") for ch in error[field])
+    assert error["column"] == "khong phai bangU+0000U+0001"

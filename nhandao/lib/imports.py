@@ -87,9 +87,9 @@ def row_error(row: int, column: str = "", value="", reason: str = "") -> dict:
     column's name as the file has it, the value found (as text), and why in Vietnamese."""
     return {
         "row": int(row or 0),
-        "column": str(column or ""),
+        "column": _printable(str(column or "")),  # a header read from a broken file, too
         "value": "" if value is None else _printable(str(value)),
-        "reason": str(reason),
+        "reason": _printable(str(reason)),
     }
 
 

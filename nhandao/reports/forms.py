@@ -107,7 +107,7 @@ class TargetsForm(forms.Form):
                 continue
             value = stored.get(indicator.code)
             self.fields[f"target_{indicator.code}"] = forms.CharField(
-                label=f"{indicator.name} ({indicator.unit})",
+                label=f"{indicator.name} — kế hoạch ({indicator.unit})",
                 required=False,
                 initial="" if value is None else f"{value:,}".replace(",", "."),
                 widget=forms.TextInput(attrs={"inputmode": "numeric"}),
