@@ -3,14 +3,12 @@ money to a Red Cross chapter only under a coordination programme both signed, wh
 covers the decision date; through the ledger, maker–checker, earmarks respected, the balance
 never below zero; the receiving side sees it in its figures; the programme page lists it."""
 
-import threading
 from datetime import date
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import connections
 
 from nhandao.audit import ledger
 from nhandao.audit.models import AuditEvent, LedgerAccount
@@ -21,6 +19,7 @@ from nhandao.relief import actions as relief
 from nhandao.relief.figures import campaign_figures
 from nhandao.relief.models import Allocation, AllocationStatus, Direction
 from nhandao.relief.rules import ReliefError
+from tests.concurrency import all_at_once
 from tests.conftest import make_org, unit
 from tests.test_relief_fixtures import DAY, donate, make_campaign
 
@@ -193,23 +192,9 @@ def test_twenty_concurrent_approvals_across_never_overdraw(
 ):
     cast = build(cast)
     proposals = [propose(cast, amount=1_000_000) for _ in range(20)]
-    results, barrier = [], threading.Barrier(20)
-
-    def approve(allocation):
-        try:
-            barrier.wait()
-            relief.approve_allocation(cast.front_chair, allocation)
-            results.append("ok")
-        except ReliefError as exc:
-            results.append(str(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=approve, args=(p,)) for p in proposals]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = all_at_once(
+        lambda p: relief.approve_allocation(cast.front_chair, p), proposals, ReliefError
+    )
     assert results.count("ok") == 10
     assert all("Số dư không đủ" in r for r in results if r != "ok")
     assert balance(cast.hn_front, cast.appeal) == 0

@@ -3,11 +3,9 @@
 funds exactly, keep every hash chain valid and the campaign reconciliation balanced. And 50
 concurrent allocations on one fund on PostgreSQL never overdraw it."""
 
-import threading
-
 import pytest
 from django.conf import settings as django_settings
-from django.db import connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +14,7 @@ from nhandao.audit.models import LedgerAccount
 from nhandao.relief import actions, public
 from nhandao.relief.models import Allocation, AllocationStatus
 from nhandao.relief.rules import ReliefError
+from tests.concurrency import all_at_once
 from tests.test_relief_fixtures import DAY, donate, household, make_campaign, unit
 
 ORGS = ["central", "hanoi", "tuyen_quang", "ba_dinh"]
@@ -141,23 +140,9 @@ def test_fifty_concurrent_allocations_on_one_fund_never_overdraw(
         )
         for i in range(50)
     ]
-    results, barrier = [], threading.Barrier(50)
-
-    def approve(allocation):
-        try:
-            barrier.wait()
-            actions.approve_allocation(cast.tw_manager, allocation)
-            results.append("ok")
-        except ReliefError as exc:
-            results.append(str(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=approve, args=(p,)) for p in proposals]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = all_at_once(
+        lambda p: actions.approve_allocation(cast.tw_manager, p), proposals, ReliefError
+    )
     assert results.count("ok") == 10
     assert all("Số dư không đủ" in r for r in results if r != "ok")
     assert actions.balance_of(cast.central, campaign) == 500_000
