@@ -159,6 +159,10 @@ def test_targets_are_compared_with_results_from_the_data_and_rolled_up(cast, tet
     assert rows[cast.ba_dinh.pk].results["money"] == 3_000_000
     assert rows[cast.ba_dinh.pk].results["gifts"] == 1
     assert rows[cast.ngoc_ha.pk].results["gifts"] == 0
+    # the home page's shorter question reads the same own row as the full roll-up
+    for campaign, rolled in ((this_year.campaign, national), (hanoi, province)):
+        own = results.own_progress(campaign)
+        assert (own.targets, own.results) == (rolled.own.targets, rolled.own.results)
 
 
 def test_the_tet_rule_counts_poor_households_without_a_gift_down_to_zero(cast, tet):
@@ -310,9 +314,9 @@ def test_the_home_page_shows_a_part_not_launched_below_and_targets_behind(
     assert waiting["Phong trào chưa phát động cho cấp dưới"].url == (
         f"/phong-trao/chien-dich/{hanoi.pk}/"
     )
-    late = home.behind(hanoi, edition, date(2026, 5, 20))
+    late = home.behind(hanoi, date(2026, 5, 20))
     assert late == ["Tiền vận động (đồng)", "Suất quà", "Lượt người được hỗ trợ"]
-    assert home.behind(hanoi, edition, date(2026, 4, 20)) == []
+    assert home.behind(hanoi, date(2026, 4, 20)) == []
     page = login(cast.hn_officer).get("/").content.decode()
     assert "Phong trào chưa phát động cho cấp dưới" in page
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from nhandao.campaigns.models import Campaign, CampaignStatus
 from nhandao.lib.cockpit import SOON, Waiting
 from nhandao.movements import actions, results
-from nhandao.movements.models import Fair, Voucher
+from nhandao.movements.models import Fair, TargetKind, Voucher
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
 
@@ -34,19 +34,17 @@ def _own_parts(user):
     )
 
 
-def behind(campaign, edition, today) -> list[str]:
+def behind(campaign, today) -> list[str]:
     """The labels of the campaign's targets behind the share of its period gone by."""
     end = campaign.receiving_end
     if end is None or today <= campaign.launch_date:
         return []
     gone = min(1.0, (today - campaign.launch_date).days / max((end - campaign.launch_date).days, 1))
-    rollup = results.rollup(campaign, edition, tet_rule=False)
+    own = results.own_progress(campaign)
     return [
         label
-        for kind, label in rollup.kinds
-        if kind not in results.NO_SOURCE
-        and (p := rollup.own.percent(kind)) is not None
-        and p < 100 * gone
+        for kind, label in TargetKind.choices
+        if kind not in results.NO_SOURCE and (p := own.percent(kind)) is not None and p < 100 * gone
     ]
 
 
@@ -61,7 +59,7 @@ def waiting(user) -> list[Waiting]:
             continue
         if not campaign.parts.exists() and actions.children_of(campaign.organisation, "children"):
             to_launch.append(campaign)
-        found = behind(campaign, edition, today)
+        found = behind(campaign, today)
         if found:
             late.append((campaign, found))
     out = []

@@ -169,6 +169,18 @@ def rollup(campaign: Campaign, edition: Edition, *, tet_rule: bool = True) -> Ro
     return out
 
 
+def own_progress(campaign: Campaign) -> Row:
+    """The campaign's own targets and what its whole tree reached, nothing else: the home
+    page asks only "is this part behind?", so no parts' rows, names or last year (which the
+    full `rollup` reads, walking last year's tree too). No target with a source: no tree read."""
+    targets = dict(Target.objects.filter(campaign=campaign).values_list("kind", "value"))
+    reached: Counter = Counter()
+    if set(targets) - NO_SOURCE:
+        for counts in results_by_campaign([pk for pk, _, _ in _tree(campaign.pk)]).values():
+            reached.update(counts)
+    return Row(campaign.pk, campaign.organisation_id, "", targets, reached)
+
+
 def _last_year(out: Rollup) -> None:
     """Last year's results of the same organisations, beside this year's."""
     previous = (
