@@ -110,3 +110,39 @@ def test_import_blood_refuses_a_file_without_the_template_columns(cast, tmp_path
     with pytest.raises(CommandError):
         run("import_blood", str(path), "--org", "CTD-X4")
     assert not Donor.objects.exists()
+
+
+def test_a_changed_interval_rule_moves_the_stored_dates_through_the_worker(cast, tasks):
+    from nhandao.blood.models import IntervalRule
+    from nhandao.blood.tasks import refresh_dates_after_rule_change
+
+    whole = make_donor(cast, "Nguyễn Văn Toàn")
+    give(cast, whole, date(2026, 9, 1))
+    platelets = make_donor(cast, "Nguyễn Văn Tiểu")
+    give(cast, platelets, date(2026, 11, 20), "platelets", 250)
+    # the admin adds a longer interval for whole blood: the signal queues the work
+    IntervalRule.objects.create(kind="whole", days=90, valid_from=date(2026, 1, 1))
+    tasks.run()
+    [result] = tasks.results(refresh_dates_after_rule_change)
+    assert result.return_value == {"kind": "whole", "donors_changed": 1}
+    whole.refresh_from_db(), platelets.refresh_from_db()
+    assert whole.eligible_from == date(2026, 11, 30)  # 90 days, not the stored 84
+    assert platelets.eligible_from == date(2026, 12, 4)  # another kind: untouched
+
+
+def test_blood_refresh_recomputes_what_a_change_behind_the_signals_left(cast, tasks):
+    from nhandao.blood.models import IntervalRule
+
+    donor = make_donor(cast, "Nguyễn Văn Toàn")
+    give(cast, donor, date(2026, 9, 1))
+    IntervalRule.objects.filter(kind="whole").update(days=100)  # SQL: no signal
+    donor.refresh_from_db()
+    assert donor.eligible_from == date(2026, 11, 24)  # still the old 84 days
+    out, _ = run("blood_refresh")
+    assert out == "Đã tính lại ngày có thể hiến lại: 1 người hiến thay đổi.\n"
+    donor.refresh_from_db()
+    assert donor.eligible_from == date(2026, 12, 10)
+    out, _ = run("blood_refresh", "--kind", "whole")
+    assert out == "Đã tính lại ngày có thể hiến lại: 0 người hiến thay đổi.\n"
+    with pytest.raises(CommandError, match="Loại “máu” không có"):
+        run("blood_refresh", "--kind", "máu")

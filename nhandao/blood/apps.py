@@ -1,7 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+def _rule_changed(sender, instance, **kwargs):
+    """A donor's "likely eligible from" is stored (decision 0017); a changed interval rule
+    must move it. Queued after commit, so the admin's save stays quick and a rolled-back
+    edit moves nothing."""
+    from nhandao.blood.tasks import refresh_dates_after_rule_change
+    from nhandao.lib.tasks import enqueue_on_commit
+
+    enqueue_on_commit(refresh_dates_after_rule_change, instance.kind)
 
 
 class BloodConfig(AppConfig):
     name = "nhandao.blood"
     verbose_name = "Hiến máu tình nguyện"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from nhandao.blood.models import IntervalRule
+
+        post_save.connect(_rule_changed, sender=IntervalRule, dispatch_uid="blood_rule_saved")
+        post_delete.connect(_rule_changed, sender=IntervalRule, dispatch_uid="blood_rule_deleted")

@@ -74,6 +74,29 @@ def refresh_donor(donor: Donor, rules=None) -> Donor:
     return donor
 
 
+def refresh_dates(kind: str = "", batch: int = 2000) -> int:
+    """After the rule table changed: recompute "likely eligible from" of every donor whose
+    last donation is of `kind` (every donor with a history when empty) and return how many
+    dates moved. Only that date reads the table; the rest of what a donor carries is its
+    history's, unchanged. Read by key in batches, each written before the next is read (a
+    million donors: never all in memory, never a cursor open over rows being written)."""
+    table = rule_table()
+    donors = Donor.objects.filter(last_donation_on__isnull=False).order_by("pk")
+    if kind:
+        donors = donors.filter(last_kind=kind)
+    fields = ("pk", "last_donation_on", "last_kind", "deferred_until", "eligible_from")
+    moved, after = 0, 0
+    while rows := list(donors.filter(pk__gt=after).values_list(*fields)[:batch]):
+        changed = [
+            Donor(pk=pk, eligible_from=now)
+            for pk, last_on, last_kind, deferred, stored in rows
+            if (now := likely_eligible_from(last_on, last_kind, deferred, table)) != stored
+        ]
+        Donor.objects.bulk_update(changed, ["eligible_from"])
+        moved, after = moved + len(changed), rows[-1][0]
+    return moved
+
+
 def check_age(birth_date: date | None, on: date, field: str = "birth_date") -> None:
     if birth_date is None:
         return
