@@ -143,3 +143,43 @@ def test_the_public_campaign_page_shows_earmarked_money_and_where_it_went(
     row = table[table.index(f"Hộ gia đình số {twins[0].pk}") :][:400]
     assert "2.000.000 ₫" in row and "1.500.000 ₫" in row and "500.000 ₫" in row
     assert "Nguyễn Thị Hoa" not in table[: table.index("</table>")]
+
+
+def test_the_form_and_api_earmark_a_unit_or_an_incident_chosen_never_typed(cast, login):
+    from datetime import date
+
+    from nhandao.donations.forms import DonationForm
+    from nhandao.donations.models import Donation
+    from nhandao.relief.models import Incident
+
+    flood = Incident.objects.create(organisation=cast.hanoi, kind="flood", name="Lũ sông Hồng",
+                                    start=date(2024, 9, 8))  # fmt: skip
+    elsewhere = Incident.objects.create(organisation=cast.tuyen_quang, kind="flood",
+                                        name="Lũ Tuyên Quang", start=date(2024, 9, 8))  # fmt: skip
+    form = DonationForm(actor=cast.hn_accountant, channel="cash")
+    assert list(form.fields["earmark_incident"].queryset) == [flood]  # within reach only
+    client = login(cast.hn_accountant)
+    body = {"channel": "cash", "organisation": "CTD-1", "received_on": "2024-09-10",
+            "amount": 200000, "donor_kind": "anonymous"}  # fmt: skip
+
+    def post(**earmark):
+        return client.post("/api/donations", {**body, **earmark}, content_type="application/json")
+
+    ba_dinh = unit("4")
+    ok = post(earmark_unit=ba_dinh.code)
+    assert ok.status_code == 201, ok.json()
+    donation = Donation.objects.get(pk=ok.json()["id"])
+    assert (donation.earmark_unit, donation.earmark_kind) == (ba_dinh, "unit")
+    ok = post(earmark_incident=flood.pk)
+    assert ok.status_code == 201
+    assert Donation.objects.get(pk=ok.json()["id"]).earmark_incident == flood
+    assert post(earmark_unit="99999").json()["errors"]["earmark_unit"] == [
+        "Không có đơn vị hành chính mã “99999” trên bản đồ hiện hành."
+    ]
+    assert "earmark_incident" in post(earmark_incident=elsewhere.pk).json()["errors"]
+    both = post(earmark_unit=ba_dinh.code, earmark_incident=flood.pk)
+    assert both.status_code == 422
+    assert both.json()["errors"]["earmark_incident"] == [
+        "Mỗi khoản ủng hộ chỉ có một chỉ định sử dụng; hãy bỏ bớt."
+    ]
+    assert Donation.objects.count() == 2

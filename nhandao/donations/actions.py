@@ -535,6 +535,8 @@ def record_entered_donation(actor, channel: str, data: dict) -> Donation:
         earmark_household=data.get("earmark_household_obj"),
         earmark_person=data.get("earmark_person_obj"),
         earmark_purpose=data.get("earmark_purpose"),
+        earmark_unit=data.get("earmark_unit"),
+        earmark_incident=data.get("earmark_incident"),
         note=data.get("note") or "",
     )
     if receipts.wants_automatic(donation):

@@ -78,6 +78,8 @@ class DonationIn(Schema):
     earmark_household: int | None = None  # a registry household's id (within reach)
     earmark_person: int | None = None  # a registry person's id (within reach)
     earmark_purpose: int | None = None  # an id from the list of purposes
+    earmark_unit: str | None = None  # a commune's or province's code on the current map
+    earmark_incident: int | None = None  # an incident's id (recorded within reach)
     note: str = ""
 
 

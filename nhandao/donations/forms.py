@@ -22,7 +22,7 @@ from nhandao.donations.models import (
 )
 from nhandao.lib.forms import FileField
 from nhandao.lib.widgets import Picker
-from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
+from nhandao.orgs.forms import ActorForm, OrgCodeField, UnitCodeField, limit_orgs
 
 POSITIVE = "Số tiền phải lớn hơn 0."
 WHOLE = {"invalid": "Số tiền phải là số nguyên (đồng), ví dụ 1500000."}
@@ -74,11 +74,26 @@ class DonationForm(ActorForm):
         required=False,
         empty_label="—",
     )
+    earmark_unit = UnitCodeField(
+        label="Chỉ định cho địa phương (xã/phường hoặc tỉnh/thành)",
+        levels=("commune", "province"),
+        required=False,
+    )
+    earmark_incident = forms.ModelChoiceField(
+        Donation._meta.get_field("earmark_incident").related_model.objects.none(),
+        label="Chỉ định cho sự cố, thiên tai",
+        required=False,
+        empty_label="—",
+    )
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
     def __init__(self, *args, channel: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.channel = channel
+        # the incidents the user's organisations recorded (relief's model, reached through
+        # the donation's relation: donations does not import relief)
+        incidents = self.fields["earmark_incident"].queryset.model.objects
+        self.fields["earmark_incident"].queryset = incidents.for_user(self.actor).order_by("-start")
         limit_orgs(self, "organisation", "money")
         campaigns = Campaign.objects.for_user(self.actor)
         self.fields["campaign"].queryset = campaigns
@@ -120,8 +135,10 @@ class DonationForm(ActorForm):
         if kind != DonorKind.ANONYMOUS and not (data.get("donor_name") or "").strip():
             self.add_error("donor_name", "Hãy nhập tên người ủng hộ hoặc chọn “Ẩn danh”.")
         self.clean_registry_earmarks(data)
-        structured = any(data.get(n) for n in ("earmark_household_obj", "earmark_person_obj",
-                                               "earmark_purpose"))  # fmt: skip
+        structured = [n for n in STRUCTURED_EARMARKS if data.get(n)]
+        if len(structured) > 1:
+            self.add_error(structured[1].removesuffix("_obj"),
+                           "Mỗi khoản ủng hộ chỉ có một chỉ định sử dụng; hãy bỏ bớt.")  # fmt: skip
         if structured:
             data["earmark_kind"] = data["earmark_ref"] = ""
         elif data.get("earmark_kind") and not (data.get("earmark_ref") or "").strip():
@@ -164,6 +181,10 @@ class DonationForm(ActorForm):
             if found is None:
                 self.add_error(name, f"{what} được chỉ định không thuộc phạm vi quản lý của bạn.")
             data[f"{name}_obj"] = found
+
+
+STRUCTURED_EARMARKS = ("earmark_household_obj", "earmark_person_obj", "earmark_purpose",
+                       "earmark_unit", "earmark_incident")  # fmt: skip
 
 
 class DonorForm(ActorForm):

@@ -27,6 +27,43 @@ OUT_OF_REACH = (
 )
 
 
+class UnitCodeField(forms.CharField):
+    """A unit on the current map: picked by its name (or an old name) on a page, given by
+    its official code in the API."""
+
+    def __init__(self, *args, levels=("commune",), **kwargs):
+        self.levels = levels
+        kwargs.setdefault("widget", pickers.unit_picker(levels))
+        super().__init__(*args, max_length=10, **kwargs)
+        self.widget.labels = self.label_of
+
+    def label_of(self, code) -> str | None:
+        unit = (
+            AdminUnit.objects.filter(
+                map=AdminMap.NEW, code=str(code).strip().lstrip("0"), level__in=self.levels
+            )
+            .select_related("province")
+            .first()
+        )
+        return str(unit) if unit is not None else None
+
+    def clean(self, value):
+        code = (super().clean(value) or "").strip().lstrip("0")
+        if not code:
+            return None
+        unit = (
+            AdminUnit.objects.filter(map=AdminMap.NEW, code=code, level__in=self.levels)
+            .select_related("province")
+            .order_by("level")
+            .first()
+        )
+        if unit is None:
+            raise forms.ValidationError(
+                f"Không có đơn vị hành chính mã “{code}” trên bản đồ hiện hành."
+            )
+        return unit
+
+
 class OrgCodeField(forms.ModelChoiceField):
     """An organisation, limited to a queryset (the user's reach): picked by name on a page,
     given by its code in the API (the picker's values are the codes)."""

@@ -10,9 +10,9 @@ from nhandao.lib.forms import FileField
 from nhandao.lib.money import format_vnd
 from nhandao.lib.widgets import Picker
 from nhandao.orgs import access
-from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
-from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
-from nhandao.orgs.pickers import attach_communes, current_units, unit_picker
+from nhandao.orgs.forms import ActorForm, OrgCodeField, UnitCodeField, limit_orgs
+from nhandao.orgs.models import Organisation
+from nhandao.orgs.pickers import attach_communes, current_units
 from nhandao.relief.lookups import relief_campaigns
 from nhandao.relief.models import (
     Allocation,
@@ -25,43 +25,6 @@ from nhandao.relief.models import (
     ReceiptMethod,
     Warehouse,
 )
-
-
-class UnitCodeField(forms.CharField):
-    """A unit on the current map: picked by its name (or an old name) on a page, given by
-    its official code in the API."""
-
-    def __init__(self, *args, levels=("commune",), **kwargs):
-        self.levels = levels
-        kwargs.setdefault("widget", unit_picker(levels))
-        super().__init__(*args, max_length=10, **kwargs)
-        self.widget.labels = self.label_of
-
-    def label_of(self, code) -> str | None:
-        unit = (
-            AdminUnit.objects.filter(
-                map=AdminMap.NEW, code=str(code).strip().lstrip("0"), level__in=self.levels
-            )
-            .select_related("province")
-            .first()
-        )
-        return str(unit) if unit is not None else None
-
-    def clean(self, value):
-        code = (super().clean(value) or "").strip().lstrip("0")
-        if not code:
-            return None
-        unit = (
-            AdminUnit.objects.filter(map=AdminMap.NEW, code=code, level__in=self.levels)
-            .select_related("province")
-            .order_by("level")
-            .first()
-        )
-        if unit is None:
-            raise forms.ValidationError(
-                f"Không có đơn vị hành chính mã “{code}” trên bản đồ hiện hành."
-            )
-        return unit
 
 
 def limit_campaigns(form, name: str) -> None:
