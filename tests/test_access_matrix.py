@@ -752,6 +752,8 @@ def world(cast, settings, tmp_path):
     sponsorship = registry.commit_sponsorship(
         cast.root, address, sponsor=sponsor, monthly_amount=500_000, start=day, months=12
     )
+    paid = sponsorship.due_dates()[2]  # 15/11/2024: the payment writes pay 15/10
+    payment = registry.pay_sponsorship(cast.root, sponsorship, period=paid, paid_on=paid)
     # for the writes: a pending pair of Ba Đình records, a merge of another pair (both
     # undoable), a line of the round, the role of Ba Đình's accountant
     from nhandao.beneficiaries.models import MatchCandidate
@@ -883,6 +885,7 @@ def world(cast, settings, tmp_path):
         "item": item,
         "registry_import": registry_import,
         "sponsorship": sponsorship,
+        "payment": payment,
         "candidate": candidate,
         "merge": merge,
         "line": line,
@@ -1134,6 +1137,12 @@ WRITES = [
     ("api: sponsorship: payment", "POST", "/api/sponsorships/{sponsorship}/payments",
      {"period": "2024-10-15", "paid_on": "2024-10-16"},
      expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, anon=401, ok=201)),
+    ("api: sponsorship: reverse a payment", "POST",
+     "/api/sponsorships/{sponsorship}/payments/{payment}/reverse", {"reason": "ghi nhầm"},
+     expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, anon=401, ok=200)),
+    ("humanitarian address: reverse a payment", "POST", "/dia-chi-nhan-dao/{address}/",
+     lambda ids: {"form": "reverse", "payment": ids["payment"], "reason": "ghi nhầm"},
+     expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("api: address: create", "POST", "/api/addresses",
      lambda ids: {"organisation": "CTD-X4", "person": ids["person"], "since": "2024-09-15"},
      create_in_ba_dinh),

@@ -238,3 +238,53 @@ def test_addresses_given_a_sponsor_count_toward_the_movements_target(cast, addre
     hanoi = results.rollup(ba_dinh.parent, edition, tet_rule=False)
     row = {r.organisation_id: r for r in hanoi.parts}[cast.ba_dinh.pk]
     assert row.targets["addresses"] == 3 and row.results["addresses"] == 1
+
+
+def test_a_payment_recorded_in_error_is_reversed_through_the_ledger_and_paid_again(
+    cast, address, sponsor, login
+):
+    s = commit(cast, address, sponsor)
+    wrong = actions.pay_sponsorship(
+        cast.ba_dinh_accountant, s, period=date(2026, 1, 1), paid_on=date(2026, 1, 3),
+        amount=5_000_000, reason="ghi nhầm",
+    )  # fmt: skip
+    account = wrong.entry_in.account
+    with pytest.raises(CommitmentError, match="Hãy ghi lý do đảo khoản trả."):
+        actions.reverse_sponsorship_payment(cast.ba_dinh_accountant, wrong, reason="  ")
+    with pytest.raises(PermissionDenied):  # the officer may edit, not move money
+        actions.reverse_sponsorship_payment(cast.ba_dinh_officer, wrong, reason="nhầm")
+    assert LedgerEntry.objects.filter(account=account).count() == 2
+    # the page: the accountant reverses it with a reason
+    client = login(cast.ba_dinh_accountant)
+    url = f"/dia-chi-nhan-dao/{address.pk}/"
+    assert "Đảo khoản này" in client.get(url).content.decode()
+    response = client.post(url, {"form": "reverse", "payment": wrong.pk, "reason": "Nhầm số tiền"})
+    assert response.status_code == 302
+    wrong.refresh_from_db()
+    assert wrong.reversed_by == cast.ba_dinh_accountant and wrong.reverse_reason == "Nhầm số tiền"
+    entries = list(LedgerEntry.objects.filter(account=account).order_by("seq"))
+    assert [e.amount for e in entries] == [5_000_000, -5_000_000, 5_000_000, -5_000_000]
+    assert (
+        entries[2].reverses_id == wrong.entry_out_id and entries[3].reverses_id == wrong.entry_in_id
+    )
+    assert account.balance() == 0
+    # the support line is annulled, not deleted; the period is due again and can be paid
+    assert SupportRecord.objects.filter(pk=wrong.support_id, annulled_at__isnull=False).exists()
+    assert list(address.book()) == []
+    st = commitments.standings([s], date(2026, 1, 10))[s.pk]
+    assert (st.paid, st.arrears) == (0, 500_000)
+    html = client.post(url, {"form": "reverse", "payment": wrong.pk, "reason": "lần nữa"},
+                       follow=True).content.decode()  # fmt: skip
+    assert "đã được đảo lúc" in html and LedgerEntry.objects.filter(account=account).count() == 4
+    right = actions.pay_sponsorship(
+        cast.ba_dinh_accountant, s, period=date(2026, 1, 1), paid_on=date(2026, 1, 4)
+    )
+    assert right.amount == 500_000 and [x.value for x in address.book()] == [500_000]
+    # the API: a reversal needs a reason; the payment answers with its reversal
+    api = f"/api/sponsorships/{s.pk}/payments/{right.pk}/reverse"
+    bad = client.post(api, {"reason": ""}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["errors"]["reason"]
+    done = client.post(api, {"reason": "Trả nhầm người"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["reverse_reason"] == "Trả nhầm người"
+    viewer = login(cast.hn_viewer)
+    assert viewer.post(api, {"reason": "x"}, content_type="application/json").status_code == 403

@@ -144,7 +144,12 @@ LABELS_BY_TYPE = {("orgs.organisation", "merged"): "Tổ chức hợp nhất và
 # Hashes and other machine values: only under "Chi tiết kỹ thuật", never as a change line.
 TECHNICAL_KEYS = {"checksum", "natural_key", "content_hash", "payload", "signature_hex"}
 # Actions that record another model's fields on their record (a household's poverty row).
-ACTION_MODELS = {"beneficiaries.poverty_set": "beneficiaries.householdpoverty"}
+ACTION_MODELS = {
+    "beneficiaries.poverty_set": "beneficiaries.householdpoverty",
+    # recorded on the address, told in the payment's words (period, amount, reason)
+    "beneficiaries.sponsorship_paid": "beneficiaries.sponsorshippayment",
+    "beneficiaries.sponsorship_reversed": "beneficiaries.sponsorshippayment",
+}
 # Keys recorded under another name than the model field whose words they take.
 ALIASES = {"method": "receipt_method"}
 

@@ -583,7 +583,7 @@ def pay_sponsorship(
             f"{sponsorship.start:%d/%m/%Y} đến {sponsorship.end:%d/%m/%Y}).",
             field="period",
         )
-    if sponsorship.payments.filter(period=period).exists():
+    if sponsorship.payments.filter(period=period, reversed_at__isnull=True).exists():
         raise CommitmentError(f"Kỳ {period:%d/%m/%Y} của cam kết này đã được trả.", field="period")
     amount = sponsorship.amount if amount is None else _money(amount, "amount", "Số tiền")
     reason = (reason or "").strip()
@@ -646,6 +646,45 @@ def pay_sponsorship(
         "beneficiaries.sponsorship_paid",
         address,
         after={"sponsorship": sponsorship.pk, "period": period.isoformat(), "amount": amount},
+    )
+    return payment
+
+
+@transaction.atomic
+def reverse_sponsorship_payment(actor, payment, *, reason: str) -> SponsorshipPayment:
+    """Undo a payment recorded in error (wrong period, amount or address): its two ledger
+    entries reversed (the spend first, so the account never goes below zero), its support
+    line annulled, the period free to be paid again. Nothing is deleted. Needs "money" at
+    the address's organisation and a reason; a payment is reversed once."""
+    address = payment.sponsorship.address
+    access.require(actor, "money", address.organisation)
+    payment = SponsorshipPayment.objects.select_for_update().get(pk=payment.pk)
+    label = f"kỳ {payment.period:%m/%Y}"
+    if payment.reversed_at is not None:
+        when = timezone.localtime(payment.reversed_at)
+        raise CommitmentError(f"Khoản trả {label} đã được đảo lúc {when:%H:%M %d/%m/%Y}.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CommitmentError("Hãy ghi lý do đảo khoản trả.", field="reason")
+    for entry in (payment.entry_out, payment.entry_in):
+        if entry is not None:
+            ledger.reverse(entry, actor=actor, memo=f"Đảo khoản đỡ đầu {label}: {reason}"[:255])
+    now = timezone.now()
+    SupportRecord.objects.filter(pk=payment.support_id).update(
+        annulled_at=now, annul_reason=reason[:255]
+    )
+    payment.reversed_at, payment.reversed_by, payment.reverse_reason = now, actor, reason[:255]
+    payment.save(update_fields=["reversed_at", "reversed_by", "reverse_reason"])
+    record(
+        actor,
+        "beneficiaries.sponsorship_reversed",
+        address,
+        before={
+            "sponsorship": payment.sponsorship_id,
+            "period": payment.period.isoformat(),
+            "amount": payment.amount,
+        },  # fmt: skip
+        after={"reverse_reason": reason},
     )
     return payment
 

@@ -64,7 +64,9 @@ def standings(sponsorships, today: date) -> dict[int, Standing]:
     """Each commitment's standing on `today`, by its id."""
     sponsorships = list(sponsorships)
     paid: dict[int, set] = defaultdict(set)
-    rows = SponsorshipPayment.objects.filter(sponsorship__in=[s.pk for s in sponsorships])
+    rows = SponsorshipPayment.objects.filter(
+        sponsorship__in=[s.pk for s in sponsorships], reversed_at__isnull=True
+    )
     for sponsorship_id, period in rows.values_list("sponsorship_id", "period"):
         paid[sponsorship_id].add(period)
     out = {}

@@ -310,8 +310,16 @@ class Person(AddressFields):
         return [labels.get(v, v) for v in self.vulnerabilities or []]
 
 
+class SupportQuerySet(models.QuerySet):
+    def counted(self):
+        """The support that stands: not annulled (a sponsorship payment reversed)."""
+        return self.filter(annulled_at__isnull=True)
+
+
 class SupportRecord(models.Model):
-    """One support a person or household received, from any organisation."""
+    """One support a person or household received, from any organisation. Never deleted:
+    a line recorded in error (a reversed sponsorship payment) is annulled with a reason and
+    left out of what counts (`counted()`)."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -346,6 +354,10 @@ class SupportRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    annulled_at = models.DateTimeField("hủy lúc", null=True, blank=True)
+    annul_reason = models.CharField("lý do hủy", max_length=255, blank=True)
+
+    objects = SupportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lần hỗ trợ"
@@ -607,7 +619,7 @@ class HumanitarianAddress(models.Model):
             recipient = Q(person_id=self.person_id)
         else:
             recipient = Q(household_id=self.household_id)
-        return SupportRecord.objects.filter(recipient, date__gte=self.since)
+        return SupportRecord.objects.counted().filter(recipient, date__gte=self.since)
 
 
 class Sponsor(models.Model):
@@ -707,7 +719,9 @@ class SponsorshipPayment(models.Model):
     the address through the ledger (two entries of the address's earmarked account), and
     the support book got its line. One payment per period; corrected only by reversal."""
 
-    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.PROTECT, related_name="payments")
+    sponsorship = models.ForeignKey(
+        Sponsorship, on_delete=models.PROTECT, related_name="payments", verbose_name="cam kết"
+    )
     period = models.DateField("kỳ (ngày đến hạn)")
     paid_on = models.DateField("ngày trả")
     amount = models.BigIntegerField("số tiền (đồng)", default=0)
@@ -726,6 +740,13 @@ class SponsorshipPayment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # a reversal (a wrong period, amount or address): the ledger entries reversed, the support
+    # line annulled, the period free to be paid again; the row itself stays
+    reversed_at = models.DateTimeField("đảo lúc", null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reverse_reason = models.CharField("lý do đảo", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "khoản trả theo cam kết"
@@ -733,7 +754,9 @@ class SponsorshipPayment(models.Model):
         ordering = ["period"]
         constraints = [
             models.UniqueConstraint(
-                fields=["sponsorship", "period"], name="one_payment_per_sponsorship_period"
+                fields=["sponsorship", "period"],
+                condition=models.Q(reversed_at__isnull=True),
+                name="one_payment_per_sponsorship_period",
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="sponsorship_payment_amount_gte_0"

@@ -86,7 +86,8 @@ def household_history(household):
 
 def _ordered(q):
     return (
-        SupportRecord.objects.filter(q)
+        SupportRecord.objects.counted()
+        .filter(q)
         .select_related("organisation", "person")
         .order_by("-date", "-pk")
     )

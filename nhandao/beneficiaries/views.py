@@ -34,6 +34,7 @@ from nhandao.beneficiaries.models import (
     PersonStatus,
     ReadPurpose,
     Sponsor,
+    SponsorshipPayment,
     SupportRecord,
 )
 from nhandao.lib import exports
@@ -488,7 +489,8 @@ def address_detail(request, pk):
     payment_form = forms.PaymentForm(None)
     if request.method == "POST":
         kind = request.POST.get("form")
-        access.require(request.user, "money" if kind == "payment" else "edit", address.organisation)
+        money = kind in ("payment", "reverse")
+        access.require(request.user, "money" if money else "edit", address.organisation)
         if kind == "sponsorship":
             sponsorship_form = forms.SponsorshipForm(request.POST, actor=request.user)
             if sponsorship_form.is_valid():
@@ -517,6 +519,22 @@ def address_detail(request, pk):
                         request, f"Đã ghi khoản trả kỳ {payment.period:%d/%m/%Y} qua sổ quỹ."
                     )
                     return redirect("address_detail", pk=pk)
+        elif kind == "reverse":
+            payment = SponsorshipPayment.objects.filter(
+                sponsorship__address=address, pk=request.POST.get("payment")
+            ).first()
+            if payment is None:
+                messages.error(request, "Không tìm thấy khoản trả của địa chỉ này.")
+            else:
+                try:
+                    actions.reverse_sponsorship_payment(
+                        request.user, payment, reason=request.POST.get("reason", "")
+                    )
+                except Refused as refusal:
+                    messages.error(request, refusal.message)
+                else:
+                    messages.success(request, f"Đã đảo khoản trả kỳ {payment.period:%m/%Y}.")
+                return redirect("address_detail", pk=pk)
         else:
             support_form = forms.SupportForm(request.POST, actor=request.user)
             if support_form.is_valid():
@@ -543,6 +561,9 @@ def address_detail(request, pk):
             "address": address,
             "sponsorships": sponsorships,
             "rows": rows,
+            "payments": SponsorshipPayment.objects.filter(sponsorship__address=address)
+            .select_related("sponsorship__sponsor")
+            .order_by("-period", "-pk")[:60],
             "book": book,
             "can_edit": can_edit,
             "can_pay": can_pay,
@@ -627,8 +648,10 @@ def sponsor_detail(request, pk):
             "-start"
         )
     )
-    given = SupportRecord.objects.filter(sponsorship__sponsor=sponsor).aggregate(
-        total=Sum("value"), count=Count("pk")
+    given = (
+        SupportRecord.objects.counted()
+        .filter(sponsorship__sponsor=sponsor)
+        .aggregate(total=Sum("value"), count=Count("pk"))
     )
     each = commitments.standings(sponsorships, timezone.localdate())
     overall = commitments.Standing()

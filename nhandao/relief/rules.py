@@ -241,7 +241,8 @@ def overlapping_supports(targets, *, kinds: tuple[str, ...], day, days: int) -> 
     households = set().union(*(h for _, h in reach.values()))
     window = timedelta(days=days)
     records = list(
-        SupportRecord.objects.filter(
+        SupportRecord.objects.counted()
+        .filter(
             Q(person_id__in=people)
             | Q(household_id__in=households)
             | Q(person__household_id__in=households),

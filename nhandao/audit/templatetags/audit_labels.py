@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "beneficiaries.sponsor_created": "Thêm nhà đỡ đầu",
     "beneficiaries.sponsorship_committed": "Cam kết đỡ đầu",
     "beneficiaries.sponsorship_paid": "Ghi nhận khoản trả theo cam kết đỡ đầu",
+    "beneficiaries.sponsorship_reversed": "Đảo khoản trả theo cam kết đỡ đầu",
     "relief.allocation_proposed": "Đề xuất phân bổ",
     "relief.allocation_status": "Chuyển trạng thái phân bổ",
     "relief.threshold": "Đặt ngưỡng phê duyệt",

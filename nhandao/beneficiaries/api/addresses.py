@@ -1,6 +1,6 @@
 """Humanitarian addresses, sponsors and their commitments."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
@@ -180,9 +180,11 @@ def sponsor_out(sponsor: Sponsor) -> dict:
     given = getattr(sponsor, "given_total", None)
     if count is None:
         count = sponsor.sponsorships.count()
-        given = SupportRecord.objects.filter(sponsorship__sponsor=sponsor).aggregate(
-            total=Sum("value")
-        )["total"]
+        given = (
+            SupportRecord.objects.counted()
+            .filter(sponsorship__sponsor=sponsor)
+            .aggregate(total=Sum("value"))["total"]
+        )
     return {
         "id": sponsor.pk,
         "organisation_id": sponsor.organisation_id,
@@ -201,7 +203,8 @@ def list_sponsors(request, q: str = ""):
     for term in search_terms(q):
         sponsors = sponsors.filter(name_key__contains=term)
     given = (
-        SupportRecord.objects.filter(sponsorship__sponsor=OuterRef("pk"))
+        SupportRecord.objects.counted()
+        .filter(sponsorship__sponsor=OuterRef("pk"))
         .values("sponsorship__sponsor")
         .annotate(total=Sum("value"))
         .values("total")
@@ -268,10 +271,14 @@ class PaymentOut(Schema):
     reason: str
     ledger_in_id: int | None
     ledger_out_id: int | None
+    reversed_at: datetime | None
+    reverse_reason: str
 
 
 def payment_out(p: SponsorshipPayment) -> dict:
     return {
+        "reversed_at": p.reversed_at,
+        "reverse_reason": p.reverse_reason,
         "id": p.pk,
         "period": p.period,
         "paid_on": p.paid_on,
@@ -328,6 +335,22 @@ def create_payment(request, sponsorship_id: int, payload: PaymentIn):
     sponsorship = lookups.get_sponsorship(request.auth, sponsorship_id)
     payment = actions.pay_sponsorship(request.auth, sponsorship, **payload.dict())
     return Status(201, payment_out(payment))
+
+
+class ReverseIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/sponsorships/{sponsorship_id}/payments/{payment_id}/reverse",
+    response={200: PaymentOut},
+    summary="Đảo một khoản trả ghi nhầm (bút toán đảo qua sổ quỹ, kỳ đó được ghi lại)",
+)
+def reverse_payment(request, sponsorship_id: int, payment_id: int, payload: ReverseIn):
+    sponsorship = lookups.get_sponsorship(request.auth, sponsorship_id)
+    payment = access.get_within(sponsorship.payments.all(), payment_id, "Không tìm thấy khoản trả.")
+    payment = actions.reverse_sponsorship_payment(request.auth, payment, reason=payload.reason)
+    return payment_out(payment)
 
 
 class SponsorshipIn(Schema):

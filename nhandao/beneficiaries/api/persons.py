@@ -81,7 +81,7 @@ def support_out(s: SupportRecord) -> dict:
 
 
 def supports_out(person: Person) -> list[dict]:
-    supports = person.supports.select_related("organisation").order_by("-date", "-pk")
+    supports = person.supports.counted().select_related("organisation").order_by("-date", "-pk")
     return [support_out(s) for s in supports]
 
 
