@@ -45,6 +45,8 @@ EXTRA_LABELS = {
     "role": "Vai trò",
     "user": "Người dùng",
     "fields": "Các trường đã xem",
+    "channel": "Kênh đọc",
+    "purpose": "Mục đích",
     "merged": "Hồ sơ đã gộp",
     "kept": "Hồ sơ giữ lại",
     "members": "Thành viên",
