@@ -2,13 +2,19 @@
 sensitive data state a purpose (`purpose` or the X-Purpose header) or are refused 422; the
 export asks for one."""
 
-from datetime import date
+import io
+from datetime import date, datetime
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from nhandao.beneficiaries import actions
+from nhandao.beneficiaries import actions, privacy
 from nhandao.beneficiaries.models import SensitiveRead
+from nhandao.lib.models import Notification
 from nhandao.orgs.models import AdminMap, AdminUnit
+from nhandao.reports import actions as reports
+from nhandao.reports.models import Report
 
 
 @pytest.fixture
@@ -84,3 +90,62 @@ def test_a_household_poverty_read_states_its_purpose_in_the_audit_log(cast, logi
     client.get(f"/api/households/{household.pk}", {"purpose": "xet-ho-tro"})
     event = AuditEvent.objects.about(household).get(action="beneficiaries.sensitive_read")
     assert event.after == {"fields": ["poverty"], "channel": "api", "purpose": "xet-ho-tro"}
+
+
+# ---- deadlines: reports due or late, data requests near their legal deadline ------------------
+
+
+def deadlines(*args) -> str:
+    out = io.StringIO()
+    call_command("deadlines", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_documented_output_of_deadlines_with_nothing_due(cast):
+    assert deadlines() == "Không có việc nào đến hạn trong 7 ngày tới.\n"
+    with pytest.raises(CommandError, match="--days phải từ 0 đến 365"):
+        deadlines("--days", "400")
+
+
+def test_deadlines_list_reports_due_soon_or_late_and_requests_near_their_deadline(
+    cast, hoa, time_machine
+):
+    time_machine.move_to(timezone.make_aware(datetime(2026, 6, 1, 9, 0)), tick=False)
+    report = reports.open_report(cast.ba_dinh_officer, cast.ba_dinh, "2026-H1")
+    Report.objects.filter(pk=report.pk).update(due_on=date(2026, 6, 5))
+    late = reports.open_report(cast.hn_officer, cast.hanoi, "2025-H2")
+    Report.objects.filter(pk=late.pk).update(due_on=date(2026, 5, 30))
+    far = reports.open_report(cast.ngoc_ha_officer, cast.ngoc_ha, "2025-H1")
+    Report.objects.filter(pk=far.pk).update(due_on=date(2026, 7, 1))
+    req = privacy.receive_request(cast.ba_dinh_officer, hoa, "erase", "Chính chủ")
+    assert "yêu cầu" not in deadlines()  # received now: 72 hours left, not yet near
+    time_machine.move_to(timezone.make_aware(datetime(2026, 6, 3, 19, 0)), tick=False)
+    lines = deadlines().splitlines()
+    assert lines == [
+        f"30/05/2026 · quá hạn 4 ngày · báo cáo · {cast.hanoi.name} · "
+        f"Báo cáo {late.period_label} (Đang soạn)",
+        f"09:00 04/06/2026 · còn 14 giờ · yêu cầu về dữ liệu cá nhân · {cast.ba_dinh.name} · "
+        f"Xoá dữ liệu #{req.pk} (đối tượng thụ hưởng)",
+        f"05/06/2026 · còn 2 ngày · báo cáo · {cast.ba_dinh.name} · "
+        f"Báo cáo {report.period_label} (Đang soạn)",
+        "3 việc cần nhắc.",
+    ]
+    assert "Ngọc Hà" not in "\n".join(lines)  # due in July
+
+
+def test_deadlines_notify_who_must_act_once_a_day(cast, hoa, time_machine):
+    time_machine.move_to(timezone.make_aware(datetime(2026, 6, 1, 9, 0)), tick=False)
+    req = privacy.receive_request(cast.ba_dinh_officer, hoa, "see", "Chính chủ")
+    report = reports.open_report(cast.ba_dinh_officer, cast.ba_dinh, "2026-H1")
+    Report.objects.filter(pk=report.pk).update(due_on=date(2026, 6, 4))
+    time_machine.move_to(timezone.make_aware(datetime(2026, 6, 4, 10, 0)), tick=False)
+    Notification.objects.all().delete()
+    out = deadlines("--notify")
+    told = Notification.objects.filter(kind="deadlines")
+    assert out.splitlines()[-1] == f"Đã gửi {told.count()} thông báo."
+    request_users = {n.user for n in told.filter(link=f"/du-lieu-ca-nhan/{req.pk}/")}
+    assert cast.ba_dinh_officer in request_users and cast.hn_viewer not in request_users
+    subject = told.filter(link=f"/du-lieu-ca-nhan/{req.pk}/").first().subject
+    assert subject.startswith("Yêu cầu về dữ liệu cá nhân quá hạn 1 giờ:")
+    assert told.filter(link=f"/bao-cao/{report.pk}/", user=cast.ba_dinh_officer).exists()
+    assert deadlines("--notify").splitlines()[-1] == "Đã gửi 0 thông báo."  # once a day
