@@ -436,6 +436,17 @@ RECORD_PAGES = [
     ("individual: create", "/ca-nhan/tao/", anywhere(EDIT_ANYWHERE)),
     ("individual", "/ca-nhan/{individual}/", expect_scoped(REACH_BA_DINH)),
     ("individual: edit", "/ca-nhan/{individual}/sua/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("individual: data requests", "/ca-nhan/yeu-cau-du-lieu/", anywhere(SENSITIVE_ANYWHERE)),
+    (
+        "individual: data request",
+        "/ca-nhan/yeu-cau-du-lieu/{individual_request}/",
+        expect_scoped(SENSITIVE_BA_DINH),
+    ),
+    (
+        "individual: data request form",
+        "/ca-nhan/{individual}/yeu-cau-du-lieu/",
+        expect_scoped(SENSITIVE_BA_DINH, REACH_BA_DINH),
+    ),
     (
         "individual: join",
         "/ca-nhan/{individual}/ket-nap/",
@@ -826,6 +837,7 @@ def world(cast, settings, tmp_path):
     # members: a member of Ba Đình with a paid fee and a transfer to Ngọc Hà waiting
     from nhandao.people import actions as people_actions
     from nhandao.people import membership as members
+    from nhandao.people import privacy as people_privacy
     from nhandao.people.views import card_token
 
     individual = people_actions.create_individual(
@@ -833,6 +845,9 @@ def world(cast, settings, tmp_path):
         organisation=cast.ba_dinh,
         full_name="Nguyễn Văn Hội",
         birth_date=date(1990, 1, 1),
+    )
+    individual_request = people_privacy.receive_request(
+        cast.ba_dinh_officer, individual, "see", "Chính chủ"
     )
     membership = members.join(
         cast.root, individual, cast.ba_dinh, kind="member", started_on=date(2025, 8, 1)
@@ -907,6 +922,7 @@ def world(cast, settings, tmp_path):
         "token": token,
         "note": note,
         "individual": individual,
+        "individual_request": individual_request,
         "membership": membership,
         "fee_payment": fee_payment,
         "member_transfer": member_transfer,
@@ -1086,6 +1102,13 @@ WRITES = [
      {"organisation": "CTD-X4", "campaign": "BD-LU", "received_on": "2024-09-16",
       "amount": 200_000, "donor_name": "Nguyễn Văn Bình"},
      expect_scoped(MONEY_BA_DINH, LOGGED_IN, anon=401, ok=201, refused=422)),
+    # people
+    ("individual: data request: refuse", "POST", "/ca-nhan/yeu-cau-du-lieu/{individual_request}/",
+     {"to": "refused", "note": "Không đúng chủ thể"},
+     expect_scoped(SENSITIVE_BA_DINH, ok=302)),
+    ("individual: data request: receive", "POST", "/ca-nhan/{individual}/yeu-cau-du-lieu/",
+     {"kind": "see", "requested_by": "Chính chủ"},
+     expect_scoped(SENSITIVE_BA_DINH, REACH_BA_DINH, ok=302)),
     # beneficiaries
     ("data request: refuse", "POST", "/du-lieu-ca-nhan/{data_request}/",
      {"to": "refused", "note": "Không đúng chủ thể"},

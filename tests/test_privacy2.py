@@ -3,16 +3,24 @@ sensitive data state a purpose (`purpose` or the X-Purpose header) or are refuse
 export asks for one."""
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from nhandao.audit import ledger
+from nhandao.audit.models import AuditEvent
 from nhandao.beneficiaries import actions, privacy
 from nhandao.beneficiaries.models import SensitiveRead
+from nhandao.lib.errors import Refused
 from nhandao.lib.models import Notification
 from nhandao.orgs.models import AdminMap, AdminUnit
+from nhandao.people import actions as people
+from nhandao.people import membership as ms
+from nhandao.people import privacy as people_privacy
+from nhandao.people.models import IndividualDataRequest
 from nhandao.reports import actions as reports
 from nhandao.reports.models import Report
 
@@ -79,8 +87,6 @@ def test_the_published_schema_documents_the_purpose_parameter(client):
 
 
 def test_a_household_poverty_read_states_its_purpose_in_the_audit_log(cast, login):
-    from nhandao.audit.models import AuditEvent
-
     commune = AdminUnit.objects.get(map=AdminMap.NEW, level="commune", code="4")
     household = actions.create_household(
         cast.ba_dinh_officer, organisation=cast.ba_dinh, commune=commune
@@ -149,3 +155,88 @@ def test_deadlines_notify_who_must_act_once_a_day(cast, hoa, time_machine):
     assert subject.startswith("Yêu cầu về dữ liệu cá nhân quá hạn 1 giờ:")
     assert told.filter(link=f"/bao-cao/{report.pk}/", user=cast.ba_dinh_officer).exists()
     assert deadlines("--notify").splitlines()[-1] == "Đã gửi 0 thông báo."  # once a day
+
+
+# ---- data requests of the people registry (members, volunteers, blood donors) ---------------
+
+
+@pytest.fixture
+def an(cast):
+    return people.create_individual(
+        cast.ba_dinh_officer, organisation=cast.ba_dinh, full_name="Trần Văn An",
+        birth_date=date(1990, 5, 1), phone="0912000111", email="an@example.vn",
+        id_number="001090001111", address="Số 3 ngõ 5", consent_contact=True,
+        consent_publish=True,
+    )  # fmt: skip
+
+
+def test_an_individuals_request_gets_its_legal_deadline_and_tells_the_other_holders(cast, an):
+    before = timezone.now()
+    req = people_privacy.receive_request(cast.hn_officer, an, "see", "Chính chủ, qua Hội tỉnh")
+    assert req.due_at - req.received_at == timedelta(hours=72) and req.received_at >= before
+    assert req.history.get().to_status == "received" and req.organisation == cast.ba_dinh
+    told = Notification.objects.filter(kind="requests")
+    assert {n.user for n in told} == {cast.ba_dinh_officer}  # the record's organisation
+    assert told.get().link == f"/ca-nhan/yeu-cau-du-lieu/{req.pk}/"
+    with pytest.raises(Refused, match="Loại yêu cầu") as refused:
+        people_privacy.receive_request(cast.ba_dinh_officer, an, "xoa-het", "Chính chủ")
+    assert refused.value.field == "kind"
+    with pytest.raises(PermissionDenied):
+        people_privacy.receive_request(cast.hn_viewer, an, "see", "Chính chủ")
+    assert IndividualDataRequest.objects.count() == 1
+
+
+def test_erasing_an_individual_pseudonymises_and_keeps_fees_receipts_and_ledger(cast, an):
+    ms.set_schedule(cast.tw_manager, year=2026, amount_per_month=1_000,
+                    exemption_cap_percent=10,
+                    shares={"branch": 50, "commune": 30, "province": 15, "central": 5})  # fmt: skip
+    membership = ms.join(cast.root, an, cast.ba_dinh, kind="member", started_on=date(2025, 1, 1))
+    payment = ms.record_payment(cast.ba_dinh_accountant, membership, year=2026, months=[1, 2],
+                                paid_on=date(2026, 3, 1))  # fmt: skip
+    req = people_privacy.receive_request(cast.ba_dinh_officer, an, "erase", "Chính chủ")
+    with pytest.raises(Refused, match="lý do"):
+        people_privacy.answer_request(cast.ba_dinh_officer, req, "refused")
+    people_privacy.answer_request(cast.ba_dinh_officer, req, "done")
+    an.refresh_from_db()
+    assert an.full_name == f"Người đã xoá dữ liệu {an.code}"
+    assert (an.phone, an.email, an.id_number, an.address, an.birth_date) == ("", "", "", "", None)
+    assert not an.consent_contact and not an.consent_publish and an.erased_at and an.restricted_at
+    payment.refresh_from_db()  # the receipt, its amount and the ledger are kept
+    assert payment.amount == 2_000 and payment.receipt_number.endswith("-00001")
+    assert payment.individual_id == an.pk and an.memberships.count() == 1
+    account = ledger.account_for(cast.ba_dinh, earmark=ms.FEE_EARMARK)
+    assert account.balance() > 0 and ledger.verify(account).ok
+    req.refresh_from_db()
+    assert req.status == "done" and req.answered_at is not None
+    actions_done = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"people.data_request", "people.data_request_answer",
+            "people.individual_erase"} <= actions_done  # fmt: skip
+    with pytest.raises(Refused, match="đã được xoá"):
+        people_privacy.receive_request(cast.ba_dinh_officer, an, "see", "Chính chủ")
+
+
+def test_restricting_an_individual_withdraws_both_consents(cast, an):
+    req = people_privacy.receive_request(cast.ba_dinh_officer, an, "restrict", "Người đại diện")
+    people_privacy.answer_request(cast.ba_dinh_officer, req, "done")
+    an.refresh_from_db()
+    assert an.restricted_at and not an.erased_at and an.phone == "0912000111"
+    assert not an.consent_contact and not an.consent_publish
+
+
+def test_the_individual_request_pages(cast, an, login):
+    client = login(cast.ba_dinh_officer)
+    assert 'id="data-request"' in client.get(f"/ca-nhan/{an.pk}/").content.decode()
+    url = f"/ca-nhan/{an.pk}/yeu-cau-du-lieu/"
+    page = client.post(url, {"kind": "erase", "requested_by": ""})
+    assert page.status_code == 422
+    assert "Người yêu cầu: không được để trống." in page.content.decode()
+    response = client.post(url, {"kind": "erase", "requested_by": "Chính chủ", "detail": "Xoá"})
+    req = IndividualDataRequest.objects.get()
+    assert response.url == f"/ca-nhan/yeu-cau-du-lieu/{req.pk}/"
+    listing = client.get("/ca-nhan/yeu-cau-du-lieu/").content.decode()
+    assert "Trần Văn An" in listing
+    client.post(f"/ca-nhan/yeu-cau-du-lieu/{req.pk}/", {"to": "done"})
+    html = client.get(f"/ca-nhan/yeu-cau-du-lieu/{req.pk}/").content.decode()
+    assert "Đã thực hiện" in html and "Người đã xoá dữ liệu" in html
+    assert login(cast.hn_viewer).get(f"/ca-nhan/yeu-cau-du-lieu/{req.pk}/").status_code == 404
+    assert login(cast.hn_viewer).get("/ca-nhan/yeu-cau-du-lieu/").status_code == 403

@@ -47,6 +47,8 @@ EXTRA_LABELS = {
     "fields": "Các trường đã xem",
     "channel": "Kênh đọc",
     "purpose": "Mục đích",
+    "erased": "Đã xoá dữ liệu (ẩn danh hoá)",
+    "restricted": "Hạn chế xử lý",
     "merged": "Hồ sơ đã gộp",
     "kept": "Hồ sơ giữ lại",
     "members": "Thành viên",
