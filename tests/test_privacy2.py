@@ -240,3 +240,20 @@ def test_the_individual_request_pages(cast, an, login):
     assert "Đã thực hiện" in html and "Người đã xoá dữ liệu" in html
     assert login(cast.hn_viewer).get(f"/ca-nhan/yeu-cau-du-lieu/{req.pk}/").status_code == 404
     assert login(cast.hn_viewer).get("/ca-nhan/yeu-cau-du-lieu/").status_code == 403
+
+
+def test_the_demo_request_waits_near_its_deadline_and_is_reminded_of(cast):
+    from nhandao.demo import beneficiaries as demo
+
+    commune = AdminUnit.objects.get(map=AdminMap.NEW, level="commune", code="4")
+    household = actions.create_household(
+        cast.ba_dinh_officer, organisation=cast.ba_dinh, commune=commune
+    )
+    head = actions.create_person(cast.ba_dinh_officer, organisation=cast.ba_dinh,
+                                 full_name="Lê Văn Nam", household=household,
+                                 relationship="head")  # fmt: skip
+    req = demo.seed_data_request({"communes": {"4": cast.ba_dinh}}, receiver="ba_dinh_officer")
+    assert req.person == head and req.status == "received" and req.kind.code == "see"
+    assert timedelta(hours=21) < req.__class__.objects.get(pk=req.pk).due_at - timezone.now()
+    line = deadlines().splitlines()[0]
+    assert "còn 21 giờ · yêu cầu về dữ liệu cá nhân" in line and f"#{req.pk}" in line
