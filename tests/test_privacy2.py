@@ -257,3 +257,17 @@ def test_the_demo_request_waits_near_its_deadline_and_is_reminded_of(cast):
     assert timedelta(hours=21) < req.__class__.objects.get(pk=req.pk).due_at - timezone.now()
     line = deadlines().splitlines()[0]
     assert "còn 21 giờ · yêu cầu về dữ liệu cá nhân" in line and f"#{req.pk}" in line
+
+
+def test_the_documented_output_of_deadlines(cast, hoa, time_machine):
+    """docs/howto.md, "Deadlines": the example block, line for line."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "howto.md").read_text()
+    block = text.split("$ nhandao deadlines\n", 1)[1].split("```", 1)[0].splitlines()
+    time_machine.move_to(timezone.make_aware(datetime(2026, 6, 1, 9, 0)), tick=False)
+    late = reports.open_report(cast.hn_officer, cast.hanoi, "2025-H2")
+    Report.objects.filter(pk=late.pk).update(due_on=date(2026, 5, 30))
+    req = privacy.receive_request(cast.ba_dinh_officer, hoa, "erase", "Chính chủ")
+    time_machine.move_to(timezone.make_aware(datetime(2026, 6, 3, 19, 0)), tick=False)
+    assert deadlines().splitlines() == [line.replace("#1 ", f"#{req.pk} ") for line in block]
