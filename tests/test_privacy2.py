@@ -20,7 +20,7 @@ from nhandao.orgs.models import AdminMap, AdminUnit
 from nhandao.people import actions as people
 from nhandao.people import membership as ms
 from nhandao.people import privacy as people_privacy
-from nhandao.people.models import IndividualDataRequest
+from nhandao.people.models import Individual, IndividualDataRequest
 from nhandao.reports import actions as reports
 from nhandao.reports.models import Report
 
@@ -271,3 +271,18 @@ def test_the_documented_output_of_deadlines(cast, hoa, time_machine):
     req = privacy.receive_request(cast.ba_dinh_officer, hoa, "erase", "Chính chủ")
     time_machine.move_to(timezone.make_aware(datetime(2026, 6, 3, 19, 0)), tick=False)
     assert deadlines().splitlines() == [line.replace("#1 ", f"#{req.pk} ") for line in block]
+
+
+def test_an_erased_or_restricted_individual_gets_nothing_back_by_an_edit(cast, an):
+    other = people.create_individual(cast.ba_dinh_officer, organisation=cast.ba_dinh,
+                                     full_name="Lê Thị Bình")  # fmt: skip
+    people_privacy.restrict_individual(cast.ba_dinh_officer, other)
+    with pytest.raises(Refused, match="hạn chế xử lý") as refused:
+        people.update_individual(cast.ba_dinh_officer, other, consent_publish=True)
+    assert refused.value.field == "consent_publish"
+    people.update_individual(cast.ba_dinh_officer, other, address="Số 9")  # other edits go on
+    people_privacy.erase_individual(cast.ba_dinh_officer, an)
+    with pytest.raises(Refused, match="đã được xoá"):
+        people.update_individual(cast.ba_dinh_officer, an, phone="0912000111")
+    an.refresh_from_db()
+    assert an.phone == "" and not Individual.objects.get(pk=other.pk).consent_publish
