@@ -242,7 +242,8 @@ def test_a_merged_record_is_not_edited(cast, hoa, login):
 
 def test_the_api_changes_only_what_is_sent_and_reports_the_old_map_warning(cast, hoa, login):
     client = login(cast.ba_dinh_officer)
-    response = patch(client, f"/api/persons/{hoa.pk}", {"commune_code": "13", "birth": "1985"})
+    url = f"/api/persons/{hoa.pk}?purpose=yeu-cau-chu-the"  # the answer shows the birth date
+    response = patch(client, url, {"commune_code": "13", "birth": "1985"})
     body = response.json()
     assert response.status_code == 200, body
     assert sorted(body["changed"]) == ["birth_date", "old_commune"]
@@ -252,7 +253,11 @@ def test_the_api_changes_only_what_is_sent_and_reports_the_old_map_warning(cast,
     assert hoa.phone == "0912345678" and hoa.old_commune == commune("13", AdminMap.OLD)
     event = updates(hoa).get()
     assert event.before["birth_date"] == "1985-03-05" and event.after["birth_date"] is None
-    assert SensitiveRead.objects.filter(person=hoa, channel="api").count() == 1
+    assert SensitiveRead.objects.get(person=hoa, channel="api").purpose.code == "yeu-cau-chu-the"
+    # without a purpose the change is made but its answer leaves the sensitive fields out
+    body = patch(client, f"/api/persons/{hoa.pk}", {"village": "Tổ 6"}).json()
+    assert body["changed"] == ["village"] and body["person"]["phone"] is None
+    assert SensitiveRead.objects.count() == 1
 
 
 def test_the_api_refuses_sensitive_changes_without_the_right_and_writes_nothing(cast, hoa, login):
@@ -395,8 +400,8 @@ def test_poverty_status_needs_the_sensitive_right_and_is_audited_old_and_new(
     assert patch(login(cast.hn_admin), url, {"poverty": poverty}).status_code == 403
     page = login(cast.hn_admin).post(f"/ho-gia-dinh/{household.pk}/", poverty)
     assert page.status_code == 403 and not HouseholdPoverty.objects.exists()
-    body = patch(login(cast.ba_dinh_officer), url, {"poverty": poverty}).json()
-    assert body["household"]["poverty"][0]["status"] == "poor"
+    body = patch(login(cast.ba_dinh_officer), f"{url}?purpose=xet-ho-tro", {"poverty": poverty})
+    assert body.json()["household"]["poverty"][0]["status"] == "poor"
     patch(login(cast.ba_dinh_officer), url, {"poverty": {**poverty, "status": "near_poor"}})
     event = AuditEvent.objects.about(household).filter(action="beneficiaries.poverty_set").first()
     assert event.before["status"] == "poor" and event.after["status"] == "near_poor"

@@ -152,11 +152,15 @@ def test_support_is_recorded_on_the_person_page_and_bad_values_are_refused(cast,
 
 def test_the_api_search_hides_sensitive_fields_of_others_and_logs_reads(cast, people, login):
     hoa, duc, lan = people
-    body = login(cast.ba_dinh_officer).get("/api/persons", {"q": "nguyen"}).json()
+    client = login(cast.ba_dinh_officer)
+    refused = client.get("/api/persons", {"q": "nguyen"})  # sensitive data needs a purpose
+    assert refused.status_code == 422 and "mục đích" in refused.json()["errors"]["purpose"][0]
+    assert not SensitiveRead.objects.exists()
+    body = client.get("/api/persons", {"q": "nguyen", "purpose": "xac-minh"}).json()
     assert [p["full_name"] for p in body["items"]] == ["Nguyễn Thị Hoa"]
     assert body["items"][0]["id_number"] == "001185012345"
-    assert SensitiveRead.objects.filter(person=hoa, channel="api").count() == 1
-    body = login(cast.ba_dinh_officer).get("/api/persons", {"q": "duc"}).json()
+    assert SensitiveRead.objects.get(person=hoa, channel="api").purpose.code == "xac-minh"
+    body = login(cast.ba_dinh_officer).get("/api/persons", {"q": "duc"}).json()  # no own row
     assert body["items"][0]["visibility"] == "area" and body["items"][0]["id_number"] is None
     assert login(cast.ba_dinh_officer).get(f"/api/persons/{lan.pk}").status_code == 404
 
@@ -217,10 +221,20 @@ def csv_download(client, url) -> str:
 
 def test_the_export_lists_own_people_and_logs_the_sensitive_columns(cast, people, login):
     hoa, duc, lan = people
-    text = csv_download(login(cast.ba_dinh_officer), "/doi-tuong/xuat.csv")
+    client = login(cast.ba_dinh_officer)
+    page = client.get("/doi-tuong/xuat.csv")  # the export form: a purpose, or no personal data
+    assert page.status_code == 422 and 'id="export-purpose-form"' in page.content.decode()
+    unknown = client.get("/doi-tuong/xuat.csv?muc_dich=tim-hieu").content.decode()
+    assert "Mục đích “tim-hieu” không có trong danh sách" in unknown
+    assert not SensitiveRead.objects.exists()
+    text = csv_download(client, "/doi-tuong/xuat.csv?muc_dich=khong")
+    assert "Nguyễn Thị Hoa" in text and "001185012345" not in text
+    assert not SensitiveRead.objects.exists()
+    text = csv_download(client, "/doi-tuong/xuat.csv?muc_dich=thanh-tra")
     assert "Nguyễn Thị Hoa" in text and "001185012345" in text
     assert "Đặng Văn Đức" not in text  # someone else's, only seen in the area
-    assert SensitiveRead.objects.filter(person=hoa, channel="export").count() == 1
+    read = SensitiveRead.objects.get(person=hoa, channel="export")
+    assert read.purpose.code == "thanh-tra"
     text = csv_download(login(cast.hn_viewer), "/doi-tuong/xuat.csv")
     assert "Nguyễn Thị Hoa" in text and "001185012345" not in text
 
@@ -232,7 +246,9 @@ def test_the_household_api_shows_poverty_only_with_the_sensitive_right(cast, log
                           household=household, relationship="head")  # fmt: skip
     actions.set_poverty(cast.ba_dinh_officer, household, year=2026, status="near_poor",
                         certified_by="UBND Phường Ba Đình")  # fmt: skip
-    body = login(cast.ba_dinh_officer).get(f"/api/households/{household.pk}").json()
+    url = f"/api/households/{household.pk}"
+    assert login(cast.ba_dinh_officer).get(url).status_code == 422  # poverty needs a purpose
+    body = login(cast.ba_dinh_officer).get(url, HTTP_X_PURPOSE="xet-ho-tro").json()
     assert body["members"][0]["full_name"] == "Lê Văn Nam"
     assert body["poverty"][0]["status"] == "near_poor"
     body = login(cast.hn_viewer).get(f"/api/households/{household.pk}").json()

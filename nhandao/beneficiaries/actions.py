@@ -708,10 +708,13 @@ def log_sensitive_read(user, persons, channel: str, fields=Person.SENSITIVE, pur
     )
 
 
-def log_household_read(user, household, channel: str) -> None:
-    """Poverty status is a household's sensitive data: its reads go to the audit log."""
-    record(user, "beneficiaries.sensitive_read", household,
-           after={"fields": ["poverty"], "channel": channel})  # fmt: skip
+def log_household_read(user, household, channel: str, purpose=None) -> None:
+    """Poverty status is a household's sensitive data: its reads go to the audit log, with
+    the purpose stated."""
+    after = {"fields": ["poverty"], "channel": channel}
+    if purpose is not None:
+        after["purpose"] = purpose.code
+    record(user, "beneficiaries.sensitive_read", household, after=after)
 
 
 # ---- background work: uploaded lists and full duplicate runs ----

@@ -10,8 +10,9 @@ class BeneficiariesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from nhandao.audit.models import register_sensitive
-        from nhandao.beneficiaries import review
+        from nhandao.beneficiaries import reminders, review
         from nhandao.beneficiaries.models import MatchCandidate, Person
+        from nhandao.lib import deadlines
 
         # a pair written or removed one by one: the cached counts of groups are stale
         post_save.connect(review.pair_changed, sender=MatchCandidate, dispatch_uid="dup-save")
@@ -22,3 +23,5 @@ class BeneficiariesConfig(AppConfig):
         register_sensitive(
             "beneficiaries.household", ["status", "certified_by", "certificate_no", "certified_on"]
         )
+        # data-subject requests near their legal deadline: `nhandao deadlines`
+        deadlines.register("beneficiaries.data_requests", reminders.due)

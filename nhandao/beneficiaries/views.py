@@ -680,7 +680,29 @@ def person_export(request):
     persons, _ = sorted_by(request, persons.select_related("organisation", "commune"), PERSON_SORTS)
     persons = list(persons)
     sensitive = lookups.sensitive_persons(request.user, persons)
-    actions.log_sensitive_read(request.user, [p for p in persons if p.pk in sensitive], "export")
+    if sensitive:  # the sensitive columns need a stated purpose, or are left empty
+        code = request.GET.get("muc_dich", "").strip()
+        purpose = privacy.purpose_of(code)
+        if code == privacy.WITHOUT_PERSONAL:
+            sensitive = set()
+        elif purpose is None:
+            refusal = privacy.EXPORT_PURPOSE_UNKNOWN.format(code=code[:30]) if code else ""
+            return render(
+                request,
+                "beneficiaries/export_purpose.html",
+                {
+                    "refusal": refusal,
+                    "query": query,
+                    "sort": request.GET.get("sort", "")[:20],
+                    "count": len(sensitive),
+                    "purposes": ReadPurpose.objects.filter(active=True),
+                    "without": privacy.WITHOUT_PERSONAL,
+                },
+                status=422,
+            )
+        else:
+            reads = [p for p in persons if p.pk in sensitive]
+            actions.log_sensitive_read(request.user, reads, "export", purpose=purpose)
     header = [
         "Mã",
         "Mã nguồn",

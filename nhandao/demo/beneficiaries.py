@@ -12,8 +12,8 @@ import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 
-from nhandao.beneficiaries import actions, commitments, dedup
-from nhandao.beneficiaries.models import Person, PovertyStatus, SupportKind
+from nhandao.beneficiaries import actions, commitments, dedup, privacy
+from nhandao.beneficiaries.models import DataRequest, Person, PovertyStatus, SupportKind
 from nhandao.demo import dates
 from nhandao.lib.text import D_LETTERS
 from nhandao.orgs.models import Organisation
@@ -220,3 +220,25 @@ def seed(actor, network) -> dict:
                 )
     run = dedup.run_dedup(actor)
     return {"persons": Person.objects.count(), "pairs": run.pairs}
+
+
+def seed_data_request(network, receiver: str = "xa.canbo") -> DataRequest | None:
+    """A person's request to see their data, received by the commune officer (xa.canbo) two
+    days ago: 22 hours are left of its 72, so /du-lieu-ca-nhan/ shows it and `nhandao
+    deadlines` reminds of it. After the logins (the receiver is a demo user)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    officer = get_user_model().objects.filter(username=receiver).first()
+    commune = network["communes"].get("4")
+    person = Person.objects.filter(organisation=commune, relationship="head").order_by("pk")
+    person = person.first() if commune is not None else None
+    if officer is None or person is None:
+        return None
+    req = privacy.receive_request(officer, person, "see", "Chính chủ, đến trụ sở Hội",
+                                  "Xin bản sao thông tin cá nhân Hội đang lưu.")  # fmt: skip
+    received = timezone.now() - timedelta(hours=50)
+    DataRequest.objects.filter(pk=req.pk).update(
+        received_at=received, due_at=received + timedelta(hours=req.kind.deadline_hours)
+    )
+    return req

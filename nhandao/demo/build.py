@@ -43,6 +43,7 @@ def build() -> list[tuple[str, str, str]]:
     beneficiaries_demo.seed(admin, network)
     logins = [(ADMIN_USERNAME, "Quản trị hệ thống (superuser)", "toàn hệ thống")]
     logins += orgs_demo.demo_users(admin, network)
+    beneficiaries_demo.seed_data_request(network)  # received by a demo user
     relief_demo.seed(admin, network)  # after the logins: it acts as the demo users
     people_demo.seed(admin, network)  # members, fees, volunteers: acts as the demo users
     blood_demo.seed(admin, network)  # after relief, before reports (its units)

@@ -68,6 +68,15 @@ def update_individual(actor, individual: Individual, **fields) -> Individual:
     individual = Individual.objects.select_for_update().get(pk=individual.pk)
     if individual.status != IndividualStatus.ACTIVE:
         raise Refused("Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
+    if individual.erased_at is not None:  # people/privacy.py: nothing personal comes back
+        raise Refused("Dữ liệu của người này đã được xoá theo yêu cầu: hồ sơ không sửa được.")
+    if individual.restricted_at is not None:
+        for name in ("consent_contact", "consent_publish"):
+            if fields.get(name) and not getattr(individual, name):
+                raise Refused(
+                    "Người này đã yêu cầu hạn chế xử lý dữ liệu: không ghi lại sự đồng ý.",
+                    field=name,
+                )
     before = snapshot(individual, FIELDS)
     for name, value in _clean(fields).items():
         setattr(individual, name, value)

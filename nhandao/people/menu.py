@@ -8,4 +8,7 @@ ENTRIES = [
     MenuEntry(G, "Chuyển sinh hoạt hội", "transfer_list"),
     MenuEntry(G, "Hội phí còn nợ", "arrears_list"),
     MenuEntry(G, "Đội tình nguyện, ca trực", "team_list"),
+    MenuEntry(
+        G, "Yêu cầu về dữ liệu của hội viên, TNV", "individual_data_requests", perm="sensitive"
+    ),
 ]

@@ -4,8 +4,9 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from nhandao.beneficiaries import actions, forms, lookups
-from nhandao.lib.api import FormInvalid
+from nhandao.beneficiaries import actions, forms, lookups, privacy
+from nhandao.beneficiaries.api.persons import PURPOSE
+from nhandao.lib.api import ErrorOut, FormInvalid
 from nhandao.orgs import access
 
 router = Router()
@@ -37,13 +38,21 @@ class HouseholdOut(Schema):
     poverty: list[PovertyOut] | None = None
 
 
-@router.get("/households/{household_id}", response=HouseholdOut, summary="Một hộ gia đình")
-def household_detail(request, household_id: int):
+@router.get(
+    "/households/{household_id}",
+    response={200: HouseholdOut, 422: ErrorOut},
+    summary="Một hộ gia đình",
+)
+def household_detail(request, household_id: int, purpose: str = PURPOSE):
     household, full = lookups.get_household(request.auth, household_id)
-    return household_out(request.auth, household, full)
+    why = None
+    if access.can(request.auth, "sensitive", household.organisation):
+        why = privacy.require_api_purpose(request)  # the poverty status is in the answer
+    return household_out(request.auth, household, full, why)
 
 
-def household_out(user, household, full: bool) -> dict:
+def household_out(user, household, full: bool, purpose=None) -> dict:
+    """The household; its poverty status (sensitive) only with a stated purpose."""
     members = household.members.filter(status="active").order_by("pk")
     data = {
         "id": household.pk,
@@ -58,9 +67,9 @@ def household_out(user, household, full: bool) -> dict:
     if full:
         data.update(village=household.village, address=household.address,
                     head_id=household.head_id)  # fmt: skip
-    if access.can(user, "sensitive", household.organisation):
+    if purpose is not None and access.can(user, "sensitive", household.organisation):
         data["poverty"] = list(household.poverty_statuses.all())
-        actions.log_household_read(user, household, "api")
+        actions.log_household_read(user, household, "api", purpose)
     return data
 
 
@@ -95,7 +104,7 @@ class HouseholdUpdatedOut(Schema):
     response=HouseholdUpdatedOut,
     summary="Sửa địa chỉ, tổ chức quản lý hoặc diện nghèo của một hộ",
 )
-def update_household(request, household_id: int, payload: HouseholdPatch):
+def update_household(request, household_id: int, payload: HouseholdPatch, purpose: str = PURPOSE):
     household = lookups.get_household_to_edit(request.auth, household_id)
     changes = payload.dict(exclude_unset=True)
     poverty = changes.pop("poverty", None)
@@ -118,7 +127,7 @@ def update_household(request, household_id: int, payload: HouseholdPatch):
     )
     household, full = lookups.get_household(request.auth, household_id)
     return {
-        "household": household_out(request.auth, household, full),
+        "household": household_out(request.auth, household, full, privacy.api_purpose(request)),
         "changed": changed,
         "warnings": form.warnings,
     }

@@ -4,8 +4,8 @@ from datetime import date
 
 from ninja import Query, Router, Schema, Status
 
-from nhandao.beneficiaries import actions, forms, lookups
-from nhandao.beneficiaries.models import Person, SupportRecord
+from nhandao.beneficiaries import actions, forms, lookups, privacy
+from nhandao.beneficiaries.models import Person, ReadPurpose, SupportRecord
 from nhandao.lib.api import ErrorOut, FormInvalid
 from nhandao.lib.pagination import MAX_PAGE
 from nhandao.orgs import access
@@ -85,6 +85,20 @@ def supports_out(person: Person) -> list[dict]:
     return [support_out(s) for s in supports]
 
 
+class PurposeOut(Schema):
+    code: str
+    label: str
+
+
+@router.get(
+    "/purposes",
+    response=list[PurposeOut],
+    summary="Các mục đích đọc thông tin cá nhân (giá trị của tham số purpose)",
+)
+def list_purposes(request):
+    return [{"code": p.code, "label": p.label} for p in ReadPurpose.objects.filter(active=True)]
+
+
 class PersonPage(Schema):
     count: int
     page: int
@@ -93,11 +107,22 @@ class PersonPage(Schema):
 
 PAGE_SIZE = 50
 
+PURPOSE = Query(
+    "",
+    max_length=30,
+    description="Mục đích đọc thông tin cá nhân (mã, xem /api/purposes); cũng nhận tiêu đề "
+    "X-Purpose. Bắt buộc khi câu trả lời có CCCD, điện thoại, ngày sinh hay diện khó khăn.",
+)
+
 
 @router.get(
-    "/persons", response=PersonPage, summary="Tìm đối tượng (tên không dấu, CCCD, điện thoại)"
+    "/persons",
+    response={200: PersonPage, 422: ErrorOut},
+    summary="Tìm đối tượng (tên không dấu, CCCD, điện thoại)",
 )
-def list_persons(request, q: str = "", page: int = Query(1, ge=1, le=MAX_PAGE)):
+def list_persons(
+    request, q: str = "", page: int = Query(1, ge=1, le=MAX_PAGE), purpose: str = PURPOSE
+):
     access.require_anywhere(request.auth, "view")
     persons = Person.objects.visible_to(request.auth).active().search(q)
     persons = persons.select_related("organisation", "commune")
@@ -111,15 +136,18 @@ def list_persons(request, q: str = "", page: int = Query(1, ge=1, le=MAX_PAGE)):
         if sensitive:
             read.append(p)
         items.append(person_out(p, lookups.FULL if full else lookups.AREA, sensitive))
-    actions.log_sensitive_read(request.auth, read, "api")  # only the page actually returned
+    if read:  # only the page actually returned, and only with a stated purpose
+        why = privacy.require_api_purpose(request)
+        actions.log_sensitive_read(request.auth, read, "api", purpose=why)
     return {"count": count, "page": page, "items": items}
 
 
-@router.get("/persons/{person_id}", response=PersonDetailOut)
-def person_detail(request, person_id: int):
+@router.get("/persons/{person_id}", response={200: PersonDetailOut, 422: ErrorOut})
+def person_detail(request, person_id: int, purpose: str = PURPOSE):
     view = lookups.get_person(request.auth, person_id)
     if view.sensitive:
-        actions.log_sensitive_read(request.auth, [view.person], "api")
+        why = privacy.require_api_purpose(request)
+        actions.log_sensitive_read(request.auth, [view.person], "api", purpose=why)
     return {
         **person_out(view.person, view.level, view.sensitive),
         "supports": supports_out(view.person),
@@ -165,7 +193,7 @@ class CreatedOut(Schema):
     response={201: CreatedOut, 409: CreatedOut},
     summary="Thêm đối tượng (trả 409 kèm người có thể trùng nếu chưa xác nhận)",
 )
-def create_person(request, payload: PersonIn):
+def create_person(request, payload: PersonIn, purpose: str = PURPOSE):
     data = payload.dict()
     form = forms.PersonForm({k: v for k, v in data.items() if v is not None}, actor=request.auth)
     if not form.is_valid():
@@ -190,7 +218,9 @@ def create_person(request, payload: PersonIn):
                 },
             )
     person = actions.create_person(request.auth, **form.action_fields())
-    sensitive = access.can(request.auth, "sensitive", person.organisation)
+    sensitive, why = sensitive_echo(request, person)
+    if sensitive:
+        actions.log_sensitive_read(request.auth, [person], "api", purpose=why)
     return Status(
         201,
         {
@@ -199,6 +229,13 @@ def create_person(request, payload: PersonIn):
             "matches": [],
         },
     )
+
+
+def sensitive_echo(request, person):
+    """A write answers with the sensitive fields only when the caller may read them and states
+    a purpose (`purpose` or X-Purpose); otherwise they are left out and nothing is read."""
+    why = privacy.api_purpose(request)
+    return why is not None and access.can(request.auth, "sensitive", person.organisation), why
 
 
 class PersonPatch(Schema):
@@ -235,16 +272,16 @@ class PersonUpdatedOut(Schema):
     response={200: PersonUpdatedOut, 422: ErrorOut},
     summary="Sửa hồ sơ một người (chỉ các trường gửi lên)",
 )
-def update_person(request, person_id: int, payload: PersonPatch):
+def update_person(request, person_id: int, payload: PersonPatch, purpose: str = PURPOSE):
     person = lookups.get_person_to_edit(request.auth, person_id)
     form = forms.PersonForm.for_update(person, payload.dict(exclude_unset=True), actor=request.auth)
     if not form.is_valid():
         raise FormInvalid(form)
     changed = actions.update_person(request.auth, person, **form.action_fields())
     person = lookups.get_person(request.auth, person_id).person
-    sensitive = access.can(request.auth, "sensitive", person.organisation)
+    sensitive, why = sensitive_echo(request, person)
     if sensitive:
-        actions.log_sensitive_read(request.auth, [person], "api")
+        actions.log_sensitive_read(request.auth, [person], "api", purpose=why)
     return {
         "person": person_out(person, lookups.FULL, sensitive),
         "changed": changed,
