@@ -4,6 +4,7 @@ from nhandao.orgs import access
 from nhandao.people.models import (
     FeePayment,
     Individual,
+    MemberImport,
     Membership,
     MembershipTransfer,
     Shift,
@@ -62,3 +63,12 @@ def get_participant(user, pk, perm: str = "view"):
 
     records = Participant.objects.select_related("course__organisation", "individual")
     return access.get_for_user(records, user, pk, perm, via="course__organisation")
+
+
+def get_member_import(user, pk, perm: str = "view") -> MemberImport:
+    records = MemberImport.objects.select_related("organisation")
+    return access.get_for_user(records, user, pk, perm)
+
+
+def member_imports(user):
+    return MemberImport.objects.filter(access.reach_q(user, "view", via="organisation"))
