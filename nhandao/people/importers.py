@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
 from nhandao.audit.actions import record
@@ -573,10 +575,16 @@ def _new_individuals(rows: list[Row], actor) -> None:
             consent_contact_at=now, consent_publish_at=now, created_by=user,
         ))  # fmt: skip
     Individual.objects.bulk_create(new, batch_size=2_000)
-    for individual, row in zip(new, rows, strict=True):
-        individual.code = f"CN{individual.pk:07d}"  # as Individual.save numbers a record
-        row.individual_id = individual.pk
-    Individual.objects.bulk_update(new, ["code"], batch_size=2_000)
+    pks = [individual.pk for individual in new]
+    for row, pk in zip(rows, pks, strict=True):
+        row.individual_id = pk
+    # numbered as Individual.save numbers a record ("CN" + the number on 7 digits at least),
+    # in one statement per chunk rather than one per record
+    number = Cast("id", CharField())
+    for chunk in _chunks(pks):
+        records = Individual.objects.filter(pk__in=chunk)
+        records.filter(pk__lt=10**7).update(code=Concat(Value("CN"), LPad(number, 7, Value("0"))))
+        records.filter(pk__gte=10**7).update(code=Concat(Value("CN"), number))
 
 
 def _count_starts(memberships: list[Membership]) -> None:
