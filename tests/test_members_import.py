@@ -191,7 +191,12 @@ def test_a_member_elsewhere_is_told_to_transfer_and_nothing_is_written(cast, tas
     ])  # fmt: skip
     imp = run_import(tasks, cast.ba_dinh_officer, cast.ba_dinh, ListKind.MEMBERS, data)
     assert imp.status == "failed"
-    (error,) = imp.errors
+    (error,) = imp.errors  # Ba Đình's officer does not reach Ngọc Hà's record
+    assert error["row"] == 3 and "đơn vị khác quản lý" in error["reason"]
+    assert "Ngọc Hà" not in error["reason"]
+    imp = run_import(tasks, cast.hn_officer, cast.ba_dinh, ListKind.MEMBERS, data)
+    assert imp.status == "failed"
+    (error,) = imp.errors  # Hà Nội's officer does: told where she is a member
     assert error["row"] == 3 and "Phường Ngọc Hà" in error["reason"]
     assert "chuyển sinh hoạt" in error["reason"]
     assert Membership.objects.count() == 1 and Individual.objects.count() == 1
@@ -239,14 +244,14 @@ def test_the_commit_checks_again_what_changed_since_the_preview(cast, tasks):
     data = csv_bytes(MEMBER_HEADER, [
         ["Lê Hà", "01/01/1990", "", "", "001190000009", "01/01/2024", "Hội viên", ""],
     ])  # fmt: skip
-    imp = run_import(tasks, cast.ba_dinh_officer, cast.ba_dinh, ListKind.MEMBERS, data,
+    imp = run_import(tasks, cast.hn_officer, cast.ba_dinh, ListKind.MEMBERS, data,
                      confirm=False)  # fmt: skip
     assert imp.awaiting_confirmation
     # meanwhile she joins Ngọc Hà
     person = people.create_individual(cast.root, organisation=cast.ngoc_ha, full_name="Lê Hà",
                                       id_number="001190000009")  # fmt: skip
     ms.join(cast.root, person, cast.ngoc_ha, kind="member", started_on=date(2023, 1, 1))
-    importers.confirm(cast.ba_dinh_officer, imp)
+    importers.confirm(cast.hn_officer, imp)
     tasks.run()
     imp.refresh_from_db()
     assert imp.status == "failed" and "Phường Ngọc Hà" in imp.errors[0]["reason"]
@@ -348,3 +353,33 @@ def test_volunteers_export_with_hours_from_attended_shifts(cast, login):
     answer = login(cast.hn_viewer).get("/tinh-nguyen/danh-sach/?format=xlsx")
     rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
     assert sorted(r[1] for r in rows[1:]) == ["An Tình", "Bình Nguyện"]
+
+
+def test_a_person_kept_by_another_unit_is_neither_joined_nor_named_to_the_uploader(cast, tasks):
+    """Ngọc Hà's officer lists people whose records Ba Đình keeps: a known CCCD stops the row
+    (no second record for it); a probable match is reported without the other record's name
+    or code, and a new record is made."""
+    root = cast.root
+    kept = people.create_individual(root, organisation=cast.ba_dinh, full_name="Kha Văn Ẩn",
+                                    id_number="001190000077")  # fmt: skip
+    twin = people.create_individual(root, organisation=cast.ba_dinh, full_name="Lò Thị Sa",
+                                    birth_date=date(1981, 1, 1), phone="0966666666")  # fmt: skip
+    by_id = ["Kha Văn Ẩn", "", "", "", "001190000077", "01/02/2024", "Hội viên", ""]
+    by_name = ["Lò Thị Sa", "01/01/1981", "", "0966666666", "", "01/02/2024", "Hội viên", ""]
+    imp = run_import(tasks, cast.ngoc_ha_officer, cast.ngoc_ha, ListKind.MEMBERS,
+                     csv_bytes(MEMBER_HEADER, [by_id, by_name]))  # fmt: skip
+    assert imp.status == "failed"
+    (error,) = imp.errors
+    assert error["row"] == 2 and "đơn vị khác quản lý" in error["reason"]
+    assert kept.full_name not in error["reason"] and kept.code not in error["reason"]
+    imp = run_import(tasks, cast.ngoc_ha_officer, cast.ngoc_ha, ListKind.MEMBERS,
+                     csv_bytes(MEMBER_HEADER, [by_name]))  # fmt: skip
+    assert (imp.status, imp.rows_accepted, imp.people_created) == ("done", 1, 1)
+    (warning,) = imp.warnings
+    assert "đơn vị khác quản lý hồ sơ" in warning["reason"] and twin.code not in warning["reason"]
+    assert not twin.memberships.exists()
+    # Hà Nội's officer reaches both units: the records Ba Đình keeps (the older), found
+    imp = run_import(tasks, cast.hn_officer, cast.ba_dinh, ListKind.MEMBERS,
+                     csv_bytes(MEMBER_HEADER, [by_id]))  # fmt: skip
+    assert (imp.status, imp.rows_accepted, imp.people_created) == ("done", 1, 0)
+    assert kept.memberships.get().started_on == date(2024, 2, 1)

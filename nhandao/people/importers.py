@@ -123,6 +123,7 @@ class Row:
     skills: str = ""
     individual_id: int | None = None  # the same person, found
     present: bool = False  # already a member of the unit / its volunteer
+    outside: bool = False  # the CCCD of a record kept outside the uploader's reach
 
 
 @dataclass
@@ -320,7 +321,8 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[start : start + size]
 
 
-FIELDS = ("pk", "code", "full_name", "name_key", "birth_date", "phone", "id_number")
+FIELDS = ("pk", "code", "full_name", "name_key", "birth_date", "phone", "id_number",
+          "organisation__path")  # fmt: skip
 
 
 def _known(rows: list[Row]) -> tuple[dict, dict]:
@@ -330,7 +332,7 @@ def _known(rows: list[Row]) -> tuple[dict, dict]:
     names = sorted({r.name_key for r in rows})
     active = Individual.objects.filter(status=IndividualStatus.ACTIVE)
     for chunk in _chunks(ids):
-        for values in active.filter(id_number__in=chunk).values(*FIELDS):
+        for values in active.filter(id_number__in=chunk).values(*FIELDS).order_by("pk"):
             by_id.setdefault(values["id_number"], values)
     for chunk in _chunks(names):
         for values in active.filter(name_key__in=chunk).values(*FIELDS).order_by("pk"):
@@ -342,19 +344,38 @@ def _who(values: dict) -> str:
     return f"{values['code']} {values['full_name']}"
 
 
-def match(rows: list[Row], warnings: list[dict]) -> None:
+def _visible(user):
+    """Whether a record kept at an organisation (its path) is within `user`'s reach: a person
+    outside it is never named to them, nor joined from their list (None: a command, all)."""
+    if user is None or access.is_everywhere(user):
+        return lambda path: True
+    roots = access.reach_paths(user, "view")
+    return lambda path: any(path.startswith(root) for root in roots)
+
+
+OUTSIDE = ("có thể là một người do đơn vị khác quản lý hồ sơ: sẽ tạo hồ sơ mới; hãy hỏi "
+           "đơn vị cấp trên để gộp nếu là một người")  # fmt: skip
+
+
+def match(rows: list[Row], warnings: list[dict], user=None) -> None:
     """Set each row's `individual_id` when the person is recorded already (the same-person
-    rule of the module); report probable duplicates in `warnings`."""
+    rule of the module) within `user`'s reach; report probable duplicates in `warnings`
+    (a record outside the reach only as such, never by its name or code)."""
     by_id, by_name = _known(rows)
+    visible = _visible(user)
+
     for row in rows:
         if row.id_number and row.id_number in by_id:
             found = by_id[row.id_number]
-            if found["name_key"] == row.name_key:
+            if found["name_key"] == row.name_key and visible(found["organisation__path"]):
                 row.individual_id = found["pk"]
                 continue
-            warnings.append(row_error(row.number, COMMON["id_number"], row.id_number,
-                            f"cùng số CCCD với {_who(found)} nhưng khác họ tên: sẽ tạo hồ sơ "
-                            "mới; hãy kiểm tra"))  # fmt: skip
+            if found["name_key"] != row.name_key and visible(found["organisation__path"]):
+                warnings.append(row_error(row.number, COMMON["id_number"], row.id_number,
+                                f"cùng số CCCD với {_who(found)} nhưng khác họ tên: sẽ tạo "
+                                "hồ sơ mới; hãy kiểm tra"))  # fmt: skip
+            else:  # a hard identifier: never a second record for it from a list
+                row.outside = True
             continue
         probable = None
         for known in by_name.get(row.name_key, []):
@@ -365,16 +386,19 @@ def match(rows: list[Row], warnings: list[dict]) -> None:
             conflict = (row.born and known["birth_date"] and not same_born) or (
                 row.phone and known["phone"] and not same_phone
             )
-            if (same_born or same_phone) and not conflict:
+            if (same_born or same_phone) and not conflict and visible(known["organisation__path"]):
                 row.individual_id = known["pk"]
                 break
             if (same_born or same_phone) and probable is None:
                 probable = known
         if row.individual_id is None and probable is not None:
             what = "ngày sinh" if row.born == probable["birth_date"] else "số điện thoại"
-            warnings.append(row_error(row.number, COMMON["name"], row.name,
-                            f"có thể trùng {_who(probable)} (cùng họ tên, {what}): sẽ tạo hồ sơ "
-                            "mới, không gộp; gộp sau nếu là một người"))  # fmt: skip
+            if visible(probable["organisation__path"]):
+                warnings.append(row_error(row.number, COMMON["name"], row.name,
+                                f"có thể trùng {_who(probable)} (cùng họ tên, {what}): sẽ tạo "
+                                "hồ sơ mới, không gộp; gộp sau nếu là một người"))  # fmt: skip
+            else:
+                warnings.append(row_error(row.number, COMMON["name"], row.name, OUTSIDE))
 
 
 def _roles(imp: MemberImport, rows: list[Row], errors: list[dict]) -> None:
@@ -438,7 +462,13 @@ def check(imp: MemberImport) -> Checked:
     kind = imp.kind
     table = reader.read_table(imp.read_file(), imp.file_name, is_header=_is_header(kind))
     checked = parse_rows(imp, table, timezone.localdate())
-    match(checked.rows, checked.warnings)
+    match(checked.rows, checked.warnings, imp.uploaded_by)
+    for row in checked.rows:
+        if row.outside:
+            checked.errors.append(row_error(row.number, COMMON["id_number"], row.id_number,
+                                  "số CCCD này đã có trong hồ sơ do đơn vị khác quản lý: "
+                                  "không tạo hồ sơ thứ hai; hãy nhờ đơn vị cấp trên nhập dòng "
+                                  "này, hoặc đề nghị chuyển sinh hoạt"))  # fmt: skip
     _roles(imp, checked.rows, checked.errors)
     bad = {e["row"] for e in checked.errors}
     checked.rows = [r for r in checked.rows if r.number not in bad]
