@@ -499,6 +499,18 @@ RECORD_PAGES = [
         "/chung-nhan-tap-huan/{certificate_token}/",
         expect(PUBLIC, 200, anon=200),
     ),
+    # member and volunteer lists (people, issue #20 item 8), the volunteers' export
+    ("member import: upload", "/hoi-vien/nhap/", anywhere(EDIT_ANYWHERE)),
+    ("member import: template", "/hoi-vien/nhap/mau.xlsx", expect(LOGGED_IN, 200)),
+    ("volunteer import: upload", "/tinh-nguyen/nhap/", anywhere(EDIT_ANYWHERE)),
+    ("volunteer import: template", "/tinh-nguyen/nhap/mau.xlsx", expect(LOGGED_IN, 200)),
+    ("member import", "/nhap-danh-sach/{member_import}/", expect_scoped(REACH_BA_DINH)),
+    (
+        "member import: rejected rows",
+        "/nhap-danh-sach/{member_import}/dong-loi.xlsx",
+        expect_scoped(REACH_BA_DINH),
+    ),
+    ("volunteers: export", "/tinh-nguyen/danh-sach/?format=csv", anywhere(VIEW_ANYWHERE)),
     # blood (issue #19): drives, donors, honours of Ba Đình; phones need "sensitive"
     ("blood drives", "/hien-mau/dot/", expect(LOGGED_IN, 200)),
     ("blood drive", "/hien-mau/dot/{blood_drive}/", expect_scoped(REACH_BA_DINH)),
@@ -887,6 +899,11 @@ def world(cast, settings, tmp_path):
     participant = training.add_participant(cast.root, course, individual)
     training.set_result(cast.root, participant, "passed")
     participant = training.issue_certificate(cast.root, participant, issued_on=date(2026, 3, 4))
+    from nhandao.people.models import MemberImport
+
+    member_import = MemberImport(organisation=cast.ba_dinh, kind="members", uploaded_by=cast.root)
+    member_import.store_file("Họ và tên\n".encode(), "hoi-vien.csv")
+    member_import.save()
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     (note,) = notify.notify(cast.ba_dinh_accountant, "deadlines", "Hạn", link="/")
     blood = _blood_world(cast)
@@ -933,6 +950,7 @@ def world(cast, settings, tmp_path):
         "team": team,
         "shift": shift,
         "participant": participant,
+        "member_import": member_import,
         "unit": cast.ba_dinh.admin_unit,
     }
     records.update(blood)
@@ -1159,6 +1177,8 @@ WRITES = [
     ("shift: sign up (post)", "POST", "/tinh-nguyen/ca/{shift}/dang-ky/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
     ("shift: attendance (post)", "POST", "/tinh-nguyen/ca/{shift}/diem-danh/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("member import: confirm", "POST", "/nhap-danh-sach/{member_import}/nhap/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("api: duplicates: decide (403 from the action)", "POST",
      "/api/duplicates/{candidate}/decision", {"decision": "distinct"},

@@ -5,6 +5,7 @@ the user's own preselected; dates are typed dd/mm/yyyy."""
 from django import forms
 from django.utils import timezone
 
+from nhandao.lib.forms import FileField
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.pickers import current_units, unit_picker
 from nhandao.people.models import EndReason, MembershipKind, Sex
@@ -125,3 +126,15 @@ class WalkInForm(ShiftSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].required = False
         self.fields["volunteer"].label = "Có mặt nhưng chưa đăng ký (nếu có)"
+
+
+class ListImportForm(ActorForm):
+    """A member or volunteer list sent from the page: the unit picked among those the user
+    may edit (a row may name a chi hội of it)."""
+
+    organisation = OrgCodeField(None, label="Đơn vị nhập")
+    file = FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "edit")

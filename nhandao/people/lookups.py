@@ -4,6 +4,7 @@ from nhandao.orgs import access
 from nhandao.people.models import (
     FeePayment,
     Individual,
+    MemberImport,
     Membership,
     MembershipTransfer,
     Shift,
@@ -76,3 +77,12 @@ def data_requests(user):
 def get_data_request(user, pk):
     records = data_requests(user).select_related("individual", "kind", "organisation")
     return access.get_within(records, pk, "Không tìm thấy yêu cầu.")
+
+
+def get_member_import(user, pk, perm: str = "view") -> MemberImport:
+    records = MemberImport.objects.select_related("organisation")
+    return access.get_for_user(records, user, pk, perm)
+
+
+def member_imports(user):
+    return MemberImport.objects.filter(access.reach_q(user, "view", via="organisation"))

@@ -13,6 +13,7 @@ publicly (honour pages); withdrawing either is recorded with its date.
 from django.conf import settings
 from django.db import models
 
+from nhandao.lib.imports import ImportRecord
 from nhandao.lib.models import StatusChange
 from nhandao.lib.names import split_name
 from nhandao.lib.pipeline import Move, Pipeline
@@ -125,6 +126,46 @@ class Individual(models.Model):
             return None
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+# ---- member and volunteer lists imported through the frame (issue #20, item 8) ----------
+
+
+class ListKind(models.TextChoices):
+    MEMBERS = "members", "Danh sách hội viên"
+    VOLUNTEERS = "volunteers", "Danh sách tình nguyện viên"
+
+
+class MemberImport(ImportRecord):
+    """A member or volunteer list (people/importers.py): each row finds or creates the
+    person and opens a membership (or registers a volunteer) in the import's organisation
+    or a unit of it named on the row."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="member_imports",
+        verbose_name="đơn vị nhập",
+    )  # fmt: skip
+    kind = models.CharField("loại danh sách", max_length=10, choices=ListKind.choices)
+    warnings = models.JSONField("có thể trùng", default=list, blank=True)  # [row_error(…)]
+    likely_duplicates = models.PositiveIntegerField("dòng có thể trùng người có sẵn", default=0)
+    people_created = models.PositiveIntegerField("hồ sơ cá nhân mới", default=0)
+
+    target_fields = ("organisation", "kind")
+    row_key = "họ tên và số CCCD, hoặc họ tên, ngày sinh và số điện thoại"
+    history_model = "people.MemberImportStatusChange"
+    upload_dir = "people"
+    detail_url_name = "member_import"
+
+    class Meta:
+        verbose_name = "tệp nhập danh sách hội viên, tình nguyện viên"
+        verbose_name_plural = "tệp nhập danh sách hội viên, tình nguyện viên"
+        ordering = ["-uploaded_at", "-pk"]
+
+
+class MemberImportStatusChange(StatusChange):
+    record = models.ForeignKey(MemberImport, on_delete=models.CASCADE, related_name="history")
+
+    subject_field = "record"
 
 
 # ---- membership: a dated history (issue #20) ----------------------------------------------

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from nhandao.people import import_views as iv
 from nhandao.people import pickers, views
 from nhandao.people import volunteer_views as vv
 
@@ -35,5 +36,15 @@ urlpatterns = [
     path("tinh-nguyen/<int:pk>/", vv.volunteer_detail, name="volunteer_detail"),
     path("tap-huan/chung-nhan/<int:pk>/", vv.certificate_docx, name="certificate_docx"),
     path("chung-nhan-tap-huan/<str:token>/", vv.certificate_verify, name="certificate_verify"),
+    path("hoi-vien/nhap/", iv.member_import_upload, name="member_import_upload"),
+    path("hoi-vien/nhap/mau.xlsx", iv.member_import_template, name="member_import_template"),
+    path("tinh-nguyen/nhap/", iv.volunteer_import_upload, name="volunteer_import_upload"),
+    path("tinh-nguyen/nhap/mau.xlsx", iv.volunteer_import_template,
+         name="volunteer_import_template"),
+    path("nhap-danh-sach/<int:pk>/", iv.member_import_detail, name="member_import"),
+    path("nhap-danh-sach/<int:pk>/nhap/", iv.member_import_confirm, name="member_import_confirm"),
+    path("nhap-danh-sach/<int:pk>/dong-loi.xlsx", iv.member_import_rejected,
+         name="member_import_rejected"),
+    path("tinh-nguyen/danh-sach/", vv.volunteer_export, name="volunteer_export"),
     path("tra-cuu/tinh-nguyen-vien", pickers.search_volunteers, name="pick_volunteers"),
 ]  # fmt: skip

@@ -6,18 +6,26 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from nhandao.lib import exports
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.people import certificates, forms, lookups
 from nhandao.people import volunteers as vol
-from nhandao.people.models import Attendance, CourseResult, Participant, ShiftSignup
+from nhandao.people.models import (
+    Attendance,
+    CourseResult,
+    Participant,
+    ShiftSignup,
+    Volunteer,
+)
 
 
 @login_required
@@ -25,7 +33,39 @@ def team_list(request):
     access.require_anywhere(request.user, "view")
     teams = lookups.teams(request.user).select_related("organisation").order_by("name", "pk")
     week = vol.shifts_this_week(lookups.shifts(request.user)).select_related("team")
-    return render(request, "people/team_list.html", {"teams": teams[:200], "week": week[:100]})
+    return render(request, "people/team_list.html", {
+        "teams": teams[:200], "week": week[:100],
+        "can_import": access.can_anywhere(request.user, "edit"),
+    })  # fmt: skip
+
+
+EXPORT_LIMIT = 50_000
+SIGNUP_HOURS = ExpressionWrapper(
+    F("signups__shift__ends_at") - F("signups__shift__starts_at"), output_field=DurationField()
+)
+
+
+@login_required
+def volunteer_export(request):
+    """The volunteers the user reaches, as CSV (or ?format=xlsx): no personal data beyond the
+    name; hours are those of attended shifts (computed, as on the volunteer's page)."""
+    access.require_anywhere(request.user, "view")
+    volunteers = (
+        Volunteer.objects.filter(access.reach_q(request.user, "view", via="organisation"))
+        .select_related("organisation", "individual")
+        .annotate(attended=Sum(SIGNUP_HOURS, filter=Q(signups__status=Attendance.ATTENDED)))
+        .prefetch_related("teams")
+        .order_by("individual__name_key", "pk")[:EXPORT_LIMIT]
+    )
+    header = ["Mã", "Họ và tên", "Đơn vị", "Tham gia từ", "Đội, nhóm", "Kỹ năng, ngoại ngữ",
+              "Số giờ tình nguyện"]  # fmt: skip
+    rows = (
+        [v.individual.code, v.individual.full_name, v.organisation.name,
+         v.since.strftime("%d/%m/%Y"), ", ".join(sorted(t.name for t in v.teams.all())),
+         v.skills, round(v.attended.total_seconds() / 3600, 2) if v.attended else 0]
+        for v in volunteers
+    )  # fmt: skip
+    return exports.export_response(request, "tinh-nguyen-vien", header, rows)
 
 
 @login_required
