@@ -82,7 +82,7 @@ def receive_request(actor, individual: Individual, kind_code: str, requested_by:
     IndividualDataRequestStatusChange.log(req, "received", actor=actor, note="Nhận yêu cầu")
     due = req.due_at.isoformat()
     record(actor, "people.data_request", req,
-           after={"kind": kind.code, "individual": individual.pk, "due_at": due})  # fmt: skip
+           after={"kind": kind.pk, "individual": individual.pk, "due_at": due})  # fmt: skip
     others = [u for u in access.holders("sensitive", individual.organisation) if u.pk != actor.pk]
     notify(
         others,
@@ -119,7 +119,7 @@ def answer_request(actor, req: IndividualDataRequest, target: str, note: str = "
     req.answered_at = timezone.now()
     req.save(update_fields=["answered_at"])
     record(actor, "people.data_request_answer", req,
-           after={"status": target, "kind": req.kind.code, "note": note})  # fmt: skip
+           after={"status": target, "kind": req.kind_id, "note": note})  # fmt: skip
     return req
 
 
