@@ -7,8 +7,13 @@ from django.utils import timezone
 
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.pickers import current_units, unit_picker
-from nhandao.people.models import EndReason, MembershipKind, Sex
-from nhandao.people.pickers import volunteer_picker, volunteers_of
+from nhandao.people.models import EndReason, MembershipKind, PostKind, Sex
+from nhandao.people.pickers import (
+    individual_picker,
+    individuals_for,
+    volunteer_picker,
+    volunteers_of,
+)
 
 MONTHS = [(m, f"Tháng {m}") for m in range(1, 13)]
 
@@ -125,3 +130,39 @@ class WalkInForm(ShiftSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].required = False
         self.fields["volunteer"].label = "Có mặt nhưng chưa đăng ký (nếu có)"
+
+
+class LeaderForm(ActorForm):
+    """Appoint someone to a post of the organisation: the person by a picker, never a code."""
+
+    individual = forms.ModelChoiceField(None, label="Người giữ chức", to_field_name="code",
+                                        widget=individual_picker())  # fmt: skip
+    post = forms.ChoiceField(label="Chức vụ", choices=PostKind.choices)
+    started_on = forms.DateField(label="Từ ngày (dd/mm/yyyy)", initial=timezone.localdate)
+    ended_on = forms.DateField(label="Đến ngày (dd/mm/yyyy, chỉ khi ghi nhiệm kỳ đã qua)",
+                               required=False)  # fmt: skip
+    decision = forms.CharField(label="Số quyết định", max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["individual"].queryset = individuals_for(self.actor)
+
+
+class LeaderEndForm(forms.Form):
+    ended_on = forms.DateField(label="Ngày cuối giữ chức (dd/mm/yyyy)", initial=timezone.localdate)
+    note = forms.CharField(label="Ghi chú (số quyết định, lý do)", max_length=255,
+                           required=False)  # fmt: skip
+
+
+class YearCloseForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổ chức")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100,
+                              initial=lambda: timezone.localdate().year - 1)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "money")
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Lý do mở lại sổ", max_length=255)

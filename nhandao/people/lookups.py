@@ -62,3 +62,16 @@ def get_participant(user, pk, perm: str = "view"):
 
     records = Participant.objects.select_related("course__organisation", "individual")
     return access.get_for_user(records, user, pk, perm, via="course__organisation")
+
+
+def get_post(user, pk, perm: str = "view"):
+    from nhandao.people.models import LeadershipPost
+
+    records = LeadershipPost.objects.select_related("organisation", "individual")
+    return access.get_for_user(records, user, pk, perm)
+
+
+def get_year_close(user, pk, perm: str = "view"):
+    from nhandao.people.models import FeeYearClose
+
+    return access.get_for_user(FeeYearClose.objects.select_related("organisation"), user, pk, perm)

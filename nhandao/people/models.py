@@ -541,3 +541,104 @@ class Participant(models.Model):
 
     def __str__(self):
         return f"{self.individual} · {self.course}"
+
+
+# ---- leadership posts with dates (issue #20 item 7) -----------------------------------------
+
+
+class PostKind(models.TextChoices):
+    CHAIR = "chair", "Chủ tịch"
+    VICE_CHAIR = "vice_chair", "Phó Chủ tịch"
+    STANDING = "standing", "Ủy viên Ban Thường vụ"
+    EXECUTIVE = "executive", "Ủy viên Ban Chấp hành"
+    INSPECTION = "inspection", "Trưởng Ban Kiểm tra"
+
+
+POST_ORDER = {kind: n for n, kind in enumerate(PostKind.values)}
+
+
+class LeadershipPostQuerySet(models.QuerySet):
+    def on(self, day):
+        return self.filter(started_on__lte=day).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=day)
+        )
+
+
+class LeadershipPost(models.Model):
+    """A person holding a post in an organisation for a dated period (by a decision): the
+    organisation's "who led it when". One Chủ tịch at a time (the action refuses an overlap,
+    the database refuses two open ones)."""
+
+    individual = models.ForeignKey(
+        Individual, on_delete=models.PROTECT, related_name="posts", verbose_name="người giữ chức"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức"
+    )
+    post = models.CharField("chức vụ", max_length=12, choices=PostKind.choices)
+    started_on = models.DateField("từ ngày")
+    ended_on = models.DateField("đến ngày", null=True, blank=True)
+    decision = models.CharField("số quyết định", max_length=100, blank=True)
+    end_note = models.CharField("ghi chú khi thôi giữ chức", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LeadershipPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chức vụ lãnh đạo"
+        verbose_name_plural = "chức vụ lãnh đạo"
+        ordering = ["organisation_id", "-started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(post="chair", ended_on__isnull=True),
+                name="people_one_open_chair",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_post_display()} {self.organisation}: {self.individual}"
+
+
+# ---- fee year-end close (issue #20 item 3) ------------------------------------------------
+
+
+class FeeYearClose(models.Model):
+    """A year's fee books closed for one organisation: the figures as they were, who closed
+    them. While a close stands (not reopened), that year's payments and annulments at the
+    organisation are refused. A close never ends a membership."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    figures = models.JSONField("số liệu khi khóa sổ")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(auto_now_add=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.CharField("lý do mở lại", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "khóa sổ hội phí năm"
+        verbose_name_plural = "khóa sổ hội phí năm"
+        ordering = ["-year", "-closed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=models.Q(reopened_at__isnull=True),
+                name="people_fee_year_closed_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"Khóa sổ hội phí {self.year}: {self.organisation}"
+
+    @property
+    def standing(self) -> bool:
+        return self.reopened_at is None

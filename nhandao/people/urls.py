@@ -29,5 +29,10 @@ urlpatterns = [
     path("tinh-nguyen/<int:pk>/", vv.volunteer_detail, name="volunteer_detail"),
     path("tap-huan/chung-nhan/<int:pk>/", vv.certificate_docx, name="certificate_docx"),
     path("chung-nhan-tap-huan/<str:token>/", vv.certificate_verify, name="certificate_verify"),
+    path("lanh-dao/to-chuc/<int:org_pk>/ghi/", views.leader_appoint, name="leader_appoint"),
+    path("lanh-dao/<int:pk>/thoi/", views.leader_end, name="leader_end"),
+    path("hoi-phi/khoa-so/", views.year_close, name="year_close"),
+    path("hoi-phi/khoa-so/<int:pk>/mo-lai/", views.year_reopen, name="year_reopen"),
+    path("tra-cuu/ca-nhan", pickers.search_individuals, name="pick_individuals"),
     path("tra-cuu/tinh-nguyen-vien", pickers.search_volunteers, name="pick_volunteers"),
 ]  # fmt: skip
