@@ -485,6 +485,9 @@ RECORD_PAGES = [
         anywhere(MONEY_ANYWHERE),
     ),
     ("picker: individuals", "/tra-cuu/ca-nhan?q=nguyen", expect(LOGGED_IN, 200)),
+    ("youth groups", "/thanh-thieu-nien/?organisation=CTD-X4", anywhere(VIEW_ANYWHERE)),
+    ("youth group: create", "/thanh-thieu-nien/them/", anywhere(EDIT_ANYWHERE)),
+    ("youth group", "/thanh-thieu-nien/{youth_group}/", expect_scoped(REACH_BA_DINH)),
     ("training certificate", "/tap-huan/chung-nhan/{participant}/", expect_scoped(REACH_BA_DINH)),
     (
         "training certificate: verify (public)",
@@ -882,6 +885,10 @@ def world(cast, settings, tmp_path):
         members.set_schedule(cast.root, year=y, amount_per_month=1_000, exemption_cap_percent=10,
                              shares={"commune": 80, "province": 15, "central": 5})  # fmt: skip
     year_close = members.close_year(cast.root, cast.ba_dinh, last_year - 1)
+    from nhandao.people import youth
+
+    youth_group = youth.create_group(cast.root, cast.ba_dinh, name="Nhóm TTN CTĐ", school="THPT",
+                                     kind="school", founded_on=date(2025, 9, 5))  # fmt: skip
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     (note,) = notify.notify(cast.ba_dinh_accountant, "deadlines", "Hạn", link="/")
     blood = _blood_world(cast)
@@ -928,6 +935,7 @@ def world(cast, settings, tmp_path):
         "participant": participant,
         "leader_post": leader_post,
         "year_close": year_close,
+        "youth_group": youth_group,
         "unit": cast.ba_dinh.admin_unit,
     }
     records.update(blood)
@@ -1154,6 +1162,8 @@ WRITES = [
      lambda ids: {"organisation": "CTD-X4", "year": ids["last_year"]},
      lambda who: {"anon": 302}.get(who, 302 if who in MONEY_BA_DINH
                                    else 422 if who in MONEY_ANYWHERE else 403)),
+    ("youth group: create (post)", "POST", "/thanh-thieu-nien/them/", {},
+     lambda who: 302 if who == "anon" else 200 if who in EDIT_ANYWHERE else 403),
     ("fee year: reopen (post)", "POST", "/hoi-phi/khoa-so/{year_close}/mo-lai/",
      {"reason": "Thu bổ sung"}, expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("shift: sign up (post)", "POST", "/tinh-nguyen/ca/{shift}/dang-ky/", {},

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.pickers import current_units, unit_picker
-from nhandao.people.models import EndReason, MembershipKind, PostKind, Sex
+from nhandao.people.models import (
+    EndReason,
+    MembershipKind,
+    PostKind,
+    Sex,
+    YouthGroup,
+    YouthGroupKind,
+)
 from nhandao.people.pickers import (
     individual_picker,
     individuals_for,
@@ -56,10 +63,14 @@ class JoinForm(ActorForm):
     organisation = OrgCodeField(None, label="Chi hội / tổ chức sinh hoạt")
     kind = forms.ChoiceField(label="Loại hội viên", choices=MembershipKind.choices)
     started_on = forms.DateField(label="Ngày kết nạp (dd/mm/yyyy)", initial=timezone.localdate)
+    youth_group = forms.ModelChoiceField(
+        None, label="Nhóm thanh thiếu niên (chỉ với hội viên thanh thiếu niên)", required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_orgs(self, "organisation", "edit")
+        self.fields["youth_group"].queryset = YouthGroup.objects.for_user(self.actor, "edit")
 
 
 class EndForm(forms.Form):
@@ -166,3 +177,24 @@ class YearCloseForm(ActorForm):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="Lý do mở lại sổ", max_length=255)
+
+
+class YouthGroupForm(ActorForm):
+    organisation = OrgCodeField(None, label="Thuộc tổ chức")
+    name = forms.CharField(label="Tên nhóm", max_length=150,
+                           help_text="Ví dụ: Nhóm TTN CTĐ trường THPT Chu Văn An.")  # fmt: skip
+    school = forms.CharField(label="Trường", max_length=200)
+    kind = forms.ChoiceField(label="Loại trường", choices=YouthGroupKind.choices)
+    founded_on = forms.DateField(label="Ngày thành lập (dd/mm/yyyy)", initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "edit")
+
+
+class YouthRollupForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổng hợp cho tổ chức", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "view")

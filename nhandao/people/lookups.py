@@ -75,3 +75,9 @@ def get_year_close(user, pk, perm: str = "view"):
     from nhandao.people.models import FeeYearClose
 
     return access.get_for_user(FeeYearClose.objects.select_related("organisation"), user, pk, perm)
+
+
+def get_youth_group(user, pk, perm: str = "view"):
+    from nhandao.people.models import YouthGroup
+
+    return access.get_for_user(YouthGroup.objects.select_related("organisation"), user, pk, perm)

@@ -120,7 +120,8 @@ def _check_youth(individual: Individual, kind: str, day: date) -> None:
         )
 
 
-def _open(actor, individual, organisation, kind, day, via, previous=None) -> Membership:
+def _open(actor, individual, organisation, kind, day, via, previous=None,
+          youth_group=None) -> Membership:  # fmt: skip
     if individual.status != IndividualStatus.ACTIVE:
         raise Refused("Hồ sơ này đã được gộp vào hồ sơ khác: hãy dùng hồ sơ được giữ.")
     closed = organisation.valid_to
@@ -143,7 +144,7 @@ def _open(actor, individual, organisation, kind, day, via, previous=None) -> Mem
                       field="started_on")  # fmt: skip
     membership = Membership.objects.create(
         individual=individual, organisation=organisation, kind=kind, started_on=day,
-        started_via=via, previous=previous,
+        started_via=via, previous=previous, youth_group=youth_group,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
     _counted_start(membership)
@@ -154,16 +155,29 @@ def _open(actor, individual, organisation, kind, day, via, previous=None) -> Mem
 
 @transaction.atomic
 def join(actor, individual: Individual, organisation: Organisation, *, kind: str,
-         started_on: date) -> Membership:  # fmt: skip
-    """Admit `individual` as a member of `organisation` from `started_on`."""
+         started_on: date, youth_group=None) -> Membership:  # fmt: skip
+    """Admit `individual` as a member of `organisation` from `started_on` (a youth member
+    perhaps in one of its Youth Red Cross groups)."""
     access.require(actor, "edit", organisation, "Bạn không có quyền kết nạp hội viên ở đây.")
     if started_on > timezone.localdate():
         raise Refused("Ngày kết nạp không được sau hôm nay.", field="started_on")
     if kind not in MembershipKind.values:
         raise Refused("Loại hội viên không hợp lệ.", field="kind")
     _check_youth(individual, kind, started_on)
+    if youth_group is not None:
+        if kind != MembershipKind.YOUTH:
+            raise Refused("Chỉ hội viên thanh thiếu niên mới vào nhóm thanh thiếu niên.",
+                          field="youth_group")  # fmt: skip
+        if youth_group.organisation_id != organisation.pk:
+            raise Refused(f"Nhóm “{youth_group.name}” thuộc “{youth_group.organisation}”, "
+                          f"không thuộc “{organisation}”.", field="youth_group")  # fmt: skip
+        if started_on < youth_group.founded_on:
+            raise Refused(f"Nhóm “{youth_group.name}” thành lập ngày "
+                          f"{_dmy(youth_group.founded_on)}: ngày kết nạp không được trước đó.",
+                          field="started_on")  # fmt: skip
     individual = Individual.objects.select_for_update().get(pk=individual.pk)
-    return _open(actor, individual, organisation, kind, started_on, StartVia.JOIN)
+    return _open(actor, individual, organisation, kind, started_on, StartVia.JOIN,
+                 youth_group=youth_group)  # fmt: skip
 
 
 def _close(actor, membership: Membership, day: date, reason: str, note: str = "") -> Membership:
@@ -228,8 +242,9 @@ def carry_merged_members(actor, org: Organisation) -> int:
         if membership.started_on >= day:  # joined the old chapter after it merged: move it
             raise Refused(f"{membership.individual} được kết nạp vào “{org}” sau ngày hợp nhất.")
         closed = _close(actor, membership, day - timedelta(days=1), EndReason.MERGER)
+        # the group (of the merged chapter) now sits under the successor: the member stays in it
         _open(actor, membership.individual, target, membership.kind, day, StartVia.MERGER,
-              previous=closed)  # fmt: skip
+              previous=closed, youth_group=membership.youth_group)  # fmt: skip
         moved += 1
     return moved
 

@@ -9,4 +9,5 @@ ENTRIES = [
     MenuEntry(G, "Hội phí còn nợ", "arrears_list"),
     MenuEntry(G, "Khóa sổ hội phí năm", "year_close", perm="money"),
     MenuEntry(G, "Đội tình nguyện, ca trực", "team_list"),
+    MenuEntry(G, "Thanh thiếu niên Chữ thập đỏ", "youth_list"),
 ]

@@ -168,6 +168,52 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(organisation__path__startswith=org.path)
 
 
+class YouthGroupKind(models.TextChoices):
+    SCHOOL = "school", "Trường phổ thông"
+    UNIVERSITY = "university", "Trường đại học, cao đẳng"
+    VOCATIONAL = "vocational", "Trường nghề"
+
+
+class YouthGroupQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        from nhandao.orgs import access
+
+        return access.scope(self, user, perm)
+
+
+class YouthGroup(models.Model):
+    """A Youth Red Cross group in a school or university, belonging to an organisation (the
+    commune or the province chapter); its members are youth memberships linked to it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="thuộc tổ chức"
+    )
+    name = models.CharField("tên nhóm", max_length=150)
+    name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    school = models.CharField("trường", max_length=200)
+    kind = models.CharField("loại trường", max_length=10, choices=YouthGroupKind.choices)
+    founded_on = models.DateField("ngày thành lập")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = YouthGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nhóm Thanh thiếu niên Chữ thập đỏ"
+        verbose_name_plural = "nhóm Thanh thiếu niên Chữ thập đỏ"
+        ordering = ["name_key", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.school})"
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        self.name_key = search_key(self.name)
+        super().save(*args, **kwargs)
+
+
 class Membership(models.Model):
     """One stretch of membership in one organisation: a person's history is their rows in
     order. A transfer ends one row the day before the new one starts; so does the merger."""
@@ -190,6 +236,10 @@ class Membership(models.Model):
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
     )
+    youth_group = models.ForeignKey(
+        YouthGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships",
+        verbose_name="nhóm thanh thiếu niên",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

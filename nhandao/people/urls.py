@@ -33,6 +33,9 @@ urlpatterns = [
     path("lanh-dao/<int:pk>/thoi/", views.leader_end, name="leader_end"),
     path("hoi-phi/khoa-so/", views.year_close, name="year_close"),
     path("hoi-phi/khoa-so/<int:pk>/mo-lai/", views.year_reopen, name="year_reopen"),
+    path("thanh-thieu-nien/", views.youth_list, name="youth_list"),
+    path("thanh-thieu-nien/them/", views.youth_group_create, name="youth_group_create"),
+    path("thanh-thieu-nien/<int:pk>/", views.youth_group_detail, name="youth_group_detail"),
     path("tra-cuu/ca-nhan", pickers.search_individuals, name="pick_individuals"),
     path("tra-cuu/tinh-nguyen-vien", pickers.search_volunteers, name="pick_volunteers"),
 ]  # fmt: skip

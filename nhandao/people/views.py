@@ -18,7 +18,7 @@ from nhandao.lib import exports
 from nhandao.lib.errors import NeedsConfirmation, Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
-from nhandao.people import actions, forms, leaders, lookups
+from nhandao.people import actions, forms, leaders, lookups, youth
 from nhandao.people import membership as ms
 from nhandao.people.models import FeePayment, FeeYearClose, Individual, Membership
 
@@ -364,3 +364,51 @@ def year_reopen(request, pk):
         show_refused(request, exc)
     url = reverse("year_close")
     return redirect(f"{url}?organisation={close.organisation.code}&year={close.year}")
+
+
+# ---- Youth Red Cross groups --------------------------------------------------------------
+
+
+@login_required
+def youth_list(request):
+    """The groups in the user's reach, and the youth figures rolled up over an organisation's
+    subtree (by default the user's own)."""
+    access.require_anywhere(request.user, "view")
+    form = forms.YouthRollupForm(request.GET or None, actor=request.user)
+    org = None
+    if form.is_bound and form.is_valid():
+        org = form.cleaned_data["organisation"]
+    if org is None:
+        org = access.home_organisation(request.user)
+    today = timezone.localdate()
+    return render(request, "people/youth_list.html", {
+        "form": form, "groups": youth.groups_for(request.user)[:200],
+        "rollup": youth.rollup(org, today) if org is not None else None,
+        "can_create": access.can_anywhere(request.user, "edit"),
+    })  # fmt: skip
+
+
+@login_required
+def youth_group_create(request):
+    access.require_anywhere(request.user, "edit")
+    form = forms.YouthGroupForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            group = youth.create_group(request.user, data.pop("organisation"), **data)
+            messages.success(request, "Đã lập nhóm thanh thiếu niên.")
+            return redirect("youth_group_detail", pk=group.pk)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    return _form_page(request, "Lập nhóm Thanh thiếu niên Chữ thập đỏ", form, submit="Lập nhóm",
+                      back=reverse("youth_list"))  # fmt: skip
+
+
+@login_required
+def youth_group_detail(request, pk):
+    group = lookups.get_youth_group(request.user, pk)
+    today = timezone.localdate()
+    return render(request, "people/youth_group.html", {
+        "group": group, "members": youth.group_members(group, today).order_by(
+            "individual__name_key"), "today": today,
+    })  # fmt: skip

@@ -135,6 +135,7 @@ ACTION_LABELS = {
     "people.fee_year_reopen": "Mở lại sổ hội phí năm",
     "people.leader_appoint": "Ghi chức vụ lãnh đạo",
     "people.leader_end": "Ghi ngày thôi giữ chức vụ",
+    "people.youth_group_create": "Lập nhóm thanh thiếu niên",
     "people.membership_end": "Kết thúc sinh hoạt hội",
     "people.sensitive_read": "Xem thông tin cá nhân",
     "people.shift_attendance": "Điểm danh ca tình nguyện",
