@@ -471,6 +471,11 @@ RECORD_PAGES = [
     ("volunteer team", "/tinh-nguyen/doi/{team}/", expect_scoped(REACH_BA_DINH)),
     ("volunteer shift", "/tinh-nguyen/ca/{shift}/", expect_scoped(REACH_BA_DINH)),
     ("volunteer", "/tinh-nguyen/{volunteer}/", expect_scoped(REACH_BA_DINH)),
+    (
+        "volunteer: skills",
+        "/tinh-nguyen/{volunteer}/ky-nang/",
+        expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
+    ),
     ("picker: volunteers", "/tra-cuu/tinh-nguyen-vien?to-chuc={ba_dinh}", expect(LOGGED_IN, 200)),
     # leadership posts and the fee year-end close (people, issue #20)
     (
@@ -1164,6 +1169,9 @@ WRITES = [
                                    else 422 if who in MONEY_ANYWHERE else 403)),
     ("youth group: create (post)", "POST", "/thanh-thieu-nien/them/", {},
      lambda who: 302 if who == "anon" else 200 if who in EDIT_ANYWHERE else 403),
+    ("volunteer: skills (post)", "POST", "/tinh-nguyen/{volunteer}/ky-nang/",
+     {"skills": ["first_aid"], "languages": ["en"]},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("fee year: reopen (post)", "POST", "/hoi-phi/khoa-so/{year_close}/mo-lai/",
      {"reason": "Thu bổ sung"}, expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("shift: sign up (post)", "POST", "/tinh-nguyen/ca/{shift}/dang-ky/", {},

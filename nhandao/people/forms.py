@@ -9,9 +9,11 @@ from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.pickers import current_units, unit_picker
 from nhandao.people.models import (
     EndReason,
+    Language,
     MembershipKind,
     PostKind,
     Sex,
+    Skill,
     YouthGroup,
     YouthGroupKind,
 )
@@ -198,3 +200,13 @@ class YouthRollupForm(ActorForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_orgs(self, "organisation", "view")
+
+
+class VolunteerSkillsForm(forms.Form):
+    skills = forms.MultipleChoiceField(label="Kỹ năng", choices=Skill.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    languages = forms.MultipleChoiceField(label="Ngoại ngữ, tiếng dân tộc", required=False,
+                                          choices=Language.choices,
+                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    availability = forms.CharField(label="Thời gian có thể tham gia", max_length=255,
+                                   required=False)  # fmt: skip

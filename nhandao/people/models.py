@@ -460,6 +460,50 @@ class TeamKind(models.TextChoices):
     YOUTH = "youth", "Nhóm thanh thiếu niên"
 
 
+class Skill(models.TextChoices):
+    FIRST_AID = "first_aid", "Sơ cấp cứu"
+    WATER_RESCUE = "water_rescue", "Bơi, cứu hộ dưới nước"
+    DRIVING = "driving", "Lái xe"
+    LOGISTICS = "logistics", "Kho vận, hậu cần"
+    COOKING = "cooking", "Nấu ăn tập thể"
+    PSYCHOSOCIAL = "psychosocial", "Hỗ trợ tâm lý"
+    MEDICAL = "medical", "Chuyên môn y tế"
+    BUILDING = "building", "Xây dựng, sửa chữa nhà"
+    IT = "it", "Tin học"
+    MEDIA = "media", "Truyền thông, chụp ảnh"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "Tiếng Anh"
+    FRENCH = "fr", "Tiếng Pháp"
+    CHINESE = "zh", "Tiếng Trung"
+    KOREAN = "ko", "Tiếng Hàn"
+    JAPANESE = "ja", "Tiếng Nhật"
+    KHMER = "km", "Tiếng Khmer"
+    TAY = "tay", "Tiếng Tày"
+    THAI = "thai", "Tiếng Thái"
+    HMONG = "hmong", "Tiếng H'Mông"
+    SIGN = "sign", "Ngôn ngữ ký hiệu"
+
+
+class VolunteerRank(models.Model):
+    """A volunteer rank as data (Bạch kim, Vàng, Bạc, Hoạt động, …): reached in a year by
+    attending at least `min_hours` hours over at least `min_shifts` shifts. The rank shown is
+    the highest one reached, computed from attendance, never assigned by hand."""
+
+    name = models.CharField("tên hạng", max_length=50, unique=True)
+    min_hours = models.PositiveIntegerField("số giờ tối thiểu trong năm")
+    min_shifts = models.PositiveIntegerField("số ca tối thiểu trong năm", default=0)
+
+    class Meta:
+        verbose_name = "hạng tình nguyện viên"
+        verbose_name_plural = "hạng tình nguyện viên"
+        ordering = ["-min_hours", "-min_shifts", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
 class Volunteer(models.Model):
     """A volunteer (18 or older; need not be a member)."""
 
@@ -469,6 +513,8 @@ class Volunteer(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     since = models.DateField("tham gia từ")
     skills = models.CharField("kỹ năng, ngoại ngữ", max_length=255, blank=True)
+    skill_tags = models.JSONField("kỹ năng", default=list, blank=True)
+    languages = models.JSONField("ngoại ngữ, tiếng dân tộc", default=list, blank=True)
     availability = models.CharField("thời gian có thể tham gia", max_length=255, blank=True)
 
     class Meta:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("tinh-nguyen/ca/<int:pk>/dang-ky/", vv.shift_signup, name="shift_signup"),
     path("tinh-nguyen/ca/<int:pk>/diem-danh/", vv.shift_attendance, name="shift_attendance"),
     path("tinh-nguyen/<int:pk>/", vv.volunteer_detail, name="volunteer_detail"),
+    path("tinh-nguyen/<int:pk>/ky-nang/", vv.volunteer_skills, name="volunteer_skills"),
     path("tap-huan/chung-nhan/<int:pk>/", vv.certificate_docx, name="certificate_docx"),
     path("chung-nhan-tap-huan/<str:token>/", vv.certificate_verify, name="certificate_verify"),
     path("lanh-dao/to-chuc/<int:org_pk>/ghi/", views.leader_appoint, name="leader_appoint"),

@@ -145,6 +145,7 @@ ACTION_LABELS = {
     "people.transfer_reject": "Từ chối chuyển sinh hoạt",
     "people.transfer_request": "Đề nghị chuyển sinh hoạt",
     "people.volunteer_register": "Đăng ký tình nguyện viên",
+    "people.volunteer_skills": "Cập nhật kỹ năng, ngoại ngữ tình nguyện viên",
     "statement.reimport": "Nhập lại các dòng sao kê đã sửa",
     "statement.review_correct": "Sửa dòng sao kê cần xem lại",
     "people.certificate_issue": "Cấp giấy chứng nhận tập huấn",
