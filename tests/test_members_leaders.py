@@ -102,6 +102,9 @@ def test_the_organisation_page_shows_its_leaders_and_the_form_appoints(cast, log
     # a viewer sees the leaders but no button
     html = login(cast.hn_viewer).get(f"/to-chuc/{org.pk}/").content.decode()
     assert "Vũ Thị Nay" in html and "+ Ghi chức vụ" not in html
+    # and the person's record lists the posts they held
+    html = client.get(f"/ca-nhan/{old.pk}/").content.decode()
+    assert "Chủ tịch" in html and "01/01/2020 – 30/06/2025" in html
 
 
 def test_the_person_picker_stays_within_reach(cast, login):

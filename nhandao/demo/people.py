@@ -16,6 +16,7 @@ from nhandao.orgs.models import MERGER_DAY, Organisation, OrgLevel
 from nhandao.people import actions, leaders, training, youth
 from nhandao.people import membership as ms
 from nhandao.people import volunteers as vol
+from nhandao.people.models import Membership
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Thị", "Văn", "Minh", "Thu", "Đức", "Ngọc", "Hữu", "Thanh"]
@@ -73,7 +74,7 @@ def seed(actor, network) -> None:
             ms.record_payment(accountant, m, year=year, months=due[: 3 + n % 4],
                               paid_on=days(-n))  # fmt: skip
     ms.exempt(officer, members[3], year=year, reason="Hộ nghèo, người cao tuổi sống một mình")
-    _last_year_closed(accountant, members, year - 1)
+    _last_year_closed(accountant, commune, year - 1)
     _leaders(actor, commune, old)
     # a member of the sibling commune moving here: the sibling agreed, the commune has not yet
     mover = actions.create_individual(actor, organisation=sibling, full_name="Cao Văn Chuyển",
@@ -147,14 +148,16 @@ def _youth(actor, officer, commune) -> None:
         ms.join(officer, person, commune, kind="youth", started_on=days(joined), youth_group=group)
 
 
-def _last_year_closed(accountant, members, last) -> None:
-    """Last year: most members paid their months, then the commune's accountant closed the
-    year (nobody's membership ended by it; those who owe stay in the arrears list)."""
-    for n, m in enumerate(members[:12]):
+def _last_year_closed(accountant, commune, last) -> None:
+    """Last year: three members in four paid their months, then the commune's accountant
+    closed the year (nobody's membership ended by it; those who owe stay in the arrears
+    list)."""
+    running = Membership.objects.filter(organisation=commune).on(date(last, 12, 31))
+    for n, m in enumerate(running.order_by("pk")):
         due = ms.months_due(m, last, date(last, 12, 31))
         if due and n % 4:
             ms.record_payment(accountant, m, year=last, months=due, paid_on=date(last, 12, 10))
-    ms.close_year(accountant, members[0].organisation, last)
+    ms.close_year(accountant, commune, last)
 
 
 def _leaders(actor, commune, old) -> None:

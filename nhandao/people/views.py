@@ -109,12 +109,15 @@ def individual_detail(request, pk):
     sensitive = access.can(user, "sensitive", org)
     if sensitive:
         record(user, "people.sensitive_read", individual, after={"via": "page"})
-    history = individual.memberships.select_related("organisation").order_by("started_on", "pk")
+    history = individual.memberships.select_related("organisation", "youth_group").order_by(
+        "started_on", "pk"
+    )
     current = next((m for m in history if m.ended_on is None), None)
     payments = FeePayment.objects.filter(individual=individual).select_related("organisation")
     return render(request, "people/individual_detail.html", {
         "individual": individual, "sensitive": sensitive, "history": history,
         "current": current, "payments": payments,
+        "posts": individual.posts.select_related("organisation").order_by("-started_on", "pk"),
         "can_edit": access.can(user, "edit", org),
         "can_manage": current is not None and access.can(user, "edit", current.organisation),
         "can_collect": current is not None and access.can(user, "money", current.organisation),
