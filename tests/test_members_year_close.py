@@ -5,6 +5,7 @@ by the same level or above — and never a membership ended (the Gaia trap)."""
 from datetime import date
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -13,7 +14,9 @@ from nhandao.lib.errors import Refused
 from nhandao.people import actions as people
 from nhandao.people import membership as ms
 from nhandao.people.models import FeePayment, FeeYearClose, Membership
+from tests.concurrency import all_at_once
 
+BORN = date(1980, 1, 1)
 SHARES = {"branch": 50, "commune": 30, "province": 15, "central": 5}
 
 
@@ -133,3 +136,41 @@ def test_the_page_previews_then_closes_then_reopens(cast, login, year_world):
     assert page.status_code == 302
     close.refresh_from_db()
     assert close.reopen_reason == "Thu bổ sung"
+
+
+ON_POSTGRESQL = "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRESQL,
+    reason="needs PostgreSQL: SQLite serialises writers "
+    "(no race to test) and cannot empty the append-only tables afterwards",
+)
+def test_a_close_and_payments_at_the_same_instant_never_cross(
+    reload_map_afterwards, transactional_db, cast
+):
+    """Eight payments and the close of their year released together: whatever the order, the
+    close's figures count exactly the payments that went through before it, and none after."""
+    y = timezone.localdate().year - 1
+    ms.set_schedule(cast.root, year=y, amount_per_month=1_000, exemption_cap_percent=10,
+                    shares=SHARES)  # fmt: skip
+    rows = []
+    for n in range(8):
+        who = people.create_individual(
+            cast.root, organisation=cast.ba_dinh, full_name=f"Người Nộp {n}", birth_date=BORN
+        )
+        rows.append(ms.join(cast.root, who, cast.ba_dinh, kind="member",
+                            started_on=date(y - 1, 1, 1)))  # fmt: skip
+
+    def act(item):
+        if item == "close":
+            ms.close_year(cast.root, cast.ba_dinh, y)
+        else:
+            ms.record_payment(cast.root, item, year=y, months=[1, 2], paid_on=date(y, 12, 1))
+
+    results = all_at_once(act, ["close", *rows], Refused)
+    close = FeeYearClose.objects.get(organisation=cast.ba_dinh, year=y)
+    paid = FeePayment.objects.filter(organisation=cast.ba_dinh, year=y)
+    assert results.count("ok") == 1 + paid.count()
+    assert all("đã khóa sổ" in r for r in results if r != "ok")
+    assert close.figures["collected"] == sum(p.amount for p in paid) == 2_000 * paid.count()
