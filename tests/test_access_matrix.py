@@ -492,7 +492,28 @@ RECORD_PAGES = [
     ("volunteer team", "/tinh-nguyen/doi/{team}/", expect_scoped(REACH_BA_DINH)),
     ("volunteer shift", "/tinh-nguyen/ca/{shift}/", expect_scoped(REACH_BA_DINH)),
     ("volunteer", "/tinh-nguyen/{volunteer}/", expect_scoped(REACH_BA_DINH)),
+    (
+        "volunteer: skills",
+        "/tinh-nguyen/{volunteer}/ky-nang/",
+        expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
+    ),
     ("picker: volunteers", "/tra-cuu/tinh-nguyen-vien?to-chuc={ba_dinh}", expect(LOGGED_IN, 200)),
+    # leadership posts and the fee year-end close (people, issue #20)
+    (
+        "leader: appoint",
+        "/lanh-dao/to-chuc/{ba_dinh}/ghi/",
+        expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
+    ),
+    ("leader: end", "/lanh-dao/{leader_post}/thoi/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    (
+        "fee year close: dry run",
+        "/hoi-phi/khoa-so/?organisation=CTD-X4&year={last_year}",
+        anywhere(MONEY_ANYWHERE),
+    ),
+    ("picker: individuals", "/tra-cuu/ca-nhan?q=nguyen", expect(LOGGED_IN, 200)),
+    ("youth groups", "/thanh-thieu-nien/?organisation=CTD-X4", anywhere(VIEW_ANYWHERE)),
+    ("youth group: create", "/thanh-thieu-nien/them/", anywhere(EDIT_ANYWHERE)),
+    ("youth group", "/thanh-thieu-nien/{youth_group}/", expect_scoped(REACH_BA_DINH)),
     ("training certificate", "/tap-huan/chung-nhan/{participant}/", expect_scoped(REACH_BA_DINH)),
     (
         "training certificate: verify (public)",
@@ -904,6 +925,20 @@ def world(cast, settings, tmp_path):
     member_import = MemberImport(organisation=cast.ba_dinh, kind="members", uploaded_by=cast.root)
     member_import.store_file("Họ và tên\n".encode(), "hoi-vien.csv")
     member_import.save()
+
+    from nhandao.people import leaders
+
+    leader_post = leaders.appoint(cast.root, individual, cast.ba_dinh, post="chair",
+                                  started_on=date(2025, 8, 1))  # fmt: skip
+    last_year = timezone.localdate().year - 1
+    for y in (last_year - 1, last_year):
+        members.set_schedule(cast.root, year=y, amount_per_month=1_000, exemption_cap_percent=10,
+                             shares={"commune": 80, "province": 15, "central": 5})  # fmt: skip
+    year_close = members.close_year(cast.root, cast.ba_dinh, last_year - 1)
+    from nhandao.people import youth
+
+    youth_group = youth.create_group(cast.root, cast.ba_dinh, name="Nhóm TTN CTĐ", school="THPT",
+                                     kind="school", founded_on=date(2025, 9, 5))  # fmt: skip
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     (note,) = notify.notify(cast.ba_dinh_accountant, "deadlines", "Hạn", link="/")
     blood = _blood_world(cast)
@@ -951,6 +986,9 @@ def world(cast, settings, tmp_path):
         "shift": shift,
         "participant": participant,
         "member_import": member_import,
+        "leader_post": leader_post,
+        "year_close": year_close,
+        "youth_group": youth_group,
         "unit": cast.ba_dinh.admin_unit,
     }
     records.update(blood)
@@ -963,6 +1001,7 @@ def world(cast, settings, tmp_path):
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
     ids.update(province=cast.ba_dinh.admin_unit.province_id)
     ids.update(card_token=card_token(membership))
+    ids.update(last_year=last_year)
     from nhandao.people import certificates
 
     ids.update(certificate_token=certificates.token(participant))
@@ -1174,6 +1213,22 @@ WRITES = [
      expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("fee receipt: annul (post)", "POST", "/hoi-phi/bien-lai/{fee_payment}/huy/",
      {"reason": "Ghi nhầm"}, expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("leader: appoint (post)", "POST", "/lanh-dao/to-chuc/{ba_dinh}/ghi/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("leader: end (post)", "POST", "/lanh-dao/{leader_post}/thoi/",
+     lambda ids: {"ended_on": date.today().strftime("%d/%m/%Y")},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("fee year: close (post)", "POST", "/hoi-phi/khoa-so/",
+     lambda ids: {"organisation": "CTD-X4", "year": ids["last_year"]},
+     lambda who: {"anon": 302}.get(who, 302 if who in MONEY_BA_DINH
+                                   else 422 if who in MONEY_ANYWHERE else 403)),
+    ("youth group: create (post)", "POST", "/thanh-thieu-nien/them/", {},
+     lambda who: 302 if who == "anon" else 200 if who in EDIT_ANYWHERE else 403),
+    ("volunteer: skills (post)", "POST", "/tinh-nguyen/{volunteer}/ky-nang/",
+     {"skills": ["first_aid"], "languages": ["en"]},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("fee year: reopen (post)", "POST", "/hoi-phi/khoa-so/{year_close}/mo-lai/",
+     {"reason": "Thu bổ sung"}, expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("shift: sign up (post)", "POST", "/tinh-nguyen/ca/{shift}/dang-ky/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
     ("shift: attendance (post)", "POST", "/tinh-nguyen/ca/{shift}/diem-danh/", {},

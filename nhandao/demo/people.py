@@ -1,7 +1,9 @@
 """Demo members and volunteers: the demo commune's members (some carried over from the
 chapters merged into it on 1 July 2025), this year's fee schedule with paid and unpaid
-months, a transfer from the sibling commune waiting for the commune's agreement, a
-first-aid team with this week's shifts (one done, with attendance) and a youth group."""
+months, last year's fees collected and the year closed, a transfer from the sibling commune
+waiting for the commune's agreement, a first-aid team with this week's shifts (one done,
+with attendance), a Youth Red Cross group in a school with its members, and who led the
+commune, the chapter merged into it and the province when."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -11,9 +13,10 @@ from django.utils import timezone
 from nhandao.demo.dates import days, today
 from nhandao.orgs import actions as org_actions
 from nhandao.orgs.models import MERGER_DAY, Organisation, OrgLevel
-from nhandao.people import actions, training
+from nhandao.people import actions, leaders, training, youth
 from nhandao.people import membership as ms
 from nhandao.people import volunteers as vol
+from nhandao.people.models import Membership
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Thị", "Văn", "Minh", "Thu", "Đức", "Ngọc", "Hữu", "Thanh"]
@@ -63,9 +66,7 @@ def seed(actor, network) -> None:
         i += 1
         start = max(MERGER_DAY, days(-400 + 11 * n)) if n < 20 else days(-20 * (n - 19))
         members.append(ms.join(officer, person, org, kind="member", started_on=start))
-    youth = actions.create_individual(actor, organisation=commune, full_name="Lý Thu Trang",
-                                      birth_date=date(today().year - 19, 4, 2))  # fmt: skip
-    ms.join(officer, youth, commune, kind="youth", started_on=days(-60))
+    _youth(actor, officer, commune)
     upto = today().month - 1 if today().month > 1 else 1
     for n, m in enumerate(members[:16]):
         due = ms.months_due(m, year, date(year, upto, 28))
@@ -73,6 +74,8 @@ def seed(actor, network) -> None:
             ms.record_payment(accountant, m, year=year, months=due[: 3 + n % 4],
                               paid_on=days(-n))  # fmt: skip
     ms.exempt(officer, members[3], year=year, reason="Hộ nghèo, người cao tuổi sống một mình")
+    _last_year_closed(accountant, commune, year - 1)
+    _leaders(actor, commune, old)
     # a member of the sibling commune moving here: the sibling agreed, the commune has not yet
     mover = actions.create_individual(actor, organisation=sibling, full_name="Cao Văn Chuyển",
                                       birth_date=date(1988, 8, 8))  # fmt: skip
@@ -114,6 +117,10 @@ def _volunteers(actor, officer, commune, members) -> None:
         for v in volunteers[4:7]:
             vol.sign_up(officer, shift, v)
     vol.create_team(officer, commune, name="Nhóm Thanh thiếu niên CTĐ trường THPT", kind="youth")
+    for k, v in enumerate(volunteers[:3]):
+        skills = ["first_aid", "water_rescue"][: 1 + k % 2]
+        languages = ["en"] if k == 0 else []
+        vol.set_skills(officer, v, skills=skills, languages=languages, availability="Cuối tuần")
 
 
 def _training(officer, commune, members) -> None:
@@ -126,3 +133,61 @@ def _training(officer, commune, members) -> None:
         training.set_result(officer, p, "failed" if k == 4 else "passed")
         if k != 4:
             training.issue_certificate(officer, p, issued_on=days(-30))
+
+
+def _youth(actor, officer, commune) -> None:
+    """A Youth Red Cross group at a secondary school with three members (16–30 on joining)."""
+    group = youth.create_group(officer, commune, name="Nhóm Thanh thiếu niên CTĐ trường THPT",
+                               school=f"Trường THPT {commune.name.split('Phường ')[-1]}",
+                               kind="school", founded_on=days(-200))  # fmt: skip
+    for name, age, joined in (("Lý Thu Trang", 19, -60), ("Mai Đức Huy", 17, -120),
+                              ("Tạ Ngọc Ánh", 16, -30)):  # fmt: skip
+        born = date(today().year - age - 1, 4, 2)
+        person = actions.create_individual(actor, organisation=commune, full_name=name,
+                                           birth_date=born)  # fmt: skip
+        ms.join(officer, person, commune, kind="youth", started_on=days(joined), youth_group=group)
+
+
+def _last_year_closed(accountant, commune, last) -> None:
+    """Last year: three members in four paid their months, then the commune's accountant
+    closed the year (nobody's membership ended by it; those who owe stay in the arrears
+    list)."""
+    running = Membership.objects.filter(organisation=commune).on(date(last, 12, 31))
+    for n, m in enumerate(running.order_by("pk")):
+        due = ms.months_due(m, last, date(last, 12, 31))
+        if due and n % 4:
+            ms.record_payment(accountant, m, year=last, months=due, paid_on=date(last, 12, 10))
+    ms.close_year(accountant, commune, last)
+
+
+def _leaders(actor, commune, old) -> None:
+    """Who led the commune since the merger, the chapter merged into it before, and the
+    province (a chair who handed over, the current chair and deputies)."""
+    province = commune.parent
+
+    def person(org, name, born):
+        return actions.create_individual(actor, organisation=org, full_name=name,
+                                         birth_date=date(born, 6, 15))  # fmt: skip
+
+    if old is not None:
+        leaders.appoint(actor, person(old, "Nguyễn Thị Hằng", 1962), old, post="chair",
+                        started_on=date(2017, 7, 1), ended_on=old.valid_to,
+                        decision="QĐ 21/QĐ-CTĐ (nhiệm kỳ 2017–2022, kéo dài)")  # fmt: skip
+    since = commune.valid_from or MERGER_DAY
+    chair = person(commune, "Trần Văn Hưng", 1968)
+    leaders.appoint(actor, chair, commune, post="chair", started_on=since,
+                    decision="QĐ 05/QĐ-CTĐ")  # fmt: skip
+    leaders.appoint(actor, person(commune, "Phạm Thị Lụa", 1975), commune, post="vice_chair",
+                    started_on=since, decision="QĐ 05/QĐ-CTĐ")  # fmt: skip
+    leaders.appoint(actor, person(commune, "Đoàn Minh Khôi", 1985), commune, post="standing",
+                    started_on=since, decision="QĐ 05/QĐ-CTĐ")  # fmt: skip
+    if province is None:
+        return
+    former = person(province, "Hoàng Văn Thịnh", 1958)
+    leaders.appoint(actor, former, province, post="chair", started_on=date(2017, 9, 1),
+                    ended_on=date(2023, 3, 31), decision="QĐ 112/QĐ-TWH")  # fmt: skip
+    leaders.appoint(actor, person(province, "Lê Thị Minh Châu", 1970), province, post="chair",
+                    started_on=date(2023, 4, 1), decision="QĐ 58/QĐ-TWH")  # fmt: skip
+    leaders.appoint(actor, person(province, "Vương Đình Sơn", 1972), province,
+                    post="vice_chair", started_on=date(2022, 10, 1),
+                    decision="QĐ 301/QĐ-TWH")  # fmt: skip

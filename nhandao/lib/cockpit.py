@@ -4,7 +4,9 @@ Each installed nhandao app may have
   - `menu.py` with `ENTRIES: list[MenuEntry]` — its links, each with the permission it needs;
   - `home.py` with `waiting(user) -> list[Waiting]` (what waits for this user), and
     optionally `figures(user, org) -> list[Figure]`, `charts(user, org) -> list[Chart]`,
-    `late(user, org) -> list[Late]` (the subtree's organisations behind a deadline).
+    `late(user, org) -> list[Late]` (the subtree's organisations behind a deadline), and
+    `org_sections(user, org) -> list[OrgSection]` (what the app shows on an organisation's
+    page, so orgs imports no app above it).
 
 They are found by name (like Django admin's autodiscover), so a new app (reports, blood,
 members) adds its menu entries and its waiting work without touching the home view or the
@@ -105,6 +107,16 @@ class Late:
     url: str
 
 
+@dataclass(frozen=True)
+class OrgSection:
+    """A part of an organisation's page drawn by another app: a heading and a template
+    (rendered with `section` = this object)."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
 @cache
 def app_modules(module: str) -> tuple:
     """The `<app>.<module>` modules of every installed nhandao app, in INSTALLED_APPS order."""
@@ -158,3 +170,8 @@ def charts(user, org) -> list[Chart]:
 
 def late(user, org) -> list[Late]:
     return _collect("late", user, org)
+
+
+def org_sections(user, org) -> list[OrgSection]:
+    """The sections the apps add to `org`'s page for `user` (who may view it)."""
+    return _collect("org_sections", user, org)

@@ -101,6 +101,7 @@ def org_detail(request, pk):
         "history": AuditEvent.objects.about(org)[:50],
         "can_manage": access.can(request.user, "manage_orgs", org),
         "can_manage_users": access.can(request.user, "manage_users", org),
+        "sections": registry.org_sections(request.user, org),  # leaders (people), …
     }
     return render(request, "orgs/org_detail.html", context)
 

@@ -8,8 +8,22 @@ from django.utils import timezone
 from nhandao.lib.forms import FileField
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
 from nhandao.orgs.pickers import current_units, unit_picker
-from nhandao.people.models import EndReason, MembershipKind, Sex
-from nhandao.people.pickers import volunteer_picker, volunteers_of
+from nhandao.people.models import (
+    EndReason,
+    Language,
+    MembershipKind,
+    PostKind,
+    Sex,
+    Skill,
+    YouthGroup,
+    YouthGroupKind,
+)
+from nhandao.people.pickers import (
+    individual_picker,
+    individuals_for,
+    volunteer_picker,
+    volunteers_of,
+)
 
 MONTHS = [(m, f"Tháng {m}") for m in range(1, 13)]
 
@@ -52,10 +66,14 @@ class JoinForm(ActorForm):
     organisation = OrgCodeField(None, label="Chi hội / tổ chức sinh hoạt")
     kind = forms.ChoiceField(label="Loại hội viên", choices=MembershipKind.choices)
     started_on = forms.DateField(label="Ngày kết nạp (dd/mm/yyyy)", initial=timezone.localdate)
+    youth_group = forms.ModelChoiceField(
+        None, label="Nhóm thanh thiếu niên (chỉ với hội viên thanh thiếu niên)", required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_orgs(self, "organisation", "edit")
+        self.fields["youth_group"].queryset = YouthGroup.objects.for_user(self.actor, "edit")
 
 
 class EndForm(forms.Form):
@@ -135,6 +153,69 @@ class ListImportForm(ActorForm):
     organisation = OrgCodeField(None, label="Đơn vị nhập")
     file = FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
 
+
+class LeaderForm(ActorForm):
+    """Appoint someone to a post of the organisation: the person by a picker, never a code."""
+
+    individual = forms.ModelChoiceField(None, label="Người giữ chức", to_field_name="code",
+                                        widget=individual_picker())  # fmt: skip
+    post = forms.ChoiceField(label="Chức vụ", choices=PostKind.choices)
+    started_on = forms.DateField(label="Từ ngày (dd/mm/yyyy)", initial=timezone.localdate)
+    ended_on = forms.DateField(label="Đến ngày (dd/mm/yyyy, chỉ khi ghi nhiệm kỳ đã qua)",
+                               required=False)  # fmt: skip
+    decision = forms.CharField(label="Số quyết định", max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["individual"].queryset = individuals_for(self.actor)
+
+
+class LeaderEndForm(forms.Form):
+    ended_on = forms.DateField(label="Ngày cuối giữ chức (dd/mm/yyyy)", initial=timezone.localdate)
+    note = forms.CharField(label="Ghi chú (số quyết định, lý do)", max_length=255,
+                           required=False)  # fmt: skip
+
+
+class YearCloseForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổ chức")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100,
+                              initial=lambda: timezone.localdate().year - 1)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "money")
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Lý do mở lại sổ", max_length=255)
+
+
+class YouthGroupForm(ActorForm):
+    organisation = OrgCodeField(None, label="Thuộc tổ chức")
+    name = forms.CharField(label="Tên nhóm", max_length=150,
+                           help_text="Ví dụ: Nhóm TTN CTĐ trường THPT Chu Văn An.")  # fmt: skip
+    school = forms.CharField(label="Trường", max_length=200)
+    kind = forms.ChoiceField(label="Loại trường", choices=YouthGroupKind.choices)
+    founded_on = forms.DateField(label="Ngày thành lập (dd/mm/yyyy)", initial=timezone.localdate)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_orgs(self, "organisation", "edit")
+
+
+class YouthRollupForm(ActorForm):
+    organisation = OrgCodeField(None, label="Tổng hợp cho tổ chức", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "view")
+
+
+class VolunteerSkillsForm(forms.Form):
+    skills = forms.MultipleChoiceField(label="Kỹ năng", choices=Skill.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    languages = forms.MultipleChoiceField(label="Ngoại ngữ, tiếng dân tộc", required=False,
+                                          choices=Language.choices,
+                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    availability = forms.CharField(label="Thời gian có thể tham gia", max_length=255,
+                                   required=False)  # fmt: skip

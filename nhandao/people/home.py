@@ -6,8 +6,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from nhandao.lib.cockpit import SOON, Waiting
+from nhandao.lib.cockpit import SOON, OrgSection, Waiting
 from nhandao.orgs import access
+from nhandao.people import leaders
 from nhandao.people import membership as ms
 from nhandao.people.models import FeeMonth, FeeSchedule, Membership, Shift
 from nhandao.people.volunteers import shifts_this_week
@@ -39,3 +40,12 @@ def waiting(user) -> list[Waiting]:
         out.append(Waiting(f"Hội viên chưa nộp hội phí tháng {today.month}/{today.year}",
                            unpaid.count(), reverse("arrears_list")))  # fmt: skip
     return out
+
+
+def org_sections(user, org) -> list[OrgSection]:
+    """On an organisation's page: who leads it today and who led it when."""
+    today = timezone.localdate()
+    return [OrgSection("Lãnh đạo", "people/org_leaders.html", {
+        "now": leaders.leaders_on(org, today), "history": leaders.history(org),
+        "can_edit": access.can(user, "edit", org),
+    })]  # fmt: skip

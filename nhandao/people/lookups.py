@@ -86,3 +86,22 @@ def get_member_import(user, pk, perm: str = "view") -> MemberImport:
 
 def member_imports(user):
     return MemberImport.objects.filter(access.reach_q(user, "view", via="organisation"))
+
+
+def get_post(user, pk, perm: str = "view"):
+    from nhandao.people.models import LeadershipPost
+
+    records = LeadershipPost.objects.select_related("organisation", "individual")
+    return access.get_for_user(records, user, pk, perm)
+
+
+def get_year_close(user, pk, perm: str = "view"):
+    from nhandao.people.models import FeeYearClose
+
+    return access.get_for_user(FeeYearClose.objects.select_related("organisation"), user, pk, perm)
+
+
+def get_youth_group(user, pk, perm: str = "view"):
+    from nhandao.people.models import YouthGroup
+
+    return access.get_for_user(YouthGroup.objects.select_related("organisation"), user, pk, perm)

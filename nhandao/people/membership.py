@@ -28,6 +28,7 @@ from nhandao.people.models import (
     FeePaymentStatus,
     FeeReceiptCounter,
     FeeSchedule,
+    FeeYearClose,
     Individual,
     IndividualStatus,
     Membership,
@@ -119,7 +120,8 @@ def _check_youth(individual: Individual, kind: str, day: date) -> None:
         )
 
 
-def _open(actor, individual, organisation, kind, day, via, previous=None) -> Membership:
+def _open(actor, individual, organisation, kind, day, via, previous=None,
+          youth_group=None) -> Membership:  # fmt: skip
     if individual.status != IndividualStatus.ACTIVE:
         raise Refused("Hồ sơ này đã được gộp vào hồ sơ khác: hãy dùng hồ sơ được giữ.")
     closed = organisation.valid_to
@@ -142,7 +144,7 @@ def _open(actor, individual, organisation, kind, day, via, previous=None) -> Mem
                       field="started_on")  # fmt: skip
     membership = Membership.objects.create(
         individual=individual, organisation=organisation, kind=kind, started_on=day,
-        started_via=via, previous=previous,
+        started_via=via, previous=previous, youth_group=youth_group,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
     _counted_start(membership)
@@ -153,16 +155,29 @@ def _open(actor, individual, organisation, kind, day, via, previous=None) -> Mem
 
 @transaction.atomic
 def join(actor, individual: Individual, organisation: Organisation, *, kind: str,
-         started_on: date) -> Membership:  # fmt: skip
-    """Admit `individual` as a member of `organisation` from `started_on`."""
+         started_on: date, youth_group=None) -> Membership:  # fmt: skip
+    """Admit `individual` as a member of `organisation` from `started_on` (a youth member
+    perhaps in one of its Youth Red Cross groups)."""
     access.require(actor, "edit", organisation, "Bạn không có quyền kết nạp hội viên ở đây.")
     if started_on > timezone.localdate():
         raise Refused("Ngày kết nạp không được sau hôm nay.", field="started_on")
     if kind not in MembershipKind.values:
         raise Refused("Loại hội viên không hợp lệ.", field="kind")
     _check_youth(individual, kind, started_on)
+    if youth_group is not None:
+        if kind != MembershipKind.YOUTH:
+            raise Refused("Chỉ hội viên thanh thiếu niên mới vào nhóm thanh thiếu niên.",
+                          field="youth_group")  # fmt: skip
+        if youth_group.organisation_id != organisation.pk:
+            raise Refused(f"Nhóm “{youth_group.name}” thuộc “{youth_group.organisation}”, "
+                          f"không thuộc “{organisation}”.", field="youth_group")  # fmt: skip
+        if started_on < youth_group.founded_on:
+            raise Refused(f"Nhóm “{youth_group.name}” thành lập ngày "
+                          f"{_dmy(youth_group.founded_on)}: ngày kết nạp không được trước đó.",
+                          field="started_on")  # fmt: skip
     individual = Individual.objects.select_for_update().get(pk=individual.pk)
-    return _open(actor, individual, organisation, kind, started_on, StartVia.JOIN)
+    return _open(actor, individual, organisation, kind, started_on, StartVia.JOIN,
+                 youth_group=youth_group)  # fmt: skip
 
 
 def _close(actor, membership: Membership, day: date, reason: str, note: str = "") -> Membership:
@@ -227,8 +242,9 @@ def carry_merged_members(actor, org: Organisation) -> int:
         if membership.started_on >= day:  # joined the old chapter after it merged: move it
             raise Refused(f"{membership.individual} được kết nạp vào “{org}” sau ngày hợp nhất.")
         closed = _close(actor, membership, day - timedelta(days=1), EndReason.MERGER)
+        # the group (of the merged chapter) now sits under the successor: the member stays in it
         _open(actor, membership.individual, target, membership.kind, day, StartVia.MERGER,
-              previous=closed)  # fmt: skip
+              previous=closed, youth_group=membership.youth_group)  # fmt: skip
         moved += 1
     return moved
 
@@ -463,7 +479,8 @@ def record_payment(actor, membership: Membership, *, year: int, months: list[int
                       f"{', '.join(map(str, sorted(paid)))}/{year}: không thu hai lần.",
                       field="months")  # fmt: skip
     amount = schedule.amount_per_month * len(months)
-    number = _next_receipt(org, year)
+    number = _next_receipt(org, year)  # locks the year's counter: a close waits for it
+    _refuse_if_closed(org, year)
     payment = FeePayment.objects.create(
         receipt_number=number, organisation=org, membership=membership,
         individual_id=membership.individual_id, year=year, months=months, amount=amount,
@@ -514,6 +531,8 @@ def annul_payment(actor, payment: FeePayment, reason: str) -> FeePayment:
         raise Refused(f"Biên lai {payment.receipt_number} đã bị hủy trước đó.")
     if not reason.strip():
         raise Refused("Hãy ghi lý do hủy biên lai.", field="reason")
+    _lock_year(payment.organisation, payment.year)
+    _refuse_if_closed(payment.organisation, payment.year)
     entries = LedgerEntry.objects.in_bulk(payment.ledger_entries)
     for pk in reversed(payment.ledger_entries):
         ledger.reverse(entries[pk], actor=actor, memo=f"Hủy biên lai {payment.receipt_number}")
@@ -534,6 +553,8 @@ def exempt(actor, membership: Membership, *, year: int, reason: str) -> FeeExemp
     schedule = schedule_for(year)
     if not reason.strip():
         raise Refused("Hãy ghi lý do miễn hội phí.", field="reason")
+    _lock_year(org, year)
+    _refuse_if_closed(org, year)
     if FeeExemption.objects.filter(membership=membership, year=year).exists():
         raise Refused(f"{membership.individual} đã được miễn hội phí năm {year}.")
     day = min(timezone.localdate(), date(year, 12, 31))
@@ -584,3 +605,133 @@ def arrears(org: Organisation, year: int, until: date) -> list[dict]:
 
 def money(amount: int) -> str:
     return format_vnd(amount)
+
+
+# ---- year-end close: a dry run, the close, its undo ------------------------------------------
+
+
+def _lock_year(org: Organisation, year: int) -> FeeReceiptCounter:
+    """The row every payment, annulment, exemption and close of (org, year) locks first, so a
+    close and a payment never cross."""
+    counter, _ = FeeReceiptCounter.objects.select_for_update().get_or_create(
+        organisation=org, year=year
+    )
+    return counter
+
+
+def closed_year(org: Organisation, year: int) -> FeeYearClose | None:
+    standing = FeeYearClose.objects.filter(organisation=org, year=year, reopened_at__isnull=True)
+    return standing.first()
+
+
+def _refuse_if_closed(org: Organisation, year: int) -> None:
+    close = closed_year(org, year)
+    if close is not None:
+        raise Refused(
+            f"Hội phí năm {year} của “{org}” đã khóa sổ ngày "
+            f"{_dmy(timezone.localtime(close.closed_at).date())}: không thu, hủy hay miễn được "
+            "nữa. Cấp có quyền cần mở lại sổ (ghi lý do) trước.",
+            field="year",
+        )
+
+
+def close_figures(org: Organisation, year: int) -> dict:
+    """What closing `year` at `org` (itself, as the arrears list) would record, computed and
+    written nowhere: members during the year, those still owing (who stay members), the
+    exemptions used against the cap, collected against expected, and the shares sent up."""
+    schedule = schedule_for(year)
+    last = date(year, 12, 31)
+    running = (
+        Membership.objects.filter(organisation=org, started_on__lte=last)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date(year, 1, 1)))
+        .select_related("individual")
+    )
+    exempted = set(
+        FeeExemption.objects.filter(organisation=org, year=year).values_list(
+            "membership_id", flat=True
+        )
+    )
+    expected_months = sum(len(months_due(m, year, last)) for m in running if m.pk not in exempted)
+    owing = arrears(org, year, last)
+    payments = FeePayment.objects.filter(
+        organisation=org, year=year, status=FeePaymentStatus.VALID
+    ).only("amount")
+    collected = 0
+    shares: dict[int, int] = {}
+    for payment in payments:
+        collected += payment.amount
+        for target, share in split_shares(schedule, org, payment.amount):
+            shares[target.pk] = shares.get(target.pk, 0) + share
+    names = dict(Organisation.objects.filter(pk__in=shares).values_list("pk", "name"))
+    members_on_last = Membership.objects.filter(organisation=org).on(last).count()
+    return {
+        "year": year,
+        "organisation": org.code,
+        "members": len(running),
+        "members_on_31_12": members_on_last,
+        "amount_per_month": schedule.amount_per_month,
+        "expected": expected_months * schedule.amount_per_month,
+        "collected": collected,
+        "receipts": len(payments),
+        "exemptions": len(exempted),
+        "exemption_cap": members_on_last * schedule.exemption_cap_percent // 100,
+        "exemption_cap_percent": schedule.exemption_cap_percent,
+        "owing": [
+            {
+                "code": r["individual"].code,
+                "name": r["individual"].full_name,
+                "owed_months": r["owed_months"],
+                "owed": r["owed"],
+            }
+            for r in owing
+        ],  # fmt: skip
+        "owed": sum(r["owed"] for r in owing),
+        "shares": [
+            {"organisation": names.get(pk, str(pk)), "kept": pk == org.pk, "amount": amount}
+            for pk, amount in shares.items()
+        ],
+        # a close never ends a membership (Gaia dismissed members who had paid): the members
+        # who owe stay members, in the arrears list, until someone ends them one by one
+        "memberships_ended": 0,
+    }
+
+
+@transaction.atomic
+def close_year(actor, org: Organisation, year: int) -> FeeYearClose:
+    """Close `year`'s fee books at `org`: the figures are kept as they were, and the year's
+    payments, annulments and exemptions there are refused until the close is undone."""
+    access.require(actor, "money", org, "Bạn không có quyền khóa sổ hội phí ở tổ chức này.")
+    if date(year, 12, 31) >= timezone.localdate():
+        raise Refused(f"Năm {year} chưa kết thúc: chỉ khóa sổ năm đã qua.", field="year")
+    _lock_year(org, year)
+    if closed_year(org, year) is not None:
+        raise Refused(f"Hội phí năm {year} của “{org}” đã khóa sổ rồi.", field="year")
+    figures = close_figures(org, year)
+    close = FeeYearClose.objects.create(
+        organisation=org, year=year, figures=figures,
+        closed_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    record(actor, "people.fee_year_close", close, organisation=org, after={
+        "year": year, "collected": figures["collected"], "expected": figures["expected"],
+        "owing": len(figures["owing"])})  # fmt: skip
+    return close
+
+
+@transaction.atomic
+def reopen_year(actor, close: FeeYearClose, reason: str) -> FeeYearClose:
+    """Undo a close (at the same level or above: "money" at the organisation, which only its
+    own and its parents' roles reach), with a reason; the record stays, marked reopened."""
+    close = FeeYearClose.objects.select_for_update().select_related("organisation").get(pk=close.pk)
+    org = close.organisation
+    access.require(actor, "money", org, "Bạn không có quyền mở lại sổ hội phí ở tổ chức này.")
+    if close.reopened_at is not None:
+        raise Refused("Lần khóa sổ này đã được mở lại trước đó.")
+    if not reason.strip():
+        raise Refused("Hãy ghi lý do mở lại sổ.", field="reason")
+    _lock_year(org, close.year)
+    close.reopened_by = actor if getattr(actor, "is_authenticated", False) else None
+    close.reopened_at, close.reopen_reason = timezone.now(), reason.strip()[:255]
+    close.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+    record(actor, "people.fee_year_reopen", close, organisation=org,
+           after={"year": close.year, "reason": close.reopen_reason})  # fmt: skip
+    return close

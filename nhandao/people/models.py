@@ -215,6 +215,52 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(organisation__path__startswith=org.path)
 
 
+class YouthGroupKind(models.TextChoices):
+    SCHOOL = "school", "Trường phổ thông"
+    UNIVERSITY = "university", "Trường đại học, cao đẳng"
+    VOCATIONAL = "vocational", "Trường nghề"
+
+
+class YouthGroupQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        from nhandao.orgs import access
+
+        return access.scope(self, user, perm)
+
+
+class YouthGroup(models.Model):
+    """A Youth Red Cross group in a school or university, belonging to an organisation (the
+    commune or the province chapter); its members are youth memberships linked to it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="thuộc tổ chức"
+    )
+    name = models.CharField("tên nhóm", max_length=150)
+    name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    school = models.CharField("trường", max_length=200)
+    kind = models.CharField("loại trường", max_length=10, choices=YouthGroupKind.choices)
+    founded_on = models.DateField("ngày thành lập")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = YouthGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nhóm Thanh thiếu niên Chữ thập đỏ"
+        verbose_name_plural = "nhóm Thanh thiếu niên Chữ thập đỏ"
+        ordering = ["name_key", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.school})"
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        self.name_key = search_key(self.name)
+        super().save(*args, **kwargs)
+
+
 class Membership(models.Model):
     """One stretch of membership in one organisation: a person's history is their rows in
     order. A transfer ends one row the day before the new one starts; so does the merger."""
@@ -237,6 +283,10 @@ class Membership(models.Model):
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
     )
+    youth_group = models.ForeignKey(
+        YouthGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships",
+        verbose_name="nhóm thanh thiếu niên",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -457,6 +507,50 @@ class TeamKind(models.TextChoices):
     YOUTH = "youth", "Nhóm thanh thiếu niên"
 
 
+class Skill(models.TextChoices):
+    FIRST_AID = "first_aid", "Sơ cấp cứu"
+    WATER_RESCUE = "water_rescue", "Bơi, cứu hộ dưới nước"
+    DRIVING = "driving", "Lái xe"
+    LOGISTICS = "logistics", "Kho vận, hậu cần"
+    COOKING = "cooking", "Nấu ăn tập thể"
+    PSYCHOSOCIAL = "psychosocial", "Hỗ trợ tâm lý"
+    MEDICAL = "medical", "Chuyên môn y tế"
+    BUILDING = "building", "Xây dựng, sửa chữa nhà"
+    IT = "it", "Tin học"
+    MEDIA = "media", "Truyền thông, chụp ảnh"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "Tiếng Anh"
+    FRENCH = "fr", "Tiếng Pháp"
+    CHINESE = "zh", "Tiếng Trung"
+    KOREAN = "ko", "Tiếng Hàn"
+    JAPANESE = "ja", "Tiếng Nhật"
+    KHMER = "km", "Tiếng Khmer"
+    TAY = "tay", "Tiếng Tày"
+    THAI = "thai", "Tiếng Thái"
+    HMONG = "hmong", "Tiếng H'Mông"
+    SIGN = "sign", "Ngôn ngữ ký hiệu"
+
+
+class VolunteerRank(models.Model):
+    """A volunteer rank as data (Bạch kim, Vàng, Bạc, Hoạt động, …): reached in a year by
+    attending at least `min_hours` hours over at least `min_shifts` shifts. The rank shown is
+    the highest one reached, computed from attendance, never assigned by hand."""
+
+    name = models.CharField("tên hạng", max_length=50, unique=True)
+    min_hours = models.PositiveIntegerField("số giờ tối thiểu trong năm")
+    min_shifts = models.PositiveIntegerField("số ca tối thiểu trong năm", default=0)
+
+    class Meta:
+        verbose_name = "hạng tình nguyện viên"
+        verbose_name_plural = "hạng tình nguyện viên"
+        ordering = ["-min_hours", "-min_shifts", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
 class Volunteer(models.Model):
     """A volunteer (18 or older; need not be a member)."""
 
@@ -466,6 +560,8 @@ class Volunteer(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     since = models.DateField("tham gia từ")
     skills = models.CharField("kỹ năng, ngoại ngữ", max_length=255, blank=True)
+    skill_tags = models.JSONField("kỹ năng", default=list, blank=True)
+    languages = models.JSONField("ngoại ngữ, tiếng dân tộc", default=list, blank=True)
     availability = models.CharField("thời gian có thể tham gia", max_length=255, blank=True)
 
     class Meta:
@@ -657,3 +753,104 @@ class IndividualDataRequestStatusChange(StatusChange):
     )
 
     subject_field = "request"
+
+
+# ---- leadership posts with dates (issue #20 item 7) -----------------------------------------
+
+
+class PostKind(models.TextChoices):
+    CHAIR = "chair", "Chủ tịch"
+    VICE_CHAIR = "vice_chair", "Phó Chủ tịch"
+    STANDING = "standing", "Ủy viên Ban Thường vụ"
+    EXECUTIVE = "executive", "Ủy viên Ban Chấp hành"
+    INSPECTION = "inspection", "Trưởng Ban Kiểm tra"
+
+
+POST_ORDER = {kind: n for n, kind in enumerate(PostKind.values)}
+
+
+class LeadershipPostQuerySet(models.QuerySet):
+    def on(self, day):
+        return self.filter(started_on__lte=day).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=day)
+        )
+
+
+class LeadershipPost(models.Model):
+    """A person holding a post in an organisation for a dated period (by a decision): the
+    organisation's "who led it when". One Chủ tịch at a time (the action refuses an overlap,
+    the database refuses two open ones)."""
+
+    individual = models.ForeignKey(
+        Individual, on_delete=models.PROTECT, related_name="posts", verbose_name="người giữ chức"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức"
+    )
+    post = models.CharField("chức vụ", max_length=12, choices=PostKind.choices)
+    started_on = models.DateField("từ ngày")
+    ended_on = models.DateField("đến ngày", null=True, blank=True)
+    decision = models.CharField("số quyết định", max_length=100, blank=True)
+    end_note = models.CharField("ghi chú khi thôi giữ chức", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LeadershipPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chức vụ lãnh đạo"
+        verbose_name_plural = "chức vụ lãnh đạo"
+        ordering = ["organisation_id", "-started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(post="chair", ended_on__isnull=True),
+                name="people_one_open_chair",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_post_display()} {self.organisation}: {self.individual}"
+
+
+# ---- fee year-end close (issue #20 item 3) ------------------------------------------------
+
+
+class FeeYearClose(models.Model):
+    """A year's fee books closed for one organisation: the figures as they were, who closed
+    them. While a close stands (not reopened), that year's payments and annulments at the
+    organisation are refused. A close never ends a membership."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    figures = models.JSONField("số liệu khi khóa sổ")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(auto_now_add=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.CharField("lý do mở lại", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "khóa sổ hội phí năm"
+        verbose_name_plural = "khóa sổ hội phí năm"
+        ordering = ["-year", "-closed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=models.Q(reopened_at__isnull=True),
+                name="people_fee_year_closed_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"Khóa sổ hội phí {self.year}: {self.organisation}"
+
+    @property
+    def standing(self) -> bool:
+        return self.reopened_at is None

@@ -43,3 +43,21 @@ def search_volunteers(request):
     return pickers.answer(
         (p.code, p.full_name, volunteer_hint(p)) for p in people[: pickers.RESULTS]
     )
+
+
+def individual_picker() -> Picker:
+    return Picker(url=reverse_lazy("pick_individuals"), hint=volunteer_hint,
+                  placeholder="Gõ họ tên…")  # fmt: skip
+
+
+def individuals_for(user):
+    """The person records the user may see (active ones), for choosing someone by name."""
+    return Individual.objects.for_user(user).active().order_by("name_key", "pk")
+
+
+@login_required
+def search_individuals(request):
+    people = individuals_for(request.user).search(request.GET.get("q", ""))
+    return pickers.answer(
+        (p.code, p.full_name, volunteer_hint(p)) for p in people[: pickers.RESULTS]
+    )

@@ -34,6 +34,7 @@ urlpatterns = [
     path("tinh-nguyen/ca/<int:pk>/dang-ky/", vv.shift_signup, name="shift_signup"),
     path("tinh-nguyen/ca/<int:pk>/diem-danh/", vv.shift_attendance, name="shift_attendance"),
     path("tinh-nguyen/<int:pk>/", vv.volunteer_detail, name="volunteer_detail"),
+    path("tinh-nguyen/<int:pk>/ky-nang/", vv.volunteer_skills, name="volunteer_skills"),
     path("tap-huan/chung-nhan/<int:pk>/", vv.certificate_docx, name="certificate_docx"),
     path("chung-nhan-tap-huan/<str:token>/", vv.certificate_verify, name="certificate_verify"),
     path("hoi-vien/nhap/", iv.member_import_upload, name="member_import_upload"),
@@ -46,5 +47,14 @@ urlpatterns = [
     path("nhap-danh-sach/<int:pk>/dong-loi.xlsx", iv.member_import_rejected,
          name="member_import_rejected"),
     path("tinh-nguyen/danh-sach/", vv.volunteer_export, name="volunteer_export"),
+
+    path("lanh-dao/to-chuc/<int:org_pk>/ghi/", views.leader_appoint, name="leader_appoint"),
+    path("lanh-dao/<int:pk>/thoi/", views.leader_end, name="leader_end"),
+    path("hoi-phi/khoa-so/", views.year_close, name="year_close"),
+    path("hoi-phi/khoa-so/<int:pk>/mo-lai/", views.year_reopen, name="year_reopen"),
+    path("thanh-thieu-nien/", views.youth_list, name="youth_list"),
+    path("thanh-thieu-nien/them/", views.youth_group_create, name="youth_group_create"),
+    path("thanh-thieu-nien/<int:pk>/", views.youth_group_detail, name="youth_group_detail"),
+    path("tra-cuu/ca-nhan", pickers.search_individuals, name="pick_individuals"),
     path("tra-cuu/tinh-nguyen-vien", pickers.search_volunteers, name="pick_volunteers"),
 ]  # fmt: skip

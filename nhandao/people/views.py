@@ -18,9 +18,9 @@ from nhandao.lib import exports
 from nhandao.lib.errors import NeedsConfirmation, Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
-from nhandao.people import actions, forms, lookups, privacy
+from nhandao.people import actions, forms, leaders, lookups, privacy, youth
 from nhandao.people import membership as ms
-from nhandao.people.models import FeePayment, Individual, Membership
+from nhandao.people.models import FeePayment, FeeYearClose, Individual, Membership
 
 CARD_SALT = "nhandao.people.card"
 
@@ -109,12 +109,15 @@ def individual_detail(request, pk):
     sensitive = access.can(user, "sensitive", org)
     if sensitive:
         record(user, "people.sensitive_read", individual, after={"via": "page"})
-    history = individual.memberships.select_related("organisation").order_by("started_on", "pk")
+    history = individual.memberships.select_related("organisation", "youth_group").order_by(
+        "started_on", "pk"
+    )
     current = next((m for m in history if m.ended_on is None), None)
     payments = FeePayment.objects.filter(individual=individual).select_related("organisation")
     return render(request, "people/individual_detail.html", {
         "individual": individual, "sensitive": sensitive, "history": history,
         "current": current, "payments": payments,
+        "posts": individual.posts.select_related("organisation").order_by("-started_on", "pk"),
         "can_edit": access.can(user, "edit", org),
         "can_manage": current is not None and access.can(user, "edit", current.organisation),
         "can_collect": current is not None and access.can(user, "money", current.organisation),
@@ -350,3 +353,132 @@ def individual_data_request(request, pk):
     return render(request, "people/data_request_detail.html", {
         "req": req, "moves": moves, "history": req.history.select_related("actor"),
         "now": timezone.now()})  # fmt: skip
+
+
+# ---- leadership posts ----------------------------------------------------------------------
+
+
+@login_required
+def leader_appoint(request, org_pk):
+    org = access.get_org(request.user, org_pk, "edit")
+    form = forms.LeaderForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leaders.appoint(request.user, form.cleaned_data.pop("individual"), org,
+                            **form.cleaned_data)  # fmt: skip
+            messages.success(request, "Đã ghi chức vụ.")
+            return redirect("org_detail", pk=org.pk)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    return _form_page(request, f"Ghi chức vụ lãnh đạo: {org}", form, submit="Ghi",
+                      back=reverse("org_detail", args=[org.pk]))  # fmt: skip
+
+
+@login_required
+def leader_end(request, pk):
+    held = lookups.get_post(request.user, pk, "edit")
+    form = forms.LeaderEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leaders.end_post(request.user, held, **form.cleaned_data)
+            messages.success(request, "Đã ghi ngày thôi giữ chức.")
+            return redirect("org_detail", pk=held.organisation_id)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    title = f"Thôi giữ chức {held.get_post_display()}: {held.individual}"
+    return _form_page(request, title, form, submit="Ghi",
+                      back=reverse("org_detail", args=[held.organisation_id]))  # fmt: skip
+
+
+# ---- fee year-end close ------------------------------------------------------------------
+
+
+@login_required
+def year_close(request):
+    """GET: the dry run (nothing written) and the year's closes; POST: close the year."""
+    access.require_anywhere(request.user, "money")
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = forms.YearCloseForm(data, actor=request.user)
+    figures, org, year, standing, closes = None, None, None, None, []
+    if form.is_bound and form.is_valid():
+        org, year = form.cleaned_data["organisation"], form.cleaned_data["year"]
+        try:
+            if request.method == "POST":
+                ms.close_year(request.user, org, year)
+                messages.success(request, f"Đã khóa sổ hội phí năm {year} của {org}.")
+                return redirect(f"{reverse('year_close')}?organisation={org.code}&year={year}")
+            standing = ms.closed_year(org, year)
+            figures = standing.figures if standing else ms.close_figures(org, year)
+        except Refused as exc:
+            show_refused(request, exc, form)
+        closes = FeeYearClose.objects.filter(organisation=org, year=year).select_related(
+            "closed_by", "reopened_by"
+        )
+    return render(request, "people/year_close.html", {
+        "form": form, "figures": figures, "org": org, "year": year, "standing": standing,
+        "closes": closes, "reopen_form": forms.ReopenForm(),
+    }, status=422 if request.method == "POST" else 200)  # fmt: skip
+
+
+@login_required
+@require_POST
+def year_reopen(request, pk):
+    close = lookups.get_year_close(request.user, pk, "money")
+    form = forms.ReopenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise Refused("Hãy ghi lý do mở lại sổ.", field="reason")
+        ms.reopen_year(request.user, close, form.cleaned_data["reason"])
+        messages.success(request, f"Đã mở lại sổ hội phí năm {close.year}.")
+    except Refused as exc:
+        show_refused(request, exc)
+    url = reverse("year_close")
+    return redirect(f"{url}?organisation={close.organisation.code}&year={close.year}")
+
+
+# ---- Youth Red Cross groups --------------------------------------------------------------
+
+
+@login_required
+def youth_list(request):
+    """The groups in the user's reach, and the youth figures rolled up over an organisation's
+    subtree (by default the user's own)."""
+    access.require_anywhere(request.user, "view")
+    form = forms.YouthRollupForm(request.GET or None, actor=request.user)
+    org = None
+    if form.is_bound and form.is_valid():
+        org = form.cleaned_data["organisation"]
+    if org is None:
+        org = access.home_organisation(request.user)
+    today = timezone.localdate()
+    return render(request, "people/youth_list.html", {
+        "form": form, "groups": youth.groups_for(request.user)[:200],
+        "rollup": youth.rollup(org, today) if org is not None else None,
+        "can_create": access.can_anywhere(request.user, "edit"),
+    })  # fmt: skip
+
+
+@login_required
+def youth_group_create(request):
+    access.require_anywhere(request.user, "edit")
+    form = forms.YouthGroupForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            group = youth.create_group(request.user, data.pop("organisation"), **data)
+            messages.success(request, "Đã lập nhóm thanh thiếu niên.")
+            return redirect("youth_group_detail", pk=group.pk)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    return _form_page(request, "Lập nhóm Thanh thiếu niên Chữ thập đỏ", form, submit="Lập nhóm",
+                      back=reverse("youth_list"))  # fmt: skip
+
+
+@login_required
+def youth_group_detail(request, pk):
+    group = lookups.get_youth_group(request.user, pk)
+    today = timezone.localdate()
+    return render(request, "people/youth_group.html", {
+        "group": group, "members": youth.group_members(group, today).order_by(
+            "individual__name_key"), "today": today,
+    })  # fmt: skip

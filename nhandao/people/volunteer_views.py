@@ -22,8 +22,10 @@ from nhandao.people import volunteers as vol
 from nhandao.people.models import (
     Attendance,
     CourseResult,
+    Language,
     Participant,
     ShiftSignup,
+    Skill,
     Volunteer,
 )
 
@@ -153,6 +155,30 @@ def volunteer_detail(request, pk):
     return render(request, "people/volunteer_detail.html", {
         "volunteer": volunteer, "signups": signups[:200], "hours": vol.volunteer_hours(volunteer),
         "teams": volunteer.teams.all(),
+        "rank": vol.rank_of(volunteer, timezone.localdate().year),
+        "skill_labels": [Skill(s).label for s in volunteer.skill_tags if s in Skill.values],
+        "language_labels": [Language(x).label for x in volunteer.languages
+                            if x in Language.values],
+        "can_edit": access.can(request.user, "edit", volunteer.organisation),
+    })  # fmt: skip
+
+
+@login_required
+def volunteer_skills(request, pk):
+    volunteer = lookups.get_volunteer(request.user, pk, "edit")
+    form = forms.VolunteerSkillsForm(request.POST or None, initial={
+        "skills": volunteer.skill_tags, "languages": volunteer.languages,
+        "availability": volunteer.availability})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            vol.set_skills(request.user, volunteer, **form.cleaned_data)
+            messages.success(request, "Đã lưu kỹ năng, ngoại ngữ.")
+            return redirect("volunteer_detail", pk=volunteer.pk)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    return render(request, "people/form.html", {
+        "title": f"Kỹ năng, ngoại ngữ: {volunteer}", "form": form, "submit": "Lưu",
+        "back": reverse("volunteer_detail", args=[volunteer.pk]),
     })  # fmt: skip
 
 

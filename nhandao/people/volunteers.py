@@ -12,10 +12,13 @@ from nhandao.orgs import access
 from nhandao.people.models import (
     VOLUNTEER_MIN_AGE,
     Attendance,
+    Language,
     Shift,
     ShiftSignup,
+    Skill,
     Team,
     Volunteer,
+    VolunteerRank,
 )
 
 
@@ -140,3 +143,65 @@ def shifts_this_week(shifts, today=None):
     monday = today - timedelta(days=today.weekday())
     start = timezone.make_aware(datetime.combine(monday, time.min))
     return shifts.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
+
+
+# ---- skills, languages, ranks --------------------------------------------------------------
+
+
+@transaction.atomic
+def set_skills(actor, volunteer: Volunteer, *, skills: list, languages: list,
+               availability: str = "") -> Volunteer:  # fmt: skip
+    """The volunteer's skills and languages, chosen from the lists (so they can be searched
+    and counted), and when they can take part."""
+    access.require(actor, "edit", volunteer.organisation)
+    unknown = [s for s in skills if s not in Skill.values]
+    if unknown:
+        raise Refused(f"Kỹ năng không có trong danh sách: {', '.join(unknown)}.", field="skills")
+    unknown = [x for x in languages if x not in Language.values]
+    if unknown:
+        raise Refused(f"Ngôn ngữ không có trong danh sách: {', '.join(unknown)}.",
+                      field="languages")  # fmt: skip
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    before = {"skills": volunteer.skill_tags, "languages": volunteer.languages,
+              "availability": volunteer.availability}  # fmt: skip
+    volunteer.skill_tags = [s for s in Skill.values if s in skills]
+    volunteer.languages = [x for x in Language.values if x in languages]
+    volunteer.availability = availability.strip()[:255]
+    volunteer.save(update_fields=["skill_tags", "languages", "availability"])
+    record(actor, "people.volunteer_skills", volunteer, organisation=volunteer.organisation,
+           before=before, after={"skills": volunteer.skill_tags, "languages": volunteer.languages,
+                                 "availability": volunteer.availability})  # fmt: skip
+    return volunteer
+
+
+def year_record(volunteer: Volunteer, year: int) -> tuple[float, int]:
+    """(hours, shifts) attended in `year` (by the shift's start), from attendance only."""
+    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min))
+    end = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min))
+    attended = volunteer.signups.filter(
+        status=Attendance.ATTENDED, shift__starts_at__gte=start, shift__starts_at__lt=end
+    )
+    return hours(attended), attended.count()
+
+
+def rank_for(hours_done: float, shifts_done: int) -> VolunteerRank | None:
+    """The highest rank whose criteria are both met."""
+    for rank in VolunteerRank.objects.all():  # highest first
+        if hours_done >= rank.min_hours and shifts_done >= rank.min_shifts:
+            return rank
+    return None
+
+
+def rank_of(volunteer: Volunteer, year: int) -> dict:
+    """The volunteer's rank in `year` with the figures behind it and what the next rank
+    needs."""
+    done_hours, done_shifts = year_record(volunteer, year)
+    rank = rank_for(done_hours, done_shifts)
+    ranks = list(VolunteerRank.objects.all())
+    above = [r for r in ranks if rank is None or ranks.index(r) < ranks.index(rank)]
+    nxt = above[-1] if above else None
+    return {
+        "year": year, "hours": done_hours, "shifts": done_shifts, "rank": rank, "next": nxt,
+        "hours_to_next": max(0, nxt.min_hours - done_hours) if nxt else 0,
+        "shifts_to_next": max(0, nxt.min_shifts - done_shifts) if nxt else 0,
+    }  # fmt: skip
