@@ -153,6 +153,10 @@ class ListImportForm(ActorForm):
     organisation = OrgCodeField(None, label="Đơn vị nhập")
     file = FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_orgs(self, "organisation", "edit")
+
 
 class LeaderForm(ActorForm):
     """Appoint someone to a post of the organisation: the person by a picker, never a code."""
