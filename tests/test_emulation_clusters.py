@@ -16,7 +16,7 @@ from nhandao.audit.models import AuditEvent
 from nhandao.donations import actions as donations
 from nhandao.donations.models import DonorKind
 from nhandao.emulation import actions, outputs
-from nhandao.emulation.models import AwardKind, ClusterTerm, DonorHonourRule, Stage
+from nhandao.emulation.models import AwardKind, AwardProposal, ClusterTerm, DonorHonourRule, Stage
 from nhandao.lib.errors import Refused
 from nhandao.orgs.models import EmulationCluster
 from tests.test_emulation import FAR, YEAR, emu, self_mark  # noqa: F401
@@ -334,3 +334,66 @@ def test_the_workbook_has_each_members_counting_mark_per_criterion(cast, emu, lo
     # the cross mark counts over the self mark; 1.2 is the Front's only
     assert by_name["Hội Chữ thập đỏ Phường Ba Đình"] == (7, "không áp dụng", 10, 2, 1)
     assert by_name["Hội Chữ thập đỏ Phường Ngọc Hà"] == (None, "không áp dụng", None, None, None)
+
+
+# --- bad input, the cases the first tests left out ----------------------------------------
+
+
+def test_a_mark_with_a_criterion_of_another_frozen_version_or_on_a_locked_card_is_refused(
+    cast, emu
+):
+    from tests.test_emulation import build_version
+
+    other = build_version(cast.hn_manager, cast.hanoi, year=YEAR + 1)
+    nxt = actions.create_cluster(
+        cast.root, owner=cast.hanoi, year=YEAR + 1, number=1, name="Cụm 1", members=[cast.ba_dinh]
+    )
+    actions.open_round(cast.hn_officer, nxt, other, "yearend", FAR)
+    other.refresh_from_db()
+    assert other.is_frozen
+    stranger = other.sections.get(code="I").criteria.get(code="1.1")
+    message = refused(
+        actions.mark, cast.ba_dinh_officer, emu.ba_dinh, stranger, Stage.SELF, 5, evidence="/x/"
+    )
+    assert message == "Tiêu chí không thuộc bộ tiêu chí của đợt chấm này."
+    # a card locked after review refuses every further mark
+    self_mark(cast, emu, emu.ba_dinh, {"1.1": 9, "2.1": 20, "2.2": 5, "2.3": 0})
+    actions.move_scorecard(cast.ba_dinh_officer, emu.ba_dinh, "sent")
+    for code, score in {"1.1": 9, "2.1": 20, "2.2": 5, "2.3": 0}.items():
+        actions.mark(cast.ngoc_ha_officer, emu.ba_dinh, emu.crit[code], Stage.CROSS, score)
+    actions.move_scorecard(cast.ngoc_ha_officer, emu.ba_dinh, "crossed")
+    actions.move_scorecard(cast.hn_manager, emu.ba_dinh, "locked")
+    before = emu.ba_dinh.marks.count()
+    assert "đã được thẩm định và khóa" in refused(
+        actions.mark, cast.hn_manager, emu.ba_dinh, emu.crit["1.1"], Stage.REVIEW, 8, reason="x"
+    )
+    assert emu.ba_dinh.marks.count() == before
+
+
+def test_a_proposal_for_an_achievement_already_granted_is_refused(cast, emu):
+    achievement = "Hoàn thành xuất sắc nhiệm vụ năm 2024"
+    p = actions.propose_award(
+        cast.ba_dinh_officer,
+        proposer=cast.ba_dinh,
+        grantor=cast.hanoi,
+        kind=AwardKind.CERTIFICATE,
+        year=YEAR,
+        achievement=achievement,
+        recipient_org=cast.ba_dinh,
+    )
+    actions.decide_award(cast.hn_manager, p, "granted", decision_number="30/QĐ-HCTĐ")
+    message = refused(
+        actions.propose_award,
+        cast.hn_officer,
+        proposer=cast.hanoi,
+        grantor=cast.central,
+        kind=AwardKind.FLAG,
+        year=YEAR,
+        achievement="  HOÀN THÀNH XUẤT SẮC nhiệm vụ năm 2024 ",
+        recipient_org=cast.ba_dinh,
+    )
+    assert message == (
+        "Thành tích này đã được đề nghị hoặc khen thưởng (Giấy khen, đã quyết định khen "
+        "thưởng): mỗi thành tích chỉ được một hình thức khen thưởng."
+    )
+    assert AwardProposal.objects.count() == 1
