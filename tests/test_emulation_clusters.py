@@ -397,3 +397,29 @@ def test_a_proposal_for_an_achievement_already_granted_is_refused(cast, emu):
         "thưởng): mỗi thành tích chỉ được một hình thức khen thưởng."
     )
     assert AwardProposal.objects.count() == 1
+
+
+def test_the_pledge_document_is_uploaded_on_the_cluster_page(cast, emu, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(cast.hn_officer)
+    pledge = SimpleUploadedFile("giao-uoc.pdf", b"%PDF-1.4 giao uoc", "application/pdf")
+    answer = client.post(
+        f"/thi-dua/cum/{emu.cluster.pk}/luu/",
+        {
+            "pledge_date": "15/02/2024",
+            "pledge_signatories": "Ba Đình\nNgọc Hà",
+            "pledge_document": pledge,
+        },
+    )
+    assert answer.status_code == 302
+    term = ClusterTerm.objects.get(cluster=emu.cluster)
+    assert term.pledge_document.name.startswith("emulation/giao-uoc/giao-uoc")
+    assert term.pledge_document.read() == b"%PDF-1.4 giao uoc"
+    page = client.get(f"/thi-dua/cum/{emu.cluster.pk}/").content.decode()
+    assert "ký ngày 15/02/2024" in page and f'href="{term.pledge_document.url}"' in page
+    # saved again without a file: the document stays
+    client.post(f"/thi-dua/cum/{emu.cluster.pk}/luu/", {"pledge_date": "16/02/2024"})
+    term.refresh_from_db()
+    assert term.pledge_document.name.startswith("emulation/giao-uoc/giao-uoc")
