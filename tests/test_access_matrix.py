@@ -543,6 +543,11 @@ RECORD_PAGES = [
     ("emulation: nominations", "/thi-dua/nguoi-tot/", expect(LOGGED_IN, 200)),
     ("api: emulation rounds", "/api/emulation/rounds", expect(LOGGED_IN, 200, anon=401)),
     (
+        "api: emulation donor honours",
+        "/api/emulation/donor-honours?year=2024",
+        expect(LOGGED_IN, 200, anon=401),
+    ),
+    (
         "api: emulation ranking",
         "/api/emulation/rounds/{emu_round}/ranking",
         expect_scoped(EMU_VISIBLE, anon=401),

@@ -279,6 +279,22 @@ def test_donor_honours_on_the_pages_and_the_public_page_keeps_the_consent_rule(
     assert bad.status_code == 422
 
 
+def test_the_api_lists_the_donors_reaching_the_thresholds_within_reach(cast, givers, login):
+    answer = login(cast.hn_officer).get("/api/emulation/donor-honours?year=2024").json()
+    assert [g["organisation"] for g in answer] == ["Hội Chữ thập đỏ Hà Nội"]
+    assert answer[0]["rules"] == [
+        {"min_total": 50_000_000, "title": "Tấm lòng vàng"},
+        {"min_total": 10_000_000, "title": "Nhà hảo tâm"},
+    ]
+    assert [(d["name"], d["total"], d["published"]) for d in answer[0]["donors"]] == [
+        ("Ẩn danh", 60_000_000, False),
+        ("Nguyễn Văn An", 55_000_000, True),
+        ("Lê Văn Chi", 12_000_000, False),
+    ]
+    assert login(cast.tq_officer).get("/api/emulation/donor-honours?year=2024").json() == []
+    assert login(cast.hn_officer).get("/api/emulation/donor-honours?year=1800").status_code == 422
+
+
 # --- the certificate and its verify page ----------------------------------------------------
 
 

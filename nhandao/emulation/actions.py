@@ -1085,3 +1085,15 @@ def donor_honours(owner, year: int, *, public: bool = False) -> list[DonorHonour
             )
         )
     return honours
+
+
+def donor_honour_groups(rules, year: int) -> list[dict]:
+    """`rules` of `year` grouped by owner, each with the donors who reach them (donor_honours,
+    every donor: the back office's list)."""
+    owners: dict = {}
+    for rule in rules.filter(year=year).order_by("owner__path", "-min_total"):
+        owners.setdefault(rule.owner, []).append(rule)
+    return [
+        {"owner": owner, "rules": owned, "donors": donor_honours(owner, year)}
+        for owner, owned in owners.items()
+    ]

@@ -653,18 +653,7 @@ def donor_rules(request, form=None, status=200):
     """The thresholds of the organisations within reach for a year, each with the donors who
     reach it (also those who did not agree to be published: marked so)."""
     year = _year(request) if form is None else form.cleaned_data.get("year") or _year(request)
-    rules = (
-        DonorHonourRule.objects.filter(access.reach_q(request.user, "view", via="owner"))
-        .filter(year=year)
-        .select_related("owner")
-    )
-    owners = {}
-    for rule in rules:
-        owners.setdefault(rule.owner, []).append(rule)
-    groups = [
-        {"owner": owner, "rules": owned, "donors": actions.donor_honours(owner, year)}
-        for owner, owned in owners.items()
-    ]
+    groups = actions.donor_honour_groups(lookups.donor_rules(request.user), year)
     can = access.can_anywhere(request.user, "edit")
     return render(
         request,
