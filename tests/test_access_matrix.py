@@ -588,8 +588,19 @@ RECORD_PAGES = [
         "/thi-dua/khen-thuong/{emu_award}/quyet-dinh.docx",
         expect_scoped(REACH_BA_DINH, ok=302),
     ),
+    (
+        "emulation: certificate (not granted yet)",
+        "/thi-dua/khen-thuong/{emu_award}/giay-khen.docx",
+        expect_scoped(REACH_BA_DINH, ok=302),
+    ),
+    ("emulation: donor honours", "/thi-dua/nha-hao-tam/", expect(LOGGED_IN, 200)),
     ("emulation: nominations", "/thi-dua/nguoi-tot/", expect(LOGGED_IN, 200)),
     ("api: emulation rounds", "/api/emulation/rounds", expect(LOGGED_IN, 200, anon=401)),
+    (
+        "api: emulation donor honours",
+        "/api/emulation/donor-honours?year=2024",
+        expect(LOGGED_IN, 200, anon=401),
+    ),
     (
         "api: emulation ranking",
         "/api/emulation/rounds/{emu_round}/ranking",
@@ -604,6 +615,11 @@ RECORD_PAGES = [
     (
         "portal: honour not yet honoured",
         "/cong-khai/nguoi-tot-viec-thien/{emu_nomination}/",
+        expect(set(), 404, anon=404),
+    ),
+    (
+        "portal: award verify (never granted)",
+        "/cong-khai/khen-thuong/{emu_award_token}/",
         expect(set(), 404, anon=404),
     ),
     # the public portal: no login, only what may be published
@@ -830,6 +846,7 @@ def world(cast, settings, tmp_path):
     # emulation (issue #18): a Hà Nội commune cluster, its criteria, round, Ba Đình's
     # scorecard, an award proposed by Ba Đình to Hà Nội, a nomination by Ba Đình
     from nhandao.emulation import actions as emulation
+    from nhandao.emulation import outputs as emulation_outputs
     from nhandao.orgs import actions as org_actions
 
     emu_cluster = org_actions.create_cluster(
@@ -1000,6 +1017,9 @@ def world(cast, settings, tmp_path):
     ids.update(campaign_code=campaign.code, draft_code=draft.code, receipt_code=receipt.code)
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
     ids.update(province=cast.ba_dinh.admin_unit.province_id)
+    ids.update(
+        emu_award_token=emulation_outputs.certificate_token(emu_award), ngoc_ha=cast.ngoc_ha.pk
+    )
     ids.update(card_token=card_token(membership))
     ids.update(last_year=last_year)
     from nhandao.people import certificates
@@ -1351,6 +1371,18 @@ WRITES = [
      expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=302)),
     ("emulation: cluster: open a round", "POST", "/thi-dua/cum/{emu_cluster}/mo-dot/", {},
      expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=422)),
+    ("emulation: cluster: create", "POST", "/thi-dua/cum/lap/", {},
+     lambda who: 302 if who == "anon" else 422 if who in EDIT_ANYWHERE else 403),
+    ("emulation: cluster: add a member", "POST", "/thi-dua/cum/{emu_cluster}/them-don-vi/", {},
+     expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=422)),
+    # the round is open: the owner's editors are refused in words (back to the cluster)
+    ("emulation: cluster: remove a member", "POST",
+     "/thi-dua/cum/{emu_cluster}/bo-don-vi/{ngoc_ha}/", {},
+     expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=302)),
+    ("emulation: cluster: next year", "POST", "/thi-dua/cum/{emu_cluster}/nam-sau/", {},
+     expect_scoped(EDIT_HANOI, EMU_VISIBLE, ok=422)),
+    ("emulation: donor honour threshold", "POST", "/thi-dua/nha-hao-tam/lap/", {},
+     lambda who: 302 if who == "anon" else 422 if who in EDIT_ANYWHERE else 403),
     ("emulation: criteria: create", "POST", "/thi-dua/tieu-chi/lap/", {},
      lambda who: 302 if who == "anon" else 422 if who in EDIT_ANYWHERE else 403),
     ("emulation: criteria: add a section", "POST", "/thi-dua/tieu-chi/{emu_version}/them-phan/",

@@ -3,14 +3,18 @@ hosts and pledge, the Central Committee's criteria for the year (published, then
 the rounds), the mid-year round of both clusters with scorecards at every stage — cluster 1
 reviewed and locked (a full ranking), cluster 2 in progress, Hà Nội's own self-assessment
 half done for its officer (hn.canbo) to finish with evidence from nhandao's records —, award
-proposals (a flag granted, a certificate waiting for the centre's leader) and the public
-"Người tốt, việc thiện" honour roll."""
+proposals (a flag granted — its certificate printable, with a QR code to its verify page —, a
+certificate waiting for the centre's leader), the public "Người tốt, việc thiện" honour roll,
+and donors honoured by the thresholds of the centre and of Hà Nội (one who agreed to be
+published, one who did not: on the back office's list only)."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
 from nhandao.demo.dates import days, today
+from nhandao.donations import actions as donations
 from nhandao.emulation import actions
 from nhandao.emulation.models import (
     AwardKind,
@@ -254,3 +258,48 @@ def seed(actor, network) -> None:
         )
         if n < 3:
             actions.review_nomination(leader, nomination, "honoured")
+    _donor_honours(actor, network, year)
+
+
+def _donor_honours(actor, network, year: int) -> None:
+    """Thresholds of the centre (national) and of Hà Nội for the year, and gifts of this year
+    to Hà Nội's Red Cross that reach them: a family who agreed to be published (on the public
+    honour page) and a business that did not (on the back office's list only)."""
+    centre, hanoi = network["rc_central"], network["rc_province"]["1"]
+    for owner, rules in (
+        (centre, [(500_000_000, "Tấm lòng vàng vì người nghèo")]),
+        (hanoi, [(50_000_000, "Nhà hảo tâm tiêu biểu"), (200_000_000, "Tấm lòng vàng Thủ đô")]),
+    ):
+        for minimum, title in rules:
+            actions.create_donor_rule(actor, owner=owner, year=year, min_total=minimum, title=title)
+    early = max(days(-40), date(year, 1, 1))
+    givers = [
+        (
+            "Gia đình ông Nguyễn Văn Bình",
+            "individual",
+            "0912345678",
+            True,
+            [120_000_000, 90_000_000],
+        ),
+        ("Công ty TNHH Xây dựng Long Biên", "business", "0109876543", False, [60_000_000]),
+    ]
+    for name, kind, ident, consent, amounts in givers:
+        donor = donations.find_or_create_donor(
+            actor,
+            hanoi,
+            name=name,
+            kind=kind,
+            phone=ident if kind == "individual" else "",
+            code=ident if kind == "business" else "",
+            consent_publish=consent,
+        )
+        for amount in amounts:
+            donations.record_donation(
+                actor,
+                organisation=hanoi,
+                channel="transfer",
+                received_on=early,
+                amount=amount,
+                donor=donor,
+                donor_name=donor.name,
+            )

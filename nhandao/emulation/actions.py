@@ -3,13 +3,17 @@ the field), writes, and records an audit event; status moves go through the pipe
 models.py, whose history rows keep who moved what, when and why."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from nhandao.audit.actions import record
+from nhandao.donations.models import Donation, Donor, DonorKind
 from nhandao.emulation import scoring
 from nhandao.emulation.models import (
     AWARDS,
@@ -23,6 +27,7 @@ from nhandao.emulation.models import (
     ClusterTerm,
     CriteriaVersion,
     Criterion,
+    DonorHonourRule,
     Evidence,
     Mark,
     Nomination,
@@ -38,9 +43,10 @@ from nhandao.emulation.models import (
 )
 from nhandao.lib.dates import format_date
 from nhandao.lib.errors import Refused
+from nhandao.lib.money import format_vnd
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
-from nhandao.orgs.models import Role
+from nhandao.orgs.models import EmulationCluster, Role
 from nhandao.reports import building, indicators
 from nhandao.reports.models import Report, ReportStatus, ReportValue
 from nhandao.reports.periods import parse
@@ -139,6 +145,159 @@ def save_term(actor, cluster, **fields) -> ClusterTerm:
         after={k: str(getattr(term, k) or "") for k in fields},
     )
     return term
+
+
+def _require_owner(actor, cluster):
+    access.require(
+        actor, "edit", cluster.owner, "Chỉ đơn vị tổ chức cụm mới sửa được thành viên của cụm."
+    )
+
+
+def _check_member(cluster_owner, org, year, *, exclude_cluster=None) -> None:
+    """A member lies below the cluster's owner and belongs to one cluster of that owner in
+    a year."""
+    if org.pk == cluster_owner.pk or not org.path.startswith(cluster_owner.path):
+        raise Refused(
+            f"{org.name} không trực thuộc {cluster_owner.name}: không vào cụm được.",
+            field="members",
+        )
+    other = EmulationCluster.objects.filter(owner=cluster_owner, year=year, members=org)
+    if exclude_cluster is not None:
+        other = other.exclude(pk=exclude_cluster.pk)
+    other = other.first()
+    if other is not None:
+        raise Refused(f"{org.name} đã thuộc {other.name} năm {year}.", field="members")
+
+
+@transaction.atomic
+def create_cluster(actor, *, owner, year, number, name, members=()) -> EmulationCluster:
+    """A cluster of one year, owned by an organisation the actor edits; its members lie below
+    the owner, each in one of the owner's clusters that year."""
+    access.require(actor, "edit", owner, "Chỉ cán bộ của đơn vị tổ chức mới lập được cụm.")
+    name = (name or "").strip()
+    if not name:
+        raise Refused("Hãy ghi tên cụm thi đua.", field="name")
+    if EmulationCluster.objects.filter(owner=owner, year=year, number=number).exists():
+        raise Refused(f"{owner.name} đã có cụm số {number} năm {year}.", field="number")
+    members = list(members)
+    for org in members:
+        _check_member(owner, org, year)
+    cluster = EmulationCluster.objects.create(owner=owner, year=year, number=number, name=name)
+    cluster.members.set(members)
+    record(
+        actor,
+        "emulation.cluster.create",
+        cluster,
+        organisation=owner,
+        after={"year": year, "number": number, "name": name, "members": len(members)},
+    )
+    return cluster
+
+
+def _membership_open(cluster) -> None:
+    """Members change only before the first round: a round gives each member its scorecard,
+    and a member added or removed later would be ranked on a different footing."""
+    if cluster.rounds.exists():
+        raise Refused(
+            "Cụm đã mở đợt chấm điểm: không thay đổi thành viên được nữa trong năm "
+            f"{cluster.year}.",
+            field="organisation",
+        )
+
+
+@transaction.atomic
+def add_member(actor, cluster, org) -> None:
+    _require_owner(actor, cluster)
+    cluster = EmulationCluster.objects.select_for_update().get(pk=cluster.pk)
+    _membership_open(cluster)
+    if cluster.members.filter(pk=org.pk).exists():
+        raise Refused(f"{org.name} đã là thành viên của cụm.", field="organisation")
+    try:
+        _check_member(cluster.owner, org, cluster.year, exclude_cluster=cluster)
+    except Refused as exc:
+        raise Refused(exc.message, field="organisation") from None
+    cluster.members.add(org)
+    record(
+        actor,
+        "emulation.cluster.member.add",
+        cluster,
+        organisation=cluster.owner,
+        after={"member": org.name},
+    )
+
+
+@transaction.atomic
+def remove_member(actor, cluster, org) -> None:
+    _require_owner(actor, cluster)
+    cluster = EmulationCluster.objects.select_for_update().get(pk=cluster.pk)
+    _membership_open(cluster)
+    if not cluster.members.filter(pk=org.pk).exists():
+        raise Refused(f"{org.name} không phải thành viên của cụm.", field="organisation")
+    term = ClusterTerm.objects.filter(cluster=cluster).first()
+    roles = {
+        "chair": "cụm trưởng",
+        "vice_chair": "cụm phó",
+        "midyear_host": "đơn vị đăng cai sơ kết",
+        "yearend_host": "đơn vị đăng cai tổng kết",
+    }
+    for name, label in roles.items():
+        if term is not None and getattr(term, f"{name}_id") == org.pk:
+            raise Refused(
+                f"{org.name} đang là {label} của cụm: hãy đổi {label} trước khi bỏ khỏi cụm.",
+                field="organisation",
+            )
+    cluster.members.remove(org)
+    record(
+        actor,
+        "emulation.cluster.member.remove",
+        cluster,
+        organisation=cluster.owner,
+        before={"member": org.name},
+    )
+
+
+@transaction.atomic
+def next_year_cluster(actor, cluster, handed_over_on=None) -> EmulationCluster:
+    """Next year's cluster: the same number, owner and members (with the organisation this
+    year hands the hosting over to, if it was not a member), that organisation chair and
+    host of both conferences; this year's term keeps the handover date."""
+    _require_owner(actor, cluster)
+    term = ClusterTerm.objects.select_for_update().filter(cluster=cluster).first()
+    host = term.next_host if term is not None else None
+    if host is None:
+        raise Refused(
+            "Chưa ghi đơn vị nhận bàn giao đăng cai năm sau: hãy ghi ở “Bàn giao đăng cai năm "
+            "sau cho” trước.",
+            field="handed_over_on",
+        )
+    year = cluster.year + 1
+    if EmulationCluster.objects.filter(
+        owner=cluster.owner, year=year, number=cluster.number
+    ).exists():
+        raise Refused(f"{cluster.owner.name} đã có cụm số {cluster.number} năm {year}.")
+    members = list(cluster.members.all())
+    if host not in members:
+        members.append(host)
+    name = cluster.name.replace(str(cluster.year), str(year))
+    new = create_cluster(
+        actor,
+        owner=cluster.owner,
+        year=year,
+        number=cluster.number,
+        name=name,
+        members=members,
+    )
+    ClusterTerm.objects.create(cluster=new, chair=host, midyear_host=host, yearend_host=host)
+    term.handed_over_on = handed_over_on or term.handed_over_on or timezone.localdate()
+    term.save(update_fields=["handed_over_on", "updated_at"])
+    record(
+        actor,
+        "emulation.cluster.next_year",
+        cluster,
+        organisation=cluster.owner,
+        after={"next": str(new), "host": host.name, "handed_over_on": str(term.handed_over_on)},
+    )
+    return new
 
 
 # --- criteria -------------------------------------------------------------------------------
@@ -841,3 +1000,100 @@ def review_nomination(actor, nomination, target, note="") -> Nomination:
         after={"status": target},
     )
     return nomination
+
+
+# --- donors honoured by thresholds ------------------------------------------------------------
+
+
+@transaction.atomic
+def create_donor_rule(actor, *, owner, year, min_total, title) -> DonorHonourRule:
+    access.require(
+        actor, "edit", owner, "Chỉ cán bộ của đơn vị mới lập được ngưỡng tôn vinh nhà hảo tâm."
+    )
+    title = (title or "").strip()
+    if not title:
+        raise Refused("Hãy ghi danh hiệu tôn vinh.", field="title")
+    if min_total is None or min_total <= 0:
+        raise Refused("Tổng ủng hộ để được tôn vinh phải lớn hơn 0 đồng.", field="min_total")
+    if DonorHonourRule.objects.filter(owner=owner, year=year, min_total=min_total).exists():
+        raise Refused(
+            f"{owner.name} đã có ngưỡng {format_vnd(min_total)} năm {year}.", field="min_total"
+        )
+    rule = DonorHonourRule.objects.create(
+        owner=owner, year=year, min_total=min_total, title=title, created_by=actor
+    )
+    record(
+        actor,
+        "emulation.donor_rule.create",
+        rule,
+        organisation=owner,
+        after={"year": year, "min_total": min_total, "title": title},
+    )
+    return rule
+
+
+@dataclass
+class DonorHonour:
+    donor_id: int
+    name: str  # the name as may be shown: the donor's, or "Nhà hảo tâm ẩn danh"
+    book: str  # the organisation whose donor book holds the donor
+    total: int
+    title: str
+    published: bool  # the donor agreed to have their name published (and is not anonymous)
+
+
+def donor_honours(owner, year: int, *, public: bool = False) -> list[DonorHonour]:
+    """The donors whose active donations received in `year` by `owner` and the organisations
+    below it reach one of the owner's thresholds of that year, the highest title reached,
+    largest total first. A donor is one record of an organisation's donor book (a donation
+    with only a name typed counts for no one: a name alone does not identify a person).
+    `public`: only the donors who agreed to be published (the portal's rule)."""
+    rules = list(DonorHonourRule.objects.filter(owner=owner, year=year).order_by("-min_total"))
+    if not rules:
+        return []
+    donations = Donation.objects.active().filter(
+        organisation__path__startswith=owner.path,
+        received_on__gte=date(year, 1, 1),
+        received_on__lte=date(year, 12, 31),
+        donor__isnull=False,
+    )
+    if public:
+        donations = donations.filter(donor__consent_publish=True).exclude(
+            donor__kind=DonorKind.ANONYMOUS
+        )
+    totals = (
+        donations.values("donor")
+        .annotate(total=Sum("amount"))
+        .filter(total__gte=rules[-1].min_total)
+        .order_by("-total", "donor")
+    )
+    totals = {row["donor"]: row["total"] for row in totals}
+    donors = Donor.objects.select_related("organisation").in_bulk(list(totals))
+    honours = []
+    for donor_id, total in totals.items():
+        donor = donors[donor_id]
+        rule = next(r for r in rules if total >= r.min_total)
+        published = donor.consent_publish and donor.kind != DonorKind.ANONYMOUS
+        honours.append(
+            DonorHonour(
+                donor_id=donor_id,
+                name=donor.name if not public else donor.public_name,
+                book=donor.organisation.name,
+                total=total,
+                title=rule.title,
+                published=published,
+            )
+        )
+    return honours
+
+
+def donor_honour_groups(rules, year: int) -> list[dict]:
+    """`rules` of `year` grouped by owner, each with the donors who reach them (donor_honours,
+    every donor: the back office's list)."""
+    owners: dict = {}
+    for rule in rules.filter(year=year).order_by("owner__path", "-min_total"):
+        owners.setdefault(rule.owner, []).append(rule)
+    return [
+        {"owner": owner, "rules": owned, "donors": donor_honours(owner, year)}
+        for owner, owned in owners.items()
+    ]

@@ -125,3 +125,33 @@ def move(request, card_id: int, payload: EmulationMoveIn):
     card = lookups.get_scorecard(request.auth, card_id)
     actions.move_scorecard(request.auth, card, payload.to_status, payload.note)
     return _card(card)
+
+
+@router.get(
+    "/emulation/donor-honours",
+    response=list[dict],
+    summary="Nhà hảo tâm đạt ngưỡng tôn vinh trong năm",
+)
+def donor_honours(request, year: int = Query(..., ge=MIN_YEAR, le=MAX_YEAR)):
+    """The thresholds of the organisations within reach for `year`, each with the donors who
+    reach them; `published` says whether the donor agreed to be named publicly."""
+    groups = actions.donor_honour_groups(lookups.donor_rules(request.auth), year)
+    return [
+        {
+            "organisation_id": g["owner"].pk,
+            "organisation": g["owner"].name,
+            "rules": [{"min_total": r.min_total, "title": r.title} for r in g["rules"]],
+            "donors": [
+                {
+                    "donor_id": d.donor_id,
+                    "name": d.name,
+                    "book": d.book,
+                    "total": d.total,
+                    "title": d.title,
+                    "published": d.published,
+                }
+                for d in g["donors"]
+            ],
+        }
+        for g in groups
+    ]

@@ -6,7 +6,8 @@ from django import forms
 
 from nhandao.emulation.models import AwardKind, Criterion, CriterionKind, Evidence, RoundKind
 from nhandao.lib.dates import DateError, parse_date
-from nhandao.orgs.forms import OrgCodeField
+from nhandao.lib.money import AmountError, parse_vnd
+from nhandao.orgs.forms import OrgCodeField, OrgCodesField
 from nhandao.orgs.models import Organisation, OrgKind, OrgLevel
 
 SCORE_HINT = "Ví dụ 8 hoặc 7,5."
@@ -56,6 +57,44 @@ class TermForm(forms.Form):
         self.fields["next_host"].queryset = Organisation.objects.filter(
             path__startswith=cluster.owner.path
         )
+
+
+class ClusterForm(forms.Form):
+    owner = OrgCodeField(Organisation.objects.none(), label="Đơn vị tổ chức cụm")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    number = forms.IntegerField(label="Số cụm", min_value=1, max_value=999)
+    name = forms.CharField(
+        label="Tên cụm", max_length=200, help_text="Ví dụ Cụm thi đua số 8 các tỉnh miền Tây"
+    )
+    members = OrgCodesField(
+        Organisation.objects.none(),
+        label="Đơn vị thành viên",
+        required=False,
+        help_text="Các đơn vị trực thuộc đơn vị tổ chức cụm; thêm được sau.",
+    )
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        # below the owner, which the user edits: within the same reach (the action checks
+        # each lies below the chosen owner, in one cluster of that owner a year)
+        self.fields["members"].queryset = owners
+        if owners.count() == 1:
+            self.fields["owner"].initial = owners.first()
+
+
+class MemberForm(forms.Form):
+    organisation = OrgCodeField(Organisation.objects.none(), label="Đơn vị")
+
+    def __init__(self, *args, cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            path__startswith=cluster.owner.path
+        ).exclude(pk=cluster.owner_id)
+
+
+class NextYearForm(forms.Form):
+    handed_over_on = DateField(label="Ngày bàn giao", required=False, help_text="dd/mm/yyyy")
 
 
 class VersionForm(forms.Form):
@@ -181,6 +220,29 @@ class NominationForm(forms.Form):
         self.fields["nominator"].queryset = nominators
         if nominators.count() == 1:
             self.fields["nominator"].initial = nominators.first()
+
+
+class DonorRuleForm(forms.Form):
+    owner = OrgCodeField(Organisation.objects.none(), label="Đơn vị tôn vinh")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    min_total = forms.CharField(
+        label="Tổng ủng hộ trong năm từ (đồng)", max_length=30, help_text="Ví dụ 100.000.000"
+    )
+    title = forms.CharField(
+        label="Danh hiệu", max_length=200, help_text="Ví dụ Nhà hảo tâm tiêu biểu"
+    )
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        if owners.count() == 1:
+            self.fields["owner"].initial = owners.first()
+
+    def clean_min_total(self):
+        try:
+            return parse_vnd(self.cleaned_data["min_total"])
+        except AmountError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class NoteForm(forms.Form):

@@ -6,7 +6,14 @@ actions decide (its own officers, another member's, the owner's leaders)."""
 
 from django.http import Http404
 
-from nhandao.emulation.models import AwardProposal, CriteriaVersion, Nomination, Round, Scorecard
+from nhandao.emulation.models import (
+    AwardProposal,
+    CriteriaVersion,
+    DonorHonourRule,
+    Nomination,
+    Round,
+    Scorecard,
+)
 from nhandao.orgs import access
 from nhandao.orgs.lookups import clusters
 
@@ -73,3 +80,10 @@ def public_nomination(pk) -> Nomination:
         return Nomination.objects.public().get(pk=pk)
     except (Nomination.DoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy.") from None
+
+
+def donor_rules(user):
+    """Donor honour thresholds of the organisations within reach."""
+    return DonorHonourRule.objects.filter(access.reach_q(user, "view", via="owner")).select_related(
+        "owner"
+    )

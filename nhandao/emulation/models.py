@@ -624,3 +624,33 @@ class Nomination(models.Model):
 class NominationStatusChange(StatusChange):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="history")
     subject_field = "nomination"
+
+
+class DonorHonourRule(models.Model):
+    """A yearly threshold of an organisation (kept as data): donors whose donations received
+    by the organisation and the organisations below it in the year reach `min_total` đồng
+    are honoured with `title` (the highest threshold reached counts)."""
+
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị tôn vinh"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    min_total = models.BigIntegerField("tổng ủng hộ trong năm từ (đồng)")
+    title = models.CharField("danh hiệu", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "owner__name", "-min_total"]
+        verbose_name = "ngưỡng tôn vinh nhà hảo tâm"
+        verbose_name_plural = "ngưỡng tôn vinh nhà hảo tâm"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "year", "min_total"], name="unique_donor_honour_threshold"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"

@@ -4,7 +4,19 @@ from nhandao.emulation import views
 
 urlpatterns = [
     path("thi-dua/", views.emulation_home, name="emulation_home"),
+    path("thi-dua/cum/lap/", views.cluster_create, name="emulation_cluster_create"),
     path("thi-dua/cum/<int:pk>/", views.cluster_detail, name="emulation_cluster"),
+    path(
+        "thi-dua/cum/<int:pk>/them-don-vi/",
+        views.cluster_add_member,
+        name="emulation_cluster_add_member",
+    ),
+    path(
+        "thi-dua/cum/<int:pk>/bo-don-vi/<int:org>/",
+        views.cluster_remove_member,
+        name="emulation_cluster_remove_member",
+    ),
+    path("thi-dua/cum/<int:pk>/nam-sau/", views.cluster_next_year, name="emulation_cluster_next"),
     path("thi-dua/cum/<int:pk>/luu/", views.cluster_save, name="emulation_cluster_save"),
     path("thi-dua/cum/<int:pk>/mo-dot/", views.round_open, name="emulation_round_open"),
     path("thi-dua/tieu-chi/<int:pk>/", views.version_detail, name="emulation_version"),
@@ -43,6 +55,13 @@ urlpatterns = [
         views.award_decision,
         name="emulation_award_decision",
     ),
+    path(
+        "thi-dua/khen-thuong/<int:pk>/giay-khen.docx",
+        views.award_certificate,
+        name="emulation_award_certificate",
+    ),
+    path("thi-dua/nha-hao-tam/", views.donor_rules, name="emulation_donor_rules"),
+    path("thi-dua/nha-hao-tam/lap/", views.donor_rule_create, name="emulation_donor_rule_create"),
     path("thi-dua/nguoi-tot/", views.nomination_list, name="emulation_nominations"),
     path("thi-dua/nguoi-tot/de-cu/", views.nomination_create, name="emulation_nominate"),
     path(
@@ -53,4 +72,5 @@ urlpatterns = [
     # public: the portal's URL style (the portal app sits above; this page is ours)
     path("cong-khai/nguoi-tot-viec-thien/", views.public_honours, name="portal_honours"),
     path("cong-khai/nguoi-tot-viec-thien/<int:pk>/", views.public_honour, name="portal_honour"),
+    path("cong-khai/khen-thuong/<str:token>/", views.award_verify, name="portal_award_verify"),
 ]

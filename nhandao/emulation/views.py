@@ -4,8 +4,11 @@ proposals, "Người tốt, việc thiện" nominations, and the public honour r
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,8 +19,10 @@ from nhandao.emulation.models import (
     SCORECARDS,
     VERSIONS,
     AwardProposal,
+    AwardStatus,
     CardStatus,
     Criterion,
+    DonorHonourRule,
     Mark,
     Nomination,
     Stage,
@@ -29,7 +34,7 @@ from nhandao.lib.exports import xlsx_response
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.orgs.lookups import clusters
-from nhandao.orgs.models import Organisation
+from nhandao.orgs.models import EmulationCluster, Organisation
 
 
 def _year(request) -> int:
@@ -42,8 +47,13 @@ def _version_form(user, data=None, year=None):
     return forms.VersionForm(data, owners=owners, initial={"year": year})
 
 
+def _cluster_form(user, data=None, year=None):
+    owners = Organisation.objects.filter(access.reach_q(user, "edit"))
+    return forms.ClusterForm(data, owners=owners, initial={"year": year})
+
+
 @login_required
-def emulation_home(request, version_form=None, status=200):
+def emulation_home(request, version_form=None, cluster_form=None, status=200):
     year = _year(request)
     mine = (
         clusters(request.user)
@@ -64,12 +74,42 @@ def emulation_home(request, version_form=None, status=200):
                 if access.can_anywhere(request.user, "edit")
                 else None
             ),
+            "cluster_form": cluster_form
+            or (
+                _cluster_form(request.user, year=year)
+                if access.can_anywhere(request.user, "edit")
+                else None
+            ),
         },
         status=status,
     )
 
 
-def _cluster_page(request, cluster, term_form=None, round_form=None, status=200):
+@login_required
+@require_POST
+def cluster_create(request):
+    access.require_anywhere(request.user, "edit")
+    form = _cluster_form(request.user, request.POST)
+    if form.is_valid():
+        try:
+            cluster = actions.create_cluster(request.user, **form.cleaned_data)
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã lập {cluster.name}.")
+            return redirect("emulation_cluster", pk=cluster.pk)
+    return emulation_home(request, cluster_form=form, status=422)
+
+
+def _cluster_page(
+    request,
+    cluster,
+    term_form=None,
+    round_form=None,
+    member_form=None,
+    next_form=None,
+    status=200,
+):
     can_edit = access.can(request.user, "edit", cluster.owner)
     term = getattr(cluster, "term", None)
     if term_form is None and can_edit:
@@ -100,6 +140,13 @@ def _cluster_page(request, cluster, term_form=None, round_form=None, status=200)
             "members": cluster.members.order_by("name"),
             "rounds": cluster.rounds.select_related("version"),
             "term_form": term_form if can_edit else None,
+            "member_form": (member_form or forms.MemberForm(cluster=cluster))
+            if can_edit and not cluster.rounds.exists()
+            else None,
+            "next_form": (next_form or forms.NextYearForm()) if can_edit else None,
+            "next_cluster": EmulationCluster.objects.filter(
+                owner=cluster.owner_id, year=cluster.year + 1, number=cluster.number
+            ).first(),
             "round_form": (round_form or forms.RoundForm()) if can_edit and versions else None,
             "versions": versions,
         },
@@ -126,6 +173,55 @@ def cluster_save(request, pk):
             messages.success(request, "Đã lưu thông tin cụm.")
             return redirect("emulation_cluster", pk=cluster.pk)
     return _cluster_page(request, cluster, term_form=form, status=422)
+
+
+@login_required
+@require_POST
+def cluster_add_member(request, pk):
+    cluster = lookups.get_cluster(request.user, pk, "edit")
+    form = forms.MemberForm(request.POST, cluster=cluster)
+    if form.is_valid():
+        org = form.cleaned_data["organisation"]
+        try:
+            actions.add_member(request.user, cluster, org)
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã thêm {org.name} vào cụm.")
+            return redirect("emulation_cluster", pk=cluster.pk)
+    return _cluster_page(request, cluster, member_form=form, status=422)
+
+
+@login_required
+@require_POST
+def cluster_remove_member(request, pk, org):
+    cluster = lookups.get_cluster(request.user, pk, "edit")
+    member = access.get_within(cluster.members.all(), org, "Không tìm thấy đơn vị trong cụm.")
+    try:
+        actions.remove_member(request.user, cluster, member)
+    except Refused as exc:
+        show_refused(request, exc)
+    else:
+        messages.success(request, f"Đã bỏ {member.name} khỏi cụm.")
+    return redirect("emulation_cluster", pk=cluster.pk)
+
+
+@login_required
+@require_POST
+def cluster_next_year(request, pk):
+    cluster = lookups.get_cluster(request.user, pk, "edit")
+    form = forms.NextYearForm(request.POST)
+    if form.is_valid():
+        try:
+            new = actions.next_year_cluster(
+                request.user, cluster, form.cleaned_data["handed_over_on"]
+            )
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã lập {new.name} năm {new.year}, bàn giao đăng cai.")
+            return redirect("emulation_cluster", pk=new.pk)
+    return _cluster_page(request, cluster, next_form=form, status=422)
 
 
 @login_required
@@ -503,6 +599,90 @@ def award_decision(request, pk):
     )
 
 
+@login_required
+def award_certificate(request, pk):
+    proposal = lookups.get_award(request.user, pk)
+    if proposal.status != AwardStatus.GRANTED:
+        messages.error(request, "Chỉ in được cho đề nghị đã được quyết định khen thưởng.")
+        return redirect("emulation_award", pk=proposal.pk)
+    url = request.build_absolute_uri(
+        reverse("portal_award_verify", args=[outputs.certificate_token(proposal)])
+    )
+    return attachment(
+        outputs.certificate_docx(proposal, url), f"khen-thuong-{proposal.pk}.docx", DOCX
+    )
+
+
+@require_GET
+def award_verify(request, token):
+    """Public, from the certificate's QR code: the award, the recipient, the granting body,
+    the decision; a revoked award says so. Anything never granted is not found."""
+    try:
+        proposal = AwardProposal.objects.select_related(
+            "grantor", "recipient_org", "recipient_person"
+        ).get(
+            pk=outputs.read_certificate_token(token),
+            status__in=[AwardStatus.GRANTED, AwardStatus.REVOKED],
+        )
+    except (signing.BadSignature, AwardProposal.DoesNotExist):
+        raise Http404("Giấy khen không hợp lệ.") from None
+    revoked = None
+    if proposal.status == AwardStatus.REVOKED:
+        revoked = proposal.history.filter(to_status=AwardStatus.REVOKED).order_by("-at").first()
+    return render(
+        request,
+        "emulation/award_verify.html",
+        {
+            "p": proposal,
+            "valid": proposal.status == AwardStatus.GRANTED,
+            "revoked_at": revoked.at if revoked else None,
+        },
+    )
+
+
+# --- donors honoured by thresholds ------------------------------------------------------------
+
+
+def _donor_rule_form(user, data=None, year=None):
+    owners = Organisation.objects.filter(access.reach_q(user, "edit"))
+    return forms.DonorRuleForm(data, owners=owners, initial={"year": year})
+
+
+@login_required
+def donor_rules(request, form=None, status=200):
+    """The thresholds of the organisations within reach for a year, each with the donors who
+    reach it (also those who did not agree to be published: marked so)."""
+    year = _year(request) if form is None else form.cleaned_data.get("year") or _year(request)
+    groups = actions.donor_honour_groups(lookups.donor_rules(request.user), year)
+    can = access.can_anywhere(request.user, "edit")
+    return render(
+        request,
+        "emulation/donor_rules.html",
+        {
+            "year": year,
+            "groups": groups,
+            "form": form or (_donor_rule_form(request.user, year=year) if can else None),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def donor_rule_create(request):
+    access.require_anywhere(request.user, "edit")
+    form = _donor_rule_form(request.user, request.POST)
+    if form.is_valid():
+        try:
+            rule = actions.create_donor_rule(request.user, **form.cleaned_data)
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã lập ngưỡng “{rule.title}”.")
+            return redirect(f"{reverse('emulation_donor_rules')}?nam={rule.year}")
+    return donor_rules(request, form=form, status=422)
+
+
 # --- "Người tốt, việc thiện" ----------------------------------------------------------------
 
 
@@ -570,8 +750,25 @@ def public_honours(request):
     """The portal's honour roll: honoured nominations whose person agreed to be published,
     by year and province."""
     year = _year(request)
-    honoured = Nomination.objects.public().filter(year=year).select_related("province", "nominator")
-    return render(request, "emulation/public_honours.html", {"year": year, "honoured": honoured})
+    honoured = (
+        Nomination.objects.public()
+        .filter(year=year)
+        .select_related("province", "nominator")
+        .order_by("province__name", "name")
+    )
+    owners = Organisation.objects.filter(
+        pk__in=DonorHonourRule.objects.filter(year=year).values("owner")
+    ).order_by("path")
+    donors = [
+        {"owner": owner, "donors": found}
+        for owner in owners
+        if (found := actions.donor_honours(owner, year, public=True))
+    ]
+    return render(
+        request,
+        "emulation/public_honours.html",
+        {"year": year, "honoured": honoured, "donor_groups": donors},
+    )
 
 
 @require_GET
