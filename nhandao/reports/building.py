@@ -9,6 +9,7 @@ Formulas (total value, ratio to the state budget) are evaluated on the totals at
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Q, Sum
 
@@ -140,7 +141,14 @@ def computed_now(report: Report) -> Values:
     return values
 
 
+def due_on(form, org: Organisation, period: Period):
+    """When the organisation's report for the period is due (form.due_days by level)."""
+    return period.end + timedelta(days=int((form.due_days or {}).get(org.level, 15)))
+
+
 def _stored(report: Report, scope: str, sources=None) -> Values:
+    if report.pk is None:  # an unsaved report (the dashboard of a report not yet opened)
+        return {}
     rows = report.values.filter(scope=scope).select_related("indicator")
     if sources:
         rows = rows.filter(source__in=sources)
