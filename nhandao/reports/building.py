@@ -258,6 +258,27 @@ def lines(report: Report) -> list[Line]:
     return out
 
 
+def approved_lines(report: Report) -> list[Line]:
+    """The indicator table as the level above approved it: the totals snapshotted on
+    approval (formulas over them), beside the same period a year earlier — nothing read live,
+    no target, no breakdown. What the portal publishes (an unapproved report has none)."""
+    form_indicators = report.form.ordered_indicators()
+    if report.status != ReportStatus.APPROVED:
+        return []
+    whole = with_formulas(form_indicators, _stored(report, "total"))
+    previous = previous_totals(report)
+    return [
+        Line(
+            indicator=i,
+            value=whole.get(i.code),
+            own=None,
+            from_children=None,
+            previous=previous.get(i.code),
+        )  # fmt: skip
+        for i in form_indicators
+    ]
+
+
 def snapshot_own(report: Report) -> None:
     """On submission: keep the computed values as they are now."""
     report.values.filter(scope="own", source=Source.COMPUTED).delete()

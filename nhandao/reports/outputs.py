@@ -19,15 +19,18 @@ def basename(report: Report) -> str:
     return f"bao-cao-{report.organisation.code}-{report.period}".lower()
 
 
-def context(report: Report) -> dict:
+def context(report: Report, public: bool = False) -> dict:
+    """The template's fields. `public` (the portal's download of a published report): only
+    what may be published — the values as approved (building.approved_lines), no narrative
+    (free text may name the people helped) and no signer's name."""
     today = timezone.localdate()
     org = report.organisation
     place = org.admin_unit.name if org.admin_unit_id else "Hà Nội"
-    lines = building.lines(report)
+    lines = building.approved_lines(report) if public else building.lines(report)
     sections = [
         {"number": i, "title": title, "text": report.narrative.get(title) or "…"}
         for i, title in enumerate(report.form.sections, start=1)
-    ]
+    ] if not public else []  # fmt: skip
     return {
         "parent_name": (org.parent.name if org.parent_id else "").upper(),
         "organisation_name": org.name.upper(),
@@ -50,14 +53,16 @@ def context(report: Report) -> dict:
         ],
         "recipients": [org.parent.name if org.parent_id else "Lưu trữ", "Lưu: VT"],
         "signer_title": "TM. BAN THƯỜNG VỤ",
-        "signer_name": report.approved_by.get_full_name() if report.approved_by else "",
+        # accounts.User keeps the name in full_name (get_full_name is Django's, left empty)
+        "signer_name": report.approved_by.full_name if report.approved_by and not public else "",
     }
 
 
-def docx_bytes(report: Report, template=None) -> tuple[bytes, str]:
+def docx_bytes(report: Report, template=None, public: bool = False) -> tuple[bytes, str]:
     """The Word file, and a warning when the office's own template could not be used (a
-    field it names does not exist): then the standard template is used instead."""
-    data = context(report)
+    field it names does not exist): then the standard template is used instead. `public`:
+    the portal's copy (context)."""
+    data = context(report, public=public)
     warning = ""
     if template is not None:
         try:

@@ -288,16 +288,15 @@ def public_reports(request):
 
 @require_GET
 def public_report(request, pk):
-    """The indicator table of a published report (figures only: the narrative and the
-    history stay in the back office)."""
+    """The indicator table of a published report as approved (figures only: the narrative
+    and the history stay in the back office)."""
     report = _public_report(pk)
-    return render(
-        request, "reports/public_detail.html", {"report": report, "lines": building.lines(report)}
-    )
+    lines = building.approved_lines(report)
+    return render(request, "reports/public_detail.html", {"report": report, "lines": lines})
 
 
 @require_GET
 def public_report_docx(request, pk):
     report = _public_report(pk)
-    data, _warning = outputs.docx_bytes(report)
+    data, _warning = outputs.docx_bytes(report, public=True)  # approved values, no narrative
     return attachment(data, f"{outputs.basename(report)}.docx", DOCX)
