@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.db.models import Q, Sum
 
 from nhandao.lib.money import format_vnd
-from nhandao.orgs.models import Organisation
+from nhandao.orgs.models import Organisation, OrgLevel
 from nhandao.reports import indicators
 from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source, Target
 from nhandao.reports.periods import Period, months, parse
@@ -416,3 +416,63 @@ def monthly_trend(report: Report) -> Trend:
         values = [provider(report.organisation, s, e).get("", 0) or 0 for s, e in windows]
         series.append((indicator, values))
     return Trend(labels=labels, series=series)
+
+
+@dataclass
+class AnnexRow:
+    """One commune of the annex: its report's status and its approved totals by code
+    (formulas included; empty while its report is not approved)."""
+
+    organisation: Organisation
+    status_label: str
+    values: dict[str, int | float | None]
+
+
+def communes_annex(report: Report) -> list[tuple[Organisation, list[AnnexRow]]]:
+    """Every commune under the report's organisation (not only its children), grouped by
+    its parent (a district before 2025, the province after), each with its status and its
+    approved totals: the annex of a province's (or the national) report. Communes of the
+    same kind active in the period; four queries whatever their number."""
+    org, period = report.organisation, period_of(report)
+    communes = list(
+        Organisation.objects.filter(
+            path__startswith=org.path, kind=org.kind, level=OrgLevel.COMMUNE
+        )  # fmt: skip
+        .exclude(pk=org.pk)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        .select_related("parent")
+        .order_by("parent__path", "name")
+    )
+    if not communes:
+        return []
+    reports = {
+        r.organisation_id: r
+        for r in Report.objects.filter(
+            form=report.form,
+            period=report.period,
+            organisation__path__startswith=org.path,
+            organisation__level=OrgLevel.COMMUNE,
+        ).select_related("form")  # fmt: skip
+    }
+    approved = {r.pk for r in reports.values() if r.status == ReportStatus.APPROVED}
+    per_report: dict[int, Values] = defaultdict(dict)
+    rows = ReportValue.objects.filter(
+        report__in=approved, scope="total", breakdown="", value__isnull=False
+    ).values_list("report_id", "indicator__code", "value")
+    for report_id, code, value in rows:
+        per_report[report_id][(code, "")] = value
+    form_indicators = report.form.ordered_indicators()
+    groups: dict[int, tuple[Organisation, list[AnnexRow]]] = {}
+    for commune in communes:
+        own = reports.get(commune.pk)
+        status = own.status_label if own else "Chưa lập"
+        values = (
+            with_formulas(form_indicators, per_report.get(own.pk, {}))
+            if own is not None and own.pk in approved
+            else {}
+        )
+        groups.setdefault(commune.parent_id, (commune.parent, []))[1].append(
+            AnnexRow(commune, status, values)
+        )
+    return list(groups.values())
