@@ -164,13 +164,11 @@ def own_values(report: Report) -> tuple[Values, Values]:
     return {**live, **entered}, live
 
 
-def children_totals(report: Report) -> Values:
-    """The sum of the approved children's snapshotted totals."""
-    settled = [
-        c.report.pk
-        for c in children_status(report)
-        if c.report and c.status == ReportStatus.APPROVED
-    ]
+def children_totals(report: Report, children: list[ChildStatus] | None = None) -> Values:
+    """The sum of the approved children's snapshotted totals (`children`: their statuses,
+    when the caller has read them already)."""
+    children = children_status(report) if children is None else children
+    settled = [c.report.pk for c in children if c.report and c.status == ReportStatus.APPROVED]
     rows = (
         ReportValue.objects.filter(report__in=settled, scope="total", value__isnull=False)
         .values("indicator__code", "breakdown")
@@ -195,11 +193,15 @@ def with_formulas(
     return whole
 
 
-def totals(report: Report) -> Values:
-    """Own values + approved children's totals, by (code, breakdown); no formulas."""
-    own, _ = own_values(report)
+def totals(
+    report: Report, own: Values | None = None, from_children: Values | None = None
+) -> Values:
+    """Own values + approved children's totals, by (code, breakdown); no formulas (`own`,
+    `from_children`: when the caller has read them already)."""
+    own = own_values(report)[0] if own is None else own
+    from_children = children_totals(report) if from_children is None else from_children
     summed: Values = defaultdict(int)
-    for values in (own, children_totals(report)):
+    for values in (own, from_children):
         for key, value in values.items():
             summed[key] += value
     return dict(summed)
@@ -224,12 +226,12 @@ def targets_of(report: Report) -> dict[str, int]:
     return dict(rows.values_list("indicator__code", "value"))
 
 
-def lines(report: Report) -> list[Line]:
-    """The report's indicator table, in the form's order."""
+def lines(report: Report, children: list[ChildStatus] | None = None) -> list[Line]:
+    """The report's indicator table, in the form's order (`children`: as children_status)."""
     form_indicators = report.form.ordered_indicators()
     own, live = own_values(report)
-    from_children = children_totals(report)
-    summed = totals(report)
+    from_children = children_totals(report, children)
+    summed = totals(report, own, from_children)
     whole = with_formulas(form_indicators, summed)
     own_whole = with_formulas(form_indicators, own)
     previous = previous_totals(report)

@@ -148,6 +148,6 @@ def build(user, org: Organisation, form: ReportForm, period: Period) -> Dashboar
         counts[child.status_label] = counts.get(child.status_label, 0) + 1
     return Dashboard(
         organisation=org, period=period, form=form, report=report,
-        lines=building.lines(subject), columns=columns, rows=rows,
+        lines=building.lines(subject, children), columns=columns, rows=rows,
         crumbs=crumbs(user, org), counts=counts,
     )  # fmt: skip

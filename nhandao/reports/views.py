@@ -133,7 +133,7 @@ def _detail(request, report, entries=None, note_form=None, targets=None, status=
         "trend": trend if trend.series else None,
         "trend_data": trend.as_json(),
         "report": report,
-        "lines": building.lines(report),
+        "lines": building.lines(report, children),
         "moves": actions.moves_for(user, report),
         "entries": entries if can_edit else None,
         "targets": targets if can_plan else None,
