@@ -1,6 +1,7 @@
 """Reports at national scale: the central report built from 34 provinces' approved totals
 over 3,321 communes' approved reports, a commune's computed indicators over N donations,
-the Word report and a province's workbook.
+the Word report, a province's workbook, the national workbook with its 3,321-commune annex,
+and the leaders' dashboard page (a province with its communes; the nation).
 
     .venv/bin/python bench/bench_reports.py [--backend sqlite|postgresql] [--donations N]
 
@@ -151,6 +152,7 @@ def main():
     os.environ["DATABASE_URL"] = fresh_database(args.backend)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhandao.settings")
     os.environ.setdefault("NHANDAO_DEV", "1")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")  # the page's Client
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -185,6 +187,27 @@ def main():
     figures["national_dashboard_ms_min_median"] = timed(dashboard, national)
     figures["commune_dashboard_ms_min_median"] = timed(dashboard, commune)
     figures["commune_trend_ms_min_median"] = timed(building.monthly_trend, commune)
+    # the all-communes annex: the national workbook with 3,321 commune rows, a province's
+    # Word report with its communes' table
+    figures["national_xlsx_ms_min_median"] = timed(outputs.xlsx_bytes, national, repeat=3)
+    figures["province_docx_ms_min_median"] = timed(outputs.docx_bytes, province, repeat=3)
+
+    # the leaders' dashboard page, whole (view, template), as a central leader opens it
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench"))
+
+    def page(org):
+        response = client.get("/bao-cao/tong-quan/", {"don_vi": org.pk, "ky": PERIOD})
+        assert response.status_code == 200, response.status_code
+
+    figures["province_dashboard_page_ms_min_median"] = timed(page, world["province"])
+    figures["national_dashboard_page_ms_min_median"] = timed(page, world["central"])
+    figures["province_communes"] = building.Organisation.objects.filter(
+        parent=world["province"]
+    ).count()
     print(json.dumps(figures, ensure_ascii=False))
 
 

@@ -421,6 +421,23 @@ RECORD_PAGES = [
     ("report", "/bao-cao/{report}/", expect_scoped(REACH_BA_DINH)),
     ("report: word", "/bao-cao/{report}/tai/docx/", expect_scoped(REACH_BA_DINH)),
     ("report: excel", "/bao-cao/{report}/tai/xlsx/", expect_scoped(REACH_BA_DINH)),
+    # the leaders' dashboard: the user's top organisation by default (none: 404), any
+    # organisation the user reaches by ?don_vi=
+    (
+        "reports: dashboard",
+        "/bao-cao/tong-quan/?ky=2024-H2",
+        expect(LOGGED_IN - {"outsider"}, 404),
+    ),  # fmt: skip
+    (
+        "reports: dashboard of Ba Đình",
+        "/bao-cao/tong-quan/?don_vi={ba_dinh}&ky=2024-H2",
+        expect_scoped(REACH_BA_DINH),
+    ),  # fmt: skip
+    (
+        "donations of Ba Đình's subtree",
+        "/ung-ho/?don_vi={ba_dinh}&tu=01/07/2024&den=31/12/2024",
+        expect(LOGGED_IN, 200),
+    ),  # fmt: skip
     ("api: reports", "/api/reports", expect(LOGGED_IN, 200, anon=401)),
     ("api: report", "/api/reports/{report}", expect_scoped(REACH_BA_DINH, anon=401)),
     # publish (issue #17): the portal's published reports; a draft is never public

@@ -107,3 +107,46 @@ def test_the_api_publishes_an_approved_report_like_the_page(cast, login):
 def test_the_portal_home_links_to_the_published_reports(cast, client):
     body = client.get(reverse("portal_home")).content.decode()
     assert f'href="{reverse("public_reports")}"' in body
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph's text of a .docx, tables (and tables in them) included."""
+    import io
+
+    from docx import Document
+
+    def walk(container):
+        for paragraph in container.paragraphs:
+            yield paragraph.text
+        for table in container.tables:
+            for table_row in table.rows:
+                for cell in table_row.cells:
+                    yield from walk(cell)
+
+    return "\n".join(walk(Document(io.BytesIO(data))))
+
+
+def test_the_public_word_holds_only_the_approved_values_no_narrative_no_signer(cast, client):
+    from nhandao.reports import outputs
+    from tests.test_relief_fixtures import donate, make_campaign
+
+    campaign = make_campaign(cast.root, cast.central)
+    donate(cast.ba_dinh, campaign, 4_000_000)
+    report = approved(cast)
+    actions.publish(cast.hn_manager, report)
+    donate(cast.ba_dinh, campaign, 900_000)  # recorded after approval: not in the report
+    actions.set_targets(cast.hn_manager, cast.ba_dinh, PERIOD, {"received_money": 8_000_000})
+    office = docx_text(outputs.docx_bytes(report)[0])  # the back office's copy: all of it
+    assert cast.hn_manager.full_name == "hn_manager"
+    assert "Bí Mật" in office and cast.hn_manager.full_name in office
+
+    response = client.get(f"/cong-khai/bao-cao/{report.pk}/bao-cao.docx")
+    assert response.status_code == 200
+    public = docx_text(response.content)
+    assert "Bí Mật" not in public and "Kết quả đạt được" not in public  # no narrative
+    assert cast.hn_manager.full_name not in public  # no signer's name
+    assert "4.000.000" in public and "2.500.000" in public  # approved money and budget
+    assert "4.900.000" not in public and "8.000.000" not in public  # nothing live, no target
+    assert "HỘI CHỮ THẬP ĐỎ PHƯỜNG BA ĐÌNH" in public and "BÁO CÁO" in public
+    page = client.get(f"/cong-khai/bao-cao/{report.pk}/").content.decode()
+    assert "4.000.000" in page and "4.900.000" not in page

@@ -3,6 +3,9 @@ place for the pages and the API, so that no entry point fetches by primary key w
 scope. Built from orgs/access.py only: 404 outside the user's reach (existence not
 revealed), 403 within it without the permission asked for."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
@@ -17,7 +20,10 @@ from nhandao.donations.models import (
     Statement,
     StatementLine,
 )
+from nhandao.lib.dates import DateError, format_date, parse_date
+from nhandao.lib.errors import Refused
 from nhandao.orgs import access
+from nhandao.orgs.models import Organisation
 
 DONATION_RELATED = ("donor", "campaign", "organisation", "ledger_entry", "statement_line")
 
@@ -97,3 +103,72 @@ def campaign_debits(user, campaign) -> matching.Debits:
         via="bank_account__organisation",
     )
     return matching.debits(lines)
+
+
+MAX_ID_DIGITS = 12
+
+
+@dataclass
+class ListFilters:
+    """The donations list narrowed to one organisation's subtree, a date range and/or the
+    donations still standing (the reports' dashboard links its figures here). `refused`: a
+    parameter was wrong (the page says which) and the list shows nothing rather than a
+    wider list under a narrower title."""
+
+    organisation: Organisation | None = None
+    start: date | None = None
+    end: date | None = None
+    standing: bool = False
+    refused: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.organisation or self.start or self.end or self.standing)
+
+    def apply(self, donations):
+        if self.refused:
+            return donations.none()
+        if self.organisation is not None:
+            donations = donations.filter(access.subtree_q(self.organisation, "organisation"))
+        if self.start is not None:
+            donations = donations.filter(received_on__gte=self.start)
+        if self.end is not None:
+            donations = donations.filter(received_on__lte=self.end)
+        if self.standing:
+            donations = donations.filter(reversed_at__isnull=True)
+        return donations
+
+
+def _day(raw: str, label: str) -> date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if len(raw) > 20:
+        raise Refused(f"{label} “{raw[:20]}…” không phải là ngày (dd/mm/yyyy).", field="tu")
+    try:
+        return parse_date(raw)
+    except DateError as exc:
+        raise Refused(f"{label} “{raw}”: {exc}", field="tu") from None
+
+
+def list_filters(user, params) -> ListFilters:
+    """The list's bounded filters from the query string: `don_vi` (an organisation the user
+    reaches: it and its subtree), `tu` and `den` (dd/mm/yyyy, 01/01/2000 … next year),
+    `bo_huy=1` (leave out reversed donations); Refused in words otherwise."""
+    found = ListFilters(standing=params.get("bo_huy") == "1")
+    raw_org = (params.get("don_vi") or "").strip()
+    if raw_org:
+        if not raw_org.isdigit() or len(raw_org) > MAX_ID_DIGITS:
+            raise Refused("Không tìm thấy tổ chức cần lọc.", field="don_vi")
+        try:
+            found.organisation = access.get_org(user, int(raw_org))
+        except Http404:
+            raise Refused("Không tìm thấy tổ chức cần lọc.", field="don_vi") from None
+    found.start = _day(params.get("tu"), "Từ ngày")
+    found.end = _day(params.get("den"), "Đến ngày")
+    if found.start and found.end and found.start > found.end:
+        raise Refused(
+            f"Từ ngày {format_date(found.start)} sau đến ngày {format_date(found.end)}.",
+            field="tu",
+        )
+    return found

@@ -34,6 +34,8 @@ from nhandao.orgs import access
 
 # --- donations -----------------------------------------------------------------------------
 
+MONEY = "money"  # every channel but goods: the reports' "received money"
+
 DONATION_SORTS = [
     Sort("moi", "Ngày nhận mới nhất", ("-received_on", "-pk")),
     Sort("cu", "Ngày nhận cũ nhất", ("received_on", "pk")),
@@ -53,6 +55,14 @@ def donation_list(request):
         donations = donations.filter(campaign__code=code)
     if channel in Channel.values:
         donations = donations.filter(channel=channel)
+    elif channel == MONEY:
+        donations = donations.exclude(channel=Channel.IN_KIND)
+    try:
+        within = lookups.list_filters(request.user, request.GET)
+    except Refused as exc:
+        show_refused(request, exc)
+        within = lookups.ListFilters(refused=True)
+    donations = within.apply(donations)
     query = request.GET.get("q", "").strip()
     if query:
         for term in search_terms(query):
@@ -99,7 +109,8 @@ def donation_list(request):
             "listing": shown,
             "campaign_code": code,
             "channel": channel,
-            "channels": Channel.choices,
+            "channels": [(MONEY, "Tiền (mọi hình thức)"), *Channel.choices],
+            "within": within,
             "query": query,
             "total": total,
             "can_add": access.can_anywhere(request.user, "money"),

@@ -2,8 +2,6 @@
 and records an audit event; status moves go through the report PIPELINE, whose history rows
 show who moved what and when."""
 
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -66,10 +64,9 @@ def open_report(actor, org, period_code: str, form: ReportForm | None = None) ->
         return existing
     if actor is not None:
         access.require(actor, "edit", org, "Chỉ cán bộ của đơn vị mới lập được báo cáo của đơn vị.")
-    days = int((form.due_days or {}).get(org.level, 15))
     report = Report.objects.create(
         form=form, organisation=org, period=period.code, start=period.start, end=period.end,
-        due_on=period.end + timedelta(days=days),
+        due_on=building.due_on(form, org, period),
     )  # fmt: skip
     ReportStatusChange.log(report, ReportStatus.DRAFT, actor=actor, note="Lập báo cáo")
     record(actor, "report.open", report)

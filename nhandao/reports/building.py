@@ -9,11 +9,12 @@ Formulas (total value, ratio to the state budget) are evaluated on the totals at
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Q, Sum
 
 from nhandao.lib.money import format_vnd
-from nhandao.orgs.models import Organisation
+from nhandao.orgs.models import Organisation, OrgLevel
 from nhandao.reports import indicators
 from nhandao.reports.models import Indicator, Report, ReportStatus, ReportValue, Source, Target
 from nhandao.reports.periods import Period, months, parse
@@ -140,7 +141,14 @@ def computed_now(report: Report) -> Values:
     return values
 
 
+def due_on(form, org: Organisation, period: Period):
+    """When the organisation's report for the period is due (form.due_days by level)."""
+    return period.end + timedelta(days=int((form.due_days or {}).get(org.level, 15)))
+
+
 def _stored(report: Report, scope: str, sources=None) -> Values:
+    if report.pk is None:  # an unsaved report (the dashboard of a report not yet opened)
+        return {}
     rows = report.values.filter(scope=scope).select_related("indicator")
     if sources:
         rows = rows.filter(source__in=sources)
@@ -156,13 +164,11 @@ def own_values(report: Report) -> tuple[Values, Values]:
     return {**live, **entered}, live
 
 
-def children_totals(report: Report) -> Values:
-    """The sum of the approved children's snapshotted totals."""
-    settled = [
-        c.report.pk
-        for c in children_status(report)
-        if c.report and c.status == ReportStatus.APPROVED
-    ]
+def children_totals(report: Report, children: list[ChildStatus] | None = None) -> Values:
+    """The sum of the approved children's snapshotted totals (`children`: their statuses,
+    when the caller has read them already)."""
+    children = children_status(report) if children is None else children
+    settled = [c.report.pk for c in children if c.report and c.status == ReportStatus.APPROVED]
     rows = (
         ReportValue.objects.filter(report__in=settled, scope="total", value__isnull=False)
         .values("indicator__code", "breakdown")
@@ -187,11 +193,15 @@ def with_formulas(
     return whole
 
 
-def totals(report: Report) -> Values:
-    """Own values + approved children's totals, by (code, breakdown); no formulas."""
-    own, _ = own_values(report)
+def totals(
+    report: Report, own: Values | None = None, from_children: Values | None = None
+) -> Values:
+    """Own values + approved children's totals, by (code, breakdown); no formulas (`own`,
+    `from_children`: when the caller has read them already)."""
+    own = own_values(report)[0] if own is None else own
+    from_children = children_totals(report) if from_children is None else from_children
     summed: Values = defaultdict(int)
-    for values in (own, children_totals(report)):
+    for values in (own, from_children):
         for key, value in values.items():
             summed[key] += value
     return dict(summed)
@@ -216,12 +226,12 @@ def targets_of(report: Report) -> dict[str, int]:
     return dict(rows.values_list("indicator__code", "value"))
 
 
-def lines(report: Report) -> list[Line]:
-    """The report's indicator table, in the form's order."""
+def lines(report: Report, children: list[ChildStatus] | None = None) -> list[Line]:
+    """The report's indicator table, in the form's order (`children`: as children_status)."""
     form_indicators = report.form.ordered_indicators()
     own, live = own_values(report)
-    from_children = children_totals(report)
-    summed = totals(report)
+    from_children = children_totals(report, children)
+    summed = totals(report, own, from_children)
     whole = with_formulas(form_indicators, summed)
     own_whole = with_formulas(form_indicators, own)
     previous = previous_totals(report)
@@ -248,6 +258,27 @@ def lines(report: Report) -> list[Line]:
             )
         )
     return out
+
+
+def approved_lines(report: Report) -> list[Line]:
+    """The indicator table as the level above approved it: the totals snapshotted on
+    approval (formulas over them), beside the same period a year earlier — nothing read live,
+    no target, no breakdown. What the portal publishes (an unapproved report has none)."""
+    form_indicators = report.form.ordered_indicators()
+    if report.status != ReportStatus.APPROVED:
+        return []
+    whole = with_formulas(form_indicators, _stored(report, "total"))
+    previous = previous_totals(report)
+    return [
+        Line(
+            indicator=i,
+            value=whole.get(i.code),
+            own=None,
+            from_children=None,
+            previous=previous.get(i.code),
+        )  # fmt: skip
+        for i in form_indicators
+    ]
 
 
 def snapshot_own(report: Report) -> None:
@@ -387,3 +418,64 @@ def monthly_trend(report: Report) -> Trend:
         values = [provider(report.organisation, s, e).get("", 0) or 0 for s, e in windows]
         series.append((indicator, values))
     return Trend(labels=labels, series=series)
+
+
+@dataclass
+class AnnexRow:
+    """One commune of the annex: its report's status and its approved totals by code
+    (formulas included; empty while its report is not approved)."""
+
+    organisation: Organisation
+    status_label: str
+    values: dict[str, int | float | None]
+
+
+def communes_annex(report: Report) -> list[tuple[Organisation, list[AnnexRow]]]:
+    """Every commune under the report's organisation (not only its children), grouped by
+    its parent (a district before 2025, the province after), each with its status and its
+    approved totals: the annex of a province's (or the national) report. Communes of the
+    same kind active in the period; four queries whatever their number."""
+    org, period = report.organisation, period_of(report)
+    communes = list(
+        Organisation.objects.filter(
+            path__startswith=org.path, kind=org.kind, level=OrgLevel.COMMUNE
+        )  # fmt: skip
+        .exclude(pk=org.pk)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        .select_related("parent")
+        .order_by("parent__path", "name")
+    )
+    if not communes:
+        return []
+    below = Report.objects.filter(
+        form=report.form,
+        period=report.period,
+        organisation__path__startswith=org.path,
+        organisation__level=OrgLevel.COMMUNE,
+    )
+    reports = {r.organisation_id: r for r in below.only("pk", "organisation_id", "status")}
+    approved = {r.pk for r in reports.values() if r.status == ReportStatus.APPROVED}
+    per_report: dict[int, Values] = defaultdict(dict)
+    rows = ReportValue.objects.filter(  # a join, not a list of 3,321 ids
+        report__in=below.filter(status=ReportStatus.APPROVED).values("pk"),
+        scope="total",
+        breakdown="",
+        value__isnull=False,
+    ).values_list("report_id", "indicator__code", "value")
+    for report_id, code, value in rows:
+        per_report[report_id][(code, "")] = value
+    form_indicators = report.form.ordered_indicators()
+    groups: dict[int, tuple[Organisation, list[AnnexRow]]] = {}
+    for commune in communes:
+        own = reports.get(commune.pk)
+        status = own.status_label if own else "Chưa lập"
+        values = (
+            with_formulas(form_indicators, per_report.get(own.pk, {}))
+            if own is not None and own.pk in approved
+            else {}
+        )
+        groups.setdefault(commune.parent_id, (commune.parent, []))[1].append(
+            AnnexRow(commune, status, values)
+        )
+    return list(groups.values())

@@ -74,6 +74,29 @@ def build(path: Path = TEMPLATE) -> Path:
         para(signature)
     para(signature, "{{ signer_name }}", bold=True, size=14)
 
+    # The annex: every commune under the organisation, grouped by its parent (reports only;
+    # other documents written on this template have no `annex`).
+    para(document, "{%p if annex is defined and annex %}", align=WD_ALIGN_PARAGRAPH.LEFT)
+    para(document)
+    para(document, "PHỤ LỤC", bold=True, size=14)
+    para(document, "Số liệu các xã, phường, đặc khu trực thuộc (báo cáo đã duyệt)",
+         bold=True, size=13)  # fmt: skip
+    annex = document.add_table(rows=3, cols=6)
+    annex.style = "Table Grid"
+    heads = ["TT", "Đơn vị", "Tình trạng", "{{ annex_head[0] }}", "{{ annex_head[1] }}",
+             "{{ annex_head[2] }}"]  # fmt: skip
+    for cell, text in zip(annex.rows[0].cells, heads, strict=True):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run(cell.paragraphs[0], text, bold=True, size=11)
+    run(annex.rows[1].cells[0].paragraphs[0], "{%tr for a in annex %}", size=11)
+    cells = ["{{ a.number }}", "{{ a.name }}", "{{ a.status }}", "{{ a.figures[0] }}",
+             "{{ a.figures[1] }}", "{{ a.figures[2] }}"]  # fmt: skip
+    for cell, text in zip(annex.rows[2].cells, cells, strict=True):
+        run(cell.paragraphs[0], text, size=11)
+    annex.add_row()
+    run(annex.rows[3].cells[0].paragraphs[0], "{%tr endfor %}", size=11)
+    para(document, "{%p endif %}", align=WD_ALIGN_PARAGRAPH.LEFT)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(path)
     return path

@@ -4,6 +4,7 @@ from nhandao.reports import views
 
 urlpatterns = [
     path("bao-cao/", views.report_list, name="report_list"),
+    path("bao-cao/tong-quan/", views.report_dashboard, name="report_dashboard"),
     path("bao-cao/lap/", views.report_open, name="report_open"),
     path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
     path("bao-cao/<int:pk>/luu/", views.report_save, name="report_save"),

@@ -14,7 +14,7 @@ from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
-from nhandao.reports import actions, building, forms, outputs, periods
+from nhandao.reports import actions, building, dashboard, forms, outputs, periods
 from nhandao.reports.lookups import get_report
 from nhandao.reports.models import PIPELINE, Report, ReportStatus
 
@@ -67,6 +67,33 @@ def report_list(request):
 
 
 @login_required
+@require_GET
+def report_dashboard(request):
+    """The leaders' view: `ky` (period), `don_vi` (an organisation the user reaches; by
+    default the first where the user's roles start) — totals, the children as rows, drill-down."""
+    tops = list(_top_organisations(request.user).order_by("path")[:50])
+    raw = (request.GET.get("don_vi") or "").strip()
+    if raw:
+        org = access.get_org(request.user, raw if raw.isdigit() and len(raw) <= 12 else None)
+    elif tops:
+        org = tops[0]
+    else:
+        raise Http404("Bạn chưa có vai trò ở tổ chức nào.")
+    choices = periods.reporting_periods(timezone.localdate())
+    code = request.GET.get("ky") or (choices[1].code if len(choices) > 1 else choices[0].code)
+    try:
+        form = actions.form_for(org)
+        period = periods.parse(code[:10], form.cutoff)
+    except Refused as exc:
+        show_refused(request, exc)
+        return redirect("report_list")
+    board = dashboard.build(request.user, org, form, period)
+    return render(request, "reports/dashboard.html", {
+        "board": board, "choices": choices, "tops": tops if len(tops) > 1 else [],
+    })  # fmt: skip
+
+
+@login_required
 @require_POST
 def report_open(request):
     access.require_anywhere(request.user, "edit")
@@ -106,7 +133,7 @@ def _detail(request, report, entries=None, note_form=None, targets=None, status=
         "trend": trend if trend.series else None,
         "trend_data": trend.as_json(),
         "report": report,
-        "lines": building.lines(report),
+        "lines": building.lines(report, children),
         "moves": actions.moves_for(user, report),
         "entries": entries if can_edit else None,
         "targets": targets if can_plan else None,
@@ -261,16 +288,15 @@ def public_reports(request):
 
 @require_GET
 def public_report(request, pk):
-    """The indicator table of a published report (figures only: the narrative and the
-    history stay in the back office)."""
+    """The indicator table of a published report as approved (figures only: the narrative
+    and the history stay in the back office)."""
     report = _public_report(pk)
-    return render(
-        request, "reports/public_detail.html", {"report": report, "lines": building.lines(report)}
-    )
+    lines = building.approved_lines(report)
+    return render(request, "reports/public_detail.html", {"report": report, "lines": lines})
 
 
 @require_GET
 def public_report_docx(request, pk):
     report = _public_report(pk)
-    data, _warning = outputs.docx_bytes(report)
+    data, _warning = outputs.docx_bytes(report, public=True)  # approved values, no narrative
     return attachment(data, f"{outputs.basename(report)}.docx", DOCX)

@@ -108,3 +108,35 @@ def test_submit_return_correct_resubmit_approve_and_publish(phone390_as):
     visitor.locator(".crumbs").get_by_role("link", name="Báo cáo", exact=True).click()
     expect(visitor.get_by_role("heading", name="Báo cáo công khai")).to_be_visible()
     _no_sideways_scroll(visitor)
+
+
+def test_the_leaders_dashboard_drills_down_and_links_to_the_donations_at_360_px(
+    chromium, live_site
+):
+    """Hà Nội's leader, on a 360-px phone: the province's dashboard with its communes as
+    rows, a commune's own dashboard by its name, the donations behind the province's money
+    figure; no page scrolls sideways."""
+    wait_for(live_site)
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 800}, locale="vi-VN", base_url=live_site
+    )
+    try:
+        page = context.new_page()
+        log_in(page, "hn.lanhdao")
+        period = last_half_year(date.today())
+        page.goto(f"/bao-cao/tong-quan/?ky={period}")
+        expect(page.get_by_role("heading", name="Số liệu chủ yếu")).to_be_visible()
+        expect(page.locator("#board-children tr[data-org]").first).to_be_visible()
+        _no_sideways_scroll(page)
+        board = page.url
+        child = page.locator("#board-children tr[data-org] td:first-child a").first
+        name = child.inner_text()
+        child.click()
+        expect(page.locator("h1")).to_contain_text(name)
+        _no_sideways_scroll(page)
+        page.goto(board)
+        page.locator("#board-totals a").first.click()
+        expect(page.locator("#donation-within")).to_contain_text("và các đơn vị cấp dưới")
+        _no_sideways_scroll(page)
+    finally:
+        context.close()
