@@ -232,6 +232,14 @@ class CampaignFigures:
         found = self.grouped(lambda row: row.level)
         return {level: found.get(level, Flows()) for level in LEVELS}
 
+    @property
+    def level_rows(self) -> list[dict]:
+        """The levels with their Vietnamese names, for the pages."""
+        return [
+            {"level": level, "label": LEVEL_LABELS[level], "flows": flows}
+            for level, flows in self.levels.items()
+        ]
+
     @cached_property
     def provinces(self) -> list[dict]:
         """Per province (organisations whose unit lies in it; central bodies apart)."""
