@@ -8,7 +8,7 @@ that never found "Nguyễn")."""
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -282,8 +282,7 @@ def test_an_organisation_sees_the_campaigns_it_took_part_in(cast, login):
 
 # --- the property: any sequence of operations keeps every figure equal to the ledger -------
 
-OPERATIONS = st.lists(
-    st.one_of(
+OPERATION = st.one_of(
         st.tuples(st.just("donate"), st.sampled_from(["central", "hanoi", "ba_dinh"]),
                   st.sampled_from(["transfer", "cash"]), st.integers(1, 50)),
         st.tuples(st.just("reverse"), st.integers(0, 10)),
@@ -295,10 +294,10 @@ OPERATIONS = st.lists(
         st.tuples(st.just("move"), st.integers(1, 9)),
         st.tuples(st.just("hand_out"), st.sampled_from(["cash", "goods"]), st.integers(1, 9)),
         st.tuples(st.just("spend"), st.sampled_from(["central", "hanoi"]), st.integers(1, 20)),
-    ),
-    min_size=1,
-    max_size=12,
 )  # fmt: skip
+OPERATIONS = st.lists(OPERATION, min_size=1, max_size=12)
+# the same operations, each on one of seven days from DAY on
+DATED = st.lists(st.tuples(OPERATION, st.integers(0, 6)), min_size=1, max_size=10)
 UNIT = 100_000
 
 
@@ -352,9 +351,10 @@ def _world(cast):
     }
 
 
-def _apply(cast, w, op) -> None:
+def _apply(cast, w, op, day=DAY) -> None:
     """One operation through the actions (a refusal — an overdraft, an overlap, a stock
-    shortage — is part of the game: it must leave nothing behind)."""
+    shortage — is part of the game: it must leave nothing behind). Everything is dated
+    `day` (a purchase received later is received on a later day)."""
     orgs = {"central": cast.central, "hanoi": cast.hanoi, "ba_dinh": cast.ba_dinh}
     checkers = {"central": cast.tw_manager, "hanoi": cast.hn_manager, "ba_dinh": cast.hn_manager}
     campaign, kind = w["campaign"], op[0]
@@ -363,7 +363,7 @@ def _apply(cast, w, op) -> None:
         w["donations"].append(
             donation_actions.record_donation(
                 cast.root, organisation=orgs[org], campaign=campaign, channel=channel,
-                received_on=DAY, amount=amount * UNIT, donor_name="Nhà hảo tâm",
+                received_on=day, amount=amount * UNIT, donor_name="Nhà hảo tâm",
             )
         )  # fmt: skip
     elif kind == "reverse" and w["donations"]:
@@ -378,14 +378,14 @@ def _apply(cast, w, op) -> None:
             extra = {"target_organisation": orgs[target]}
         proposal = actions.propose_allocation(
             cast.root, organisation=orgs[source], campaign=campaign, amount=amount * UNIT,
-            decision_no="QĐ", decision_date=DAY, **extra,
+            decision_no="QĐ", decision_date=day, **extra,
         )  # fmt: skip
         actions.approve_allocation(checkers[source], proposal)
     elif kind == "buy":  # a purchase: proposed, approved by another (spends), maybe received
         _, quantity, price, received = op
         proposal = actions.propose_allocation(
             cast.root, organisation=cast.hanoi, campaign=campaign,
-            amount=quantity * price * 10_000, decision_no="QĐ-MUA", decision_date=DAY,
+            amount=quantity * price * 10_000, decision_no="QĐ-MUA", decision_date=day,
             purpose=w["use"], into_stock=True,
         )  # fmt: skip
         purchase = actions.approve_allocation(cast.hn_manager, proposal)
@@ -394,12 +394,13 @@ def _apply(cast, w, op) -> None:
             for waiting, size in paid:  # deliver everything paid for so far
                 if not StockMove.objects.filter(purchase=waiting).exists():
                     actions.receive_goods(
-                        cast.root, w["store"], w["rice"], size, date=DAY, purchase=waiting
-                    )
+                        cast.root, w["store"], w["rice"], size, purchase=waiting,
+                        date=max(day, waiting.decision_date),
+                    )  # fmt: skip
         w["purchases"] = paid  # only once the whole operation went through
     elif kind == "move":
         actions.transfer_goods(
-            cast.root, w["store"], w["ward_store"], w["rice"], op[1], date=DAY, campaign=campaign
+            cast.root, w["store"], w["ward_store"], w["rice"], op[1], date=day, campaign=campaign
         )
     elif kind == "hand_out" and w["homes"]:
         _, which, size = op
@@ -412,7 +413,7 @@ def _apply(cast, w, op) -> None:
         if rnd.pk not in w["opened"]:
             actions.set_round_status(cast.root, rnd, "open")
             w["opened"].add(rnd.pk)
-        actions.confirm_line(cast.root, line, method="signature")
+        actions.confirm_line(cast.root, line, method="signature", received_on=day)
 
 
 def _check(client, campaign) -> None:
@@ -481,6 +482,93 @@ def test_any_sequence_keeps_the_figures_equal_to_the_ledger(cast, login, operati
                 except Refused:
                     pass  # refused whole: nothing partial (checked by the figures below)
                 _check(client, world["campaign"])
+            raise Rollback
+    except Rollback:
+        pass
+
+
+# --- the property over periods: cut anywhere, the two parts add up to the whole ------------
+
+
+def _by_org(f) -> dict:
+    return {row.organisation_id: row.flows for row in f.rows}
+
+
+def _check_period(campaign, f, start, end) -> None:
+    """A period's figures equal the ledger's entries booked in it, and every organisation's
+    books add up over it (opening + in = out + held at the end)."""
+    ledger = figures.ledger_flows(campaign, start, end)
+    for row in f.rows:
+        flows, entries = row.flows, ledger.get(row.organisation_id, {})
+        assert flows.ledger_received == entries.get("received", 0) == flows.received, row.name
+        assert flows.balance == entries.get("balance", 0)
+        assert flows.opening_balance == entries.get("opening_balance", 0)
+        assert flows.allocated_in - flows.goods_in == entries.get("allocated_in", 0)
+        assert flows.allocated_out - flows.goods_out == entries.get("allocated_out", 0)
+        assert flows.spent == entries.get("spent", 0)
+        assert flows.to_stock == entries.get("to_stock", 0)
+        assert flows.distributed_cash == entries.get("distributed_cash", 0)
+        assert flows.reconciled, (row.name, flows)
+    assert {r.organisation_id for r in f.rows} >= {k for k, v in ledger.items() if any(v.values())}
+    assert f.reconciled
+    whole = f.whole
+    assert whole.allocated_in == whole.allocated_out == 0
+    assert whole.opening_balance + whole.opening_in_stock + whole.received == (
+        whole.spent + whole.distributed + whole.in_stock + whole.balance
+    )
+
+
+MOVED = [n for n in figures.FLOW_FIELDS if n not in (*figures.HELD_FIELDS, *figures.OPENING_FIELDS)]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    operations=DATED,
+    first=st.integers(0, 2),
+    cut=st.integers(0, 3),
+    open_end=st.booleans(),
+)
+def test_two_periods_cut_anywhere_add_up_to_the_whole(cast, operations, first, cut, open_end):
+    try:
+        with transaction.atomic():
+            world = _world(cast)
+            for op, offset in operations:
+                try:
+                    with transaction.atomic():
+                        _apply(cast, world, op, day=DAY + timedelta(days=offset))
+                except Refused:
+                    pass
+            campaign = world["campaign"]
+            start = DAY + timedelta(days=first)
+            end = None if open_end else DAY + timedelta(days=6)
+            middle = start + timedelta(days=cut)  # the first part is [start, middle]
+            whole = figures.period_figures(campaign, start, end)
+            one = figures.period_figures(campaign, start, middle)
+            two = figures.period_figures(campaign, middle + timedelta(days=1), end)
+            for f, (a, b) in ((whole, (start, end)), (one, (start, middle))):
+                _check_period(campaign, f, a, b)
+            _check_period(campaign, two, middle + timedelta(days=1), end)
+            w, x, y = _by_org(whole), _by_org(one), _by_org(two)
+            for org in set(w) | set(x) | set(y):
+                fw, fx, fy = (d.get(org, figures.Flows()) for d in (w, x, y))
+                for name in MOVED:
+                    assert getattr(fx, name) + getattr(fy, name) == getattr(fw, name), name
+                assert (fy.opening_balance, fy.opening_in_stock) == (fx.balance, fx.in_stock)
+                assert (fx.opening_balance, fx.opening_in_stock) == (
+                    fw.opening_balance,
+                    fw.opening_in_stock,
+                )
+                assert (fy.balance, fy.in_stock) == (fw.balance, fw.in_stock)
+            for name in ("allocated", "people_reached", "households_reached"):
+                assert getattr(one, name) + getattr(two, name) == getattr(whole, name), name
+            # no period at all is the campaign as a whole, to the đồng
+            assert figures.period_figures(campaign, None, None).public() == (
+                figures.campaign_figures(campaign).public()
+            )
             raise Rollback
     except Rollback:
         pass

@@ -25,6 +25,7 @@ DEFAULTS = {
     "check": (10, 60),
     "verify": (10, 60),
     "ledger": (10, 60),
+    "period": (10, 60),  # a campaign's figures over a period: read by date, not from totals
     "register": (10, 600),  # a family at one address registers a few, a bot many
 }
 MESSAGE = "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau {seconds} giây."

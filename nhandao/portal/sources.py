@@ -237,9 +237,12 @@ def campaign_figures(campaign) -> Figures:
     return f
 
 
-def campaign_money(campaign):
-    """The figures module's answer for a public campaign (so-lieu.json, the province pages)."""
-    return figures.campaign_figures(campaign)
+def campaign_money(campaign, start=None, end=None):
+    """The figures module's answer for a public campaign (so-lieu.json, the province pages);
+    with a period (either end open), the period's figures (opening, moved, closing)."""
+    if start is None and end is None:
+        return figures.campaign_figures(campaign)
+    return figures.period_figures(campaign, start, end)
 
 
 def province_detail(campaign, province_id: int) -> dict | None:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nhandao.lib import ratelimit
 from nhandao.lib.text import search_terms
 from nhandao.portal import charts, exports, forms, ledger_export, search, sources
+from nhandao.relief.forms import PeriodForm
 
 PAGE_SECONDS = 60
 
@@ -65,6 +66,27 @@ def too_many(request, seconds: int, template="portal/limited.html"):
     response = render(request, template, {"message": message, "seconds": seconds}, status=429)
     response["Retry-After"] = str(seconds)
     return response
+
+
+def _period(request) -> PeriodForm | None:
+    """The period asked for (?tu=dd/mm/yyyy&den=dd/mm/yyyy, either open), or None."""
+    if "tu" in request.GET or "den" in request.GET:
+        return PeriodForm({"tu": request.GET.get("tu", ""), "den": request.GET.get("den", "")})
+    return None
+
+
+def period_refusal(form: PeriodForm) -> str:
+    """A refused period, in words."""
+    reasons = [str(m) for errors in form.errors.values() for m in errors]
+    return "Khoảng thời gian không hợp lệ: " + " ".join(dict.fromkeys(reasons))
+
+
+def _json(data: dict, status: int) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+        status=status,
+    )
 
 
 def _campaign_or_404(code):
@@ -133,12 +155,22 @@ def campaign_list(request):
 def campaign_detail(request, code):
     campaign = _campaign_or_404(code)
     figures = sources.campaign_figures(campaign)
+    period_form, period = _period(request), None
+    if period_form is not None and period_form.is_valid():
+        start, end = period_form.period()
+        if start or end:
+            wait = ratelimit.hit(request, "period")
+            if wait:
+                return too_many(request, wait)
+            period = sources.campaign_money(campaign, start, end)
     return render(
         request,
         "portal/campaign_detail.html",
         {
             "campaign": campaign,
             "f": figures,
+            "period_form": period_form or PeriodForm(),
+            "period": period,
             "chart": charts.day_bars(figures.by_day),
             "accounts": sources.giving_accounts(campaign),
             "earmarked": sources.earmarked(campaign),
@@ -159,7 +191,20 @@ def campaign_numbers(request, code):
     """so-lieu.json: the campaign's figures at a stable address (issue #14), the same numbers
     as its page and the list."""
     campaign = _campaign_or_404(code)
-    document = sources.campaign_money(campaign).public()
+    start = end = None
+    period = _period(request)
+    if period is not None:
+        if not period.is_valid():
+            errors = {name: [str(m) for m in found] for name, found in period.errors.items()}
+            return _json({"detail": period_refusal(period), "errors": errors}, 422)
+        start, end = period.period()
+        if start or end:
+            wait = ratelimit.hit(request, "period")
+            if wait:
+                response = _json({"detail": ratelimit.MESSAGE.format(seconds=wait)}, 429)
+                response["Retry-After"] = str(wait)
+                return response
+    document = sources.campaign_money(campaign, start, end).public()
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",

@@ -50,6 +50,9 @@ class CampaignDetailOut(CampaignOut):
     donations: int
     by_channel: list[ChannelTotal]
     by_day: list[DayTotal]
+    # with start/end: the campaign's figures over the period (so-lieu.json's document with
+    # the opening balance and stock of every level and province), else null
+    period: dict | None = None
 
 
 def _detail(campaign, start=None, end=None):
@@ -64,6 +67,9 @@ def _detail(campaign, start=None, end=None):
         "donations": figures["count"],
         "by_channel": figures["by_channel"],
         "by_day": figures["by_day"],
+        "period": money_figures.period_figures(campaign, start, end).public()
+        if start is not None or end is not None
+        else None,
     }
 
 
@@ -71,7 +77,8 @@ def _detail(campaign, start=None, end=None):
     "/campaigns/{campaign_id}",
     response={200: CampaignDetailOut, 422: ErrorOut},
     tags=["Chiến dịch"],
-    summary="Một chiến dịch và số đã nhận (theo hình thức, theo ngày; start–end: trong khoảng)",
+    summary="Một chiến dịch và số đã nhận (theo hình thức, theo ngày); start–end: số liệu của "
+    "khoảng đó (đầu kỳ, phát sinh, cuối kỳ)",
 )
 def campaign_detail(request, campaign_id: int, start: date | None = None, end: date | None = None):
     campaign = get_campaign(request.auth, campaign_id)

@@ -31,11 +31,11 @@ Every organisation, every level and the campaign satisfy
 import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 from django.db import connections
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from nhandao.audit.models import EntryKind, LedgerAccount, LedgerEntry
@@ -46,7 +46,9 @@ from nhandao.relief.models import (
     Allocation,
     AllocationStatus,
     Direction,
+    DistributionLine,
     DistributionSummary,
+    LineStatus,
     MoveKind,
     StockMove,
 )
@@ -105,6 +107,11 @@ class Flows:
     # of in_stock: purchases approved and paid (an allocation into stock, decision 0023)
     # whose goods have not been received yet; to_stock = to_stock_card + ordered
     ordered: int = 0
+    # a period's figures (period_figures): what the organisation held the day before the
+    # period began, in money (the ledger) and in goods (at cost, goods on order included);
+    # zero for the whole campaign
+    opening_balance: int = 0
+    opening_in_stock: int = 0
 
     @property
     def received(self) -> int:
@@ -116,9 +123,11 @@ class Flows:
 
     @property
     def difference(self) -> int:
-        """(received + allocated in) − (allocated out + spent + distributed + in stock +
-        balance): zero when the organisation's books add up."""
-        return (self.received + self.allocated_in) - (
+        """(opening + received + allocated in) − (allocated out + spent + distributed + in
+        stock + balance): zero when the organisation's books add up (the opening is zero
+        for the whole campaign: everything starts empty)."""
+        opening = self.opening_balance + self.opening_in_stock
+        return (opening + self.received + self.allocated_in) - (
             self.allocated_out + self.spent + self.distributed + self.in_stock + self.balance
         )
 
@@ -144,15 +153,22 @@ class Flows:
         for name in FLOW_FIELDS:
             mine[name] += theirs[name]
 
-    def public(self) -> dict:
-        """The figures so-lieu.json publishes for a level (and the pages show)."""
+    def public(self, period: bool = False) -> dict:
+        """The figures so-lieu.json publishes for a level (and the pages show); for a
+        period, with what was held at its opening."""
+        opening = {name: getattr(self, name) for name in OPENING_FIELDS} if period else {}
         return {
+            **opening,
             **{name: getattr(self, name) for name in MONEY_FIELDS},
             "reconciled": self.reconciled,
         }
 
 
 FLOW_FIELDS = tuple(Flows.__dataclass_fields__)
+OPENING_FIELDS = ("opening_balance", "opening_in_stock")
+# held at a date, not moved over a period: a period takes them at its end (and its opening
+# from the day before its start); every other field is moved and a period takes the change
+HELD_FIELDS = ("balance", "in_stock", "ordered")
 _FIELD_VALUES = operator.itemgetter(*FLOW_FIELDS)
 
 
@@ -182,6 +198,13 @@ class CampaignFigures:
     lines_reached: int
     # (sender, receiver) → money allocated and goods moved (at cost) between organisations
     transfers: dict = field(default_factory=dict)
+    # a period (period_figures): its first and last day, either open; None for the whole
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def is_period(self) -> bool:
+        return self.start is not None or self.end is not None
 
     def grouped(self, key) -> dict:
         """The rows summed by `key(row)` (rows whose key is None left out). Money and goods
@@ -208,6 +231,14 @@ class CampaignFigures:
     def levels(self) -> dict[str, Flows]:
         found = self.grouped(lambda row: row.level)
         return {level: found.get(level, Flows()) for level in LEVELS}
+
+    @property
+    def level_rows(self) -> list[dict]:
+        """The levels with their Vietnamese names, for the pages."""
+        return [
+            {"level": level, "label": LEVEL_LABELS[level], "flows": flows}
+            for level, flows in self.levels.items()
+        ]
 
     @cached_property
     def provinces(self) -> list[dict]:
@@ -240,10 +271,21 @@ class CampaignFigures:
 
     def public(self) -> dict:
         """so-lieu.json (issue #14 item 2)."""
-        t = self.total
+        t, period = self.total, self.is_period
+        extra = {}
+        if period:
+            extra = {
+                "period": {
+                    "start": self.start.isoformat() if self.start else None,
+                    "end": self.end.isoformat() if self.end else None,
+                },
+                "opening_balance": t.opening_balance,
+                "opening_in_stock": t.opening_in_stock,
+            }
         return {
             "code": self.code,
             "as_of": self.as_of.isoformat(),
+            **extra,
             "received": {
                 "total": t.received,
                 "transfer": t.transfer,
@@ -260,10 +302,10 @@ class CampaignFigures:
             "households_reached": self.households_reached,
             "reconciled": self.reconciled,
             "levels": [
-                {"level": level, "label": LEVEL_LABELS[level], **flows.public()}
+                {"level": level, "label": LEVEL_LABELS[level], **flows.public(period)}
                 for level, flows in self.levels.items()
             ],
-            "provinces": [{"name": p["name"], **p["flows"].public()} for p in self.provinces],
+            "provinces": [{"name": p["name"], **p["flows"].public(period)} for p in self.provinces],
         }
 
 
@@ -325,25 +367,27 @@ def _within(qs, within: Organisation | None, via: str):
     return qs.filter(**{f"{via}__path__startswith": within.path})
 
 
-def stock_at_cost(campaign_ids) -> tuple[dict[int, dict[str, int]], dict[tuple, int]]:
+def stock_at_cost(
+    campaign_ids, as_of: date | None = None
+) -> tuple[dict[int, dict[str, int]], dict[tuple, int]]:
     """Per warehouse organisation: to_stock (paid in through the ledger), goods_in /
     goods_out (moved between organisations), distributed_goods and in_stock, all at cost.
     One walk of the stock card in order (moves are few: one per delivery or hand-out line);
-    a move out takes its share of the level's cost, the last unit out takes what is left."""
-    moves = (
-        StockMove.objects.filter(campaign_id__in=campaign_ids)
-        .order_by("pk")
-        .values_list(
-            "warehouse_id",
-            "warehouse__organisation_id",
-            "item_id",
-            "campaign_id",
-            "kind",
-            "quantity",
-            "value",
-            "ledger_entry_id",
-            "transfer_ref",
-        )
+    a move out takes its share of the level's cost, the last unit out takes what is left.
+    With `as_of`, the card's moves dated up to that day only."""
+    moves = StockMove.objects.filter(campaign_id__in=campaign_ids)
+    if as_of is not None:
+        moves = moves.filter(date__lte=as_of)
+    moves = moves.order_by("pk").values_list(
+        "warehouse_id",
+        "warehouse__organisation_id",
+        "item_id",
+        "campaign_id",
+        "kind",
+        "quantity",
+        "value",
+        "ledger_entry_id",
+        "transfer_ref",
     )
     held: dict[tuple, list] = defaultdict(lambda: [0, 0, None])  # qty, cost, organisation
     sending: dict[str, tuple[int, int]] = {}  # transfer_ref → (cost, sending organisation)
@@ -378,7 +422,20 @@ def stock_at_cost(campaign_ids) -> tuple[dict[int, dict[str, int]], dict[tuple, 
     return {org: dict(values) for org, values in per_org.items()}, dict(pairs)
 
 
-def _heads(campaign_ids, within):
+def _heads(campaign_ids, within, as_of: date | None = None):
+    """(account, organisation, balance) of the campaign's accounts: the ledger heads; with
+    `as_of`, the sum of the entries booked up to that day (an entry may be booked on an
+    earlier day than the one before it, so no head is the balance of a past day)."""
+    if as_of is not None:
+        booked = LedgerEntry.objects.filter(
+            account__campaign_id__in=campaign_ids, booked_on__lte=as_of
+        )
+        return _fetch(
+            _within(booked, within, "account__organisation")
+            .values_list("account_id", "account__organisation_id")
+            .annotate(balance=Sum("amount"))
+            .order_by()
+        )
     head = LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-seq")
     accounts = LedgerAccount.objects.filter(campaign_id__in=campaign_ids).annotate(
         head_balance=Subquery(head.values("balance_after")[:1])
@@ -390,20 +447,59 @@ def _heads(campaign_ids, within):
     )
 
 
-def campaign_figures(campaign, *, within: Organisation | None = None) -> CampaignFigures:
+def _received_as_of(campaign_ids, within, as_of: date):
+    """(organisation, channel, amount, count) of the donations the ledger held on `as_of`:
+    booked up to that day, less those whose reversal was booked up to that day (the
+    donation totals carry no dates; the register is read through its ledger entries, so a
+    donation and its reversal fall on the days the ledger has them)."""
+    register = _within(
+        Donation.objects.filter(campaign_id__in=campaign_ids), within, "organisation"
+    )
+    fields = ("organisation_id", "channel")
+    booked = (
+        register.filter(ledger_entry__booked_on__lte=as_of)
+        .values_list(*fields)
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+        .order_by()
+    )
+    reversed_ = (
+        register.filter(ledger_entry__reversed_by__booked_on__lte=as_of)
+        .values_list(*fields)
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+        .order_by()
+    )
+    out: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for sign, rows in ((1, booked), (-1, reversed_)):
+        for org, channel, amount, count in rows:
+            out[(org, channel)][0] += sign * (amount or 0)
+            out[(org, channel)][1] += sign * count
+    return [(org, channel, amount, count) for (org, channel), (amount, count) in out.items()]
+
+
+def campaign_figures(
+    campaign, *, within: Organisation | None = None, as_of: date | None = None
+) -> CampaignFigures:
     """The figures of `campaign` and its parts, for every organisation (or those of the
     subtree of `within`), grouped by organisation; levels, provinces and the total are sums
-    of these rows and nothing else."""
+    of these rows and nothing else. With `as_of`, everything up to the end of that day by
+    the dates the books carry (ledger entries by the day they are booked, the stock card by
+    its moves' dates, decisions by their date, hand-outs by the day received): slower, it
+    reads the donations' entries instead of their totals (period_figures)."""
     ids = campaign.subtree_ids()
     per_org: dict[int, Flows] = defaultdict(Flows)
-    received = _within(
-        DonationTotal.objects.filter(campaign_id__in=ids), within, "organisation"
-    ).values_list("organisation_id", "channel", "amount", "count")
-    for org, channel, amount, count in _fetch(received):
+    if as_of is None:
+        received = _fetch(
+            _within(
+                DonationTotal.objects.filter(campaign_id__in=ids), within, "organisation"
+            ).values_list("organisation_id", "channel", "amount", "count")
+        )
+    else:
+        received = _received_as_of(ids, within, as_of)
+    for org, channel, amount, count in received:
         values = per_org[org].__dict__  # thousands of rows: no getattr/setattr
         values[channel if channel in CHANNELS else "other"] += amount
         values["count"] += count
-    for _account, org, balance in _heads(ids, within):
+    for _account, org, balance in _heads(ids, within, as_of):
         per_org[org].balance += balance or 0
     orgs_in_reach = None
     if within is not None:
@@ -411,10 +507,10 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
             Organisation.objects.filter(path__startswith=within.path).values_list("pk", flat=True)
         )
     transfers: dict[tuple, int] = defaultdict(int)
-    for org, name, amount in ledger_moves(ids, transfers):
+    for org, name, amount in ledger_moves(ids, transfers, as_of):
         if orgs_in_reach is None or org in orgs_in_reach:
             per_org[org].__dict__[name] += amount
-    stock, goods_pairs = stock_at_cost(ids)
+    stock, goods_pairs = stock_at_cost(ids, as_of)
     for org, goods in stock.items():
         if orgs_in_reach is not None and org not in orgs_in_reach:
             continue
@@ -427,7 +523,7 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         row.in_stock += goods.get("in_stock", 0)
         # to_stock is what the ledger paid into stock; the stock card must agree with it
         row.to_stock_card += goods.get("to_stock", 0)
-    for org, amount in _ordered(ids, within):
+    for org, amount in _ordered(ids, within, as_of):
         # paid for, not delivered yet: held as goods on order (in stock, at cost)
         per_org[org].ordered += amount
         per_org[org].in_stock += amount
@@ -462,6 +558,8 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
         within,
         "organisation",
     )
+    if as_of is not None:  # an executed decision's entries are booked on its date
+        decisions = decisions.filter(decision_date__lte=as_of)
     allocated = decisions.aggregate(amount=Sum("amount"))["amount"] or 0
     spent_by_use = [
         {"use": r["purpose__name"] or r["purpose_text"], "amount": r["amount"]}
@@ -472,13 +570,28 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
     ]
     for pair, cost in goods_pairs.items():
         transfers[pair] += cost
-    people = _within(
-        DistributionSummary.objects.filter(campaign_id__in=ids), within, "organisation"
-    ).aggregate(lines=Sum("lines"), households=Sum("households"), persons=Sum("persons"))
+    if as_of is None:
+        people = _within(
+            DistributionSummary.objects.filter(campaign_id__in=ids), within, "organisation"
+        ).aggregate(lines=Sum("lines"), households=Sum("households"), persons=Sum("persons"))
+    else:  # the summaries carry no dates: the lines received up to that day, counted alike
+        people = _within(
+            DistributionLine.objects.filter(
+                round__campaign_id__in=ids,
+                status=LineStatus.RECEIVED,
+                received_on__lte=as_of,
+            ),
+            within,
+            "round__organisation",
+        ).aggregate(
+            lines=Count("pk"),
+            households=Count("pk", filter=Q(household__isnull=False)),
+            persons=Count("pk", filter=Q(household__isnull=True)),
+        )
     return CampaignFigures(
         campaign_id=campaign.pk,
         code=campaign.code,
-        as_of=timezone.localdate(),
+        as_of=as_of or timezone.localdate(),
         rows=rows,
         total=total,
         allocated=allocated,
@@ -490,15 +603,108 @@ def campaign_figures(campaign, *, within: Organisation | None = None) -> Campaig
     )
 
 
-def _ordered(campaign_ids, within):
+def period_figures(
+    campaign,
+    start: date | None,
+    end: date | None,
+    *,
+    within: Organisation | None = None,
+) -> CampaignFigures:
+    """The figures of a period [start, end] (either may be open): for every organisation,
+    what it held the day before `start` (opening balance and stock), what moved in the
+    period (received, allocated in/out, spent, distributed: the figures up to `end` less
+    those up to the day before `start`) and what it held at `end` (balance, in stock), so
+    that opening + received + allocated in = allocated out + spent + distributed + in stock
+    + balance over the period too. Periods that follow one another add up to the whole:
+    the figures of one end where the next begin."""
+    close = campaign_figures(campaign, within=within, as_of=end)
+    if start is None:
+        opening = None
+    else:
+        opening = campaign_figures(campaign, within=within, as_of=start - timedelta(days=1))
+    before = {row.organisation_id: row.flows for row in opening.rows} if opening else {}
+    rows = [row for row in close.rows]
+    known = {row.organisation_id for row in rows}
+    rows += [row for row in (opening.rows if opening else []) if row.organisation_id not in known]
+    period_rows = [
+        OrgRow(
+            organisation_id=row.organisation_id,
+            name=row.name,
+            level=row.level,
+            path=row.path,
+            province_id=row.province_id,
+            province=row.province,
+            province_code=row.province_code,
+            flows=_moved(
+                row.flows if row.organisation_id in known else Flows(),
+                before.get(row.organisation_id, Flows()),
+            ),
+        )
+        for row in rows
+    ]
+    order = {level: i for i, level in enumerate(LEVELS)}
+    period_rows.sort(key=lambda r: (order[r.level], r.province, r.name))
+    transfers = dict(close.transfers)
+    for pair, amount in (opening.transfers if opening else {}).items():
+        transfers[pair] = transfers.get(pair, 0) - amount
+    spent_by_use: dict[str, int] = defaultdict(int)
+    for use in close.spent_by_use:
+        spent_by_use[use["use"]] += use["amount"]
+    for use in opening.spent_by_use if opening else []:
+        spent_by_use[use["use"]] -= use["amount"]
+
+    def less(name):
+        return getattr(close, name) - (getattr(opening, name) if opening else 0)
+
+    return CampaignFigures(
+        campaign_id=campaign.pk,
+        code=campaign.code,
+        as_of=close.as_of,
+        rows=period_rows,
+        total=Flows.total_of([row.flows for row in period_rows]),
+        allocated=less("allocated"),
+        spent_by_use=sorted(
+            ({"use": use, "amount": amount} for use, amount in spent_by_use.items() if amount),
+            key=lambda u: -u["amount"],
+        ),
+        people_reached=less("people_reached"),
+        households_reached=less("households_reached"),
+        lines_reached=less("lines_reached"),
+        transfers={pair: amount for pair, amount in transfers.items() if amount},
+        start=start,
+        end=end,
+    )
+
+
+def _moved(close: Flows, opening: Flows) -> Flows:
+    """A period's flows of one organisation: what is held (balance, stock) at its end, what
+    was held at its opening, and the change of everything that moves."""
+    out = Flows()
+    values, at_end, before = out.__dict__, close.__dict__, opening.__dict__
+    for name in FLOW_FIELDS:
+        if name in HELD_FIELDS:
+            values[name] = at_end[name]
+        elif name not in OPENING_FIELDS:
+            values[name] = at_end[name] - before[name]
+    out.opening_balance, out.opening_in_stock = opening.balance, opening.in_stock
+    return out
+
+
+def _ordered(campaign_ids, within, as_of: date | None = None):
     """(organisation, amount) of the purchases approved (executed: paid) whose goods have not
-    been received yet."""
+    been received yet (with `as_of`: paid by that day — the decision's date, on which its
+    spending is booked — and not received by then)."""
     waiting = Allocation.objects.filter(
         campaign_id__in=campaign_ids,
         status=AllocationStatus.EXECUTED,
         into_stock=True,
-        receipt__isnull=True,
     )
+    if as_of is None:
+        waiting = waiting.filter(receipt__isnull=True)
+    else:
+        waiting = waiting.filter(decision_date__lte=as_of).filter(
+            Q(receipt__isnull=True) | Q(receipt__date__gt=as_of)
+        )
     return (
         _within(waiting, within, "organisation")
         .values_list("organisation_id")
@@ -516,15 +722,20 @@ def spend_class(source: str) -> str:
     return "spent"
 
 
-def ledger_moves(campaign_ids, transfers: dict) -> list[tuple[int, str, int]]:
+def ledger_moves(
+    campaign_ids, transfers: dict, as_of: date | None = None
+) -> list[tuple[int, str, int]]:
     """Every ledger entry of the campaign's accounts that is not a donation (through the
     partial index ledger_moves_idx: a few per decision or hand-out line), as (organisation,
     Flows field, amount ≥ 0 moved); `transfers` gets (sender, receiver) → amount from the
     two entries of each transfer. Reversals of donations are left to the balance. One walk
-    of the index, classified here (two grouped queries cost more: docs/benchmarks.md)."""
+    of the index, classified here (two grouped queries cost more: docs/benchmarks.md).
+    With `as_of`, the entries booked up to that day."""
+    entries = LedgerEntry.objects.filter(account__campaign_id__in=campaign_ids)
+    if as_of is not None:
+        entries = entries.filter(booked_on__lte=as_of)
     entries = (
-        LedgerEntry.objects.filter(account__campaign_id__in=campaign_ids)
-        .exclude(kind=EntryKind.DONATION)
+        entries.exclude(kind=EntryKind.DONATION)
         .values_list(
             "account__organisation_id", "kind", "transfer", "reverses__kind", "source", "amount"
         )
@@ -641,20 +852,31 @@ def _ancestors(pk, parent_of) -> set[int]:
     return found
 
 
-def ledger_flows(campaign) -> dict[int, dict[str, int]]:
+def ledger_flows(
+    campaign, start: date | None = None, end: date | None = None
+) -> dict[int, dict[str, int]]:
     """The money flows per organisation read from the ledger entries alone (every entry,
     grouped): received (donations net of their reversals), allocated in/out, spent, to
     stock, cash distributed, balance. Slow on a large campaign; the tests and the audit
-    compare it with campaign_figures(), which reads the summaries."""
+    compare it with campaign_figures(), which reads the summaries. With a period, the
+    entries booked in it; `opening_balance` sums those booked before it and `balance` those
+    up to its end."""
     out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     entries = (
         LedgerEntry.objects.filter(account__campaign_id__in=campaign.subtree_ids())
-        .values_list("account__organisation_id", "kind", "reverses__kind", "source", "amount")
+        .values_list(
+            "account__organisation_id", "kind", "reverses__kind", "source", "amount", "booked_on"
+        )
         .iterator(5000)
     )
-    for org, kind, reversed_kind, source, amount in entries:
+    for org, kind, reversed_kind, source, amount, booked_on in entries:
         row = out[org]
+        if end is not None and booked_on > end:
+            continue
         row["balance"] += amount
+        if start is not None and booked_on < start:
+            row["opening_balance"] += amount
+            continue
         if kind == EntryKind.DONATION or (
             kind == EntryKind.REVERSAL and reversed_kind == EntryKind.DONATION
         ):

@@ -85,9 +85,17 @@ def home(request):
 @login_required
 def campaign(request, pk):
     camp = lookups.get_relief_campaign(request.user, pk)
+    bound = "tu" in request.GET or "den" in request.GET
+    period_form = forms.PeriodForm(request.GET if bound else None)
+    start, end = period_form.period()
+    if start or end:  # opening, moved and closing per organisation (the portal's numbers)
+        money = money_figures.period_figures(camp, start, end)
+    else:
+        money = money_figures.campaign_figures(camp)  # the same numbers as the portal
     context = {
         "campaign": camp,
-        "money": money_figures.campaign_figures(camp),  # the same numbers as the portal
+        "money": money,
+        "period_form": period_form,
         "by_province": public.allocated_by_province(camp),
         "by_commune": public.distributions_by_commune(camp)[:200],
         "reached": public.people_reached(camp),

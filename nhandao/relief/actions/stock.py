@@ -136,6 +136,13 @@ def receive_goods(
     elif purchase is not None:
         purchase = Allocation.objects.select_for_update().get(pk=purchase.pk)
         _check_purchase(purchase, warehouse)
+        if date < purchase.decision_date:  # paid on that day: goods cannot precede it
+            raise ReliefError(
+                f"Ngày nhập kho ({date:%d/%m/%Y}) trước ngày quyết định mua sắm "
+                f"{purchase.decision_no} ({purchase.decision_date:%d/%m/%Y}): hàng mua chỉ "
+                "nhập kho từ ngày quyết định.",
+                field="date",
+            )
         campaign, value, entry = purchase.campaign, purchase.amount, purchase.out_entry
         account, kind = None, MoveKind.IN_PURCHASE
         memo = memo or f"Nhập kho hàng mua theo QĐ {purchase.decision_no}"
