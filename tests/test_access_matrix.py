@@ -1782,6 +1782,11 @@ NEEDS_EDIT = EDIT_BA_DINH | {"front_manager"}
 NEEDS_PAGES = [
     ("incident needs", "/phong-trao/su-co/{incident}/nhu-cau/", expect(VIEW_ANYWHERE, 403)),
     ("public incident", "/cong-khai/su-co/{incident}/", expect(PUBLIC, 404, anon=200)),
+    (
+        "api: incident needs",
+        "/api/movements/incidents/{incident}/needs",
+        expect(VIEW_ANYWHERE, 403, anon=401),
+    ),
 ]
 NEEDS_WRITES = [
     ("incident needs: enter", "POST", "/phong-trao/su-co/{incident}/nhu-cau/", {},

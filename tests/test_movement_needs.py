@@ -28,7 +28,7 @@ def cells(incident, commune_name):
     return {n["kind"].code: n for n in rows[commune_name]["needs"]}
 
 
-def test_needs_in_kind_against_goods_allocated_and_distributed(cast, incident):
+def test_needs_in_kind_against_goods_allocated_and_distributed(cast, incident, login):
     needs.set_needs(
         cast.ba_dinh_officer,
         incident,
@@ -65,6 +65,15 @@ def test_needs_in_kind_against_goods_allocated_and_distributed(cast, incident):
     response = needs.response(incident)
     assert response["unmatched"] == [{"item": "Mì tôm", "unit": "thùng", "quantity": Decimal(10)}]
     assert {k.code for k in response["unmatchable"]} == {"house_repair", "evacuate"}
+    # the API gives the same table as exact text
+    api = login(cast.hn_viewer).get(f"/api/movements/incidents/{incident.pk}/needs").json()
+    [ba_dinh] = [c for c in api["communes"] if c["name"] == "Phường Ba Đình"]
+    rice = next(n for n in ba_dinh["needs"] if n["kind"] == "rice")
+    assert (rice["need"], rice["allocated"], rice["distributed"], rice["gap"]) == (
+        "500", "10", "5", "495")  # fmt: skip
+    evacuate = next(n for n in ba_dinh["needs"] if n["kind"] == "evacuate")
+    assert (evacuate["need"], evacuate["allocated"]) == ("120", None)
+    assert api["unmatched"] == [{"item": "Mì tôm", "unit": "thùng", "quantity": "10"}]
     # a second entry replaces the quantity; 0 clears the kind
     needs.set_needs(cast.hn_officer, incident, unit("4"), {"rice": "600", "tarpaulin": "0"})
     got = cells(incident, "Phường Ba Đình")

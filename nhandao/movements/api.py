@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import Pagination
-from nhandao.movements import actions, fairs, forms, results
+from nhandao.movements import actions, fairs, forms, needs, results
 from nhandao.movements.lookups import get_fair, get_launch, get_part
 from nhandao.movements.models import Edition, Movement
 
@@ -163,3 +163,45 @@ def fair_redeem(request, fair_id: int, payload: RedeemIn):
                            override_reason=data["override_reason"])  # fmt: skip
     return {"code": voucher.code, "redeemed_at": voucher.redeemed_at.isoformat(),
             "stall": voucher.stall_id, "line": voucher.line_id}  # fmt: skip
+
+
+def _exact(value) -> str | None:
+    """A quantity as text, exact ("1500", "12.5"): kilograms and đồng alike, never a float."""
+    return None if value is None else format(value.normalize() if hasattr(value, "normalize")
+                                             else value, "f")  # fmt: skip
+
+
+@router.get(
+    "/movements/incidents/{incident_id}/needs",
+    response=dict,
+    summary="Nhu cầu của một sự cố theo xã: cần, đã phân bổ, đã trao, còn thiếu",
+)
+def incident_needs(request, incident_id: int):
+    """The page /phong-trao/su-co/<id>/nhu-cau/ as data: aggregated per commune, nothing
+    personal. Quantities are exact text; `allocated`, `distributed` and `gap` are null for a
+    need no goods item answers (services, evacuation)."""
+    from nhandao.relief.lookups import get_incident
+
+    incident = get_incident(request.auth, incident_id)
+    data = needs.response(incident)
+    return {
+        "incident": {"id": incident.pk, "name": incident.name},
+        "communes": [
+            {
+                "code": row["commune"].code,
+                "name": row["commune"].name,
+                "province": row["commune"].province.name if row["commune"].province else "",
+                "needs": [
+                    {
+                        "kind": n["kind"].code,
+                        "label": n["kind"].name,
+                        "unit": n["kind"].unit,
+                        **{k: _exact(n[k]) for k in ("need", "allocated", "distributed", "gap")},
+                    }
+                    for n in row["needs"]
+                ],  # fmt: skip
+            }
+            for row in data["communes"]
+        ],
+        "unmatched": [{**u, "quantity": _exact(u["quantity"])} for u in data["unmatched"]],
+    }
