@@ -379,3 +379,24 @@ def test_the_reminders_tell_the_organisations_that_must_act_once_a_day(front):
     out = StringIO()
     call_command("coordination_reminders", "--notify", stdout=out)
     assert out.getvalue().splitlines()[-1] == "Đã gửi 0 thông báo."  # not twice a day
+
+
+def test_the_daily_deadlines_command_tells_coordination_reminders_too(front):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from nhandao.lib.models import Notification
+
+    cast = front
+    directive(cast, [("Trao quà", [cast.ba_dinh], TODAY - timedelta(days=2))])
+    out = StringIO()
+    call_command("deadlines", "--notify", stdout=out)
+    assert any(line.startswith(f"{(TODAY - timedelta(days=2)):%d/%m/%Y} · quá hạn 2 ngày · "
+                               "nhiệm vụ · Hội Chữ thập đỏ Phường Ba Đình · Trao quà")
+               for line in out.getvalue().splitlines())  # fmt: skip
+    (note,) = Notification.objects.filter(link__startswith="/nhiem-vu/")
+    assert note.user == cast.ba_dinh_officer and note.kind == "deadlines"
+    out = StringIO()
+    call_command("coordination_reminders", "--notify", stdout=out)  # the same reminder: told
+    assert out.getvalue().splitlines()[-1] == "Đã gửi 0 thông báo."  # once, by either command

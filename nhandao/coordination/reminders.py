@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from nhandao.coordination.models import TO_DO, Finding, FindingStatus, Task
 from nhandao.lib.dates import format_date
+from nhandao.lib.deadlines import Deadline
 from nhandao.lib.models import Notification
 from nhandao.lib.notify import notify
 from nhandao.orgs import access
@@ -69,3 +70,13 @@ def send(today: date, rows: list[Reminder]) -> int:
         subject = f"{row.kind.capitalize()} {when}: {row.title}"
         sent += len(notify(users, "deadlines", subject, row.line(today), row.link))
     return sent
+
+
+def deadlines_due(now, days: int) -> list[Deadline]:
+    """The same reminders as a source of `nhandao deadlines` (lib/deadlines.py), told to the
+    same people, so one daily timer covers every app."""
+    return [
+        Deadline(r.due_on, r.kind, r.organisation, r.title, r.link,
+                 lambda org=r.acting: access.holders("edit", org))
+        for r in due(timezone.localdate(now), days)
+    ]  # fmt: skip
