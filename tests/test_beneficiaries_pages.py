@@ -121,10 +121,14 @@ def test_a_household_page_shows_members_and_poverty_only_with_the_sensitive_righ
         f"/ho-gia-dinh/{household.pk}/",
         {"year": 2026, "status": "poor", "certified_by": "UBND Phường Ba Đình"},
     )
-    html = names(client.get(f"/ho-gia-dinh/{household.pk}/"))
-    assert "Lê Văn Nam" in html and "Hộ nghèo" in html and "UBND Phường Ba Đình" in html
     reads = AuditEvent.objects.about(household).filter(action="beneficiaries.sensitive_read")
-    assert reads.filter(actor=cast.ba_dinh_officer).exists()
+    html = names(client.get(f"/ho-gia-dinh/{household.pk}/"))  # no purpose stated yet
+    assert "Lê Văn Nam" in html and 'id="purpose-form"' in html
+    assert "UBND Phường Ba Đình" not in html and not reads.exists()
+    html = names(client.get(f"/ho-gia-dinh/{household.pk}/?muc_dich=xet-ho-tro"))
+    assert "Hộ nghèo" in html and "UBND Phường Ba Đình" in html
+    (read,) = reads.filter(actor=cast.ba_dinh_officer)
+    assert read.after["purpose"] == "xet-ho-tro"
     html = names(login(cast.hn_viewer).get(f"/ho-gia-dinh/{household.pk}/"))
     assert "Lê Văn Nam" in html and "UBND Phường Ba Đình" not in html
 

@@ -214,6 +214,9 @@ def support_add(request, pk):
 def household_detail(request, pk):
     household, full = lookups.get_household(request.user, pk)
     sensitive = access.can(request.user, "sensitive", household.organisation)
+    # the poverty status shows once the reader states why, as on a person's page; that read
+    # is logged with its purpose
+    purpose = privacy.purpose_of(request.GET.get("muc_dich", "")) if sensitive else None
     poverty_form = forms.PovertyForm(request.POST or None)
     if request.method == "POST":  # the poverty status: sensitive data
         access.require(request.user, "edit", household.organisation)
@@ -221,9 +224,10 @@ def household_detail(request, pk):
         if poverty_form.is_valid():
             actions.set_poverty(request.user, household, **poverty_form.cleaned_data)
             messages.success(request, "Đã cập nhật diện nghèo.")
-            return redirect("household_detail", pk=pk)
-    if sensitive:
-        actions.log_household_read(request.user, household, "page")
+            again = f"?muc_dich={purpose.code}" if purpose is not None else ""
+            return redirect(reverse("household_detail", args=[pk]) + again)
+    if purpose is not None:
+        actions.log_household_read(request.user, household, "page", purpose=purpose)
     members = household.members.filter(status=PersonStatus.ACTIVE).order_by("pk")
     supports = support.household_history(household)  # members and merged records too
     return render(
@@ -235,7 +239,9 @@ def household_detail(request, pk):
             "sensitive": sensitive,
             "members": members,
             "supports": supports,
-            "poverty": household.poverty_statuses.all() if sensitive else [],
+            "poverty": household.poverty_statuses.all() if purpose is not None else [],
+            "purpose": purpose,
+            "purposes": ReadPurpose.objects.filter(active=True) if sensitive else [],
             "poverty_form": poverty_form,
             "can_edit": access.can(request.user, "edit", household.organisation),
         },
