@@ -54,7 +54,8 @@ def test_a_schools_list_registers_known_and_new_donors_once(cast, login):
     answer = _upload(client, drive, "dang-ky", data).content.decode()
     assert "Đã đăng ký 2 người; 0 người đã đăng ký từ trước." in answer
     registered = Registration.objects.filter(drive=drive)
-    assert {r.donor.individual.full_name for r in registered.all()} == {"Lê Văn Bình", "Trần Thị Hoa"}
+    names = {r.donor.individual.full_name for r in registered.all()}
+    assert names == {"Lê Văn Bình", "Trần Thị Hoa"}
     assert registered.get(donor=known).source == "officer"  # the officer's action
     new = Donor.objects.get(individual__full_name="Lê Văn Bình")
     assert (new.abo, new.rh, new.weight_kg, new.organisation) == ("A", "+", 65, drive.organisation)
