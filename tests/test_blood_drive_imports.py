@@ -152,11 +152,13 @@ def test_a_donation_inside_the_interval_refuses_the_whole_sheet(cast, login):
         [early.code, "", "", "", "", "", "", "Toàn phần", "350", "", ""],
         [ok.code, "", "", "", "", "", "", "Toàn phần", "350", "04/03/2027", ""],
         [ok.code, "", "", "", "", "", "", "Máu gì", "300", "", ""],
+        ["", "Chỉ Có Tên", "", "", "", "", "", "Toàn phần", "350", "", ""],
     ]
     text = _upload(login(cast.ba_dinh_officer), drive, "ket-qua", _xlsx(RES, rows)).content
     text = text.decode()
     assert "Dòng 4, cột “Hoãn đến ngày”: một dòng ghi lần hiến hoặc tạm hoãn" in text
     assert "Dòng 5, cột “Loại”" in text and "không nhập dòng nào" in text
+    assert "Dòng 6, cột “Họ và tên”: ghi thêm mã người hiến, ngày sinh hoặc số điện" in text
     del rows[2:]
     text = _upload(login(cast.ba_dinh_officer), drive, "ket-qua", _xlsx(RES, rows)).content
     text = text.decode()

@@ -165,6 +165,10 @@ def parse_rows(table: reader.Table, purpose: str, today: date) -> tuple[list[Row
             refuse("group", cell("group"), error.message)
         row.weight = _int(cell("weight"), columns["weight"], number, errors, 30, 200)
         if purpose == ImportPurpose.RESULTS:
+            if row.name and not (row.code or cell("born") or cell("phone")):
+                # a name alone would make a new donor on every run: not harmless
+                refuse("name", row.name, "ghi thêm mã người hiến, ngày sinh hoặc số điện thoại "
+                       "để nhận ra người hiến")  # fmt: skip
             _parse_result(row, cell, refuse, errors, columns)
         if len(errors) == before:
             rows.append(row)
