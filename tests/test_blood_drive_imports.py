@@ -148,7 +148,7 @@ def test_a_donation_inside_the_interval_refuses_the_whole_sheet(cast, login):
     _history(early, 1, last=date(2026, 11, 1))  # 12 weeks not yet passed on 04/12/2026
     ok = make_donor(cast, "Lê Văn Bình", born=date(1990, 3, 2))
     rows = [
-        [ok.code, "", "", "", "", "", "", "Toàn phần", "350", "", ""],
+        [ok.code, "Lê Văn Bình", "", "", "", "", "", "Toàn phần", "350", "", ""],
         [early.code, "", "", "", "", "", "", "Toàn phần", "350", "", ""],
         [ok.code, "", "", "", "", "", "", "Toàn phần", "350", "04/03/2027", ""],
         [ok.code, "", "", "", "", "", "", "Máu gì", "300", "", ""],
@@ -160,8 +160,10 @@ def test_a_donation_inside_the_interval_refuses_the_whole_sheet(cast, login):
     assert "Dòng 5, cột “Loại”" in text and "không nhập dòng nào" in text
     assert "Dòng 6, cột “Họ và tên”: ghi thêm mã người hiến, ngày sinh hoặc số điện" in text
     del rows[2:]
+    rows.append([ok.code, "Lê Văn Bảy", "", "", "", "", "", "Toàn phần", "350", "", ""])
     text = _upload(login(cast.ba_dinh_officer), drive, "ket-qua", _xlsx(RES, rows)).content
     text = text.decode()
+    assert f"Dòng 4, cột “Mã người hiến”: Mã {ok.code} là của Lê Văn Bình, không phải" in text
     assert "Dòng 3: Nguyễn Văn An hiến lần trước ngày 01/11/2026" in text
     assert "chưa đủ khoảng cách" in text
     assert Donation.objects.filter(drive=drive).count() == 0  # row 2 was fine: rolled back

@@ -274,6 +274,9 @@ def _donor(actor, drive: Drive, row: Row, columns) -> Donor:
         donor = Donor.objects.select_related("individual").filter(code=row.code).first()
         if donor is None:
             raise Refused(f"Không có người hiến mã {row.code}.", field="code")
+        if row.name and search_key(row.name) != search_key(donor.individual.full_name):
+            raise Refused(f"Mã {row.code} là của {donor.individual.full_name}, không phải "
+                          f"“{row.name}”.", field="code")  # fmt: skip
         return donor
     donor = actions.find_donor(full_name=row.name, birth_date=row.born, phone=row.phone)
     if donor is not None:
