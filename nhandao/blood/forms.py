@@ -188,3 +188,9 @@ class DonorImportForm(ActorForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_orgs(self, "organisation", "edit")
+
+
+class DriveImportForm(ActorForm):
+    """A drive's registration list or result sheet sent from the drive's page."""
+
+    file = FileField(label="Tệp danh sách (.xlsx hoặc .csv)")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from nhandao.audit.actions import record
 from nhandao.blood import actions, rules
-from nhandao.blood.models import BloodImport, Donation, Donor, Kind
+from nhandao.blood.models import BloodImport, Donation, Donor, ImportPurpose, Kind
 from nhandao.lib import reader
 from nhandao.lib.dates import DateError, parse_date
 from nhandao.lib.errors import Refused
@@ -238,7 +238,9 @@ def check_history(rows: list[Row]) -> list[dict]:
 def run(actor, organisation, file_name: str, data: bytes) -> BloodImport:
     """Import the workbook for `organisation`: the BloodImport, done or failed with its
     errors (nothing written when any row is refused)."""
-    earlier = BloodImport.earlier_same_file(reader.checksum(data), organisation=organisation)
+    earlier = BloodImport.earlier_same_file(
+        reader.checksum(data), organisation=organisation, purpose=ImportPurpose.HISTORY
+    )
     if earlier is not None and earlier.is_done:
         earlier.repeated = True
         return earlier

@@ -28,7 +28,7 @@ def get_honour(user, pk, perm: str = "view") -> Honour:
 
 
 def get_import(user, pk, perm: str = "view") -> BloodImport:
-    imports = BloodImport.objects.select_related("organisation", "uploaded_by")
+    imports = BloodImport.objects.select_related("organisation", "uploaded_by", "drive")
     return access.get_for_user(imports, user, pk, perm)
 
 

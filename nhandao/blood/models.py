@@ -420,11 +420,24 @@ class Reminder(models.Model):
         return f"{self.donor_id} → {self.drive_id}"
 
 
+class ImportPurpose(models.TextChoices):
+    HISTORY = "history", "Người hiến và lịch sử hiến"
+    REGISTRATIONS = "registrations", "Danh sách đăng ký của đợt"
+    RESULTS = "results", "Bảng kết quả của đợt"
+
+
 class BloodImport(ImportRecord):
-    """A donor-and-history workbook imported with `nhandao import_blood`."""
+    """A donor-and-history workbook imported with `nhandao import_blood`, or a drive's
+    registration list or result sheet (blood/drive_imports.py)."""
 
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="blood_imports"
+    )
+    purpose = models.CharField(
+        max_length=16, choices=ImportPurpose.choices, default=ImportPurpose.HISTORY
+    )
+    drive = models.ForeignKey(
+        Drive, on_delete=models.PROTECT, null=True, blank=True, related_name="imports"
     )
 
     target_fields = ("organisation",)

@@ -12,6 +12,12 @@ urlpatterns = [
     path("hien-mau/dot/<int:pk>/tam-hoan/", views.drive_deferral, name="blood_drive_deferral"),
     path("hien-mau/dot/<int:pk>/nhac-lich/", views.drive_remind, name="blood_drive_remind"),
     path("hien-mau/dot/<int:pk>/danh-sach-goi/", views.drive_call_list, name="blood_call_list"),
+    path("hien-mau/dot/<int:pk>/nhap/<slug:what>/", views.drive_import, name="blood_drive_import"),
+    path(
+        "hien-mau/dot/<int:pk>/nhap/<slug:what>/mau.xlsx",
+        views.drive_import_template,
+        name="blood_drive_import_template",
+    ),
     path("hien-mau/dang-ky/<int:pk>/co-mat/", views.registration_attend, name="blood_attend"),
     path("hien-mau/nguoi-hien/", views.donor_list, name="blood_donors"),
     path("hien-mau/nguoi-hien/tao/", views.donor_create, name="blood_donor_create"),

@@ -8,12 +8,13 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nhandao.blood import actions, certificates, due, forms, honours, importers
+from nhandao.blood import actions, certificates, drive_imports, due, forms, honours, importers
 from nhandao.blood.lookups import (
     get_donor,
     get_drive,
@@ -31,6 +32,7 @@ from nhandao.blood.models import (
     Honour,
     HonourOccasion,
     HonourStatus,
+    ImportPurpose,
 )
 from nhandao.lib import exports
 from nhandao.lib.dates import DateError, parse_date
@@ -331,11 +333,59 @@ def donor_import(request):
     })  # fmt: skip
 
 
+# the drive's lists: the slug in the address, its purpose and its page's words
+DRIVE_IMPORTS = {
+    "dang-ky": (ImportPurpose.REGISTRATIONS, "Danh sách đăng ký", "danh-sach-dang-ky"),
+    "ket-qua": (ImportPurpose.RESULTS, "Bảng kết quả", "bang-ket-qua"),
+}
+
+
+def _drive_import_kind(what: str):
+    if what not in DRIVE_IMPORTS:
+        raise Http404
+    return DRIVE_IMPORTS[what]
+
+
+@login_required
+def drive_import(request, pk, what):
+    """A drive's registration list or the centre's result sheet (blood/drive_imports.py):
+    every row through the officer's action, all or nothing; the result on the import's page."""
+    purpose, title, _ = _drive_import_kind(what)
+    drive = get_drive(request.user, pk, "edit")
+    form = forms.DriveImportForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        imp = drive_imports.run(request.user, drive, purpose, upload.name, upload.read())
+        if imp.repeated:
+            messages.info(request, imp.repeat_message())
+        return redirect("blood_import", pk=imp.pk)
+    return render(request, "blood/drive_import.html", {
+        "drive": drive, "form": form, "title": title, "what": what, "purpose": purpose,
+        "open": drive_imports.accepts(drive, purpose),
+        "closed_reason": drive_imports.closed_reason(drive, purpose),
+        "columns": list(drive_imports.COLUMNS[purpose].values()),
+        "imports": drive.imports.filter(purpose=purpose).order_by("-uploaded_at")[:20],
+    })  # fmt: skip
+
+
+@login_required
+def drive_import_template(request, pk, what):
+    """An empty workbook with the columns of the drive's list, to fill in."""
+    purpose, title, file_name = _drive_import_kind(what)
+    get_drive(request.user, pk)
+    sheet = exports.Sheet(title, list(drive_imports.COLUMNS[purpose].values()), [])
+    return exports.xlsx_response(f"mau-{file_name}.xlsx", [sheet])
+
+
 @login_required
 def donor_import_detail(request, pk):
     imp = get_import(request.user, pk)
+    again = reverse("blood_import_create")
+    for what, (purpose, _, _) in DRIVE_IMPORTS.items():
+        if imp.drive_id and imp.purpose == purpose:
+            again = reverse("blood_drive_import", args=[imp.drive_id, what])
     return render(request, "blood/import_detail.html", {
-        "imp": imp, "errors": importers.errors_text(imp)[:500],
+        "imp": imp, "errors": importers.errors_text(imp)[:500], "again_url": again,
     })  # fmt: skip
 
 
