@@ -383,3 +383,50 @@ def test_a_person_kept_by_another_unit_is_neither_joined_nor_named_to_the_upload
                      csv_bytes(MEMBER_HEADER, [by_id]))  # fmt: skip
     assert (imp.status, imp.rows_accepted, imp.people_created) == ("done", 1, 0)
     assert kept.memberships.get().started_on == date(2024, 2, 1)
+
+
+def test_the_commit_checks_the_kept_rows_not_the_file_again(cast, tasks, monkeypatch):
+    """The preview keeps the rows it checked; the commit checks only what the records can
+    have changed (never the file again), then empties what it kept."""
+    data = csv_bytes(MEMBER_HEADER, [
+        ["Đào Thị Một", "02/02/1990", "Nữ", "0912000001", "", "01/03/2024", "Hội viên", ""],
+        ["Đào Văn Hai", "03/03/1991", "Nam", "", "001191000002", "01/03/2024", "Hội viên", ""],
+    ])  # fmt: skip
+    imp = run_import(tasks, cast.ba_dinh_officer, cast.ba_dinh, ListKind.MEMBERS, data,
+                     confirm=False)  # fmt: skip
+    assert [r[1] for r in imp.checked_rows] == ["Đào Thị Một", "Đào Văn Hai"]
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the commit read the file again")
+
+    monkeypatch.setattr(importers.reader, "read_table", unread)
+    importers.confirm(cast.ba_dinh_officer, imp)
+    tasks.run()
+    imp.refresh_from_db()
+    assert imp.status == "done" and imp.checked_rows == []
+    people_made = Individual.objects.filter(name_key__startswith="dao ").order_by("name_key")
+    assert [(p.full_name, p.phone, p.id_number, p.sex) for p in people_made] == [
+        ("Đào Thị Một", "0912000001", "", "female"),
+        ("Đào Văn Hai", "", "001191000002", "male"),
+    ]
+    assert Membership.objects.filter(started_on=date(2024, 3, 1)).count() == 2
+    assert summary_matches_rows(cast.ba_dinh, timezone.localdate())
+
+
+def test_a_unit_dissolved_after_the_preview_fails_the_commit_nothing_written(cast, tasks):
+    from nhandao.orgs import actions as orgs
+
+    data = csv_bytes(MEMBER_HEADER, [
+        ["Mai Văn Một", "", "", "", "", "01/03/2024", "Hội viên", cast.ba_dinh.code],
+        ["Mai Văn Hai", "", "", "", "", "01/03/2024", "Hội viên", cast.ngoc_ha.code],
+    ])  # fmt: skip
+    imp = run_import(tasks, cast.hn_officer, cast.hanoi, ListKind.MEMBERS, data, confirm=False)
+    assert imp.awaiting_confirmation
+    orgs.dissolve_organisation(cast.root, cast.ngoc_ha, cast.ba_dinh, timezone.localdate())
+    importers.confirm(cast.hn_officer, imp)
+    tasks.run()
+    imp.refresh_from_db()
+    assert imp.status == "failed" and [e["row"] for e in imp.errors] == [3]
+    assert "không còn hoạt động" in imp.errors[0]["reason"]
+    assert not Individual.objects.filter(name_key__startswith="mai van").exists()
+    assert imp.checked_rows == []

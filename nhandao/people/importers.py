@@ -461,7 +461,62 @@ def check(imp: MemberImport) -> Checked:
     ImportFileError (a Refused) when the file as a whole cannot be taken."""
     kind = imp.kind
     table = reader.read_table(imp.read_file(), imp.file_name, is_header=_is_header(kind))
-    checked = parse_rows(imp, table, timezone.localdate())
+    return against_records(imp, parse_rows(imp, table, timezone.localdate()))
+
+
+# ---- the rows the preview checked, kept for the commit ---------------------------------------
+
+
+def keep_rows(rows: list[Row]) -> list[list]:
+    """The checked rows as JSON (MemberImport.checked_rows): what the file said, normalised;
+    the units and teams by id (checked again at the commit), nothing found in the records."""
+    return [
+        [r.number, r.name, r.born.isoformat() if r.born else None, r.sex, r.phone, r.id_number,
+         r.since.isoformat(), r.unit.pk, r.kind, r.team.pk if r.team else None, r.skills]
+        for r in rows
+    ]  # fmt: skip
+
+
+def kept_rows(imp: MemberImport) -> Checked:
+    """The rows the preview kept, their units and teams checked again against the records as
+    they are now (a unit dissolved or moved out since, a team deleted: the row's error)."""
+    columns = COLUMNS[imp.kind]
+    units = {org.pk: org for org in Organisation.objects.subtree_of(imp.organisation).active()}
+    team_pks = {values[9] for values in imp.checked_rows if values[9] is not None}
+    within = Team.objects.filter(organisation__path__startswith=imp.organisation.path)
+    teams = {t.pk: t for t in within.filter(pk__in=team_pks)}
+    checked = Checked(read=imp.rows_read)
+    for values in imp.checked_rows:
+        number, name, born, sex, phone, id_number, since, unit_pk, kind, team_pk, skills = values
+        since = date.fromisoformat(since)
+        unit = units.get(unit_pk)
+        if unit is None:
+            checked.errors.append(row_error(number, columns["unit"], "",
+                                  f"đơn vị của dòng này không còn hoạt động trong "
+                                  f"“{imp.organisation.name}” từ khi kiểm tra: hãy tải tệp "
+                                  "lên lại"))  # fmt: skip
+            continue
+        if unit.valid_from and since < unit.valid_from:
+            reason = f"“{unit.name}” hoạt động từ {_dmy(unit.valid_from)}"
+            checked.errors.append(row_error(number, columns["since"], _dmy(since), reason))
+            continue
+        team = None
+        if team_pk is not None:
+            team = teams.get(team_pk)
+            if team is None or team.organisation_id != unit.pk:
+                checked.errors.append(row_error(number, columns["team"], "",
+                                      "đội, nhóm của dòng này không còn từ khi kiểm tra: hãy "
+                                      "tải tệp lên lại"))  # fmt: skip
+                continue
+        checked.rows.append(Row(number, name, search_key(name),
+                                date.fromisoformat(born) if born else None, sex, phone,
+                                id_number, since, unit, kind, team, skills))  # fmt: skip
+    return checked
+
+
+def against_records(imp: MemberImport, checked: Checked) -> Checked:
+    """The rows checked against the records: the people found (or probable duplicates),
+    a CCCD kept outside the reach, the roles they hold already."""
     match(checked.rows, checked.warnings, imp.uploaded_by)
     for row in checked.rows:
         if row.outside:
@@ -529,7 +584,8 @@ def preview(pk: int) -> MemberImport:
     if checked.errors:
         imp.fail(checked.errors, fields=PREVIEWED)
     else:
-        imp.move(ImportStatus.PREVIEWED, fields=PREVIEWED)
+        imp.checked_rows = keep_rows(checked.rows)
+        imp.move(ImportStatus.PREVIEWED, fields=[*PREVIEWED, "checked_rows"])
     return imp
 
 
@@ -552,6 +608,7 @@ def cancel(actor, imp: MemberImport) -> MemberImport:
     if not MemberImport.claim(imp.pk, ImportStatus.PREVIEWED, ImportStatus.CANCELLED,
                               actor=actor):  # fmt: skip
         raise Refused("Chỉ bỏ được danh sách đã kiểm tra, chưa nhập.")
+    MemberImport.objects.filter(pk=imp.pk).update(checked_rows=[])
     imp.refresh_from_db()
     return imp
 
@@ -567,19 +624,23 @@ def commit(pk: int, actor=None) -> MemberImport:
         return MemberImport.objects.get(pk=pk)
     imp = MemberImport.objects.select_related("organisation").get(pk=pk)
     try:
-        checked = check(imp)
+        # the file as the preview read it, the records checked again (a list previewed
+        # before the rows were kept: the whole file again)
+        checked = against_records(imp, kept_rows(imp)) if imp.checked_rows else check(imp)
     except Refused as error:
-        imp.fail([row_error(0, "", "", error.message)], actor=actor)
+        imp.checked_rows = []
+        imp.fail([row_error(0, "", "", error.message)], actor=actor, fields=["checked_rows"])
         return imp
+    imp.checked_rows = []  # not kept once the list is done or failed
     if checked.errors:
         _figures(imp, checked)
-        imp.fail(checked.errors, actor=actor, fields=PREVIEWED)
+        imp.fail(checked.errors, actor=actor, fields=[*PREVIEWED, "checked_rows"])
         return imp
     try:
         with transaction.atomic():
             _figures(imp, checked)  # before writing: the new people are counted as new
             _write(imp, checked.rows, actor)
-            imp.move(ImportStatus.DONE, actor=actor, fields=PREVIEWED)
+            imp.move(ImportStatus.DONE, actor=actor, fields=[*PREVIEWED, "checked_rows"])
             record(actor, "people.list_import", imp, organisation=imp.organisation, after={
                 "file": imp.file_name, "kind": imp.kind, "accepted": imp.rows_accepted,
                 "duplicate": imp.rows_duplicate, "people_created": imp.people_created,

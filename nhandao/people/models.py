@@ -149,6 +149,10 @@ class MemberImport(ImportRecord):
     warnings = models.JSONField("có thể trùng", default=list, blank=True)  # [row_error(…)]
     likely_duplicates = models.PositiveIntegerField("dòng có thể trùng người có sẵn", default=0)
     people_created = models.PositiveIntegerField("hồ sơ cá nhân mới", default=0)
+    # the rows as the preview read and checked them (people/importers.py `keep_rows`), so the
+    # commit checks again only what the records can have changed, never the file; emptied
+    # once the list is done or failed
+    checked_rows = models.JSONField("các dòng đã kiểm tra", default=list, blank=True)
 
     target_fields = ("organisation", "kind")
     row_key = "họ tên và số CCCD, hoặc họ tên, ngày sinh và số điện thoại"

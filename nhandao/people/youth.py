@@ -105,3 +105,15 @@ def groups_for(user):
         .annotate(members=Count("memberships", filter=running))
         .order_by("organisation__name_key", "name_key")
     )
+
+
+def groups_in(org: Organisation, day: date):
+    """The groups of `org`'s subtree founded by `day`, each with its youth members on `day`."""
+    running = Q(memberships__kind=MembershipKind.YOUTH, memberships__started_on__lte=day) & (
+        Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=day)
+    )
+    return (
+        YouthGroup.objects.filter(organisation__path__startswith=org.path, founded_on__lte=day)
+        .annotate(members=Count("memberships", filter=running))
+        .order_by("organisation__path", "name_key")
+    )
