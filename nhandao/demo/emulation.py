@@ -162,7 +162,10 @@ def seed(actor, network) -> None:
         )
         rnd = actions.open_round(actor, cluster, version, RoundKind.MIDYEAR, days(14))
         locked_cluster = cluster.number == 1
-        for i, card in enumerate(rnd.scorecards.select_related("organisation").order_by("pk")):
+        # by code, not by pk: the members' order (and so the cards') is the database's own
+        cards = rnd.scorecards.select_related("organisation").order_by("organisation__code")
+        moved = 0  # the cards that move on, so each stage is there whatever Hà Nội's place
+        for i, card in enumerate(cards):
             is_hanoi = card.organisation.code == "CTD-1"
             who = hanoi_officer if is_hanoi else actor
             marked = criteria[:4] if is_hanoi else criteria
@@ -179,7 +182,8 @@ def seed(actor, network) -> None:
                 )
             if is_hanoi:
                 continue  # for hn.canbo to finish
-            stage = 4 if locked_cluster else i % 4  # 0 sent, 1 crossed, 2 replied, 3 locked
+            stage = 4 if locked_cluster else moved % 4  # 0 sent, 1 crossed, 2 replied, 3 locked
+            moved += 1
             actions.move_scorecard(actor, card, CardStatus.SENT)
             if not locked_cluster and stage == 0:
                 continue

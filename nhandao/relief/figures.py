@@ -430,12 +430,14 @@ def _heads(campaign_ids, within, as_of: date | None = None):
         booked = LedgerEntry.objects.filter(
             account__campaign_id__in=campaign_ids, booked_on__lte=as_of
         )
-        return _fetch(
+        rows = _fetch(
             _within(booked, within, "account__organisation")
             .values_list("account_id", "account__organisation_id")
             .annotate(balance=Sum("amount"))
             .order_by()
         )
+        # PostgreSQL sums bigints as numeric (Decimal from the cursor; the ORM would convert)
+        return [(account, org, int(balance)) for account, org, balance in rows]
     head = LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-seq")
     accounts = LedgerAccount.objects.filter(campaign_id__in=campaign_ids).annotate(
         head_balance=Subquery(head.values("balance_after")[:1])
