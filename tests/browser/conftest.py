@@ -194,7 +194,9 @@ def pick(page, field_id: str, typed: str, option_text: str) -> None:
     from playwright.sync_api import expect
 
     page.locator(f"#{field_id} + .ts-wrapper .ts-control").click()
-    page.keyboard.type(typed)
+    search = page.locator(f"#{field_id}-ts-control")
+    expect(search).to_be_focused()  # keys typed before the focus lands (a busy machine) are lost
+    search.press_sequentially(typed)
     page.locator(".ts-dropdown .option").filter(has_text=option_text).first.click()
     expect_picked(page, field_id, option_text)
     # leave the picker, as a thumb tapping elsewhere does; a search answer still on its way
