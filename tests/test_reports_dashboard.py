@@ -120,3 +120,24 @@ def test_the_dashboard_is_scoped_and_refuses_a_bad_period(cast, login):
     assert "Ủy ban Trung ương MTTQ Việt Nam" in html
     national = text(root.get(BOARD, {"ky": PERIOD, "don_vi": cast.central.pk}).content.decode())
     assert "Hội Chữ thập đỏ Hà Nội" in national and "Chưa lập" in national
+
+
+def test_the_children_can_be_narrowed_by_name_and_to_the_late_or_waiting_ones(cast, login):
+    """A province has a hundred communes, one card each on a phone: a leader looks for one by
+    name (typed without accents) or for the late ones; the counts above still cover them all."""
+    world(cast)
+    manager = login(cast.hn_manager)
+    html = manager.get(BOARD, {"ky": PERIOD, "tim": "ngoc ha"}).content.decode()
+    assert 'data-org="CTD-X8"' in html
+    assert 'data-org="CTD-X4"' not in html and 'data-org="CTD-H1"' not in html
+    assert "1 / 3 đơn vị" in text(html)
+    waiting = manager.get(BOARD, {"ky": PERIOD, "chi": "waiting"}).content.decode()
+    assert 'data-org="CTD-X8"' in waiting and 'data-org="CTD-H1"' in waiting
+    assert 'data-org="CTD-X4"' not in waiting  # approved
+    late = manager.get(BOARD, {"ky": PERIOD, "chi": "late"}).content.decode()
+    assert 'data-org="CTD-H1"' in late  # not opened, long past its due date
+    assert 'data-org="CTD-X8"' not in late  # submitted: waits for Hà Nội, not late
+    nothing = manager.get(BOARD, {"ky": PERIOD, "tim": "không có xã này"}).content.decode()
+    assert "Không có đơn vị nào khớp bộ lọc." in nothing
+    odd = manager.get(BOARD, {"ky": PERIOD, "chi": "<script>"})  # unknown: every child
+    assert odd.status_code == 200 and 'data-org="CTD-X4"' in odd.content.decode()

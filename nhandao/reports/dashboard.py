@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nhandao.lib.dates import format_date
+from nhandao.lib.text import search_terms
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
 from nhandao.reports import building
@@ -86,6 +87,9 @@ class Dashboard:
     rows: list[Row]
     crumbs: list[Organisation]  # from the user's top organisation down to the parent
     counts: dict[str, int] = field(default_factory=dict)  # status label → children
+    shown_rows: list[Row] = field(default_factory=list)  # the rows the filter keeps
+    query: str = ""
+    only: str = ""  # "" (every child), "late", "waiting" (not yet approved)
 
     @property
     def line_links(self) -> list[tuple[building.Line, str | None]]:
@@ -122,7 +126,23 @@ def crumbs(user, org: Organisation) -> list[Organisation]:
     return [o for o in found if access.can(user, "view", o)]
 
 
-def build(user, org: Organisation, form: ReportForm, period: Period) -> Dashboard:
+# What the children's table can be narrowed to: a province has a hundred communes or more,
+# one card each on a phone, and a leader looks for the late ones or one by name.
+ONLY_CHOICES = {"": "Tất cả", "late": "Chậm nộp", "waiting": "Chưa duyệt"}
+
+
+def keep(row: Row, terms: list[str], only: str) -> bool:
+    if only == "late" and not row.late:
+        return False
+    if only == "waiting" and row.child.settled:
+        return False
+    name = " ".join(search_terms(row.organisation.name))
+    return all(term in name for term in terms)
+
+
+def build(
+    user, org: Organisation, form: ReportForm, period: Period, query: str = "", only: str = ""
+) -> Dashboard:
     report, subject = _report_or_transient(org, form, period)
     children = building.children_status(subject)
     values = building.children_table(subject, children)
@@ -149,5 +169,6 @@ def build(user, org: Organisation, form: ReportForm, period: Period) -> Dashboar
     return Dashboard(
         organisation=org, period=period, form=form, report=report,
         lines=building.lines(subject, children), columns=columns, rows=rows,
-        crumbs=crumbs(user, org), counts=counts,
+        crumbs=crumbs(user, org), counts=counts, query=query, only=only,
+        shown_rows=[r for r in rows if keep(r, search_terms(query), only)],
     )  # fmt: skip

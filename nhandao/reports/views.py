@@ -70,7 +70,8 @@ def report_list(request):
 @require_GET
 def report_dashboard(request):
     """The leaders' view: `ky` (period), `don_vi` (an organisation the user reaches; by
-    default the first where the user's roles start) — totals, the children as rows, drill-down."""
+    default the first where the user's roles start) — totals, the children as rows, drill-down;
+    `tim` (a name) and `chi` (late / waiting) narrow the children's rows."""
     tops = list(_top_organisations(request.user).order_by("path")[:50])
     raw = (request.GET.get("don_vi") or "").strip()
     if raw:
@@ -87,9 +88,14 @@ def report_dashboard(request):
     except Refused as exc:
         show_refused(request, exc)
         return redirect("report_list")
-    board = dashboard.build(request.user, org, form, period)
+    only = request.GET.get("chi")
+    query = (request.GET.get("tim") or "")[:100]
+    board = dashboard.build(
+        request.user, org, form, period, query, only if only in dashboard.ONLY_CHOICES else ""
+    )
     return render(request, "reports/dashboard.html", {
         "board": board, "choices": choices, "tops": tops if len(tops) > 1 else [],
+        "only_choices": dashboard.ONLY_CHOICES,
     })  # fmt: skip
 
 
