@@ -10,7 +10,7 @@ class BeneficiariesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from nhandao.audit.models import register_sensitive
-        from nhandao.beneficiaries import reminders, review
+        from nhandao.beneficiaries import privacy, review
         from nhandao.beneficiaries.models import MatchCandidate, Person
         from nhandao.lib import deadlines
 
@@ -24,4 +24,4 @@ class BeneficiariesConfig(AppConfig):
             "beneficiaries.household", ["status", "certified_by", "certificate_no", "certified_on"]
         )
         # data-subject requests near their legal deadline: `nhandao deadlines`
-        deadlines.register("beneficiaries.data_requests", reminders.due)
+        deadlines.register("beneficiaries.data_requests", privacy.REQUESTS.due)

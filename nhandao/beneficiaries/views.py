@@ -26,7 +26,6 @@ from nhandao.beneficiaries import (
     support,
 )
 from nhandao.beneficiaries.models import (
-    DataRequestKind,
     HumanitarianAddress,
     ImportBatch,
     MergeRecord,
@@ -42,7 +41,7 @@ from nhandao.lib.downloads import XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.listing import Sort, listing, sorted_by
 from nhandao.lib.views import show_refused
-from nhandao.orgs import access
+from nhandao.orgs import access, datarequests
 
 # No sort by birth year: a person of another organisation on the user's area shows only a name,
 # a commune and the support history, and an order by birth year would tell it.
@@ -765,70 +764,7 @@ def support_import(request):
 # ---- data-subject requests (personal data by law) ----
 
 
-@login_required
-def data_requests(request):
-    """The requests about persons where the user holds "sensitive", earliest deadline first."""
-    access.require_anywhere(request.user, "sensitive")
-    rows = lookups.data_requests(request.user).select_related("person", "kind", "organisation")
-    status = request.GET.get("tinh_trang", "received")
-    if status in ("received", "done", "refused"):
-        rows = rows.filter(status=status)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "beneficiaries/data_requests.html",
-        {"page": page, "status": status, "now": timezone.now()},
-    )
-
-
-@login_required
-def data_request_create(request, pk):
-    """Record a person's request about their data (from the person's page)."""
-    person = lookups.get_person_to_edit(request.user, pk)
-    access.require(request.user, "sensitive", person.organisation)
-    kinds = DataRequestKind.objects.all()
-    error = None
-    if request.method == "POST":
-        try:
-            req = privacy.receive_request(
-                request.user,
-                person,
-                request.POST.get("kind", ""),
-                request.POST.get("requested_by", ""),
-                request.POST.get("detail", ""),
-            )
-        except Refused as refusal:
-            error = refusal.message
-        else:
-            messages.success(request, "Đã ghi nhận yêu cầu.")
-            return redirect("data_request", pk=req.pk)
-    return render(
-        request,
-        "beneficiaries/data_request_form.html",
-        {"person": person, "kinds": kinds, "error": error, "data": request.POST},
-        status=422 if error else 200,
-    )
-
-
-@login_required
-def data_request(request, pk):
-    req = lookups.get_data_request(request.user, pk)
-    if request.method == "POST":
-        try:
-            privacy.answer_request(
-                request.user, req, request.POST.get("to", ""), request.POST.get("note", "")
-            )
-        except Refused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, "Đã cập nhật yêu cầu.")
-        return redirect("data_request", pk=pk)
-    moves = req.pipeline.moves_for(
-        req, can=lambda perm: access.can(request.user, perm, req.organisation)
-    )
-    return render(
-        request,
-        "beneficiaries/data_request_detail.html",
-        {"req": req, "moves": moves, "history": req.history.select_related("actor"),
-         "now": timezone.now()},
-    )  # fmt: skip
+# the queue, the form on a record's page, a request's page (orgs/datarequests.py)
+data_requests, data_request_create, data_request = datarequests.views(
+    privacy.REQUESTS, lookups.get_person_to_edit
+)

@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
+from nhandao.lib.pipeline import Move, Pipeline
 from nhandao.lib.text import nfc, search_key
 
 MERGER_DAY = date(2025, 7, 1)  # two-tier local government starts (Resolution 202/2025/QH15)
@@ -368,3 +369,56 @@ class SupervisedRead(models.Model):
 
     def __str__(self):
         return f"{self.user} đọc {self.record_type} {self.record_id}"
+
+
+# ---- data-subject requests, the part every registry shares ---------------------------------
+# docs/decisions/0025-personal-data.md. The workflow is orgs/datarequests.py; each registry
+# (beneficiaries.DataRequest, people.IndividualDataRequest) keeps its own table and adds only
+# what differs: the record the request is about and the kind (the one table of law-as-data,
+# beneficiaries.DataRequestKind). They live here, beside Organisation, because a request is
+# scoped by the "sensitive" reach of an organisation (orgs/access.py).
+
+
+class DataRequestStatus(models.TextChoices):
+    RECEIVED = "received", "Đã nhận, chờ xử lý"
+    DONE = "done", "Đã thực hiện"
+    REFUSED = "refused", "Từ chối (có lý do)"
+
+
+DATA_REQUESTS = Pipeline(
+    DataRequestStatus,
+    noun="yêu cầu về dữ liệu cá nhân",
+    moves=[
+        Move("received", "done", "Thực hiện yêu cầu", permission="sensitive"),
+        Move("received", "refused", "Từ chối", permission="sensitive", style="danger",
+             note_required="Cần ghi lý do từ chối (căn cứ pháp luật)."),
+    ],
+)  # fmt: skip
+
+
+class DataRequestBase(models.Model):
+    """A person's request to see, correct, erase or restrict their data: received by an
+    officer holding "sensitive" at the record's organisation, answered before its deadline.
+    A registry's model adds the record it is about and `kind`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.CharField("người yêu cầu", max_length=150)
+    detail = models.TextField("nội dung yêu cầu", blank=True)
+    received_at = models.DateTimeField("lúc nhận")
+    due_at = models.DateTimeField("hạn trả lời")
+    status = models.CharField(
+        "tình trạng", max_length=10, choices=DataRequestStatus.choices, default="received"
+    )
+    answered_at = models.DateTimeField("lúc trả lời", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    pipeline = DATA_REQUESTS
+
+    class Meta:
+        abstract = True
+        ordering = ["due_at", "pk"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
