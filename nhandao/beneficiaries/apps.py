@@ -13,6 +13,7 @@ class BeneficiariesConfig(AppConfig):
         from nhandao.beneficiaries import privacy, review
         from nhandao.beneficiaries.models import MatchCandidate, Person
         from nhandao.lib import deadlines
+        from nhandao.orgs import datarequests
 
         # a pair written or removed one by one: the cached counts of groups are stale
         post_save.connect(review.pair_changed, sender=MatchCandidate, dispatch_uid="dup-save")
@@ -25,3 +26,5 @@ class BeneficiariesConfig(AppConfig):
         )
         # data-subject requests near their legal deadline: `nhandao deadlines`
         deadlines.register("beneficiaries.data_requests", privacy.REQUESTS.due)
+        # its records offered for linking requests filed on the public page
+        datarequests.register(privacy.REQUESTS)

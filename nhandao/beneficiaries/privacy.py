@@ -120,12 +120,27 @@ def erase_person(actor, person: Person, *, restrict: bool = True) -> Person:
     return person
 
 
+def pick_person(user):
+    """A person of the registry, for linking a request filed on the public page."""
+    from django import forms
+    from django.urls import reverse_lazy
+
+    from nhandao.lib.widgets import Picker
+
+    people = Person.objects.for_user(user, "sensitive").filter(erased_at=None)
+    return forms.ModelChoiceField(
+        people, label="Đối tượng thụ hưởng (sổ đăng ký)", error_messages=datarequests.PICK_ERRORS,
+        widget=Picker(url=reverse_lazy("pick_persons"), placeholder="Gõ họ tên…"),
+    )  # fmt: skip
+
+
 REQUESTS = datarequests.Registry(
     model=DataRequest,
     subject_field="person",
     url_name="data_request",
     title="Yêu cầu về dữ liệu cá nhân",
     label="đối tượng thụ hưởng",
+    pick_field=pick_person,
     carry_out={"erase": erase_person, "restrict": restrict_person},
     done_words={
         "erase": "Thực hiện: tên được thay bằng “Người đã xoá dữ liệu #{subject.pk}”, số CCCD, "

@@ -9,6 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from nhandao.audit.models import register_sensitive
         from nhandao.lib import deadlines
+        from nhandao.orgs import datarequests
         from nhandao.people import privacy
         from nhandao.people.models import Individual
 
@@ -16,3 +17,5 @@ class PeopleConfig(AppConfig):
         register_sensitive("people.individual", Individual.SENSITIVE)
         # data-subject requests near their legal deadline: `nhandao deadlines`
         deadlines.register("people.data_requests", privacy.REQUESTS.due)
+        # its records offered for linking requests filed on the public page
+        datarequests.register(privacy.REQUESTS)

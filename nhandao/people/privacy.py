@@ -76,12 +76,26 @@ def erase_individual(actor, individual: Individual) -> Individual:
     return individual
 
 
+def pick_individual(user):
+    """A member, volunteer or blood donor, for linking a request filed on the public page."""
+    from django import forms
+
+    from nhandao.people.pickers import individual_picker
+
+    people = Individual.objects.for_user(user, "sensitive").filter(erased_at=None)
+    return forms.ModelChoiceField(
+        people, label="Hội viên, tình nguyện viên, người hiến máu", to_field_name="code",
+        error_messages=datarequests.PICK_ERRORS, widget=individual_picker(),
+    )  # fmt: skip
+
+
 REQUESTS = datarequests.Registry(
     model=IndividualDataRequest,
     subject_field="individual",
     url_name="individual_data_request",
     title="Yêu cầu về dữ liệu cá nhân: hội viên, tình nguyện viên, người hiến máu",
     label="hội viên, tình nguyện viên, người hiến máu",
+    pick_field=pick_individual,
     carry_out={"erase": erase_individual, "restrict": restrict_individual},
     done_words={
         "erase": "Thực hiện: tên được thay bằng “Người đã xoá dữ liệu {subject.code}”, ngày "
