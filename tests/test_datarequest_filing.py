@@ -171,7 +171,8 @@ def test_linking_to_a_person_keeps_the_clock_and_the_workflow_goes_on(cast, clie
     filing.refresh_from_db()
     assert filing.status == "linked" and filing.answered_at is not None
     assert [h.to_status for h in filing.history.order_by("pk")] == ["unverified", "linked"]
-    assert AuditEvent.objects.get(action="orgs.data_request_link").after["request"] == req.pk
+    assert AuditEvent.objects.get(action="orgs.data_request_link").after["status"] == "linked"
+    assert AuditEvent.objects.get(action="beneficiaries.data_request").after["filing"] == filing.pk
     privacy.answer_request(cast.ba_dinh_officer, req, "done")
     hoa.refresh_from_db()
     assert hoa.erased_at is not None and hoa.full_name == f"Người đã xoá dữ liệu #{hoa.pk}"

@@ -294,8 +294,8 @@ def link(registry: Registry, actor, filing: DataRequestFiling, subject, note: st
     requested_by = f"{filing.full_name} ({filing.contact}), gửi qua trang công khai"
     req = receive(registry, actor, subject, filing.kind.code, requested_by, filing.detail,
                   filing=filing)  # fmt: skip
-    record(actor, "orgs.data_request_link", filing,
-           after={"status": "linked", "request": req.pk, "note": note})  # fmt: skip
+    # the request's own event names the filing ("filing"): the link is told once, there
+    record(actor, "orgs.data_request_link", filing, after={"status": "linked", "note": note})
     return req
 
 
