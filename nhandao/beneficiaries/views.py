@@ -121,7 +121,7 @@ def person_detail(request, pk):
     )
 
 
-def _edit_page(request, form, title, cancel_url, note=""):
+def _edit_page(request, form, title, cancel_url, note="", purposes=None):
     return render(
         request,
         "beneficiaries/form.html",
@@ -132,6 +132,7 @@ def _edit_page(request, form, title, cancel_url, note=""):
             "cancel_url": cancel_url,
             "warnings": form.warnings,
             "note": note,
+            "purposes": purposes,
         },
     )
 
@@ -148,12 +149,17 @@ def _saved(request, form, changed, what):
 @login_required
 def person_edit(request, pk):
     """Change a person: "edit" at its organisation; sensitive fields only with "sensitive"
-    (and showing them in the form counts as a logged read)."""
+    and once the reader has stated a purpose (`?muc_dich=`, as on the person's page):
+    showing them in the form is a read logged with that purpose."""
     person = lookups.get_person_to_edit(request.user, pk)
     if not person.is_active:
         messages.error(request, "Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
         return redirect("person_detail", pk=pk)
-    form = forms.PersonForm(request.POST or None, actor=request.user, person=person)
+    may_read = access.can(request.user, "sensitive", person.organisation)
+    code = request.GET.get("muc_dich", "")
+    purpose = privacy.purpose_of(code) if may_read else None
+    form = forms.PersonForm(request.POST or None, actor=request.user, person=person,
+                            with_sensitive=purpose is not None)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         changed = actions.update_person(request.user, person, **form.action_fields())
         _saved(request, form, changed, f"“{person}”")
@@ -161,15 +167,27 @@ def person_edit(request, pk):
     if request.method != "POST":
         form.initial = forms.PersonForm.values_of(person, form.sensitive)
         if form.sensitive:
-            actions.log_sensitive_read(request.user, [person], "page")
-    note = (
-        "Mỗi lần mở trang này (có thông tin cá nhân) đều được ghi vào nhật ký."
-        if form.sensitive
-        else "Thông tin cá nhân (ngày sinh, CCCD/CMND, điện thoại, diện khó khăn, đồng ý sử dụng "
-        "dữ liệu) chỉ cán bộ có quyền xem dữ liệu nhạy cảm mới xem và sửa được."
-    )
+            actions.log_sensitive_read(request.user, [person], "page", purpose=purpose)
+    if form.sensitive:
+        note = (f"Lượt mở trang này (có thông tin cá nhân) được ghi vào nhật ký, với mục đích "
+                f"“{purpose}”.")  # fmt: skip
+    elif may_read:
+        note = (f"Mục đích “{code[:30]}” không có trong danh sách hoặc đã ngừng dùng. "
+                if code else "")  # fmt: skip
+        note += (
+            "Thông tin cá nhân (ngày sinh, CCCD/CMND, điện thoại, diện khó khăn, đồng ý sử dụng "
+            "dữ liệu) chỉ hiện và sửa được sau khi chọn mục đích; các thông tin khác sửa được ngay."
+        )
+    else:
+        note = (
+            "Thông tin cá nhân (ngày sinh, CCCD/CMND, điện thoại, diện khó khăn, đồng ý sử dụng "
+            "dữ liệu) chỉ cán bộ có quyền xem dữ liệu nhạy cảm mới xem và sửa được."
+        )
     cancel = reverse("person_detail", args=[pk])
-    return _edit_page(request, form, f"Sửa hồ sơ “{person}”", cancel, note)
+    page = _edit_page(request, form, f"Sửa hồ sơ “{person}”", cancel, note,
+                      purposes=ReadPurpose.objects.filter(active=True)
+                      if may_read and purpose is None else None)  # fmt: skip
+    return page
 
 
 @login_required
