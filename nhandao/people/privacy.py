@@ -14,6 +14,7 @@ record."""
 from django.utils import timezone
 
 from nhandao.audit.actions import record
+from nhandao.lib.errors import Refused
 from nhandao.orgs import datarequests
 from nhandao.people.models import (
     Individual,
@@ -32,6 +33,21 @@ IDENTIFYING = {
     "consent_contact": False,
     "consent_publish": False,
 }
+
+
+def refuse_if_restricted(individual: Individual, doing: str) -> None:
+    """Restriction of processing at the person's request (Decree 13/2023, Art. 9; decision
+    0025): their data is kept, and what the law makes us keep goes on (fee receipts and their
+    ledger, blood unit traceability), but nothing new is done with it — no volunteering, no
+    shift, no course, no drive registration by an officer — as the registry's restricted
+    beneficiaries get no new support."""
+    if individual.restricted_at is not None:
+        since = timezone.localtime(individual.restricted_at)
+        raise Refused(
+            f"{individual.full_name} đã yêu cầu hạn chế xử lý dữ liệu (từ {since:%d/%m/%Y}): "
+            f"không thể {doing}.",
+            field="individual",
+        )
 
 
 def kinds():
