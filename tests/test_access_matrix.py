@@ -290,6 +290,11 @@ RECORD_PAGES = [
     ("data requests", "/du-lieu-ca-nhan/", anywhere(SENSITIVE_ANYWHERE)),
     ("data request", "/du-lieu-ca-nhan/{data_request}/", expect_scoped(SENSITIVE_BA_DINH)),
     (
+        "data request filed on the public page",
+        "/du-lieu-ca-nhan/cong-khai/{data_request_filing}/",
+        expect_scoped(SENSITIVE_BA_DINH),
+    ),
+    (
         "person: data request form",
         "/doi-tuong/{person}/yeu-cau-du-lieu/",
         expect_scoped(EDIT_BA_DINH & SENSITIVE_BA_DINH, REACH_BA_DINH),
@@ -725,6 +730,12 @@ RECORD_PAGES = [
     ("portal: ledger check", "/cong-khai/kiem-chung-so-quy/", expect(PUBLIC, 200, anon=200)),
     ("portal: checkpoint log", "/cong-khai/so-quy/diem-moc.json", expect(PUBLIC, 200, anon=200)),
     ("portal: receipt check", "/cong-khai/bien-nhan/", expect(PUBLIC, 200, anon=200)),
+    ("portal: data request form", "/cong-khai/yeu-cau-du-lieu/", expect(PUBLIC, 200, anon=200)),
+    (
+        "portal: organisations to file with",
+        "/cong-khai/tra-cuu/to-chuc?q=ba",
+        expect(PUBLIC, 200, anon=200),
+    ),
     # the administrative map is public data
     ("map unit", "/don-vi-hanh-chinh/{unit}/", expect(PUBLIC, 200, anon=200)),
     ("api: map unit", "/api/units/{unit}", expect(PUBLIC, 200, anon=200)),
@@ -765,6 +776,7 @@ def world(cast, settings, tmp_path):
     from nhandao.campaigns import actions as campaign_actions
     from nhandao.donations import actions as donation_actions
     from nhandao.donations import receipts
+    from nhandao.orgs import datarequests
     from nhandao.relief import actions as relief
 
     settings.MEDIA_ROOT = tmp_path
@@ -827,6 +839,10 @@ def world(cast, settings, tmp_path):
     )
     sponsor = registry.create_sponsor(cast.root, organisation=cast.ba_dinh, name="Công ty A")
     data_request = privacy.receive_request(cast.ba_dinh_officer, person, "see", "Chính chủ")
+    # filed by the person on the public page, not yet verified (orgs/datarequests.py)
+    data_request_filing = datarequests.file_request(
+        cast.ba_dinh, "see", "Lê Văn Nam", "0912345678", "unknown"
+    )
     allocation = relief.approve_allocation(
         cast.tw_manager,
         relief.propose_allocation(
@@ -1012,6 +1028,7 @@ def world(cast, settings, tmp_path):
         "household": household,
         "person": person,
         "data_request": data_request,
+        "data_request_filing": data_request_filing,
         "address": address,
         "sponsor": sponsor,
         "allocation": allocation,
@@ -1236,6 +1253,18 @@ WRITES = [
     ("data request: refuse", "POST", "/du-lieu-ca-nhan/{data_request}/",
      {"to": "refused", "note": "Không đúng chủ thể"},
      expect_scoped(SENSITIVE_BA_DINH, ok=302)),
+    ("data request filed on the public page: refuse", "POST",
+     "/du-lieu-ca-nhan/cong-khai/{data_request_filing}/",
+     {"to": "refused", "note": "Không xác minh được danh tính"},
+     expect_scoped(SENSITIVE_BA_DINH, ok=302)),
+    ("data request filed on the public page: link", "POST",
+     "/du-lieu-ca-nhan/cong-khai/{data_request_filing}/",
+     lambda ids: {"so": "beneficiaries", "beneficiaries-subject": ids["person"]},
+     expect_scoped(SENSITIVE_BA_DINH, ok=302)),
+    ("portal: file a data request", "POST", "/cong-khai/yeu-cau-du-lieu/",
+     lambda ids: {"kind": "see", "full_name": "Lê Văn Nam", "contact": "0912345678",
+                  "organisation": ids["ba_dinh"], "records": "unknown"},
+     lambda who: 200),
     ("data request: receive", "POST", "/doi-tuong/{person}/yeu-cau-du-lieu/",
      {"kind": "see", "requested_by": "Chính chủ"},
      expect_scoped(EDIT_BA_DINH & SENSITIVE_BA_DINH, REACH_BA_DINH, ok=302)),
@@ -1486,9 +1515,10 @@ def _write(client, method, url, data):
 @pytest.mark.parametrize("name,method,url,data,rule", WRITES, ids=[w[0] for w in WRITES])
 def test_access_matrix_of_writes(cast, world, client, name, method, url, data, rule, monkeypatch):
     """Each user's request in a transaction rolled back; a failure lists each wrong answer."""
-    # every user posts from one address: the public registration's per-client limit would
-    # answer 429 from the eleventh on (tested on its own in test_blood_pages)
-    monkeypatch.setenv("PORTAL_RATE_LIMITS", "register=1000/600")
+    # every user posts from one address: the public registration's and data request's
+    # per-client limits would answer 429 (tested on their own in test_blood_pages,
+    # test_datarequest_filing)
+    monkeypatch.setenv("PORTAL_RATE_LIMITS", "register=1000/600,request=1000/600")
     wrong = wrong_writes(client, cast, [(name, method, url, data, rule)], world)
     assert wrong == [], "; ".join(wrong)
 

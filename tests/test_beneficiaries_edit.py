@@ -101,11 +101,12 @@ def test_who_may_patch_a_person_through_the_api(cast, hoa, login, who, status):
 
 def test_an_officer_changes_a_person_and_the_change_is_audited_old_and_new(cast, hoa, login):
     client = login(cast.ba_dinh_officer)
-    html = client.get(f"/doi-tuong/{hoa.pk}/sua/").content.decode()
+    html = client.get(f"/doi-tuong/{hoa.pk}/sua/?muc_dich=xet-ho-tro").content.decode()
     assert 'value="001185012345"' in html and 'value="05/03/1985"' in html
-    assert SensitiveRead.objects.filter(person=hoa, user=cast.ba_dinh_officer).count() == 1
+    read = SensitiveRead.objects.get(person=hoa, user=cast.ba_dinh_officer)
+    assert read.purpose.code == "xet-ho-tro" and read.channel == "page"
     response = client.post(
-        f"/doi-tuong/{hoa.pk}/sua/",
+        f"/doi-tuong/{hoa.pk}/sua/?muc_dich=xet-ho-tro",
         page_data(hoa, full_name="NGUYỄN THỊ HOÀ", phone="0987 654 321", village="Tổ 6"),
     )
     assert response.status_code == 302 and response.url == f"/doi-tuong/{hoa.pk}/"
@@ -142,7 +143,7 @@ def test_an_old_map_commune_is_converted_with_a_warning(cast, hoa, login):
 
 def test_bad_input_gives_vietnamese_messages_per_field_and_changes_nothing(cast, hoa, login):
     response = login(cast.ba_dinh_officer).post(
-        f"/doi-tuong/{hoa.pk}/sua/",
+        f"/doi-tuong/{hoa.pk}/sua/?muc_dich=xet-ho-tro",
         page_data(
             hoa,
             full_name="   ",
@@ -162,6 +163,26 @@ def test_bad_input_gives_vietnamese_messages_per_field_and_changes_nothing(cast,
     hoa.refresh_from_db()
     assert hoa.full_name == "Nguyễn Thị Hoa" and hoa.phone == "0912345678"
     assert not updates(hoa).exists()
+
+
+def test_the_edit_page_asks_a_holder_of_the_right_for_a_purpose_first(cast, hoa, login):
+    client = login(cast.ba_dinh_officer)
+    html = client.get(f"/doi-tuong/{hoa.pk}/sua/").content.decode()
+    assert 'id="purpose-form"' in html and 'name="muc_dich"' in html
+    assert "001185012345" not in html and "0912345678" not in html and "05/03/1985" not in html
+    assert 'name="id_number"' not in html and 'name="village"' in html
+    assert not SensitiveRead.objects.filter(person=hoa).exists()
+    html = client.get(f"/doi-tuong/{hoa.pk}/sua/?muc_dich=to-mo").content.decode()
+    assert "Mục đích “to-mo” không có trong danh sách" in html and "001185012345" not in html
+    assert not SensitiveRead.objects.filter(person=hoa).exists()
+    # saved without a purpose: the other fields change, the sensitive ones are not touched
+    data = page_data(hoa, village="Tổ 9", phone="0900000000")
+    assert client.post(f"/doi-tuong/{hoa.pk}/sua/", data).status_code == 302
+    hoa.refresh_from_db()
+    assert (hoa.village, hoa.phone) == ("Tổ 9", "0912345678")
+    # the person's page passes the purpose already chosen on to the edit page
+    html = client.get(f"/doi-tuong/{hoa.pk}/?muc_dich=lien-lac").content.decode()
+    assert f'href="/doi-tuong/{hoa.pk}/sua/?muc_dich=lien-lac"' in html
 
 
 def test_an_editor_without_the_sensitive_right_neither_sees_nor_changes_sensitive_data(

@@ -10,9 +10,10 @@ class BeneficiariesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from nhandao.audit.models import register_sensitive
-        from nhandao.beneficiaries import reminders, review
+        from nhandao.beneficiaries import privacy, review
         from nhandao.beneficiaries.models import MatchCandidate, Person
         from nhandao.lib import deadlines
+        from nhandao.orgs import datarequests
 
         # a pair written or removed one by one: the cached counts of groups are stale
         post_save.connect(review.pair_changed, sender=MatchCandidate, dispatch_uid="dup-save")
@@ -24,4 +25,6 @@ class BeneficiariesConfig(AppConfig):
             "beneficiaries.household", ["status", "certified_by", "certificate_no", "certified_on"]
         )
         # data-subject requests near their legal deadline: `nhandao deadlines`
-        deadlines.register("beneficiaries.data_requests", reminders.due)
+        deadlines.register("beneficiaries.data_requests", privacy.REQUESTS.due)
+        # its records offered for linking requests filed on the public page
+        datarequests.register(privacy.REQUESTS)

@@ -129,7 +129,9 @@ class PersonForm(AddressMixin, ActorForm):
     )
     external_id = forms.CharField(label="Mã ở hệ thống nguồn", max_length=64, required=False)
 
-    def __init__(self, *args, person=None, **kwargs):
+    def __init__(self, *args, person=None, with_sensitive=True, **kwargs):
+        """`with_sensitive=False`: the sensitive fields left out even for a holder of the
+        right (the edit page before the reader has stated a purpose)."""
         super().__init__(*args, **kwargs)
         self.person = person
         self.warnings: list[str] = []
@@ -144,7 +146,9 @@ class PersonForm(AddressMixin, ActorForm):
             ),
             ben_pickers.household_label,
         )
-        self.sensitive = person is None or access.can(self.actor, "sensitive", person.organisation)
+        self.sensitive = with_sensitive and (
+            person is None or access.can(self.actor, "sensitive", person.organisation)
+        )
         if not self.sensitive:
             for name in SENSITIVE_FIELDS:
                 del self.fields[name]

@@ -145,15 +145,3 @@ def sponsorships(user, perm: str = "view"):
 
 def get_sponsorship(user, pk) -> Sponsorship:
     return access.get_within(sponsorships(user), pk, "Không tìm thấy cam kết đỡ đầu.")
-
-
-def data_requests(user):
-    """The data-subject requests about persons where the user holds "sensitive"."""
-    from nhandao.beneficiaries.models import DataRequest
-
-    return DataRequest.objects.filter(access.reach_q(user, "sensitive", via="organisation"))
-
-
-def get_data_request(user, pk):
-    """One of those requests, else 404."""
-    return access.get_within(data_requests(user).select_related("person", "kind"), pk)

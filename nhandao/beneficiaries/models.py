@@ -14,9 +14,8 @@ from django.db.models import Q
 
 from nhandao.lib.imports import ImportRecord, ImportStatus
 from nhandao.lib.models import StatusChange
-from nhandao.lib.pipeline import Move, Pipeline
 from nhandao.lib.text import search_key
-from nhandao.orgs.models import AdminUnit, Organisation
+from nhandao.orgs.models import AdminUnit, DataRequestBase, Organisation
 
 
 class Sex(models.TextChoices):
@@ -805,51 +804,15 @@ class DataRequestKind(models.Model):
         return self.label
 
 
-class DataRequestStatus(models.TextChoices):
-    RECEIVED = "received", "Đã nhận, chờ xử lý"
-    DONE = "done", "Đã thực hiện"
-    REFUSED = "refused", "Từ chối (có lý do)"
-
-
-DATA_REQUESTS = Pipeline(
-    DataRequestStatus,
-    noun="yêu cầu về dữ liệu cá nhân",
-    moves=[
-        Move("received", "done", "Thực hiện yêu cầu", permission="sensitive"),
-        Move("received", "refused", "Từ chối", permission="sensitive", style="danger",
-             note_required="Cần ghi lý do từ chối (căn cứ pháp luật)."),
-    ],
-)  # fmt: skip
-
-
-class DataRequest(models.Model):
-    """A person's request to see, correct, erase or restrict their data: received by an
-    officer holding "sensitive" at the person's organisation, answered before its deadline."""
+class DataRequest(DataRequestBase):
+    """A data-subject request about a person of the registry (orgs.models.DataRequestBase)."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="data_requests")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.ForeignKey(DataRequestKind, on_delete=models.PROTECT, verbose_name="loại")
-    requested_by = models.CharField("người yêu cầu", max_length=150)
-    detail = models.TextField("nội dung yêu cầu", blank=True)
-    received_at = models.DateTimeField("lúc nhận")
-    due_at = models.DateTimeField("hạn trả lời")
-    status = models.CharField(
-        "tình trạng", max_length=10, choices=DataRequestStatus.choices, default="received"
-    )
-    answered_at = models.DateTimeField("lúc trả lời", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
 
-    pipeline = DATA_REQUESTS
-
-    class Meta:
+    class Meta(DataRequestBase.Meta):
         verbose_name = "yêu cầu về dữ liệu cá nhân"
         verbose_name_plural = "yêu cầu về dữ liệu cá nhân"
-        ordering = ["due_at", "pk"]
-
-    def __str__(self):
-        return f"{self.kind} #{self.pk}"
 
 
 class DataRequestStatusChange(StatusChange):

@@ -1,27 +1,19 @@
-"""Actions of personal data by law (docs/decisions/0025-personal-data.md): a data-subject
-request received and answered (see, correct, erase, restrict) on the lib.pipeline table
-DATA_REQUESTS, with its deadline from DataRequestKind, its history and audit events;
+"""Actions of personal data by law (docs/decisions/0025-personal-data.md): purposes of a
+sensitive read; data-subject requests about a person (the shared workflow is
+orgs/datarequests.py; this registry supplies REQUESTS: what erase and restrict do);
 erasure pseudonymises the person (the support records, their values and any ledger stay
 whole); restriction takes the person out of lists, searches and exports."""
 
-from datetime import timedelta
-
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from nhandao.audit.actions import record
 from nhandao.beneficiaries.models import (
-    DATA_REQUESTS,
     DataRequest,
-    DataRequestKind,
-    DataRequestStatusChange,
     Person,
     ReadPurpose,
 )
 from nhandao.lib.errors import Refused
-from nhandao.lib.notify import notify
-from nhandao.orgs import access
+from nhandao.orgs import datarequests
 
 ERASED_NAME = "Người đã xoá dữ liệu #{pk}"
 
@@ -77,68 +69,14 @@ def require_api_purpose(request) -> ReadPurpose:
     return purpose
 
 
-@transaction.atomic
 def receive_request(actor, person: Person, kind_code: str, requested_by: str, detail: str = ""):
-    access.require(
-        actor, "sensitive", person.organisation, "Bạn không có quyền nhận yêu cầu về dữ liệu này."
-    )
-    kind = DataRequestKind.objects.filter(code=kind_code).first()
-    if kind is None:
-        raise Refused("Loại yêu cầu: hãy chọn một loại trong danh sách.", field="kind")
-    requested_by = (requested_by or "").strip()[:150]
-    if not requested_by:
-        raise Refused("Người yêu cầu: không được để trống.", field="requested_by")
-    if person.erased_at is not None:
-        raise Refused("Dữ liệu của người này đã được xoá.", field="person")
-    now = timezone.now()
-    req = DataRequest.objects.create(
-        person=person,
-        organisation=person.organisation,
-        kind=kind,
-        requested_by=requested_by,
-        detail=(detail or "").strip(),
-        received_at=now,
-        due_at=now + timedelta(hours=kind.deadline_hours),
-        created_by=actor,
-    )
-    DataRequestStatusChange.log(req, "received", actor=actor, note="Nhận yêu cầu")
-    due = req.due_at.isoformat()
-    record(actor, "beneficiaries.data_request", req,
-           after={"kind": kind.pk, "person": person.pk, "due_at": due})  # fmt: skip
-    others = [u for u in access.holders("sensitive", person.organisation) if u.pk != actor.pk]
-    notify(
-        others,
-        "requests",
-        f"Yêu cầu “{kind.label}” hạn {timezone.localtime(req.due_at):%H:%M %d/%m/%Y}",
-        f"Người yêu cầu: {requested_by}.",
-        reverse("data_request", args=[req.pk]),
-    )
-    return req
+    return datarequests.receive(REQUESTS, actor, person, kind_code, requested_by, detail)
 
 
-@transaction.atomic
 def answer_request(actor, req: DataRequest, target: str, note: str = "") -> DataRequest:
     """Carry the request out ("done": erase or restrict the person; seeing and correcting
     are done on the person's page first) or refuse it with a reason."""
-    req = DataRequest.objects.select_for_update().select_related("kind", "person").get(pk=req.pk)
-    DATA_REQUESTS.move(
-        req,
-        target,
-        actor=actor,
-        history=DataRequestStatusChange,
-        note=note,
-        can=lambda perm: access.can(actor, perm, req.organisation),
-    )
-    if target == "done":
-        if req.kind.code == "erase":
-            erase_person(actor, req.person)
-        elif req.kind.code == "restrict":
-            restrict_person(actor, req.person)
-    req.answered_at = timezone.now()
-    req.save(update_fields=["answered_at"])
-    record(actor, "beneficiaries.data_request_answer", req,
-           after={"status": target, "kind": req.kind_id, "note": note})  # fmt: skip
-    return req
+    return datarequests.answer(REQUESTS, actor, req, target, note)
 
 
 def restrict_person(actor, person: Person) -> None:
@@ -180,3 +118,34 @@ def erase_person(actor, person: Person, *, restrict: bool = True) -> Person:
     person.save()
     record(actor, "beneficiaries.person_erase", person, after={"erased": True})
     return person
+
+
+def pick_person(user):
+    """A person of the registry, for linking a request filed on the public page."""
+    from django import forms
+    from django.urls import reverse_lazy
+
+    from nhandao.lib.widgets import Picker
+
+    people = Person.objects.for_user(user, "sensitive").filter(erased_at=None)
+    return forms.ModelChoiceField(
+        people, label="Đối tượng thụ hưởng (sổ đăng ký)", error_messages=datarequests.PICK_ERRORS,
+        widget=Picker(url=reverse_lazy("pick_persons"), placeholder="Gõ họ tên…"),
+    )  # fmt: skip
+
+
+REQUESTS = datarequests.Registry(
+    model=DataRequest,
+    subject_field="person",
+    url_name="data_request",
+    title="Yêu cầu về dữ liệu cá nhân",
+    label="đối tượng thụ hưởng",
+    pick_field=pick_person,
+    carry_out={"erase": erase_person, "restrict": restrict_person},
+    done_words={
+        "erase": "Thực hiện: tên được thay bằng “Người đã xoá dữ liệu #{subject.pk}”, số CCCD, "
+        "điện thoại, ngày sinh, diện khó khăn bị xoá; lịch sử hỗ trợ và số tiền giữ nguyên. "
+        "Không hoàn tác được.",
+        "restrict": "Thực hiện: người này không còn hiện trong danh sách, tìm kiếm và tệp xuất.",
+    },
+)

@@ -26,7 +26,6 @@ from nhandao.beneficiaries import (
     support,
 )
 from nhandao.beneficiaries.models import (
-    DataRequestKind,
     HumanitarianAddress,
     ImportBatch,
     MergeRecord,
@@ -42,7 +41,7 @@ from nhandao.lib.downloads import XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.listing import Sort, listing, sorted_by
 from nhandao.lib.views import show_refused
-from nhandao.orgs import access
+from nhandao.orgs import access, datarequests
 
 # No sort by birth year: a person of another organisation on the user's area shows only a name,
 # a commune and the support history, and an order by birth year would tell it.
@@ -122,7 +121,7 @@ def person_detail(request, pk):
     )
 
 
-def _edit_page(request, form, title, cancel_url, note=""):
+def _edit_page(request, form, title, cancel_url, note="", purposes=None):
     return render(
         request,
         "beneficiaries/form.html",
@@ -133,6 +132,7 @@ def _edit_page(request, form, title, cancel_url, note=""):
             "cancel_url": cancel_url,
             "warnings": form.warnings,
             "note": note,
+            "purposes": purposes,
         },
     )
 
@@ -149,12 +149,17 @@ def _saved(request, form, changed, what):
 @login_required
 def person_edit(request, pk):
     """Change a person: "edit" at its organisation; sensitive fields only with "sensitive"
-    (and showing them in the form counts as a logged read)."""
+    and once the reader has stated a purpose (`?muc_dich=`, as on the person's page):
+    showing them in the form is a read logged with that purpose."""
     person = lookups.get_person_to_edit(request.user, pk)
     if not person.is_active:
         messages.error(request, "Hồ sơ này đã được gộp vào hồ sơ khác: hãy sửa hồ sơ được giữ.")
         return redirect("person_detail", pk=pk)
-    form = forms.PersonForm(request.POST or None, actor=request.user, person=person)
+    may_read = access.can(request.user, "sensitive", person.organisation)
+    code = request.GET.get("muc_dich", "")
+    purpose = privacy.purpose_of(code) if may_read else None
+    form = forms.PersonForm(request.POST or None, actor=request.user, person=person,
+                            with_sensitive=purpose is not None)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         changed = actions.update_person(request.user, person, **form.action_fields())
         _saved(request, form, changed, f"“{person}”")
@@ -162,15 +167,27 @@ def person_edit(request, pk):
     if request.method != "POST":
         form.initial = forms.PersonForm.values_of(person, form.sensitive)
         if form.sensitive:
-            actions.log_sensitive_read(request.user, [person], "page")
-    note = (
-        "Mỗi lần mở trang này (có thông tin cá nhân) đều được ghi vào nhật ký."
-        if form.sensitive
-        else "Thông tin cá nhân (ngày sinh, CCCD/CMND, điện thoại, diện khó khăn, đồng ý sử dụng "
-        "dữ liệu) chỉ cán bộ có quyền xem dữ liệu nhạy cảm mới xem và sửa được."
-    )
+            actions.log_sensitive_read(request.user, [person], "page", purpose=purpose)
+    if form.sensitive:
+        note = (f"Lượt mở trang này (có thông tin cá nhân) được ghi vào nhật ký, với mục đích "
+                f"“{purpose}”.")  # fmt: skip
+    elif may_read:
+        note = (f"Mục đích “{code[:30]}” không có trong danh sách hoặc đã ngừng dùng. "
+                if code else "")  # fmt: skip
+        note += (
+            "Thông tin cá nhân (ngày sinh, CCCD/CMND, điện thoại, diện khó khăn, đồng ý sử dụng "
+            "dữ liệu) chỉ hiện và sửa được sau khi chọn mục đích; các thông tin khác sửa được ngay."
+        )
+    else:
+        note = (
+            "Thông tin cá nhân (ngày sinh, CCCD/CMND, điện thoại, diện khó khăn, đồng ý sử dụng "
+            "dữ liệu) chỉ cán bộ có quyền xem dữ liệu nhạy cảm mới xem và sửa được."
+        )
     cancel = reverse("person_detail", args=[pk])
-    return _edit_page(request, form, f"Sửa hồ sơ “{person}”", cancel, note)
+    page = _edit_page(request, form, f"Sửa hồ sơ “{person}”", cancel, note,
+                      purposes=ReadPurpose.objects.filter(active=True)
+                      if may_read and purpose is None else None)  # fmt: skip
+    return page
 
 
 @login_required
@@ -765,70 +782,7 @@ def support_import(request):
 # ---- data-subject requests (personal data by law) ----
 
 
-@login_required
-def data_requests(request):
-    """The requests about persons where the user holds "sensitive", earliest deadline first."""
-    access.require_anywhere(request.user, "sensitive")
-    rows = lookups.data_requests(request.user).select_related("person", "kind", "organisation")
-    status = request.GET.get("tinh_trang", "received")
-    if status in ("received", "done", "refused"):
-        rows = rows.filter(status=status)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "beneficiaries/data_requests.html",
-        {"page": page, "status": status, "now": timezone.now()},
-    )
-
-
-@login_required
-def data_request_create(request, pk):
-    """Record a person's request about their data (from the person's page)."""
-    person = lookups.get_person_to_edit(request.user, pk)
-    access.require(request.user, "sensitive", person.organisation)
-    kinds = DataRequestKind.objects.all()
-    error = None
-    if request.method == "POST":
-        try:
-            req = privacy.receive_request(
-                request.user,
-                person,
-                request.POST.get("kind", ""),
-                request.POST.get("requested_by", ""),
-                request.POST.get("detail", ""),
-            )
-        except Refused as refusal:
-            error = refusal.message
-        else:
-            messages.success(request, "Đã ghi nhận yêu cầu.")
-            return redirect("data_request", pk=req.pk)
-    return render(
-        request,
-        "beneficiaries/data_request_form.html",
-        {"person": person, "kinds": kinds, "error": error, "data": request.POST},
-        status=422 if error else 200,
-    )
-
-
-@login_required
-def data_request(request, pk):
-    req = lookups.get_data_request(request.user, pk)
-    if request.method == "POST":
-        try:
-            privacy.answer_request(
-                request.user, req, request.POST.get("to", ""), request.POST.get("note", "")
-            )
-        except Refused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, "Đã cập nhật yêu cầu.")
-        return redirect("data_request", pk=pk)
-    moves = req.pipeline.moves_for(
-        req, can=lambda perm: access.can(request.user, perm, req.organisation)
-    )
-    return render(
-        request,
-        "beneficiaries/data_request_detail.html",
-        {"req": req, "moves": moves, "history": req.history.select_related("actor"),
-         "now": timezone.now()},
-    )  # fmt: skip
+# the queue, the form on a record's page, a request's page (orgs/datarequests.py)
+data_requests, data_request_create, data_request = datarequests.views(
+    privacy.REQUESTS, lookups.get_person_to_edit
+)

@@ -23,6 +23,7 @@ from nhandao.lib.errors import NeedsConfirmation, Refused
 from nhandao.lib.pipeline import Moves
 from nhandao.orgs import access
 from nhandao.people import actions as people
+from nhandao.people import privacy
 
 D = DriveStatus
 
@@ -220,6 +221,9 @@ def register(actor, drive: Drive, donor: Donor, declaration=None) -> Registratio
     """An officer registers a donor (before or on the day)."""
     if drive.status not in (D.PLANNED, D.OPEN, D.HELD):
         raise Refused(f"Đợt “{drive.name}” đã đóng đăng ký.", field="donor")
+    # a person registering themself on the public page is not refused: it is their own act,
+    # and a refusal there would tell anyone who typed their name about the restriction
+    privacy.refuse_if_restricted(donor.individual, "đăng ký hiến máu")
     return _register(actor, drive, donor, Source.OFFICER, declaration)
 
 

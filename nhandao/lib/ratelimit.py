@@ -27,6 +27,7 @@ DEFAULTS = {
     "ledger": (10, 60),
     "period": (10, 60),  # a campaign's figures over a period: read by date, not from totals
     "register": (10, 600),  # a family at one address registers a few, a bot many
+    "request": (5, 3600),  # a person asks about their own data once or twice, a bot floods
 }
 MESSAGE = "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau {seconds} giây."
 

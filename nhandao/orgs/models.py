@@ -9,6 +9,8 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
+from nhandao.lib.models import StatusChange
+from nhandao.lib.pipeline import Move, Pipeline
 from nhandao.lib.text import nfc, search_key
 
 MERGER_DAY = date(2025, 7, 1)  # two-tier local government starts (Resolution 202/2025/QH15)
@@ -368,3 +370,132 @@ class SupervisedRead(models.Model):
 
     def __str__(self):
         return f"{self.user} đọc {self.record_type} {self.record_id}"
+
+
+# ---- data-subject requests, the part every registry shares ---------------------------------
+# docs/decisions/0025-personal-data.md. The workflow is orgs/datarequests.py; each registry
+# (beneficiaries.DataRequest, people.IndividualDataRequest) keeps its own table and adds only
+# what differs: the record the request is about and the kind (the one table of law-as-data,
+# beneficiaries.DataRequestKind). They live here, beside Organisation, because a request is
+# scoped by the "sensitive" reach of an organisation (orgs/access.py).
+
+
+class DataRequestStatus(models.TextChoices):
+    RECEIVED = "received", "Đã nhận, chờ xử lý"
+    DONE = "done", "Đã thực hiện"
+    REFUSED = "refused", "Từ chối (có lý do)"
+
+
+DATA_REQUESTS = Pipeline(
+    DataRequestStatus,
+    noun="yêu cầu về dữ liệu cá nhân",
+    moves=[
+        Move("received", "done", "Thực hiện yêu cầu", permission="sensitive"),
+        Move("received", "refused", "Từ chối", permission="sensitive", style="danger",
+             note_required="Cần ghi lý do từ chối (căn cứ pháp luật)."),
+    ],
+)  # fmt: skip
+
+
+class FilingRecords(models.TextChoices):
+    """Which records the filer thinks the organisation holds about them."""
+
+    BENEFICIARY = "beneficiary", "Tôi là người nhận hỗ trợ (đối tượng thụ hưởng)"
+    PEOPLE = "people", "Tôi là hội viên, tình nguyện viên hoặc người hiến máu"
+    UNKNOWN = "unknown", "Tôi không rõ"
+
+
+class FilingStatus(models.TextChoices):
+    UNVERIFIED = "unverified", "Đã nhận, chưa xác minh danh tính"
+    LINKED = "linked", "Đã xác minh, chuyển thành yêu cầu"
+    REFUSED = "refused", "Từ chối (có lý do)"
+
+
+FILINGS = Pipeline(
+    FilingStatus,
+    noun="yêu cầu gửi qua trang công khai",
+    moves=[
+        # made by datarequests.link, with the record the officer picked (not a bare button)
+        Move("unverified", "linked", "Xác minh và liên kết hồ sơ", permission="sensitive"),
+        Move("unverified", "refused", "Từ chối", permission="sensitive", style="danger",
+             note_required="Cần ghi lý do từ chối (ví dụ: không xác minh được danh tính)."),
+    ],
+)  # fmt: skip
+
+
+class DataRequestFiling(models.Model):
+    """A request a person files themself on the public page (no login): in the chosen
+    organisation's queue, its legal deadline running from the filing, until a "sensitive"
+    holder verifies who they are and links it to their record (it then becomes the
+    registry's request, with the same received and due times) or refuses it with a reason."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức"
+    )
+    kind = models.ForeignKey(
+        "beneficiaries.DataRequestKind", on_delete=models.PROTECT, related_name="+",
+        verbose_name="loại",
+    )  # fmt: skip
+    full_name = models.CharField("họ và tên", max_length=150)
+    contact = models.CharField("điện thoại hoặc thư điện tử để trả lời", max_length=150)
+    records = models.CharField("hồ sơ", max_length=12, choices=FilingRecords.choices)
+    detail = models.TextField("nội dung yêu cầu", blank=True)
+    received_at = models.DateTimeField("lúc nhận")
+    due_at = models.DateTimeField("hạn trả lời")
+    status = models.CharField("tình trạng", max_length=12, choices=FilingStatus.choices,
+                              default=FilingStatus.UNVERIFIED)  # fmt: skip
+    answered_at = models.DateTimeField("lúc xử lý", null=True, blank=True)
+
+    pipeline = FILINGS
+
+    class Meta:
+        verbose_name = "yêu cầu về dữ liệu gửi qua trang công khai"
+        verbose_name_plural = "yêu cầu về dữ liệu gửi qua trang công khai"
+        ordering = ["due_at", "pk"]
+
+    def __str__(self):  # no name: the audit log's object_repr stays free of personal data
+        return f"{self.kind} {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        """What the filer quotes when they ask about it: "YC2026-000042"."""
+        return f"YC{self.received_at:%Y}-{self.pk:06d}"
+
+
+class DataRequestFilingStatusChange(StatusChange):
+    filing = models.ForeignKey(DataRequestFiling, on_delete=models.CASCADE, related_name="history")
+
+    subject_field = "filing"
+
+
+class DataRequestBase(models.Model):
+    """A person's request to see, correct, erase or restrict their data: received by an
+    officer holding "sensitive" at the record's organisation, answered before its deadline.
+    A registry's model adds the record it is about and `kind`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.CharField("người yêu cầu", max_length=150)
+    detail = models.TextField("nội dung yêu cầu", blank=True)
+    received_at = models.DateTimeField("lúc nhận")
+    due_at = models.DateTimeField("hạn trả lời")
+    status = models.CharField(
+        "tình trạng", max_length=10, choices=DataRequestStatus.choices, default="received"
+    )
+    answered_at = models.DateTimeField("lúc trả lời", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # filed by the person on the public page, then verified and linked by the officer
+    filing = models.OneToOneField(
+        DataRequestFiling, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="%(app_label)s_request", verbose_name="gửi qua trang công khai",
+    )  # fmt: skip
+
+    pipeline = DATA_REQUESTS
+
+    class Meta:
+        abstract = True
+        ordering = ["due_at", "pk"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nhandao.orgs import pickers, views
+from nhandao.orgs import datarequests, pickers, views
 
 urlpatterns = [
     path("to-chuc/", views.org_list, name="org_list"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("don-vi-hanh-chinh/", views.unit_list, name="unit_list"),
     path("don-vi-hanh-chinh/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("cum-thi-dua/", views.cluster_list, name="cluster_list"),
+    path(
+        "du-lieu-ca-nhan/cong-khai/<int:pk>/", datarequests.filing_page, name="data_request_filing"
+    ),
 ]
 
 urlpatterns += [

@@ -9,10 +9,13 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from nhandao.audit.models import register_sensitive
         from nhandao.lib import deadlines
-        from nhandao.people import reminders
+        from nhandao.orgs import datarequests
+        from nhandao.people import privacy
         from nhandao.people.models import Individual
 
         # the audit log hides these values from users without the "sensitive" permission
         register_sensitive("people.individual", Individual.SENSITIVE)
         # data-subject requests near their legal deadline: `nhandao deadlines`
-        deadlines.register("people.data_requests", reminders.due)
+        deadlines.register("people.data_requests", privacy.REQUESTS.due)
+        # its records offered for linking requests filed on the public page
+        datarequests.register(privacy.REQUESTS)

@@ -65,20 +65,6 @@ def get_participant(user, pk, perm: str = "view"):
     return access.get_for_user(records, user, pk, perm, via="course__organisation")
 
 
-def data_requests(user):
-    """The data-subject requests about individuals where the user holds "sensitive"."""
-    from nhandao.people.models import IndividualDataRequest
-
-    return IndividualDataRequest.objects.filter(
-        access.reach_q(user, "sensitive", via="organisation")
-    )
-
-
-def get_data_request(user, pk):
-    records = data_requests(user).select_related("individual", "kind", "organisation")
-    return access.get_within(records, pk, "Không tìm thấy yêu cầu.")
-
-
 def get_member_import(user, pk, perm: str = "view") -> MemberImport:
     records = MemberImport.objects.select_related("organisation")
     return access.get_for_user(records, user, pk, perm)

@@ -16,9 +16,8 @@ from django.db import models
 from nhandao.lib.imports import ImportRecord
 from nhandao.lib.models import StatusChange
 from nhandao.lib.names import split_name
-from nhandao.lib.pipeline import Move, Pipeline
 from nhandao.lib.text import nfc, search_key
-from nhandao.orgs.models import AdminUnit, Organisation
+from nhandao.orgs.models import AdminUnit, DataRequestBase, Organisation
 
 
 class Sex(models.TextChoices):
@@ -691,64 +690,28 @@ class Participant(models.Model):
 
 
 # ---- personal data by law: data-subject requests (docs/decisions/0025-personal-data.md) ----
-# The same workflow as the beneficiary registry's (beneficiaries.DataRequest); the kinds and
-# their legal deadlines are the one table of law-as-data, beneficiaries.DataRequestKind,
-# referred to by name (a table both registries read; no code of beneficiaries is imported).
+# The workflow all registries share is orgs/datarequests.py; the kinds and their legal
+# deadlines are the one table of law-as-data, beneficiaries.DataRequestKind, referred to by
+# name (a table both registries read; no code of beneficiaries is imported).
 
 
-class IndividualRequestStatus(models.TextChoices):
-    RECEIVED = "received", "Đã nhận, chờ xử lý"
-    DONE = "done", "Đã thực hiện"
-    REFUSED = "refused", "Từ chối (có lý do)"
-
-
-INDIVIDUAL_REQUESTS = Pipeline(
-    IndividualRequestStatus,
-    noun="yêu cầu về dữ liệu cá nhân",
-    moves=[
-        Move("received", "done", "Thực hiện yêu cầu", permission="sensitive"),
-        Move("received", "refused", "Từ chối", permission="sensitive", style="danger",
-             note_required="Cần ghi lý do từ chối (căn cứ pháp luật)."),
-    ],
-)  # fmt: skip
-
-
-class IndividualDataRequest(models.Model):
-    """A member's, volunteer's or blood donor's request to see, correct, erase or restrict
-    their data: received by an officer holding "sensitive" at the record's organisation,
-    answered before its deadline."""
+class IndividualDataRequest(DataRequestBase):
+    """A member's, volunteer's or blood donor's request about their data
+    (orgs.models.DataRequestBase)."""
 
     individual = models.ForeignKey(
         Individual, on_delete=models.PROTECT, related_name="data_requests"
     )
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.ForeignKey(
         "beneficiaries.DataRequestKind", on_delete=models.PROTECT, related_name="+",
         verbose_name="loại",
     )  # fmt: skip
-    requested_by = models.CharField("người yêu cầu", max_length=150)
-    detail = models.TextField("nội dung yêu cầu", blank=True)
-    received_at = models.DateTimeField("lúc nhận")
-    due_at = models.DateTimeField("hạn trả lời")
-    status = models.CharField(
-        "tình trạng", max_length=10, choices=IndividualRequestStatus.choices, default="received"
-    )
-    answered_at = models.DateTimeField("lúc trả lời", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
 
-    pipeline = INDIVIDUAL_REQUESTS
-
-    class Meta:
+    class Meta(DataRequestBase.Meta):
         verbose_name = "yêu cầu về dữ liệu cá nhân (hội viên, tình nguyện viên, người hiến máu)"
         verbose_name_plural = (
             "yêu cầu về dữ liệu cá nhân (hội viên, tình nguyện viên, người hiến máu)"
         )
-        ordering = ["due_at", "pk"]
-
-    def __str__(self):
-        return f"{self.kind} #{self.pk}"
 
 
 class IndividualDataRequestStatusChange(StatusChange):

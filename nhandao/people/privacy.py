@@ -1,8 +1,6 @@
 """Data-subject requests of the people registry (members, volunteers, blood donors:
-people.Individual), the same workflow as the beneficiary registry's
-(beneficiaries/privacy.py; decision 0025 and its addendum): received by a "sensitive" holder
-of the record's organisation, a deadline from the law kept as data, answered (done or
-refused with a reason), history rows and audit events, the other holders told.
+people.Individual) on the workflow every registry shares (orgs/datarequests.py; decision
+0025 and its addendum); this registry supplies REQUESTS: what erase and restrict do.
 
 Erasure pseudonymises in place: the name becomes "Người đã xoá dữ liệu CN…", birth date,
 phone, e-mail, ID number and address are cleared, both consents withdrawn. What the law
@@ -13,22 +11,14 @@ blood donation results (traceability of blood units) — they now point to the p
 Restriction withdraws both consents (no reminder, no call, no name published) and marks the
 record."""
 
-from datetime import timedelta
-
-from django.apps import apps
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from nhandao.audit.actions import record
 from nhandao.lib.errors import Refused
-from nhandao.lib.notify import notify
-from nhandao.orgs import access
+from nhandao.orgs import datarequests
 from nhandao.people.models import (
-    INDIVIDUAL_REQUESTS,
     Individual,
     IndividualDataRequest,
-    IndividualDataRequestStatusChange,
 )
 
 ERASED_NAME = "Người đã xoá dữ liệu {code}"
@@ -45,82 +35,35 @@ IDENTIFYING = {
 }
 
 
+def refuse_if_restricted(individual: Individual, doing: str) -> None:
+    """Restriction of processing at the person's request (Decree 13/2023, Art. 9; decision
+    0025): their data is kept, and what the law makes us keep goes on (fee receipts and their
+    ledger, blood unit traceability), but nothing new is done with it — no volunteering, no
+    shift, no course, no drive registration by an officer — as the registry's restricted
+    beneficiaries get no new support."""
+    if individual.restricted_at is not None:
+        since = timezone.localtime(individual.restricted_at)
+        raise Refused(
+            f"{individual.full_name} đã yêu cầu hạn chế xử lý dữ liệu (từ {since:%d/%m/%Y}): "
+            f"không thể {doing}.",
+            field="individual",
+        )
+
+
 def kinds():
-    """The kinds of request and their legal deadlines: the one table of law-as-data
-    (beneficiaries.DataRequestKind), read by its model name."""
-    return apps.get_model("beneficiaries", "DataRequestKind").objects.all()
+    """The kinds of request and their legal deadlines (beneficiaries.DataRequestKind)."""
+    return datarequests.kinds()
 
 
-@transaction.atomic
 def receive_request(actor, individual: Individual, kind_code: str, requested_by: str,
                     detail: str = "") -> IndividualDataRequest:  # fmt: skip
-    access.require(
-        actor,
-        "sensitive",
-        individual.organisation,
-        "Bạn không có quyền nhận yêu cầu về dữ liệu này.",
-    )
-    kind = kinds().filter(code=(kind_code or "")[:20]).first()
-    if kind is None:
-        raise Refused("Loại yêu cầu: hãy chọn một loại trong danh sách.", field="kind")
-    requested_by = (requested_by or "").strip()[:150]
-    if not requested_by:
-        raise Refused("Người yêu cầu: không được để trống.", field="requested_by")
-    if individual.erased_at is not None:
-        raise Refused("Dữ liệu của người này đã được xoá.", field="individual")
-    now = timezone.now()
-    req = IndividualDataRequest.objects.create(
-        individual=individual,
-        organisation=individual.organisation,
-        kind=kind,
-        requested_by=requested_by,
-        detail=(detail or "").strip(),
-        received_at=now,
-        due_at=now + timedelta(hours=kind.deadline_hours),
-        created_by=actor,
-    )
-    IndividualDataRequestStatusChange.log(req, "received", actor=actor, note="Nhận yêu cầu")
-    due = req.due_at.isoformat()
-    record(actor, "people.data_request", req,
-           after={"kind": kind.pk, "individual": individual.pk, "due_at": due})  # fmt: skip
-    others = [u for u in access.holders("sensitive", individual.organisation) if u.pk != actor.pk]
-    notify(
-        others,
-        "requests",
-        f"Yêu cầu “{kind.label}” hạn {timezone.localtime(req.due_at):%H:%M %d/%m/%Y}",
-        f"Người yêu cầu: {requested_by}.",
-        reverse("individual_data_request", args=[req.pk]),
-    )
-    return req
+    return datarequests.receive(REQUESTS, actor, individual, kind_code, requested_by, detail)
 
 
-@transaction.atomic
 def answer_request(actor, req: IndividualDataRequest, target: str, note: str = ""):
     """Carry the request out ("done": erase or restrict; seeing and correcting are done on the
     individual's page first) or refuse it with a reason."""
-    req = (
-        IndividualDataRequest.objects.select_for_update()
-        .select_related("kind", "individual")
-        .get(pk=req.pk)
-    )
-    INDIVIDUAL_REQUESTS.move(
-        req,
-        target,
-        actor=actor,
-        history=IndividualDataRequestStatusChange,
-        note=note,
-        can=lambda perm: access.can(actor, perm, req.organisation),
-    )
-    if target == "done":
-        if req.kind.code == "erase":
-            erase_individual(actor, req.individual)
-        elif req.kind.code == "restrict":
-            restrict_individual(actor, req.individual)
-    req.answered_at = timezone.now()
-    req.save(update_fields=["answered_at"])
-    record(actor, "people.data_request_answer", req,
-           after={"status": target, "kind": req.kind_id, "note": note})  # fmt: skip
-    return req
+    return datarequests.answer(REQUESTS, actor, req, target, note)
 
 
 def restrict_individual(actor, individual: Individual) -> None:
@@ -147,3 +90,35 @@ def erase_individual(actor, individual: Individual) -> Individual:
     individual.save()
     record(actor, "people.individual_erase", individual, after={"erased": True})
     return individual
+
+
+def pick_individual(user):
+    """A member, volunteer or blood donor, for linking a request filed on the public page."""
+    from django import forms
+
+    from nhandao.people.pickers import individual_picker
+
+    people = Individual.objects.for_user(user, "sensitive").filter(erased_at=None)
+    return forms.ModelChoiceField(
+        people, label="Hội viên, tình nguyện viên, người hiến máu", to_field_name="code",
+        error_messages=datarequests.PICK_ERRORS, widget=individual_picker(),
+    )  # fmt: skip
+
+
+REQUESTS = datarequests.Registry(
+    model=IndividualDataRequest,
+    subject_field="individual",
+    url_name="individual_data_request",
+    title="Yêu cầu về dữ liệu cá nhân: hội viên, tình nguyện viên, người hiến máu",
+    label="hội viên, tình nguyện viên, người hiến máu",
+    pick_field=pick_individual,
+    carry_out={"erase": erase_individual, "restrict": restrict_individual},
+    done_words={
+        "erase": "Thực hiện: tên được thay bằng “Người đã xoá dữ liệu {subject.code}”, ngày "
+        "sinh, điện thoại, thư điện tử, CCCD, địa chỉ bị xoá, rút cả hai sự đồng ý. Giữ lại "
+        "những gì luật buộc lưu: quá trình sinh hoạt hội, biên lai và số tiền hội phí, giờ tình "
+        "nguyện, kết quả tập huấn và hiến máu (gắn với tên ẩn danh). Không hoàn tác được.",
+        "restrict": "Thực hiện: rút sự đồng ý được liên hệ và được nêu tên công khai (không "
+        "nhắc lịch, không gọi, không nêu tên).",
+    },
+)

@@ -9,6 +9,7 @@ from django.db import transaction
 from nhandao.audit.actions import record
 from nhandao.lib.errors import Refused
 from nhandao.orgs import access
+from nhandao.people import privacy
 from nhandao.people.models import Course, CourseResult, Participant
 
 
@@ -37,6 +38,7 @@ def create_course(actor, organisation, *, name, kind, trainer, starts_on: date, 
 @transaction.atomic
 def add_participant(actor, course: Course, individual) -> Participant:
     access.require(actor, "edit", course.organisation)
+    privacy.refuse_if_restricted(individual, "ghi danh vào khóa tập huấn")
     if course.participants.filter(individual=individual).exists():
         raise Refused(f"{individual.full_name} đã có trong khóa này.", field="individual")
     return Participant.objects.create(course=course, individual=individual)

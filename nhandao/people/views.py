@@ -17,7 +17,7 @@ from nhandao.audit.actions import record
 from nhandao.lib import exports
 from nhandao.lib.errors import NeedsConfirmation, Refused
 from nhandao.lib.views import show_refused
-from nhandao.orgs import access
+from nhandao.orgs import access, datarequests
 from nhandao.people import actions, forms, leaders, lookups, privacy, youth
 from nhandao.people import membership as ms
 from nhandao.people.models import FeePayment, FeeYearClose, Individual, Membership
@@ -291,68 +291,10 @@ def org_end(year):
 # ---- data-subject requests (personal data by law; people/privacy.py) ----
 
 
-@login_required
-def individual_data_requests(request):
-    """The requests about individuals where the user holds "sensitive", earliest deadline
-    first."""
-    access.require_anywhere(request.user, "sensitive")
-    rows = lookups.data_requests(request.user).select_related("individual", "kind")
-    status = request.GET.get("tinh_trang", "received")
-    if status in ("received", "done", "refused"):
-        rows = rows.filter(status=status)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "people/data_requests.html",
-                  {"page": page, "status": status, "now": timezone.now()})  # fmt: skip
-
-
-@login_required
-def individual_data_request_create(request, pk):
-    """Record an individual's request about their data (from their page)."""
-    individual = lookups.get_individual(request.user, pk)
-    access.require(request.user, "sensitive", individual.organisation)
-    error = None
-    if request.method == "POST":
-        try:
-            req = privacy.receive_request(
-                request.user,
-                individual,
-                request.POST.get("kind", ""),
-                request.POST.get("requested_by", ""),
-                request.POST.get("detail", ""),
-            )
-        except Refused as refusal:
-            error = refusal.message
-        else:
-            messages.success(request, "Đã ghi nhận yêu cầu.")
-            return redirect("individual_data_request", pk=req.pk)
-    return render(
-        request,
-        "people/data_request_form.html",
-        {"individual": individual, "kinds": privacy.kinds(), "error": error,
-         "data": request.POST},
-        status=422 if error else 200,
-    )  # fmt: skip
-
-
-@login_required
-def individual_data_request(request, pk):
-    req = lookups.get_data_request(request.user, pk)
-    if request.method == "POST":
-        try:
-            privacy.answer_request(
-                request.user, req, request.POST.get("to", ""), request.POST.get("note", "")
-            )
-        except Refused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, "Đã cập nhật yêu cầu.")
-        return redirect("individual_data_request", pk=pk)
-    moves = req.pipeline.moves_for(
-        req, can=lambda perm: access.can(request.user, perm, req.organisation)
-    )
-    return render(request, "people/data_request_detail.html", {
-        "req": req, "moves": moves, "history": req.history.select_related("actor"),
-        "now": timezone.now()})  # fmt: skip
+# the queue, the form on a record's page, a request's page (orgs/datarequests.py)
+individual_data_requests, individual_data_request_create, individual_data_request = (
+    datarequests.views(privacy.REQUESTS, lookups.get_individual)
+)
 
 
 # ---- leadership posts ----------------------------------------------------------------------

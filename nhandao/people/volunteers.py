@@ -9,6 +9,7 @@ from django.utils import timezone
 from nhandao.audit.actions import record
 from nhandao.lib.errors import Refused
 from nhandao.orgs import access
+from nhandao.people import privacy
 from nhandao.people.models import (
     VOLUNTEER_MIN_AGE,
     Attendance,
@@ -25,6 +26,7 @@ from nhandao.people.models import (
 @transaction.atomic
 def register(actor, individual, organisation, *, since: date, skills="", availability=""):
     access.require(actor, "edit", organisation)
+    privacy.refuse_if_restricted(individual, "đăng ký làm tình nguyện viên")
     age = individual.age_on(since)
     if age is None or age < VOLUNTEER_MIN_AGE:
         raise Refused(
@@ -77,6 +79,7 @@ def add_shift(actor, team: Team, *, activity: str, starts_at, ends_at, places=10
 @transaction.atomic
 def sign_up(actor, shift: Shift, volunteer: Volunteer) -> ShiftSignup:
     access.require(actor, "edit", shift.organisation)
+    privacy.refuse_if_restricted(volunteer.individual, "xếp vào ca trực")
     day = timezone.localtime(shift.starts_at).date()
     age = volunteer.individual.age_on(day)
     if age is None or age < VOLUNTEER_MIN_AGE:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nhandao.portal import views
+from nhandao.portal import datarequests, views
 
 urlpatterns = [
     path("cong-khai/", views.campaign_list, name="portal_home"),
@@ -32,4 +32,10 @@ urlpatterns = [
     path("cong-khai/kiem-tra-ung-ho/", views.self_check, name="portal_check"),
     path("cong-khai/kiem-chung-so-quy/", views.ledger_verify, name="portal_ledger_verify"),
     path("cong-khai/bien-nhan/", views.receipt_check, name="portal_receipt"),
+    path("cong-khai/yeu-cau-du-lieu/", datarequests.file_request, name="portal_data_request"),
+    path(
+        "cong-khai/tra-cuu/to-chuc",
+        datarequests.search_organisations,
+        name="portal_pick_organisations",
+    ),
 ]

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, pick
 
 pytestmark = pytest.mark.browser
 
@@ -49,3 +49,39 @@ def test_a_data_request_from_the_form_to_its_answer(phone):
     expect(phone.get_by_text("Đã thực hiện", exact=True)).to_be_visible()
     phone.goto("/doi-tuong/")
     expect(phone.locator("#person-table")).not_to_contain_text(name)
+
+
+def _no_sideways_scroll(page):
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{page.url} scrolls sideways: {width[0]} px > {width[1]} px"
+
+
+def test_a_person_files_a_request_on_the_public_form_and_the_officer_finds_it(phone):
+    """At 360 px, without an account: the footer link, a refused empty name, the request
+    filed with its reference and deadline; then the commune officer finds it in the queue."""
+    phone.set_viewport_size({"width": 360, "height": 800})
+    phone.goto("/cong-khai/")
+    phone.locator("footer").get_by_role("link", name="Yêu cầu về dữ liệu cá nhân").click()
+    expect(phone.get_by_role("heading", name="Yêu cầu về dữ liệu cá nhân của tôi")).to_be_visible()
+    _no_sideways_scroll(phone)
+    phone.get_by_label("Xem, nhận bản sao dữ liệu").check()
+    phone.get_by_label("Số điện thoại hoặc thư điện tử").fill("0912 555 666")
+    pick(phone, "id_organisation", "phuong ba dinh", "Hội Chữ thập đỏ Phường Ba Đình")
+    phone.get_by_label("Tôi không rõ").check()
+    phone.get_by_role("button", name="Gửi yêu cầu").click()  # no name: refused, nothing kept
+    expect(phone.locator(".error-summary")).to_contain_text("Họ và tên: Không được để trống.")
+    _no_sideways_scroll(phone)
+    phone.get_by_label("Họ và tên").fill("Phạm Thị Lan")
+    phone.get_by_role("button", name="Gửi yêu cầu").click()
+    expect(phone.locator("#filing-done")).to_contain_text("Hội Chữ thập đỏ Phường Ba Đình")
+    reference = phone.locator("#filing-reference").inner_text()
+    assert re.fullmatch(r"YC\d{4}-\d{6}", reference)
+    expect(phone.locator("#filing-due")).to_have_text(re.compile(r"\d{2}/\d{2}/\d{4}"))
+    _no_sideways_scroll(phone)
+
+    log_in(phone, "xa.canbo")
+    phone.goto("/du-lieu-ca-nhan/")
+    phone.get_by_role("link", name=re.compile(reference)).click()
+    expect(phone.get_by_text("Người gửi: Phạm Thị Lan · trả lời qua: 0912555666")).to_be_visible()
+    expect(phone.get_by_text("Đã nhận, chưa xác minh danh tính")).to_be_visible()
+    _no_sideways_scroll(phone)
