@@ -83,5 +83,5 @@ def test_a_person_files_a_request_on_the_public_form_and_the_officer_finds_it(ph
     phone.goto("/du-lieu-ca-nhan/")
     phone.get_by_role("link", name=re.compile(reference)).click()
     expect(phone.get_by_text("Người gửi: Phạm Thị Lan · trả lời qua: 0912555666")).to_be_visible()
-    expect(phone.get_by_text("Đã nhận, chưa xác minh danh tính")).to_be_visible()
+    expect(phone.get_by_text("Đã nhận, chưa xác minh danh tính", exact=True)).to_be_visible()
     _no_sideways_scroll(phone)
