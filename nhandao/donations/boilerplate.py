@@ -32,8 +32,8 @@ NAME_SHARE = 0.01  # "bao" is in 1.5 % of senders' names, "tran" 10 %, "ung ho" 
 NAMING = 0.5  # a frequent word as common among the names as half its share of the lines
 MIN_LINES = 200  # fewer lines than this tell nothing: nothing is learned
 MAX_PHRASES = 20
-LEARN_LINES = 50_000
-BLOCKS = 50
+LEARN_LINES = 20_000
+BLOCKS = 40
 # what a phrase may hold: folded words (lib.text.search_key) — the search writes them into SQL
 PHRASE_TEXT = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
 
@@ -108,8 +108,9 @@ def _lines_of(bank_account_id: int) -> tuple[list[str], list[str]]:
         for start, end in spans:
             cursor.execute(
                 f"SELECT description_key, donor_key FROM {table} "  # noqa: S608
-                "WHERE bank_account_id = %s AND id BETWEEN %s AND %s",
-                [bank_account_id, start, end],
+                # by the id range (the primary key), not the account's index: "+ 0"
+                "WHERE id BETWEEN %s AND %s AND bank_account_id + 0 = %s",
+                [start, end, bank_account_id],
             )
             for text, name in cursor.fetchall():
                 texts.append(text or "")
