@@ -2,7 +2,9 @@
 
 Words are matched on the stored folded message (`description_key`, made with
 lib.text.search_key), so "nguyen van a" finds "NGUYỄN VĂN A" and "duc" finds "Đức". Words
-match whole words; the last word, from PREFIX_MIN letters, also matches as a prefix.
+match whole words; the last word, from PREFIX_MIN letters, also matches as a prefix. A word
+held by the boilerplate of the line's account (its holder's name, the banks' routing text:
+donations/boilerplate.py) is matched outside it (boilerplate_plan).
 
 How it stays fast (figures in docs/benchmarks.md, bench/bench_portal_search.py):
 - every page is a keyset page (sorted by date or by amount; the keys are indexed, see
