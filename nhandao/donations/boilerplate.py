@@ -12,7 +12,8 @@ when at least PHRASE_SHARE of the lines hold that run and at most NAME_SHARE of 
 names extracted from the same lines hold it (so "nguyen", "thi", "nguyen thi" — frequent, but
 names — are never boilerplate, while "toi 0011001932418 mat tran to quoc vn ban cuu tro tw",
 "chuyen tien", "ung ho" are). A run does not begin or end with a frequent word of the senders'
-names (NGUYEN THI HOA chuyen tien: "chuyen tien", not "thi hoa chuyen tien"). Phrases, not
+names (NGUYEN THI HOA chuyen tien: "chuyen tien", not "thi hoa chuyen tien"); a phrase of one
+word ("mbvcb") is in no sender's name at all. Phrases, not
 words: "tran" of the account's name is boilerplate, "tran" of TRAN VAN NAM is not. The public
 search (portal/search.py) checks a query's words on each line with these phrases taken out.
 
@@ -80,7 +81,9 @@ def phrases_of(texts: list[str], names: list[str]) -> list[str]:
         if n < PHRASE_SHARE * len(lines) or len(kept) == MAX_PHRASES:
             break
         in_names = sum(f" {phrase} " in name for name in padded)
-        if in_names <= NAME_SHARE * len(padded) and PHRASE_TEXT.match(phrase):
+        # a phrase of one word is taken out wherever it stands: never a word of a sender's name
+        allowed = 0 if " " not in phrase else NAME_SHARE * len(padded)
+        if in_names <= allowed and PHRASE_TEXT.match(phrase):
             kept.append(phrase)
     return sorted(kept, key=lambda p: (-len(p.split()), p))
 
