@@ -71,6 +71,10 @@ class BankAccount(models.Model):
         verbose_name="chiến dịch (tài khoản riêng)",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # the phrases every sender's line to this account carries (its holder's name, the banks'
+    # routing text), learned from its lines at each import; the public search does not take
+    # them as evidence of who sent a line (donations/boilerplate.py)
+    search_boilerplate = models.JSONField(default=list, blank=True, editable=False)
 
     objects = BankAccountQuerySet.as_manager()
 

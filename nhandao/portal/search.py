@@ -2,7 +2,9 @@
 
 Words are matched on the stored folded message (`description_key`, made with
 lib.text.search_key), so "nguyen van a" finds "NGUYỄN VĂN A" and "duc" finds "Đức". Words
-match whole words; the last word, from PREFIX_MIN letters, also matches as a prefix.
+match whole words; the last word, from PREFIX_MIN letters, also matches as a prefix. A word
+held by the boilerplate of the line's account (its holder's name, the banks' routing text:
+donations/boilerplate.py) is matched outside it (boilerplate_plan).
 
 How it stays fast (figures in docs/benchmarks.md, bench/bench_portal_search.py):
 - every page is a keyset page (sorted by date or by amount; the keys are indexed, see
@@ -37,6 +39,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 
+from nhandao.donations.boilerplate import PHRASE_TEXT
 from nhandao.lib.text import search_key
 from nhandao.portal import sources
 from nhandao.portal.masking import mask_accounts
@@ -249,7 +252,92 @@ def _like_escape(text: str) -> str:
 # the start of one): the pattern comes from _word_pattern().
 # "_" splits words as in the words indexes (FTS5 unicode61, PostgreSQL's 'simple' parser): a
 # MoMo "NGUYEN_0901234567" holds the word "nguyen" whichever way the line is found (issue #24)
-WORD_ON_LINE = "(' ' || replace(l.description_key, '_', ' ') || ' ') LIKE %s ESCAPE '\\'"
+LINE_TEXT = "(' ' || replace(l.description_key, '_', ' ') || ' ')"
+WORD_ON_LINE = f"{LINE_TEXT} LIKE %s ESCAPE '\\'"
+
+
+def _on_line(text_sql: str) -> str:
+    """A word's check on the line's text as `text_sql` gives it (LINE_TEXT, or the text without
+    the account's boilerplate: _line_text)."""
+    return f"{text_sql} LIKE %s ESCAPE '\\'"
+
+
+def _strip(text: str, phrases) -> str:
+    """A folded message as the search reads it: " " around, "_" a space, and without these
+    boilerplate phrases (the same as _line_text's SQL: replace() of " phrase " by " ")."""
+    padded = " " + text.replace("_", " ") + " "
+    for phrase in phrases:
+        padded = padded.replace(f" {phrase} ", " ")
+    return padded
+
+
+def _holds(phrase: str, word: str, prefix: bool) -> bool:
+    return any(w == word or (prefix and w.startswith(word)) for w in phrase.split())
+
+
+def _typed_boilerplate(words: list[str], phrases: set[str]) -> set[int]:
+    """The typed words that, with their neighbours, spell a piece of two words or more of a
+    boilerplate phrase, or a whole one-word phrase ("ung ho", "chuyen tien", "mat tran",
+    "mbvcb"): the donor typed the routing text itself; those are looked for as typed."""
+    padded = [f" {p} " for p in phrases]
+    found = set()
+    for i in range(len(words)):
+        if f" {words[i]} " in padded:
+            found.add(i)
+        for j in range(i + 2, len(words) + 1):
+            piece = f" {' '.join(words[i:j])} "
+            if not any(piece in p for p in padded):
+                break
+            found.update(range(i, j))
+    return found
+
+
+def boilerplate_plan(words: list[str]) -> tuple[dict[int, tuple], frozenset]:
+    """How the typed words meet the accounts' boilerplate phrases (donations/boilerplate.py):
+    (account id → its phrases that hold one of the words to check without them, the positions
+    of those words). Such a word ("tran" of "tran van nam", held by "… mat tran to quoc vn …")
+    is evidence only outside the phrases: it is checked on the line with them taken out. Not
+    so for a query of one word, nor for the routing text typed as such (_typed_boilerplate):
+    those are looked for as typed."""
+    sample = _sample()
+    if len(words) < 2 or not sample.boilerplate:
+        return {}, frozenset()
+    phrases = {p for found in sample.boilerplate.values() for p in found}
+    typed = _typed_boilerplate(words, phrases)
+    evidence = frozenset(
+        i
+        for i, w in enumerate(words)
+        if i not in typed and any(_holds(p, w, is_prefix(words, i)) for p in phrases)
+    )
+    out = {}
+    for account, held in sample.boilerplate.items():
+        found = tuple(
+            p for p in held if any(_holds(p, words[i], is_prefix(words, i)) for i in evidence)
+        )
+        if found:
+            out[account] = found
+    return out, evidence
+
+
+def _line_text(relevant: dict[int, tuple]) -> str:
+    """The line's text as SQL, for checking the words of boilerplate_plan(): LINE_TEXT, with
+    each account's phrases (`relevant`) taken out (replace(), a CASE on the account). The
+    phrases are folded words only (boilerplate.PHRASE_TEXT, checked again here), written into
+    the SQL as literals; a name holding no boilerplate word costs nothing."""
+    by_phrases: dict = {}
+    for account, phrases in relevant.items():
+        by_phrases.setdefault(phrases, []).append(int(account))
+    cases = []
+    for phrases, accounts in sorted(by_phrases.items()):
+        text = LINE_TEXT
+        for phrase in phrases:
+            if PHRASE_TEXT.match(phrase):
+                text = f"replace({text}, ' {phrase} ', ' ')"
+        ids = ", ".join(str(a) for a in sorted(accounts))
+        cases.append(f"WHEN l.bank_account_id IN ({ids}) THEN {text}")
+    if not cases:
+        return LINE_TEXT
+    return f"(CASE {' '.join(cases)} ELSE {LINE_TEXT} END)"
 
 
 def _word_pattern(word: str, prefix: bool) -> str:
@@ -283,14 +371,23 @@ class Sample:
     references: str = ""  # the upper-cased references, one per line
     # references made of two runs around one mark: mark → (longest run before, after)
     shapes: dict = field(default_factory=dict)
+    # each account's boilerplate phrases (donations/boilerplate.py)
+    boilerplate: dict = field(default_factory=dict)
+    # the words of the lines without their account's boilerplate phrases (as `words`): what a
+    # query whose words are checked without them (_line_text) matches
+    clean_words: dict = field(default_factory=dict)
+    clean_vocabulary: list = field(default_factory=list)
 
-    def holding(self, word: str, prefix: bool) -> frozenset:
+    def holding(self, word: str, prefix: bool, clean: bool = False) -> frozenset:
+        words, vocabulary = (
+            (self.clean_words, self.clean_vocabulary) if clean else (self.words, self.vocabulary)
+        )
         if not prefix:
-            return self.words.get(word, frozenset())
+            return words.get(word, frozenset())
         found = set()
-        i = bisect.bisect_left(self.vocabulary, word)
-        while i < len(self.vocabulary) and self.vocabulary[i].startswith(word):
-            found |= self.words[self.vocabulary[i]]
+        i = bisect.bisect_left(vocabulary, word)
+        while i < len(vocabulary) and vocabulary[i].startswith(word):
+            found |= words[vocabulary[i]]
             i += 1
         return frozenset(found)
 
@@ -301,7 +398,7 @@ def _sample() -> Sample:
     found = _SAMPLE.get(key)
     if found and found.expires > time.monotonic():
         return found
-    texts, references = [], []
+    texts, references, accounts = [], [], []
     table = sources.lines_table()
     with connection.cursor() as cursor:
         # two subqueries: SQLite answers MIN and MAX from the index only one at a time
@@ -313,13 +410,15 @@ def _sample() -> Sample:
             for _ in range(10):
                 start = rng.randint(low, max(low, high - block))
                 cursor.execute(
-                    f"SELECT description_key, reference FROM {table} "  # noqa: S608
+                    f"SELECT description_key, reference, bank_account_id FROM {table} "  # noqa: S608
                     "WHERE id BETWEEN %s AND %s",
                     [start, start + block - 1],
                 )
-                for text, reference in cursor.fetchall():
+                for text, reference, account in cursor.fetchall():
                     texts.append(text)
                     references.append((reference or "").upper())
+                    accounts.append(account)
+    boilerplate = sources.boilerplate_phrases()
     shapes: dict = {}
     for reference in references:
         match = _PUNCTUATED.match(reference)
@@ -330,9 +429,12 @@ def _sample() -> Sample:
                 max(right, len(match.group(3))),
             )
     words: dict = {}
-    for row, text in enumerate(texts):
+    clean: dict = {}
+    for row, (text, account) in enumerate(zip(texts, accounts, strict=True)):
         for word in set(text.split()):
             words.setdefault(word, []).append(row)
+        for word in set(_strip(text, boilerplate.get(account, ())).split()):
+            clean.setdefault(word, []).append(row)
     sample = Sample(
         expires=time.monotonic() + 600,
         rows=len(texts),
@@ -341,22 +443,32 @@ def _sample() -> Sample:
         vocabulary=sorted(words),
         references="\n".join(references),
         shapes=shapes,
+        boilerplate=boilerplate,
+        clean_words={w: frozenset(rows) for w, rows in clean.items()},
+        clean_vocabulary=sorted(clean),
     )
     _SAMPLE[key] = sample
     return sample
 
 
 def common_share(words: list[str]) -> float:
-    """The share of lines (0..1) holding every word, estimated on the sample."""
-    return terms_share([(w, is_prefix(words, i)) for i, w in enumerate(words)])
+    """The share of lines (0..1) holding every word, estimated on the sample; outside the
+    boilerplate of their accounts when the words are checked so (_line_text): "tran van nam"
+    is no longer as common as the account's name "MAT TRAN …"."""
+    evidence = boilerplate_plan(words)[1]
+    return terms_share([(w, is_prefix(words, i)) for i, w in enumerate(words)], evidence)
 
 
-def terms_share(terms: list[tuple[str, bool]]) -> float:
-    """The share of lines holding every (word, as a prefix?) term, estimated on the sample."""
+def terms_share(terms: list[tuple[str, bool]], clean: frozenset = frozenset()) -> float:
+    """The share of lines holding every (word, as a prefix?) term, estimated on the sample:
+    the terms at the positions `clean` without their accounts' boilerplate phrases, the
+    others as the words index holds them."""
     sample = _sample()
     if not sample.rows or not terms:
         return 0.0
-    sets = sorted((sample.holding(w, prefix) for w, prefix in terms), key=len)
+    sets = sorted(
+        (sample.holding(w, prefix, i in clean) for i, (w, prefix) in enumerate(terms)), key=len
+    )
     rows = set(sets[0])
     for other in sets[1:]:
         if not rows:
@@ -537,6 +649,10 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             # query counts them too (a second, counting query cost as much again)
             mode = "index"
     if q.words:
+        # a typed word held by its account's boilerplate is checked on the line without it
+        # (boilerplate_plan), also when the words index found the line by it
+        relevant, evidence = boilerplate_plan(q.words)
+        stripped = _line_text(relevant)
         share = common_share(q.words)
         scan = share >= SCAN_SHARE
         if scan and q.part == "other" and share * _sample().total <= RANK_LINES:
@@ -551,8 +667,8 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             params.append(_fts_match(terms))
             for i, w in enumerate(q.words):  # the terms left out, checked on each line found
                 prefix = is_prefix(q.words, i)
-                if (w, prefix) not in terms:
-                    conds.append(WORD_ON_LINE)
+                if (w, prefix) not in terms or i in evidence:
+                    conds.append(_on_line(stripped if i in evidence else LINE_TEXT))
                     params.append(_word_pattern(w, prefix))
         else:
             # Whole words, checked on each line: a common query walks the sort index with
@@ -560,7 +676,7 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
             # parser cuts words at "_", the stored key does not). LIKE rather than a regular
             # expression: 1.2 ms less for a name of three words and 300 candidate lines.
             for i, w in enumerate(q.words):
-                conds.append(WORD_ON_LINE)
+                conds.append(_on_line(stripped if i in evidence else LINE_TEXT))
                 params.append(_word_pattern(w, is_prefix(q.words, i)))
             if not sqlite and not scan:
                 # every match comes from the words index: count them in the page query
@@ -579,7 +695,12 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
         index = " NOT INDEXED"  # rows come by rowid from the subquery, then are sorted
     # every match is gathered from an index and sorted anyway: sorted by tier first costs a few
     # LIKEs per line. A common query walks the date index instead, newest first, unranked
-    rank = _tiers(q.words) if q.part == "other" and q.words and mode == "index" else None
+    rank = (
+        # the phrase in the message: outside the boilerplate when every word is evidence
+        _tiers(q.words, stripped if len(evidence) == len(q.words) else LINE_TEXT)
+        if q.part == "other" and q.words and mode == "index"
+        else None
+    )
     return Plan(f"{table} l{index}", conds or ["1 = 1"], params, mode, share, rank)
 
 
@@ -587,7 +708,7 @@ def _where(q: Query, hidden: list[int], drafts: list[int]) -> Plan:
 WORD_IN_NAME = "(' ' || COALESCE(l.donor_key, '') || ' ') LIKE %s ESCAPE '\\'"
 
 
-def _tiers(words: list[str]) -> tuple[str, list]:
+def _tiers(words: list[str], text: str = LINE_TEXT) -> tuple[str, list]:
     """Each line's tier in the other part of a ranked search (issue #24), as SQL: 2 ("w") when
     every typed word is in the sender's name, in any order ("an nguyen van", "nguyen an" for
     NGUYEN VAN AN); 3 ("p") when the words are in the message as a phrase, in order (a name
@@ -596,7 +717,7 @@ def _tiers(words: list[str]) -> tuple[str, list]:
     patterns = [_word_pattern(w, is_prefix(words, i)) for i, w in enumerate(words)]
     in_name = " AND ".join([WORD_IN_NAME] * len(words))
     phrase = _word_pattern(" ".join(words), is_prefix(words, len(words) - 1))
-    return f"(CASE WHEN {in_name} THEN 2 WHEN {WORD_ON_LINE} THEN 3 ELSE 4 END)", [
+    return f"(CASE WHEN {in_name} THEN 2 WHEN {_on_line(text)} THEN 3 ELSE 4 END)", [
         *patterns,
         phrase,
     ]

@@ -362,6 +362,13 @@ def lines_table() -> str:
     return StatementLine._meta.db_table
 
 
+def boilerplate_phrases() -> dict[int, tuple[str, ...]]:
+    """account id → the boilerplate phrases learned from its lines (donations/boilerplate.py),
+    for the accounts that have some."""
+    found = BankAccount.objects.order_by("pk").values_list("pk", "search_boilerplate")
+    return {pk: tuple(phrases) for pk, phrases in found if phrases}
+
+
 LINE_FIELDS = [
     "pk",
     "booked_on",

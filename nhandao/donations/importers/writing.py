@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from nhandao.audit import ledger
 from nhandao.audit.actions import record
+from nhandao.donations import boilerplate
 from nhandao.donations.importers.layouts import MAX_ERRORS_KEPT, Checked
 from nhandao.donations.importers.names import fold_expr
 from nhandao.donations.models import (
@@ -202,6 +203,9 @@ def commit(statement, checked: Checked, actor=None) -> dict:
             if credits:
                 _insert_donations(org, pl.concat(credits), line_ids, donor_ids, actor, now)
             lap("donations")
+        # the account's boilerplate phrases, learned again with this file's lines (issue #24)
+        boilerplate.learn(bank_account.pk)
+        lap("boilerplate")
         if connection.vendor == "postgresql":
             _constraints("DEFERRED")  # Django's foreign keys are INITIALLY DEFERRED
         statement.errors = []
