@@ -15,6 +15,7 @@ from nhandao.people.models import (
     PostKind,
     Sex,
     Skill,
+    YouthActivityKind,
     YouthGroup,
     YouthGroupKind,
 )
@@ -209,10 +210,50 @@ class YouthGroupForm(ActorForm):
 
 class YouthRollupForm(ActorForm):
     organisation = OrgCodeField(None, label="Tổng hợp cho tổ chức", required=False)
+    start = forms.DateField(label="Hoạt động từ ngày (dd/mm/yyyy)", required=False)
+    end = forms.DateField(label="đến ngày (dd/mm/yyyy)", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_orgs(self, "organisation", "view")
+
+    def period(self) -> tuple:
+        """The activities' period: as chosen, else from 1 January to today."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        start = data.get("start") or today.replace(month=1, day=1)
+        end = data.get("end") or today
+        return start, end
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "Ngày cuối không được trước ngày đầu.")
+        return data
+
+
+class YouthActivityForm(forms.Form):
+    """An activity of a group: the participants ticked among the group's members (the
+    action checks they were members on the day)."""
+
+    held_on = forms.DateField(label="Ngày (dd/mm/yyyy)", initial=timezone.localdate)
+    kind = forms.ChoiceField(label="Loại hoạt động", choices=YouthActivityKind.choices)
+    title = forms.CharField(label="Tên hoạt động", max_length=200,
+                            help_text="Ví dụ: Tập huấn sơ cứu cho học sinh lớp 10.")  # fmt: skip
+    hours = forms.DecimalField(label="Số giờ (nếu có)", required=False, min_value=0.1,
+                               max_value=24, decimal_places=1)  # fmt: skip
+    participants = forms.ModelMultipleChoiceField(
+        None, label="Hội viên của nhóm đã tham gia", to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, group, **kwargs):
+        from nhandao.people.youth import group_candidates
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["participants"]
+        field.queryset = group_candidates(group)
+        field.label_from_instance = lambda person: person.full_name
 
 
 class VolunteerSkillsForm(forms.Form):

@@ -55,6 +55,10 @@ urlpatterns = [
     path("thanh-thieu-nien/", views.youth_list, name="youth_list"),
     path("thanh-thieu-nien/them/", views.youth_group_create, name="youth_group_create"),
     path("thanh-thieu-nien/<int:pk>/", views.youth_group_detail, name="youth_group_detail"),
+    path("thanh-thieu-nien/<int:pk>/hoat-dong/", views.youth_activity_create,
+         name="youth_activity_create"),
+    path("thanh-thieu-nien/hoat-dong/<int:pk>/", views.youth_activity_detail,
+         name="youth_activity_detail"),
     path("tra-cuu/ca-nhan", pickers.search_individuals, name="pick_individuals"),
     path("tra-cuu/tinh-nguyen-vien", pickers.search_volunteers, name="pick_volunteers"),
 ]  # fmt: skip

@@ -451,9 +451,11 @@ def youth_list(request):
     if org is None:
         org = access.home_organisation(request.user)
     today = timezone.localdate()
+    start, end = form.period()
     return render(request, "people/youth_list.html", {
         "form": form, "groups": youth.groups_for(request.user)[:200],
         "rollup": youth.rollup(org, today) if org is not None else None,
+        "activities": youth.activity_rollup(org, start, end) if org is not None else None,
         "can_create": access.can_anywhere(request.user, "edit"),
     })  # fmt: skip
 
@@ -481,4 +483,29 @@ def youth_group_detail(request, pk):
     return render(request, "people/youth_group.html", {
         "group": group, "members": youth.group_members(group, today).order_by(
             "individual__name_key"), "today": today,
+        "activities": youth.activities_of(group)[:200],
+        "can_record": access.can(request.user, "edit", group.organisation),
+    })  # fmt: skip
+
+
+@login_required
+def youth_activity_create(request, pk):
+    group = lookups.get_youth_group(request.user, pk, "edit")
+    form = forms.YouthActivityForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = youth.record_activity(request.user, group, **form.cleaned_data)
+            messages.success(request, "Đã ghi hoạt động của nhóm.")
+            return redirect("youth_activity_detail", pk=activity.pk)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    return _form_page(request, f"Ghi hoạt động: {group.name}", form, submit="Ghi hoạt động",
+                      back=reverse("youth_group_detail", args=[pk]))  # fmt: skip
+
+
+@login_required
+def youth_activity_detail(request, pk):
+    activity = lookups.get_youth_activity(request.user, pk)
+    return render(request, "people/youth_activity.html", {
+        "activity": activity, "people": youth.activity_people(activity),
     })  # fmt: skip
