@@ -168,6 +168,7 @@ class YearCloseRow(Schema):
     closed_at: str
     reopened_at: str | None
     reopen_reason: str
+    covered_by_id: int | None
     figures: dict
 
     @staticmethod
@@ -179,11 +180,19 @@ class YearCloseRow(Schema):
         return close.reopened_at.isoformat() if close.reopened_at else None
 
 
+class SubtreeRow(Schema):
+    organisation_id: int
+    organisation: str
+    closed: YearCloseRow | None  # closed on its own before: the subtree close leaves it
+    figures: dict
+
+
 class YearPreviewOut(Schema):
     organisation_id: int
     year: int
     closed: YearCloseRow | None
     figures: dict
+    subtree: list[SubtreeRow] | None = None
 
 
 class ReopenIn(Schema):
@@ -192,17 +201,25 @@ class ReopenIn(Schema):
 
 @router.get("/people/fee-years/{org_pk}", response=YearPreviewOut,
             summary="Khóa sổ hội phí: xem trước (không ghi gì) hoặc số liệu đã khóa")  # fmt: skip
-def year_preview(request, org_pk: int, year: int = YEAR):
+def year_preview(request, org_pk: int, year: int = YEAR, subtree: bool = False):
     org = access.get_org(request.auth, org_pk, "money")
     standing = ms.closed_year(org, year)
     figures = standing.figures if standing else ms.close_figures(org, year)
-    return {"organisation_id": org.pk, "year": year, "closed": standing, "figures": figures}
+    rows = None
+    if subtree:  # each organisation of the subtree with books that year, written nowhere
+        rows = [{"organisation_id": r["organisation"].pk, "organisation": str(r["organisation"]),
+                 "closed": r["closed"], "figures": r["figures"]}
+                for r in ms.subtree_figures(org, year)]  # fmt: skip
+    return {"organisation_id": org.pk, "year": year, "closed": standing, "figures": figures,
+            "subtree": rows}  # fmt: skip
 
 
 @router.post("/people/fee-years/{org_pk}/close", response={201: YearCloseRow},
              summary="Khóa sổ hội phí một năm đã qua")  # fmt: skip
-def year_close(request, org_pk: int, year: int = YEAR):
+def year_close(request, org_pk: int, year: int = YEAR, subtree: bool = False):
     org = access.get_org(request.auth, org_pk, "money")
+    if subtree:  # with every organisation under it, all or nothing
+        return Status(201, ms.close_subtree(request.auth, org, year))
     return Status(201, ms.close_year(request.auth, org, year))
 
 

@@ -185,6 +185,8 @@ class YearCloseForm(ActorForm):
     organisation = OrgCodeField(None, label="Tổ chức")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100,
                               initial=lambda: timezone.localdate().year - 1)  # fmt: skip
+    subtree = forms.BooleanField(label="Cả các tổ chức cấp dưới (có hội viên hoặc biên lai "
+                                 "trong năm), trong một lần", required=False)  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

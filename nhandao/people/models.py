@@ -839,6 +839,12 @@ class FeeYearClose(models.Model):
     )
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.CharField("lý do mở lại", max_length=255, blank=True)
+    # closed in one action with the whole subtree of this close's organisation: the closes
+    # of the organisations under it point to its own, and reopening it reopens them too
+    covered_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="covered",
+        verbose_name="khóa cùng với",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "khóa sổ hội phí năm"

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -399,24 +400,34 @@ def year_close(request):
     access.require_anywhere(request.user, "money")
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = forms.YearCloseForm(data, actor=request.user)
-    figures, org, year, standing, closes = None, None, None, None, []
+    figures, org, year, standing, closes, subtree = None, None, None, None, [], None
     if form.is_bound and form.is_valid():
         org, year = form.cleaned_data["organisation"], form.cleaned_data["year"]
+        whole = form.cleaned_data["subtree"]
         try:
             if request.method == "POST":
-                ms.close_year(request.user, org, year)
-                messages.success(request, f"Đã khóa sổ hội phí năm {year} của {org}.")
+                if whole:
+                    close = ms.close_subtree(request.user, org, year)
+                    messages.success(request, f"Đã khóa sổ hội phí năm {year} của {org} và "
+                                     f"{close.covered.count()} tổ chức cấp dưới.")  # fmt: skip
+                else:
+                    ms.close_year(request.user, org, year)
+                    messages.success(request, f"Đã khóa sổ hội phí năm {year} của {org}.")
                 return redirect(f"{reverse('year_close')}?organisation={org.code}&year={year}")
             standing = ms.closed_year(org, year)
             figures = standing.figures if standing else ms.close_figures(org, year)
+            if whole:
+                subtree = ms.subtree_figures(org, year)
         except Refused as exc:
             show_refused(request, exc, form)
-        closes = FeeYearClose.objects.filter(organisation=org, year=year).select_related(
-            "closed_by", "reopened_by"
+        closes = (
+            FeeYearClose.objects.filter(organisation=org, year=year)
+            .select_related("closed_by", "reopened_by", "covered_by__organisation")
+            .annotate(n_covered=Count("covered"))
         )
     return render(request, "people/year_close.html", {
         "form": form, "figures": figures, "org": org, "year": year, "standing": standing,
-        "closes": closes, "reopen_form": forms.ReopenForm(),
+        "closes": closes, "reopen_form": forms.ReopenForm(), "subtree": subtree,
     }, status=422 if request.method == "POST" else 200)  # fmt: skip
 
 

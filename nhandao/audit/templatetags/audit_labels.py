@@ -146,6 +146,7 @@ ACTION_LABELS = {
     "people.leader_appoint": "Ghi chức vụ lãnh đạo",
     "people.leader_end": "Ghi ngày thôi giữ chức vụ",
     "people.youth_group_create": "Lập nhóm thanh thiếu niên",
+    "people.youth_activity_create": "Ghi hoạt động của nhóm thanh thiếu niên",
     "people.membership_end": "Kết thúc sinh hoạt hội",
     "people.sensitive_read": "Xem thông tin cá nhân",
     "people.shift_attendance": "Điểm danh ca tình nguyện",
