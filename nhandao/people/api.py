@@ -151,6 +151,28 @@ def leader_appoint(request, org_pk: int, payload: AppointIn):
     return Status(201, held)
 
 
+class CorrectPostIn(Schema):
+    individual_id: int = Field(..., ge=1, le=2**31 - 1)
+    started_on: date
+    ended_on: date | None = None
+    decision: str = Field("", max_length=100)
+    reason: str = Field(..., max_length=255)
+
+
+@router.post("/people/leader-posts/{pk}/correct", response=PostRow,
+             summary="Sửa một nhiệm kỳ ghi nhầm (người, ngày, quyết định), có lý do")  # fmt: skip
+def leader_correct(request, pk: int, payload: CorrectPostIn):
+    held = lookups.get_post(request.auth, pk, "edit")
+    try:
+        individual = lookups.get_individual(request.auth, payload.individual_id)
+    except Http404:  # out of reach or unknown: said on the field, like the form's picker
+        raise Refused("Không tìm thấy người này trong phạm vi của bạn.",
+                      field="individual_id") from None  # fmt: skip
+    return leaders.correct_post(request.auth, held, individual=individual,
+                                started_on=payload.started_on, ended_on=payload.ended_on,
+                                decision=payload.decision, reason=payload.reason)  # fmt: skip
+
+
 @router.post("/people/leader-posts/{pk}/end", response=PostRow,
              summary="Ghi ngày thôi giữ chức")  # fmt: skip
 def leader_end(request, pk: int, payload: EndPostIn):

@@ -175,6 +175,27 @@ class LeaderForm(ActorForm):
         self.fields["individual"].queryset = individuals_for(self.actor)
 
 
+class LeaderCorrectForm(ActorForm):
+    """Correct a term entered wrong: the holder (a picker), the dates, the decision, and why."""
+
+    individual = forms.ModelChoiceField(None, label="Người giữ chức", to_field_name="code",
+                                        widget=individual_picker())  # fmt: skip
+    started_on = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
+    ended_on = forms.DateField(label="Đến ngày (dd/mm/yyyy, để trống nếu còn giữ chức)",
+                               required=False)  # fmt: skip
+    decision = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    reason = forms.CharField(label="Lý do sửa", max_length=255,
+                             help_text="Ví dụ: ghi nhầm ngày so với quyết định.")  # fmt: skip
+
+    def __init__(self, *args, held, **kwargs):
+        kwargs.setdefault("initial", {
+            "individual": held.individual.code, "started_on": held.started_on,
+            "ended_on": held.ended_on, "decision": held.decision,
+        })  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["individual"].queryset = individuals_for(self.actor)
+
+
 class LeaderEndForm(forms.Form):
     ended_on = forms.DateField(label="Ngày cuối giữ chức (dd/mm/yyyy)", initial=timezone.localdate)
     note = forms.CharField(label="Ghi chú (số quyết định, lý do)", max_length=255,

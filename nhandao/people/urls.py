@@ -50,6 +50,7 @@ urlpatterns = [
 
     path("lanh-dao/to-chuc/<int:org_pk>/ghi/", views.leader_appoint, name="leader_appoint"),
     path("lanh-dao/<int:pk>/thoi/", views.leader_end, name="leader_end"),
+    path("lanh-dao/<int:pk>/sua/", views.leader_correct, name="leader_correct"),
     path("hoi-phi/khoa-so/", views.year_close, name="year_close"),
     path("hoi-phi/khoa-so/<int:pk>/mo-lai/", views.year_reopen, name="year_reopen"),
     path("thanh-thieu-nien/", views.youth_list, name="youth_list"),

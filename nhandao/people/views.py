@@ -376,6 +376,22 @@ def leader_appoint(request, org_pk):
 
 
 @login_required
+def leader_correct(request, pk):
+    held = lookups.get_post(request.user, pk, "edit")
+    form = forms.LeaderCorrectForm(request.POST or None, actor=request.user, held=held)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leaders.correct_post(request.user, held, **form.cleaned_data)
+            messages.success(request, "Đã sửa nhiệm kỳ; giá trị cũ còn trong nhật ký.")
+            return redirect("org_detail", pk=held.organisation_id)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    title = f"Sửa nhiệm kỳ {held.get_post_display()}: {held.individual}"
+    return _form_page(request, title, form, submit="Lưu sửa đổi",
+                      back=reverse("org_detail", args=[held.organisation_id]))  # fmt: skip
+
+
+@login_required
 def leader_end(request, pk):
     held = lookups.get_post(request.user, pk, "edit")
     form = forms.LeaderEndForm(request.POST or None)

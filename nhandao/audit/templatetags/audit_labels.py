@@ -144,6 +144,7 @@ ACTION_LABELS = {
     "people.fee_year_close": "Khóa sổ hội phí năm",
     "people.fee_year_reopen": "Mở lại sổ hội phí năm",
     "people.leader_appoint": "Ghi chức vụ lãnh đạo",
+    "people.leader_correct": "Sửa nhiệm kỳ lãnh đạo",
     "people.leader_end": "Ghi ngày thôi giữ chức vụ",
     "people.youth_group_create": "Lập nhóm thanh thiếu niên",
     "people.youth_activity_create": "Ghi hoạt động của nhóm thanh thiếu niên",
