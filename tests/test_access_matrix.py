@@ -586,6 +586,11 @@ RECORD_PAGES = [
         expect_scoped(REACH_BA_DINH),
     ),
     ("volunteers: export", "/tinh-nguyen/danh-sach/?format=csv", anywhere(VIEW_ANYWHERE)),
+    (
+        "volunteers: search",
+        "/tinh-nguyen/?skill=first_aid&availability=thu+bay",
+        anywhere(VIEW_ANYWHERE),
+    ),
     # blood (issue #19): drives, donors, honours of Ba Đình; phones need "sensitive"
     ("blood drives", "/hien-mau/dot/", expect(LOGGED_IN, 200)),
     ("blood drive", "/hien-mau/dot/{blood_drive}/", expect_scoped(REACH_BA_DINH)),

@@ -287,3 +287,22 @@ class VolunteerSkillsForm(forms.Form):
                                           widget=forms.CheckboxSelectMultiple)  # fmt: skip
     availability = forms.CharField(label="Thời gian có thể tham gia", max_length=255,
                                    required=False)  # fmt: skip
+
+
+class VolunteerSearchForm(forms.Form):
+    """The volunteer list's search: a name, a skill, a language, when they can take part
+    (all without accents)."""
+
+    q = forms.CharField(label="Họ tên", max_length=100, required=False)
+    skill = forms.ChoiceField(label="Kỹ năng", required=False,
+                              choices=[("", "Mọi kỹ năng"), *Skill.choices])  # fmt: skip
+    language = forms.ChoiceField(label="Ngoại ngữ, tiếng dân tộc", required=False,
+                                 choices=[("", "Mọi ngôn ngữ"), *Language.choices])  # fmt: skip
+    availability = forms.CharField(label="Thời gian có thể tham gia", max_length=100,
+                                   required=False, help_text="Ví dụ: thứ bảy, buổi tối.")  # fmt: skip
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"text": data.get("q", ""), "skill": data.get("skill", ""),
+                "language": data.get("language", ""),
+                "availability": data.get("availability", "")}  # fmt: skip

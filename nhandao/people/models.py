@@ -567,6 +567,8 @@ class Volunteer(models.Model):
     skill_tags = models.JSONField("kỹ năng", default=list, blank=True)
     languages = models.JSONField("ngoại ngữ, tiếng dân tộc", default=list, blank=True)
     availability = models.CharField("thời gian có thể tham gia", max_length=255, blank=True)
+    # the availability folded (lib.text.search_key), so "thu bay" finds "Thứ Bảy"
+    availability_key = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         verbose_name = "tình nguyện viên"
@@ -574,6 +576,13 @@ class Volunteer(models.Model):
 
     def __str__(self):
         return str(self.individual)
+
+    def save(self, *args, **kwargs):
+        self.availability_key = search_key(self.availability or "")[:255]
+        fields = kwargs.get("update_fields")
+        if fields is not None and "availability" in fields:
+            kwargs["update_fields"] = [*fields, "availability_key"]
+        super().save(*args, **kwargs)
 
 
 class Team(models.Model):

@@ -47,6 +47,7 @@ urlpatterns = [
     path("nhap-danh-sach/<int:pk>/dong-loi.xlsx", iv.member_import_rejected,
          name="member_import_rejected"),
     path("tinh-nguyen/danh-sach/", vv.volunteer_export, name="volunteer_export"),
+    path("tinh-nguyen/", vv.volunteer_list, name="volunteer_list"),
 
     path("lanh-dao/to-chuc/<int:org_pk>/ghi/", views.leader_appoint, name="leader_appoint"),
     path("lanh-dao/<int:pk>/thoi/", views.leader_end, name="leader_end"),
