@@ -299,7 +299,7 @@ class VolunteerSearchForm(forms.Form):
     language = forms.ChoiceField(label="Ngoại ngữ, tiếng dân tộc", required=False,
                                  choices=[("", "Mọi ngôn ngữ"), *Language.choices])  # fmt: skip
     availability = forms.CharField(label="Thời gian có thể tham gia", max_length=100,
-                                   required=False, help_text="Ví dụ: thứ bảy, buổi tối.")  # fmt: skip
+                                   required=False, help_text="Ví dụ: thứ bảy.")  # fmt: skip
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
