@@ -519,6 +519,16 @@ RECORD_PAGES = [
         expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, anon=401),
     ),
     ("api: youth groups", "/api/people/youth/{ba_dinh}", expect_scoped(REACH_BA_DINH, anon=401)),
+    (
+        "api: youth activities: roll-up",
+        "/api/people/youth/{ba_dinh}/activities",
+        expect_scoped(REACH_BA_DINH, anon=401),
+    ),
+    (
+        "api: youth group: activities",
+        "/api/people/youth/groups/{youth_group}/activities",
+        expect_scoped(REACH_BA_DINH, anon=401),
+    ),
     ("member card: verify (public)", "/the-hoi-vien/{card_token}/", expect(PUBLIC, 200, anon=200)),
     # volunteers (people, issue #20): teams, shifts, a volunteer's hours, the picker
     ("volunteer teams", "/tinh-nguyen/doi/", anywhere(VIEW_ANYWHERE)),
@@ -538,6 +548,7 @@ RECORD_PAGES = [
         expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
     ),
     ("leader: end", "/lanh-dao/{leader_post}/thoi/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("leader: correct", "/lanh-dao/{leader_post}/sua/", expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
     (
         "fee year close: dry run",
         "/hoi-phi/khoa-so/?organisation=CTD-X4&year={last_year}",
@@ -547,6 +558,16 @@ RECORD_PAGES = [
     ("youth groups", "/thanh-thieu-nien/?organisation=CTD-X4", anywhere(VIEW_ANYWHERE)),
     ("youth group: create", "/thanh-thieu-nien/them/", anywhere(EDIT_ANYWHERE)),
     ("youth group", "/thanh-thieu-nien/{youth_group}/", expect_scoped(REACH_BA_DINH)),
+    (
+        "youth group: record an activity",
+        "/thanh-thieu-nien/{youth_group}/hoat-dong/",
+        expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
+    ),
+    (
+        "youth activity",
+        "/thanh-thieu-nien/hoat-dong/{youth_activity}/",
+        expect_scoped(REACH_BA_DINH),
+    ),
     ("training certificate", "/tap-huan/chung-nhan/{participant}/", expect_scoped(REACH_BA_DINH)),
     (
         "training certificate: verify (public)",
@@ -560,11 +581,21 @@ RECORD_PAGES = [
     ("volunteer import: template", "/tinh-nguyen/nhap/mau.xlsx", expect(LOGGED_IN, 200)),
     ("member import", "/nhap-danh-sach/{member_import}/", expect_scoped(REACH_BA_DINH)),
     (
+        "api: member list import",
+        "/api/people/imports/{member_import}",
+        expect_scoped(REACH_BA_DINH, anon=401),
+    ),
+    (
         "member import: rejected rows",
         "/nhap-danh-sach/{member_import}/dong-loi.xlsx",
         expect_scoped(REACH_BA_DINH),
     ),
     ("volunteers: export", "/tinh-nguyen/danh-sach/?format=csv", anywhere(VIEW_ANYWHERE)),
+    (
+        "volunteers: search",
+        "/tinh-nguyen/?skill=first_aid&availability=thu+bay",
+        anywhere(VIEW_ANYWHERE),
+    ),
     # blood (issue #19): drives, donors, honours of Ba Đình; phones need "sensitive"
     ("blood drives", "/hien-mau/dot/", expect(LOGGED_IN, 200)),
     ("blood drive", "/hien-mau/dot/{blood_drive}/", expect_scoped(REACH_BA_DINH)),
@@ -1015,6 +1046,16 @@ def world(cast, settings, tmp_path):
 
     youth_group = youth.create_group(cast.root, cast.ba_dinh, name="Nhóm TTN CTĐ", school="THPT",
                                      kind="school", founded_on=date(2025, 9, 5))  # fmt: skip
+    from nhandao.people import actions as people_actions
+
+    youth_member = people_actions.create_individual(cast.root, organisation=cast.ba_dinh,
+                                                    full_name="Trần Thu Hà",
+                                                    birth_date=date(2008, 1, 1))  # fmt: skip
+    members.join(cast.root, youth_member, cast.ba_dinh, kind="youth",
+                 started_on=date(2025, 10, 1), youth_group=youth_group)  # fmt: skip
+    youth_activity = youth.record_activity(cast.root, youth_group, held_on=date(2025, 11, 2),
+                                           kind="first_aid", title="Sơ cứu",
+                                           participants=[youth_member])  # fmt: skip
     token, _ = ApiToken.issue(cast.ba_dinh_accountant, "ma trận", scope="read", days=30)
     (note,) = notify.notify(cast.ba_dinh_accountant, "deadlines", "Hạn", link="/")
     blood = _blood_world(cast)
@@ -1066,6 +1107,8 @@ def world(cast, settings, tmp_path):
         "leader_post": leader_post,
         "year_close": year_close,
         "youth_group": youth_group,
+        "youth_member": youth_member,
+        "youth_activity": youth_activity,
         "unit": cast.ba_dinh.admin_unit,
     }
     records.update(blood)
@@ -1307,6 +1350,12 @@ WRITES = [
      {"reason": "Ghi nhầm"}, expect_scoped(MONEY_BA_DINH, REACH_BA_DINH, ok=302)),
     ("leader: appoint (post)", "POST", "/lanh-dao/to-chuc/{ba_dinh}/ghi/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("leader: correct (post)", "POST", "/lanh-dao/{leader_post}/sua/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("api: leader: correct (no reason: 422 from the action)", "POST",
+     "/api/people/leader-posts/{leader_post}/correct",
+     lambda ids: {"individual_id": ids["individual"], "started_on": "2025-08-02", "reason": ""},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     ("leader: end (post)", "POST", "/lanh-dao/{leader_post}/thoi/",
      lambda ids: {"ended_on": date.today().strftime("%d/%m/%Y")},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
@@ -1316,6 +1365,12 @@ WRITES = [
                                    else 422 if who in MONEY_ANYWHERE else 403)),
     ("youth group: create (post)", "POST", "/thanh-thieu-nien/them/", {},
      lambda who: 302 if who == "anon" else 200 if who in EDIT_ANYWHERE else 403),
+    ("youth activity: record (post)", "POST", "/thanh-thieu-nien/{youth_group}/hoat-dong/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH)),
+    ("api: youth activity: record", "POST", "/api/people/youth/groups/{youth_group}/activities",
+     lambda ids: {"held_on": "2025-11-03", "kind": "social", "title": "Thăm hỏi",
+                  "participant_ids": [ids["youth_member"]]},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=201)),
     ("volunteer: skills (post)", "POST", "/tinh-nguyen/{volunteer}/ky-nang/",
      {"skills": ["first_aid"], "languages": ["en"]},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
@@ -1336,6 +1391,15 @@ WRITES = [
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=422)),
     ("shift: attendance (post)", "POST", "/tinh-nguyen/ca/{shift}/diem-danh/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("api: member list: upload (an empty file)", "POST", "/api/people/imports",
+     lambda ids: {"kind": "members", "organisation_id": ids["ba_dinh"], "file": _file("ds.csv")},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    ("api: member list: confirm (not checked yet)", "POST",
+     "/api/people/imports/{member_import}/confirm", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
+    ("api: member list: cancel (not checked yet)", "POST",
+     "/api/people/imports/{member_import}/cancel", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     ("member import: confirm", "POST", "/nhap-danh-sach/{member_import}/nhap/", {},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("api: duplicates: decide (403 from the action)", "POST",

@@ -38,6 +38,8 @@ def test_the_demo_has_leaders_a_youth_group_and_a_closed_year(cast, seeded):
     group = YouthGroup.objects.get(organisation=cast.ba_dinh)
     assert youth.group_members(group, today).count() == 3
     assert youth.rollup(cast.hanoi, today)["total"]["members"] == 3
+    # two activities, each with the members of the group on its day
+    assert [a.people for a in youth.activities_of(group)] == [3, 2]
     close = FeeYearClose.objects.get(organisation=cast.ba_dinh, year=today.year - 1)
     assert close.standing and close.figures["collected"] > 0 and close.figures["owing"]
     assert close.figures["memberships_ended"] == 0

@@ -55,6 +55,7 @@ EXTRA_LABELS = {
     "merged": "Hồ sơ đã gộp",
     "kept": "Hồ sơ giữ lại",
     "members": "Thành viên",
+    "participant_count": "Số người tham gia",
     "sources": "Tổ chức hợp nhất",
     "successor": "Tổ chức kế thừa",
     "new_parent": "Cấp trên mới",

@@ -136,7 +136,8 @@ def _training(officer, commune, members) -> None:
 
 
 def _youth(actor, officer, commune) -> None:
-    """A Youth Red Cross group at a secondary school with three members (16–30 on joining)."""
+    """A Youth Red Cross group at a secondary school with three members (16–30 on joining),
+    and two of its activities (each with the members of the group on that day)."""
     group = youth.create_group(officer, commune, name="Nhóm Thanh thiếu niên CTĐ trường THPT",
                                school=f"Trường THPT {commune.name.split('Phường ')[-1]}",
                                kind="school", founded_on=days(-200))  # fmt: skip
@@ -146,6 +147,12 @@ def _youth(actor, officer, commune) -> None:
         person = actions.create_individual(actor, organisation=commune, full_name=name,
                                            birth_date=born)  # fmt: skip
         ms.join(officer, person, commune, kind="youth", started_on=days(joined), youth_group=group)
+    activities = [("Tập huấn sơ cấp cứu cho học sinh lớp 10", "first_aid", -40, "3"),
+                  ("Vận động hiến máu tại trường", "blood", -10, None)]  # fmt: skip
+    for title, kind, ago, hours in activities:
+        present = [m.individual for m in youth.group_members(group, days(ago))]
+        youth.record_activity(officer, group, held_on=days(ago), kind=kind, title=title,
+                              participants=present, hours=hours)  # fmt: skip
 
 
 def _last_year_closed(accountant, commune, last) -> None:

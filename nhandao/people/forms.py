@@ -15,6 +15,7 @@ from nhandao.people.models import (
     PostKind,
     Sex,
     Skill,
+    YouthActivityKind,
     YouthGroup,
     YouthGroupKind,
 )
@@ -174,6 +175,27 @@ class LeaderForm(ActorForm):
         self.fields["individual"].queryset = individuals_for(self.actor)
 
 
+class LeaderCorrectForm(ActorForm):
+    """Correct a term entered wrong: the holder (a picker), the dates, the decision, and why."""
+
+    individual = forms.ModelChoiceField(None, label="Người giữ chức", to_field_name="code",
+                                        widget=individual_picker())  # fmt: skip
+    started_on = forms.DateField(label="Từ ngày (dd/mm/yyyy)")
+    ended_on = forms.DateField(label="Đến ngày (dd/mm/yyyy, để trống nếu còn giữ chức)",
+                               required=False)  # fmt: skip
+    decision = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    reason = forms.CharField(label="Lý do sửa", max_length=255,
+                             help_text="Ví dụ: ghi nhầm ngày so với quyết định.")  # fmt: skip
+
+    def __init__(self, *args, held, **kwargs):
+        kwargs.setdefault("initial", {
+            "individual": held.individual.code, "started_on": held.started_on,
+            "ended_on": held.ended_on, "decision": held.decision,
+        })  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["individual"].queryset = individuals_for(self.actor)
+
+
 class LeaderEndForm(forms.Form):
     ended_on = forms.DateField(label="Ngày cuối giữ chức (dd/mm/yyyy)", initial=timezone.localdate)
     note = forms.CharField(label="Ghi chú (số quyết định, lý do)", max_length=255,
@@ -184,6 +206,8 @@ class YearCloseForm(ActorForm):
     organisation = OrgCodeField(None, label="Tổ chức")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100,
                               initial=lambda: timezone.localdate().year - 1)  # fmt: skip
+    subtree = forms.BooleanField(label="Cả các tổ chức cấp dưới (có hội viên hoặc biên lai "
+                                 "trong năm), trong một lần", required=False)  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,10 +233,50 @@ class YouthGroupForm(ActorForm):
 
 class YouthRollupForm(ActorForm):
     organisation = OrgCodeField(None, label="Tổng hợp cho tổ chức", required=False)
+    start = forms.DateField(label="Hoạt động từ ngày (dd/mm/yyyy)", required=False)
+    end = forms.DateField(label="đến ngày (dd/mm/yyyy)", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_orgs(self, "organisation", "view")
+
+    def period(self) -> tuple:
+        """The activities' period: as chosen, else from 1 January to today."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        start = data.get("start") or today.replace(month=1, day=1)
+        end = data.get("end") or today
+        return start, end
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "Ngày cuối không được trước ngày đầu.")
+        return data
+
+
+class YouthActivityForm(forms.Form):
+    """An activity of a group: the participants ticked among the group's members (the
+    action checks they were members on the day)."""
+
+    held_on = forms.DateField(label="Ngày (dd/mm/yyyy)", initial=timezone.localdate)
+    kind = forms.ChoiceField(label="Loại hoạt động", choices=YouthActivityKind.choices)
+    title = forms.CharField(label="Tên hoạt động", max_length=200,
+                            help_text="Ví dụ: Tập huấn sơ cứu cho học sinh lớp 10.")  # fmt: skip
+    hours = forms.DecimalField(label="Số giờ (nếu có)", required=False, min_value=0.1,
+                               max_value=24, decimal_places=1)  # fmt: skip
+    participants = forms.ModelMultipleChoiceField(
+        None, label="Hội viên của nhóm đã tham gia", to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, group, **kwargs):
+        from nhandao.people.youth import group_candidates
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["participants"]
+        field.queryset = group_candidates(group)
+        field.label_from_instance = lambda person: person.full_name
 
 
 class VolunteerSkillsForm(forms.Form):
@@ -223,3 +287,22 @@ class VolunteerSkillsForm(forms.Form):
                                           widget=forms.CheckboxSelectMultiple)  # fmt: skip
     availability = forms.CharField(label="Thời gian có thể tham gia", max_length=255,
                                    required=False)  # fmt: skip
+
+
+class VolunteerSearchForm(forms.Form):
+    """The volunteer list's search: a name, a skill, a language, when they can take part
+    (all without accents)."""
+
+    q = forms.CharField(label="Họ tên", max_length=100, required=False)
+    skill = forms.ChoiceField(label="Kỹ năng", required=False,
+                              choices=[("", "Mọi kỹ năng"), *Skill.choices])  # fmt: skip
+    language = forms.ChoiceField(label="Ngoại ngữ, tiếng dân tộc", required=False,
+                                 choices=[("", "Mọi ngôn ngữ"), *Language.choices])  # fmt: skip
+    availability = forms.CharField(label="Thời gian có thể tham gia", max_length=100,
+                                   required=False, help_text="Ví dụ: thứ bảy.")  # fmt: skip
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"text": data.get("q", ""), "skill": data.get("skill", ""),
+                "language": data.get("language", ""),
+                "availability": data.get("availability", "")}  # fmt: skip

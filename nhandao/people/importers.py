@@ -38,7 +38,7 @@ from nhandao.lib.imports import (
     rows_with_errors,
 )
 from nhandao.lib.names import clean_full_name, clean_phone, digits_only, split_name
-from nhandao.lib.tasks import enqueue_on_commit
+from nhandao.lib.tasks import enqueue_on_commit, run_here
 from nhandao.lib.text import search_key
 from nhandao.orgs import access
 from nhandao.orgs.models import Organisation
@@ -123,6 +123,7 @@ class Row:
     skills: str = ""
     individual_id: int | None = None  # the same person, found
     present: bool = False  # already a member of the unit / its volunteer
+    volunteer_id: int | None = None  # the volunteer already present (added to the row's team)
     outside: bool = False  # the CCCD of a record kept outside the uploader's reach
 
 
@@ -440,7 +441,7 @@ def _roles(imp: MemberImport, rows: list[Row], errors: list[dict]) -> None:
         for row in found:
             volunteer = existing.get(row.individual_id)
             if volunteer is not None and volunteer.organisation_id == row.unit.pk:
-                row.present = True
+                row.present, row.volunteer_id = True, volunteer.pk
             elif volunteer is not None:
                 where = volunteer.organisation.name
                 errors.append(row_error(row.number, COMMON["name"], row.name,
@@ -534,10 +535,14 @@ def against_records(imp: MemberImport, checked: Checked) -> Checked:
 # ---- the pipeline: start, preview, confirm, commit ----------------------------------------
 
 
-def start(actor, organisation, kind: str, file_name: str, data: bytes) -> MemberImport:
-    """Keep an uploaded list (uploaded) and queue its checking. The same file for the same
-    unit and kind, done or on its way, answers instead (marked `repeated`)."""
-    access.require(actor, "edit", organisation, "Bạn không có quyền nhập danh sách ở đây.")
+def start(actor, organisation, kind: str, file_name: str, data: bytes, *,
+          queue: bool = True) -> MemberImport:  # fmt: skip
+    """Keep an uploaded list (uploaded) and queue its checking (`queue=False`: the command
+    line checks it itself, check_here). The same file for the same unit and kind, done or on
+    its way, answers instead (marked `repeated`). `actor` None is the server's operator at
+    the command line, who reaches every organisation."""
+    if actor is not None:
+        access.require(actor, "edit", organisation, "Bạn không có quyền nhập danh sách ở đây.")
     if kind not in ListKind.values:
         raise Refused("Loại danh sách không hợp lệ.")
     earlier = MemberImport.earlier_same_file(reader.checksum(data), organisation=organisation,
@@ -552,7 +557,30 @@ def start(actor, organisation, kind: str, file_name: str, data: bytes) -> Member
         imp.store_file(data, file_name)
         imp.save()
         imp.log_move("", ImportStatus.UPLOADED, actor=actor)
-        enqueue_on_commit(tasks.preview_member_import, imp.pk)
+        if queue:
+            enqueue_on_commit(tasks.preview_member_import, imp.pk)
+    return imp
+
+
+def check_here(imp: MemberImport) -> MemberImport:
+    """Check a list in this process (the command line): the worker's own task, run here
+    (lib.tasks.run_here), so that a process that dies leaves it failed, not "checking"."""
+    from nhandao.people import tasks
+
+    run_here(tasks.preview_member_import, imp.pk)
+    imp.refresh_from_db()
+    return imp
+
+
+def commit_here(actor, imp: MemberImport) -> MemberImport:
+    """Commit a checked list in this process (the command line) as the page's confirmation
+    does: claimed previewed → queued, then the worker's task run here."""
+    from nhandao.people import tasks
+
+    if not MemberImport.claim(imp.pk, ImportStatus.PREVIEWED, ImportStatus.QUEUED, actor=actor):
+        raise Refused("Chỉ nhập được danh sách đã kiểm tra, chưa nhập.")
+    run_here(tasks.commit_member_import, imp.pk, actor.pk if actor else None)
+    imp.refresh_from_db()
     return imp
 
 
@@ -713,9 +741,14 @@ def _write(imp: MemberImport, rows: list[Row], actor) -> None:
     ]  # fmt: skip
     Volunteer.objects.bulk_create(volunteers, batch_size=2_000)
     Through = Team.members.through
+    # a volunteer already present who is named with a team joins it (once: a pair already
+    # there is left as it is)
+    present = [(r.team.pk, r.volunteer_id) for r in rows
+               if r.present and r.team is not None and r.volunteer_id is not None]  # fmt: skip
     Through.objects.bulk_create(
-        [Through(team_id=r.team.pk, volunteer_id=v.pk)
-         for r, v in zip(todo, volunteers, strict=True) if r.team is not None],
+        [*(Through(team_id=r.team.pk, volunteer_id=v.pk)
+           for r, v in zip(todo, volunteers, strict=True) if r.team is not None),
+         *(Through(team_id=team, volunteer_id=volunteer) for team, volunteer in present)],
         batch_size=2_000, ignore_conflicts=True,
     )  # fmt: skip
 

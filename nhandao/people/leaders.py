@@ -40,20 +40,10 @@ def _overlapping(organisation, post: str, start: date, end: date | None, exclude
     return rows.select_related("individual").order_by("started_on", "pk")
 
 
-@transaction.atomic
-def appoint(
-    actor,
-    individual: Individual,
-    organisation: Organisation,
-    *,
-    post: str,
-    started_on: date,
-    ended_on: date | None = None,
-    decision: str = "",
-) -> LeadershipPost:
-    """Record that `individual` holds `post` at `organisation` from `started_on` (until
-    `ended_on`, when a past term is entered). Refuses a second Chủ tịch on any shared day."""
-    access.require(actor, "edit", organisation, "Bạn không có quyền ghi chức vụ ở tổ chức này.")
+def _check(individual, organisation, post, started_on, ended_on, exclude=None) -> None:
+    """The rules of a term, for a new one and a corrected one (`exclude`: the term being
+    corrected, which does not clash with itself). Locks the organisation's row, so two
+    terms are checked one after the other."""
     if post not in PostKind.values:
         raise Refused("Hãy chọn chức vụ.", field="post")
     if individual.status != IndividualStatus.ACTIVE:
@@ -76,7 +66,7 @@ def appoint(
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one at a time
     label = PostKind(post).label
     if post == PostKind.CHAIR:
-        clash = _overlapping(organisation, post, started_on, ended_on).first()
+        clash = _overlapping(organisation, post, started_on, ended_on, exclude).first()
         if clash is not None:
             raise Refused(
                 f"“{organisation}” đã có Chủ tịch {clash.individual.full_name} từ "
@@ -84,10 +74,29 @@ def appoint(
                 "Hãy ghi ngày thôi giữ chức của người đó trước.",
                 field="started_on",
             )
-    same = _overlapping(organisation, post, started_on, ended_on).filter(individual=individual)
+    same = _overlapping(organisation, post, started_on, ended_on, exclude).filter(
+        individual=individual
+    )
     if (clash := same.first()) is not None:
         raise Refused(f"{individual.full_name} đang là {label} của “{organisation}” từ "
                       f"{_dmy(clash.started_on)}.", field="individual")  # fmt: skip
+
+
+@transaction.atomic
+def appoint(
+    actor,
+    individual: Individual,
+    organisation: Organisation,
+    *,
+    post: str,
+    started_on: date,
+    ended_on: date | None = None,
+    decision: str = "",
+) -> LeadershipPost:
+    """Record that `individual` holds `post` at `organisation` from `started_on` (until
+    `ended_on`, when a past term is entered). Refuses a second Chủ tịch on any shared day."""
+    access.require(actor, "edit", organisation, "Bạn không có quyền ghi chức vụ ở tổ chức này.")
+    _check(individual, organisation, post, started_on, ended_on)
     try:
         with transaction.atomic():
             held = LeadershipPost.objects.create(
@@ -100,6 +109,38 @@ def appoint(
                       "Chủ tịch.", field="started_on") from None  # fmt: skip
     record(actor, "people.leader_appoint", held, organisation=organisation,
            after=snapshot(held, FIELDS))  # fmt: skip
+    return held
+
+
+@transaction.atomic
+def correct_post(actor, held: LeadershipPost, *, individual: Individual, started_on: date,
+                 ended_on: date | None, decision: str, reason: str) -> LeadershipPost:  # fmt: skip
+    """Correct a term entered wrong (its holder, its dates, its decision), with a reason:
+    the same rules as a new term, the term itself not counted as a clash. The old values
+    stay in the audit log (before → after, with the reason)."""
+    held = LeadershipPost.objects.select_for_update().select_related("organisation").get(pk=held.pk)
+    organisation = held.organisation
+    access.require(actor, "edit", organisation, "Bạn không có quyền sửa chức vụ ở tổ chức này.")
+    reason = " ".join((reason or "").split())[:255]
+    if not reason:
+        raise Refused("Hãy ghi lý do sửa (ví dụ: ghi nhầm ngày theo quyết định).", field="reason")
+    decision = decision.strip()[:100]
+    changed = (individual.pk, started_on, ended_on, decision) != (
+        held.individual_id, held.started_on, held.ended_on, held.decision)  # fmt: skip
+    if not changed:
+        raise Refused("Không có gì thay đổi so với nhiệm kỳ đã ghi.")
+    _check(individual, organisation, held.post, started_on, ended_on, exclude=held)
+    before = snapshot(held, FIELDS)
+    held.individual, held.started_on, held.ended_on = individual, started_on, ended_on
+    held.decision = decision
+    try:
+        with transaction.atomic():
+            held.save(update_fields=["individual", "started_on", "ended_on", "decision"])
+    except IntegrityError:
+        raise Refused(f"“{organisation}” vừa có Chủ tịch khác được ghi: mỗi lúc chỉ một "
+                      "Chủ tịch.", field="ended_on") from None  # fmt: skip
+    record(actor, "people.leader_correct", held, organisation=organisation, before=before,
+           after=snapshot(held, FIELDS) | {"reason": reason})  # fmt: skip
     return held
 
 

@@ -91,3 +91,10 @@ def get_youth_group(user, pk, perm: str = "view"):
     from nhandao.people.models import YouthGroup
 
     return access.get_for_user(YouthGroup.objects.select_related("organisation"), user, pk, perm)
+
+
+def get_youth_activity(user, pk, perm: str = "view"):
+    from nhandao.people.models import YouthActivity
+
+    records = YouthActivity.objects.select_related("group", "organisation")
+    return access.get_for_user(records, user, pk, perm)

@@ -720,7 +720,8 @@ def close_year(actor, org: Organisation, year: int) -> FeeYearClose:
 @transaction.atomic
 def reopen_year(actor, close: FeeYearClose, reason: str) -> FeeYearClose:
     """Undo a close (at the same level or above: "money" at the organisation, which only its
-    own and its parents' roles reach), with a reason; the record stays, marked reopened."""
+    own and its parents' roles reach), with a reason; the record stays, marked reopened. A
+    close made for a whole subtree reopens with the closes it covered that still stand."""
     close = FeeYearClose.objects.select_for_update().select_related("organisation").get(pk=close.pk)
     org = close.organisation
     access.require(actor, "money", org, "Bạn không có quyền mở lại sổ hội phí ở tổ chức này.")
@@ -728,10 +729,76 @@ def reopen_year(actor, close: FeeYearClose, reason: str) -> FeeYearClose:
         raise Refused("Lần khóa sổ này đã được mở lại trước đó.")
     if not reason.strip():
         raise Refused("Hãy ghi lý do mở lại sổ.", field="reason")
-    _lock_year(org, close.year)
-    close.reopened_by = actor if getattr(actor, "is_authenticated", False) else None
-    close.reopened_at, close.reopen_reason = timezone.now(), reason.strip()[:255]
-    close.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
-    record(actor, "people.fee_year_reopen", close, organisation=org,
-           after={"year": close.year, "reason": close.reopen_reason})  # fmt: skip
+    covered = list(close.covered.filter(reopened_at__isnull=True).select_for_update()
+                   .select_related("organisation").order_by("organisation__path"))  # fmt: skip
+    now, by = timezone.now(), actor if getattr(actor, "is_authenticated", False) else None
+    for one in [close, *covered]:  # the subtree's root first, then in tree order
+        _lock_year(one.organisation, one.year)
+        one.reopened_by, one.reopened_at, one.reopen_reason = by, now, reason.strip()[:255]
+        one.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+        record(actor, "people.fee_year_reopen", one, organisation=one.organisation,
+               after={"year": one.year, "reason": one.reopen_reason})  # fmt: skip
     return close
+
+
+def subtree_orgs(org: Organisation, year: int) -> list[Organisation]:
+    """What a close over `org`'s subtree covers: `org`, then every organisation under it
+    with members during `year` or receipts of `year`, in tree order (one with neither has no
+    books to close)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    under = Q(organisation__path__startswith=org.path)
+    with_members = Membership.objects.filter(under, started_on__lte=last).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=first)
+    )
+    with_receipts = FeePayment.objects.filter(under, year=year)
+    others = Organisation.objects.filter(
+        Q(pk__in=with_members.values("organisation_id"))
+        | Q(pk__in=with_receipts.values("organisation_id"))
+    ).exclude(pk=org.pk)
+    return [org, *others.order_by("path")]
+
+
+def subtree_figures(org: Organisation, year: int) -> list[dict]:
+    """The dry run of a subtree close, written nowhere: per organisation, its figures (or
+    those kept by its standing close, which the subtree close leaves as it is)."""
+    rows = []
+    for one in subtree_orgs(org, year):
+        standing = closed_year(one, year)
+        figures = standing.figures if standing else close_figures(one, year)
+        rows.append({"organisation": one, "closed": standing, "figures": figures})
+    return rows
+
+
+@transaction.atomic
+def close_subtree(actor, org: Organisation, year: int) -> FeeYearClose:
+    """Close `year` at `org` and every organisation under it with books that year, in one
+    transaction (all or nothing). An organisation under it already closed keeps its own
+    close; the new closes point to `org`'s (`covered_by`), so undoing it undoes them."""
+    access.require(actor, "money", org, "Bạn không có quyền khóa sổ hội phí ở tổ chức này.")
+    if date(year, 12, 31) >= timezone.localdate():
+        raise Refused(f"Năm {year} chưa kết thúc: chỉ khóa sổ năm đã qua.", field="year")
+    orgs = subtree_orgs(org, year)
+    for one in orgs:  # in tree order, as every subtree close locks them: no deadlock
+        _lock_year(one, year)
+    if closed_year(org, year) is not None:
+        raise Refused(f"Hội phí năm {year} của “{org}” đã khóa sổ rồi: mở lại trước khi khóa "
+                      "cả cấp dưới.", field="year")  # fmt: skip
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    root, covered = None, 0
+    for one in orgs:
+        if root is not None and closed_year(one, year) is not None:
+            continue  # closed on its own before: that close stands
+        figures = close_figures(one, year)
+        close = FeeYearClose.objects.create(organisation=one, year=year, figures=figures,
+                                            closed_by=by, covered_by=root)  # fmt: skip
+        after = {"year": year, "collected": figures["collected"],
+                 "expected": figures["expected"], "owing": len(figures["owing"])}  # fmt: skip
+        if root is None:
+            root = close
+        else:
+            after["covered_by"] = root.pk
+            covered += 1
+        record(actor, "people.fee_year_close", close, organisation=one, after=after)
+    root.figures = {**root.figures, "subtree_closed": covered}
+    root.save(update_fields=["figures"])
+    return root

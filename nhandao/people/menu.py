@@ -9,6 +9,7 @@ ENTRIES = [
     MenuEntry(G, "Hội phí còn nợ", "arrears_list"),
     MenuEntry(G, "Khóa sổ hội phí năm", "year_close", perm="money"),
     MenuEntry(G, "Đội tình nguyện, ca trực", "team_list"),
+    MenuEntry(G, "Tình nguyện viên (tìm theo kỹ năng)", "volunteer_list"),
     MenuEntry(
         G, "Yêu cầu về dữ liệu của hội viên, TNV", "individual_data_requests", perm="sensitive"
     ),

@@ -566,6 +566,8 @@ class Volunteer(models.Model):
     skill_tags = models.JSONField("kỹ năng", default=list, blank=True)
     languages = models.JSONField("ngoại ngữ, tiếng dân tộc", default=list, blank=True)
     availability = models.CharField("thời gian có thể tham gia", max_length=255, blank=True)
+    # the availability folded (lib.text.search_key), so "thu bay" finds "Thứ Bảy"
+    availability_key = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         verbose_name = "tình nguyện viên"
@@ -573,6 +575,13 @@ class Volunteer(models.Model):
 
     def __str__(self):
         return str(self.individual)
+
+    def save(self, *args, **kwargs):
+        self.availability_key = search_key(self.availability or "")[:255]
+        fields = kwargs.get("update_fields")
+        if fields is not None and "availability" in fields:
+            kwargs["update_fields"] = [*fields, "availability_key"]
+        super().save(*args, **kwargs)
 
 
 class Team(models.Model):
@@ -802,6 +811,12 @@ class FeeYearClose(models.Model):
     )
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.CharField("lý do mở lại", max_length=255, blank=True)
+    # closed in one action with the whole subtree of this close's organisation: the closes
+    # of the organisations under it point to its own, and reopening it reopens them too
+    covered_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="covered",
+        verbose_name="khóa cùng với",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "khóa sổ hội phí năm"
@@ -821,3 +836,76 @@ class FeeYearClose(models.Model):
     @property
     def standing(self) -> bool:
         return self.reopened_at is None
+
+
+# ---- youth groups' activities (issue #20 item 5) --------------------------------------------
+
+
+class YouthActivityKind(models.TextChoices):
+    FIRST_AID = "first_aid", "Sơ cấp cứu"
+    BLOOD = "blood", "Vận động hiến máu"
+    SOCIAL = "social", "Thăm hỏi, giúp đỡ người khó khăn"
+    ENVIRONMENT = "environment", "Môi trường, phòng chống thiên tai"
+    COMMUNICATION = "communication", "Truyền thông, sinh hoạt"
+    OTHER = "other", "Khác"
+
+
+class YouthActivityQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        from nhandao.orgs import access
+
+        return access.scope(self, user, perm)
+
+
+class YouthActivity(models.Model):
+    """One activity of a youth group on one day, with the group's members who took part
+    (youth memberships in the group running on that day). `organisation` is the group's,
+    kept on the row so the scope and the roll-up read one path."""
+
+    group = models.ForeignKey(
+        YouthGroup, on_delete=models.PROTECT, related_name="activities", verbose_name="nhóm"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức"
+    )
+    held_on = models.DateField("ngày")
+    kind = models.CharField("loại hoạt động", max_length=15, choices=YouthActivityKind.choices)
+    title = models.CharField("tên hoạt động", max_length=200)
+    hours = models.DecimalField("số giờ", max_digits=4, decimal_places=1, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = YouthActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "hoạt động của nhóm thanh thiếu niên"
+        verbose_name_plural = "hoạt động của nhóm thanh thiếu niên"
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "held_on"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+
+class YouthActivityParticipant(models.Model):
+    """A member of the group who took part: their youth membership running on the day."""
+
+    activity = models.ForeignKey(
+        YouthActivity, on_delete=models.PROTECT, related_name="participants"
+    )
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "người tham gia hoạt động thanh thiếu niên"
+        verbose_name_plural = "người tham gia hoạt động thanh thiếu niên"
+        ordering = ["activity_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "membership"], name="people_youth_participant_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.activity}: {self.membership.individual}"

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -317,6 +318,22 @@ def leader_appoint(request, org_pk):
 
 
 @login_required
+def leader_correct(request, pk):
+    held = lookups.get_post(request.user, pk, "edit")
+    form = forms.LeaderCorrectForm(request.POST or None, actor=request.user, held=held)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leaders.correct_post(request.user, held, **form.cleaned_data)
+            messages.success(request, "Đã sửa nhiệm kỳ; giá trị cũ còn trong nhật ký.")
+            return redirect("org_detail", pk=held.organisation_id)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    title = f"Sửa nhiệm kỳ {held.get_post_display()}: {held.individual}"
+    return _form_page(request, title, form, submit="Lưu sửa đổi",
+                      back=reverse("org_detail", args=[held.organisation_id]))  # fmt: skip
+
+
+@login_required
 def leader_end(request, pk):
     held = lookups.get_post(request.user, pk, "edit")
     form = forms.LeaderEndForm(request.POST or None)
@@ -341,24 +358,34 @@ def year_close(request):
     access.require_anywhere(request.user, "money")
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = forms.YearCloseForm(data, actor=request.user)
-    figures, org, year, standing, closes = None, None, None, None, []
+    figures, org, year, standing, closes, subtree = None, None, None, None, [], None
     if form.is_bound and form.is_valid():
         org, year = form.cleaned_data["organisation"], form.cleaned_data["year"]
+        whole = form.cleaned_data["subtree"]
         try:
             if request.method == "POST":
-                ms.close_year(request.user, org, year)
-                messages.success(request, f"Đã khóa sổ hội phí năm {year} của {org}.")
+                if whole:
+                    close = ms.close_subtree(request.user, org, year)
+                    messages.success(request, f"Đã khóa sổ hội phí năm {year} của {org} và "
+                                     f"{close.covered.count()} tổ chức cấp dưới.")  # fmt: skip
+                else:
+                    ms.close_year(request.user, org, year)
+                    messages.success(request, f"Đã khóa sổ hội phí năm {year} của {org}.")
                 return redirect(f"{reverse('year_close')}?organisation={org.code}&year={year}")
             standing = ms.closed_year(org, year)
             figures = standing.figures if standing else ms.close_figures(org, year)
+            if whole:
+                subtree = ms.subtree_figures(org, year)
         except Refused as exc:
             show_refused(request, exc, form)
-        closes = FeeYearClose.objects.filter(organisation=org, year=year).select_related(
-            "closed_by", "reopened_by"
+        closes = (
+            FeeYearClose.objects.filter(organisation=org, year=year)
+            .select_related("closed_by", "reopened_by", "covered_by__organisation")
+            .annotate(n_covered=Count("covered"))
         )
     return render(request, "people/year_close.html", {
         "form": form, "figures": figures, "org": org, "year": year, "standing": standing,
-        "closes": closes, "reopen_form": forms.ReopenForm(),
+        "closes": closes, "reopen_form": forms.ReopenForm(), "subtree": subtree,
     }, status=422 if request.method == "POST" else 200)  # fmt: skip
 
 
@@ -393,9 +420,11 @@ def youth_list(request):
     if org is None:
         org = access.home_organisation(request.user)
     today = timezone.localdate()
+    start, end = form.period()
     return render(request, "people/youth_list.html", {
         "form": form, "groups": youth.groups_for(request.user)[:200],
         "rollup": youth.rollup(org, today) if org is not None else None,
+        "activities": youth.activity_rollup(org, start, end) if org is not None else None,
         "can_create": access.can_anywhere(request.user, "edit"),
     })  # fmt: skip
 
@@ -423,4 +452,29 @@ def youth_group_detail(request, pk):
     return render(request, "people/youth_group.html", {
         "group": group, "members": youth.group_members(group, today).order_by(
             "individual__name_key"), "today": today,
+        "activities": youth.activities_of(group)[:200],
+        "can_record": access.can(request.user, "edit", group.organisation),
+    })  # fmt: skip
+
+
+@login_required
+def youth_activity_create(request, pk):
+    group = lookups.get_youth_group(request.user, pk, "edit")
+    form = forms.YouthActivityForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = youth.record_activity(request.user, group, **form.cleaned_data)
+            messages.success(request, "Đã ghi hoạt động của nhóm.")
+            return redirect("youth_activity_detail", pk=activity.pk)
+        except Refused as exc:
+            show_refused(request, exc, form)
+    return _form_page(request, f"Ghi hoạt động: {group.name}", form, submit="Ghi hoạt động",
+                      back=reverse("youth_group_detail", args=[pk]))  # fmt: skip
+
+
+@login_required
+def youth_activity_detail(request, pk):
+    activity = lookups.get_youth_activity(request.user, pk)
+    return render(request, "people/youth_activity.html", {
+        "activity": activity, "people": youth.activity_people(activity),
     })  # fmt: skip

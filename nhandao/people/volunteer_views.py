@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,6 +42,31 @@ def team_list(request):
     })  # fmt: skip
 
 
+@login_required
+def volunteer_list(request):
+    """The volunteers the user reaches, searched by name, skill, language and availability
+    (accent-insensitive); the downloads carry the same search."""
+    access.require_anywhere(request.user, "view")
+    form = forms.VolunteerSearchForm(request.GET or None)
+    found = vol.search(_reached(request.user), **(form.filters() if form.is_bound else {}))
+    found = found.select_related("organisation", "individual").order_by(
+        "individual__name_key", "pk")  # fmt: skip
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    skills, languages = dict(Skill.choices), dict(Language.choices)
+    for v in page:
+        v.skill_labels = [skills.get(x, x) for x in v.skill_tags]
+        v.language_labels = [languages.get(x, x) for x in v.languages]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "people/volunteer_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+    })  # fmt: skip
+
+
+def _reached(user):
+    return Volunteer.objects.filter(access.reach_q(user, "view", via="organisation"))
+
+
 EXPORT_LIMIT = 50_000
 SIGNUP_HOURS = ExpressionWrapper(
     F("signups__shift__ends_at") - F("signups__shift__starts_at"), output_field=DurationField()
@@ -52,8 +78,9 @@ def volunteer_export(request):
     """The volunteers the user reaches, as CSV (or ?format=xlsx): no personal data beyond the
     name; hours are those of attended shifts (computed, as on the volunteer's page)."""
     access.require_anywhere(request.user, "view")
+    form = forms.VolunteerSearchForm(request.GET)  # the list's search, if any
     volunteers = (
-        Volunteer.objects.filter(access.reach_q(request.user, "view", via="organisation"))
+        vol.search(_reached(request.user), **form.filters())
         .select_related("organisation", "individual")
         .annotate(attended=Sum(SIGNUP_HOURS, filter=Q(signups__status=Attendance.ATTENDED)))
         .prefetch_related("teams")

@@ -3,11 +3,13 @@
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.db.models import DurationField, ExpressionWrapper, F, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from nhandao.audit.actions import record
 from nhandao.lib.errors import Refused
+from nhandao.lib.text import search_key
 from nhandao.orgs import access
 from nhandao.people import privacy
 from nhandao.people.models import (
@@ -208,3 +210,22 @@ def rank_of(volunteer: Volunteer, year: int) -> dict:
         "hours_to_next": max(0, nxt.min_hours - done_hours) if nxt else 0,
         "shifts_to_next": max(0, nxt.min_shifts - done_shifts) if nxt else 0,
     }  # fmt: skip
+
+
+def search(volunteers, *, text: str = "", skill: str = "", language: str = "",
+           availability: str = ""):  # fmt: skip
+    """Volunteers whose name has every word of `text`, who have `skill` and `language`
+    (values of Skill, Language), and whose availability has every word of `availability`
+    — all without accents or case. The lists are JSON: matched as the quoted value in their
+    text, which reads the same on SQLite and PostgreSQL."""
+    for word in search_key(text).split():
+        volunteers = volunteers.filter(individual__name_key__contains=word)
+    for word in search_key(availability).split():
+        volunteers = volunteers.filter(availability_key__contains=word)
+    tagged = {"skill_text": ("skill_tags", skill), "language_text": ("languages", language)}
+    for alias, (field, value) in tagged.items():
+        if value:
+            volunteers = volunteers.annotate(**{alias: Cast(field, TextField())}).filter(
+                **{f"{alias}__contains": f'"{value}"'}
+            )
+    return volunteers

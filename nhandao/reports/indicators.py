@@ -22,6 +22,8 @@ from nhandao.people.models import (
     ShiftSignup,
     StartVia,
     Volunteer,
+    YouthActivity,
+    YouthActivityParticipant,
 )
 from nhandao.people.training import people_trained as trained
 from nhandao.people.volunteers import hours as shift_hours
@@ -221,6 +223,23 @@ def people_trained(org, start, end) -> Figures:
     return {"": trained(Q(course__organisation=org), start, end)}
 
 
+def _youth_activities(org, start, end):
+    return YouthActivity.objects.filter(organisation=org, held_on__range=(start, end))
+
+
+def youth_activities(org, start, end) -> Figures:
+    """Activities of the organisation's youth groups held in the period."""
+    return {"": _youth_activities(org, start, end).count()}
+
+
+def youth_participants(org, start, end) -> Figures:
+    """Youth members who took part in one of those activities at least (counted once)."""
+    taking_part = YouthActivityParticipant.objects.filter(
+        activity__in=_youth_activities(org, start, end)
+    )
+    return {"": taking_part.values("membership__individual_id").distinct().count()}
+
+
 PROVIDERS = {
     "received_money": received_money,
     "received_goods_value": received_goods_value,
@@ -238,6 +257,8 @@ PROVIDERS = {
     "active_volunteers": active_volunteers,
     "volunteer_hours": volunteer_hours,
     "people_trained": people_trained,
+    "youth_activities": youth_activities,
+    "youth_participants": youth_participants,
     "blood_units": blood_units,
     "blood_volume": blood_volume,
     "blood_value": blood_value,
