@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0003_supervision_grants'),
-        ('people', '0011_member_import_checked_rows'),
+        ('people', '0012_data_request_filing'),
         ('reports', '0004_member_indicators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

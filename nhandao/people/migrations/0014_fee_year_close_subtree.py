@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0012_youth_activities'),
+        ('people', '0013_youth_activities'),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ def fold_availability(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0013_fee_year_close_subtree'),
+        ('people', '0014_fee_year_close_subtree'),
     ]
 
     operations = [
