@@ -105,6 +105,7 @@ def create_donor(
         abo=abo,
         rh=rh,
         weight_kg=weight_kg,
+        province_id=individual.commune.province_id if individual.commune_id else None,
     )
     record(actor, "blood.donor_create", donor, after={"code": code, "individual": individual.pk})
     return donor

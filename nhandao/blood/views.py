@@ -40,7 +40,7 @@ from nhandao.lib.downloads import DOCX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
-from nhandao.orgs.models import AdminMap, AdminUnit
+from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
 
 PAGE = 50
 
@@ -274,8 +274,11 @@ def honour_list(request):
     code = request.GET.get("tinh") or (provinces[0].code if provinces else "")
     province = next((p for p in provinces if p.code == code), None)
     candidates = honours.honour_list(province, year, occasion) if province else []
-    candidates = [(d, b) for d, b in candidates
-                  if access.can(request.user, "view", d.organisation)]  # fmt: skip
+    if candidates:  # only the donors of organisations the officer sees
+        seen = set(access.scope_orgs(Organisation.objects.filter(
+            pk__in={d.organisation_id for d, _ in candidates}), request.user, "view",
+        ).values_list("pk", flat=True))  # fmt: skip
+        candidates = [(d, b) for d, b in candidates if d.organisation_id in seen]
     proposed = Honour.objects.filter(access.reach_q(request.user, "view", via="organisation"),
                                      year=year).select_related("donor__individual")  # fmt: skip
     return render(request, "blood/honour_list.html", {
