@@ -590,6 +590,11 @@ RECORD_PAGES = [
     ("blood import: upload", "/hien-mau/nguoi-hien/nhap/", anywhere(EDIT_ANYWHERE)),
     ("blood import: template", "/hien-mau/nguoi-hien/nhap/mau.xlsx", expect(LOGGED_IN, 200)),
     ("blood import", "/hien-mau/nguoi-hien/nhap/{blood_import}/", expect_scoped(REACH_BA_DINH)),
+    (
+        "blood import: rejected rows",
+        "/hien-mau/nguoi-hien/nhap/{blood_import}/dong-loi.xlsx",
+        expect_scoped(REACH_BA_DINH),
+    ),
     ("blood honours", "/hien-mau/vinh-danh/", expect(LOGGED_IN, 200)),
     (
         "blood honour: certificate",
@@ -1396,6 +1401,14 @@ WRITES = [
     ("blood honours: propose", "POST", "/hien-mau/vinh-danh/de-xuat/",
      {"tinh": "1", "nam": "2025", "dip": "04-07"},
      lambda who: 302 if who == "anon" or who in EDIT_ANYWHERE else 403),
+    ("api: blood drive: registration import", "POST",
+     "/api/blood/drives/{blood_drive}/imports/registrations",
+     lambda ids: {"file": _file("ds.csv", "Họ và tên,Ngày sinh\nLê Văn An,01/01/1990\n".encode())},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=201)),
+    ("api: blood drive: result import", "POST", "/api/blood/drives/{blood_drive}/imports/results",
+     lambda ids: {"file": _file("kq.csv", "Họ và tên,Loại,Thể tích (ml)\nAn,Toàn phần,350\n"
+                                .encode())},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     ("api: blood drive: result", "POST", "/api/blood/drives/{blood_drive}/results",
      lambda ids: {"donor": ids["blood_donor2_code"]},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),

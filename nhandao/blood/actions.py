@@ -112,6 +112,18 @@ def create_donor(
 
 
 @transaction.atomic
+def learn_blood_group(actor, donor: Donor, abo: str, rh: str = "") -> Donor:
+    """A group the donor had no record of (or its Rh), learnt from a result sheet or a
+    list; a known group is never changed here (a different one is refused by the caller)."""
+    before = {"abo": donor.abo, "rh": donor.rh}
+    donor.abo, donor.rh = donor.abo or abo, donor.rh or rh
+    donor.save(update_fields=["abo", "rh"])
+    record(actor, "blood.donor_group", donor, before=before,
+           after={"abo": donor.abo, "rh": donor.rh})  # fmt: skip
+    return donor
+
+
+@transaction.atomic
 def opt_out(actor, donor: Donor) -> Donor:
     """The donor asks for no more reminders (kept with its moment; consent stays as given)."""
     donor.reminders_opt_out_at = timezone.now()

@@ -36,7 +36,7 @@ from nhandao.blood.models import (
 )
 from nhandao.lib import exports
 from nhandao.lib.dates import DateError, parse_date
-from nhandao.lib.downloads import DOCX, attachment
+from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
@@ -390,6 +390,13 @@ def donor_import_detail(request, pk):
     return render(request, "blood/import_detail.html", {
         "imp": imp, "errors": importers.errors_text(imp)[:500], "again_url": again,
     })  # fmt: skip
+
+
+@login_required
+def import_rejected(request, pk):
+    """The refused rows of a blood import as a workbook, to correct and send again."""
+    imp = get_import(request.user, pk)
+    return attachment(drive_imports.rejected_workbook(imp), f"dong-bi-tu-choi-{imp.pk}.xlsx", XLSX)
 
 
 @login_required
