@@ -587,6 +587,11 @@ RECORD_PAGES = [
     ("blood donors", "/hien-mau/nguoi-hien/?q=nguyen", expect(LOGGED_IN, 200)),
     ("blood donor", "/hien-mau/nguoi-hien/{blood_donor}/", expect_scoped(REACH_BA_DINH)),
     ("blood donor: create", "/hien-mau/nguoi-hien/tao/", anywhere(EDIT_ANYWHERE)),
+    (
+        "blood donor: merge",
+        "/hien-mau/nguoi-hien/{blood_donor}/gop/",
+        expect_scoped(EDIT_BA_DINH, REACH_BA_DINH),
+    ),
     ("blood import: upload", "/hien-mau/nguoi-hien/nhap/", anywhere(EDIT_ANYWHERE)),
     ("blood import: template", "/hien-mau/nguoi-hien/nhap/mau.xlsx", expect(LOGGED_IN, 200)),
     ("blood import", "/hien-mau/nguoi-hien/nhap/{blood_import}/", expect_scoped(REACH_BA_DINH)),
@@ -1376,6 +1381,9 @@ WRITES = [
     ("api: line: confirm", "POST", "/api/relief/lines/{line}/confirm", {"method": "signature"},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, anon=401, ok=422)),
     # blood (issue #19)
+    ("blood donor: merge", "POST", "/hien-mau/nguoi-hien/{blood_donor}/gop/",
+     lambda ids: {"other": ids["blood_donor2_code"], "confirm": "1"},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("blood drive: move", "POST", "/hien-mau/dot/{blood_drive}/tinh-trang/",
      {"to_status": "held"}, expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
     ("blood drive: register", "POST", "/hien-mau/dot/{blood_drive}/dang-ky/",

@@ -51,6 +51,10 @@ class DonorQuerySet(models.QuerySet):
 
         return access.scope(self, user, perm)
 
+    def active(self):
+        """Donors not merged into another (a merged record keeps only its code)."""
+        return self.filter(merged_into__isnull=True)
+
     def search(self, text: str):
         """Accent- and case-insensitive over the person's name; a code or a phone as typed."""
         qs = self
@@ -94,6 +98,17 @@ class Donor(models.Model):
         related_name="+",
         verbose_name="tỉnh/thành (theo xã/phường của người hiến)",
     )
+    # a duplicate found later: its history moved to this donor (actions.merge_donors); the
+    # record is kept, never deleted, so its code still leads to the person
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name="đã gộp vào",
+    )
+    merged_at = models.DateTimeField("lúc gộp", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DonorQuerySet.as_manager()

@@ -34,6 +34,7 @@ urlpatterns = [
         name="blood_import_rejected",
     ),
     path("hien-mau/nguoi-hien/<int:pk>/", views.donor_detail, name="blood_donor"),
+    path("hien-mau/nguoi-hien/<int:pk>/gop/", views.donor_merge, name="blood_donor_merge"),
     path("hien-mau/vinh-danh/", views.honour_list, name="blood_honours"),
     path("hien-mau/vinh-danh/de-xuat/", views.honour_propose, name="blood_honour_propose"),
     path("hien-mau/vinh-danh/da-khen-thuong/", views.honour_award, name="blood_honour_award"),

@@ -245,7 +245,45 @@ def donor_detail(request, pk):
         "donor": donor, "person": donor.individual, "sensitive": sensitive,
         "donations": donor.donations.select_related("drive"),
         "deferrals": donor.deferrals.all(), "honours": donor.honours.select_related("threshold"),
+        "can_merge": access.can(request.user, "edit", donor.organisation),
     })  # fmt: skip
+
+
+@login_required
+def donor_merge(request, pk):
+    """Merge a duplicate into this donor: pick it, see both histories side by side with what
+    would make the merge unsafe, then confirm (actions.merge_donors)."""
+    survivor = get_donor(request.user, pk, "edit")
+    if survivor.merged_into_id:
+        return redirect("blood_donor", pk=survivor.merged_into_id)
+    data = request.POST if request.method == "POST" else (request.GET if "other" in request.GET
+                                                              else None)  # fmt: skip
+    form = forms.MergeForm(data, actor=request.user, survivor=survivor)
+    other, problems, status = None, [], 200
+    if data is not None and form.is_valid():
+        other = form.cleaned_data["other"]
+        problems = actions.merge_problems(survivor, other)
+        if request.method == "POST" and request.POST.get("confirm") == "1":
+            try:
+                actions.merge_donors(request.user, survivor, other)
+            except Refused as exc:
+                show_refused(request, exc, form)
+                status = 422
+            else:
+                messages.success(request, f"Đã gộp hồ sơ {other.code} vào hồ sơ này.")
+                return redirect("blood_donor", pk=survivor.pk)
+    elif data is not None:
+        status = 422
+
+    def history(donor):
+        return {"donor": donor, "donations": list(donor.donations.select_related("drive")),
+                "registrations": list(donor.registrations.select_related("drive")),
+                "honours": list(donor.honours.all())}  # fmt: skip
+
+    return render(request, "blood/donor_merge.html", {
+        "donor": survivor, "form": form, "other": other, "problems": problems,
+        "sides": [history(survivor)] + ([history(other)] if other else []),
+    }, status=status)  # fmt: skip
 
 
 # --- honours --------------------------------------------------------------------------------

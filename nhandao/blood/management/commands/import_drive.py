@@ -22,10 +22,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--drive", metavar="CODE", required=True, help="mã đợt hiến máu")
-        parser.add_argument("--kind", required=True, choices=sorted(KINDS),
-                            help="registrations: danh sách đăng ký; results: bảng kết quả")  # fmt: skip
-        parser.add_argument("--rejected", metavar="OUT.xlsx", default="",
-                            help="ghi các dòng bị từ chối ra tệp này")  # fmt: skip
+        parser.add_argument(
+            "--kind",
+            required=True,
+            choices=sorted(KINDS),
+            help="registrations: danh sách đăng ký; results: bảng kết quả",
+        )
+        parser.add_argument(
+            "--rejected", metavar="OUT.xlsx", default="", help="ghi các dòng bị từ chối ra tệp này"
+        )
 
     def handle(self, *args, path, drive, kind, rejected, **options):
         file = Path(path)
@@ -48,5 +53,7 @@ class Command(BaseCommand):
         if imp.purpose == ImportPurpose.REGISTRATIONS:
             done = f"Đã đăng ký {imp.rows_accepted} người; {imp.rows_duplicate} người đã đăng ký từ trước."
         else:
-            done = f"Đã ghi {imp.rows_accepted} kết quả; {imp.rows_duplicate} kết quả đã có, bỏ qua."
+            done = (
+                f"Đã ghi {imp.rows_accepted} kết quả; {imp.rows_duplicate} kết quả đã có, bỏ qua."
+            )
         self.stdout.write(done)
