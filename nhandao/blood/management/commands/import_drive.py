@@ -50,10 +50,8 @@ class Command(BaseCommand):
                 Path(rejected).write_bytes(drive_imports.rejected_workbook(imp))
                 self.stderr.write(f"Các dòng bị từ chối: {rejected}")
             raise CommandError(f"{len(imp.errors)} lỗi; không nhập dòng nào.")
+        new, present = imp.rows_accepted, imp.rows_duplicate
         if imp.purpose == ImportPurpose.REGISTRATIONS:
-            done = f"Đã đăng ký {imp.rows_accepted} người; {imp.rows_duplicate} người đã đăng ký từ trước."
+            self.stdout.write(f"Đã đăng ký {new} người; {present} người đã đăng ký từ trước.")
         else:
-            done = (
-                f"Đã ghi {imp.rows_accepted} kết quả; {imp.rows_duplicate} kết quả đã có, bỏ qua."
-            )
-        self.stdout.write(done)
+            self.stdout.write(f"Đã ghi {new} kết quả; {present} kết quả đã có, bỏ qua.")
