@@ -91,18 +91,9 @@ def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
     by_count = {b.donations: b for b in bands}
     skip_years = max(b.skip_if_honoured_within_years for b in bands)
     province_id = getattr(province, "pk", province)
-    given_by_day = (
-        Donation.objects.filter(donor_id=OuterRef("pk"), donated_on__lte=on)
-        .order_by()
-        .values("donor_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    count_on_day = Case(
-        When(last_donation_on__gt=on, then=Coalesce(Subquery(given_by_day), 0)),
-        default=F("donation_count"),
-        output_field=IntegerField(),
-    )
+    # the donations made by the day, counted once per donor (an aggregate: the CASE below
+    # reads it without counting again)
+    count_on_day = Count("donations", filter=Q(donations__donated_on__lte=on))
     reached = Case(
         *[When(count_on_day__gte=n, then=Value(n)) for n in sorted(by_count, reverse=True)],
         default=Value(0),
@@ -118,8 +109,8 @@ def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
     donors = (
         Donor.objects.filter(province_id=province_id, donation_count__gte=min(by_count))
         .annotate(count_on_day=count_on_day)
-        .annotate(band=reached, honoured=Coalesce(Subquery(honoured), 0))
-        .filter(band__gt=F("honoured"))
+        .annotate(band=reached)
+        .filter(band__gt=Coalesce(Subquery(honoured), 0))
     )
     if skip_years:
         recent = Honour.objects.filter(
