@@ -10,7 +10,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     IntegerField,
     Max,
     OuterRef,
@@ -23,7 +22,6 @@ from django.db.models.functions import Coalesce
 
 from nhandao.audit.actions import record
 from nhandao.blood.models import (
-    Donation,
     Donor,
     Honour,
     HonourOccasion,
@@ -80,10 +78,10 @@ def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
     the last N years where the province says so; highest band first, then most donations.
 
     One query: the donors of the province (Donor.province, indexed with the count) from the
-    lowest band up; the count on the day is the stored count, or, for the few who have given
-    since, their donations up to the day; the band reached is a CASE over the dated bands
-    (a handful); the bands already honoured and the recent honours are correlated reads of
-    the honours by donor."""
+    lowest band up, joined to their donations and grouped: the count on the day is one
+    aggregate per donor (donations up to the day), the band reached a CASE over it and the
+    dated bands (a handful); the bands already honoured and the recent honours are
+    correlated reads of the honours by donor."""
     on = occasion_day(year, occasion)
     bands = thresholds(province, on)
     if not bands:
