@@ -105,6 +105,7 @@ def build(n_donors: int, per_donor: int, today: date) -> dict:
             donors.append(Donor(
                 pk=pk, code=f"HM{pk:08d}", individual_id=pk, organisation=chapters[province.pk],
                 abo="O", rh="+", weight_kg=60, donation_count=count, last_donation_on=last,
+                province_id=province.pk,
                 last_kind=kind, eligible_from=rules.likely_eligible_from(last, kind, None, table),
             ))  # fmt: skip
             for k, day in enumerate(days):

@@ -306,6 +306,86 @@ def test_the_list_of_an_occasion_counts_the_donations_made_by_that_day(cast):
     assert sorted(band.donations for _, band in on_june_14) == [5, 10]
 
 
+def _list_in_python(province, year, occasion):
+    """The honour list computed the plain way, donor by donor, from the donations and the
+    honours themselves (not the stored count, not the stored province): what the one SQL
+    query of honours.honour_list must equal."""
+    on = honours.occasion_day(year, occasion)
+    bands = honours.thresholds(province, on)
+    skip = max((b.skip_if_honoured_within_years for b in bands), default=0)
+    out = []
+    for donor in Donor.objects.select_related("individual__commune"):
+        if donor.individual.commune.province_id != province.pk:
+            continue
+        if not bands or donor.donation_count < bands[0].donations:
+            continue
+        years = [h.year for h in donor.honours.all()]
+        if skip and any(year - skip <= y < year for y in years):
+            continue
+        count = donor.donations.filter(donated_on__lte=on).count()
+        band = honours.band_for(count, bands)
+        done = max((h.donations for h in donor.honours.all()), default=0)
+        if band is not None and band.donations > done:
+            out.append((donor.pk, count, band.pk, donor.donation_count, donor.code))
+    out.sort(key=lambda r: (-bands_by_pk(bands)[r[2]], -r[3], r[4]))
+    return [row[:3] for row in out]
+
+
+def bands_by_pk(bands):
+    return {b.pk: b.donations for b in bands}
+
+
+def test_the_one_query_list_equals_a_plain_computation_on_a_varied_world(cast):
+    """Donors of two provinces with 1–23 donations, some given after the occasion's day,
+    honoured before at various bands and years; the default table, then Hà Nội's own with
+    its "not honoured in the last 2 years": the SQL list equals the plain one each time."""
+    import random
+
+    hanoi = cast.ba_dinh.admin_unit.province
+    rng = random.Random(7)
+    threshold = HonourThreshold.objects.filter(province__isnull=True).first()
+    for i in range(40):
+        org = cast.tq_commune if i % 5 == 0 else cast.ba_dinh
+        donor = make_donor(cast, f"Người hiến {i}", phone=f"09120{i:05d}", org=org)
+        last = date(2026, 11, 1) - timedelta(days=rng.randint(0, 500))
+        _history(donor, rng.randint(1, 23), last=last)
+        for band in rng.sample([5, 10, 15, 20], rng.randint(0, 2)):
+            Honour.objects.create(donor=donor, threshold=threshold, organisation=org,
+                                  donations=band, year=rng.randint(2022, 2026),
+                                  occasion="04-07")  # fmt: skip
+    cases = [(2025, "04-07"), (2025, "06-14"), (2026, "04-07"), (2026, "06-14")]
+
+    def as_rows(listed):
+        return [(d.pk, d.count_on_day, band.pk) for d, band in listed]
+
+    for year, occasion in cases:
+        expected = _list_in_python(hanoi, year, occasion)
+        assert expected, "the world must put someone on the list"
+        assert as_rows(honours.honour_list(hanoi, year, occasion)) == expected
+    for n in (5, 10, 15, 20, 30):
+        HonourThreshold.objects.create(province=hanoi, donations=n, award=f"Giấy khen {n}",
+                                       awarded_by="Hội CTĐ Hà Nội", valid_from=date(2025, 1, 1),
+                                       skip_if_honoured_within_years=2)  # fmt: skip
+    for year, occasion in cases:
+        expected = _list_in_python(hanoi, year, occasion)
+        assert as_rows(honours.honour_list(hanoi, year, occasion)) == expected
+    assert any(h.year >= 2024 for h in Honour.objects.all())  # the exclusion was exercised
+
+
+def test_the_donor_province_follows_the_person_s_commune(cast):
+    from nhandao.people import actions as people
+
+    hanoi = cast.ba_dinh.admin_unit.province
+    donor = make_donor(cast)
+    _history(donor, 10, last=date(2026, 3, 1))
+    assert donor.province_id == hanoi.pk
+    assert [d.pk for d, _ in honours.honour_list(hanoi, 2026)] == [donor.pk]
+    people.update_individual(cast.root, donor.individual, commune=cast.tq_commune.admin_unit)
+    donor.refresh_from_db()
+    assert donor.province_id == cast.tq_commune.admin_unit.province_id != hanoi.pk
+    assert honours.honour_list(hanoi, 2026) == []
+
+
 # --- report indicators ----------------------------------------------------------------------
 
 

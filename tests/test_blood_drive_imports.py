@@ -193,3 +193,118 @@ def test_the_templates_carry_the_importers_columns_and_csv_is_read(cast, login):
     assert "Đã đăng ký 1 người" in text
     text = _upload(client, drive, "dang-ky", "Họ và tên\nAi\n".encode(), "x.csv").content
     assert "Thiếu cột: “Ngày sinh”." in text.decode()
+
+
+def test_a_matched_donor_must_agree_with_the_row_and_an_unknown_group_is_learnt(cast, login):
+    """Found by phone and name or by code, the row's birth date, sex and blood group are
+    compared with what is known: a different one refuses the row (the whole file); a group
+    the donor had no record of is taken from the row, and audited."""
+    drive = make_drive(cast, status=DriveStatus.OPEN)
+    known = make_donor(cast, "Lê Văn Bình", born=date(1990, 3, 2), phone="0912345678")
+    blank = make_donor(cast, "Trần Thị Hoa", sex="female", born=date(1999, 7, 15))
+    Donor.objects.filter(pk=blank.pk).update(abo="", rh="")  # a donor whose group is unknown
+    rows = [
+        ["", "Lê Văn Bình", "03/03/1990", "Nam", "0912345678", "", ""],
+        [blank.code, "Trần Thị Hoa", "15/07/1999", "Nam", "", "", ""],
+        [known.code, "Lê Văn Bình", "02/03/1990", "", "", "B+", ""],
+        [known.code, "Lê Văn Bình", "02/03/1990", "", "", "O-", ""],
+    ]
+    client = login(cast.ba_dinh_officer)
+    text = _upload(client, drive, "dang-ky", _xlsx(REG, rows)).content.decode()
+    assert (f"Dòng 2, cột “Ngày sinh”: Ngày sinh khác với người hiến {known.code} đã có "
+            "(02/03/1990).") in text  # fmt: skip
+    assert f"Dòng 3, cột “Giới tính”: Giới tính khác với người hiến {blank.code} đã có" in text
+    assert (f"Dòng 4, cột “Nhóm máu”: Nhóm máu B+ khác với nhóm máu đã biết của người hiến "
+            f"{known.code} (O+).") in text  # fmt: skip
+    assert "Dòng 5, cột “Nhóm máu”: Nhóm máu O- khác" in text  # the same ABO, another Rh
+    assert Registration.objects.count() == 0
+    imp = BloodImport.objects.get(drive=drive)
+    assert f"/hien-mau/nguoi-hien/nhap/{imp.pk}/dong-loi.xlsx" in text
+    rows = [[known.code, "Lê Văn Bình", "02/03/1990", "Nam", "", "O", ""],
+            [blank.code, "Trần Thị Hoa", "15/07/1999", "Nữ", "", "AB-", ""]]  # fmt: skip
+    text = _upload(client, drive, "dang-ky", _xlsx(REG, rows), "c.xlsx").content.decode()
+    assert "Đã đăng ký 2 người" in text
+    blank.refresh_from_db()
+    assert (blank.abo, blank.rh) == ("AB", "-")
+    event = AuditEvent.objects.get(action="blood.donor_group")
+    assert event.before == {"abo": "", "rh": ""} and event.after == {"abo": "AB", "rh": "-"}
+
+
+def test_the_rejected_rows_workbook_gives_each_refused_row_as_it_was(cast, login):
+    from openpyxl import load_workbook
+
+    drive = make_drive(cast, status=DriveStatus.OPEN)
+    rows = [*SCHOOL, ["", "", "01/01/1990", "Nữ", "", "", ""]]
+    client = login(cast.ba_dinh_officer)
+    _upload(client, drive, "dang-ky", _xlsx(REG, rows))
+    imp = BloodImport.objects.get(drive=drive)
+    answer = client.get(f"/hien-mau/nguoi-hien/nhap/{imp.pk}/dong-loi.xlsx")
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    lines = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert lines[0] == ["Dòng", "Cột", "Giá trị", "Lý do", *REG]
+    assert lines[1][:4] == [4, "Họ và tên", None, "không được để trống"]
+    assert lines[1][4:8] == [None, None, "01/01/1990", "Nữ"]
+    assert len(lines) == 2
+    assert login(cast.tq_officer).get(
+        f"/hien-mau/nguoi-hien/nhap/{imp.pk}/dong-loi.xlsx").status_code == 404  # fmt: skip
+
+
+def test_the_command_imports_a_drive_list_and_prints_the_documented_lines(cast, tmp_path):
+    import pytest
+    from django.core.management import CommandError
+
+    from tests.test_blood_commands import run
+
+    drive = make_drive(cast, status=DriveStatus.OPEN)
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(_xlsx(REG, SCHOOL))
+    out, _ = run("import_drive", str(path), "--drive", drive.code.lower(),
+                 "--kind", "registrations")  # fmt: skip
+    assert out == "Đã đăng ký 2 người; 0 người đã đăng ký từ trước.\n"
+    out, _ = run("import_drive", str(path), "--drive", drive.code, "--kind", "registrations")
+    assert "đã được nhập lúc" in out and Registration.objects.count() == 2
+    drive.status = DriveStatus.HELD
+    drive.save(update_fields=["status"])
+    sheet = tmp_path / "kq.xlsx"
+    binh = Donor.objects.get(individual__full_name="Lê Văn Bình")
+    sheet.write_bytes(_xlsx(RES, [[binh.code, "", "", "", "", "", "", "Toàn phần", "350", "", ""]]))
+    out, _ = run("import_drive", str(sheet), "--drive", drive.code, "--kind", "results")
+    assert out == "Đã ghi 1 kết quả; 0 kết quả đã có, bỏ qua.\n"
+    bad = tmp_path / "kq2.xlsx"
+    bad.write_bytes(_xlsx(RES, [[binh.code, "", "", "", "", "", "", "Máu gì", "350", "", ""]]))
+    rejected = tmp_path / "loi.xlsx"
+    with pytest.raises(CommandError, match="1 lỗi; không nhập dòng nào."):
+        run("import_drive", str(bad), "--drive", drive.code, "--kind", "results",
+            "--rejected", str(rejected))  # fmt: skip
+    assert rejected.stat().st_size > 0
+    with pytest.raises(CommandError, match="Không có đợt hiến máu mã “KHONG”"):
+        run("import_drive", str(bad), "--drive", "KHONG", "--kind", "results")
+
+
+def test_the_api_imports_a_drive_list_through_the_same_frame(cast, login):
+    from django.test import Client
+
+    drive = make_drive(cast, status=DriveStatus.OPEN)
+    client = login(cast.ba_dinh_officer)
+    url = f"/api/blood/drives/{drive.pk}/imports/registrations"
+    data = _xlsx(REG, SCHOOL)
+    answer = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", data)})
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert (body["status"], body["rows_accepted"], body["purpose"]) == ("done", 2, "registrations")
+    again = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", data)})
+    assert again.status_code == 200 and "đã được nhập lúc" in again.json()["detail"]
+    bad = _xlsx(REG, [["", "", "01/01/1990", "Nữ", "", "", ""]])
+    refused = client.post(url, {"file": SimpleUploadedFile("x.xlsx", bad)})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"row": 2, "column": "Họ và tên", "value": "",
+                                         "reason": "không được để trống"}]  # fmt: skip
+    results = f"/api/blood/drives/{drive.pk}/imports/results"
+    closed = client.post(results, {"file": SimpleUploadedFile("kq.xlsx", _xlsx(RES, []))})
+    assert closed.status_code == 422
+    assert closed.json()["errors"][0]["reason"].startswith("Chỉ nhập bảng kết quả")
+    assert Registration.objects.count() == 2
+    outsider = login(cast.tq_officer)
+    assert outsider.post(url, {"file": SimpleUploadedFile("y.xlsx", data)}).status_code == 404
+    assert Client().post(url, {"file": SimpleUploadedFile("y.xlsx", data)}).status_code == 401

@@ -47,8 +47,89 @@ def find_donor(*, full_name, birth_date=None, phone="") -> Donor | None:
     for individual in people.likely_same(full_name=full_name, birth_date=birth_date, phone=phone):
         donor = Donor.objects.filter(individual=individual).first()
         if donor is not None:
+            while donor.merged_into_id:  # a merged duplicate leads to the kept record
+                donor = donor.merged_into
             return donor
     return None
+
+
+def merge_problems(survivor: Donor, duplicate: Donor) -> list[str]:
+    """Why merging `duplicate` into `survivor` would be unsafe (empty: safe). Each is a fact
+    two histories of one person cannot both hold, so it is more likely two people."""
+    problems = []
+    if (
+        survivor.abo
+        and duplicate.abo
+        and (
+            survivor.abo != duplicate.abo
+            or (survivor.rh and duplicate.rh and survivor.rh != duplicate.rh)
+        )
+    ):
+        problems.append(f"Hai hồ sơ có nhóm máu khác nhau ({survivor.blood_group} và "
+                        f"{duplicate.blood_group}).")  # fmt: skip
+    a, b = survivor.individual, duplicate.individual
+    if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
+        problems.append(f"Hai hồ sơ có ngày sinh khác nhau ({a.birth_date:%d/%m/%Y} và "
+                        f"{b.birth_date:%d/%m/%Y}).")  # fmt: skip
+    if a.sex and b.sex and a.sex != b.sex:
+        problems.append("Hai hồ sơ có giới tính khác nhau.")
+    days = set(survivor.donations.values_list("donated_on", flat=True))
+    same_days = sorted(d for d in duplicate.donations.values_list("donated_on", flat=True)
+                       if d in days)  # fmt: skip
+    if same_days:
+        listed = ", ".join(f"{d:%d/%m/%Y}" for d in same_days)
+        problems.append(f"Cả hai hồ sơ có lần hiến cùng ngày {listed}.")
+    drives = set(survivor.registrations.values_list("drive_id", flat=True))
+    both = duplicate.registrations.filter(drive_id__in=drives).select_related("drive")
+    if both:
+        names = ", ".join(f"“{r.drive.name}”" for r in both)
+        problems.append(f"Cả hai hồ sơ đã đăng ký đợt {names}.")
+    bands = set(survivor.honours.values_list("donations", flat=True))
+    twice = sorted(set(duplicate.honours.values_list("donations", flat=True)) & bands)
+    if twice:
+        problems.append("Cả hai hồ sơ đã được vinh danh mốc "
+                        + ", ".join(f"{n} lần" for n in twice) + ".")  # fmt: skip
+    return problems
+
+
+@transaction.atomic
+def merge_donors(actor, survivor: Donor, duplicate: Donor) -> Donor:
+    """Merge a duplicate found later into the donor to keep: its donations, deferrals,
+    registrations and honours move to the survivor, a blood group or weight the survivor
+    lacked is taken, both derived histories are recomputed (count, last donation, likely
+    eligible from), and the duplicate is kept as merged (never deleted). Refused when the
+    two cannot be one person's (merge_problems) or either is out of the actor's reach."""
+    first, second = sorted([survivor.pk, duplicate.pk])
+    locked = Donor.objects.select_for_update().in_bulk([first, second])
+    survivor, duplicate = locked.get(survivor.pk), locked.get(duplicate.pk)
+    if survivor is None or duplicate is None or survivor.pk == duplicate.pk:
+        raise Refused("Chọn hai hồ sơ người hiến khác nhau.", field="other")
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise Refused("Hồ sơ đã được gộp trước đó: không gộp lại.", field="other")
+    if actor is not None and not all(
+        access.can(actor, "edit", d.organisation) for d in (survivor, duplicate)
+    ):
+        raise Refused("Cả hai hồ sơ phải thuộc phạm vi bạn được sửa.", field="other")
+    problems = merge_problems(survivor, duplicate)
+    if problems:
+        raise Refused("Không gộp được: " + " ".join(problems), field="other")
+    moved = {
+        "donations": Donation.objects.filter(donor=duplicate).update(donor=survivor),
+        "deferrals": Deferral.objects.filter(donor=duplicate).update(donor=survivor),
+        "registrations": Registration.objects.filter(donor=duplicate).update(donor=survivor),
+        "honours": duplicate.honours.update(donor=survivor),
+    }
+    survivor.abo, survivor.rh = survivor.abo or duplicate.abo, survivor.rh or duplicate.rh
+    survivor.weight_kg = survivor.weight_kg or duplicate.weight_kg
+    survivor.save(update_fields=["abo", "rh", "weight_kg"])
+    duplicate.merged_into, duplicate.merged_at = survivor, timezone.now()
+    duplicate.save(update_fields=["merged_into", "merged_at"])
+    table = rules.rule_table()
+    rules.refresh_donor(survivor, table)
+    rules.refresh_donor(duplicate, table)
+    record(actor, "blood.donor_merge", survivor,
+           after={"merged": duplicate.pk, "code": duplicate.code, **moved})  # fmt: skip
+    return survivor
 
 
 @transaction.atomic
@@ -106,8 +187,21 @@ def create_donor(
         abo=abo,
         rh=rh,
         weight_kg=weight_kg,
+        province_id=individual.commune.province_id if individual.commune_id else None,
     )
     record(actor, "blood.donor_create", donor, after={"code": code, "individual": individual.pk})
+    return donor
+
+
+@transaction.atomic
+def learn_blood_group(actor, donor: Donor, abo: str, rh: str = "") -> Donor:
+    """A group the donor had no record of (or its Rh), learnt from a result sheet or a
+    list; a known group is never changed here (a different one is refused by the caller)."""
+    before = {"abo": donor.abo, "rh": donor.rh}
+    donor.abo, donor.rh = donor.abo or abo, donor.rh or rh
+    donor.save(update_fields=["abo", "rh"])
+    record(actor, "blood.donor_group", donor, before=before,
+           after={"abo": donor.abo, "rh": donor.rh})  # fmt: skip
     return donor
 
 

@@ -2,12 +2,15 @@
 result sheet entered line by line (the page's form), a donor's history and next likely date.
 Contacts are never in these answers."""
 
-from ninja import Query, Router, Schema, Status
+from datetime import datetime
+
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from nhandao.blood import actions, forms
+from nhandao.blood import actions, drive_imports, forms
 from nhandao.blood.lookups import get_donor, get_drive
-from nhandao.blood.models import Drive
+from nhandao.blood.models import Drive, ImportPurpose
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import Pagination
 
@@ -107,3 +110,59 @@ def donor_detail(request, donor_id: int):
             for d in donor.donations.all()
         ],
     }
+
+
+class BloodImportError(Schema):  # lib.imports.row_error
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class BloodImportOut(Schema):  # the import record (lib.imports) of a drive's list
+    id: int
+    drive_id: int
+    purpose: str
+    file_name: str
+    checksum: str
+    uploaded_at: datetime
+    status: str
+    status_label: str
+    rows_read: int
+    rows_accepted: int
+    rows_duplicate: int
+    errors: list[BloodImportError]
+    detail: str = ""
+
+
+def _drive_import(request, drive_id: int, purpose: str, file: UploadedFile):
+    """Through the drive page's own frame (blood/drive_imports.run): 201 imported, 200 the
+    very same file answered by its earlier import, 422 refused with every refused row."""
+    drive = get_drive(request.auth, drive_id, "edit")
+    form = forms.DriveImportForm({}, {"file": file}, actor=request.auth)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    imp = drive_imports.run(request.auth, drive, purpose, file.name, file.read())
+    out = {name: getattr(imp, name) for name in BloodImportOut.model_fields if name != "detail"}
+    out["status_label"] = imp.status_label
+    if imp.repeated:
+        return Status(200, out | {"detail": imp.repeat_message()})
+    return Status(201 if imp.is_done else 422, out)
+
+
+@router.post(
+    "/blood/drives/{drive_id}/imports/registrations",
+    response={201: BloodImportOut, 200: BloodImportOut, 422: BloodImportOut},
+    summary="Nhập danh sách đăng ký của đợt (Excel/CSV; tất cả hoặc không dòng nào)",
+)
+def import_registrations(request, drive_id: int, file: File[UploadedFile]):
+    return _drive_import(request, drive_id, ImportPurpose.REGISTRATIONS, file)
+
+
+@router.post(
+    "/blood/drives/{drive_id}/imports/results",
+    response={201: BloodImportOut, 200: BloodImportOut, 422: BloodImportOut},
+    summary="Nhập bảng kết quả của đợt (Excel/CSV; tất cả hoặc không dòng nào)",
+)
+def import_results(request, drive_id: int, file: File[UploadedFile]):
+    return _drive_import(request, drive_id, ImportPurpose.RESULTS, file)

@@ -29,7 +29,7 @@ from nhandao.blood.models import (
 from nhandao.lib import reader
 from nhandao.lib.dates import DateError, parse_date
 from nhandao.lib.errors import Refused
-from nhandao.lib.imports import ImportStatus, row_error
+from nhandao.lib.imports import ImportStatus, rejected_rows_workbook, row_error
 from nhandao.lib.names import clean_phone
 from nhandao.lib.text import search_key
 
@@ -70,6 +70,8 @@ FIELD_COLUMN = {
     "volume_ml": "volume",
     "kind": "kind",
     "until": "until",
+    "sex": "sex",
+    "blood_group": "group",
 }
 # the drive's statuses in which each list is taken (the actions' own rule, said up front)
 OPEN_FOR = {
@@ -277,15 +279,52 @@ def _donor(actor, drive: Drive, row: Row, columns) -> Donor:
         if row.name and search_key(row.name) != search_key(donor.individual.full_name):
             raise Refused(f"Mã {row.code} là của {donor.individual.full_name}, không phải "
                           f"“{row.name}”.", field="code")  # fmt: skip
-        return donor
+        return _same_person(actor, donor, row)
     donor = actions.find_donor(full_name=row.name, birth_date=row.born, phone=row.phone)
     if donor is not None:
-        return donor
+        return _same_person(actor, donor, row)
     return actions.create_donor(
         actor, organisation=drive.organisation, full_name=row.name, birth_date=row.born,
         sex=row.sex, phone=row.phone, commune=drive.commune, blood_group=row.group,
         weight_kg=row.weight,
     )  # fmt: skip
+
+
+def _same_person(actor, donor: Donor, row: Row) -> Donor:
+    """A row matched to a donor already known must say the same of them: another birth date
+    or sex means another person (or a typing error) — refused, never merged silently; a
+    blood group that differs from the known one is refused too; a group the donor did not
+    have yet is taken from the row (the centre's sheet is where it is learnt)."""
+    person = donor.individual
+    if row.born and person.birth_date and row.born != person.birth_date:
+        raise Refused(f"Ngày sinh khác với người hiến {donor.code} đã có "
+                      f"({person.birth_date:%d/%m/%Y}).", field="birth_date")  # fmt: skip
+    if row.sex and person.sex and row.sex != person.sex:
+        raise Refused(f"Giới tính khác với người hiến {donor.code} đã có "
+                      f"({person.get_sex_display()}).", field="sex")  # fmt: skip
+    abo, rh = rules.parse_group(row.group)
+    if abo and donor.abo and (abo != donor.abo or (rh and donor.rh and rh != donor.rh)):
+        raise Refused(f"Nhóm máu {abo}{rh} khác với nhóm máu đã biết của người hiến "
+                      f"{donor.code} ({donor.blood_group}).", field="blood_group")  # fmt: skip
+    if abo and (not donor.abo or (rh and not donor.rh)):
+        actions.learn_blood_group(actor, donor, abo, rh)
+    return donor
+
+
+def rejected_workbook(imp: BloodImport) -> bytes:
+    """The refused rows as they were in the file, with the row number and the reason
+    (lib.imports.rejected_rows_workbook), for a drive's list or a donor-and-history file."""
+    from nhandao.blood import importers
+
+    is_header = (
+        importers._is_header if imp.purpose == ImportPurpose.HISTORY else _header_test(imp.purpose)
+    )
+    try:
+        table = reader.read_table(imp.read_file(), imp.file_name, is_header=is_header)
+        header, by_number = table.header, dict(table.rows)
+    except (Refused, ValueError, OSError):
+        header, by_number = [], {}
+    return rejected_rows_workbook(imp.errors, header, by_number)
 
 
 def _register(actor, drive: Drive, donor: Donor) -> bool:

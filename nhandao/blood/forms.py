@@ -115,7 +115,7 @@ class RegisterForm(ActorForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "register_%s")  # three donor pickers on one page
         super().__init__(*args, **kwargs)
-        self.fields["donor"].queryset = Donor.objects.for_user(self.actor)
+        self.fields["donor"].queryset = Donor.objects.for_user(self.actor).active()
 
 
 class ResultForm(ActorForm):
@@ -132,7 +132,7 @@ class ResultForm(ActorForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "result_%s")  # three donor pickers on one page
         super().__init__(*args, **kwargs)
-        self.fields["donor"].queryset = Donor.objects.for_user(self.actor)
+        self.fields["donor"].queryset = Donor.objects.for_user(self.actor).active()
 
 
 class DeferralForm(ActorForm):
@@ -143,7 +143,20 @@ class DeferralForm(ActorForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "deferral_%s")  # three donor pickers on one page
         super().__init__(*args, **kwargs)
-        self.fields["donor"].queryset = Donor.objects.for_user(self.actor)
+        self.fields["donor"].queryset = Donor.objects.for_user(self.actor).active()
+
+
+class MergeForm(ActorForm):
+    """The duplicate to merge into the donor whose page this is: picked among the donors the
+    officer may edit."""
+
+    other = DonorCodeField(None, label="Hồ sơ trùng (sẽ gộp vào hồ sơ này)")
+
+    def __init__(self, *args, survivor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = (
+            Donor.objects.for_user(self.actor, "edit").active().exclude(pk=survivor.pk)
+        )
 
 
 class PublicRegistrationForm(forms.Form):

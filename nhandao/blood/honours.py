@@ -2,14 +2,26 @@
 province's own rows replacing the defaults), the yearly list of who reached a band not yet
 honoured, and proposing it (Honour rows)."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from nhandao.audit.actions import record
 from nhandao.blood.models import (
-    Donation,
     Donor,
     Honour,
     HonourOccasion,
@@ -48,62 +60,82 @@ def band_for(count: int, bands: list[HonourThreshold]) -> HonourThreshold | None
     return reached[-1] if reached else None
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A donor on the list, as the list needs it (read as a tuple: a province has tens of
+    thousands of candidates, and a model instance each costs more than the query)."""
+
+    pk: int
+    code: str
+    full_name: str
+    organisation_id: int
+    count_on_day: int
+
+
 def honour_list(province, year: int, occasion: str = HonourOccasion.APRIL_7):
-    """[(donor, band)] of the province for the occasion: donors living there whose count on
-    the occasion's day reached a band they were not honoured for, less those honoured in the
-    last N years where the province says so."""
+    """[(candidate, band)] of the province for the occasion: donors living there whose count
+    on the occasion's day reached a band they were not honoured for, less those honoured in
+    the last N years where the province says so; highest band first, then most donations.
+
+    One query: the donors of the province (Donor.province, indexed with the count) from the
+    lowest band up, joined to their donations and grouped: the count on the day is one
+    aggregate per donor (donations up to the day), the band reached a CASE over it and the
+    dated bands (a handful); the bands already honoured and the recent honours are
+    correlated reads of the honours by donor."""
     on = occasion_day(year, occasion)
     bands = thresholds(province, on)
     if not bands:
         return []
+    by_count = {b.donations: b for b in bands}
     skip_years = max(b.skip_if_honoured_within_years for b in bands)
-    donors = Donor.objects.filter(
-        individual__commune__province=province, donation_count__gte=bands[0].donations
-    ).select_related("individual")
-    if skip_years:
-        donors = donors.exclude(
-            pk__in=Honour.objects.filter(year__gt=year - skip_years - 1, year__lt=year).values(
-                "donor_id"
-            )
-        )
-    done: dict[int, int] = {}
-    for donor_id, band in Honour.objects.filter(donor__in=donors).values_list(
-        "donor_id", "donations"
-    ):
-        done[donor_id] = max(band, done.get(donor_id, 0))
-    # the count on the occasion's day: the stored count for donors who have not given since
-    # (nearly all), counted from the rows for the few who have
-    since = Donation.objects.filter(donor__in=donors.filter(last_donation_on__gt=on))
-    counted = dict(
-        since.filter(donated_on__lte=on)
-        .values_list("donor_id")
-        .annotate(n=Count("id"))
-        .values_list("donor_id", "n")
+    province_id = getattr(province, "pk", province)
+    # the donations made by the day, counted once per donor (an aggregate: the CASE below
+    # reads it without counting again)
+    count_on_day = Count("donations", filter=Q(donations__donated_on__lte=on))
+    reached = Case(
+        *[When(count_on_day__gte=n, then=Value(n)) for n in sorted(by_count, reverse=True)],
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    out = []
-    for donor in donors.order_by("-donation_count", "code").iterator(chunk_size=2000):
-        count = donor.donation_count
-        if donor.last_donation_on and donor.last_donation_on > on:
-            count = counted.get(donor.pk, 0)
-        band = band_for(count, bands)
-        if band is not None and band.donations > done.get(donor.pk, 0):
-            donor.count_on_day = count
-            out.append((donor, band))
-    out.sort(key=lambda pair: -pair[1].donations)  # highest band first, then as listed
-    return out
+    honoured = (
+        Honour.objects.filter(donor_id=OuterRef("pk"))
+        .order_by()
+        .values("donor_id")
+        .annotate(top=Max("donations"))
+        .values("top")
+    )
+    donors = (
+        Donor.objects.filter(province_id=province_id, donation_count__gte=min(by_count))
+        .annotate(count_on_day=count_on_day)
+        .annotate(band=reached)
+        .filter(band__gt=Coalesce(Subquery(honoured), 0))
+    )
+    if skip_years:
+        recent = Honour.objects.filter(
+            donor_id=OuterRef("pk"), year__gt=year - skip_years - 1, year__lt=year
+        )
+        donors = donors.exclude(Exists(recent))
+    rows = donors.order_by("-band", "-donation_count", "code").values_list(
+        "pk", "code", "individual__full_name", "organisation_id", "count_on_day", "band"
+    )
+    return [(Candidate(*row[:5]), by_count[row[5]]) for row in rows]
 
 
 @transaction.atomic
 def propose(actor, province, year: int, occasion: str = HonourOccasion.APRIL_7) -> list[Honour]:
     """Record this year's list as proposals (running it again adds only new ones)."""
+    from nhandao.orgs.models import Organisation
+
     made = []
-    for donor, band in honour_list(province, year, occasion):
+    listed = honour_list(province, year, occasion)
+    orgs = Organisation.objects.in_bulk({donor.organisation_id for donor, _ in listed})
+    for donor, band in listed:
         honour, created = Honour.objects.get_or_create(
-            donor=donor,
+            donor_id=donor.pk,
             donations=band.donations,
             defaults={
                 "threshold": band,
-                "organisation": donor.organisation,
+                "organisation": orgs[donor.organisation_id],
                 "year": year,
                 "occasion": occasion,
             },  # fmt: skip
@@ -112,7 +144,7 @@ def propose(actor, province, year: int, occasion: str = HonourOccasion.APRIL_7) 
             made.append(honour)
             record(actor, "blood.honour_propose", honour,
                    after={"donor": donor.pk, "band": band.donations, "year": year},
-                   organisation=donor.organisation)  # fmt: skip
+                   organisation=orgs[donor.organisation_id])  # fmt: skip
     return made
 
 

@@ -51,6 +51,10 @@ class DonorQuerySet(models.QuerySet):
 
         return access.scope(self, user, perm)
 
+    def active(self):
+        """Donors not merged into another (a merged record keeps only its code)."""
+        return self.filter(merged_into__isnull=True)
+
     def search(self, text: str):
         """Accent- and case-insensitive over the person's name; a code or a phone as typed."""
         qs = self
@@ -83,6 +87,28 @@ class Donor(models.Model):
     deferred_until = models.DateField("tạm hoãn đến", null=True, blank=True)
     eligible_from = models.DateField("có thể hiến lại từ", null=True, blank=True, db_index=True)
     reminders_opt_out_at = models.DateTimeField("từ chối nhận nhắc lịch lúc", null=True, blank=True)
+    # the province of the person's commune, kept here so that a province's honour list is
+    # one indexed range (province, count) instead of a join over a million people; set by
+    # create_donor, kept current when the person's commune changes (apps._person_saved)
+    province = models.ForeignKey(
+        "orgs.AdminUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tỉnh/thành (theo xã/phường của người hiến)",
+    )
+    # a duplicate found later: its history moved to this donor (actions.merge_donors); the
+    # record is kept, never deleted, so its code still leads to the person
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name="đã gộp vào",
+    )
+    merged_at = models.DateTimeField("lúc gộp", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DonorQuerySet.as_manager()
@@ -91,6 +117,9 @@ class Donor(models.Model):
         verbose_name = "người hiến máu"
         verbose_name_plural = "người hiến máu"
         ordering = ["code"]
+        indexes = [
+            models.Index(fields=["province", "donation_count"], name="blood_donor_prov_count")
+        ]
 
     def __str__(self):
         return f"{self.individual.full_name} ({self.code})"

@@ -24,7 +24,7 @@ def donor_picker() -> Picker:
 
 @login_required
 def search_donors(request):
-    donors = Donor.objects.for_user(request.user).select_related("individual")
+    donors = Donor.objects.for_user(request.user).active().select_related("individual")
     text = request.GET.get("q", "")
     donors = donors.search(text).order_by("individual__name_key", "code")
     return pickers.answer(

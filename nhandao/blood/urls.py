@@ -28,7 +28,13 @@ urlpatterns = [
         name="blood_import_template",
     ),
     path("hien-mau/nguoi-hien/nhap/<int:pk>/", views.donor_import_detail, name="blood_import"),
+    path(
+        "hien-mau/nguoi-hien/nhap/<int:pk>/dong-loi.xlsx",
+        views.import_rejected,
+        name="blood_import_rejected",
+    ),
     path("hien-mau/nguoi-hien/<int:pk>/", views.donor_detail, name="blood_donor"),
+    path("hien-mau/nguoi-hien/<int:pk>/gop/", views.donor_merge, name="blood_donor_merge"),
     path("hien-mau/vinh-danh/", views.honour_list, name="blood_honours"),
     path("hien-mau/vinh-danh/de-xuat/", views.honour_propose, name="blood_honour_propose"),
     path("hien-mau/vinh-danh/da-khen-thuong/", views.honour_award, name="blood_honour_award"),

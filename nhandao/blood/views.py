@@ -36,11 +36,11 @@ from nhandao.blood.models import (
 )
 from nhandao.lib import exports
 from nhandao.lib.dates import DateError, parse_date
-from nhandao.lib.downloads import DOCX, attachment
+from nhandao.lib.downloads import DOCX, XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
-from nhandao.orgs.models import AdminMap, AdminUnit
+from nhandao.orgs.models import AdminMap, AdminUnit, Organisation
 
 PAGE = 50
 
@@ -245,7 +245,45 @@ def donor_detail(request, pk):
         "donor": donor, "person": donor.individual, "sensitive": sensitive,
         "donations": donor.donations.select_related("drive"),
         "deferrals": donor.deferrals.all(), "honours": donor.honours.select_related("threshold"),
+        "can_merge": access.can(request.user, "edit", donor.organisation),
     })  # fmt: skip
+
+
+@login_required
+def donor_merge(request, pk):
+    """Merge a duplicate into this donor: pick it, see both histories side by side with what
+    would make the merge unsafe, then confirm (actions.merge_donors)."""
+    survivor = get_donor(request.user, pk, "edit")
+    if survivor.merged_into_id:
+        return redirect("blood_donor", pk=survivor.merged_into_id)
+    data = request.POST if request.method == "POST" else (request.GET if "other" in request.GET
+                                                              else None)  # fmt: skip
+    form = forms.MergeForm(data, actor=request.user, survivor=survivor)
+    other, problems, status = None, [], 200
+    if data is not None and form.is_valid():
+        other = form.cleaned_data["other"]
+        problems = actions.merge_problems(survivor, other)
+        if request.method == "POST" and request.POST.get("confirm") == "1":
+            try:
+                actions.merge_donors(request.user, survivor, other)
+            except Refused as exc:
+                show_refused(request, exc, form)
+                status = 422
+            else:
+                messages.success(request, f"Đã gộp hồ sơ {other.code} vào hồ sơ này.")
+                return redirect("blood_donor", pk=survivor.pk)
+    elif data is not None:
+        status = 422
+
+    def history(donor):
+        return {"donor": donor, "donations": list(donor.donations.select_related("drive")),
+                "registrations": list(donor.registrations.select_related("drive")),
+                "honours": list(donor.honours.all())}  # fmt: skip
+
+    return render(request, "blood/donor_merge.html", {
+        "donor": survivor, "form": form, "other": other, "problems": problems,
+        "sides": [history(survivor)] + ([history(other)] if other else []),
+    }, status=status)  # fmt: skip
 
 
 # --- honours --------------------------------------------------------------------------------
@@ -274,8 +312,11 @@ def honour_list(request):
     code = request.GET.get("tinh") or (provinces[0].code if provinces else "")
     province = next((p for p in provinces if p.code == code), None)
     candidates = honours.honour_list(province, year, occasion) if province else []
-    candidates = [(d, b) for d, b in candidates
-                  if access.can(request.user, "view", d.organisation)]  # fmt: skip
+    if candidates:  # only the donors of organisations the officer sees
+        seen = set(access.scope_orgs(Organisation.objects.filter(
+            pk__in={d.organisation_id for d, _ in candidates}), request.user, "view",
+        ).values_list("pk", flat=True))  # fmt: skip
+        candidates = [(d, b) for d, b in candidates if d.organisation_id in seen]
     proposed = Honour.objects.filter(access.reach_q(request.user, "view", via="organisation"),
                                      year=year).select_related("donor__individual")  # fmt: skip
     return render(request, "blood/honour_list.html", {
@@ -387,6 +428,13 @@ def donor_import_detail(request, pk):
     return render(request, "blood/import_detail.html", {
         "imp": imp, "errors": importers.errors_text(imp)[:500], "again_url": again,
     })  # fmt: skip
+
+
+@login_required
+def import_rejected(request, pk):
+    """The refused rows of a blood import as a workbook, to correct and send again."""
+    imp = get_import(request.user, pk)
+    return attachment(drive_imports.rejected_workbook(imp), f"dong-bi-tu-choi-{imp.pk}.xlsx", XLSX)
 
 
 @login_required

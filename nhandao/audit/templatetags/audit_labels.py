@@ -87,6 +87,8 @@ ACTION_LABELS = {
     "blood.deferral": "Ghi nhận tạm hoãn hiến máu",
     "blood.donation": "Ghi nhận lần hiến máu",
     "blood.donor_create": "Tạo hồ sơ người hiến máu",
+    "blood.donor_merge": "Gộp hồ sơ người hiến máu trùng",
+    "blood.donor_group": "Ghi nhóm máu người hiến (từ danh sách của đợt)",
     "blood.drive_create": "Lập đợt hiến máu",
     "blood.drive_status": "Chuyển trạng thái đợt hiến máu",
     "blood.honour_propose": "Đề nghị tôn vinh người hiến máu",
