@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from nhandao.audit.actions import record
+from nhandao.audit.actions import forget_personal_values, record
 from nhandao.beneficiaries.models import (
     DATA_REQUESTS,
     DataRequest,
@@ -178,5 +178,6 @@ def erase_person(actor, person: Person, *, restrict: bool = True) -> Person:
     if restrict and person.restricted_at is None:
         person.restricted_at = now
     person.save()
+    forget_personal_values(Person, person.pk)
     record(actor, "beneficiaries.person_erase", person, after={"erased": True})
     return person

@@ -7,12 +7,14 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from nhandao.audit.models import register_sensitive
+        from nhandao.audit.models import register_personal, register_sensitive
         from nhandao.lib import deadlines
         from nhandao.people import reminders
         from nhandao.people.models import Individual
 
         # the audit log hides these values from users without the "sensitive" permission
         register_sensitive("people.individual", Individual.SENSITIVE)
+        # kept out of the audit chain, erased with the person (decision 0025)
+        register_personal("people.individual", [*Individual.SENSITIVE, "full_name"])
         # data-subject requests near their legal deadline: `nhandao deadlines`
         deadlines.register("people.data_requests", reminders.due)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from nhandao.audit.actions import record
+from nhandao.audit.actions import forget_personal_values, record
 from nhandao.lib.errors import Refused
 from nhandao.lib.notify import notify
 from nhandao.orgs import access
@@ -145,5 +145,6 @@ def erase_individual(actor, individual: Individual) -> Individual:
     if individual.restricted_at is None:
         individual.restricted_at = now
     individual.save()
+    forget_personal_values(Individual, individual.pk)
     record(actor, "people.individual_erase", individual, after={"erased": True})
     return individual
