@@ -75,9 +75,7 @@ def record(actor, action: str, obj: models.Model, *, before=None, after=None, or
         organisation = obj if is_org else getattr(obj, "organisation", None)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     object_type = obj._meta.label_lower
-    object_repr, before, after, side = _commit_personal(
-        object_type, str(obj)[:250], before, after
-    )
+    object_repr, before, after, side = _commit_personal(object_type, str(obj)[:250], before, after)
     event = AuditEvent.objects.create(
         actor=actor if is_user else None,
         actor_name=(actor.get_username() if is_user else "hệ thống"),
@@ -102,8 +100,6 @@ def forget_personal_values(model: type[models.Model] | models.Model, pk) -> int:
     record. The events keep their commitments, so the chain and every published checkpoint
     still verify; the pages then show "đã xóa theo yêu cầu". Returns the rows deleted."""
     label = model._meta.label_lower
-    rows = AuditPersonalValue.objects.filter(
-        event__object_type=label, event__object_id=str(pk)
-    )
+    rows = AuditPersonalValue.objects.filter(event__object_type=label, event__object_id=str(pk))
     deleted, _by_model = rows.delete()
     return deleted

@@ -164,9 +164,7 @@ class AuditPersonalValue(models.Model):
     commitments, verifies as before, and without the salt the value cannot be guessed back.
     Unlike the events, these rows may be deleted (no append-only trigger)."""
 
-    event = models.ForeignKey(
-        AuditEvent, on_delete=models.CASCADE, related_name="personal_values"
-    )
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="personal_values")
     # "object_repr", "before.<field>" or "after.<field>"
     key = models.CharField(max_length=120)
     salt = models.CharField(max_length=32)
