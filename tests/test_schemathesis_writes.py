@@ -51,3 +51,29 @@ def write_token(cast):
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 def test_write_operations(case, write_token):
     case.call_and_validate(headers=write_token, checks=CHECKS)
+
+
+# --- what the fuzzing found, each fixed in the app ------------------------------------------
+
+
+def test_a_body_that_is_not_json_is_refused_with_a_vietnamese_422(cast, client):
+    """Was ninja's undocumented 400 "Cannot parse request body" (English)."""
+    client.force_login(cast.root)
+    response = client.post("/api/campaigns", data='"', content_type="application/json")
+    assert response.status_code == 422
+    assert response.json() == {"detail": "Nội dung JSON không đọc được."}
+
+
+@pytest.mark.parametrize("pairs", [[2**63], [0], [-5]])
+def test_a_group_merge_with_an_id_no_record_can_have_is_refused(cast, client, pairs):
+    """Was a 500: an id past the database's integer (OverflowError on SQLite)."""
+    import json
+
+    client.force_login(cast.root)
+    response = client.post(
+        "/api/duplicates/groups/merge",
+        data=json.dumps({"pairs": pairs, "survivor": 1}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]["pairs"] == ["Danh sách mã không hợp lệ (chỉ gồm các số)."]
