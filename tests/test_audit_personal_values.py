@@ -28,6 +28,7 @@ from nhandao.donations import checkpoints as taking
 from nhandao.orgs.models import AdminMap, AdminUnit
 from nhandao.people import actions as people
 from nhandao.people import privacy as people_privacy
+from nhandao.people.membership import join
 from tests.test_chain import _without_triggers
 
 NAME, ID_NUMBER, PHONE, NEW_PHONE = "Nguyễn Thị Hoa", "001185012345", "0912345678", "0987654321"
@@ -148,6 +149,11 @@ def test_an_individual_erasure_forgets_the_values_too(cast, login):
         cast.ba_dinh_officer, organisation=cast.ba_dinh, full_name="Phạm Văn An",
         phone="0912000111", email="an@example.vn",
     )  # fmt: skip
+    # a record named after the individual (a membership) keeps the name out of the chain too
+    membership = join(cast.ba_dinh_officer, an, cast.ba_dinh, kind="member",
+                      started_on=date(2025, 1, 1))  # fmt: skip
+    joined = AuditEvent.objects.about(membership).get()
+    assert is_commitment(joined.object_repr) and "Phạm Văn An" in joined.shown_repr
     assert "Phạm Văn An" not in raw_event_rows()
     assert AuditPersonalValue.objects.filter(event__object_type="people.individual").exists()
     people_privacy.erase_individual(cast.ba_dinh_officer, an)
@@ -157,6 +163,7 @@ def test_an_individual_erasure_forgets_the_values_too(cast, login):
     )
     assert [(v.event.action, v.value) for v in left] == [("people.individual_erase", an.full_name)]
     assert an.full_name.startswith("Người đã xoá dữ liệu")
+    assert AuditEvent.objects.about(membership).get().shown_repr == ERASED
     page = login(cast.root).get("/nhat-ky/?action=people").content.decode()
     assert "Phạm Văn An" not in page and "0912000111" not in page and ERASED in page
     assert checkpoints.verify_events()[1] == []

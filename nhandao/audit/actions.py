@@ -88,18 +88,35 @@ def record(actor, action: str, obj: models.Model, *, before=None, after=None, or
         after=after,
     )
     if side:
+        subject = _subject(obj)
         AuditPersonalValue.objects.bulk_create(
-            AuditPersonalValue(event=event, key=key, salt=salt, value=value)
+            AuditPersonalValue(
+                event=event,
+                key=key,
+                salt=salt,
+                value=value,
+                subject_type=subject._meta.label_lower,
+                subject_id=str(subject.pk),
+            )
             for key, (salt, value) in side.items()
         )
     return event
 
 
+def _subject(obj: models.Model) -> models.Model:
+    """The person a record's personal values belong to (register_personal's `subject`)."""
+    path = PERSONAL_REPR.get(obj._meta.label_lower, "")
+    for name in path.split(".") if path else []:
+        obj = getattr(obj, name)
+    return obj
+
+
 def forget_personal_values(model: type[models.Model] | models.Model, pk) -> int:
     """Erasure (decision 0025): delete the personal values kept beside the events about one
-    record. The events keep their commitments, so the chain and every published checkpoint
-    still verify; the pages then show "đã xóa theo yêu cầu". Returns the rows deleted."""
+    person's record and about the records that name them (a membership, a donor…). The
+    events keep their commitments, so the chain and every published checkpoint still
+    verify; the pages then show "đã xóa theo yêu cầu". Returns the rows deleted."""
     label = model._meta.label_lower
-    rows = AuditPersonalValue.objects.filter(event__object_type=label, event__object_id=str(pk))
+    rows = AuditPersonalValue.objects.filter(subject_type=label, subject_id=str(pk))
     deleted, _by_model = rows.delete()
     return deleted

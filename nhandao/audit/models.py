@@ -169,6 +169,10 @@ class AuditPersonalValue(models.Model):
     key = models.CharField(max_length=120)
     salt = models.CharField(max_length=32)
     value = models.JSONField(null=True)
+    # the person the value belongs to (the event's record, or the person a membership, a
+    # donor… names): an erasure of that person deletes the row
+    subject_type = models.CharField(max_length=80)
+    subject_id = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = "giá trị cá nhân trong nhật ký"
@@ -176,6 +180,7 @@ class AuditPersonalValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "key"], name="unique_audit_personal_value")
         ]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="audit_value_subject")]
 
     def __str__(self):
         return f"{self.event_id}: {self.key}"
@@ -257,15 +262,18 @@ def register_sensitive(model_label: str, fields) -> None:
 
 # Personal values an event about a record of these types keeps out of the chain (hash rule 2,
 # AuditPersonalValue): the sensitive fields above, the other fields that say who the person is
-# (a name, an address), and for a person the record's name itself (object_repr).
+# (a name, an address), and the record's name itself (object_repr) when it names a person.
 PERSONAL_FIELDS: dict[str, frozenset] = {}
-PERSONAL_REPR: set[str] = set()
+# {model label: the path from such a record to the person it names ("" = the record itself)}
+PERSONAL_REPR: dict[str, str] = {}
 
 
-def register_personal(model_label: str, fields, *, name_is_personal: bool = True) -> None:
+def register_personal(model_label: str, fields=(), *, subject: str = "") -> None:
+    """Keep out of the chain the record's name and `fields` of the events about records of
+    `model_label`. `subject` is the attribute path from such a record to the person whose
+    erasure forgets them ("individual", "membership.individual"; "" = the record itself)."""
     PERSONAL_FIELDS[model_label] = PERSONAL_FIELDS.get(model_label, frozenset()) | set(fields)
-    if name_is_personal:
-        PERSONAL_REPR.add(model_label)
+    PERSONAL_REPR[model_label] = subject
 
 
 def committed_fields(model_label: str) -> frozenset:

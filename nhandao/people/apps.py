@@ -16,5 +16,15 @@ class PeopleConfig(AppConfig):
         register_sensitive("people.individual", Individual.SENSITIVE)
         # kept out of the audit chain, erased with the person (decision 0025)
         register_personal("people.individual", [*Individual.SENSITIVE, "full_name"])
+        # records whose name is the individual's: their events' names go with the individual
+        for label, subject in [
+            ("people.membership", "individual"),
+            ("people.membershiptransfer", "membership.individual"),
+            ("people.feeexemption", "membership.individual"),
+            ("people.volunteer", "individual"),
+            ("people.participant", "individual"),
+            ("people.leadershippost", "individual"),
+        ]:
+            register_personal(label, subject=subject)
         # data-subject requests near their legal deadline: `nhandao deadlines`
         deadlines.register("people.data_requests", reminders.due)

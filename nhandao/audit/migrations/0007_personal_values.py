@@ -45,6 +45,8 @@ class Migration(migrations.Migration):
                 ("key", models.CharField(max_length=120)),
                 ("salt", models.CharField(max_length=32)),
                 ("value", models.JSONField(null=True)),
+                ("subject_type", models.CharField(max_length=80)),
+                ("subject_id", models.CharField(max_length=64)),
                 ("event", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="personal_values", to="audit.auditevent")),  # noqa: E501
             ],
             options={
@@ -52,6 +54,9 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "giá trị cá nhân trong nhật ký",
                 "constraints": [
                     models.UniqueConstraint(fields=("event", "key"), name="unique_audit_personal_value")  # noqa: E501
+                ],
+                "indexes": [
+                    models.Index(fields=["subject_type", "subject_id"], name="audit_value_subject")
                 ],
             },
         ),
