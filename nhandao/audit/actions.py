@@ -106,9 +106,12 @@ def record(actor, action: str, obj: models.Model, *, before=None, after=None, or
 def _subject(obj: models.Model) -> models.Model:
     """The person a record's personal values belong to (register_personal's `subject`)."""
     path = PERSONAL_REPR.get(obj._meta.label_lower, "")
+    subject = obj
     for name in path.split(".") if path else []:
-        obj = getattr(obj, name)
-    return obj
+        subject = getattr(subject, name, None)
+        if subject is None:  # no person behind it: the record itself holds the values
+            return obj
+    return subject
 
 
 def forget_personal_values(model: type[models.Model] | models.Model, pk) -> int:
