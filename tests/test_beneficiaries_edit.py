@@ -115,8 +115,18 @@ def test_an_officer_changes_a_person_and_the_change_is_audited_old_and_new(cast,
     assert hoa.name_key == "nguyen thi hoa" and hoa.id_number == "001185012345"
     event = updates(hoa).get()
     assert event.actor == cast.ba_dinh_officer
-    assert event.before == {"full_name": "Nguyễn Thị Hoa", "phone": "0912345678", "village": "Tổ 5"}
-    assert event.after == {"full_name": "Nguyễn Thị Hoà", "phone": "0987654321", "village": "Tổ 6"}
+    # as recorded (the personal values sit beside the chain, decision 0025)
+    recorded = event.revealed()
+    assert recorded["before"] == {
+        "full_name": "Nguyễn Thị Hoa",
+        "phone": "0912345678",
+        "village": "Tổ 5",
+    }
+    assert recorded["after"] == {
+        "full_name": "Nguyễn Thị Hoà",
+        "phone": "0987654321",
+        "village": "Tổ 6",
+    }
 
 
 def test_saving_without_a_change_writes_no_audit_event(cast, hoa, login):
@@ -273,7 +283,9 @@ def test_the_api_changes_only_what_is_sent_and_reports_the_old_map_warning(cast,
     hoa.refresh_from_db()
     assert hoa.phone == "0912345678" and hoa.old_commune == commune("13", AdminMap.OLD)
     event = updates(hoa).get()
-    assert event.before["birth_date"] == "1985-03-05" and event.after["birth_date"] is None
+    recorded = event.revealed()  # the personal values sit beside the chain (decision 0025)
+    assert recorded["before"]["birth_date"] == "1985-03-05"
+    assert recorded["after"]["birth_date"] is None
     assert SensitiveRead.objects.get(person=hoa, channel="api").purpose.code == "yeu-cau-chu-the"
     # without a purpose the change is made but its answer leaves the sensitive fields out
     body = patch(client, f"/api/persons/{hoa.pk}", {"village": "Tổ 6"}).json()
@@ -425,4 +437,5 @@ def test_poverty_status_needs_the_sensitive_right_and_is_audited_old_and_new(
     assert body.json()["household"]["poverty"][0]["status"] == "poor"
     patch(login(cast.ba_dinh_officer), url, {"poverty": {**poverty, "status": "near_poor"}})
     event = AuditEvent.objects.about(household).filter(action="beneficiaries.poverty_set").first()
-    assert event.before["status"] == "poor" and event.after["status"] == "near_poor"
+    recorded = event.revealed()  # the sensitive values sit beside the chain (decision 0025)
+    assert recorded["before"]["status"] == "poor" and recorded["after"]["status"] == "near_poor"

@@ -331,10 +331,10 @@ def verify_events() -> tuple[int, list[str], tuple[int, str]]:
     prev_hash, expected, checked = GENESIS, 1, 0
     fields = ["seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id",
               "object_repr", "organisation_id", "before", "after", "prev_hash"]  # fmt: skip
-    rows = AuditEvent.objects.order_by("seq").values_list("pk", *fields, "hash")
+    rows = AuditEvent.objects.order_by("seq").values_list("pk", *fields, "hash_rule", "hash")
     unchained = AuditEvent.objects.filter(seq=None).count()
     problems = [f"{unchained} sự kiện nhật ký nằm ngoài chuỗi."] if unchained else []
-    for pk, *values, stored in rows.exclude(seq=None).iterator(5000):
+    for pk, *values, rule, stored in rows.exclude(seq=None).iterator(5000):
         seq, prev = values[0], values[-1]
         where = f"nhật ký, sự kiện #{seq} (mã {pk})"
         if seq != expected:
@@ -343,7 +343,7 @@ def verify_events() -> tuple[int, list[str], tuple[int, str]]:
         if prev != prev_hash:
             problems.append(f"{where}: không nối tiếp sự kiện trước.")
             break
-        event = dict(zip(fields, values, strict=True))
+        event = dict(zip(fields, values, strict=True), hash_rule=rule)
         if event_hash(event_values(_Event(event))) != stored:
             problems.append(f"{where}: nội dung không khớp mã băm.")
             break

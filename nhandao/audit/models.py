@@ -63,6 +63,9 @@ class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField("số thứ tự", null=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # how `hash` is computed (event_values): 1 every value in clear (events written before
+    # the personal values were committed), 2 the personal values committed (AuditPersonalValue)
+    hash_rule = models.PositiveSmallIntegerField(default=2, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -90,11 +93,57 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Không được xóa sự kiện nhật ký.")
 
+    def revealed(self) -> dict:
+        """The event as it was recorded: {"object_repr", "before", "after"}, each committed
+        personal value (hash rule 2) replaced by the value kept in AuditPersonalValue, or by
+        ERASED once the record's personal data was erased (audit.actions.forget_personal_values).
+        Who may read which value is changes_for()'s business."""
+        if getattr(self, "_revealed", None) is None:
+            personal = committed_fields(self.object_type)
+            kept = {}
+            if self.hash_rule >= 2 and (personal or self.object_type in PERSONAL_REPR):
+                kept = {row.key: row.value for row in self.personal_values.all()}
+
+            def reveal(key, value):
+                if key in kept:
+                    return kept[key]
+                field = key.partition(".")[2] or key
+                registered = field in personal or (
+                    key == "object_repr" and self.object_type in PERSONAL_REPR
+                )
+                return ERASED if registered and is_commitment(value) else value
+
+            def reveal_dict(side, data):
+                if not isinstance(data, dict):
+                    return data
+                return {k: reveal(f"{side}.{k}", v) for k, v in data.items()}
+
+            self._revealed = {
+                "object_repr": reveal("object_repr", self.object_repr),
+                "before": reveal_dict("before", self.before),
+                "after": reveal_dict("after", self.after),
+            }
+        return self._revealed
+
+    @property
+    def shown_repr(self) -> str:
+        """The record's name as the pages show it (everyone who reads the event saw it
+        before the names were committed; "đã xóa theo yêu cầu" after an erasure)."""
+        return self.revealed()["object_repr"]
+
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each field that changed."""
-        before, after = self.before or {}, self.after or {}
+        shown = self.revealed()
+        before, after = shown["before"] or {}, shown["after"] or {}
+        stored_before, stored_after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        return [
+            (k, before.get(k), after.get(k))
+            for k in keys
+            # two erased values compare by their commitments (equal values share a salt)
+            if before.get(k) != after.get(k)
+            or (before.get(k) == ERASED and stored_before.get(k) != stored_after.get(k))
+        ]
 
     def changes_for(self, user) -> list[tuple[str, object, object]]:
         """changes(), with the values of sensitive fields (SENSITIVE_FIELDS) hidden from a
@@ -105,6 +154,54 @@ class AuditEvent(models.Model):
         if not hidden or access.can(user, "sensitive", self.organisation):
             return self.changes()
         return [(k, HIDDEN, HIDDEN) if k in hidden else (k, b, a) for k, b, a in self.changes()]
+
+
+class AuditPersonalValue(models.Model):
+    """A personal value of an audit event, outside the chain: the event's hashed payload
+    holds only its commitment `sha256:` + SHA-256(salt + ":" + the value as canonical JSON)
+    (hash rule 2), this row the value and its 128-bit salt. Erasing a person's data deletes
+    these rows (audit.actions.forget_personal_values): the chain, which hashes only the
+    commitments, verifies as before, and without the salt the value cannot be guessed back.
+    Unlike the events, these rows may be deleted (no append-only trigger)."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="personal_values")
+    # "object_repr", "before.<field>" or "after.<field>"
+    key = models.CharField(max_length=120)
+    salt = models.CharField(max_length=32)
+    value = models.JSONField(null=True)
+    # the person the value belongs to (the event's record, or the person a membership, a
+    # donor… names): an erasure of that person deletes the row
+    subject_type = models.CharField(max_length=80)
+    subject_id = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "giá trị cá nhân trong nhật ký"
+        verbose_name_plural = "giá trị cá nhân trong nhật ký"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "key"], name="unique_audit_personal_value")
+        ]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="audit_value_subject")]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.key}"
+
+
+COMMITMENT_PREFIX = "sha256:"
+ERASED = "(đã xóa theo yêu cầu)"
+
+
+def commitment(salt: str, value) -> str:
+    """The salted commitment a rule-2 event hashes in place of a personal value."""
+    text = _CANONICAL.encode(_json_value(value))
+    return COMMITMENT_PREFIX + hashlib.sha256(f"{salt}:{text}".encode()).hexdigest()
+
+
+def is_commitment(value) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) == len(COMMITMENT_PREFIX) + 64
+        and value.startswith(COMMITMENT_PREFIX)
+    )
 
 
 def lock_chain(name: str) -> None:
@@ -126,10 +223,13 @@ def _json_value(value):
 
 def event_values(event) -> list:
     """The canonical values of an event, in the order they are hashed. Never change this
-    text (a test pins it): published checkpoints carry hashes made with it."""
+    text (a test pins it): published checkpoints carry hashes made with it. Rule 1 (events
+    written before the personal values were committed, and any object without `hash_rule`)
+    is the list alone; rule 2 puts its number first (its personal values are commitments)."""
     at = event.at
     at_text = at if isinstance(at, str) else at.astimezone(UTC).isoformat(timespec="microseconds")
-    return [
+    rule = getattr(event, "hash_rule", None) or 1
+    values = [
         event.seq,
         at_text,
         event.actor_id,
@@ -143,6 +243,7 @@ def event_values(event) -> list:
         _json_value(event.after),
         event.prev_hash,
     ]
+    return values if rule == 1 else [rule, *values]
 
 
 def event_hash(values: list) -> str:
@@ -157,6 +258,28 @@ HIDDEN = "(ẩn — cần quyền xem thông tin nhạy cảm)"
 
 def register_sensitive(model_label: str, fields) -> None:
     SENSITIVE_FIELDS[model_label] = SENSITIVE_FIELDS.get(model_label, frozenset()) | set(fields)
+
+
+# Personal values an event about a record of these types keeps out of the chain (hash rule 2,
+# AuditPersonalValue): the sensitive fields above, the other fields that say who the person is
+# (a name, an address), and the record's name itself (object_repr) when it names a person.
+PERSONAL_FIELDS: dict[str, frozenset] = {}
+# {model label: the path from such a record to the person it names ("" = the record itself)}
+PERSONAL_REPR: dict[str, str] = {}
+
+
+def register_personal(model_label: str, fields=(), *, subject: str = "") -> None:
+    """Keep out of the chain the record's name and `fields` of the events about records of
+    `model_label`. `subject` is the attribute path from such a record to the person whose
+    erasure forgets them ("individual", "membership.individual"; "" = the record itself)."""
+    PERSONAL_FIELDS[model_label] = PERSONAL_FIELDS.get(model_label, frozenset()) | set(fields)
+    PERSONAL_REPR[model_label] = subject
+
+
+def committed_fields(model_label: str) -> frozenset:
+    return SENSITIVE_FIELDS.get(model_label, frozenset()) | PERSONAL_FIELDS.get(
+        model_label, frozenset()
+    )
 
 
 # ---------------------------------------------------------------------------------------------

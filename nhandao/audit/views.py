@@ -15,6 +15,7 @@ def event_list(request):
     if not access.can_anywhere(request.user, "audit"):
         raise PermissionDenied("Chỉ quản trị tổ chức được xem nhật ký.")
     events = AuditEvent.objects.for_user(request.user).select_related("organisation")
+    events = events.prefetch_related("personal_values")
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action__startswith=action)

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.apps import apps
 from django.db import models
 
-from nhandao.audit.models import HIDDEN
+from nhandao.audit.models import ERASED, HIDDEN
 from nhandao.lib.dates import format_date, format_datetime
 from nhandao.lib.money import format_vnd
 
@@ -320,6 +320,9 @@ def change_lines(event, changes, records: _Records | None = None) -> list[str]:
         label = field_label(model, key)
         if HIDDEN in (before, after):  # the reader may not see personal data
             lines.append(f"{label}: {HIDDEN}")
+            continue
+        if ERASED in (before, after):  # the person's data was erased on their request
+            lines.append(f"{label}: {ERASED}")
             continue
         if pipeline is not None and key == pipeline.field:
             text = pipeline.change_text(before or "", after or "")

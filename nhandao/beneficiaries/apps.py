@@ -9,7 +9,7 @@ class BeneficiariesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from nhandao.audit.models import register_sensitive
+        from nhandao.audit.models import register_personal, register_sensitive
         from nhandao.beneficiaries import privacy, review
         from nhandao.beneficiaries.models import MatchCandidate, Person
         from nhandao.lib import deadlines
@@ -23,6 +23,12 @@ class BeneficiariesConfig(AppConfig):
         register_sensitive("beneficiaries.person", Person.SENSITIVE)
         register_sensitive(
             "beneficiaries.household", ["status", "certified_by", "certificate_no", "certified_on"]
+        )
+        # kept out of the audit chain, erased with the person (decision 0025): the values
+        # above, what else says who the person is, and the person's name (the event's record)
+        register_personal(
+            "beneficiaries.person",
+            [*Person.SENSITIVE, "full_name", "birth_year", "address", "village", "external_id"],
         )
         # data-subject requests near their legal deadline: `nhandao deadlines`
         deadlines.register("beneficiaries.data_requests", privacy.REQUESTS.due)

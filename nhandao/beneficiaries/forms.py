@@ -26,6 +26,7 @@ from nhandao.beneficiaries.models import (
 from nhandao.campaigns.forms import CampaignCodeField
 from nhandao.campaigns.models import Campaign
 from nhandao.lib.forms import FileField
+from nhandao.lib.pagination import MAX_ID
 from nhandao.lib.widgets import Picker
 from nhandao.orgs import access, pickers
 from nhandao.orgs.forms import ActorForm, OrgCodeField, limit_orgs
@@ -395,9 +396,14 @@ class IdListField(forms.Field):
         if isinstance(value, str):
             value = value.replace(",", " ").split()
         try:
-            return sorted({int(v) for v in value})
+            ids = sorted({int(v) for v in value})
         except (TypeError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        # a record id is a positive database integer: a larger one is no record (and the
+        # database could not even compare it)
+        if ids and not (ids[0] >= 1 and ids[-1] <= MAX_ID):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
 
 
 GROUP_NOT_FOUND = (

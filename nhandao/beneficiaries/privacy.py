@@ -6,7 +6,7 @@ whole); restriction takes the person out of lists, searches and exports."""
 
 from django.utils import timezone
 
-from nhandao.audit.actions import record
+from nhandao.audit.actions import forget_personal_values, record
 from nhandao.beneficiaries.models import (
     DataRequest,
     Person,
@@ -116,6 +116,7 @@ def erase_person(actor, person: Person, *, restrict: bool = True) -> Person:
     if restrict and person.restricted_at is None:
         person.restricted_at = now
     person.save()
+    forget_personal_values(Person, person.pk)
     record(actor, "beneficiaries.person_erase", person, after={"erased": True})
     return person
 

@@ -33,8 +33,12 @@ class BloodConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from nhandao.audit.models import register_personal
         from nhandao.blood.models import IntervalRule
         from nhandao.people.models import Individual
+
+        # a donor's name is the individual's: kept out of the audit chain (decision 0025)
+        register_personal("blood.donor", subject="individual")
 
         post_save.connect(_rule_changed, sender=IntervalRule, dispatch_uid="blood_rule_saved")
         post_delete.connect(_rule_changed, sender=IntervalRule, dispatch_uid="blood_rule_deleted")

@@ -4,8 +4,8 @@ and the handlers that render them (installed once on the NinjaAPI by nhandao/api
 Every error answer is JSON `{"detail": "…", "errors": {"field": ["…"]}}` with Vietnamese
 messages:
 
-- 422: the input was refused: a typed-schema error, a form (`FormInvalid`) or a rule
-  (`lib.errors.Refused`, raised by an action);
+- 422: the input was refused: a body that cannot be read, a typed-schema error, a form
+  (`FormInvalid`) or a rule (`lib.errors.Refused`, raised by an action);
 - 409: a refusal the client lifts by confirming (`lib.errors.NeedsConfirmation`);
 - 403: permission (PermissionDenied, from orgs/access.py); 404: out of reach or absent;
 - 401: no session and no valid token; 429: too many requests (`Throttled`).
@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
@@ -117,6 +117,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def schema_error(request, exc: SchemaError):
         return answer(request, {"detail": INVALID, "errors": schema_errors(exc)}, 422)
 
+    def ninja_error(request, exc: HttpError):
+        # ninja's own 400 is a body that cannot be read ("Cannot parse request body"):
+        # refused like any bad input, in Vietnamese, not with an undocumented English 400
+        if exc.status_code == 400:
+            return answer(request, {"detail": SCHEMA_MESSAGES["json_invalid"]}, 422)
+        return answer(request, {"detail": str(exc)}, exc.status_code)
+
     def permission_denied(request, exc: PermissionDenied):
         return answer(
             request, {"detail": str(exc) or "Bạn không có quyền thực hiện việc này."}, 403
@@ -135,6 +142,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     api.add_exception_handler(Refused, refused)
     api.add_exception_handler(SchemaError, schema_error)
+    api.add_exception_handler(HttpError, ninja_error)
     api.add_exception_handler(PermissionDenied, permission_denied)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)

@@ -13,7 +13,7 @@ record."""
 
 from django.utils import timezone
 
-from nhandao.audit.actions import record
+from nhandao.audit.actions import forget_personal_values, record
 from nhandao.lib.errors import Refused
 from nhandao.orgs import datarequests
 from nhandao.people.models import (
@@ -88,6 +88,7 @@ def erase_individual(actor, individual: Individual) -> Individual:
     if individual.restricted_at is None:
         individual.restricted_at = now
     individual.save()
+    forget_personal_values(Individual, individual.pk)
     record(actor, "people.individual_erase", individual, after={"erased": True})
     return individual
 
