@@ -50,9 +50,7 @@ def write_token(cast):
 @schema.include(method=WRITES).parametrize()
 # derandomize: the same requests on every run, so a submission's CI never fails on a draw
 # the last run did not make; a changed schema or code makes new ones
-@settings(
-    max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
-)
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_write_operations(case, write_token):
     case.call_and_validate(headers=write_token, checks=CHECKS)
 
