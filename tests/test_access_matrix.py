@@ -117,6 +117,7 @@ PAGES = [
     ("pick campaigns", "/tra-cuu/chien-dich?q=a", expect(LOGGED_IN, 200)),
     ("pick relief campaigns", "/tra-cuu/chien-dich-cuu-tro?q=a", expect(LOGGED_IN, 200)),
     ("pick persons", "/tra-cuu/nguoi?q=a", expect(LOGGED_IN, 200)),
+    ("pick request subjects", "/tra-cuu/nguoi-yeu-cau?q=a", expect(LOGGED_IN, 200)),
     ("pick households", "/tra-cuu/ho?q=a", expect(LOGGED_IN, 200)),
     ("pick sponsors", "/tra-cuu/nha-do-dau?q=a", expect(LOGGED_IN, 200)),
     ("pick in-kind donations", "/tra-cuu/khoan-hien-vat?q=a", expect(LOGGED_IN, 200)),

@@ -231,3 +231,22 @@ def test_the_action_refuses_what_the_form_would(cast):
     with pytest.raises(Exception, match="Tổ chức: hãy chọn"):
         datarequests.file_request(None, "see", "A", "0912345678", "unknown")
     assert nothing_written()
+
+
+def test_a_person_who_restricted_their_data_can_still_be_linked(cast, client, login, hoa):
+    """Restricted persons leave every list and search, but the same person may later ask to
+    see or erase their data: the linking picker finds them, marked, within "sensitive" reach."""
+    privacy.restrict_person(cast.ba_dinh_officer, hoa)
+    assert login(cast.ngoc_ha_officer).get("/tra-cuu/nguoi-yeu-cau?q=hoa").json()["results"] == []
+    officer = login(cast.ba_dinh_officer)
+    assert officer.get("/tra-cuu/nguoi?q=hoa").json()["results"] == []
+    found = officer.get("/tra-cuu/nguoi-yeu-cau?q=nguyen+thi+hoa").json()["results"]
+    assert [r["value"] for r in found] == [str(hoa.pk)]
+    assert found[0]["text"].startswith("Nguyễn Thị Hoa") and found[0]["text"].endswith(
+        " · hạn chế xử lý"
+    )
+    client.post(URL, filed(cast, kind="erase"))
+    filing = DataRequestFiling.objects.get()
+    officer.post(f"/du-lieu-ca-nhan/cong-khai/{filing.pk}/", {
+        "so": "beneficiaries", "beneficiaries-subject": hoa.pk})  # fmt: skip
+    assert DataRequest.objects.get().person == hoa

@@ -1,6 +1,7 @@
 """Pickers over the registry: persons, households and sponsors in the user's reach ("edit",
 as the forms accept them), searched by folded name; the endpoints `/tra-cuu/nguoi`,
-`/tra-cuu/ho`, `/tra-cuu/nha-do-dau`."""
+`/tra-cuu/ho`, `/tra-cuu/nha-do-dau`; and `/tra-cuu/nguoi-yeu-cau`, the persons a data
+request filed on the public page may be linked to."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -67,6 +68,25 @@ def search_persons(request):
         found = found.filter(name_key__contains=term)
     found = found.order_by("name_key")
     return pickers.answer((p.pk, person_label(p), _place(p)) for p in found[: pickers.RESULTS])
+
+
+def request_subjects(user):
+    """Whom a filed data request may be about: the persons of the user's "sensitive" reach not
+    yet erased — restricted ones included (they leave every other list and search, but a
+    person who restricted their data may later ask to see or erase it)."""
+    return Person.objects.for_user(user, "sensitive").filter(erased_at=None)
+
+
+@login_required
+def search_request_subjects(request):
+    found = request_subjects(request.user).select_related("commune")
+    for term in pickers.terms(request):
+        found = found.filter(name_key__contains=term)
+    found = found.order_by("name_key", "pk")
+    return pickers.answer(
+        (p.pk, person_label(p) + (" · hạn chế xử lý" if p.restricted_at else ""), _place(p))
+        for p in found[: pickers.RESULTS]
+    )
 
 
 @login_required

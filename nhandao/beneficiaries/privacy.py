@@ -126,12 +126,13 @@ def pick_person(user):
     from django import forms
     from django.urls import reverse_lazy
 
+    from nhandao.beneficiaries.pickers import request_subjects
     from nhandao.lib.widgets import Picker
 
-    people = Person.objects.for_user(user, "sensitive").filter(erased_at=None)
     return forms.ModelChoiceField(
-        people, label="Đối tượng thụ hưởng (sổ đăng ký)", error_messages=datarequests.PICK_ERRORS,
-        widget=Picker(url=reverse_lazy("pick_persons"), placeholder="Gõ họ tên…"),
+        request_subjects(user), label="Đối tượng thụ hưởng (sổ đăng ký)",
+        error_messages=datarequests.PICK_ERRORS,
+        widget=Picker(url=reverse_lazy("pick_request_subjects"), placeholder="Gõ họ tên…"),
     )  # fmt: skip
 
 

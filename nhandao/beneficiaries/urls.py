@@ -38,6 +38,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("tra-cuu/nguoi", pickers.search_persons, name="pick_persons"),
+    path("tra-cuu/nguoi-yeu-cau", pickers.search_request_subjects, name="pick_request_subjects"),
     path("tra-cuu/ho", pickers.search_households, name="pick_households"),
     path("tra-cuu/nha-do-dau", pickers.search_sponsors, name="pick_sponsors"),
 ]
