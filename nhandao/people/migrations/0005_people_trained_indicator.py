@@ -21,6 +21,8 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
+    # the form's row first: FormIndicator protects its indicator
+    apps.get_model("reports", "FormIndicator").objects.filter(indicator__code="people_trained").delete()
     apps.get_model("reports", "Indicator").objects.filter(code="people_trained").delete()
 
 

@@ -29,7 +29,9 @@ def add_indicators(apps, schema_editor):
 
 
 def remove_indicators(apps, schema_editor):
+    # the form's rows first: FormIndicator protects its indicator
     codes = [code for code, *_ in INDICATORS]
+    apps.get_model("reports", "FormIndicator").objects.filter(indicator__code__in=codes).delete()
     apps.get_model("reports", "Indicator").objects.filter(code__in=codes).delete()
 
 
