@@ -240,6 +240,15 @@ class RoleKind(models.TextChoices):
     ORG_ADMIN = "org_admin", "Quản trị tổ chức"
 
 
+class ScopedQuerySet(models.QuerySet):
+    """Records owned by an organisation (`organisation`), narrowed to the user's reach."""
+
+    def for_user(self, user, perm: str = "view"):
+        from nhandao.orgs import access
+
+        return access.scope(self, user, perm)
+
+
 class RoleQuerySet(models.QuerySet):
     def for_user(self, user, perm: str = "manage_users"):
         from nhandao.orgs import access

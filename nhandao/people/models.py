@@ -17,7 +17,7 @@ from nhandao.lib.imports import ImportRecord
 from nhandao.lib.models import StatusChange
 from nhandao.lib.names import split_name
 from nhandao.lib.text import nfc, search_key
-from nhandao.orgs.models import AdminUnit, DataRequestBase, Organisation
+from nhandao.orgs.models import AdminUnit, DataRequestBase, Organisation, ScopedQuerySet
 
 
 class Sex(models.TextChoices):
@@ -850,13 +850,6 @@ class YouthActivityKind(models.TextChoices):
     OTHER = "other", "Khác"
 
 
-class YouthActivityQuerySet(models.QuerySet):
-    def for_user(self, user, perm: str = "view"):
-        from nhandao.orgs import access
-
-        return access.scope(self, user, perm)
-
-
 class YouthActivity(models.Model):
     """One activity of a youth group on one day, with the group's members who took part
     (youth memberships in the group running on that day). `organisation` is the group's,
@@ -877,7 +870,7 @@ class YouthActivity(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = YouthActivityQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "hoạt động của nhóm thanh thiếu niên"

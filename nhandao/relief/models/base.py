@@ -1,15 +1,7 @@
-"""What the relief models share: the scoped QuerySet, and the status history row (the
-frame's lib.models.StatusChange, re-exported)."""
-
-from django.db import models
+"""What the relief models share: the scoped QuerySet (orgs.models) and the status history
+row (the frame's lib.models.StatusChange), re-exported."""
 
 from nhandao.lib.models import StatusChange
+from nhandao.orgs.models import ScopedQuerySet
 
 __all__ = ["ScopedQuerySet", "StatusChange"]
-
-
-class ScopedQuerySet(models.QuerySet):
-    def for_user(self, user, perm: str = "view"):
-        from nhandao.orgs import access
-
-        return access.scope(self, user, perm)
