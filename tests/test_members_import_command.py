@@ -60,6 +60,19 @@ def test_import_members_checks_commits_and_answers_the_same_file_again(cast, tmp
     assert Membership.objects.count() == 3
 
 
+def test_a_dry_run_then_the_same_command_without_it_imports_the_checked_list(cast, tmp_path, tasks):
+    """Check, then import: the list the dry run left previewed is committed, not answered as
+    a repeat (the howto's two steps)."""
+    path = write(tmp_path, MEMBER_HEADER, MEMBERS)
+    run("import_members", path, "--org", "CTD-X4", "--dry-run")
+    run("import_members", path, "--org", "CTD-X4", "--dry-run")  # again: still only checked
+    assert not Membership.objects.exists()
+    out, _ = run("import_members", path, "--org", "CTD-X4")
+    assert out.strip() == ("Đã nhập 2 hội viên (2 hồ sơ mới); 0 người đã có, bỏ qua; 0 người có "
+                           "thể trùng (đã báo, không tự gộp).")  # fmt: skip
+    assert MemberImport.objects.get().status == "done" and Membership.objects.count() == 2
+
+
 def test_import_members_refuses_a_bad_row_and_writes_nothing(cast, tmp_path, tasks):
     rows = [MEMBERS[0], ["Quá Tuổi", "01/01/1980", "", "", "", "01/02/2026",
                          "Hội viên thanh thiếu niên", ""]]  # fmt: skip

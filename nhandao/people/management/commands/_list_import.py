@@ -38,10 +38,13 @@ class ListImportCommand(BaseCommand):
                                   queue=False)  # fmt: skip
         except Refused as refused:
             raise CommandError(refused.message) from None
-        if imp.repeated:
+        # check, then import: the list a dry run left previewed is committed now
+        waiting = imp.repeated and imp.status == ImportStatus.PREVIEWED and not dry_run
+        if imp.repeated and not waiting:
             self.stdout.write(imp.repeat_message())
             return
-        imp = importers.check_here(imp)
+        if not waiting:
+            imp = importers.check_here(imp)
         for warning in imp.warnings[:20]:
             self.stdout.write(f"Cảnh báo: {error_text(warning)}")
         if imp.status == ImportStatus.FAILED:
