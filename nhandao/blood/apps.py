@@ -39,6 +39,8 @@ class BloodConfig(AppConfig):
 
         # a donor's name is the individual's: kept out of the audit chain (decision 0025)
         register_personal("blood.donor", subject="individual")
+        # a family's name is a member's ("Gia đình ông …")
+        register_personal("blood.donorfamily", ("name",))
 
         post_save.connect(_rule_changed, sender=IntervalRule, dispatch_uid="blood_rule_saved")
         post_delete.connect(_rule_changed, sender=IntervalRule, dispatch_uid="blood_rule_deleted")

@@ -109,6 +109,15 @@ class Donor(models.Model):
         verbose_name="đã gộp vào",
     )
     merged_at = models.DateTimeField("lúc gộp", null=True, blank=True)
+    # a family of donors ("gia đình hiến máu"), honoured for the donations of all its members
+    family = models.ForeignKey(
+        "blood.DonorFamily",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="gia đình hiến máu",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DonorQuerySet.as_manager()
@@ -361,6 +370,77 @@ class UnitValue(models.Model):
         return f"{self.volume_ml} ml: {self.value} đồng (từ {self.valid_from:%d/%m/%Y})"
 
 
+class FamilyQuerySet(models.QuerySet):
+    def for_user(self, user, perm: str = "view"):
+        from nhandao.orgs import access
+
+        return access.scope(self, user, perm)
+
+    def search(self, text: str):
+        qs = self
+        for word in search_key(text or "").split():
+            qs = qs.filter(name_key__contains=word)
+        return qs
+
+
+class DonorFamily(models.Model):
+    """A family whose members give blood: honoured together when the donations of all its
+    members reach a family band (e.g. a family's 15th donation: a gold glass cup from the
+    province). A donor belongs to at most one family; the family's province is that of the
+    chapter that keeps it (it decides which province's bands apply)."""
+
+    name = models.CharField("tên gia đình", max_length=200)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="blood_families",
+        verbose_name="tổ chức quản lý",
+    )
+    province = models.ForeignKey(
+        "orgs.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh/thành"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "gia đình hiến máu"
+        verbose_name_plural = "gia đình hiến máu"
+        ordering = ["name_key", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = search_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class HonourArea(models.Model):
+    """Part of a province whose bands differ (e.g. 7 donations in mountain communes where the
+    lowlands need 10): a name and its communes (new map). Donors living there are listed by
+    the area's bands while any is in force, by the province's otherwise."""
+
+    province = models.ForeignKey(
+        "orgs.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh/thành"
+    )
+    name = models.CharField("tên vùng", max_length=120)
+    communes = models.ManyToManyField("orgs.AdminUnit", related_name="+", verbose_name="xã/phường")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "vùng có mốc vinh danh riêng"
+        verbose_name_plural = "vùng có mốc vinh danh riêng"
+        ordering = ["province_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "name"], name="blood_one_area_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class HonourThreshold(models.Model):
     """A milestone and the award it earns, dated, for a province (a new-map province unit;
     none: the default everywhere). The awarding body changed on 1 July 2025 where it was a
@@ -383,6 +463,17 @@ class HonourThreshold(models.Model):
     skip_if_honoured_within_years = models.PositiveSmallIntegerField(
         "bỏ qua người đã được vinh danh trong số năm gần đây", default=0
     )
+    # a band of the donations of a whole family, not of one person
+    for_family = models.BooleanField("mốc của gia đình", default=False)
+    # a band of part of the province only (its mountain communes, say)
+    area = models.ForeignKey(
+        HonourArea,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="thresholds",
+        verbose_name="vùng (trống: cả tỉnh)",
+    )
 
     class Meta:
         verbose_name = "mốc vinh danh"
@@ -403,12 +494,11 @@ class HonourStatus(models.TextChoices):
     AWARDED = "awarded", "Đã khen thưởng"
 
 
-class Honour(models.Model):
-    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="honours")
+class HonourBase(models.Model):
+    """What a person's and a family's honour share: the band reached, the occasion it was
+    proposed for, and the award decision that made the proposal an honour."""
+
     threshold = models.ForeignKey(HonourThreshold, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="blood_honours"
-    )
     donations = models.PositiveSmallIntegerField("mốc (số lần hiến)")
     year = models.PositiveSmallIntegerField("năm")
     occasion = models.CharField(max_length=5, choices=HonourOccasion.choices)
@@ -421,6 +511,16 @@ class Honour(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+
+class Honour(HonourBase):
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="honours")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="blood_honours"
+    )
+
+    class Meta:
         verbose_name = "vinh danh người hiến máu"
         verbose_name_plural = "vinh danh người hiến máu"
         ordering = ["-year", "donor__code"]
@@ -430,6 +530,26 @@ class Honour(models.Model):
 
     def __str__(self):
         return f"{self.donor_id}: mốc {self.donations} lần ({self.year})"
+
+
+class FamilyHonour(HonourBase):
+    family = models.ForeignKey(DonorFamily, on_delete=models.PROTECT, related_name="honours")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="blood_family_honours"
+    )
+
+    class Meta:
+        verbose_name = "vinh danh gia đình hiến máu"
+        verbose_name_plural = "vinh danh gia đình hiến máu"
+        ordering = ["-year", "family__name_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "donations"], name="blood_one_family_honour_a_band"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.family_id}: mốc {self.donations} lần ({self.year})"
 
 
 class Reminder(models.Model):

@@ -1,0 +1,171 @@
+"""Family honours (the donations of all members counted together against the family bands)
+and a province's own bands, dated, with areas (its mountain communes) that have bands of
+their own."""
+
+from datetime import date
+
+import pytest
+
+from nhandao.blood import families, honours
+from nhandao.blood.models import Donation, FamilyHonour, Honour, HonourStatus, HonourThreshold
+from nhandao.lib.errors import Refused
+from tests.test_blood import _history, frozen_today, make_donor  # noqa: F401  (the fixture)
+
+
+def hanoi_of(cast):
+    return cast.ba_dinh.admin_unit.province
+
+
+def test_a_family_is_listed_when_its_members_donations_together_reach_a_family_band(cast):
+    hanoi = hanoi_of(cast)
+    father = make_donor(cast, "Nguyễn Văn Bố", phone="0912000001")
+    mother = make_donor(cast, "Trần Thị Mẹ", sex="female", phone="0912000002",
+                        org=cast.ngoc_ha)  # fmt: skip
+    son = make_donor(cast, "Nguyễn Văn Con", born=date(2000, 1, 1), phone="0912000003")
+    _history(father, 6, last=date(2025, 3, 1))
+    _history(mother, 5, last=date(2025, 3, 1))
+    _history(son, 3, last=date(2025, 3, 1))
+    family = families.create_family(cast.hn_officer, father)
+    assert family.name == "Gia đình Nguyễn Văn Bố" and family.province == hanoi
+    families.add_member(cast.hn_officer, family, mother)
+    families.add_member(cast.hn_officer, family, son)
+    assert honours.family_list(hanoi, 2025, "04-07") == []  # 14 donations: below 15
+    # the 15th, given after 7/4/2025: counts for 14/6, not for 7/4
+    Donation.objects.create(donor=son, organisation=son.organisation, kind="plasma",
+                            volume_ml=250, donated_on=date(2025, 5, 2))  # fmt: skip
+    assert honours.family_list(hanoi, 2025, "04-07") == []
+    ((candidate, band),) = honours.family_list(hanoi, 2025, "06-14")
+    assert (candidate.pk, candidate.full_name, candidate.count_on_day) == (
+        family.pk, "Gia đình Nguyễn Văn Bố", 15)  # fmt: skip
+    assert (band.donations, band.award, candidate.is_family) == (15, "Cúp thủy tinh vàng", True)
+    # the persons' list is the persons' own (the father and the mother reached 5)
+    persons = {c.pk for c, _ in honours.honour_list(hanoi, 2025, "06-14")}
+    assert persons == {father.pk, mother.pk}
+    made = honours.propose(cast.hn_officer, hanoi, 2025, "06-14")
+    assert sorted(type(h).__name__ for h in made) == ["FamilyHonour", "Honour", "Honour"]
+    assert honours.propose(cast.hn_officer, hanoi, 2025, "06-14") == []  # once
+    assert honours.family_list(hanoi, 2026, "04-07") == []  # honoured for 15 already
+    # a member who leaves takes their donations out of the family's count
+    families.remove_member(cast.hn_officer, family, father)
+    FamilyHonour.objects.all().delete()
+    assert honours.family_list(hanoi, 2025, "06-14") == []
+
+
+def test_one_family_per_donor_and_within_reach(cast):
+    a = make_donor(cast, "Lê Văn A", phone="0912000011")
+    b = make_donor(cast, "Lê Văn B", phone="0912000012")
+    tq = make_donor(cast, "Hoàng Văn Tuyên", phone="0912000013", org=cast.tq_commune)
+    first = families.create_family(cast.hn_officer, a, "  Gia đình   họ Lê ")
+    assert first.name == "Gia đình họ Lê"
+    with pytest.raises(Refused, match="đã thuộc “Gia đình họ Lê”"):
+        families.create_family(cast.hn_officer, a)
+    other = families.create_family(cast.hn_officer, b)
+    with pytest.raises(Refused, match="hãy cho rời gia đình đó trước"):
+        families.add_member(cast.hn_officer, other, a)
+    with pytest.raises(Refused, match="ngoài phạm vi"):
+        families.add_member(cast.ngoc_ha_officer, first, b)
+    with pytest.raises(Refused, match="tỉnh/thành khác"):
+        families.add_member(cast.root, first, tq)
+    with pytest.raises(Refused, match="không ở trong gia đình"):
+        families.remove_member(cast.hn_officer, first, b)
+    a.refresh_from_db(), b.refresh_from_db()
+    assert (a.family_id, b.family_id) == (first.pk, other.pk)
+
+
+def test_an_area_of_the_province_is_listed_by_its_own_bands(cast):
+    """Hà Nội: 10 donations in the lowlands, 7 in its mountain communes (here Ngọc Hà)."""
+    hanoi = hanoi_of(cast)
+    since = date(2024, 1, 1)
+    for n, award in ((5, "Giấy chứng nhận"), (10, "Giấy khen")):
+        families.add_band(cast.hn_manager, hanoi, donations=n, award=award,
+                          awarded_by="UBND thành phố", valid_from=since)  # fmt: skip
+    area = families.add_area(cast.hn_manager, hanoi, "Các xã miền núi", [cast.ngoc_ha.admin_unit])
+    band7 = families.add_band(cast.hn_manager, hanoi, donations=7, award="Giấy khen",
+                              awarded_by="UBND thành phố", valid_from=since, area=area)  # fmt: skip
+    lowland = make_donor(cast, "Phạm Văn Đồng Bằng", phone="0912000021")
+    mountain = make_donor(cast, "Hà Thị Miền Núi", sex="female", phone="0912000022",
+                          org=cast.ngoc_ha)  # fmt: skip
+    _history(lowland, 8, last=date(2026, 3, 1))
+    _history(mountain, 8, last=date(2026, 3, 1))
+    listed = [(c.pk, b.donations) for c, b in honours.honour_list(hanoi, 2026, "04-07")]
+    assert listed == [(mountain.pk, 7), (lowland.pk, 5)]
+    # the area's band ends: its donors are listed by the province's bands again
+    families.end_band(cast.hn_manager, band7, date(2026, 1, 31))
+    listed = [(c.pk, b.donations) for c, b in honours.honour_list(hanoi, 2026, "04-07")]
+    assert sorted(listed) == sorted([(mountain.pk, 5), (lowland.pk, 5)])
+
+
+def test_a_new_band_of_the_same_count_ends_the_old_one_the_day_before(cast):
+    hanoi = hanoi_of(cast)
+    band = {"donations": 5, "award": "Giấy chứng nhận"}
+    old = families.add_band(cast.hn_manager, hanoi, **band, awarded_by="Ban Chỉ đạo cấp huyện",
+                            valid_from=date(2020, 1, 1))  # fmt: skip
+    new = families.add_band(cast.hn_manager, hanoi, **band, awarded_by="Ban Chỉ đạo cấp xã",
+                            valid_from=date(2025, 7, 1))  # fmt: skip
+    old.refresh_from_db()
+    assert old.valid_to == date(2025, 6, 30) and new.valid_to is None
+    assert honours.thresholds(hanoi, date(2025, 6, 30)) == [old]
+    assert honours.thresholds(hanoi, date(2025, 7, 1)) == [new]
+    with pytest.raises(Refused, match="áp dụng từ ngày này hoặc sau đó"):
+        families.add_band(cast.hn_manager, hanoi, donations=5, award="X", awarded_by="Y",
+                          valid_from=date(2025, 7, 1))  # fmt: skip
+    default = HonourThreshold.objects.filter(province__isnull=True).first()
+    with pytest.raises(Refused, match="Mốc mặc định"):
+        families.end_band(cast.hn_manager, default, date(2026, 1, 1))
+    with pytest.raises(Refused, match="trước ngày áp dụng"):
+        families.end_band(cast.hn_manager, new, date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"donations": 0}, "từ 1 đến 500"),
+        ({"award": " "}, "hình thức khen thưởng"),
+        ({"awarded_by": ""}, "cấp khen"),
+        ({"skip_years": 30}, "từ 0 đến 20"),
+        ({"for_family": True, "area": "mountain"}, "chỉ dành cho cá nhân"),
+    ],
+)
+def test_bad_bands_are_refused_with_nothing_written(cast, fields, message):
+    hanoi = hanoi_of(cast)
+    area = families.add_area(cast.hn_manager, hanoi, "Miền núi", [cast.ngoc_ha.admin_unit])
+    values = {"donations": 5, "award": "Giấy khen", "awarded_by": "UBND",
+              "valid_from": date(2026, 1, 1)} | fields  # fmt: skip
+    if values.get("area") == "mountain":
+        values["area"] = area
+    before = HonourThreshold.objects.count()
+    with pytest.raises(Refused, match=message):
+        families.add_band(cast.hn_manager, hanoi, **values)
+    assert HonourThreshold.objects.count() == before
+
+
+def test_bad_areas_are_refused(cast):
+    hanoi = hanoi_of(cast)
+    with pytest.raises(Refused, match="đặt tên vùng"):
+        families.add_area(cast.hn_manager, hanoi, " ", [cast.ngoc_ha.admin_unit])
+    with pytest.raises(Refused, match="ít nhất một xã"):
+        families.add_area(cast.hn_manager, hanoi, "Miền núi", [])
+    with pytest.raises(Refused, match="Không thuộc"):
+        families.add_area(cast.hn_manager, hanoi, "Miền núi", [cast.tq_commune.admin_unit])
+    families.add_area(cast.hn_manager, hanoi, "Miền núi", [cast.ngoc_ha.admin_unit])
+    with pytest.raises(Refused, match="đã có vùng"):
+        families.add_area(cast.hn_manager, hanoi, "miền núi", [cast.ba_dinh.admin_unit])
+
+
+def test_one_award_decision_for_persons_and_families_together(cast):
+    hanoi = hanoi_of(cast)
+    a = make_donor(cast, "Đỗ Văn Một", phone="0912000031")
+    b = make_donor(cast, "Đỗ Thị Hai", sex="female", phone="0912000032")
+    _history(a, 10, last=date(2026, 3, 1))
+    _history(b, 5, last=date(2026, 3, 1))
+    family = families.create_family(cast.hn_officer, a)
+    families.add_member(cast.hn_officer, family, b)
+    made = honours.propose(cast.hn_officer, hanoi, 2026, "04-07")
+    assert len(made) == 3
+    assert honours.mark_awarded(cast.hn_officer, made, decision="12/QĐ-UBND",
+                                awarded_on=date(2026, 12, 1)) == 3  # fmt: skip
+    assert set(FamilyHonour.objects.values_list("status", flat=True)) == {HonourStatus.AWARDED}
+    assert set(Honour.objects.values_list("status", flat=True)) == {HonourStatus.AWARDED}
+    with pytest.raises(Refused, match="Gia đình Đỗ Văn Một"):
+        honours.mark_awarded(cast.hn_officer, made[-1:], decision="13/QĐ",
+                             awarded_on=date(2026, 12, 2))  # fmt: skip
