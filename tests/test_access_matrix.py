@@ -215,6 +215,10 @@ def anywhere(allowed, anon=302):
 # commune, support received) to the organisations of the same area: the central Front sees
 # Ba Đình's (see beneficiaries/lookups.py; the reduced view is tested there).
 AREA_BA_DINH = REACH_BA_DINH | {"front_manager"}
+# Hà Nội is in the area of their home organisation (the bands page of its province)
+HANOI_AREA = REACH_BA_DINH | REACH_NGOC_HA | {"front_manager"}
+# who sets Hà Nội's milestones: "approve" over the whole province
+BANDS_HANOI = APPROVE_BA_DINH | {"front_manager"}
 # emulation: a cluster is seen by whoever reaches its owner (Hà Nội) or one of its members
 EMU_VISIBLE = REACH_BA_DINH | REACH_NGOC_HA
 EDIT_HANOI = {"hn_officer", "hn_manager", "hn_admin"} | CENTRAL
@@ -638,6 +642,10 @@ RECORD_PAGES = [
         expect_scoped(REACH_BA_DINH),
     ),
     ("blood honours", "/hien-mau/vinh-danh/", expect(LOGGED_IN, 200)),
+    ("blood families", "/hien-mau/gia-dinh/", expect(LOGGED_IN, 200)),
+    ("blood family", "/hien-mau/gia-dinh/{blood_family}/", expect_scoped(REACH_BA_DINH)),
+    ("blood honour bands", "/hien-mau/moc-vinh-danh/?tinh={province_code}", expect_scoped(
+        HANOI_AREA, HANOI_AREA, refused=404)),  # fmt: skip
     (
         "blood honour: certificate",
         "/hien-mau/vinh-danh/{blood_honour}/giay-chung-nhan/",
@@ -1130,6 +1138,7 @@ def world(cast, settings, tmp_path):
     ids.update(province_code=cast.ba_dinh.admin_unit.province.code)
     ids.update(campaign_code=campaign.code, draft_code=draft.code, receipt_code=receipt.code)
     ids.update(tq_commune_code=cast.tq_commune.admin_unit.code, ba_dinh=cast.ba_dinh.pk)
+    ids.update(ba_dinh_commune_code=cast.ba_dinh.admin_unit.code)
     ids.update(province=cast.ba_dinh.admin_unit.province_id)
     ids.update(
         emu_award_token=emulation_outputs.certificate_token(emu_award), ngoc_ha=cast.ngoc_ha.pk
@@ -1148,6 +1157,7 @@ def _blood_world(cast) -> dict:
     from datetime import date, time
 
     from nhandao.blood import actions as blood
+    from nhandao.blood import families
     from nhandao.blood.models import BloodImport, Honour, HonourThreshold
 
     drive = blood.create_drive(
@@ -1170,6 +1180,11 @@ def _blood_world(cast) -> dict:
         donor=registered, threshold=HonourThreshold.objects.filter(donations=5).first(),
         organisation=cast.ba_dinh, donations=5, year=2025, occasion="04-07",
     )  # fmt: skip
+    family = families.create_family(cast.root, registered)
+    band = families.add_band(
+        cast.root, cast.ba_dinh.admin_unit.province, donations=7, award="Giấy khen",
+        awarded_by="UBND thành phố", valid_from=date(2025, 1, 1),
+    )  # fmt: skip
     imp = BloodImport(organisation=cast.ba_dinh, uploaded_by=cast.root)
     imp.store_file(b"Ma nguoi hien\n", "ds.csv")
     imp.save()
@@ -1180,6 +1195,8 @@ def _blood_world(cast) -> dict:
         "blood_donor2": donor("Trần Văn Máu", "0912000002"),
         "blood_registration": registration,
         "blood_honour": honour,
+        "blood_family": family,
+        "blood_band": band,
     }
 
 
@@ -1500,6 +1517,25 @@ WRITES = [
      lambda ids: {"file": _file("kq.csv", "Họ và tên,Loại,Thể tích (ml)\nAn,Toàn phần,350\n"
                                 .encode())},
      expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("blood donor: new family", "POST", "/hien-mau/nguoi-hien/{blood_donor2}/gia-dinh/", {},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("blood family: add a member", "POST", "/hien-mau/gia-dinh/{blood_family}/",
+     lambda ids: {"donor": ids["blood_donor2_code"]},
+     expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("blood family: a member leaves", "POST", "/hien-mau/gia-dinh/{blood_family}/roi/",
+     lambda ids: {"donor": ids["blood_donor"]}, expect_scoped(EDIT_BA_DINH, REACH_BA_DINH, ok=302)),
+    ("blood honour bands: add", "POST", "/hien-mau/moc-vinh-danh/them/",
+     lambda ids: {"tinh": ids["province_code"], "donations": "12", "award": "Giấy khen",
+                  "awarded_by": "UBND", "valid_from": "01/01/2026", "scope": "person",
+                  "skip_years": "0"},
+     expect_scoped(BANDS_HANOI, HANOI_AREA, ok=302, refused=403)),
+    ("blood honour bands: end", "POST", "/hien-mau/moc-vinh-danh/{blood_band}/ket-thuc/",
+     lambda ids: {"tinh": ids["province_code"], "valid_to": "31/12/2026"},
+     expect_scoped(BANDS_HANOI, HANOI_AREA, ok=302, refused=403)),
+    ("blood honour bands: area", "POST", "/hien-mau/moc-vinh-danh/vung/",
+     lambda ids: {"tinh": ids["province_code"], "name": "Miền núi",
+                  "communes": [ids["ba_dinh_commune_code"]]},
+     expect_scoped(BANDS_HANOI, HANOI_AREA, ok=302, refused=403)),
     ("blood honours: propose", "POST", "/hien-mau/vinh-danh/de-xuat/",
      {"tinh": "1", "nam": "2025", "dip": "04-07"},
      lambda who: 302 if who == "anon" or who in EDIT_ANYWHERE else 403),

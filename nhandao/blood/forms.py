@@ -207,3 +207,75 @@ class DriveImportForm(ActorForm):
     """A drive's registration list or result sheet sent from the drive's page."""
 
     file = FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
+
+
+class FamilyMemberForm(ActorForm):
+    """A donor to add to a family (among the donors the officer may edit)."""
+
+    donor = DonorCodeField(None, label="Thêm người hiến vào gia đình")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor"].queryset = Donor.objects.for_user(self.actor, "edit").active()
+
+
+class BandForm(forms.Form):
+    """A milestone of a province: for persons (of the whole province or of one of its areas)
+    or for families, dated."""
+
+    FOR = [("person", "Cá nhân"), ("family", "Gia đình")]
+
+    donations = forms.IntegerField(label="Số lần hiến", min_value=1, max_value=500)
+    award = forms.CharField(
+        label="Hình thức khen thưởng", max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "VD: Giấy khen"}),
+    )  # fmt: skip
+    awarded_by = forms.CharField(
+        label="Cấp khen", max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "VD: Ủy ban nhân dân tỉnh"}),
+    )  # fmt: skip
+    valid_from = forms.DateField(label="Áp dụng từ (dd/mm/yyyy)")
+    scope = forms.ChoiceField(label="Dành cho", choices=FOR, initial="person")
+    area = forms.ModelChoiceField(None, label="Vùng", required=False,
+                                  empty_label="Cả tỉnh/thành")  # fmt: skip
+    skip_years = forms.IntegerField(
+        label="Bỏ qua người đã được vinh danh trong … năm gần đây (0: không bỏ qua)",
+        min_value=0, max_value=20, initial=0,
+    )  # fmt: skip
+
+    def __init__(self, *args, province, **kwargs):
+        from nhandao.blood.models import HonourArea
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = HonourArea.objects.filter(province=province)
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["for_family"] = data.pop("scope") == "family"
+        return data
+
+
+class EndBandForm(forms.Form):
+    valid_to = forms.DateField(label="Áp dụng đến hết ngày (dd/mm/yyyy)")
+
+
+class AreaForm(forms.Form):
+    """A part of the province with bands of its own, and its communes (picked)."""
+
+    name = forms.CharField(
+        label="Tên vùng", max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": "VD: Các xã miền núi"}),
+    )  # fmt: skip
+    communes = forms.ModelMultipleChoiceField(None, label="Các xã/phường của vùng",
+                                              to_field_name="code")  # fmt: skip
+
+    def __init__(self, *args, province, **kwargs):
+        from nhandao.lib.widgets import MultiPicker
+
+        super().__init__(*args, **kwargs)
+        communes = AdminUnit.objects.filter(map=AdminMap.NEW, level="commune", province=province)
+        self.fields["communes"].queryset = communes.order_by("name")
+        self.fields["communes"].widget = MultiPicker()
+        self.fields["communes"].error_messages["invalid_choice"] = (
+            "Xã/phường “%(value)s” không thuộc tỉnh/thành này."
+        )

@@ -3,7 +3,15 @@ reach, 403 without the permission at the owning organisation (orgs/access.py). P
 emails and birth dates of donors need "sensitive", and each read is logged."""
 
 from nhandao.audit.actions import record
-from nhandao.blood.models import BloodImport, Donor, Drive, Honour, Registration
+from nhandao.blood.models import (
+    BloodImport,
+    Donor,
+    DonorFamily,
+    Drive,
+    FamilyHonour,
+    Honour,
+    Registration,
+)
 from nhandao.orgs import access
 
 
@@ -24,6 +32,16 @@ def get_registration(user, pk, perm: str = "view") -> Registration:
 
 def get_honour(user, pk, perm: str = "view") -> Honour:
     honours = Honour.objects.select_related("donor__individual", "threshold", "organisation")
+    return access.get_for_user(honours, user, pk, perm)
+
+
+def get_family(user, pk, perm: str = "view") -> DonorFamily:
+    families = DonorFamily.objects.select_related("organisation", "province")
+    return access.get_for_user(families, user, pk, perm)
+
+
+def get_family_honour(user, pk, perm: str = "view") -> FamilyHonour:
+    honours = FamilyHonour.objects.select_related("family", "threshold", "organisation")
     return access.get_for_user(honours, user, pk, perm)
 
 

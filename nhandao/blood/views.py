@@ -8,16 +8,27 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nhandao.blood import actions, certificates, drive_imports, due, forms, honours, importers
+from nhandao.blood import (
+    actions,
+    certificates,
+    drive_imports,
+    due,
+    families,
+    forms,
+    honours,
+    importers,
+)
 from nhandao.blood.lookups import (
     get_donor,
     get_drive,
+    get_family,
     get_honour,
     get_import,
     get_registration,
@@ -28,10 +39,14 @@ from nhandao.blood.models import (
     PIPELINE,
     BloodImport,
     Donor,
+    DonorFamily,
     Drive,
+    FamilyHonour,
     Honour,
+    HonourArea,
     HonourOccasion,
     HonourStatus,
+    HonourThreshold,
     ImportPurpose,
 )
 from nhandao.lib import exports
@@ -246,6 +261,7 @@ def donor_detail(request, pk):
         "donations": donor.donations.select_related("drive"),
         "deferrals": donor.deferrals.all(), "honours": donor.honours.select_related("threshold"),
         "can_merge": access.can(request.user, "edit", donor.organisation),
+        "family": donor.family if donor.family_id else None,
     })  # fmt: skip
 
 
@@ -312,17 +328,23 @@ def honour_list(request):
     code = request.GET.get("tinh") or (provinces[0].code if provinces else "")
     province = next((p for p in provinces if p.code == code), None)
     candidates = honours.honour_list(province, year, occasion) if province else []
-    if candidates:  # only the donors of organisations the officer sees
+    family_candidates = honours.family_list(province, year, occasion) if province else []
+    listed = candidates + family_candidates
+    if listed:  # only those of organisations the officer sees
         seen = set(access.scope_orgs(Organisation.objects.filter(
-            pk__in={d.organisation_id for d, _ in candidates}), request.user, "view",
+            pk__in={d.organisation_id for d, _ in listed}), request.user, "view",
         ).values_list("pk", flat=True))  # fmt: skip
         candidates = [(d, b) for d, b in candidates if d.organisation_id in seen]
-    proposed = Honour.objects.filter(access.reach_q(request.user, "view", via="organisation"),
-                                     year=year).select_related("donor__individual")  # fmt: skip
+        family_candidates = [(f, b) for f, b in family_candidates if f.organisation_id in seen]
+    reach = access.reach_q(request.user, "view", via="organisation")
+    proposed = Honour.objects.filter(reach, year=year).select_related("donor__individual")
+    family_proposed = FamilyHonour.objects.filter(reach, year=year).select_related("family")
     return render(request, "blood/honour_list.html", {
         "provinces": provinces, "province": province, "year": year, "occasion": occasion,
         "occasions": HonourOccasion.choices, "candidates": candidates, "proposed": proposed,
-        "has_proposed": any(h.status == HonourStatus.PROPOSED for h in proposed),
+        "family_candidates": family_candidates, "family_proposed": family_proposed,
+        "has_proposed": any(h.status == HonourStatus.PROPOSED
+                            for h in [*proposed, *family_proposed]),  # fmt: skip
         "can_propose": province is not None and access.can_anywhere(request.user, "edit"),
     })  # fmt: skip
 
@@ -342,7 +364,9 @@ def honour_propose(request):
         messages.error(request, "Hãy chọn tỉnh/thành, năm và dịp vinh danh.")
         return redirect("blood_honours")
     made = honours.propose(request.user, province, year, occasion)
-    messages.success(request, f"Đã đề xuất {len(made)} người.")
+    families_made = sum(isinstance(h, FamilyHonour) for h in made)
+    note = f"Đã đề xuất {len(made) - families_made} người"
+    messages.success(request, note + (f" và {families_made} gia đình." if families_made else "."))
     query = f"?tinh={province.code}&nam={year}&dip={occasion}"
     return redirect(reverse("blood_honours") + query)
 
@@ -448,16 +472,15 @@ def donor_import_template(request):
 @require_POST
 def honour_award(request):
     """Record the award decision for the honours ticked on the list (then published)."""
-    ids = [i for i in request.POST.getlist("honour") if i.isdigit()]
-    chosen = list(
-        Honour.objects.filter(
-            access.reach_q(request.user, "edit", via="organisation"), pk__in=ids
-        ).select_related("donor__individual")  # fmt: skip
-    )
+    ids = {i for i in request.POST.getlist("honour") if i.isdigit()}
+    family_ids = {i for i in request.POST.getlist("family_honour") if i.isdigit()}
+    reach = access.reach_q(request.user, "edit", via="organisation")
+    chosen = list(Honour.objects.filter(reach, pk__in=ids).select_related("donor__individual"))
+    chosen += FamilyHonour.objects.filter(reach, pk__in=family_ids).select_related("family")
     back = request.POST.get("next", "")
     back = back if back.startswith("/hien-mau/vinh-danh/") else reverse("blood_honours")
     try:
-        if len(chosen) != len(set(ids)):
+        if len(chosen) != len(ids) + len(family_ids):
             raise Refused("Có người được chọn nằm ngoài phạm vi của bạn; chưa ghi gì.")
         try:
             day = parse_date(request.POST.get("awarded_on", ""), latest=date.max)
@@ -468,5 +491,179 @@ def honour_award(request):
     except Refused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã ghi quyết định khen thưởng cho {count} người.")
+        note = f"Đã ghi quyết định khen thưởng cho {count - len(family_ids)} người"
+        messages.success(request, note + (f" và {len(family_ids)} gia đình." if family_ids
+                                          else "."))  # fmt: skip
     return redirect(back)
+
+
+# --- families of donors and a province's bands ----------------------------------------------
+
+
+@login_required
+def family_list(request):
+    found = DonorFamily.objects.for_user(request.user).search(request.GET.get("q", ""))
+    found = found.select_related("organisation").annotate(
+        member_count=Count("members"), donations=Sum("members__donation_count")
+    )
+    page = Paginator(found.order_by("name_key", "pk"), PAGE).get_page(request.GET.get("page"))
+    return render(request, "blood/family_list.html", {"page": page,
+                                                      "q": request.GET.get("q", "")})  # fmt: skip
+
+
+@login_required
+@require_POST
+def family_create(request, pk):
+    """A new family around the donor whose page this is (then add the others there)."""
+    donor = get_donor(request.user, pk, "edit")
+    try:
+        family = families.create_family(request.user, donor, request.POST.get("name", ""))
+    except Refused as exc:
+        show_refused(request, exc)
+        return redirect("blood_donor", pk=donor.pk)
+    messages.success(request, f"Đã lập “{family.name}”. Thêm các thành viên khác ở đây.")
+    return redirect("blood_family", pk=family.pk)
+
+
+@login_required
+def family_detail(request, pk):
+    """A family: its members and their donations counted together, the next family band,
+    its honours; an officer who may edit adds a member (picked) or lets one leave."""
+    family = get_family(request.user, pk)
+    can_edit = access.can(request.user, "edit", family.organisation)
+    form = forms.FamilyMemberForm(request.POST or None, actor=request.user)
+    status = 200
+    if request.method == "POST":
+        access.require(request.user, "edit", family.organisation)
+        status = 422
+        if form.is_valid():
+            try:
+                donor = families.add_member(request.user, family, form.cleaned_data["donor"])
+            except Refused as exc:
+                show_refused(request, exc, form)
+            else:
+                messages.success(request, f"Đã thêm {donor.individual.full_name}.")
+                return redirect("blood_family", pk=family.pk)
+    members = list(family.members.select_related("individual").order_by("individual__name_key"))
+    total = sum(m.donation_count for m in members)
+    bands = honours.thresholds(family.province, timezone.localdate(), for_family=True)
+    next_band = next((b for b in bands if b.donations > total), None)
+    return render(request, "blood/family_detail.html", {
+        "family": family, "members": members, "total": total, "can_edit": can_edit,
+        "form": form, "next_band": next_band,
+        "to_go": next_band.donations - total if next_band else 0,
+        "honours": family.honours.select_related("threshold"),
+    }, status=status)  # fmt: skip
+
+
+@login_required
+@require_POST
+def family_remove(request, pk):
+    family = get_family(request.user, pk, "edit")
+    donor = family.members.select_related("individual").filter(pk=request.POST.get("donor"))
+    try:
+        if not donor:
+            raise Refused("Người này không ở trong gia đình.", field="donor")
+        families.remove_member(request.user, family, donor[0])
+    except Refused as exc:
+        show_refused(request, exc)
+    else:
+        messages.success(request, f"{donor[0].individual.full_name} đã rời gia đình.")
+    return redirect("blood_family", pk=family.pk)
+
+
+def _bands_page(request, status=200, **forms_given):
+    """The milestones of a province (its own rows, dated; the defaults where it has none),
+    its areas with bands of their own; the forms for whoever may set them."""
+    provinces = list(_provinces(request.user))
+    code = request.GET.get("tinh") or request.POST.get("tinh") or (
+        provinces[0].code if provinces else "")  # fmt: skip
+    province = next((p for p in provinces if p.code == code), None)
+    if province is None:
+        raise Http404("Không có tỉnh/thành này trong phạm vi của bạn.")
+    today = timezone.localdate()
+    rows = HonourThreshold.objects.filter(Q(province=province) | Q(province__isnull=True))
+    rows = rows.select_related("area").order_by(
+        "for_family", "area__name", "donations", "valid_from"
+    )
+    in_force = {b.pk for b in honours.thresholds(province, today)}
+    in_force |= {b.pk for b in honours.thresholds(province, today, for_family=True)}
+    for bands in honours.area_thresholds(province, today).values():
+        in_force |= {b.pk for b in bands}
+    return render(request, "blood/honour_bands.html", {
+        "provinces": provinces, "province": province, "bands": rows, "in_force": in_force,
+        "areas": HonourArea.objects.filter(province=province).prefetch_related("communes"),
+        "can_edit": access.in_area(request.user, province, "approve"),
+        "band_form": forms_given.get("band_form") or forms.BandForm(province=province),
+        "area_form": forms_given.get("area_form") or forms.AreaForm(province=province),
+    }, status=status)  # fmt: skip
+
+
+def _band_province(request):
+    provinces = {p.code: p for p in _provinces(request.user)}
+    province = provinces.get(request.POST.get("tinh", ""))
+    if province is None:
+        raise Http404("Không có tỉnh/thành này trong phạm vi của bạn.")
+    access.require_area(request.user, province, "approve")
+    return province
+
+
+def _back_to_bands(province):
+    return redirect(reverse("blood_honour_bands") + f"?tinh={province.code}")
+
+
+@login_required
+def honour_bands(request):
+    return _bands_page(request)
+
+
+@login_required
+@require_POST
+def honour_band_add(request):
+    province = _band_province(request)
+    form = forms.BandForm(request.POST, province=province)
+    if form.is_valid():
+        try:
+            band = families.add_band(request.user, province, **form.values())
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã thêm mốc {band.donations} lần: {band.award}.")
+            return _back_to_bands(province)
+    return _bands_page(request, status=422, band_form=form)
+
+
+@login_required
+@require_POST
+def honour_band_end(request, pk):
+    province = _band_province(request)
+    band = HonourThreshold.objects.filter(pk=pk, province=province).first()
+    if band is None:
+        raise Http404("Không có mốc này.")
+    try:
+        last_day = parse_date(request.POST.get("valid_to", ""), latest=date.max)
+        families.end_band(request.user, band, last_day)
+    except DateError as error:
+        messages.error(request, f"Ngày kết thúc: {error}")
+    except Refused as exc:
+        show_refused(request, exc)
+    else:
+        messages.success(request, f"Mốc {band.donations} lần áp dụng đến hết {last_day:%d/%m/%Y}.")
+    return _back_to_bands(province)
+
+
+@login_required
+@require_POST
+def honour_area_add(request):
+    province = _band_province(request)
+    form = forms.AreaForm(request.POST, province=province)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            area = families.add_area(request.user, province, data["name"], data["communes"])
+        except Refused as exc:
+            show_refused(request, exc, form)
+        else:
+            messages.success(request, f"Đã lập vùng “{area.name}”; thêm mốc riêng cho vùng.")
+            return _back_to_bands(province)
+    return _bands_page(request, status=422, area_form=form)
