@@ -643,6 +643,11 @@ RECORD_PAGES = [
         "/hien-mau/vinh-danh/{blood_honour}/giay-chung-nhan/",
         expect_scoped(REACH_BA_DINH),
     ),
+    (
+        "blood honour: certificate as Word",
+        "/hien-mau/vinh-danh/{blood_honour}/giay-chung-nhan/?dinh-dang=docx",
+        expect_scoped(REACH_BA_DINH),
+    ),
     ("pick donors", "/tra-cuu/nguoi-hien?q=nguyen", expect(LOGGED_IN, 200)),
     ("api: blood drives", "/api/blood/drives", expect(LOGGED_IN, 200, anon=401)),
     ("api: blood drive", "/api/blood/drives/{blood_drive}", expect_scoped(REACH_BA_DINH, anon=401)),
@@ -657,6 +662,11 @@ RECORD_PAGES = [
     (
         "public: a certificate without the one-time code",
         "/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{blood_honour}/",
+        expect(set(), 404, anon=404),
+    ),
+    (
+        "public: a certificate as Word without the one-time code",
+        "/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{blood_honour}/?dinh-dang=docx",
         expect(set(), 404, anon=404),
     ),
     (

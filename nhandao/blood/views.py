@@ -36,7 +36,7 @@ from nhandao.blood.models import (
 )
 from nhandao.lib import exports
 from nhandao.lib.dates import DateError, parse_date
-from nhandao.lib.downloads import DOCX, XLSX, attachment
+from nhandao.lib.downloads import XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
@@ -349,8 +349,9 @@ def honour_propose(request):
 
 @login_required
 def honour_certificate(request, pk):
+    """The certificate as a PDF, or as Word with ?dinh-dang=docx (to edit before printing)."""
     honour = get_honour(request.user, pk)
-    return attachment(certificates.docx_bytes(honour), f"giay-chung-nhan-{honour.pk}.docx", DOCX)
+    return certificates.download(honour, request.GET.get("dinh-dang", ""))
 
 
 @login_required
