@@ -644,11 +644,24 @@ RECORD_PAGES = [
     ("blood honours", "/hien-mau/vinh-danh/", expect(LOGGED_IN, 200)),
     ("blood families", "/hien-mau/gia-dinh/", expect(LOGGED_IN, 200)),
     ("blood family", "/hien-mau/gia-dinh/{blood_family}/", expect_scoped(REACH_BA_DINH)),
-    ("blood honour bands", "/hien-mau/moc-vinh-danh/?tinh={province_code}", expect_scoped(
-        HANOI_AREA, HANOI_AREA, refused=404)),  # fmt: skip
+    (
+        "blood family certificate",
+        "/hien-mau/vinh-danh/gia-dinh/{blood_family_honour}/giay-chung-nhan/",
+        expect_scoped(REACH_BA_DINH),
+    ),
+    (
+        "blood honour bands",
+        "/hien-mau/moc-vinh-danh/?tinh={province_code}",
+        expect_scoped(HANOI_AREA, HANOI_AREA, refused=404),
+    ),  # fmt: skip
     (
         "blood honour: certificate",
         "/hien-mau/vinh-danh/{blood_honour}/giay-chung-nhan/",
+        expect_scoped(REACH_BA_DINH),
+    ),
+    (
+        "blood honour: certificate as Word",
+        "/hien-mau/vinh-danh/{blood_honour}/giay-chung-nhan/?dinh-dang=docx",
         expect_scoped(REACH_BA_DINH),
     ),
     ("pick donors", "/tra-cuu/nguoi-hien?q=nguyen", expect(LOGGED_IN, 200)),
@@ -665,6 +678,11 @@ RECORD_PAGES = [
     (
         "public: a certificate without the one-time code",
         "/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{blood_honour}/",
+        expect(set(), 404, anon=404),
+    ),
+    (
+        "public: a certificate as Word without the one-time code",
+        "/cong-khai/hien-mau/cua-toi/giay-chung-nhan/{blood_honour}/?dinh-dang=docx",
         expect(set(), 404, anon=404),
     ),
     (
@@ -1158,7 +1176,7 @@ def _blood_world(cast) -> dict:
 
     from nhandao.blood import actions as blood
     from nhandao.blood import families
-    from nhandao.blood.models import BloodImport, Honour, HonourThreshold
+    from nhandao.blood.models import BloodImport, FamilyHonour, Honour, HonourThreshold
 
     drive = blood.create_drive(
         cast.root, name="Hiến máu Ba Đình", organisation=cast.ba_dinh, blood_centre="Viện HHTMTW",
@@ -1185,6 +1203,10 @@ def _blood_world(cast) -> dict:
         cast.root, cast.ba_dinh.admin_unit.province, donations=7, award="Giấy khen",
         awarded_by="UBND thành phố", valid_from=date(2025, 1, 1),
     )  # fmt: skip
+    family_honour = FamilyHonour.objects.create(
+        family=family, threshold=HonourThreshold.objects.filter(for_family=True).first(),
+        organisation=cast.ba_dinh, donations=15, year=2025, occasion="04-07",
+    )  # fmt: skip
     imp = BloodImport(organisation=cast.ba_dinh, uploaded_by=cast.root)
     imp.store_file(b"Ma nguoi hien\n", "ds.csv")
     imp.save()
@@ -1197,6 +1219,7 @@ def _blood_world(cast) -> dict:
         "blood_honour": honour,
         "blood_family": family,
         "blood_band": band,
+        "blood_family_honour": family_honour,
     }
 
 

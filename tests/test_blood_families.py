@@ -169,3 +169,27 @@ def test_one_award_decision_for_persons_and_families_together(cast):
     with pytest.raises(Refused, match="Gia đình Đỗ Văn Một"):
         honours.mark_awarded(cast.hn_officer, made[-1:], decision="13/QĐ",
                              awarded_on=date(2026, 12, 2))  # fmt: skip
+
+
+def test_a_family_s_certificate_names_the_family_and_its_band(cast, client):
+    import pymupdf
+
+    hanoi = hanoi_of(cast)
+    a = make_donor(cast, "Vũ Văn Cả", phone="0912000041")
+    b = make_donor(cast, "Vũ Thị Hai", sex="female", phone="0912000042")
+    _history(a, 9, last=date(2026, 3, 1))
+    _history(b, 7, last=date(2026, 3, 1))
+    family = families.create_family(cast.hn_officer, a, "Gia đình ông Vũ Văn Cả")
+    families.add_member(cast.hn_officer, family, b)
+    honours.propose(cast.hn_officer, hanoi, 2026, "04-07")
+    honour = FamilyHonour.objects.get(family=family)
+    client.force_login(cast.ba_dinh_officer)
+    response = client.get(f"/hien-mau/vinh-danh/gia-dinh/{honour.pk}/giay-chung-nhan/")
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(pymupdf.open(stream=response.content, filetype="pdf")[0].get_text().split())
+    assert "Gia đình ông Vũ Văn Cả" in text and "CÚP THỦY TINH VÀNG" in text
+    assert "Đã 15 lần hiến máu" in text and "sinh năm" not in text  # the band reached
+    client.force_login(cast.tq_officer)
+    assert (
+        client.get(f"/hien-mau/vinh-danh/gia-dinh/{honour.pk}/giay-chung-nhan/").status_code == 404
+    )

@@ -100,7 +100,7 @@ def test_honours_are_proposed_with_a_certificate_and_published_with_consent(cast
                                                   "dip": "04-07"})  # fmt: skip
     honour = named.honours.get()
     assert honour.donations == 10
-    answer = manager.get(f"/hien-mau/vinh-danh/{honour.pk}/giay-chung-nhan/")
+    answer = manager.get(f"/hien-mau/vinh-danh/{honour.pk}/giay-chung-nhan/?dinh-dang=docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(answer.content)).paragraphs)
     assert "Nguyễn Văn Công" in text and "Đã 10 lần hiến máu" in text
     public_url = f"/cong-khai/hien-mau/vinh-danh/{hanoi.code}/2026/"

@@ -10,7 +10,6 @@ from django.utils import timezone
 from nhandao.blood import actions, certificates, forms, selfservice
 from nhandao.blood.models import UPCOMING, Donor, Drive, DriveStatus, Honour, HonourStatus
 from nhandao.lib import ratelimit
-from nhandao.lib.downloads import DOCX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.net import client_ip
 from nhandao.lib.views import show_refused
@@ -127,9 +126,10 @@ def mine(request):
 
 
 def my_certificate(request, pk):
+    """The donor's own certificate (after the one-time code): PDF, or Word with ?dinh-dang=docx."""
     donor_pk = request.session.get(selfservice.SESSION_KEY)
     honour = Honour.objects.filter(pk=pk, donor_id=donor_pk).select_related(
         "donor__individual", "threshold", "organisation").first() if donor_pk else None  # fmt: skip
     if honour is None:
         raise Http404("Không có giấy chứng nhận này.")
-    return attachment(certificates.docx_bytes(honour), f"giay-chung-nhan-{honour.pk}.docx", DOCX)
+    return certificates.download(honour, request.GET.get("dinh-dang", ""))

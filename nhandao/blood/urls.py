@@ -55,6 +55,11 @@ urlpatterns = [
         views.honour_certificate,
         name="blood_certificate",
     ),
+    path(
+        "hien-mau/vinh-danh/gia-dinh/<int:pk>/giay-chung-nhan/",
+        views.family_certificate,
+        name="blood_family_certificate",
+    ),
     path("tra-cuu/nguoi-hien", pickers.search_donors, name="pick_donors"),
     # public: no login
     path("cong-khai/hien-mau/", public.drives, name="public_blood_drives"),

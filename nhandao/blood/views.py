@@ -29,6 +29,7 @@ from nhandao.blood.lookups import (
     get_donor,
     get_drive,
     get_family,
+    get_family_honour,
     get_honour,
     get_import,
     get_registration,
@@ -51,7 +52,7 @@ from nhandao.blood.models import (
 )
 from nhandao.lib import exports
 from nhandao.lib.dates import DateError, parse_date
-from nhandao.lib.downloads import DOCX, XLSX, attachment
+from nhandao.lib.downloads import XLSX, attachment
 from nhandao.lib.errors import Refused
 from nhandao.lib.views import show_refused
 from nhandao.orgs import access
@@ -373,8 +374,16 @@ def honour_propose(request):
 
 @login_required
 def honour_certificate(request, pk):
+    """The certificate as a PDF, or as Word with ?dinh-dang=docx (to edit before printing)."""
     honour = get_honour(request.user, pk)
-    return attachment(certificates.docx_bytes(honour), f"giay-chung-nhan-{honour.pk}.docx", DOCX)
+    return certificates.download(honour, request.GET.get("dinh-dang", ""))
+
+
+@login_required
+def family_certificate(request, pk):
+    """A family's certificate, as the person's (PDF, or Word with ?dinh-dang=docx)."""
+    honour = get_family_honour(request.user, pk)
+    return certificates.download(honour, request.GET.get("dinh-dang", ""))
 
 
 @login_required
