@@ -193,3 +193,20 @@ def test_a_family_s_certificate_names_the_family_and_its_band(cast, client):
     assert (
         client.get(f"/hien-mau/vinh-danh/gia-dinh/{honour.pk}/giay-chung-nhan/").status_code == 404
     )
+
+
+def test_a_merged_duplicate_brings_its_family_and_two_families_refuse_the_merge(cast):
+    from nhandao.blood import actions
+
+    keep = make_donor(cast, "Bùi Văn Giữ", phone="0912000051")
+    twin = make_donor(cast, "Bùi Văn Giữ", born=None, phone="0988000052")  # not linked
+    _history(twin, 3, last=date(2026, 3, 1))
+    family = families.create_family(cast.hn_officer, twin)
+    actions.merge_donors(cast.hn_officer, keep, twin)
+    keep.refresh_from_db(), twin.refresh_from_db()
+    assert keep.family_id == family.pk and twin.family_id is None  # counted once, by keep
+    assert list(family.members.all()) == [keep]
+    other = make_donor(cast, "Bùi Văn Khác", phone="0912000053")
+    families.create_family(cast.hn_officer, other)
+    with pytest.raises(Refused, match="hai gia đình hiến máu khác nhau"):
+        actions.merge_donors(cast.hn_officer, keep, other)

@@ -84,6 +84,9 @@ def merge_problems(survivor: Donor, duplicate: Donor) -> list[str]:
     if both:
         names = ", ".join(f"“{r.drive.name}”" for r in both)
         problems.append(f"Cả hai hồ sơ đã đăng ký đợt {names}.")
+    if survivor.family_id and duplicate.family_id and survivor.family_id != duplicate.family_id:
+        problems.append(f"Hai hồ sơ thuộc hai gia đình hiến máu khác nhau (“{survivor.family}” "
+                        f"và “{duplicate.family}”).")  # fmt: skip
     bands = set(survivor.honours.values_list("donations", flat=True))
     twice = sorted(set(duplicate.honours.values_list("donations", flat=True)) & bands)
     if twice:
@@ -95,8 +98,8 @@ def merge_problems(survivor: Donor, duplicate: Donor) -> list[str]:
 @transaction.atomic
 def merge_donors(actor, survivor: Donor, duplicate: Donor) -> Donor:
     """Merge a duplicate found later into the donor to keep: its donations, deferrals,
-    registrations and honours move to the survivor, a blood group or weight the survivor
-    lacked is taken, both derived histories are recomputed (count, last donation, likely
+    registrations and honours move to the survivor, a blood group, weight or family the
+    survivor lacked is taken, both derived histories are recomputed (count, last donation, likely
     eligible from), and the duplicate is kept as merged (never deleted). Refused when the
     two cannot be one person's (merge_problems) or either is out of the actor's reach."""
     first, second = sorted([survivor.pk, duplicate.pk])
@@ -121,9 +124,12 @@ def merge_donors(actor, survivor: Donor, duplicate: Donor) -> Donor:
     }
     survivor.abo, survivor.rh = survivor.abo or duplicate.abo, survivor.rh or duplicate.rh
     survivor.weight_kg = survivor.weight_kg or duplicate.weight_kg
-    survivor.save(update_fields=["abo", "rh", "weight_kg"])
+    # the family the duplicate belonged to keeps counting these donations
+    survivor.family_id = survivor.family_id or duplicate.family_id
+    survivor.save(update_fields=["abo", "rh", "weight_kg", "family"])
     duplicate.merged_into, duplicate.merged_at = survivor, timezone.now()
-    duplicate.save(update_fields=["merged_into", "merged_at"])
+    duplicate.family = None  # its donations are the survivor's now: not counted twice
+    duplicate.save(update_fields=["merged_into", "merged_at", "family"])
     table = rules.rule_table()
     rules.refresh_donor(survivor, table)
     rules.refresh_donor(duplicate, table)
