@@ -187,7 +187,9 @@ def test_reminders_go_by_email_or_sms_per_donor_after_commit(cast, tasks):
     assert [m.to for m in mail.outbox] == [["thu@example.vn"]]
     (text,) = sms.outbox
     assert text.to == "0922222222" and len(text.text) <= sms.SEGMENT and text.text.isascii()
-    assert "20/12/2026 07:30-11:30" in text.text and text.text.startswith("Hoi Chu thap do")
+    assert "20/12/2026 07:30-11:30" in text.text and text.text.startswith(
+        "Hoi CTD Phuong Ba Dinh: moi ban"
+    )
     assert text.text.endswith("Khong muon nhan nhac: bao can bo Hoi.")
     channels = dict(Reminder.objects.values_list("donor_id", "channel"))
     assert channels == {by_email.pk: "email", by_sms.pk: "sms"}

@@ -103,12 +103,15 @@ def sms_message(drive: Drive) -> str:
     """The reminder as one text message (≤ 160 unaccented characters): the address, then
     the organisation's name, are shortened to fit."""
     when = f"{drive.held_on:%d/%m/%Y} {drive.starts_at:%H:%M}-{drive.ends_at:%H:%M}"
-    org, address = sms.plain(str(drive.organisation)), sms.plain(drive.address)
+    # "Hội CTĐ", as the chapters write it: the room goes to the address
+    org = sms.plain(str(drive.organisation)).replace("Hoi Chu thap do ", "Hoi CTD ", 1)
+    address = sms.plain(drive.address)
     fixed = len(f": moi ban hien mau {when} tai .{SMS_STOP}")
     room = sms.SEGMENT - fixed
     org = sms.shorten(org, max(room - min(len(address), 40), 20))
     address = sms.shorten(address, room - len(org))
-    return f"{org}: moi ban hien mau {when} tai {address}.{SMS_STOP}"
+    end = "" if address.endswith("...") else "."
+    return f"{org}: moi ban hien mau {when} tai {address}{end}{SMS_STOP}"
 
 
 def channel_for(donor: Donor, sms_available: bool) -> str | None:
