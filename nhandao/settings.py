@@ -247,6 +247,27 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nhandao <khong-tra-lo
 # the address of the site in links of notification emails ("https://nhandao.example.vn")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if NHANDAO_DEV else "")
 
+# Text messages (lib/sms.py: blood reminders and one-time codes, users who choose SMS): a
+# gateway from the environment; printed on the console in development; kept in memory in
+# tests, whatever the environment, as Django does with email. With neither a gateway nor
+# NHANDAO_DEV, SMS is not available: donors get email or stay on the call list.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+if not SMS_GATEWAY_TOKEN and os.environ.get("SMS_GATEWAY_TOKEN_FILE"):  # a container secret
+    SMS_GATEWAY_TOKEN = Path(os.environ["SMS_GATEWAY_TOKEN_FILE"]).read_text().strip()
+SMS_SENDER = os.environ.get("SMS_SENDER", "")  # the brand name registered with the carriers
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))  # seconds
+if "pytest" in sys.modules:
+    SMS_BACKEND = "nhandao.lib.sms.LocmemBackend"
+else:
+    SMS_BACKEND = os.environ.get("SMS_BACKEND") or (
+        "nhandao.lib.sms.HttpGatewayBackend"
+        if SMS_GATEWAY_URL
+        else "nhandao.lib.sms.ConsoleBackend"
+        if NHANDAO_DEV
+        else ""
+    )
+
 # --- behind HTTPS (deploy/: Caddy in front; see deploy/production.env.example) -----------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -54,6 +54,15 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    """Text messages of a test only (settings: the in-memory SMS backend under pytest), as
+    pytest-django empties django.core.mail.outbox."""
+    from nhandao.lib import sms
+
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

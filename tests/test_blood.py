@@ -214,9 +214,7 @@ def test_an_officer_registers_and_marks_attendance(cast):
 # --- reminders and blood_due ----------------------------------------------------------------
 
 
-def test_reminders_respect_consent_opt_out_province_and_date(
-    cast, django_capture_on_commit_callbacks
-):
+def test_reminders_respect_consent_opt_out_province_and_date(cast, tasks):
     drive = make_drive(cast, day=date(2026, 12, 20), status=D.OPEN)
     ready = make_donor(cast, "Nguyễn Văn Sẵn", email="san@example.vn", phone="0911111111")
     give(cast, ready, date(2026, 9, 1))
@@ -228,11 +226,11 @@ def test_reminders_respect_consent_opt_out_province_and_date(
     actions.opt_out(cast.root, opted_out)
     elsewhere = make_donor(cast, "Nguyễn Văn Xa", org=cast.tq_commune, email="xa@example.vn")
     assert list(due.reminder_list(drive)) == [ready]
-    with django_capture_on_commit_callbacks(execute=True):
-        assert due.send_reminders(cast.ba_dinh_officer, drive) == 1
+    assert due.send_reminders(cast.ba_dinh_officer, drive) == {"email": 1, "sms": 0}
+    tasks.run()
     assert [m.to for m in mail.outbox] == [["san@example.vn"]]
     assert "có thể hiến lại từ 24/11/2026" in mail.outbox[0].body
-    assert due.send_reminders(cast.ba_dinh_officer, drive) == 0  # once per drive
+    assert due.send_reminders(cast.ba_dinh_officer, drive) == {"email": 0, "sms": 0}  # once
     rows = list(due.call_list_rows(drive))
     assert rows[0][:3] == [ready.code, "Nguyễn Văn Sẵn", "0911111111"] and rows[0][-1] == "có"
     assert elsewhere not in due.reminder_list(drive)

@@ -204,8 +204,12 @@ def drive_deferral(request, pk):
 @require_POST
 def drive_remind(request, pk):
     drive = get_drive(request.user, pk, "edit")
-    sent = due.send_reminders(request.user, drive)
-    messages.success(request, f"Đã gửi {sent} thư nhắc lịch.")
+    queued = due.send_reminders(request.user, drive)
+    messages.success(
+        request,
+        f"Đang gửi nhắc lịch: {queued['email']} thư điện tử, {queued['sms']} tin nhắn. "
+        "Ai chưa được nhắc vẫn ở danh sách gọi điện.",
+    )
     return redirect("blood_drive", pk=drive.pk)
 
 

@@ -9,9 +9,10 @@ the channels the user chose for that kind (the account page /tai-khoan/). An act
 rolls back leaves neither a row nor a message behind.
 
 Channels are a registry: "email" (Django's mail: console backend by default, SMTP from the
-EMAIL_* environment) is the only one shipped. An SMS or Zalo sender is a class with a `name`,
-a `label`, `available(user)` and `send(notification)`, registered with `register_channel`
-from an app's `ready()`; the account page then offers it. None is faked here.
+EMAIL_* environment) and, when a text-message backend is configured (lib/sms.py), "sms" to
+the phone of the user's account. Another sender (Zalo) is a class with a `name`, a `label`,
+`available(user)` and `send(notification)`, registered with `register_channel` from an app's
+`ready()`; the account page then offers it. None is faked here.
 """
 
 import logging
@@ -20,7 +21,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
 
+from nhandao.lib import sms
 from nhandao.lib.models import Notification, NotificationPreference
+from nhandao.lib.names import clean_phone
 from nhandao.lib.tasks import enqueue_on_commit
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,25 @@ class EmailChannel:
         )
 
 
+class SmsChannel:
+    """The subject (and the link) as one text message to the phone on the user's account."""
+
+    name = "sms"
+    label = "Tin nhắn (SMS)"
+
+    def available(self, user) -> bool:
+        try:
+            return sms.available() and bool(clean_phone(user.phone))
+        except ValueError:
+            return False
+
+    def send(self, notification) -> None:
+        text = notification.subject
+        if notification.link:
+            text = f"{text} {getattr(settings, 'SITE_URL', '').rstrip('/')}{notification.link}"
+        sms.send_sms(notification.user.phone, text)
+
+
 CHANNELS: dict[str, object] = {}
 
 
@@ -63,6 +85,8 @@ def register_channel(channel) -> None:
 
 
 register_channel(EmailChannel())
+if sms.available():  # offered on the account page only where a message can go
+    register_channel(SmsChannel())
 
 
 def channels_for(user, kind: str) -> list[str]:

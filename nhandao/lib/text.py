@@ -53,6 +53,28 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", text.lower()).strip()
 
 
+class _UnaccentTable(_FoldTable):
+    """Like the fold table, but a capital keeps its case: "Đ" → "D", "Ế" → "E"."""
+
+    def __missing__(self, code: int) -> str:
+        folded = super().__missing__(code)
+        if chr(code).isupper():
+            folded = self[code] = folded.upper()
+        return folded
+
+
+_UNACCENT_TABLE = _UnaccentTable()
+
+
+def unaccent(text: str | None) -> str:
+    """No diacritics, case and spacing kept: "Hội Chữ thập đỏ Đà Nẵng" → "Hoi Chu thap do Da
+    Nang" (text messages: brand-name SMS gateways take only unaccented text)."""
+    if not text:
+        return ""
+    text = str(text)
+    return text if text.isascii() else text.translate(_UNACCENT_TABLE)
+
+
 def search_key(text: str | None) -> str:
     """fold() and punctuation turned into spaces: the form stored in `*_key` columns."""
     return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text))).strip()

@@ -102,7 +102,7 @@ ACTION_LABELS = {
     "blood.import": "Nhập danh sách hiến máu",
     "blood.opt_out": "Từ chối nhận nhắc lịch hiến máu",
     "blood.register": "Đăng ký hiến máu",
-    "blood.reminders": "Gửi thư nhắc lịch hiến máu",
+    "blood.reminders": "Gửi nhắc lịch hiến máu",
     "blood.sensitive_read": "Xem thông tin liên lạc người hiến máu",
     "coordination.directive.issue": "Ban hành văn bản chỉ đạo",
     "coordination.finding.add": "Ghi kết luận giám sát",
