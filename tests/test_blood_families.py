@@ -210,3 +210,109 @@ def test_a_merged_duplicate_brings_its_family_and_two_families_refuse_the_merge(
     families.create_family(cast.hn_officer, other)
     with pytest.raises(Refused, match="hai gia đình hiến máu khác nhau"):
         actions.merge_donors(cast.hn_officer, keep, other)
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def test_a_family_is_made_on_a_donor_s_page_and_filled_with_the_picker(cast, login):
+    a = make_donor(cast, "Ngô Văn Ba", phone="0912000061")
+    b = make_donor(cast, "Ngô Thị Mẹ", sex="female", phone="0912000062")
+    c = make_donor(cast, "Ngô Văn Khác", phone="0912000063")
+    families.create_family(cast.hn_officer, c)
+    client = login(cast.ba_dinh_officer)
+    page = client.get(f"/hien-mau/nguoi-hien/{a.pk}/").content.decode()
+    assert 'id="donor-family"' in page and "Lập gia đình" in page
+    answer = client.post(f"/hien-mau/nguoi-hien/{a.pk}/gia-dinh/", {"name": ""})
+    a.refresh_from_db()
+    assert answer.status_code == 302 and answer["Location"] == f"/hien-mau/gia-dinh/{a.family_id}/"
+    url = answer["Location"]
+    assert client.post(url, {"donor": b.code}).status_code == 302
+    refused = client.post(url, {"donor": c.code})  # in another family
+    assert (
+        refused.status_code == 422 and "hãy cho rời gia đình đó trước" in refused.content.decode()
+    )
+    unknown = client.post(url, {"donor": "HM9999999"})
+    assert (
+        unknown.status_code == 422 and "không có hoặc nằm ngoài phạm vi" in unknown.content.decode()
+    )
+    page = client.get(url).content.decode()
+    assert "Ngô Thị Mẹ" in page and "Mốc gia đình tiếp theo: <strong>15 lần</strong>" in page
+    assert "còn 15 lần" in page
+    listing = client.get("/hien-mau/gia-dinh/?q=ngo van ba").content.decode()
+    assert "Gia đình Ngô Văn Ba" in listing and "Gia đình Ngô Văn Khác" not in listing
+    assert client.post(f"{url}roi/", {"donor": b.pk}).status_code == 302
+    b.refresh_from_db()
+    assert b.family_id is None
+    # a viewer of Ngọc Hà sees neither the family nor its form
+    assert login(cast.ngoc_ha_officer).get(url).status_code == 404
+
+
+def test_the_bands_page_sets_a_province_s_bands_and_explains_bad_input(cast, login):
+    client = login(cast.hn_manager)
+    hanoi = hanoi_of(cast)
+    page = client.get(f"/hien-mau/moc-vinh-danh/?tinh={hanoi.code}").content.decode()
+    assert "Cúp thủy tinh vàng" in page and "mặc định" in page and 'id="band-form"' in page
+    good = {"tinh": hanoi.code, "donations": "10", "award": "Giấy khen", "awarded_by": "UBND",
+            "valid_from": "01/01/2026", "scope": "person", "skip_years": "2"}  # fmt: skip
+    bad = client.post("/hien-mau/moc-vinh-danh/them/", good | {"valid_from": "31/02/2026"})
+    assert bad.status_code == 422 and HonourThreshold.objects.filter(province=hanoi).count() == 0
+    zero = client.post("/hien-mau/moc-vinh-danh/them/", good | {"donations": "0"})
+    assert zero.status_code == 422 and "1" in zero.content.decode()
+    assert client.post("/hien-mau/moc-vinh-danh/them/", good).status_code == 302
+    band = HonourThreshold.objects.get(province=hanoi)
+    assert (band.donations, band.skip_if_honoured_within_years) == (10, 2)
+    area = {
+        "tinh": hanoi.code,
+        "name": "Các xã miền núi",
+        "communes": [cast.ngoc_ha.admin_unit.code],
+    }
+    assert client.post("/hien-mau/moc-vinh-danh/vung/", area).status_code == 302
+    elsewhere = {"name": "Khác", "communes": [cast.tq_commune.admin_unit.code]}
+    other = client.post("/hien-mau/moc-vinh-danh/vung/", area | elsewhere)
+    assert other.status_code == 422 and "không thuộc tỉnh/thành này" in other.content.decode()
+    ended = client.post(f"/hien-mau/moc-vinh-danh/{band.pk}/ket-thuc/",
+                        {"tinh": hanoi.code, "valid_to": "31/12/2025"}, follow=True)  # fmt: skip
+    assert "trước ngày áp dụng" in ended.content.decode()
+    page = client.get(f"/hien-mau/moc-vinh-danh/?tinh={hanoi.code}").content.decode()
+    assert "Các xã miền núi" in page and "riêng của tỉnh/thành" in page
+    # an officer sees the bands, without the forms
+    page = login(cast.hn_officer).get(f"/hien-mau/moc-vinh-danh/?tinh={hanoi.code}")
+    assert page.status_code == 200 and 'id="band-form"' not in page.content.decode()
+
+
+def test_the_public_page_names_a_family_only_when_every_member_consented(cast, client):
+    hanoi = hanoi_of(cast)
+    a = make_donor(cast, "Trịnh Văn Công", phone="0912000071")
+    b = make_donor(cast, "Trịnh Thị Khai", sex="female", phone="0912000072")
+    _history(a, 8, last=date(2026, 3, 1))
+    _history(b, 8, last=date(2026, 3, 1))
+    family = families.create_family(cast.hn_officer, a)
+    families.add_member(cast.hn_officer, family, b)
+    made = honours.propose(cast.hn_officer, hanoi, 2026, "04-07")
+    honours.mark_awarded(cast.hn_officer, made, decision="1/QĐ", awarded_on=date(2026, 12, 1))
+    url = f"/cong-khai/hien-mau/vinh-danh/{hanoi.code}/2026/"
+    assert "Gia đình Trịnh Văn Công" in client.get(url).content.decode()
+    b.individual.consent_publish = False
+    b.individual.save()
+    page = client.get(url).content.decode()
+    assert "Gia đình Trịnh Văn Công" not in page and "Trịnh Thị Khai" not in page
+
+
+def test_a_donor_stops_and_restarts_reminders_on_their_own_page(cast, client):
+    from nhandao.lib import sms
+
+    donor = make_donor(cast, phone="0911555777")
+    url = "/cong-khai/hien-mau/cua-toi/"
+    assert client.post(url, {"reminders": "0"}).status_code == 422  # not signed in: the phone
+    donor.refresh_from_db()
+    assert donor.reminders_opt_out_at is None
+    client.post(url, {"phone": "0911555777"})
+    code = sms.outbox[0].text.split(": ")[1][:6]
+    client.post(url, {"phone": "0911555777", "code": code})
+    page = client.post(url, {"reminders": "0"}, follow=True).content.decode()
+    donor.refresh_from_db()
+    assert donor.reminders_opt_out_at is not None and "không nhận lời nhắc" in page
+    client.post(url, {"reminders": "1"})
+    donor.refresh_from_db()
+    assert donor.reminders_opt_out_at is None

@@ -220,6 +220,15 @@ def opt_out(actor, donor: Donor) -> Donor:
     return donor
 
 
+@transaction.atomic
+def opt_in(actor, donor: Donor) -> Donor:
+    """The donor wants reminders again (on their self-service page)."""
+    donor.reminders_opt_out_at = None
+    donor.save(update_fields=["reminders_opt_out_at"])
+    record(actor, "blood.opt_in", donor, after={"opt_out": False})
+    return donor
+
+
 # --- drives ---------------------------------------------------------------------------------
 
 DRIVE_FIELDS = [

@@ -5,9 +5,11 @@ Reminders go by email, or by text message (lib.sms) to donors with only a phone.
 import logging
 from datetime import date
 
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
@@ -90,12 +92,17 @@ def message(drive: Drive, donor: Donor) -> tuple[str, str]:
             f"Theo lịch sử hiến máu, bạn có thể hiến lại từ {donor.eligible_from:%d/%m/%Y} "
             "(cơ sở tiếp nhận máu sẽ khám và quyết định).\n"
         )
-    body += "\nNếu không muốn nhận thư nhắc nữa, hãy trả lời thư này hoặc báo cán bộ Hội.\n"
+    mine = getattr(settings, "SITE_URL", "").rstrip("/") + reverse("public_blood_mine")
+    body += (
+        "\nNếu không muốn nhận thư nhắc nữa: vào trang “Lịch sử hiến máu của tôi” "
+        f"({mine}, đăng nhập bằng số điện thoại) hoặc báo cán bộ Hội.\n"
+    )
     return subject, body
 
 
 # How to stop the reminders, in the text message: a reply cannot be received (brand-name
-# senders take no answers) and the self-service page has no opt-out, so the officer it is.
+# senders take no answers) and the self-service page's address would not fit in one
+# segment, so the officer it is (the email names the page).
 SMS_STOP = " Khong muon nhan nhac: bao can bo Hoi."
 
 

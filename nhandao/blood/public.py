@@ -8,7 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from nhandao.blood import actions, certificates, forms, selfservice
-from nhandao.blood.models import UPCOMING, Donor, Drive, DriveStatus, Honour, HonourStatus
+from nhandao.blood.models import (
+    UPCOMING,
+    Donor,
+    Drive,
+    DriveStatus,
+    FamilyHonour,
+    Honour,
+    HonourStatus,
+)
 from nhandao.lib import ratelimit
 from nhandao.lib.errors import Refused
 from nhandao.lib.net import client_ip
@@ -89,8 +97,15 @@ def honour_page(request, province, year):
         .select_related("donor__individual", "threshold")
         .order_by("-donations", "donor__individual__name_key")
     )
+    # a family's name names its members: shown only when every one of them consented
+    families = (
+        FamilyHonour.objects.filter(year=year, status=HonourStatus.AWARDED, family__province=unit)
+        .exclude(family__members__individual__consent_publish=False)
+        .select_related("family", "threshold")
+        .order_by("-donations", "family__name_key")
+    )
     return render(request, "blood/public_honours.html", {
-        "province": unit, "year": year, "honoured": honoured,
+        "province": unit, "year": year, "honoured": honoured, "families": families,
     })  # fmt: skip
 
 
@@ -100,6 +115,16 @@ def mine(request):
     phone = request.POST.get("phone", "")
     donor = None
     status = 200
+    signed_in = request.session.get(selfservice.SESSION_KEY)
+    if request.method == "POST" and signed_in and request.POST.get("reminders") in ("0", "1"):
+        # the donor's own choice about reminders (opting out is also an officer's action)
+        donor = Donor.objects.filter(pk=signed_in).first()
+        if donor is not None:
+            wanted = request.POST["reminders"] == "1"
+            (actions.opt_in if wanted else actions.opt_out)(None, donor)
+            messages.success(request, "Bạn sẽ nhận lại lời nhắc hiến máu." if wanted
+                             else "Bạn sẽ không nhận lời nhắc hiến máu nữa.")  # fmt: skip
+        return redirect("public_blood_mine")
     if request.method == "POST":
         try:
             if request.POST.get("code"):

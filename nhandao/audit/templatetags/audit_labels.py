@@ -101,6 +101,7 @@ ACTION_LABELS = {
     "blood.honour_band_end": "Kết thúc một mốc vinh danh hiến máu",
     "blood.import": "Nhập danh sách hiến máu",
     "blood.opt_out": "Từ chối nhận nhắc lịch hiến máu",
+    "blood.opt_in": "Nhận lại nhắc lịch hiến máu",
     "blood.register": "Đăng ký hiến máu",
     "blood.reminders": "Gửi nhắc lịch hiến máu",
     "blood.sensitive_read": "Xem thông tin liên lạc người hiến máu",
