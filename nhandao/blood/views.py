@@ -603,8 +603,11 @@ def _bands_page(request, status=200, **forms_given):
     in_force |= {b.pk for b in honours.thresholds(province, today, for_family=True)}
     for bands in honours.area_thresholds(province, today).values():
         in_force |= {b.pk for b in bands}
+    rows = list(rows)
     return render(request, "blood/honour_bands.html", {
-        "provinces": provinces, "province": province, "bands": rows, "in_force": in_force,
+        "provinces": provinces, "province": province, "in_force": in_force,
+        "current": [b for b in rows if b.pk in in_force],
+        "others": [b for b in rows if b.pk not in in_force],
         "areas": HonourArea.objects.filter(province=province).prefetch_related("communes"),
         "can_edit": access.in_area(request.user, province, "approve"),
         "band_form": forms_given.get("band_form") or forms.BandForm(province=province),

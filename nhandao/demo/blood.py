@@ -10,8 +10,8 @@ from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
 
-from nhandao.blood import actions, honours, rules
-from nhandao.blood.models import Donation
+from nhandao.blood import actions, families, honours, rules
+from nhandao.blood.models import Donation, FamilyHonour
 from nhandao.demo import dates
 from nhandao.orgs.models import AdminMap, AdminUnit
 
@@ -129,10 +129,40 @@ def seed(actor, network) -> None:
     _drive(actor, tuyen_quang, tq_commune, "Hiến máu tình nguyện Tuyên Quang",
            day + timedelta(days=9), "open")  # fmt: skip
 
+    _families_and_areas(actor, leader, officer, rng, donors, hanoi, table)
+
     # the list of the coming occasion (7/4, or 14/6 once 7/4 has passed, then next year's 7/4)
     year, occasion = honours.next_occasion(day)
     proposed = honours.propose(leader, hanoi.admin_unit, year, occasion)
     # the city's decision came for the first half: those are public (with consent), the rest wait
-    half = proposed[: len(proposed) // 2]
+    half = [h for h in proposed if not isinstance(h, FamilyHonour)]
+    half = half[: len(half) // 2] + [h for h in proposed if isinstance(h, FamilyHonour)][:1]
     if half:
         honours.mark_awarded(leader, half, decision="125/QĐ-UBND", awarded_on=dates.days(-3))
+
+
+# Hà Nội's mountain communes (the former Ba Vì district, on the 2025 map)
+MOUNTAIN_COMMUNES = ["9700", "9706", "9694"]
+
+
+def _families_and_areas(actor, leader, officer, rng, donors, hanoi, table):
+    """Two families of donors in the commune (one past the family band of 15 donations, one
+    on its way) and Hà Nội's mountain communes with a band of their own: 7 donations where the
+    lowlands need 10, and a donor of Xã Ba Vì with 8 on the list for it."""
+    for members in (donors[1:3], donors[9:11]):
+        family = families.create_family(officer, members[0])
+        for donor in members[1:]:
+            families.add_member(officer, family, donor)
+    communes = list(AdminUnit.objects.filter(map=AdminMap.NEW, code__in=MOUNTAIN_COMMUNES))
+    area = families.add_area(leader, hanoi.admin_unit, "Các xã miền núi (huyện Ba Vì cũ)",
+                             communes)  # fmt: skip
+    families.add_band(leader, hanoi.admin_unit, donations=7, award="Giấy khen",
+                      awarded_by="Ban Chỉ đạo vận động hiến máu tình nguyện thành phố",
+                      valid_from=dates.days(-400), area=area)  # fmt: skip
+    ba_vi = next(c for c in communes if c.code == "9700")
+    highland = actions.create_donor(
+        actor, organisation=hanoi, full_name="Đinh Văn Núi", sex="male",
+        birth_date=dates.days(-365 * 41), phone="0904777777", commune=ba_vi, blood_group="B+",
+        weight_kg=58, consent_contact=True, consent_publish=True,
+    )  # fmt: skip
+    _history(highland, 8, 60, table)

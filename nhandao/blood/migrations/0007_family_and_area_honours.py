@@ -20,8 +20,12 @@ def family_defaults(apps, schema_editor):
 
 
 def no_family_defaults(apps, schema_editor):
-    apps.get_model("blood", "FamilyHonour").objects.all().delete()
-    apps.get_model("blood", "HonourThreshold").objects.filter(for_family=True).delete()
+    # plain SQL: the ORM's delete checks related rows across historical model states and
+    # refuses (the family bands are only held by family honours, dropped just after)
+    honours = apps.get_model("blood", "FamilyHonour")._meta.db_table
+    bands = apps.get_model("blood", "HonourThreshold")._meta.db_table
+    schema_editor.execute(f"DELETE FROM {honours}")
+    schema_editor.execute(f"DELETE FROM {bands} WHERE for_family")
 
 
 class Migration(migrations.Migration):
