@@ -668,6 +668,11 @@ RECORD_PAGES = [
     ("api: blood drives", "/api/blood/drives", expect(LOGGED_IN, 200, anon=401)),
     ("api: blood drive", "/api/blood/drives/{blood_drive}", expect_scoped(REACH_BA_DINH, anon=401)),
     ("api: blood donor", "/api/blood/donors/{blood_donor}", expect_scoped(REACH_BA_DINH, anon=401)),
+    (
+        "api: blood family",
+        "/api/blood/families/{blood_family}",
+        expect_scoped(REACH_BA_DINH, anon=401),
+    ),
     ("public: blood drives", "/cong-khai/hien-mau/?tinh=1", expect(PUBLIC, 200, anon=200)),
     (
         "public: blood drive",

@@ -316,3 +316,23 @@ def test_a_donor_stops_and_restarts_reminders_on_their_own_page(cast, client):
     client.post(url, {"reminders": "1"})
     donor.refresh_from_db()
     assert donor.reminders_opt_out_at is None
+
+
+def test_the_home_page_and_the_api_show_a_family_due_for_its_band(cast, login):
+    from tests.test_cockpit import waiting_of
+
+    a = make_donor(cast, "Lý Văn Nhất", phone="0912000081")
+    b = make_donor(cast, "Lý Thị Nhì", sex="female", phone="0912000082")
+    _history(a, 9, last=date(2026, 3, 1))
+    _history(b, 6, last=date(2026, 3, 1))
+    family = families.create_family(cast.hn_officer, a)
+    families.add_member(cast.hn_officer, family, b)
+    client = login(cast.hn_manager)
+    label = "Gia đình hiến máu đủ mốc, chưa đề xuất vinh danh"
+    assert waiting_of(client)[label] == 1
+    answer = client.get(f"/api/blood/families/{family.pk}").json()
+    assert answer["donations"] == 15 and answer["name"] == "Gia đình Lý Văn Nhất"
+    assert sorted(m["donations"] for m in answer["members"]) == [6, 9]
+    honours.propose(cast.hn_manager, hanoi_of(cast), 2026, "04-07")
+    assert waiting_of(client).get(label, 0) == 0
+    assert client.get(f"/api/blood/families/{family.pk}").json()["honours"][0]["band"] == 15

@@ -1,5 +1,6 @@
 """API of blood donation (`/api/blood/…`, scoped by blood/lookups.py): drives, a drive's
-result sheet entered line by line (the page's form), a donor's history and next likely date.
+result sheet entered line by line (the page's form), a donor's history and next likely date,
+a family of donors.
 Contacts are never in these answers."""
 
 from datetime import datetime
@@ -9,7 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nhandao.blood import actions, drive_imports, forms
-from nhandao.blood.lookups import get_donor, get_drive
+from nhandao.blood.lookups import get_donor, get_drive, get_family
 from nhandao.blood.models import Drive, ImportPurpose
 from nhandao.lib.api import FormInvalid
 from nhandao.lib.pagination import Pagination
@@ -108,6 +109,25 @@ def donor_detail(request, donor_id: int):
         "history": [
             {"date": d.donated_on.isoformat(), "kind": d.kind, "volume_ml": d.volume_ml}
             for d in donor.donations.all()
+        ],
+    }
+
+
+@router.get("/blood/families/{family_id}", response=dict,
+            summary="Một gia đình hiến máu: thành viên, tổng số lần hiến, vinh danh")  # fmt: skip
+def family_detail(request, family_id: int):
+    family = get_family(request.auth, family_id)
+    members = list(family.members.order_by("code"))
+    return {
+        "id": family.pk,
+        "name": family.name,
+        "organisation_id": family.organisation_id,
+        "province": family.province.code,
+        "donations": sum(m.donation_count for m in members),
+        "members": [{"donor": m.code, "donations": m.donation_count} for m in members],
+        "honours": [
+            {"band": h.donations, "year": h.year, "occasion": h.occasion, "status": h.status}
+            for h in family.honours.all()
         ],
     }
 

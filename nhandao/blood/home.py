@@ -3,10 +3,12 @@ drives this week, result sheets to record or confirm, honours to propose."""
 
 from datetime import timedelta
 
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from nhandao.blood.models import Donor, Drive, DriveStatus, Honour
+from nhandao.blood import honours
+from nhandao.blood.models import Donor, DonorFamily, Drive, DriveStatus, Honour
 from nhandao.lib.cockpit import SOON, URGENT, Figure, Waiting, counted
 from nhandao.orgs import access
 
@@ -41,6 +43,16 @@ def waiting(user) -> list[Waiting]:
         count = donors.count()
         out.append(Waiting("Người hiến máu đủ mốc, chưa đề xuất vinh danh", count,
                            reverse("blood_honours"), SOON))  # fmt: skip
+        # families whose members together reached the default family band, never honoured
+        lowest = honours.thresholds(None, today, for_family=True)
+        if lowest:
+            families = (
+                DonorFamily.objects.filter(access.reach_q(user, "approve", via="organisation"))
+                .annotate(total=Sum("members__donation_count"))
+                .filter(total__gte=lowest[0].donations, honours=None)
+            )
+            out.append(Waiting("Gia đình hiến máu đủ mốc, chưa đề xuất vinh danh",
+                               families.count(), reverse("blood_honours"), SOON))  # fmt: skip
     return out
 
 
