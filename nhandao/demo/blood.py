@@ -148,7 +148,7 @@ MOUNTAIN_COMMUNES = ["9700", "9706", "9694"]
 def _families_and_areas(actor, leader, officer, rng, donors, hanoi, table):
     """Two families of donors in the commune (one past the family band of 15 donations, one
     on its way) and Hà Nội's mountain communes with a band of their own: 7 donations where the
-    lowlands need 10, and a donor of Xã Ba Vì with 8 on the list for it."""
+    lowlands need 10, and a donor of Xã Ba Vì with 8 on the list for it (awarded)."""
     for members in (donors[1:3], donors[9:11]):
         family = families.create_family(officer, members[0])
         for donor in members[1:]:
@@ -156,9 +156,13 @@ def _families_and_areas(actor, leader, officer, rng, donors, hanoi, table):
     communes = list(AdminUnit.objects.filter(map=AdminMap.NEW, code__in=MOUNTAIN_COMMUNES))
     area = families.add_area(leader, hanoi.admin_unit, "Các xã miền núi (huyện Ba Vì cũ)",
                              communes)  # fmt: skip
-    families.add_band(leader, hanoi.admin_unit, donations=7, award="Giấy khen",
-                      awarded_by="Ban Chỉ đạo vận động hiến máu tình nguyện thành phố",
-                      valid_from=dates.days(-400), area=area)  # fmt: skip
+    # the area's bands replace the city's for its donors as a whole: the defaults, with the
+    # Giấy khen at 7 donations instead of 10
+    since = dates.days(-400)
+    for band in honours.thresholds(None, since):
+        families.add_band(leader, hanoi.admin_unit, area=area, valid_from=since,
+                          donations=7 if band.donations == 10 else band.donations,
+                          award=band.award, awarded_by=band.awarded_by)  # fmt: skip
     ba_vi = next(c for c in communes if c.code == "9700")
     highland = actions.create_donor(
         actor, organisation=hanoi, full_name="Đinh Văn Núi", sex="male",
