@@ -250,3 +250,57 @@ def test_a_person_who_restricted_their_data_can_still_be_linked(cast, client, lo
     officer.post(f"/du-lieu-ca-nhan/cong-khai/{filing.pk}/", {
         "so": "beneficiaries", "beneficiaries-subject": hoa.pk})  # fmt: skip
     assert DataRequest.objects.get().person == hoa
+
+
+def test_the_filer_is_told_the_outcome_by_email_or_text_message(cast, client, login, hoa, tasks):
+    """A refusal, and the answer of a linked request, reach the contact the filer left: an
+    email address by email, a phone by SMS; the pages say so, or say to call."""
+    from django.core import mail
+
+    from nhandao.lib import sms
+
+    client.post(URL, filed(cast, contact="hoa@example.vn"))
+    by_email = DataRequestFiling.objects.get()
+    officer = login(cast.ba_dinh_officer)
+    page = f"/du-lieu-ca-nhan/cong-khai/{by_email.pk}/"
+    officer.post(page, {"to": "refused", "note": "Không xác minh được danh tính"})
+    assert mail.outbox == []  # after commit, by the worker
+    tasks.run()
+    (message,) = mail.outbox
+    assert message.to == ["hoa@example.vn"] and by_email.reference in message.subject
+    assert "không được xử lý" in message.body and "Không xác minh được danh tính" in message.body
+    by_email.refresh_from_db()
+    assert by_email.told_by == "email" and by_email.told_at is not None
+    assert 'id="filer-told"' in officer.get(page).content.decode()
+
+    client.post(URL, filed(cast, kind="erase", contact="0912 345 678"))
+    by_phone = DataRequestFiling.objects.exclude(pk=by_email.pk).get()
+    officer.post(f"/du-lieu-ca-nhan/cong-khai/{by_phone.pk}/", {
+        "so": "beneficiaries", "beneficiaries-subject": hoa.pk, "note": "CCCD"})  # fmt: skip
+    req = DataRequest.objects.get()
+    tasks.run()
+    assert sms.outbox == []  # linking is not an outcome
+    privacy.answer_request(cast.ba_dinh_officer, req, "done")
+    tasks.run()
+    (text,) = sms.outbox
+    assert text.to == "0912345678" and f"{by_phone.reference} da duoc thuc hien" in text.text
+    assert len(text.text) <= sms.SEGMENT
+    page = officer.get(f"/du-lieu-ca-nhan/{req.pk}/").content.decode()
+    assert 'id="filer-told"' in page and "tin nhắn" in page
+
+
+def test_without_an_sms_channel_the_page_says_to_call_the_filer(cast, client, login, tasks,
+                                                                settings):  # fmt: skip
+    settings.SMS_BACKEND = ""  # production without a gateway
+    from nhandao.lib import sms
+
+    client.post(URL, filed(cast))
+    filing = DataRequestFiling.objects.get()
+    officer = login(cast.ba_dinh_officer)
+    page = f"/du-lieu-ca-nhan/cong-khai/{filing.pk}/"
+    officer.post(page, {"to": "refused", "note": "Trùng yêu cầu trước"})
+    tasks.run()
+    filing.refresh_from_db()
+    assert filing.told_at is None and sms.outbox == []
+    text = officer.get(page).content.decode()
+    assert 'id="filer-not-told"' in text and "hãy báo họ qua 0912345678" in text

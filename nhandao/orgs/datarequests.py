@@ -21,16 +21,20 @@ from datetime import datetime, timedelta
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from nhandao.audit.actions import record
+from nhandao.lib import sms
 from nhandao.lib.deadlines import Deadline
 from nhandao.lib.errors import Refused
 from nhandao.lib.notify import notify
+from nhandao.lib.tasks import enqueue_on_commit
 from nhandao.orgs import access
 from nhandao.orgs.models import (
     DATA_REQUESTS,
@@ -184,6 +188,8 @@ def answer(registry: Registry, actor, req, target: str, note: str = ""):
         registry.carry_out[req.kind.code](actor, getattr(req, registry.subject_field))
     req.answered_at = timezone.now()
     req.save(update_fields=["answered_at"])
+    if req.filing_id:  # filed on the public page: the filer hears the outcome
+        tell_filer(req.filing, "đã được thực hiện" if target == "done" else "bị từ chối", note)
     record(actor, f"{registry.audit_prefix}.data_request_answer", req,
            after={"status": target, "kind": req.kind_id, "note": note})  # fmt: skip
     return req
@@ -308,7 +314,54 @@ def refuse_filing(actor, filing: DataRequestFiling, note: str) -> DataRequestFil
     filing.save(update_fields=["answered_at"])
     record(actor, "orgs.data_request_filing_refuse", filing,
            after={"status": "refused", "note": note})  # fmt: skip
+    tell_filer(filing, "không được xử lý", note)
     return filing
+
+
+# ---- telling the filer the outcome -----------------------------------------------------------
+
+
+def tell_filer(filing: DataRequestFiling, outcome: str, note: str = "") -> None:
+    """Once the answer is committed, tell the person who filed on the public page, at the
+    contact they left: an email address by email, a phone by text message when SMS is
+    available (lib/sms.py). Without a channel nothing is sent and the filing's page says to
+    call them (told_at stays empty, as it does when the sending fails)."""
+    enqueue_on_commit(send_outcome, filing.pk, outcome, note)
+
+
+def outcome_message(filing: DataRequestFiling, outcome: str, note: str) -> tuple[str, str, str]:
+    """(subject, email body, text message) telling the filer `outcome` ("đã được thực hiện")."""
+    subject = f"Trả lời yêu cầu {filing.reference} về dữ liệu cá nhân"
+    received = timezone.localtime(filing.received_at)
+    body = (
+        f"Kính gửi {filing.full_name},\n\n"
+        f"Yêu cầu “{filing.kind.label}” bạn gửi tới {filing.organisation.name} ngày "
+        f"{received:%d/%m/%Y} (mã {filing.reference}) {outcome}.\n"
+    )
+    if note:
+        body += f"\nGhi chú của cán bộ: {note}\n"
+    body += "\nCần hỏi thêm, hãy liên hệ tổ chức trên và nêu mã yêu cầu.\n"
+    text = sms.plain(f"{filing.organisation.name}: yeu cau {filing.reference} {outcome}.")
+    if note:
+        text = sms.shorten(f"{text} {sms.plain(note)}", sms.SEGMENT)
+    return subject, body, text
+
+
+@task()
+def send_outcome(filing_id: int, outcome: str, note: str = "") -> str:
+    """The queued message of tell_filer; returns the channel used ("" when none)."""
+    filing = DataRequestFiling.objects.select_related("kind", "organisation").get(pk=filing_id)
+    subject, body, text = outcome_message(filing, outcome, note)
+    if "@" in filing.contact:
+        send_mail(subject, body, None, [filing.contact])
+        channel = "email"
+    elif sms.available():
+        sms.send_sms(filing.contact, text)
+        channel = "sms"
+    else:
+        return ""
+    DataRequestFiling.objects.filter(pk=filing.pk).update(told_at=timezone.now(), told_by=channel)
+    return channel
 
 
 def filings_due(now: datetime, days: int) -> list[Deadline]:
@@ -462,8 +515,9 @@ def _filing_context(request, filing, links, may):
         if linked is not None:
             linked.url = reverse(registry.url_name, args=[linked.pk])
             break
+    answered = filing.status == FilingStatus.REFUSED or bool(linked and linked.answered_at)
     return {
-        "filing": filing, "now": timezone.now(), "linked": linked,
+        "filing": filing, "now": timezone.now(), "linked": linked, "answered": answered,
         "may": may and filing.status == FilingStatus.UNVERIFIED,
         "links": [(REGISTRIES[name], form) for name, form in links.items()],
         "history": filing.history.select_related("actor"),

@@ -454,6 +454,9 @@ class DataRequestFiling(models.Model):
     status = models.CharField("tình trạng", max_length=12, choices=FilingStatus.choices,
                               default=FilingStatus.UNVERIFIED)  # fmt: skip
     answered_at = models.DateTimeField("lúc xử lý", null=True, blank=True)
+    # the filer was told the outcome (datarequests.tell_filer): when, and by which channel
+    told_at = models.DateTimeField("lúc báo người gửi", null=True, blank=True)
+    told_by = models.CharField("báo qua", max_length=10, blank=True)
 
     pipeline = FILINGS
 
