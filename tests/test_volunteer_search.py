@@ -52,3 +52,19 @@ def test_the_volunteer_list_page_searches_within_reach(cast, login):
     body = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode("utf-8-sig")
     assert "Trần Văn Bình" in body and "Nguyễn Thị Hồng" not in body
     assert "Phạm Thu Hà" in login(cast.hn_officer).get("/tinh-nguyen/?language=en").content.decode()
+
+
+def test_the_exports_mark_a_person_who_restricted_their_data(cast, login):
+    from nhandao.people import privacy
+
+    kept = volunteer(cast, cast.ba_dinh, "Đoàn Thị Hạn", ["first_aid"])
+    volunteer(cast, cast.ba_dinh, "Đoàn Văn Thường", ["first_aid"])
+    privacy.restrict_individual(cast.root, kept.individual)
+    client = login(cast.ba_dinh_officer)
+    for url in ("/tinh-nguyen/danh-sach/?format=csv", "/ca-nhan/?q=doan&format=csv"):
+        answer = client.get(url)
+        text = b"".join(answer.streaming_content if answer.streaming else [answer.content])
+        lines = text.decode("utf-8-sig").strip().splitlines()
+        assert lines[0].endswith("Hạn chế xử lý dữ liệu"), url
+        marked = {line.split(",")[1]: line.rsplit(",", 1)[1] for line in lines[1:]}
+        assert marked["Đoàn Thị Hạn"].startswith("từ ") and marked["Đoàn Văn Thường"] == "", url

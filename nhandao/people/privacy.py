@@ -50,6 +50,17 @@ def refuse_if_restricted(individual: Individual, doing: str) -> None:
         )
 
 
+# a column of the people's exports: whoever uses the list must see that a person restricted
+# the processing of their data (they are not to be called, rostered or registered)
+RESTRICTED_COLUMN = "Hạn chế xử lý dữ liệu"
+
+
+def restricted_cell(individual: Individual) -> str:
+    if individual.restricted_at is None:
+        return ""
+    return f"từ {timezone.localtime(individual.restricted_at):%d/%m/%Y}"
+
+
 def kinds():
     """The kinds of request and their legal deadlines (beneficiaries.DataRequestKind)."""
     return datarequests.kinds()

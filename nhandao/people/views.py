@@ -22,6 +22,7 @@ from nhandao.orgs import access, datarequests
 from nhandao.people import actions, forms, leaders, lookups, privacy, youth
 from nhandao.people import membership as ms
 from nhandao.people.models import FeePayment, FeeYearClose, Individual, Membership
+from nhandao.people.privacy import RESTRICTED_COLUMN, restricted_cell
 
 CARD_SALT = "nhandao.people.card"
 
@@ -48,10 +49,10 @@ def individual_list(request):
         open_rows = Membership.objects.on(today).select_related("organisation")
         current = {m.individual_id: m for m in open_rows.filter(individual__in=people[:20_000])}
         header = ["Mã", "Họ và tên", "Tổ chức quản lý hồ sơ", "Sinh hoạt tại", "Loại hội viên",
-                  "Từ ngày"]  # fmt: skip
+                  "Từ ngày", RESTRICTED_COLUMN]  # fmt: skip
         rows = ([p.code, p.full_name, p.organisation.name,
                  *((m.organisation.name, m.get_kind_display(), m.started_on.strftime("%d/%m/%Y"))
-                   if (m := current.get(p.pk)) else ("", "", ""))]
+                   if (m := current.get(p.pk)) else ("", "", "")), restricted_cell(p)]
                 for p in people[:20_000])  # fmt: skip
         return exports.export_response(request, "hoi-vien", header, rows)
     page = Paginator(people, 50).get_page(request.GET.get("page"))

@@ -29,6 +29,7 @@ from nhandao.people.models import (
     Skill,
     Volunteer,
 )
+from nhandao.people.privacy import RESTRICTED_COLUMN, restricted_cell
 
 
 @login_required
@@ -87,11 +88,12 @@ def volunteer_export(request):
         .order_by("individual__name_key", "pk")[:EXPORT_LIMIT]
     )
     header = ["Mã", "Họ và tên", "Đơn vị", "Tham gia từ", "Đội, nhóm", "Kỹ năng, ngoại ngữ",
-              "Số giờ tình nguyện"]  # fmt: skip
+              "Số giờ tình nguyện", RESTRICTED_COLUMN]  # fmt: skip
     rows = (
         [v.individual.code, v.individual.full_name, v.organisation.name,
          v.since.strftime("%d/%m/%Y"), ", ".join(sorted(t.name for t in v.teams.all())),
-         v.skills, round(v.attended.total_seconds() / 3600, 2) if v.attended else 0]
+         v.skills, round(v.attended.total_seconds() / 3600, 2) if v.attended else 0,
+         restricted_cell(v.individual)]
         for v in volunteers
     )  # fmt: skip
     return exports.export_response(request, "tinh-nguyen-vien", header, rows)
