@@ -86,6 +86,35 @@ def test_membership_on_a_date_over_transfers_merges_and_ends(cast):
     assert ms.count_on(cast.ba_dinh, D(2026, 2, 1)) == 3
 
 
+def test_the_monthly_summary_equals_the_rows_on_every_day_across_month_ends(cast):
+    """Starts and ends on first and last days of months, within one month, a day apart: the
+    count from the monthly summary plus the month's own rows equals the exact count on every
+    day of four months, for a commune, its province and the country (kept by the actions,
+    then rebuilt)."""
+    import random
+
+    from nhandao.people.models import MembershipCount
+
+    rng = random.Random(20)
+    days = [D(2026, 1, 1) + timedelta(days=i) for i in range(120)]
+    edges = [d for d in days if d.day in (1, 2, 28, 29, 30, 31)]
+    for i in range(24):
+        org = cast.ba_dinh if i % 3 else cast.ngoc_ha
+        start = rng.choice(edges if i % 2 else days)
+        m = ms.join(cast.root, person(cast.root, org, f"Hội viên {i}"), org, kind="member",
+                    started_on=start)  # fmt: skip
+        if i % 4 != 3:
+            last = start + timedelta(days=rng.choice([0, 1, 2, 27, 30, 31, 45]))
+            ms.end(cast.root, m, ended_on=last, reason="left")
+    assert MembershipCount.objects.count() <= 2 * 6  # two communes, at most six months each
+    for rebuilt in (False, True):
+        if rebuilt:
+            ms.rebuild_counts()
+        for day in [D(2025, 12, 31), *days, D(2026, 6, 1)]:
+            for org in (cast.ba_dinh, cast.hanoi, cast.central):
+                both_counts(org, day)
+
+
 def test_transfer_needs_both_sides_and_queues_are_scoped(cast):
     m = ms.join(cast.root, person(cast.root, cast.ba_dinh), cast.ba_dinh, kind="member",
                 started_on=D(2025, 8, 1))  # fmt: skip

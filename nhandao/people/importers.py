@@ -711,7 +711,7 @@ def _count_starts(memberships: list[Membership]) -> None:
     (INSERT … ON CONFLICT adds to a day already counted)."""
     deltas = defaultdict(int)
     for m in memberships:
-        deltas[(m.organisation_id, m.started_on)] += 1
+        deltas[(m.organisation_id, m.started_on.replace(day=1))] += 1  # per month
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO people_membershipcount (organisation_id, day, delta) "

@@ -5,6 +5,7 @@ people/lookups.py. "Who was a member of X on D" is answered exactly from the row
 (`members_on`) and, for big trees, from the per-day summary (`count_on`), which every action
 here keeps in step. Fee money moves only through audit/ledger.py."""
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -52,14 +53,25 @@ def _dmy(day: date) -> str:
 
 
 # ---- the summary ------------------------------------------------------------------------
+#
+# MembershipCount holds, per organisation and month, the members who started that month
+# minus those whose membership ended the day before a day of that month. Per-day rows barely
+# compressed the events (docs/benchmarks.md); per month they are at most 12 a year per
+# organisation whatever the number of people. A count on a day adds the months before its
+# month and counts its own month exactly from the rows (a few days of starts and ends).
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
 
 
 def _count(org_id: int, day: date, delta: int) -> None:
-    updated = MembershipCount.objects.filter(organisation_id=org_id, day=day).update(
+    month = month_of(day)
+    updated = MembershipCount.objects.filter(organisation_id=org_id, day=month).update(
         delta=F("delta") + delta
     )
     if not updated:
-        MembershipCount.objects.create(organisation_id=org_id, day=day, delta=delta)
+        MembershipCount.objects.create(organisation_id=org_id, day=month, delta=delta)
 
 
 def _counted_start(m: Membership) -> None:
@@ -76,24 +88,31 @@ def members_on(org: Organisation, day: date):
 
 
 def count_on(org: Organisation, day: date) -> int:
-    """How many members `org`'s subtree had on `day`, from the summary (one indexed sum)."""
-    rows = MembershipCount.objects.filter(day__lte=day)
+    """How many members `org`'s subtree had on `day`: the summary's months before `day`'s
+    month (one indexed sum), plus that month's starts and ends up to `day`, from the rows."""
+    month = month_of(day)
+    before = MembershipCount.objects.filter(day__lt=month)
+    rows = Membership.objects.all()
     if org.parent_id is not None:
-        rows = rows.filter(organisation__path__startswith=org.path)
-    return rows.aggregate(n=Sum("delta"))["n"] or 0
+        before = before.filter(organisation__path__startswith=org.path)
+        rows = rows.within(org)
+    counted = before.aggregate(n=Sum("delta"))["n"] or 0
+    started = rows.filter(started_on__gte=month, started_on__lte=day).count()
+    # a membership is counted until its last day: ended on month-1 … day-1, gone on `day`
+    ended = rows.filter(ended_on__gte=month - timedelta(days=1), ended_on__lt=day).count()
+    return counted + started - ended
 
 
 def rebuild_counts() -> int:
     """Rebuild the summary from the rows (after a bulk import or a repair)."""
     MembershipCount.objects.all().delete()
-    deltas: dict[tuple[int, date], int] = {}
+    deltas: dict[tuple[int, date], int] = defaultdict(int)
     for org_id, start, end in Membership.objects.values_list(
         "organisation_id", "started_on", "ended_on"
     ).iterator(chunk_size=20_000):
-        deltas[(org_id, start)] = deltas.get((org_id, start), 0) + 1
+        deltas[(org_id, month_of(start))] += 1
         if end is not None:
-            key = (org_id, end + timedelta(days=1))
-            deltas[key] = deltas.get(key, 0) - 1
+            deltas[(org_id, month_of(end + timedelta(days=1)))] -= 1
     MembershipCount.objects.bulk_create(
         [MembershipCount(organisation_id=o, day=d, delta=n) for (o, d), n in deltas.items() if n],
         batch_size=5_000,

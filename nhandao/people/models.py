@@ -301,7 +301,12 @@ class Membership(models.Model):
         verbose_name = "quá trình sinh hoạt hội"
         verbose_name_plural = "quá trình sinh hoạt hội"
         ordering = ["individual_id", "started_on", "pk"]
-        indexes = [models.Index(fields=["organisation", "started_on"])]
+        indexes = [
+            models.Index(fields=["organisation", "started_on"]),
+            # a month's starts and ends over the whole country (membership.count_on)
+            models.Index(fields=["started_on"], name="people_membership_start"),
+            models.Index(fields=["ended_on"], name="people_membership_end"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["individual"],
@@ -319,12 +324,13 @@ class Membership(models.Model):
 
 
 class MembershipCount(models.Model):
-    """The summary behind "members on a date": per organisation and day, members who
-    started (+) minus those whose last day was the day before (−). The members of a subtree
-    on D are the sum of the deltas on or before D; kept by the actions with each change."""
+    """The summary behind "members on a date": per organisation and month, members who
+    started that month (+) minus those whose last day was the day before one of its days (−).
+    The members of a subtree on D are the deltas of the months before D's month plus that
+    month's own starts and ends up to D (membership.count_on); kept by the actions."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    day = models.DateField()
+    day = models.DateField()  # the first day of the month
     delta = models.IntegerField(default=0)
 
     class Meta:
