@@ -336,3 +336,31 @@ def test_the_home_page_and_the_api_show_a_family_due_for_its_band(cast, login):
     honours.propose(cast.hn_manager, hanoi_of(cast), 2026, "04-07")
     assert waiting_of(client).get(label, 0) == 0
     assert client.get(f"/api/blood/families/{family.pk}").json()["honours"][0]["band"] == 15
+
+
+def test_every_family_and_band_event_reads_in_words(cast):
+    from django.apps import apps
+
+    from nhandao.audit.models import AuditEvent
+    from nhandao.audit.words import change_lines, field_label
+
+    hanoi = hanoi_of(cast)
+    a = make_donor(cast, "Mạc Văn Một", phone="0912000091")
+    b = make_donor(cast, "Mạc Thị Hai", sex="female", phone="0912000092")
+    family = families.create_family(cast.hn_officer, a)
+    families.add_member(cast.hn_officer, family, b)
+    families.remove_member(cast.hn_officer, family, b)
+    area = families.add_area(cast.hn_manager, hanoi, "Miền núi", [cast.ngoc_ha.admin_unit])
+    band = families.add_band(cast.hn_manager, hanoi, donations=7, award="Giấy khen",
+                             awarded_by="UBND", valid_from=date(2026, 1, 1), area=area)  # fmt: skip
+    families.end_band(cast.hn_manager, band, date(2026, 6, 30))
+    events = AuditEvent.objects.filter(action__startswith="blood.")
+    assert {e.action for e in events} >= {"blood.family_create", "blood.family_join",
+                                          "blood.family_leave", "blood.honour_area",
+                                          "blood.honour_band", "blood.honour_band_end"}  # fmt: skip
+    for event in events:
+        model = apps.get_model(event.object_type)
+        assert all(field_label(model, key) != "Thông tin khác" for key, _, _ in event.changes())
+        assert all(": " in line for line in change_lines(event, event.changes()))
+    join = events.get(action="blood.family_join")
+    assert any("Mạc Thị Hai" in line for line in change_lines(join, join.changes()))

@@ -55,6 +55,7 @@ EXTRA_LABELS = {
     "merged": "Hồ sơ đã gộp",
     "kept": "Hồ sơ giữ lại",
     "members": "Thành viên",
+    "member": "Thành viên",
     "participant_count": "Số người tham gia",
     "sources": "Tổ chức hợp nhất",
     "successor": "Tổ chức kế thừa",
@@ -145,6 +146,7 @@ RECORD_OF = {
     "item": "relief.item",
     "to": "relief.warehouse",
     "commune": "orgs.adminunit",
+    "member": "blood.donor",
 }
 # The same key naming another kind of record on some subjects.
 RECORD_OF_BY_TYPE = {("orgs.organisation", "merged"): "orgs.organisation"}

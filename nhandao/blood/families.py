@@ -151,8 +151,8 @@ def add_band(actor, province, *, donations: int, award: str, awarded_by: str, va
     )  # fmt: skip
     record(actor, "blood.honour_band", band,
            after={"donations": donations, "award": award, "awarded_by": awarded_by,
-                  "valid_from": valid_from.isoformat(), "family": for_family,
-                  "area": area.name if area else ""})  # fmt: skip
+                  "valid_from": valid_from.isoformat(), "for_family": for_family,
+                  "area": area.pk if area else None})  # fmt: skip
     return band
 
 
