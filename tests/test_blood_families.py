@@ -241,6 +241,7 @@ def test_a_family_is_made_on_a_donor_s_page_and_filled_with_the_picker(cast, log
     assert "còn 15 lần" in page
     listing = client.get("/hien-mau/gia-dinh/?q=ngo van ba").content.decode()
     assert "Gia đình Ngô Văn Ba" in listing and "Gia đình Ngô Văn Khác" not in listing
+    assert client.post(f"{url}roi/", {"donor": "x"}).status_code == 302  # told, not a 500
     assert client.post(f"{url}roi/", {"donor": b.pk}).status_code == 302
     b.refresh_from_db()
     assert b.family_id is None

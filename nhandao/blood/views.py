@@ -573,7 +573,8 @@ def family_detail(request, pk):
 @require_POST
 def family_remove(request, pk):
     family = get_family(request.user, pk, "edit")
-    donor = family.members.select_related("individual").filter(pk=request.POST.get("donor"))
+    chosen = request.POST.get("donor", "")
+    donor = family.members.select_related("individual").filter(pk=chosen if chosen.isdigit() else 0)
     try:
         if not donor:
             raise Refused("Người này không ở trong gia đình.", field="donor")
