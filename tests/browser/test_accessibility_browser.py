@@ -35,6 +35,9 @@ PAGES = [
     ("hn.lanhdao", ("/cuu-tro/", r"^/cuu-tro/dot/\d+/$")),
     ("hn.lanhdao", "/cuu-tro/bao-phu/"),
     ("hn.quantri", "/nhat-ky/"),
+    ("hn.lanhdao", "/hien-mau/vinh-danh/"),
+    ("hn.lanhdao", "/hien-mau/moc-vinh-danh/?tinh=1"),
+    ("xa.canbo", ("/hien-mau/gia-dinh/", r"^/hien-mau/gia-dinh/\d+/$")),
 ]
 
 SERIOUS = """async () => {
