@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from nhandao.audit.actions import record
+from nhandao.blood import honours
 from nhandao.blood.models import Donor, DonorFamily, HonourArea, HonourThreshold
 from nhandao.lib.errors import Refused
 from nhandao.orgs import access
@@ -94,6 +95,13 @@ def remove_member(actor, family: DonorFamily, donor: Donor) -> Donor:
     record(actor, "blood.family_leave", family, after={"member": donor.pk},
            organisation=family.organisation)  # fmt: skip
     return donor
+
+
+def next_band(family: DonorFamily, total: int, on: date):
+    """The first family band in force on `on` for the family's province above `total`
+    donations (None: every band is passed)."""
+    bands = honours.thresholds(family.province_id, on, for_family=True)
+    return next((b for b in bands if b.donations > total), None)
 
 
 # ---- a province's own bands ----------------------------------------------------------------

@@ -559,8 +559,7 @@ def family_detail(request, pk):
                 return redirect("blood_family", pk=family.pk)
     members = list(family.members.select_related("individual").order_by("individual__name_key"))
     total = sum(m.donation_count for m in members)
-    bands = honours.thresholds(family.province, timezone.localdate(), for_family=True)
-    next_band = next((b for b in bands if b.donations > total), None)
+    next_band = families.next_band(family, total, timezone.localdate())
     return render(request, "blood/family_detail.html", {
         "family": family, "members": members, "total": total, "can_edit": can_edit,
         "form": form, "next_band": next_band,
