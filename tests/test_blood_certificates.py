@@ -47,7 +47,7 @@ def test_the_pdf_says_what_the_certificate_says(cast, honour):
     line = "Theo Quyết định số 125/QĐ-UBND ngày 20/11/2026"
     data = certificates.pdf_bytes(honour)
     assert line in _text(data)
-    word = Document(io.BytesIO(certificates.docx_bytes(honour)))
+    word = Document(io.BytesIO(certificates.render_docx(certificates.context(honour))))
     assert line in [p.text for p in word.paragraphs]
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         assert doc.page_count == 1

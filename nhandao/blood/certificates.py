@@ -67,10 +67,6 @@ def render_docx(ctx: dict) -> bytes:
     return out.getvalue()
 
 
-def docx_bytes(honour) -> bytes:
-    return render_docx(context(honour))
-
-
 def write_template(path: Path = TEMPLATE) -> None:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
